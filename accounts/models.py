@@ -1,0 +1,166 @@
+"""Regions, municipalities, organisations, users and their roles.
+
+A user acts through a `Membership`: one organisation, one role, and (for coordinators and
+contract managers) the regions the membership covers. Selectors scope every read by it.
+"""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.Model):
+    """A youth-care region (jeugdregio), with the region's own settings."""
+
+    code = models.CharField(_("code"), max_length=4, unique=True)  # CBS code, e.g. JZ14
+    name = models.CharField(_("naam"), max_length=100)
+    freshness_days = models.PositiveSmallIntegerField(
+        _("dagen dat een bevestiging vers blijft"), default=7
+    )
+    offer_response_working_days = models.PositiveSmallIntegerField(
+        _("werkdagen voor het antwoord op een aanmelding"), default=5
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("jeugdregio")
+        verbose_name_plural = _("jeugdregio's")
+        constraints = [
+            models.CheckConstraint(name="region_code_format", condition=Q(code__regex=r"^JZ[0-9]{2}$")),
+            models.CheckConstraint(name="region_freshness_positive", condition=Q(freshness_days__gte=1)),
+            models.CheckConstraint(name="region_response_days_positive", condition=Q(offer_response_working_days__gte=1)),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Municipality(models.Model):
+    code = models.CharField(_("code"), max_length=6, unique=True)  # CBS code, e.g. GM0153
+    name = models.CharField(_("naam"), max_length=100)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("jeugdregio"))
+    latitude = models.DecimalField(max_digits=8, decimal_places=5)
+    longitude = models.DecimalField(max_digits=8, decimal_places=5)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("gemeente")
+        verbose_name_plural = _("gemeenten")
+        constraints = [
+            models.CheckConstraint(name="municipality_code_format", condition=Q(code__regex=r"^GM[0-9]{4}$")),
+            models.CheckConstraint(
+                name="municipality_in_netherlands",
+                condition=Q(latitude__range=(50.5, 53.8), longitude__range=(3.2, 7.3)),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ReferrerCode(models.TextChoices):
+    """CBS Beleidsinformatie Jeugd: who referred (verwijzer)."""
+
+    MUNICIPAL = "01", _("Gemeentelijke toegang (wijkteam)")
+    GP = "02", _("Huisarts")
+    YOUTH_DOCTOR = "03", _("Jeugdarts")
+    CERTIFIED_INSTITUTION = "04", _("Gecertificeerde instelling")
+    MEDICAL_SPECIALIST = "05", _("Medisch specialist")
+    COURT = "06", _("Rechter, officier van justitie")
+    NONE = "07", _("Geen verwijzer")
+    UNKNOWN = "08", _("Verwijzer onbekend")
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        REFERRER = "referrer", _("Verwijzende organisatie")
+        PROVIDER = "provider", _("Zorgaanbieder")
+        COORDINATION = "coordination", _("Regionaal coördinatiepunt")
+        CONTRACT_MANAGEMENT = "contract_management", _("Contractmanagement")
+        EXPERT_POOL = "expert_pool", _("Pool gedragswetenschappers")
+        ADMINISTRATION = "administration", _("Beheer")
+
+    name = models.CharField(_("naam"), max_length=200)
+    kind = models.CharField(_("soort"), max_length=32, choices=Kind.choices)
+    referrer_code = models.CharField(_("CBS-verwijzercode"), max_length=2, choices=ReferrerCode.choices, blank=True)
+    agb_code = models.CharField(_("AGB-code"), max_length=8, blank=True)
+    regions = models.ManyToManyField(Region, blank=True, related_name="organisations", verbose_name=_("jeugdregio's"))
+    email = models.EmailField(_("e-mailadres"), blank=True)
+    phone = models.CharField(_("telefoon"), max_length=32, blank=True)
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisatie")
+        verbose_name_plural = _("organisaties")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name"], name="organisation_unique_name_per_kind"),
+            models.CheckConstraint(
+                name="referrer_has_cbs_code",
+                condition=~Q(kind="referrer") | ~Q(referrer_code=""),
+            ),
+            models.CheckConstraint(
+                name="referrer_code_only_for_referrers",
+                condition=Q(kind="referrer") | Q(referrer_code=""),
+            ),
+            models.CheckConstraint(
+                name="provider_has_agb_code",
+                condition=~Q(kind="provider") | Q(agb_code__regex=r"^[0-9]{8}$"),
+            ),
+            models.UniqueConstraint(
+                fields=["agb_code"], condition=~Q(agb_code=""), name="organisation_unique_agb_code"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    REFERRER = "referrer", _("Verwijzer")
+    COORDINATOR = "coordinator", _("Plaatsingscoördinator")
+    PROVIDER = "provider", _("Medewerker zorgaanbieder")
+    CONTRACT_MANAGER = "contract_manager", _("Contractmanager")
+    BEHAVIOURAL_SCIENTIST = "behavioural_scientist", _("Gedragswetenschapper")
+    ADMIN = "admin", _("Beheerder")
+
+
+# Which organisation kinds each role may belong to (checked by membership_create).
+ROLE_ORGANISATION_KINDS = {
+    Role.REFERRER: {Organisation.Kind.REFERRER},
+    Role.COORDINATOR: {Organisation.Kind.COORDINATION},
+    Role.PROVIDER: {Organisation.Kind.PROVIDER},
+    Role.CONTRACT_MANAGER: {Organisation.Kind.CONTRACT_MANAGEMENT, Organisation.Kind.COORDINATION},
+    Role.BEHAVIOURAL_SCIENTIST: {Organisation.Kind.EXPERT_POOL, Organisation.Kind.COORDINATION},
+    Role.ADMIN: {Organisation.Kind.ADMINISTRATION},
+}
+# Roles whose view of the data is limited to the regions of their membership.
+REGION_SCOPED_ROLES = {Role.COORDINATOR, Role.CONTRACT_MANAGER, Role.BEHAVIOURAL_SCIENTIST}
+
+
+class User(AbstractUser):
+    """A person who logs in. What they may do follows from their memberships."""
+
+    class Meta:
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("rol"), max_length=32, choices=Role.choices)
+    regions = models.ManyToManyField(Region, blank=True, related_name="memberships", verbose_name=_("jeugdregio's"))
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    class Meta:
+        verbose_name = _("lidmaatschap")
+        verbose_name_plural = _("lidmaatschappen")
+        ordering = ["user_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} - {self.get_role_display()} - {self.organisation}"

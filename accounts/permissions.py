@@ -1,0 +1,44 @@
+"""Role checks at the edge. Which rows a user may see is decided by selectors."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from rest_framework.permissions import BasePermission
+
+from accounts.selectors import membership_with_role
+
+
+def role_required(*roles):
+    """View decorator: the user needs an active membership in one of `roles` (else 403).
+    The membership is put on `request.membership` for the view and its selectors."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = membership_with_role(request.user, *roles)
+            if membership is None:
+                raise PermissionDenied
+            request.membership = membership
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def HasRole(*roles):  # noqa: N802 - reads like a class in permission_classes
+    class _HasRole(BasePermission):
+        def has_permission(self, request, view):
+            if not request.user or not request.user.is_authenticated:
+                return False
+            membership = membership_with_role(request.user, *roles)
+            if membership is None:
+                return False
+            request.membership = membership
+            return True
+
+    _HasRole.__name__ = "HasRole_" + "_".join(roles)
+    return _HasRole

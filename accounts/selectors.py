@@ -1,0 +1,44 @@
+"""Reads about users, their memberships and the regions they may see."""
+
+from django.db.models import Prefetch
+
+from accounts.models import REGION_SCOPED_ROLES, Membership, Municipality, Region
+
+
+def memberships_of(user):
+    if not user.is_authenticated or not user.is_active:
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
+        .select_related("organisation")
+        .prefetch_related(Prefetch("regions", queryset=Region.objects.order_by("name")))
+        .order_by("id")
+    )
+
+
+def membership_with_role(user, *roles):
+    """The user's first active membership in one of `roles`, or None."""
+    for membership in memberships_of(user):
+        if membership.role in roles:
+            return membership
+    return None
+
+
+def region_ids_of(membership) -> set[int]:
+    """Regions a membership may see; for region-scoped roles that is its own regions."""
+    if membership is None:
+        return set()
+    if membership.role in REGION_SCOPED_ROLES:
+        return {region.pk for region in membership.regions.all()}
+    return {region.pk for region in membership.organisation.regions.all()}
+
+
+def region_list():
+    return Region.objects.order_by("code")
+
+
+def municipality_list(*, region_code: str | None = None):
+    queryset = Municipality.objects.select_related("region").order_by("name")
+    if region_code:
+        queryset = queryset.filter(region__code=region_code)
+    return queryset

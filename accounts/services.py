@@ -1,0 +1,20 @@
+"""Writes for organisations, users and memberships."""
+
+from django.db import transaction
+
+from accounts.models import ROLE_ORGANISATION_KINDS, Membership, Role
+from core.errors import Invalid
+from core.events import event_record
+
+
+@transaction.atomic
+def membership_create(*, user, organisation, role: str, regions=(), by=None) -> Membership:
+    if role not in Role.values:
+        raise Invalid.field("role", f"unknown role {role!r}")
+    if organisation.kind not in ROLE_ORGANISATION_KINDS[role]:
+        raise Invalid.field("organisation", "this role does not belong to this kind of organisation")
+    membership, _ = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+    if regions:
+        membership.regions.set(regions)
+    event_record(subject=membership, event_type="membership_created", by=by, organisation=organisation, to_state=role)
+    return membership

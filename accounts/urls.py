@@ -1,0 +1,30 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from accounts import views
+from accounts.forms import LoginForm, OutboxPasswordResetForm
+
+auth_patterns = [
+    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", auth_views.PasswordResetView.as_view(form_class=OutboxPasswordResetForm), name="password_reset"),
+    path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+]
+
+account_patterns = [
+    path("administration/", views.admin_home, name="admin-home"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/read/", views.notifications_mark_read, name="notifications-read"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("", include(auth_patterns)),
+    path("", include((account_patterns, "accounts"))),
+    path("", include("placement.urls")),
+    path("", include("capacity.urls")),
+    path("", include("analyses.urls")),
+    path("", include("reporting.urls")),
+]

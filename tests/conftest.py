@@ -1,0 +1,148 @@
+"""Shared fixtures. Every test runs on the real PostgreSQL and Redis that
+`config.devstack test` (make test) provides."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from accounts.models import Role
+from tests.accounts.factories import PASSWORD, member, region
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+@pytest.fixture
+def twente(db):
+    return region("JZ14")
+
+
+@pytest.fixture
+def drenthe(db):
+    return region("JZ04")
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def make_member(db):
+    return member
+
+
+@pytest.fixture
+def coordinator(twente):
+    return member(Role.COORDINATOR, regions=[twente])
+
+
+@pytest.fixture
+def coordinator_drenthe(drenthe):
+    return member(Role.COORDINATOR, regions=[drenthe])
+
+
+@pytest.fixture
+def referrer(twente):
+    return member(Role.REFERRER)
+
+
+@pytest.fixture
+def provider_user(twente):
+    return member(Role.PROVIDER)
+
+
+@pytest.fixture
+def contract_manager(twente):
+    return member(Role.CONTRACT_MANAGER, regions=[twente])
+
+
+@pytest.fixture
+def api():
+    """An API client; `api.as_user(user)` authenticates with a real token."""
+
+    class Client(APIClient):
+        def as_user(self, user):
+            from rest_framework.authtoken.models import Token
+
+            token, _ = Token.objects.get_or_create(user=user)
+            self.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            return self
+
+    return Client()
+
+
+def _database_url_for(name: str) -> str:
+    from urllib.parse import quote
+
+    db = settings.DATABASES["default"]
+    host = quote(db["HOST"], safe="") if db["HOST"].startswith("/") else db["HOST"]
+    auth = db["USER"] + (f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else "")
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgresql://{auth}@{host}{port}/{name}"
+
+
+def start_worker(*, redis_url: str, mail_dir: Path, beat: bool = False, extra_env=None) -> subprocess.Popen:
+    """Start a real Celery worker process on the test database."""
+    from django.db import connection
+
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=_database_url_for(connection.settings_dict["NAME"]),
+        REDIS_URL=redis_url,
+        EMAIL_FILE_PATH=str(mail_dir),
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
+    env.update(extra_env or {})
+    args = [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-l", "info",
+            "--without-mingle", "--without-gossip", "-n", f"test-{os.getpid()}-{time.monotonic_ns()}@%h"]
+    if beat:
+        args += ["--beat", "-s", str(mail_dir.parent / "beat-schedule")]
+    log = open(mail_dir.parent / "worker.log", "ab")
+    proc = subprocess.Popen(args, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError((mail_dir.parent / "worker.log").read_text()[-3000:])
+        if b"ready." in (mail_dir.parent / "worker.log").read_bytes():
+            return proc
+        time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("Celery worker did not become ready")
+
+
+def stop_process(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One real worker for the session, consuming from the test Redis."""
+    mail_dir = tmp_path_factory.mktemp("worker") / "mail"
+    mail_dir.mkdir()
+    with django_db_blocker.unblock():
+        proc = start_worker(redis_url=settings.REDIS_URL, mail_dir=mail_dir)
+    proc.mail_dir = mail_dir
+    yield proc
+    stop_process(proc)
+
+
+def wait_for(predicate, timeout=20.0, interval=0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError("condition not reached in time")
