@@ -123,7 +123,7 @@ def run() -> int:
 
 
 def test(pytest_args: list[str]) -> int:
-    env = prepare_environment(dbname="regie", persistent_redis=False)
+    env = prepare_environment(dbname=os.environ.get("REGIE_DB_NAME", "regie"), persistent_redis=False)
     return subprocess.run([sys.executable, "-m", "pytest", *pytest_args], cwd=BASE_DIR, env=env).returncode
 
 

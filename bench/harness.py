@@ -1,0 +1,123 @@
+"""The benchmark runner.
+
+A `Benchmark` names a hot path of the product and its floor: the cheapest way to get the
+same rows (hand-written SQL, or a trivial endpoint on the same server). Both are timed in
+the same run, alternating, and the figures reported are:
+
+- `ratio`: median time of the path / median time of the floor (absolute times on shared
+  machines are noise; the ratio is the figure);
+- `queries`: SQL statements the path issues (must not grow with the data);
+- `growth`: how the path's time and queries change when the data grows 4x and 16x.
+
+Each benchmark's data is created inside a transaction that is rolled back afterwards, so
+the benchmark database stays empty between runs.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import statistics
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+REGISTRY: dict[str, "Benchmark"] = {}
+
+
+@dataclass
+class Benchmark:
+    name: str
+    description: str
+    setup: Callable[[int], Any]  # scale -> context handed to path and floor
+    path: Callable[[Any], Any]
+    floor: Callable[[Any], Any]
+    same_rows: Callable[[Any, Any], bool] | None = None  # compares path and floor results
+    scales: tuple[int, ...] = (1, 4, 16)
+    size: Callable[[Any], int] | None = None  # rows at this scale, for the report
+
+
+def register(benchmark: Benchmark) -> Benchmark:
+    REGISTRY[benchmark.name] = benchmark
+    return benchmark
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _time(func, context, repeat: int) -> tuple[list[float], Any]:
+    result = None
+    timings = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        result = func(context)
+        timings.append(time.perf_counter() - start)
+    return timings, result
+
+
+def _count_queries(func, context) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        func(context)
+    return len(captured.captured_queries)
+
+
+def run_benchmark(benchmark: Benchmark, *, repeat: int = 15, scales: tuple[int, ...] | None = None) -> dict:
+    report = {"name": benchmark.name, "description": benchmark.description, "scales": []}
+    for scale in scales or benchmark.scales:
+        try:
+            with transaction.atomic():
+                context = benchmark.setup(scale)
+                connection.cursor().execute("ANALYZE")
+                for _ in range(2):  # warm caches and connections for both sides
+                    benchmark.path(context)
+                    benchmark.floor(context)
+                path_times, floor_times = [], []
+                path_result = floor_result = None
+                for _ in range(repeat):  # alternate so drift hits both sides alike
+                    t, path_result = _time(benchmark.path, context, 1)
+                    path_times += t
+                    t, floor_result = _time(benchmark.floor, context, 1)
+                    floor_times += t
+                same = benchmark.same_rows(path_result, floor_result) if benchmark.same_rows else None
+                if same is False:
+                    raise AssertionError(f"{benchmark.name}: path and floor returned different rows")
+                entry = {
+                    "scale": scale,
+                    "rows": benchmark.size(context) if benchmark.size else None,
+                    "path_median_ms": round(statistics.median(path_times) * 1000, 3),
+                    "floor_median_ms": round(statistics.median(floor_times) * 1000, 3),
+                    "ratio": round(statistics.median(path_times) / statistics.median(floor_times), 2),
+                    "queries": _count_queries(benchmark.path, context),
+                    "floor_queries": _count_queries(benchmark.floor, context),
+                    "same_rows": same,
+                }
+                report["scales"].append(entry)
+                raise _Rollback
+        except _Rollback:
+            pass
+    first = report["scales"][0]
+    for entry in report["scales"][1:]:
+        entry["time_growth"] = round(entry["path_median_ms"] / first["path_median_ms"], 2)
+        entry["query_growth"] = entry["queries"] - first["queries"]
+    return report
+
+
+def format_table(reports: list[dict]) -> str:
+    lines = [f"{'benchmark':<34} {'scale':>5} {'rows':>8} {'path ms':>9} {'floor ms':>9} {'ratio':>6} {'queries':>7} {'growth':>7}"]
+    for report in reports:
+        for entry in report["scales"]:
+            lines.append(
+                f"{report['name']:<34} {entry['scale']:>5} {entry['rows'] or '':>8} {entry['path_median_ms']:>9} "
+                f"{entry['floor_median_ms']:>9} {entry['ratio']:>6} {entry['queries']:>7} {entry.get('time_growth', ''):>7}"
+            )
+    return "\n".join(lines)
+
+
+def write_json(reports: list[dict], path) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump({"generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "benchmarks": reports}, handle, indent=2)

@@ -1,0 +1,46 @@
+"""The benchmark harness reports ratio, query counts and growth, leaves no data behind,
+and refuses a floor that returns other rows than the path."""
+
+import pytest
+from django.db import connection
+
+from accounts.models import Organisation
+from bench.harness import Benchmark, run_benchmark
+
+
+def _setup(scale):
+    Organisation.objects.bulk_create(
+        [Organisation(name=f"bench {i}", kind="coordination") for i in range(10 * scale)]
+    )
+    return scale
+
+
+def _path(scale):
+    return sorted(Organisation.objects.filter(name__startswith="bench ").values_list("name", flat=True))
+
+
+def _floor(scale):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM accounts_organisation WHERE name LIKE 'bench %%' ORDER BY name")
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.django_db
+def test_harness_reports_ratio_queries_and_growth_and_rolls_back():
+    report = run_benchmark(
+        Benchmark("orgs", "test", _setup, _path, _floor, same_rows=lambda a, b: a == b, size=lambda s: 10 * s),
+        repeat=3,
+        scales=(1, 4),
+    )
+    first, second = report["scales"]
+    assert (first["rows"], second["rows"]) == (10, 40)
+    assert first["queries"] == 1 and first["floor_queries"] == 1 and first["same_rows"] is True
+    assert first["ratio"] > 0 and "time_growth" in second and second["query_growth"] == 0
+    assert not Organisation.objects.filter(name__startswith="bench ").exists()
+
+
+@pytest.mark.django_db
+def test_harness_refuses_a_floor_with_other_rows():
+    wrong = Benchmark("orgs", "test", _setup, _path, lambda s: ["other"], same_rows=lambda a, b: a == b)
+    with pytest.raises(AssertionError, match="different rows"):
+        run_benchmark(wrong, repeat=1, scales=(1,))

@@ -1,0 +1,56 @@
+"""Browser journeys: Playwright drives Debian's Chromium against pytest-django's live
+server (a real threaded server on the test database)."""
+
+import os
+import re
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls that set up
+# test data are still synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "nl-NL", "timezone_id": "Europe/Amsterdam"}
+
+
+@pytest.fixture
+def login(page, live_server):
+    """Log in through the real login form; returns the page on the role's home."""
+
+    def _login(username, password):
+        page.goto(f"{live_server.url}/login/")
+        page.get_by_label("Gebruikersnaam").fill(username)
+        page.get_by_label("Wachtwoord", exact=True).fill(password)
+        page.get_by_role("button", name="Inloggen").click()
+        page.wait_for_load_state()
+        return page
+
+    return _login
+
+
+@pytest.fixture
+def logout(page):
+    def _logout():
+        page.get_by_role("button", name=re.compile("Uitloggen|Log out")).click()
+        page.wait_for_url(re.compile(r"/login/"))
+
+    return _logout
