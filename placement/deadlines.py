@@ -1,0 +1,51 @@
+"""Working days in the Netherlands: weekends and Dutch public holidays do not count.
+
+Offer deadlines (iJw practice: a provider decides within 5 working days) are computed
+here, so the rule lives in one place.
+"""
+
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+@lru_cache(maxsize=32)
+def _holidays(year: int):
+    return holidays.NL(years=year)
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _holidays(day.year)
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The date `days` working days after `start` (start itself does not count)."""
+    if days < 0:
+        raise ValueError("days must be zero or more")
+    current = start
+    remaining = days
+    while remaining:
+        current += timedelta(days=1)
+        if is_working_day(current):
+            remaining -= 1
+    return current
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (0 if end <= start)."""
+    count, current = 0, start
+    while current < end:
+        current += timedelta(days=1)
+        count += is_working_day(current)
+    return count
+
+
+def deadline_after(moment: datetime, working_days: int) -> datetime:
+    """End of the working day (23:59:59 Amsterdam time) `working_days` after `moment`."""
+    local = moment.astimezone(AMSTERDAM)
+    day = add_working_days(local.date(), working_days)
+    return datetime.combine(day, time(23, 59, 59), tzinfo=AMSTERDAM)
