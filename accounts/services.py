@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from accounts.models import ROLE_ORGANISATION_KINDS, Membership, Role
+from accounts.models import REGION_SCOPED_ROLES, ROLE_ORGANISATION_KINDS, Membership, Role
 from core.errors import Invalid
 from core.events import event_record
 
@@ -13,6 +13,8 @@ def membership_create(*, user, organisation, role: str, regions=(), by=None) -> 
         raise Invalid.field("role", f"unknown role {role!r}")
     if organisation.kind not in ROLE_ORGANISATION_KINDS[role]:
         raise Invalid.field("organisation", "this role does not belong to this kind of organisation")
+    if role in REGION_SCOPED_ROLES and not regions:
+        raise Invalid.field("regions", "this role is scoped to one or more regions; choose at least one")
     membership, _ = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
     if regions:
         membership.regions.set(regions)

@@ -54,3 +54,24 @@ def logout(page):
         page.wait_for_url(re.compile(r"/login/"))
 
     return _logout
+
+
+AXE = os.path.join(os.path.dirname(__file__), "..", "..", "node_modules", "axe-core", "axe.min.js")
+
+
+@pytest.fixture
+def axe_violations(page):
+    """Run axe-core (WCAG 2.1 A/AA rules) on the current page; returns serious+critical violations."""
+
+    def _check():
+        page.add_script_tag(path=AXE)
+        result = page.evaluate(
+            "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+        )
+        return [
+            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+
+    return _check
