@@ -8,25 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status
-from rest_framework.pagination import PageNumberPagination
-from rest_framework.renderers import JSONRenderer as BaseJSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import DomainError
-
-PROBLEM_JSON = "application/problem+json"
-
-
-class JSONRenderer(BaseJSONRenderer):
-    """Plain JSON, except that error bodies carry the problem+json media type."""
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        response = (renderer_context or {}).get("response")
-        if response is not None and response.status_code >= 400:
-            response["Content-Type"] = PROBLEM_JSON
-        return super().render(data, accepted_media_type, renderer_context)
-
+from core.renderers import PROBLEM_JSON
 
 def _flatten(detail, prefix=""):
     """Turn DRF's nested error detail into a flat invalid_params list."""
@@ -122,8 +108,3 @@ class StrictSerializer(StrictFieldsMixin, serializers.Serializer):
 
 class StrictModelSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     pass
-
-
-class Pagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 500
