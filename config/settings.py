@@ -108,6 +108,8 @@ DATABASES = {"default": _database(env.str("DATABASE_URL"))}
 # Reporting may read from a replica (reporting issue); the router is a no-op without one.
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = _database(env.str("DATABASE_REPLICA_URL"))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["reporting.router.ReportingReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL")
