@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from reporting import services
+
+
+@shared_task(name="reporting.tasks.export_run", acks_late=True)
+def export_run(job_id: int) -> bool:
+    return services.export_run(job_id)
