@@ -259,8 +259,10 @@ class PlacementRequest(models.Model):
                 condition=Q(status="closed") | Q(outcome=""),
             ),
             models.CheckConstraint(
+                # A draft withdrawn before submission closes without a referral date
+                # (reports count it as never referred).
                 name="request_submitted_has_referral_date",
-                condition=Q(status="draft") | Q(referral_date__isnull=False),
+                condition=Q(status__in=["draft", "closed"]) | Q(referral_date__isnull=False),
             ),
             models.CheckConstraint(
                 name="request_transfer_links_previous",
