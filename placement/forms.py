@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality
+from placement import crypto
 from placement.models import Gender, LegalStatus, Outcome, TriageDecision, Urgency
 
 GUARDIAN_SLOTS = (1, 2)
@@ -136,6 +137,12 @@ class YouthForm(AccessibleForm):
             if self.cleaned_data.get(f"guardian_{slot}_name")
         ]
         return data
+
+    def clean_bsn(self):
+        value = self.cleaned_data["bsn"].strip()
+        if value and not crypto.bsn_is_valid(value):
+            raise forms.ValidationError(_("Dit is geen geldig BSN (de elfproef klopt niet)."))
+        return value
 
     def clean_birth_date(self):
         value = self.cleaned_data["birth_date"]
