@@ -14,8 +14,11 @@ PRODUCTION_ENV = {
 
 
 def _manage(*args, env):
+    # tests/e2e/conftest.py sets DJANGO_ALLOW_ASYNC_UNSAFE for Playwright at collection time;
+    # a production check must not inherit it (async.E001).
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env={**os.environ, **env},
+        [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env={**inherited, **env},
         capture_output=True, text=True, timeout=120,
     )
 

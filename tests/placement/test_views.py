@@ -209,3 +209,15 @@ def test_coordinator_marks_a_document_shareable_with_htmx(client, referrer, coor
     assert client.post(f"/requests/{placement_request.pk}/documents/{document.pk}/shareable/", {"shareable": "0"}).status_code == 403
     document.refresh_from_db()
     assert document.shareable
+
+
+@pytest.mark.django_db
+def test_admin_lists_requests_read_only_without_the_bsn(client, make_member, referrer):
+    placement_request = make_request(referrer, submit=True, youth=youth_data(bsn="111222333"))
+    admin_user = make_member(Role.ADMIN, is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    listing = client.get("/admin/placement/placementrequest/")
+    assert listing.status_code == 200 and placement_request.reference in listing.content.decode()
+    page = client.get(f"/admin/placement/placementrequest/{placement_request.pk}/change/").content.decode()
+    assert "111222333" not in page
+    assert client.get("/admin/placement/placementrequest/add/").status_code == 403
