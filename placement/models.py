@@ -1,0 +1,289 @@
+"""Youth and placement requests, with the request's transition table.
+
+The explanatory analysis and the other required documents live in `analyses/`; a request
+points to the latest analysis version (`analysis`). Issue 5 adds matching, offers,
+placements and transfers on top of these states (waiting, offered, accepted, placed, ended).
+"""
+
+from datetime import date
+
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from placement import crypto
+
+
+class Gender(models.TextChoices):
+    MALE = "m", _("Jongen")
+    FEMALE = "f", _("Meisje")
+    OTHER = "x", _("Anders / onbekend")
+
+
+class LegalStatus(models.TextChoices):
+    NONE = "none", _("Geen maatregel")
+    OTS = "ots", _("Ondertoezichtstelling (OTS)")
+    VOOGDIJ = "voogdij", _("Voogdij")
+    MACHTIGING_GJ = "machtiging_gj", _("Machtiging gesloten jeugdzorg")
+
+
+class Youth(models.Model):
+    """A young person (jeugdige). Identifying data: every read is access-logged.
+
+    The BSN is stored only encrypted (`bsn_encrypted`) and as a keyed hash (`bsn_hash`) to
+    find the same youth in other requests; never in plain text.
+    """
+
+    given_names = models.CharField(_("voornamen"), max_length=200)
+    family_name = models.CharField(_("achternaam"), max_length=200)
+    birth_date = models.DateField(_("geboortedatum"))
+    gender = models.CharField(_("geslacht"), max_length=1, choices=Gender.choices)
+    bsn_encrypted = models.TextField(blank=True, editable=False)
+    bsn_hash = models.CharField(max_length=64, blank=True, editable=False)
+    address = models.CharField(_("adres"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    city = models.CharField(_("woonplaats"), max_length=100, blank=True)
+    municipality = models.ForeignKey(
+        "accounts.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("woongemeente")
+    )
+    legal_status = models.CharField(_("juridische status"), max_length=16, choices=LegalStatus.choices, default=LegalStatus.NONE)
+    machtiging_end_date = models.DateField(_("einddatum machtiging"), null=True, blank=True)
+    school = models.CharField(_("huidige school"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("jeugdige")
+        verbose_name_plural = _("jeugdigen")
+        indexes = [
+            models.Index(fields=["bsn_hash"], condition=~Q(bsn_hash=""), name="youth_bsn_hash"),
+            models.Index(fields=["family_name", "birth_date"], name="youth_name_birth"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="youth_machtiging_has_end_date",
+                condition=~Q(legal_status="machtiging_gj") | Q(machtiging_end_date__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="youth_bsn_encrypted_with_hash",
+                condition=(Q(bsn_encrypted="") & Q(bsn_hash="")) | (~Q(bsn_encrypted="") & ~Q(bsn_hash="")),
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return f"{self.given_names} {self.family_name}"
+
+    @property
+    def bsn(self) -> str:
+        return crypto.decrypt(self.bsn_encrypted)
+
+    def set_bsn(self, value: str) -> None:
+        normalised = crypto.bsn_normalise(value)
+        self.bsn_encrypted = crypto.encrypt(normalised)
+        self.bsn_hash = crypto.blind_index(normalised)
+
+    def age_on(self, day: date) -> int:
+        return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+
+    def has_valid_machtiging(self, on: date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return (
+            self.legal_status == LegalStatus.MACHTIGING_GJ
+            and self.machtiging_end_date is not None
+            and self.machtiging_end_date >= on
+        )
+
+
+class Guardian(models.Model):
+    """A parent or guardian, with whether they hold parental authority (gezag)."""
+
+    youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="guardians")
+    name = models.CharField(_("naam"), max_length=200)
+    relationship = models.CharField(_("relatie"), max_length=100, blank=True)
+    has_authority = models.BooleanField(_("heeft gezag"), default=False)
+    phone = models.CharField(_("telefoon"), max_length=32, blank=True)
+    email = models.EmailField(_("e-mailadres"), blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("ouder/verzorger")
+        verbose_name_plural = _("ouders/verzorgers")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Concept")
+    SUBMITTED = "submitted", _("Ingediend")
+    RETURNED = "returned", _("Teruggestuurd voor aanvulling")
+    MATCHING = "matching", _("In matching")
+    EXPERT_TABLE = "expert_table", _("Naar experttafel")
+    CLOSED = "closed", _("Afgesloten")
+    CRISIS = "crisis", _("Crisisplaatsing geregistreerd")
+    # Issue 5 (matching, offers, placements) adds services for these states.
+    WAITING = "waiting", _("Wacht op passende plek")
+    OFFERED = "offered", _("Aangemeld bij aanbieder")
+    ACCEPTED = "accepted", _("Geaccepteerd door aanbieder")
+    PLACED = "placed", _("Geplaatst")
+    ENDED = "ended", _("Plaatsing beëindigd")
+
+
+class Urgency(models.TextChoices):
+    REGULAR = "regular", _("Regulier")
+    URGENT = "urgent", _("Met spoed")
+
+
+class Kind(models.TextChoices):
+    FIRST = "first_placement", _("Eerste plaatsing")
+    TRANSFER = "transfer", _("Doorplaatsing")
+
+
+class Outcome(models.TextChoices):
+    """Why a request closed without a placement through this route (counted by the region)."""
+
+    HELP_AT_HOME = "help_at_home", _("Opgelost met hulp thuis")
+    AMBULANT = "ambulant_care", _("Ambulante hulp")
+    WITHDRAWN = "withdrawn", _("Ingetrokken")
+    PLACED_ELSEWHERE = "placed_elsewhere", _("Buiten deze route geplaatst")
+    OTHER = "other", _("Anders")
+
+
+class TriageDecision(models.TextChoices):
+    MATCHING = "matching", _("Naar matching")
+    RETURN = "return", _("Terug naar verwijzer")
+    EXPERT_TABLE = "expert_table", _("Naar experttafel")
+    CLOSE = "close", _("Afsluiten zonder plaatsing")
+    CRISIS = "crisis", _("Registreren als crisisplaatsing")
+
+
+TRIAGE_TARGET = {
+    TriageDecision.MATCHING: Status.MATCHING,
+    TriageDecision.RETURN: Status.RETURNED,
+    TriageDecision.EXPERT_TABLE: Status.EXPERT_TABLE,
+    TriageDecision.CLOSE: Status.CLOSED,
+    TriageDecision.CRISIS: Status.CRISIS,
+}
+
+# The transition table: (from, to) -> roles that may make the move. Services check it;
+# tests/placement/test_transitions.py walks every pair. Issue 5 adds matching -> waiting,
+# matching -> offered, offered -> accepted/matching, accepted -> placed, placed -> ended.
+_TRIAGE_FROM = (Status.SUBMITTED, Status.EXPERT_TABLE)
+_WITHDRAWABLE = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.EXPERT_TABLE, Status.MATCHING, Status.WAITING)
+TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    (Status.DRAFT, Status.SUBMITTED): frozenset({Role.REFERRER}),
+    (Status.RETURNED, Status.SUBMITTED): frozenset({Role.REFERRER}),
+    **{(source, Status.MATCHING): frozenset({Role.COORDINATOR}) for source in _TRIAGE_FROM},
+    **{(source, Status.RETURNED): frozenset({Role.COORDINATOR}) for source in _TRIAGE_FROM},
+    (Status.SUBMITTED, Status.EXPERT_TABLE): frozenset({Role.COORDINATOR}),
+    **{(source, Status.CRISIS): frozenset({Role.COORDINATOR}) for source in _TRIAGE_FROM},
+    **{(source, Status.CLOSED): frozenset({Role.COORDINATOR}) for source in _TRIAGE_FROM},
+}
+# Withdrawal by the referrer closes the request with outcome "withdrawn".
+WITHDRAW_FROM = frozenset(_WITHDRAWABLE)
+for _source in WITHDRAW_FROM:
+    TRANSITIONS[(_source, Status.CLOSED)] = TRANSITIONS.get((_source, Status.CLOSED), frozenset()) | {Role.REFERRER}
+
+# States in which the request is still "open" (counts for double registration).
+OPEN_STATUSES = frozenset(
+    {Status.SUBMITTED, Status.RETURNED, Status.MATCHING, Status.EXPERT_TABLE, Status.WAITING,
+     Status.OFFERED, Status.ACCEPTED, Status.PLACED}
+)
+# States in which the referrer (or an assigned behavioural scientist) may still edit content.
+EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.RETURNED})
+
+
+def transition_allowed(source: str, target: str, role: str) -> bool:
+    return role in TRANSITIONS.get((source, target), frozenset())
+
+
+class PlacementRequest(models.Model):
+    youth = models.ForeignKey(Youth, on_delete=models.PROTECT, related_name="requests", verbose_name=_("jeugdige"))
+    referrer_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="placement_requests",
+        verbose_name=_("verwijzende organisatie"),
+    )
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="placement_requests", verbose_name=_("verwijzer")
+    )
+    region = models.ForeignKey(
+        "accounts.Region", on_delete=models.PROTECT, related_name="placement_requests", verbose_name=_("verantwoordelijke regio")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    urgency = models.CharField(_("urgentie"), max_length=16, choices=Urgency.choices, default=Urgency.REGULAR)
+    kind = models.CharField(_("soort"), max_length=16, choices=Kind.choices, default=Kind.FIRST)
+    # Transfers: issue 5 links the ended placement; until then the previous request is kept.
+    previous_request = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="transfers",
+        verbose_name=_("vorig verzoek"),
+    )
+    previous_placement_id = models.BigIntegerField(null=True, blank=True, editable=False)
+    # The original referral date: set once at the first submission and never overwritten
+    # (a database trigger refuses a change). Waiting times count from it.
+    referral_date = models.DateField(_("verwijsdatum"), null=True, blank=True, editable=False)
+    analysis = models.ForeignKey(
+        "analyses.ExplanatoryAnalysis", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("laatste versie verklarende analyse"),
+    )
+    triage_analysis = models.ForeignKey(
+        "analyses.ExplanatoryAnalysis", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("analyseversie bij triage"),
+    )
+    outcome = models.CharField(_("uitkomst"), max_length=32, choices=Outcome.choices, blank=True)
+    status_reason = models.TextField(_("toelichting bij de status"), blank=True)
+    wishes_youth = models.TextField(_("wensen van de jeugdige"), blank=True)
+    wishes_parents = models.TextField(_("wensen van de ouders"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("plaatsingsverzoek")
+        verbose_name_plural = _("plaatsingsverzoeken")
+        indexes = [
+            models.Index(fields=["region", "status"], name="request_region_status"),
+            models.Index(fields=["referrer_organisation", "status"], name="request_org_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="request_closed_has_outcome",
+                condition=~Q(status="closed") | ~Q(outcome=""),
+            ),
+            models.CheckConstraint(
+                name="request_outcome_only_when_closed",
+                condition=Q(status="closed") | Q(outcome=""),
+            ),
+            models.CheckConstraint(
+                # A draft withdrawn before submission closes without a referral date
+                # (reports count it as never referred).
+                name="request_submitted_has_referral_date",
+                condition=Q(status__in=["draft", "closed"]) | Q(referral_date__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="request_transfer_links_previous",
+                condition=Q(kind="first_placement") | Q(previous_request__isnull=False) | Q(previous_placement_id__isnull=False),
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="referral_date_never_overwritten",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Q(old__referral_date__isnull=False, old__referral_date__df=pgtrigger.F("new__referral_date")),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Verzoek %(id)s") % {"id": self.pk}
+
+    @property
+    def reference(self) -> str:
+        return f"PV-{self.pk:06d}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES

@@ -1,0 +1,236 @@
+"""/api/v1/requests: placement requests for referrers, coordinators and behavioural scientists.
+
+Wrong role -> 403 (HasRole); a request outside the caller's scope -> 404 (selector).
+"""
+
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Role
+from accounts.permissions import HasRole
+from analyses import services as analyses_services
+from core.errors import Invalid, NotFound
+from placement import selectors, services
+from placement.serializers import (
+    AnalysisInput,
+    DocumentUploadInput,
+    RequestCreateInput,
+    RequestSerializer,
+    RequestUpdateInput,
+    TriageInput,
+    WithdrawInput,
+    analysis_data,
+    document_data,
+    event_data,
+    request_detail_data,
+)
+
+READERS = (Role.REFERRER, Role.COORDINATOR, Role.BEHAVIOURAL_SCIENTIST)
+
+
+def _detail(request, placement_request):
+    membership = request.membership
+    duplicates = missing = None
+    if membership.role == Role.COORDINATOR:
+        duplicates = selectors.request_possible_duplicates(placement_request=placement_request)
+    if membership.role == Role.REFERRER and placement_request.is_editable:
+        missing = services.request_missing_items(placement_request)
+    return request_detail_data(placement_request, duplicates=duplicates, missing=missing)
+
+
+def _reload(request, pk):
+    return selectors.request_get(membership=request.membership, pk=pk, view="api")
+
+
+class RequestListCreate(APIView):
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [HasRole(Role.REFERRER)()]
+        return [HasRole(*READERS)()]
+
+    @extend_schema(responses=RequestSerializer(many=True))
+    def get(self, request):
+        rows = selectors.request_list(membership=request.membership, statuses=request.query_params.getlist("status") or None)
+        page = self.paginator.paginate_queryset(rows, request, view=self)
+        return self.paginator.get_paginated_response(RequestSerializer(page, many=True).data)
+
+    @property
+    def paginator(self):
+        from core.api import Pagination
+
+        if not hasattr(self, "_paginator"):
+            self._paginator = Pagination()
+        return self._paginator
+
+    @extend_schema(request=RequestCreateInput, responses={201: RequestSerializer})
+    def post(self, request):
+        serializer = RequestCreateInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        previous = None
+        if data.get("previous_request"):
+            previous = selectors.request_scope(request.membership).filter(pk=data["previous_request"]).first()
+            if previous is None:
+                raise Invalid.field("previous_request", _("Onbekend verzoek."))
+        analysis = None
+        if data.get("analysis") is not None:
+            analysis = dict(data["analysis"])
+            analysis.update(analysis.pop("need_profile", None) or {})
+        placement_request = services.request_file(
+            by=request.user, membership=request.membership, youth=data["youth"], urgency=data["urgency"],
+            kind=data["kind"], previous_request=previous, wishes=data.get("wishes"), analysis=analysis,
+            perspective_plan=data.get("perspective_plan"), safety_plan=data.get("safety_plan"),
+            alternatives=data.get("alternatives"),
+        )
+        return Response(_detail(request, _reload(request, placement_request.pk)), status=status.HTTP_201_CREATED)
+
+
+class RequestDetail(APIView):
+    def get_permissions(self):
+        if self.request.method == "PATCH":
+            return [HasRole(Role.REFERRER)()]
+        return [HasRole(*READERS)()]
+
+    @extend_schema(responses=RequestSerializer)
+    def get(self, request, pk):
+        return Response(_detail(request, _reload(request, pk)))
+
+    @extend_schema(request=RequestUpdateInput, responses=RequestSerializer)
+    def patch(self, request, pk):
+        placement_request = selectors.request_get(membership=request.membership, pk=pk, log=False)
+        serializer = RequestUpdateInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        wishes = data.get("wishes") or {}
+        services.request_update(
+            placement_request=placement_request, by=request.user, membership=request.membership,
+            youth=data.get("youth"), urgency=data.get("urgency"),
+            wishes_youth=wishes.get("youth"), wishes_parents=wishes.get("parents"),
+        )
+        services.request_content_save(
+            placement_request=placement_request, by=request.user, membership=request.membership,
+            perspective_plan=data.get("perspective_plan"), safety_plan=data.get("safety_plan"),
+            alternatives=data.get("alternatives"),
+        )
+        return Response(_detail(request, _reload(request, pk)))
+
+
+class RequestAnalysis(APIView):
+    """PUT replaces the analysis, PATCH changes some fields; both write a new version."""
+
+    permission_classes = [HasRole(Role.REFERRER, Role.BEHAVIOURAL_SCIENTIST)]
+
+    def _save(self, request, pk, partial):
+        placement_request = selectors.request_get(membership=request.membership, pk=pk, log=False)
+        serializer = AnalysisInput(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        version = analyses_services.analysis_save(
+            placement_request=placement_request, data=serializer.to_service_data(), by=request.user,
+            membership=request.membership, partial=partial, require_need_profile=True,
+        )
+        return Response(analysis_data(version))
+
+    @extend_schema(request=AnalysisInput, responses={200: OpenApiResponse(description="The latest analysis version")})
+    def put(self, request, pk):
+        return self._save(request, pk, partial=False)
+
+    @extend_schema(request=AnalysisInput, responses={200: OpenApiResponse(description="The latest analysis version")})
+    def patch(self, request, pk):
+        return self._save(request, pk, partial=True)
+
+
+class RequestDocuments(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+    permission_classes = [HasRole(Role.REFERRER, Role.BEHAVIOURAL_SCIENTIST)]
+
+    @extend_schema(request={"multipart/form-data": DocumentUploadInput}, responses={201: OpenApiResponse(description="Document")})
+    def post(self, request, pk):
+        placement_request = selectors.request_get(membership=request.membership, pk=pk, log=False)
+        serializer = DocumentUploadInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        document = analyses_services.document_upload(
+            placement_request=placement_request, upload=serializer.validated_data["file"],
+            kind=serializer.validated_data["kind"], title=serializer.validated_data.get("title", ""),
+            by=request.user, membership=request.membership,
+        )
+        return Response(document_data(document), status=status.HTTP_201_CREATED)
+
+
+class RequestDocumentDownload(APIView):
+    permission_classes = [HasRole(*READERS)]
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="The PDF")})
+    def get(self, request, pk, document_id):
+        placement_request = selectors.request_get(membership=request.membership, pk=pk, log=False)
+        document = selectors.document_get(
+            membership=request.membership, placement_request=placement_request, document_id=document_id
+        )
+        return document_response(document)
+
+
+def document_response(document):
+    try:
+        handle = open(document.path, "rb")
+    except FileNotFoundError:
+        raise NotFound() from None
+    response = FileResponse(handle, content_type="application/pdf", as_attachment=True, filename=f"{document.title}.pdf")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class RequestSubmit(APIView):
+    permission_classes = [HasRole(Role.REFERRER)]
+
+    @extend_schema(request=None, responses=RequestSerializer)
+    def post(self, request, pk):
+        placement_request = selectors.request_get(membership=request.membership, pk=pk, log=False)
+        placement_request = services.request_submit(
+            placement_request=placement_request, by=request.user, membership=request.membership
+        )
+        return Response(RequestSerializer(placement_request).data)
+
+
+class RequestTriage(APIView):
+    permission_classes = [HasRole(Role.COORDINATOR)]
+
+    @extend_schema(request=TriageInput, responses=RequestSerializer)
+    def post(self, request, pk):
+        placement_request = selectors.request_get(membership=request.membership, pk=pk, log=False)
+        serializer = TriageInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        placement_request = services.request_triage(
+            placement_request=placement_request, by=request.user, membership=request.membership,
+            **serializer.validated_data,
+        )
+        return Response(RequestSerializer(placement_request).data)
+
+
+class RequestWithdraw(APIView):
+    permission_classes = [HasRole(Role.REFERRER)]
+
+    @extend_schema(request=WithdrawInput, responses=RequestSerializer)
+    def post(self, request, pk):
+        placement_request = selectors.request_get(membership=request.membership, pk=pk, log=False)
+        serializer = WithdrawInput(data=request.data or {})
+        serializer.is_valid(raise_exception=True)
+        placement_request = services.request_withdraw(
+            placement_request=placement_request, by=request.user, membership=request.membership,
+            reason=serializer.validated_data["reason"],
+        )
+        return Response(RequestSerializer(placement_request).data)
+
+
+class RequestEvents(APIView):
+    permission_classes = [HasRole(*READERS)]
+
+    @extend_schema(responses={200: OpenApiResponse(description="The request's events, oldest first")})
+    def get(self, request, pk):
+        placement_request = selectors.request_get(membership=request.membership, pk=pk, log=False)
+        return Response([event_data(e) for e in selectors.request_events(placement_request=placement_request)])
+

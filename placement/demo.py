@@ -1,0 +1,95 @@
+"""Demo requests: several in Twente (referrer `referrer`, wijkteam) in different states,
+one in Drenthe (referrer `referrer2`, GI). Idempotent: a youth that exists is skipped."""
+
+import datetime
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.models import Membership, Municipality, Role, User
+from analyses import services as analyses_services
+from placement import services
+from placement.models import Youth
+
+PDF = b"%PDF-1.4\n% demo zorgvraagdossier\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+ANALYSIS = {
+    "presenting_problems": "Oplopende agressie thuis, schoolverzuim, weglopen.",
+    "origins": "Na het overlijden van een ouder is de opvoedsituatie ontregeld geraakt.",
+    "maintaining_factors": "Overbelaste ouder, geen passende dagbesteding, negatieve vriendengroep.",
+    "protective_factors": "Sterke band met grootouders, goed in sport, wil zelf hulp.",
+    "hypotheses": "Onverwerkte rouw en gebrek aan structuur houden het gedrag in stand.",
+    "goals": "Veilige, gestructureerde woonplek met rouwverwerking; terug naar school; terug naar huis.",
+    "written_by": "M. Visser, gedragswetenschapper wijkteam",
+    "made_with_youth": True,
+    "made_with_family": True,
+    "care_types": ["behandelgroep", "kleinschalig-wonen"],
+    "specialisations": ["trauma"],
+    "intensity": "M",
+    "security": "open",
+    "max_distance_km": 40,
+    "school_continuity": True,
+}
+
+# (username, family name, given names, birth date, gender, municipality, bsn, final state)
+DEMO = [
+    ("referrer", "Smit", "Daan", datetime.date(2010, 4, 12), "m", "GM0153", "111222333", "draft"),
+    ("referrer", "de Vries", "Emma", datetime.date(2009, 9, 3), "f", "GM0153", "123456782", "submitted"),
+    ("referrer", "Mulder", "Finn", datetime.date(2011, 1, 23), "m", "GM0164", "", "matching"),
+    ("referrer", "Bos", "Lisa", datetime.date(2008, 6, 30), "f", "GM0141", "999999990", "returned"),
+    ("referrer", "Meijer", "Sem", datetime.date(2012, 11, 5), "m", "GM0153", "", "closed"),
+    ("referrer2", "Hendriks", "Julia", datetime.date(2009, 2, 17), "f", "GM0106", "100000009", "submitted"),
+]
+
+
+def seed(organisations):
+    for username, family, given, birth, gender, municipality, bsn, state in DEMO:
+        if Youth.objects.filter(family_name=family, given_names=given, birth_date=birth).exists():
+            continue
+        referrer = User.objects.get(username=username)
+        membership = Membership.objects.get(user=referrer, role=Role.REFERRER)
+        municipality = Municipality.objects.get(code=municipality)
+        placement_request = services.request_create(
+            youth={
+                "given_names": given, "family_name": family, "birth_date": birth, "gender": gender, "bsn": bsn,
+                "address": "Demostraat 1", "postcode": "7500AA", "city": municipality.name,
+                "municipality": municipality, "legal_status": "none", "school": "Demoschool",
+                "guardians": [{"name": f"Ouder {family}", "relationship": "ouder", "has_authority": True}],
+            },
+            by=referrer, membership=membership,
+            wishes_youth="Ik wil naar school blijven gaan.", wishes_parents="Zo dicht mogelijk bij huis.",
+        )
+        if state == "draft":
+            continue
+        analyses_services.analysis_save(placement_request=placement_request, data=dict(ANALYSIS), by=referrer, membership=membership)
+        analyses_services.perspective_plan_save(
+            placement_request=placement_request,
+            data={"goal": "Stabiliseren en behandelen", "expected_duration_months": 9, "return_perspective": "home"},
+            by=referrer, membership=membership,
+        )
+        analyses_services.safety_plan_save(
+            placement_request=placement_request,
+            data={"risks": "Weglopen bij spanning", "agreements": "Dagelijks contact met mentor"},
+            by=referrer, membership=membership,
+        )
+        analyses_services.alternatives_set(
+            placement_request=placement_request,
+            alternatives=[{"form": "intensive_home", "description": "Intensieve gezinsbehandeling, 6 maanden",
+                           "why_insufficient": "Veiligheid thuis niet te borgen"}],
+            by=referrer, membership=membership,
+        )
+        analyses_services.document_upload(
+            placement_request=placement_request, upload=SimpleUploadedFile("zorgvraag.pdf", PDF),
+            kind="zorgvraag", title="Zorgvraagdossier", by=referrer, membership=membership,
+        )
+        services.request_submit(placement_request=placement_request, by=referrer, membership=membership)
+        if state == "submitted":
+            continue
+        coordinator = User.objects.get(username="coordinator")
+        coordination = Membership.objects.get(user=coordinator, role=Role.COORDINATOR)
+        decision = {"matching": "matching", "returned": "return", "closed": "close"}[state]
+        services.request_triage(
+            placement_request=placement_request, decision=decision, by=coordinator, membership=coordination,
+            reason="Veiligheidsplan graag concreter maken." if decision == "return" else (
+                "Opgelost met intensieve hulp thuis." if decision == "close" else ""),
+            outcome="help_at_home" if decision == "close" else "",
+        )

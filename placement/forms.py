@@ -1,0 +1,180 @@
+"""Web forms for the request wizard and triage. They parse input; services decide the
+rules and their `Invalid` errors are put next to the fields they name."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Municipality
+from placement import crypto
+from placement.models import Gender, LegalStatus, Outcome, TriageDecision, Urgency
+
+GUARDIAN_SLOTS = (1, 2)
+
+
+class AccessibleForm(forms.Form):
+    """Utrecht CSS classes on widgets; aria-invalid/aria-describedby on fields with errors."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
+                continue
+            if isinstance(widget, forms.Textarea):
+                widget.attrs.setdefault("class", "utrecht-textarea")
+                widget.attrs.setdefault("rows", 4)
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "utrecht-select")
+            elif isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "utrecht-checkbox")
+            else:
+                widget.attrs.setdefault("class", "utrecht-textbox")
+
+    def _mark(self, name):
+        if name in self.fields:
+            bound = self[name]
+            self.fields[name].widget.attrs.update(
+                {"aria-invalid": "true", "aria-describedby": f"{bound.auto_id}-error"}
+            )
+
+    def full_clean(self):
+        super().full_clean()
+        for name in list(self._errors or {}):
+            self._mark(name)
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        if field:
+            self._mark(field)
+
+    def apply_invalid(self, error, aliases=None):
+        """Put a service's Invalid errors next to the fields they name."""
+        aliases = aliases or {}
+        for param in error.invalid_params or [{"name": "", "reason": str(error.detail)}]:
+            name = aliases.get(param["name"], param["name"])
+            candidates = [name, name.split(".")[-1]]
+            target = next((c for c in candidates if c in self.fields), None)
+            if target is None and name.startswith("guardians."):
+                _prefix, index, attr = name.split(".")
+                target = f"guardian_{int(index) + 1}_{attr}"
+                target = target if target in self.fields else None
+            self.add_error(target, param["reason"])
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class YouthForm(AccessibleForm):
+    given_names = forms.CharField(label=_("Voornamen"), max_length=200)
+    family_name = forms.CharField(label=_("Achternaam"), max_length=200)
+    birth_date = forms.DateField(label=_("Geboortedatum"), widget=DateInput())
+    gender = forms.ChoiceField(label=_("Geslacht"), choices=Gender.choices)
+    bsn = forms.CharField(
+        label=_("BSN"), max_length=20, required=False,
+        help_text=_("Niet verplicht; sommige jeugdigen hebben geen BSN."),
+    )
+    address = forms.CharField(label=_("Adres"), max_length=200, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=7, required=False)
+    city = forms.CharField(label=_("Woonplaats"), max_length=100, required=False)
+    municipality = forms.ModelChoiceField(
+        label=_("Woongemeente"), queryset=Municipality.objects.select_related("region").order_by("name"),
+        help_text=_("De woongemeente bepaalt de verantwoordelijke regio."),
+    )
+    legal_status = forms.ChoiceField(label=_("Juridische status"), choices=LegalStatus.choices, initial=LegalStatus.NONE)
+    machtiging_end_date = forms.DateField(
+        label=_("Einddatum machtiging gesloten jeugdzorg"), required=False, widget=DateInput()
+    )
+    school = forms.CharField(label=_("Huidige school"), max_length=200, required=False)
+    urgency = forms.ChoiceField(label=_("Urgentie"), choices=Urgency.choices, initial=Urgency.REGULAR)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for slot in GUARDIAN_SLOTS:
+            self.fields[f"guardian_{slot}_name"] = forms.CharField(
+                label=_("Naam ouder/verzorger %(n)s") % {"n": slot}, max_length=200, required=False
+            )
+            self.fields[f"guardian_{slot}_relationship"] = forms.CharField(
+                label=_("Relatie tot de jeugdige (ouder/verzorger %(n)s)") % {"n": slot}, max_length=100, required=False
+            )
+            self.fields[f"guardian_{slot}_authority"] = forms.BooleanField(
+                label=_("Heeft gezag (ouder/verzorger %(n)s)") % {"n": slot}, required=False
+            )
+        for slot in GUARDIAN_SLOTS:
+            for suffix in ("name", "relationship"):
+                self.fields[f"guardian_{slot}_{suffix}"].widget.attrs.setdefault("class", "utrecht-textbox")
+            self.fields[f"guardian_{slot}_authority"].widget.attrs.setdefault("class", "utrecht-checkbox")
+
+    @classmethod
+    def initial_from(cls, placement_request):
+        youth = placement_request.youth
+        initial = {name: getattr(youth, name) for name in (
+            "given_names", "family_name", "birth_date", "gender", "address", "postcode", "city", "municipality",
+            "legal_status", "machtiging_end_date", "school",
+        )}
+        initial["bsn"] = youth.bsn
+        initial["urgency"] = placement_request.urgency
+        for slot, guardian in zip(GUARDIAN_SLOTS, youth.guardians.all()):
+            initial[f"guardian_{slot}_name"] = guardian.name
+            initial[f"guardian_{slot}_relationship"] = guardian.relationship
+            initial[f"guardian_{slot}_authority"] = guardian.has_authority
+        return initial
+
+    def youth_data(self) -> dict:
+        data = {name: value for name, value in self.cleaned_data.items() if not name.startswith("guardian_")}
+        data.pop("urgency", None)
+        data["guardians"] = [
+            {
+                "name": self.cleaned_data[f"guardian_{slot}_name"],
+                "relationship": self.cleaned_data[f"guardian_{slot}_relationship"],
+                "has_authority": self.cleaned_data[f"guardian_{slot}_authority"],
+            }
+            for slot in GUARDIAN_SLOTS
+            if self.cleaned_data.get(f"guardian_{slot}_name")
+        ]
+        return data
+
+    def clean_bsn(self):
+        value = self.cleaned_data["bsn"].strip()
+        if value and not crypto.bsn_is_valid(value):
+            raise forms.ValidationError(_("Dit is geen geldig BSN (de elfproef klopt niet)."))
+        return value
+
+    def clean_birth_date(self):
+        value = self.cleaned_data["birth_date"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("De geboortedatum ligt in de toekomst."))
+        return value
+
+    def field_groups(self):
+        guardians = [name for name in self.fields if name.startswith("guardian_")]
+        return [
+            (_("Jeugdige"), [self[n] for n in ("given_names", "family_name", "birth_date", "gender", "bsn")]),
+            (_("Woonsituatie en school"), [self[n] for n in ("address", "postcode", "city", "municipality", "school")]),
+            (_("Juridische status"), [self[n] for n in ("legal_status", "machtiging_end_date")]),
+            (_("Ouders en verzorgers"), [self[n] for n in guardians]),
+            (_("Verzoek"), [self["urgency"]]),
+        ]
+
+
+class TriageForm(AccessibleForm):
+    decision = forms.ChoiceField(label=_("Besluit"), choices=TriageDecision.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Toelichting"), required=False, widget=forms.Textarea,
+        help_text=_("Verplicht bij terugsturen en experttafel; de verwijzer ziet deze toelichting."),
+    )
+    outcome = forms.ChoiceField(
+        label=_("Uitkomst bij afsluiten"), required=False, choices=[("", "---------")] + list(Outcome.choices)
+    )
+
+
+class WithdrawForm(AccessibleForm):
+    reason = forms.CharField(label=_("Reden van intrekken"), required=False, widget=forms.Textarea)
+
+
+class AssignmentRequestForm(AccessibleForm):
+    question = forms.CharField(label=_("Hulpvraag aan de pool gedragswetenschappers"), widget=forms.Textarea)

@@ -1,0 +1,139 @@
+"""Reads of placement requests, scoped to what the acting membership may see.
+
+- referrer: the requests of their own organisation (drafts included);
+- coordinator: submitted requests (not drafts) of their own region(s);
+- behavioural scientist: requests with an assignment open in their region(s) or assigned
+  to them;
+- everyone else: nothing.
+
+Every read that returns identifying youth data writes the access log (the youth is the
+subject); list pages log one row per youth shown.
+"""
+
+from django.db.models import Prefetch, Q
+
+from accounts.models import Role
+from accounts.selectors import region_ids_of
+from core.access_log import Purpose, access_log_record
+from core.errors import NotFound
+from core.events import events_for
+from core.models import AccessLogEntry
+from placement.models import OPEN_STATUSES, PlacementRequest, Status
+
+PURPOSE_BY_ROLE = {
+    Role.REFERRER: Purpose.OWN_REQUEST,
+    Role.COORDINATOR: Purpose.TRIAGE,
+    Role.BEHAVIOURAL_SCIENTIST: Purpose.ANALYSIS_SUPPORT,
+}
+
+
+def request_scope(membership):
+    queryset = PlacementRequest.objects.all()
+    if membership is None:
+        return queryset.none()
+    if membership.role == Role.REFERRER:
+        return queryset.filter(referrer_organisation_id=membership.organisation_id)
+    if membership.role == Role.COORDINATOR:
+        return queryset.filter(region_id__in=region_ids_of(membership)).exclude(status=Status.DRAFT)
+    if membership.role == Role.BEHAVIOURAL_SCIENTIST:
+        from analyses.models import AnalysisAssignment
+
+        visible = AnalysisAssignment.objects.filter(
+            Q(status=AnalysisAssignment.AssignmentStatus.OPEN, request__region_id__in=region_ids_of(membership))
+            | Q(assigned_to_id=membership.user_id)
+        ).exclude(status=AnalysisAssignment.AssignmentStatus.CANCELLED)
+        return queryset.filter(pk__in=visible.values("request_id"))
+    return queryset.none()
+
+
+def _with_related(queryset):
+    return queryset.select_related("youth", "youth__municipality", "region", "referrer_organisation", "referrer", "analysis")
+
+
+def request_list(*, membership, statuses=None, log_identities: bool = False):
+    """Requests the membership may see, newest first. With `log_identities` (pages that
+    show names) one access-log row per youth is written."""
+    queryset = _with_related(request_scope(membership))
+    if statuses:
+        queryset = queryset.filter(status__in=statuses)
+    rows = list(queryset.order_by("-created_at", "-id"))
+    if log_identities and rows:
+        access_log_bulk(membership=membership, requests=rows, view="list")
+    return rows
+
+
+def access_log_bulk(*, membership, requests, view: str) -> None:
+    purpose = PURPOSE_BY_ROLE.get(membership.role, Purpose.ADMINISTRATION)
+    AccessLogEntry.objects.bulk_create(
+        [
+            AccessLogEntry(
+                user_id=membership.user_id,
+                role=membership.role,
+                organisation_id=membership.organisation_id,
+                subject_type="placement.youth",
+                subject_id=r.youth_id,
+                purpose=purpose,
+                details={"request": r.pk, "view": view},
+            )
+            for r in requests
+        ]
+    )
+
+
+def request_get(*, membership, pk, log: bool = True, view: str = "detail") -> PlacementRequest:
+    """One request with its documents; NotFound for anything the membership may not see.
+    Logs the read of the youth's identity (unless `log` is False, for writes that only
+    need the row)."""
+    from analyses.models import Document
+
+    try:
+        placement_request = (
+            _with_related(request_scope(membership))
+            .prefetch_related(
+                "youth__guardians",
+                "alternatives",
+                Prefetch("documents", queryset=Document.objects.order_by("uploaded_at", "id")),
+            )
+            .get(pk=pk)
+        )
+    except (PlacementRequest.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    if log:
+        access_log_record(
+            user=membership.user, membership=membership, subject=placement_request.youth,
+            purpose=PURPOSE_BY_ROLE.get(membership.role, Purpose.ADMINISTRATION),
+            details={"request": placement_request.pk, "view": view},
+        )
+    return placement_request
+
+
+def request_events(*, placement_request):
+    return list(events_for(placement_request))
+
+
+def request_possible_duplicates(*, placement_request) -> list[PlacementRequest]:
+    """Other open requests for the same youth in any region: by BSN (keyed hash), or by
+    family name and birth date when either youth has no BSN."""
+    youth = placement_request.youth
+    same_youth = Q(youth__bsn_hash=youth.bsn_hash) if youth.bsn_hash else Q(pk__in=[])
+    by_name = Q(youth__family_name__iexact=youth.family_name, youth__birth_date=youth.birth_date)
+    if youth.bsn_hash:
+        by_name &= Q(youth__bsn_hash="")
+    return list(
+        PlacementRequest.objects.filter(same_youth | by_name, status__in=OPEN_STATUSES)
+        .exclude(pk=placement_request.pk)
+        .select_related("region", "referrer_organisation")
+        .order_by("referral_date", "id")
+    )
+
+
+def document_get(*, membership, placement_request, document_id):
+    """A document of a request the membership may see; logs the download."""
+    document = placement_request.documents.filter(pk=document_id).first()
+    if document is None:
+        raise NotFound()
+    access_log_record(
+        user=membership.user, membership=membership, subject=placement_request.youth, purpose=Purpose.DOCUMENT_DOWNLOAD,
+        details={"request": placement_request.pk, "document": document.pk},
+    )
+    return document

@@ -1,0 +1,91 @@
+"""Builders for placement requests, through the services (so every row is one a user
+could have made)."""
+
+import datetime
+import itertools
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from accounts.models import Municipality, Role
+from accounts.selectors import membership_with_role
+from analyses import services as analyses_services
+from placement import services
+
+VALID_BSNS = ["111222333", "123456782", "999999990", "100000009", "999996356", "999990019"]
+_counter = itertools.count(1)
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf_upload(name="zorgvraag.pdf", content=PDF):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def youth_data(municipality_code="GM0153", **overrides):
+    n = next(_counter)
+    data = {
+        "given_names": "Sam",
+        "family_name": f"Jansen{n}",
+        "birth_date": timezone.localdate().replace(year=timezone.localdate().year - 14, day=1),
+        "gender": "m",
+        "bsn": "",
+        "address": "Hoofdstraat 1",
+        "postcode": "7511AB",
+        "city": "Enschede",
+        "municipality": Municipality.objects.get(code=municipality_code),
+        "legal_status": "none",
+        "machtiging_end_date": None,
+        "school": "Het Stedelijk Lyceum",
+        "guardians": [{"name": "Petra Jansen", "relationship": "moeder", "has_authority": True}],
+    }
+    data.update(overrides)
+    return data
+
+
+ANALYSIS = {
+    "presenting_problems": "Ernstige gedragsproblemen thuis en op school.",
+    "origins": "Na de scheiding van de ouders escaleerde het thuis.",
+    "maintaining_factors": "Overbelaste moeder, geen dagbesteding.",
+    "protective_factors": "Goede band met oma; sport.",
+    "hypotheses": "Onveilige hechting en trauma houden het gedrag in stand.",
+    "goals": "Stabiele woonplek met traumabehandeling, terug naar school.",
+    "written_by": "J. de Vries, GZ-psycholoog",
+    "made_with_youth": True,
+    "made_with_family": True,
+    "care_types": ["behandelgroep", "kleinschalig-wonen"],
+    "specialisations": ["trauma"],
+    "intensity": "M",
+    "security": "open",
+    "max_distance_km": 40,
+    "school_continuity": True,
+}
+PERSPECTIVE = {"goal": "Stabiliseren en behandelen", "expected_duration_months": 9, "return_perspective": "home"}
+SAFETY = {"risks": "Weglopen bij spanning", "agreements": "Dagelijks contact met mentor", "contacts": "Crisisdienst"}
+
+
+def make_request(referrer, *, complete=True, submit=False, municipality_code="GM0153", youth=None):
+    membership = membership_with_role(referrer, Role.REFERRER)
+    placement_request = services.request_create(
+        youth=youth or youth_data(municipality_code), by=referrer, membership=membership
+    )
+    if complete:
+        analyses_services.analysis_save(
+            placement_request=placement_request, data=dict(ANALYSIS), by=referrer, membership=membership
+        )
+        analyses_services.perspective_plan_save(
+            placement_request=placement_request, data=dict(PERSPECTIVE), by=referrer, membership=membership
+        )
+        analyses_services.safety_plan_save(placement_request=placement_request, data=dict(SAFETY), by=referrer, membership=membership)
+        analyses_services.document_upload(
+            placement_request=placement_request, upload=pdf_upload(), kind="zorgvraag", title="Zorgvraag",
+            by=referrer, membership=membership,
+        )
+    if submit:
+        services.request_submit(placement_request=placement_request, by=referrer, membership=membership)
+    placement_request.refresh_from_db()
+    return placement_request
+
+
+def machtiging(days=180):
+    return {"legal_status": "machtiging_gj", "machtiging_end_date": timezone.localdate() + datetime.timedelta(days=days)}
