@@ -61,7 +61,7 @@ class RequestListCreate(APIView):
 
     @property
     def paginator(self):
-        from core.api import Pagination
+        from core.renderers import Pagination
 
         if not hasattr(self, "_paginator"):
             self._paginator = Pagination()
