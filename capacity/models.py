@@ -214,6 +214,9 @@ class Facility(models.Model):
     def places_occupied(self) -> int:
         return self.occupied_internal + self.occupied_external
 
+    def genders_display(self) -> list[str]:
+        return [str(Gender(value).label) for value in self.genders]
+
     def figures(self) -> dict:
         return {
             "places_contracted": self.places_contracted,

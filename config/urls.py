@@ -9,6 +9,7 @@ api_v1 = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
     path("docs", SpectacularSwaggerView.as_view(url_name="openapi"), name="api-docs"),
     path("", include("accounts.api_urls")),
+    path("", include("capacity.api_urls")),
 ]
 
 urlpatterns = [
