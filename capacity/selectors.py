@@ -229,7 +229,7 @@ def occupancy_series(*, facility, days: int = 90, now: datetime | None = None) -
         day = first_day + timedelta(days=offset)
         day_start = datetime.combine(day, time.min, tzinfo=tz)
         day_end = min(datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz), now)
-        in_day = [c for c in changes if day_start < c.changed_at < day_end]
+        in_day = [c for c in changes if day_start <= c.changed_at < day_end]
         occupancy = _integrate(state, in_day, day_start, day_end)
         rate = occupancy.rate
         series.append({"date": day.isoformat(), "rate": None if rate is None else round(rate * 100, 1)})
