@@ -11,13 +11,16 @@ from accounts.models import Organisation, Region
 from capacity.models import CareType, Gender, SecurityLevel, Specialisation
 
 
+YES_NO = [("true", _("ja")), ("false", _("nee"))]  # anything else is a field error, not ignored
+
+
 class FacilityFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Zoeken op naam"), method="filter_q")
     care_type = django_filters.ModelMultipleChoiceFilter(
-        label=_("Zorgvorm"), field_name="care_type", to_field_name="code", queryset=CareType.objects.all()
+        label=_("Zorgvorm"), field_name="care_type__code", to_field_name="code", queryset=CareType.objects.all()
     )
     specialisation = django_filters.ModelMultipleChoiceFilter(
-        label=_("Specialisatie"), field_name="specialisations", to_field_name="code",
+        label=_("Specialisatie"), field_name="specialisations__code", to_field_name="code",
         queryset=Specialisation.objects.all(), conjoined=True,
     )
     age = django_filters.NumberFilter(label=_("Leeftijd"), method="filter_age", min_value=0, max_value=27)
@@ -30,8 +33,8 @@ class FacilityFilter(django_filters.FilterSet):
     provider = django_filters.ModelChoiceFilter(
         label=_("Zorgaanbieder"), queryset=Organisation.objects.filter(kind=Organisation.Kind.PROVIDER)
     )
-    has_free = django_filters.BooleanFilter(label=_("Met vrije plaats"), method="filter_has_free")
-    fresh_only = django_filters.BooleanFilter(label=_("Alleen actuele opgaven"), method="filter_fresh_only")
+    has_free = django_filters.ChoiceFilter(label=_("Met vrije plaats"), choices=YES_NO, method="filter_has_free")
+    fresh_only = django_filters.ChoiceFilter(label=_("Alleen actuele opgaven"), choices=YES_NO, method="filter_fresh_only")
     ordering = django_filters.OrderingFilter(
         label=_("Sorteren"),
         fields=(
@@ -57,10 +60,10 @@ class FacilityFilter(django_filters.FilterSet):
         return queryset.filter(genders__contains=[value])
 
     def filter_has_free(self, queryset, name, value):
-        return queryset.filter(free__gt=0) if value else queryset.filter(free__lte=0)
+        return queryset.filter(free__gt=0) if value == "true" else queryset.filter(free__lte=0)
 
     def filter_fresh_only(self, queryset, name, value):
-        return queryset.filter(is_stale=False) if value else queryset
+        return queryset.filter(is_stale=False) if value == "true" else queryset
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
