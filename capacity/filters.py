@@ -50,6 +50,18 @@ class FacilityFilter(django_filters.FilterSet):
     class Meta:
         fields = []
 
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:  # an empty form field means "no filter", not an invalid value
+            data = data.copy()
+            for key in list(data.keys()):
+                values = [v for v in data.getlist(key) if v.strip()] if hasattr(data, "getlist") else data[key]
+                if hasattr(data, "setlist"):
+                    if values:
+                        data.setlist(key, values)
+                    else:
+                        del data[key]
+        super().__init__(data, *args, **kwargs)
+
     def filter_q(self, queryset, name, value):
         return queryset.filter(name__icontains=value.strip()) if value.strip() else queryset
 

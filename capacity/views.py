@@ -53,7 +53,8 @@ def board(request):
         ],
     }
     template = "capacity/_board_results.html" if request.htmx and request.htmx.target == "board-results" else "capacity/board.html"
-    return render(request, template, context, status=200 if valid else 422)
+    # htmx swaps only 2xx answers; a full page with a bad filter is a 422 like any form.
+    return render(request, template, context, status=200 if valid or request.htmx else 422)
 
 
 @role_required(Role.COORDINATOR)

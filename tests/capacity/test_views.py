@@ -224,3 +224,12 @@ def test_provider_page_shows_occupancy_chart_data_and_planned_changes(client, st
     assert '"rate": 100.0' in data and data.count('"date"') == 90
     assert "Afbouw" in html and "Gepland" in html and "norm is 90 procent" in html
     assert "vendor/chartjs/chart.umd.js" in html
+
+
+@pytest.mark.django_db
+def test_empty_filter_fields_mean_no_filter(client, coordinator, kwartel, horst):
+    other = FacilityFactory(provider=horst, name="Groep Uil")
+    client.force_login(coordinator)
+    response = client.get("/coordinator/capacity/?q=&care_type=&specialisation=&age=&gender=&region=&ordering=name")
+    assert response.status_code == 200
+    assert _rows(response.content.decode()) == [str(kwartel.pk), str(other.pk)]
