@@ -5,10 +5,17 @@ they never widen it. Unknown codes or out-of-range numbers are field errors (422
 """
 
 import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Region
 from capacity.models import CareType, Gender, SecurityLevel, Specialisation
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CodeMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    """Taxonomy codes (repeatable: ?care_type=a&care_type=b)."""
 
 
 YES_NO = [("true", _("ja")), ("false", _("nee"))]  # anything else is a field error, not ignored
@@ -16,10 +23,10 @@ YES_NO = [("true", _("ja")), ("false", _("nee"))]  # anything else is a field er
 
 class FacilityFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Zoeken op naam"), method="filter_q")
-    care_type = django_filters.ModelMultipleChoiceFilter(
+    care_type = CodeMultipleChoiceFilter(
         label=_("Zorgvorm"), field_name="care_type__code", to_field_name="code", queryset=CareType.objects.all()
     )
-    specialisation = django_filters.ModelMultipleChoiceFilter(
+    specialisation = CodeMultipleChoiceFilter(
         label=_("Specialisatie"), field_name="specialisations__code", to_field_name="code",
         queryset=Specialisation.objects.all(), conjoined=True,
     )

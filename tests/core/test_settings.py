@@ -15,7 +15,9 @@ PRODUCTION_ENV = {
 
 def _manage(*args, env):
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env={**os.environ, **env},
+        [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR,
+        # the browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deploy has none
+        env={**{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}, **env},
         capture_output=True, text=True, timeout=120,
     )
 
