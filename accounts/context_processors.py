@@ -21,6 +21,15 @@ ROLE_NAV_LABEL = {
     Role.BEHAVIOURAL_SCIENTIST: _("Analyses"),
     Role.ADMIN: _("Beheer"),
 }
+# Further navigation entries per role, after the role's home: (url name, label).
+ROLE_NAV_EXTRA = {
+    Role.COORDINATOR: [("capacity:board", _("Capaciteit"))],
+}
+
+
+def _nav_entries(role):
+    yield ROLE_HOME[role], ROLE_NAV_LABEL[role]
+    yield from ROLE_NAV_EXTRA.get(role, [])
 
 
 def navigation(request):
@@ -33,8 +42,13 @@ def navigation(request):
         if membership.role in seen:
             continue
         seen.add(membership.role)
-        url = reverse(ROLE_HOME[membership.role])
-        nav.append({"url": url, "label": ROLE_NAV_LABEL[membership.role], "current": request.path.startswith(url)})
+        for url_name, label in _nav_entries(membership.role):
+            nav.append({"url": reverse(url_name), "label": label, "current": False})
+    # The entry whose URL is the longest prefix of this page is the current one
+    # (/coordinator/capacity/ is under /coordinator/ but is its own entry).
+    matching = [item for item in nav if request.path.startswith(item["url"])]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["current"] = True
     return {
         "nav_items": nav,
         "current_memberships": memberships,

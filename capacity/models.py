@@ -1,0 +1,309 @@
+"""Providers, facilities, the care taxonomy, availability and its history.
+
+Availability lives on the facility row itself so that one `SELECT ... FOR UPDATE` on that
+row serialises every change to its figures (provider updates, holds by offers, placements
+starting and ending). The database refuses impossible figures:
+
+    0 <= places_staffed <= places_contracted
+    occupied_internal + occupied_external + held <= places_staffed   (free is never negative)
+
+free = places_staffed - occupied_internal - occupied_external - held.
+
+`occupied_internal` counts placements this product knows (the placement issue moves holds
+into it), `occupied_external` youth placed from outside the product (other regions,
+crisis), reported by the provider. `held` counts places held by open offers.
+
+Every change appends an `AvailabilityChange` row with the full figures after the change,
+so the figures in force at any moment, and the occupancy rate over any period, can be
+computed (see `capacity.selectors.occupancy_rate`).
+"""
+
+import pgtrigger
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+from core.models import APPEND_ONLY
+
+
+class CareType(models.Model):
+    """Zorgvorm / type of residential facility (maintained by administrators).
+
+    `cbs_care_form` links to CBS Beleidsinformatie Jeugd: 12 family-type, 13 closed,
+    14 other residential."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    label = models.CharField(_("naam"), max_length=100)
+    cbs_care_form = models.CharField(_("CBS-verblijfsvorm"), max_length=2, blank=True)
+    requires_authorisation = models.BooleanField(
+        _("vereist machtiging gesloten jeugdzorg"), default=False
+    )
+    sort_order = models.PositiveSmallIntegerField(_("volgorde"), default=100)
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "label"]
+        verbose_name = _("zorgvorm")
+        verbose_name_plural = _("zorgvormen")
+
+    def __str__(self):
+        return self.label
+
+
+class Specialisation(models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    label = models.CharField(_("naam"), max_length=100)
+    sort_order = models.PositiveSmallIntegerField(_("volgorde"), default=100)
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "label"]
+        verbose_name = _("specialisatie")
+        verbose_name_plural = _("specialisaties")
+
+    def __str__(self):
+        return self.label
+
+
+class ProviderManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=Organisation.Kind.PROVIDER)
+
+
+class Provider(Organisation):
+    """A provider (zorgaanbieder) is an `Organisation` of kind provider: its AGB code,
+    e-mail and phone are the organisation's. A proxy, so it is 1:1 by construction."""
+
+    objects = ProviderManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("zorgaanbieder")
+        verbose_name_plural = _("zorgaanbieders")
+
+    def save(self, *args, **kwargs):
+        self.kind = Organisation.Kind.PROVIDER
+        super().save(*args, **kwargs)
+
+
+class SecurityLevel(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Gesloten")
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Meisje")
+    MALE = "male", _("Jongen")
+    OTHER = "other", _("Anders / non-binair")
+
+
+class IntensityBand(models.TextChoices):
+    """G7 intensity bands (by hours of care per youth per day, which drive the day
+    tariff). The product uses five bands, K the lightest and Z the heaviest:
+
+    K  up to 4 hours a day of guidance (e.g. kamertraining, gezinshuis)
+    M  4 to 8 hours a day (open group living)
+    P  8 to 12 hours a day (treatment group)
+    T  12 to 18 hours a day (intensive treatment, small-scale closed)
+    Z  around the clock with extra 1:1 support (JeugdzorgPlus, crisis)
+    """
+
+    K = "K", _("K - tot 4 uur per dag")
+    M = "M", _("M - 4 tot 8 uur per dag")
+    P = "P", _("P - 8 tot 12 uur per dag")
+    T = "T", _("T - 12 tot 18 uur per dag")
+    Z = "Z", _("Z - dag en nacht met extra 1-op-1")
+
+
+class Facility(models.Model):
+    """A location (locatie) of a provider with its live availability."""
+
+    provider = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="facilities",
+        limit_choices_to={"kind": Organisation.Kind.PROVIDER},
+        verbose_name=_("zorgaanbieder"),
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    address = models.CharField(_("adres"), max_length=200)
+    postcode = models.CharField(_("postcode"), max_length=7)
+    municipality = models.ForeignKey(
+        "accounts.Municipality", on_delete=models.PROTECT, related_name="facilities", verbose_name=_("gemeente")
+    )
+    care_type = models.ForeignKey(CareType, on_delete=models.PROTECT, related_name="facilities", verbose_name=_("zorgvorm"))
+    specialisations = models.ManyToManyField(
+        Specialisation, blank=True, related_name="facilities", verbose_name=_("specialisaties")
+    )
+    security_level = models.CharField(
+        _("beveiligingsniveau"), max_length=8, choices=SecurityLevel.choices, default=SecurityLevel.OPEN
+    )
+    age_min = models.PositiveSmallIntegerField(_("leeftijd vanaf"))
+    age_max = models.PositiveSmallIntegerField(_("leeftijd tot en met"))
+    genders = ArrayField(
+        models.CharField(max_length=8, choices=Gender.choices), verbose_name=_("geslacht"), default=list
+    )
+    intensity_band = models.CharField(_("intensiteit (G7)"), max_length=1, choices=IntensityBand.choices)
+    group_size = models.PositiveSmallIntegerField(_("groepsgrootte"))
+    care_product_code = models.CharField(_("productcode (iJw)"), max_length=10, blank=True)
+    regions_served = models.ManyToManyField(
+        "accounts.Region", blank=True, related_name="facilities_served", verbose_name=_("bediende jeugdregio's")
+    )
+    serves_nationally = models.BooleanField(_("landelijk beschikbaar"), default=False)
+    active_from = models.DateField(_("actief vanaf"), default=timezone.localdate)
+    active_until = models.DateField(_("actief tot en met"), null=True, blank=True)
+
+    # Availability (changed only by capacity.services).
+    places_contracted = models.PositiveSmallIntegerField(_("gecontracteerde plaatsen"))
+    places_staffed = models.PositiveSmallIntegerField(_("inzetbare plaatsen"), default=0)
+    occupied_internal = models.PositiveSmallIntegerField(_("bezet (via regie)"), default=0)
+    occupied_external = models.PositiveSmallIntegerField(_("bezet (van buiten)"), default=0)
+    held = models.PositiveSmallIntegerField(_("vastgehouden"), default=0)
+    last_confirmed_at = models.DateTimeField(_("laatst bevestigd op"), null=True, blank=True)
+    last_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("laatst bevestigd door"),
+    )
+    stale_reminder_sent_on = models.DateField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("locatie")
+        verbose_name_plural = _("locaties")
+        indexes = [models.Index(fields=["municipality", "name"])]
+        constraints = [
+            models.CheckConstraint(name="facility_staffed_within_contracted", condition=Q(places_staffed__lte=F("places_contracted"))),
+            models.CheckConstraint(
+                name="facility_occupancy_within_staffed",
+                condition=Q(places_staffed__gte=F("occupied_internal") + F("occupied_external") + F("held")),
+            ),
+            models.CheckConstraint(
+                name="facility_figures_not_negative",
+                condition=Q(places_contracted__gte=0, places_staffed__gte=0, occupied_internal__gte=0,
+                            occupied_external__gte=0, held__gte=0),
+            ),
+            models.CheckConstraint(name="facility_age_range", condition=Q(age_min__lte=F("age_max"), age_max__lte=27)),
+            models.CheckConstraint(name="facility_group_size_positive", condition=Q(group_size__gte=1)),
+            models.CheckConstraint(
+                name="facility_genders_valid",
+                condition=Q(genders__len__gte=1, genders__contained_by=list(Gender.values)),
+            ),
+            models.CheckConstraint(
+                name="facility_active_period",
+                condition=Q(active_until__isnull=True) | Q(active_until__gte=F("active_from")),
+            ),
+            models.CheckConstraint(name="facility_postcode_format", condition=Q(postcode__regex=r"^[1-9][0-9]{3} ?[A-Z]{2}$")),
+            models.CheckConstraint(
+                name="facility_confirmation_has_author",
+                condition=Q(last_confirmed_at__isnull=True) | Q(last_confirmed_by__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def places_free(self) -> int:
+        return self.places_staffed - self.occupied_internal - self.occupied_external - self.held
+
+    @property
+    def places_occupied(self) -> int:
+        return self.occupied_internal + self.occupied_external
+
+    def genders_display(self) -> list[str]:
+        return [str(Gender(value).label) for value in self.genders]
+
+    def figures(self) -> dict:
+        return {
+            "places_contracted": self.places_contracted,
+            "places_staffed": self.places_staffed,
+            "occupied_internal": self.occupied_internal,
+            "occupied_external": self.occupied_external,
+            "held": self.held,
+        }
+
+
+class AvailabilityChange(models.Model):
+    """Append-only history: the facility's figures right after each change."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Locatie aangemaakt")
+        UPDATED = "updated", _("Beschikbaarheid bijgewerkt")
+        CONFIRMED = "confirmed", _("Ongewijzigd bevestigd")
+        HELD = "held", _("Plaats vastgehouden")
+        HOLD_RELEASED = "hold_released", _("Vastgehouden plaats vrijgegeven")
+        OCCUPIED = "occupied", _("Plaats bezet (plaatsing)")
+        OCCUPIED_RELEASED = "occupied_released", _("Plaats vrijgekomen (plaatsing beëindigd)")
+        CONTRACT_CHANGED = "contract_changed", _("Gecontracteerde plaatsen gewijzigd")
+
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="availability_changes")
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    places_contracted = models.PositiveSmallIntegerField()
+    places_staffed = models.PositiveSmallIntegerField()
+    occupied_internal = models.PositiveSmallIntegerField()
+    occupied_external = models.PositiveSmallIntegerField()
+    held = models.PositiveSmallIntegerField()
+    reference = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        verbose_name = _("wijziging beschikbaarheid")
+        verbose_name_plural = _("wijzigingen beschikbaarheid")
+        indexes = [models.Index(fields=["facility", "changed_at"])]
+        triggers = [APPEND_ONLY]
+
+    @property
+    def places_occupied(self) -> int:
+        return self.occupied_internal + self.occupied_external
+
+    @property
+    def places_free(self) -> int:
+        return self.places_staffed - self.occupied_internal - self.occupied_external - self.held
+
+
+class PlannedCapacityChange(models.Model):
+    """Afbouw/opbouw: contracted places change to `places_contracted` on `effective_date`.
+
+    Applied by the beat job `capacity.tasks.capacity_changes_apply`. When the places still
+    occupied or held do not fit in the new number the change waits (`blocked_reason`) and
+    is tried again each day; nobody is put out of a place by a plan."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Gepland")
+        APPLIED = "applied", _("Doorgevoerd")
+        CANCELLED = "cancelled", _("Geannuleerd")
+
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="planned_changes", verbose_name=_("locatie"))
+    effective_date = models.DateField(_("ingangsdatum"))
+    places_contracted = models.PositiveSmallIntegerField(_("nieuw aantal gecontracteerde plaatsen"))
+    note = models.CharField(_("toelichting"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    applied_at = models.DateTimeField(null=True, blank=True)
+    blocked_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["effective_date", "id"]
+        verbose_name = _("geplande capaciteitswijziging")
+        verbose_name_plural = _("geplande capaciteitswijzigingen")
+        indexes = [models.Index(fields=["effective_date"], condition=Q(status="planned"), name="capacity_change_due")]
+        constraints = [
+            models.CheckConstraint(
+                name="capacity_change_applied_has_time",
+                condition=~Q(status="applied") | Q(applied_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.facility} → {self.places_contracted} ({self.effective_date})"
+
+    @property
+    def direction(self):
+        return _("opbouw") if self.places_contracted > self.facility.places_contracted else _("afbouw")

@@ -1,9 +1,137 @@
-from django.shortcuts import render
+"""Capacity screens: the coordinator's board and the provider's own facilities."""
 
-from accounts.models import Role
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Region, Role
 from accounts.permissions import role_required
+from capacity import selectors, services
+from capacity.filters import FacilityFilter
+from capacity.forms import AvailabilityForm
+from capacity.models import CareType, Gender, SecurityLevel, Specialisation
+from core.errors import DomainError, Invalid
+
+BOARD_PAGE_SIZE = 250
+
+
+@role_required(Role.COORDINATOR)
+def board(request):
+    """All facilities relevant to the coordinator's regions, filtered and sorted; htmx
+    swaps only the results (on filter changes and every 30 seconds)."""
+    facilities = selectors.facility_list(membership=request.membership, detail=False)
+    filterset = FacilityFilter(request.GET, queryset=facilities)
+    valid = filterset.is_valid()
+    filtered = filterset.qs if valid else facilities.none()
+    page = Paginator(filtered, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filterset": filterset,
+        "form": filterset.form,
+        "page": page,
+        "totals": selectors.facility_totals(filtered),
+        "query": query.urlencode(),
+        "refreshed_at": timezone.now(),
+        "care_types": CareType.objects.order_by("sort_order", "label"),
+        "specialisations": Specialisation.objects.order_by("sort_order", "label"),
+        "regions": Region.objects.order_by("name"),
+        "genders": Gender.choices,
+        "security_levels": SecurityLevel.choices,
+        "orderings": [
+            ("name", _("Naam")),
+            ("-free", _("Meeste vrije plaatsen")),
+            ("municipality", _("Gemeente")),
+            ("provider", _("Zorgaanbieder")),
+            ("-last_confirmed_at", _("Laatst bevestigd")),
+        ],
+    }
+    template = "capacity/_board_results.html" if request.htmx and request.htmx.target == "board-results" else "capacity/board.html"
+    # htmx swaps only 2xx answers; a full page with a bad filter is a 422 like any form.
+    return render(request, template, context, status=200 if valid or request.htmx else 422)
+
+
+@role_required(Role.COORDINATOR)
+def coordinator_facility(request, pk):
+    facility = selectors.facility_get(membership=request.membership, pk=pk)
+    if facility is None:
+        raise Http404
+    return render(request, "capacity/facility_detail.html", _detail_context(facility, can_update=False))
 
 
 @role_required(Role.PROVIDER)
 def provider_home(request):
-    return render(request, "capacity/provider_home.html")
+    facilities = selectors.facility_list(membership=request.membership)
+    return render(
+        request,
+        "capacity/provider_home.html",
+        {"facilities": facilities, "totals": selectors.facility_totals(facilities), "today": timezone.localdate()},
+    )
+
+
+def _provider_facility(request, pk):
+    facility = selectors.facility_get(membership=request.membership, pk=pk)
+    if facility is None:
+        raise Http404
+    return facility
+
+
+def _detail_context(facility, *, can_update, form=None):
+    series = selectors.occupancy_series(facility=facility, days=90)
+    rates = [point["rate"] for point in series if point["rate"] is not None]
+    return {
+        "facility": facility,
+        "can_update": can_update,
+        "form": form or AvailabilityForm(
+            initial={"places_staffed": facility.places_staffed, "occupied_external": facility.occupied_external}
+        ),
+        "series": series,
+        "average_rate": round(sum(rates) / len(rates), 1) if rates else None,
+        "history": selectors.facility_history(facility=facility),
+        "planned_changes": selectors.planned_changes_of(facility=facility),
+    }
+
+
+@role_required(Role.PROVIDER)
+def provider_facility(request, pk):
+    facility = _provider_facility(request, pk)
+    return render(request, "capacity/facility_detail.html", _detail_context(facility, can_update=True))
+
+
+@require_POST
+@role_required(Role.PROVIDER)
+def provider_availability_update(request, pk):
+    facility = _provider_facility(request, pk)
+    form = AvailabilityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.availability_update(facility=facility, by=request.user, **form.cleaned_data)
+        except Invalid as exc:
+            for param in exc.invalid_params:
+                form.add_error(param["name"] if param["name"] in form.fields else None, param["reason"])
+        else:
+            messages.success(request, _("De beschikbaarheid van %(name)s is bijgewerkt.") % {"name": facility.name})
+            return redirect("capacity:provider-facility", pk=facility.pk)
+    return render(request, "capacity/facility_detail.html", _detail_context(facility, can_update=True, form=form), status=422)
+
+
+@require_POST
+@role_required(Role.PROVIDER)
+def provider_availability_confirm(request, pk):
+    facility = _provider_facility(request, pk)
+    try:
+        services.availability_confirm(facility=facility, by=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc.detail))
+    else:
+        messages.success(request, _("De cijfers van %(name)s zijn bevestigd als ongewijzigd.") % {"name": facility.name})
+    target = request.POST.get("next") or reverse("capacity:provider-home")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("capacity:provider-home")
+    return redirect(target)

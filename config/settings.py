@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -192,6 +193,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "outbox-flush": {"task": "core.tasks.outbox_flush", "schedule": env.float("OUTBOX_FLUSH_SECONDS", default=30.0)},
     "worker-heartbeat": {"task": "core.tasks.worker_heartbeat", "schedule": 15.0},
+    # Capacity: planned afbouw/opbouw just after midnight, stale reminders at 08:00.
+    "capacity-changes-apply": {"task": "capacity.tasks.capacity_changes_apply", "schedule": crontab(hour=0, minute=5)},
+    "capacity-stale-reminders": {"task": "capacity.tasks.stale_reminders_send", "schedule": crontab(hour=8, minute=0)},
 }
 HEALTH_HEARTBEAT_MAX_AGE = env.int("HEALTH_HEARTBEAT_MAX_AGE", default=120)
 

@@ -10,6 +10,7 @@ api_v1 = [
     path("docs", SpectacularSwaggerView.as_view(url_name="openapi"), name="api-docs"),
     path("", include("accounts.api_urls")),
     path("", include("placement.api_urls")),
+    path("", include("capacity.api_urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,124 @@
+"""Capacity API (/api/v1). Who sees which facility: see `capacity.selectors` (coordinators
+and contract managers their regions' and national facilities, providers their own,
+administrators all). Writes: availability by the owning provider's staff only; facilities
+by administrators (also the role integrations use)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Role
+from accounts.permissions import HasRole
+from capacity import selectors, services
+from capacity.filters import FacilityFilter
+from capacity.models import Facility
+from capacity.serializers import (
+    AvailabilityInputSerializer,
+    CareTypeSerializer,
+    FacilityPatchSerializer,
+    FacilitySerializer,
+    FacilityWriteSerializer,
+    ProviderSerializer,
+    SpecialisationSerializer,
+)
+from core.errors import NotFound
+
+
+def _facility_or_404(request, pk):
+    facility = selectors.facility_get(membership=request.membership, pk=pk)
+    if facility is None:
+        raise NotFound()
+    return facility
+
+
+class FacilityList(generics.ListAPIView):
+    """GET: facilities the user may see, with live availability (filters as on the board).
+    POST (administrators): create a facility; its figures are unconfirmed until the
+    provider confirms them."""
+
+    serializer_class = FacilitySerializer
+    filterset_class = FacilityFilter
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [HasRole(Role.ADMIN)()]
+        return [HasRole(*selectors.READ_ROLES)()]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Facility.objects.none()
+        return selectors.facility_list(membership=self.request.membership)
+
+    @extend_schema(request=FacilityWriteSerializer, responses={201: FacilitySerializer})
+    def post(self, request):
+        serializer = FacilityWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        facility = services.facility_create(by=request.user, **data)
+        facility = selectors.facility_get(membership=request.membership, pk=facility.pk)
+        return Response(FacilitySerializer(facility).data, status=201)
+
+
+class FacilityDetail(APIView):
+    def get_permissions(self):
+        if self.request.method == "PATCH":
+            return [HasRole(Role.ADMIN)()]
+        return [HasRole(*selectors.READ_ROLES)()]
+
+    @extend_schema(responses=FacilitySerializer)
+    def get(self, request, pk):
+        return Response(FacilitySerializer(_facility_or_404(request, pk)).data)
+
+    @extend_schema(request=FacilityPatchSerializer, responses=FacilitySerializer)
+    def patch(self, request, pk):
+        facility = _facility_or_404(request, pk)
+        serializer = FacilityPatchSerializer(facility, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.facility_update(facility=facility, by=request.user, **serializer.validated_data)
+        return Response(FacilitySerializer(_facility_or_404(request, pk)).data)
+
+
+class FacilityAvailability(APIView):
+    """The owning provider's staff report staffed places and/or youth placed from outside
+    the product; with an empty body the current figures are confirmed unchanged."""
+
+    permission_classes = [HasRole(Role.PROVIDER)]
+
+    @extend_schema(request=AvailabilityInputSerializer, responses=FacilitySerializer)
+    def post(self, request, pk):
+        facility = _facility_or_404(request, pk)
+        serializer = AvailabilityInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.availability_update(facility=facility, by=request.user, **serializer.validated_data)
+        return Response(FacilitySerializer(_facility_or_404(request, pk)).data)
+
+
+class ProviderList(generics.ListAPIView):
+    serializer_class = ProviderSerializer
+    permission_classes = [HasRole(Role.ADMIN, Role.COORDINATOR, Role.CONTRACT_MANAGER)]
+    filterset_class = None
+
+    def get_queryset(self):
+        return selectors.provider_list()
+
+
+class CareTypeList(generics.ListAPIView):
+    serializer_class = CareTypeSerializer
+    permission_classes = [IsAuthenticated]
+    pagination_class = None
+    filterset_class = None
+
+    def get_queryset(self):
+        return selectors.care_type_list()
+
+
+class SpecialisationList(generics.ListAPIView):
+    serializer_class = SpecialisationSerializer
+    permission_classes = [IsAuthenticated]
+    pagination_class = None
+    filterset_class = None
+
+    def get_queryset(self):
+        return selectors.specialisation_list()

@@ -1,0 +1,239 @@
+"""Reads of facilities and their availability, scoped to the acting membership.
+
+Who sees which facilities (`facility_list`):
+
+- coordinator and contract manager: facilities that are active today and either serve
+  one of the membership's regions, serve nationally, or are located in one of its
+  regions (a facility in Twente is relevant to the Twente coordinator even when it is
+  contracted by another region). Ended or not yet opened facilities are not shown.
+- provider staff: every facility of their own provider organisation, active or not.
+- administrator: every facility.
+- anyone else: nothing (views answer 403 before, and 404 for a facility not in the list).
+
+Every facility comes annotated with `free` (staffed - occupied - held) and `is_stale`
+(never confirmed, or confirmed longer ago than the `freshness_days` of the region the
+facility is located in). Totals (`facility_totals`) count free places of stale facilities
+separately, so a stale figure is never presented as a trusted free place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from accounts.models import Organisation, Region, Role
+from accounts.selectors import region_ids_of
+from capacity.models import AvailabilityChange, CareType, Facility, PlannedCapacityChange, Specialisation
+
+READ_ROLES = (Role.COORDINATOR, Role.CONTRACT_MANAGER, Role.PROVIDER, Role.ADMIN)
+REGION_ROLES = (Role.COORDINATOR, Role.CONTRACT_MANAGER)
+
+
+def stale_condition(now: datetime) -> Q:
+    """Never confirmed, or confirmed before now - freshness_days of the facility's region."""
+    freshness = ExpressionWrapper(
+        F("municipality__region__freshness_days") * Value(timedelta(days=1)), output_field=DurationField()
+    )
+    threshold = ExpressionWrapper(Value(now, output_field=DateTimeField()) - freshness, output_field=DateTimeField())
+    return Q(last_confirmed_at__isnull=True) | Q(last_confirmed_at__lt=threshold)
+
+
+def _annotated(queryset, now: datetime):
+    return queryset.annotate(
+        free=ExpressionWrapper(
+            F("places_staffed") - F("occupied_internal") - F("occupied_external") - F("held"), output_field=IntegerField()
+        ),
+        is_stale=Case(When(stale_condition(now), then=Value(True)), default=Value(False)),
+    )
+
+
+def active_on(day: date) -> Q:
+    return Q(active_from__lte=day) & (Q(active_until__isnull=True) | Q(active_until__gte=day))
+
+
+def facility_list(*, membership, now: datetime | None = None, detail: bool = True):
+    """The facilities `membership` may see (see module docstring), annotated and with
+    everything a list or board shows loaded in a constant number of queries."""
+    now = now or timezone.now()
+    queryset = Facility.objects.all()
+    if membership is None:
+        return Facility.objects.none()
+    if membership.role in REGION_ROLES:
+        regions = region_ids_of(membership)
+        serves = Exists(
+            Facility.regions_served.through.objects.filter(facility_id=OuterRef("pk"), region_id__in=regions)
+        )
+        queryset = queryset.filter(
+            Q(serves_nationally=True) | Q(municipality__region_id__in=regions) | serves
+        ).filter(active_on(timezone.localdate(now)))
+    elif membership.role == Role.PROVIDER:
+        queryset = queryset.filter(provider_id=membership.organisation_id)
+    elif membership.role != Role.ADMIN:
+        return Facility.objects.none()
+    queryset = _annotated(queryset, now).select_related(
+        "provider", "municipality__region", "care_type", "last_confirmed_by"
+    )
+    prefetches = [Prefetch("specialisations", queryset=Specialisation.objects.order_by("sort_order", "label"))]
+    if detail:
+        prefetches.append(Prefetch("regions_served", queryset=Region.objects.order_by("code")))
+    return queryset.prefetch_related(*prefetches).order_by("name", "id")
+
+
+def facility_get(*, membership, pk, now: datetime | None = None) -> Facility | None:
+    """One facility the membership may see, or None (the edge answers 404)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return facility_list(membership=membership, now=now).filter(pk=pk).first()
+
+
+def facility_totals(queryset) -> dict:
+    """Sums over a (filtered) facility list. Free places of stale facilities are summed
+    apart (`free_stale`): they are shown, marked, never added to the trusted `free`."""
+    totals = queryset.order_by().aggregate(
+        t_facilities=Count("id"),
+        t_stale=Count("id", filter=Q(is_stale=True)),
+        t_contracted=Sum("places_contracted"),
+        t_staffed=Sum("places_staffed"),
+        t_occupied=Sum(F("occupied_internal") + F("occupied_external")),
+        t_held=Sum("held"),
+        t_free=Sum(F("places_staffed") - F("occupied_internal") - F("occupied_external") - F("held"),
+                   filter=Q(is_stale=False)),
+        t_free_stale=Sum(F("places_staffed") - F("occupied_internal") - F("occupied_external") - F("held"),
+                         filter=Q(is_stale=True)),
+    )
+    return {key[2:]: value or 0 for key, value in totals.items()}
+
+
+def facilities_stale_for_reminder(*, now: datetime):
+    """Active facilities that are stale and whose provider has not been reminded today."""
+    today = timezone.localdate(now)
+    return (
+        Facility.objects.filter(stale_condition(now), active_on(today), provider__is_active=True)
+        .filter(Q(stale_reminder_sent_on__isnull=True) | Q(stale_reminder_sent_on__lt=today))
+        .order_by("provider_id", "name")
+    )
+
+
+def facility_history(*, facility, limit: int = 20):
+    return (
+        AvailabilityChange.objects.filter(facility=facility).select_related("changed_by").order_by("-changed_at", "-id")[:limit]
+    )
+
+
+def planned_changes_of(*, facility):
+    return PlannedCapacityChange.objects.filter(facility=facility).order_by("-effective_date", "-id")
+
+
+def care_type_list():
+    return CareType.objects.filter(is_active=True).order_by("sort_order", "label")
+
+
+def specialisation_list():
+    return Specialisation.objects.filter(is_active=True).order_by("sort_order", "label")
+
+
+def provider_list():
+    """Provider organisations with their number of facilities (a directory, no personal data)."""
+    return (
+        Organisation.objects.filter(kind=Organisation.Kind.PROVIDER)
+        .annotate(facility_count=Count("facilities"))
+        .prefetch_related(Prefetch("regions", queryset=Region.objects.order_by("code")))
+        .order_by("name", "id")
+    )
+
+
+# --- Occupancy rate (bezettingsgraad) ----------------------------------------------------
+
+@dataclass(frozen=True)
+class Occupancy:
+    """Place-days over a period. `rate` = occupied / contracted place-days (the tariff
+    norm is ~90% of contracted places), None when the facility had no contracted place
+    in the period. Held places do not count as occupied."""
+
+    start: datetime
+    end: datetime
+    occupied_place_days: float
+    contracted_place_days: float
+    staffed_place_days: float
+
+    @property
+    def rate(self) -> float | None:
+        if self.contracted_place_days <= 0:
+            return None
+        return self.occupied_place_days / self.contracted_place_days
+
+
+def _integrate(state: AvailabilityChange | None, changes: list[AvailabilityChange], start: datetime, end: datetime) -> Occupancy:
+    """Time-weighted sums: each state holds from its change until the next one. Time
+    before the facility's first history row is not counted."""
+    occupied = contracted = staffed = 0.0
+    cursor = start
+    for change in changes + [None]:
+        until = end if change is None else min(max(change.changed_at, start), end)
+        if state is not None and until > cursor:
+            days = (until - cursor).total_seconds() / 86400
+            occupied += state.places_occupied * days
+            contracted += state.places_contracted * days
+            staffed += state.places_staffed * days
+        if change is not None:
+            cursor = max(cursor, until)
+            state = change
+    return Occupancy(start, end, occupied, contracted, staffed)
+
+
+def occupancy_rate(*, facility, start: datetime, end: datetime, now: datetime | None = None) -> Occupancy:
+    """Time-weighted occupancy of `facility` between `start` and `end` (capped at now).
+    Two queries: the state in force at `start`, and the changes during the period."""
+    end = min(end, now or timezone.now())
+    if end <= start:
+        return Occupancy(start, start, 0.0, 0.0, 0.0)
+    history = AvailabilityChange.objects.filter(facility=facility)
+    state = history.filter(changed_at__lte=start).order_by("-changed_at", "-id").first()
+    changes = list(history.filter(changed_at__gt=start, changed_at__lt=end).order_by("changed_at", "id"))
+    return _integrate(state, changes, start, end)
+
+
+def occupancy_series(*, facility, days: int = 90, now: datetime | None = None) -> list[dict]:
+    """Daily occupancy rates (percent, None before the facility existed) for the last
+    `days` days including today, from the history in two queries (for the chart)."""
+    now = now or timezone.now()
+    tz = timezone.get_current_timezone()
+    today = timezone.localdate(now)
+    first_day = today - timedelta(days=days - 1)
+    start = datetime.combine(first_day, time.min, tzinfo=tz)
+    history = AvailabilityChange.objects.filter(facility=facility)
+    state = history.filter(changed_at__lte=start).order_by("-changed_at", "-id").first()
+    changes = list(history.filter(changed_at__gt=start, changed_at__lt=now).order_by("changed_at", "id"))
+    series = []
+    for offset in range(days):
+        day = first_day + timedelta(days=offset)
+        day_start = datetime.combine(day, time.min, tzinfo=tz)
+        day_end = min(datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz), now)
+        in_day = [c for c in changes if day_start <= c.changed_at < day_end]
+        occupancy = _integrate(state, in_day, day_start, day_end)
+        rate = occupancy.rate
+        series.append({"date": day.isoformat(), "rate": None if rate is None else round(rate * 100, 1)})
+        before_next = [c for c in changes if c.changed_at < day_end]
+        if before_next:
+            state = before_next[-1]
+    return series

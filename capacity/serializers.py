@@ -1,0 +1,135 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.models import Municipality, Organisation, Region
+from capacity.models import CareType, Facility, Gender, Specialisation
+from core.api import StrictModelSerializer, StrictSerializer
+
+
+class CareTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CareType
+        fields = ["code", "label", "cbs_care_form", "requires_authorisation"]
+
+
+class SpecialisationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Specialisation
+        fields = ["code", "label"]
+
+
+class ProviderSerializer(serializers.ModelSerializer):
+    regions = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    facility_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "agb_code", "email", "phone", "regions", "is_active", "facility_count"]
+
+
+class _ProviderRef(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "agb_code"]
+
+
+class _MunicipalityRef(serializers.ModelSerializer):
+    class Meta:
+        model = Municipality
+        fields = ["code", "name", "latitude", "longitude"]
+
+
+class _RegionRef(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["code", "name", "freshness_days"]
+
+
+class FacilitySerializer(serializers.ModelSerializer):
+    """A facility with its live availability. `places_free` is as reported; when
+    `is_stale` is true the figure is older than the region's freshness period."""
+
+    provider = _ProviderRef(read_only=True)
+    municipality = _MunicipalityRef(read_only=True)
+    region = _RegionRef(source="municipality.region", read_only=True)
+    care_type = CareTypeSerializer(read_only=True)
+    specialisations = SpecialisationSerializer(many=True, read_only=True)
+    regions_served = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    places_occupied = serializers.IntegerField(read_only=True)
+    places_held = serializers.IntegerField(source="held", read_only=True)
+    places_free = serializers.IntegerField(source="free", read_only=True)
+    is_stale = serializers.BooleanField(read_only=True)
+    last_confirmed_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Facility
+        fields = [
+            "id", "name", "provider", "address", "postcode", "municipality", "region", "care_type", "specialisations",
+            "security_level", "age_min", "age_max", "genders", "intensity_band", "group_size", "care_product_code",
+            "regions_served", "serves_nationally", "active_from", "active_until",
+            "places_contracted", "places_staffed", "places_occupied", "occupied_internal", "occupied_external",
+            "places_held", "places_free", "last_confirmed_at", "last_confirmed_by", "is_stale",
+        ]
+
+    def get_last_confirmed_by(self, facility) -> str | None:
+        user = facility.last_confirmed_by
+        return (user.get_full_name() or user.username) if user else None
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """Only a JSON integer (no "3", no 2.5, no true)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class AvailabilityInputSerializer(StrictSerializer):
+    places_staffed = StrictIntegerField(required=False, min_value=0, max_value=1000)
+    occupied_external = StrictIntegerField(required=False, min_value=0, max_value=1000)
+
+
+class FacilityWriteSerializer(StrictModelSerializer):
+    """Input for POST /facilities (and, without staffed places, PATCH)."""
+
+    provider = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(kind=Organisation.Kind.PROVIDER))
+    municipality = serializers.SlugRelatedField(slug_field="code", queryset=Municipality.objects.all())
+    care_type = serializers.SlugRelatedField(slug_field="code", queryset=CareType.objects.all())
+    specialisations = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Specialisation.objects.all(), required=False
+    )
+    regions_served = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Region.objects.all(), required=False)
+    genders = serializers.ListField(child=serializers.ChoiceField(choices=Gender.choices), min_length=1)
+    places_contracted = StrictIntegerField(min_value=0, max_value=1000)
+    places_staffed = StrictIntegerField(min_value=0, max_value=1000, required=False)
+    age_min = StrictIntegerField(min_value=0, max_value=27)
+    age_max = StrictIntegerField(min_value=0, max_value=27)
+    group_size = StrictIntegerField(min_value=1, max_value=1000)
+
+    class Meta:
+        model = Facility
+        fields = [
+            "provider", "name", "address", "postcode", "municipality", "care_type", "specialisations", "security_level",
+            "age_min", "age_max", "genders", "intensity_band", "group_size", "care_product_code", "regions_served",
+            "serves_nationally", "active_from", "active_until", "places_contracted", "places_staffed",
+        ]
+        validators = []  # rules that span fields are the service's (422 naming the field)
+
+    def validate_postcode(self, value):
+        import re
+
+        value = value.strip().upper()
+        if not re.fullmatch(r"[1-9][0-9]{3} ?[A-Z]{2}", value):
+            raise serializers.ValidationError(_("Vul een Nederlandse postcode in, zoals 7511 AB."))
+        return value
+
+
+class FacilityPatchSerializer(FacilityWriteSerializer):
+    class Meta(FacilityWriteSerializer.Meta):
+        fields = [f for f in FacilityWriteSerializer.Meta.fields if f != "places_staffed"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields.pop("places_staffed", None)
+        return fields
