@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
 from analyses.models import SECTION_FIELDS, AlternativeConsidered, Document, PerspectivePlan, Security
-from analyses.taxonomy import CARE_TYPES, INTENSITY_BANDS, SPECIALISATIONS
+from analyses.taxonomy import INTENSITY_BANDS, care_type_choices, specialisation_choices
 from placement.forms import AccessibleForm
 
 ALTERNATIVE_SLOTS = (1, 2, 3)
@@ -26,13 +26,13 @@ class AnalysisForm(AccessibleForm):
 
 class NeedProfileForm(AccessibleForm):
     care_types = forms.MultipleChoiceField(
-        label=_("Passende zorgvormen"), choices=CARE_TYPES, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Passende zorgvormen"), choices=care_type_choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     specialisations = forms.MultipleChoiceField(
-        label=_("Benodigde specialisaties"), choices=SPECIALISATIONS, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Benodigde specialisaties"), choices=specialisation_choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     intensity = forms.ChoiceField(
-        label=_("Intensiteit (G7-klasse K tot en met Z)"), choices=[("", "---------")] + INTENSITY_BANDS, required=False
+        label=_("Intensiteit (G7-klasse)"), choices=[("", "---------")] + INTENSITY_BANDS, required=False
     )
     security = forms.ChoiceField(
         label=_("Beveiligingsniveau"), choices=Security.choices, required=False, widget=forms.RadioSelect,

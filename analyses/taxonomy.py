@@ -1,36 +1,30 @@
-"""Codes the wizard offers for the need profile.
-
-The capacity app owns the care taxonomy (`capacity.CareType`, `capacity.Specialisation`);
-matching joins the need profile to it on these codes. Until both apps are merged the
-list lives here; the API accepts any well-formed code (a slug) so that new taxonomy
-entries need no change here.
+"""The codes a need profile may use, read from the care taxonomy that administrators
+maintain in the capacity app (`capacity.CareType`, `capacity.Specialisation`) and the G7
+intensity bands (`capacity.IntensityBand`). Matching joins need profiles to facilities on
+these codes, so both sides always speak the same taxonomy.
 """
 
-from django.utils.translation import gettext_lazy as _
+from capacity.models import CareType, IntensityBand, Specialisation
 
-CARE_TYPES = [
-    ("jeugdzorgplus", _("Gesloten jeugdzorg (JeugdzorgPlus)")),
-    ("driemilieu", _("Driemilieuvoorziening")),
-    ("behandelgroep", _("Behandelgroep")),
-    ("kleinschalig-wonen", _("Kleinschalige woonvoorziening")),
-    ("gezinshuis", _("Gezinshuis")),
-    ("crisisopvang", _("Crisisopvang")),
-    ("begeleid-wonen", _("Begeleid wonen / kamertraining")),
-]
-
-SPECIALISATIONS = [
-    ("trauma", _("Trauma")),
-    ("lvb", _("Licht verstandelijke beperking")),
-    ("autisme", _("Autisme")),
-    ("verslaving", _("Verslaving")),
-    ("eetstoornis", _("Eetstoornis")),
-    ("seksueel-grensoverschrijdend", _("Seksueel grensoverschrijdend gedrag")),
-    ("hechting", _("Hechtingsproblematiek")),
-    ("agressie", _("Agressieregulatie")),
-]
-
-INTENSITY_BANDS = [(code, code) for code in "KLMNOPQRSTUVWXYZ"]
+INTENSITY_BANDS = list(IntensityBand.choices)
 
 
-def label(code: str, choices) -> str:
-    return str(dict(choices).get(code, code))
+def care_type_choices() -> list[tuple[str, str]]:
+    return list(CareType.objects.filter(is_active=True).order_by("sort_order", "label").values_list("code", "label"))
+
+
+def specialisation_choices() -> list[tuple[str, str]]:
+    return list(
+        Specialisation.objects.filter(is_active=True).order_by("sort_order", "label").values_list("code", "label")
+    )
+
+
+def labels(codes, model) -> list[str]:
+    """Labels for stored codes, in the stored order; an unknown code is shown as itself."""
+    known = dict(model.objects.filter(code__in=codes).values_list("code", "label"))
+    return [known.get(code, code) for code in codes]
+
+
+def unknown_codes(codes, model) -> list[str]:
+    known = set(model.objects.filter(code__in=codes, is_active=True).values_list("code", flat=True))
+    return [code for code in codes if code not in known]

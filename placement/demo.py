@@ -22,7 +22,7 @@ ANALYSIS = {
     "written_by": "M. Visser, gedragswetenschapper wijkteam",
     "made_with_youth": True,
     "made_with_family": True,
-    "care_types": ["behandelgroep", "kleinschalig-wonen"],
+    "care_types": ["behandelgroep", "kwv-open"],
     "specialisations": ["trauma"],
     "intensity": "M",
     "security": "open",

@@ -22,9 +22,10 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from accounts.geo import distance_km
+from capacity.models import IntensityBand
 
 OPEN, CLOSED = "open", "closed"
-INTENSITY_BANDS = ["K", "L", "M", "N", "O", "P", "Q", "R", "S", "T", "U", "V", "W", "X", "Y", "Z"]
+INTENSITY_BANDS = list(IntensityBand.values)  # lightest first
 
 
 class Group:

@@ -1,9 +1,11 @@
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from accounts.models import Municipality, Organisation, Region
 from analyses.models import AlternativeConsidered, PerspectivePlan, Security
-from analyses.taxonomy import INTENSITY_BANDS
+from analyses.taxonomy import INTENSITY_BANDS, unknown_codes
+from capacity.models import CareType, Specialisation
 from core.api import StrictSerializer
 from core.errors import Invalid
 from placement.models import Gender, Kind, LegalStatus, Outcome, TriageDecision, Urgency
@@ -57,6 +59,18 @@ class NeedProfileInput(StrictSerializer):
     )
     max_distance_km = serializers.IntegerField(min_value=1, max_value=500, required=False, allow_null=True)
     school_continuity = serializers.BooleanField(required=False, default=False)
+
+    def validate_care_types(self, codes):
+        unknown = unknown_codes(codes, CareType)
+        if unknown:
+            raise serializers.ValidationError(_("Onbekende zorgvorm: %(codes)s") % {"codes": ", ".join(unknown)})
+        return codes
+
+    def validate_specialisations(self, codes):
+        unknown = unknown_codes(codes, Specialisation)
+        if unknown:
+            raise serializers.ValidationError(_("Onbekende specialisatie: %(codes)s") % {"codes": ", ".join(unknown)})
+        return codes
 
 
 class AnalysisInput(StrictSerializer):

@@ -22,7 +22,8 @@ from analyses.forms import (
     initial_from_version,
 )
 from analyses.models import AnalysisAssignment
-from analyses.taxonomy import CARE_TYPES, SPECIALISATIONS, label
+from analyses.taxonomy import labels
+from capacity.models import CareType, Specialisation
 from core.errors import DomainError, Invalid, NotFound
 from placement import selectors, services
 from placement.api import document_response
@@ -283,8 +284,8 @@ def _summary(placement_request):
     analysis = placement_request.analysis
     return {
         "analysis": analysis,
-        "care_type_labels": [label(c, CARE_TYPES) for c in analysis.care_types] if analysis else [],
-        "specialisation_labels": [label(c, SPECIALISATIONS) for c in analysis.specialisations] if analysis else [],
+        "care_type_labels": labels(analysis.care_types, CareType) if analysis else [],
+        "specialisation_labels": labels(analysis.specialisations, Specialisation) if analysis else [],
         "perspective_plan": placement_request.perspective_plan if hasattr(placement_request, "perspective_plan") else None,
         "safety_plan": placement_request.safety_plan if hasattr(placement_request, "safety_plan") else None,
         "documents": list(placement_request.documents.all()),

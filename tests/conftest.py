@@ -17,6 +17,12 @@ from tests.accounts.factories import PASSWORD, member, region
 BASE_DIR = Path(settings.BASE_DIR)
 
 
+def pytest_configure(config):
+    # Hashing every factory user's password with PBKDF2 costs minutes per run; the
+    # login flows under test are the same with a fast hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def twente(db):
     return region("JZ14")

@@ -10,6 +10,11 @@ def reference_data_ensure():
     """Transactional tests truncate every table; put the reference data back if needed."""
     if not Region.objects.exists():
         reference_data_load()
+    from capacity.models import CareType
+    from capacity.taxonomy import taxonomy_load
+
+    if not CareType.objects.exists():
+        taxonomy_load()
 
 
 def region(code: str) -> Region:

@@ -10,7 +10,7 @@ from analyses.models import ExplanatoryAnalysis
 from placement import services as placement_services
 from tests.placement.factories import ANALYSIS, make_request
 
-NEED_PROFILE = {"care_types": ["gezinshuis"], "specialisations": ["lvb"], "intensity": "N", "security": "open"}
+NEED_PROFILE = {"care_types": ["gezinshuis"], "specialisations": ["lvb"], "intensity": "T", "security": "open"}
 
 
 @pytest.mark.django_db
@@ -79,7 +79,7 @@ def test_api_put_and_patch_create_versions(api, referrer):
     body = response.json()
     assert body["version"] == 2 and body["need_profile"]["intensity"] == "P"
     assert body["need_profile"]["care_types"] == ["gezinshuis"] and body["goals"] == ANALYSIS["goals"]
-    assert list(ExplanatoryAnalysis.objects.filter(request=placement_request).values_list("intensity", flat=True)) == ["N", "P"]
+    assert list(ExplanatoryAnalysis.objects.filter(request=placement_request).values_list("intensity", flat=True)) == ["T", "P"]
 
 
 @pytest.mark.django_db

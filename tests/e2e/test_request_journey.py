@@ -57,8 +57,8 @@ def test_referrer_wizard_to_coordinator_triage_into_matching(page, live_server, 
     # Step 3: need profile.
     page.get_by_label("Behandelgroep").check()
     page.get_by_label("Trauma").check()
-    page.get_by_label("Intensiteit (G7-klasse K tot en met Z)").select_option("L")
-    page.get_by_label("Open").check()
+    page.get_by_label("Intensiteit (G7-klasse)").select_option("M")
+    page.get_by_role("radio", name="Open").check()
     page.get_by_role("button", name="Opslaan en verder").click()
 
     # Step 4: plans.

@@ -53,7 +53,7 @@ ANALYSIS = {
     "written_by": "J. de Vries, GZ-psycholoog",
     "made_with_youth": True,
     "made_with_family": True,
-    "care_types": ["behandelgroep", "kleinschalig-wonen"],
+    "care_types": ["behandelgroep", "kwv-open"],
     "specialisations": ["trauma"],
     "intensity": "M",
     "security": "open",

@@ -70,7 +70,7 @@ def test_ranking_own_region_then_coverage_then_intensity_then_distance():
     far_own_region = replace(BASE, facility_id=2, lat=52.30, lon=6.40)
     other_region = replace(BASE, facility_id=3, region_id=DRENTHE, lat=ASSEN[0], lon=ASSEN[1])
     partial = replace(BASE, facility_id=4, specialisations=frozenset({"trauma"}))
-    other_intensity = replace(BASE, facility_id=5, intensity="R")
+    other_intensity = replace(BASE, facility_id=5, intensity="Z")
     groups = rank(NEED, [other_region, partial, far_own_region, BASE, other_intensity])
     assert [m.facility.facility_id for m in groups[Group.AVAILABLE]] == [1, 2, 5, 4, 3]
 

@@ -56,7 +56,7 @@ def test_wizard_steps_fill_the_request_and_submit(client, referrer, enschede, pr
         "hypotheses": "e", "goals": "f", "written_by": "GZ", "made_with_family": "on",
     })
     assert r.status_code == 302 and r["Location"].endswith("/need/")
-    r = client.post(f"{base}/need/", {"care_types": ["gezinshuis"], "intensity": "L", "security": "open"})
+    r = client.post(f"{base}/need/", {"care_types": ["gezinshuis"], "intensity": "M", "security": "open"})
     assert r.status_code == 302
     r = client.post(f"{base}/plans/", {
         "perspective-goal": "Rust", "perspective-expected_duration_months": "12", "perspective-return_perspective": "home",
