@@ -216,12 +216,16 @@ class PlacementRequest(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     urgency = models.CharField(_("urgentie"), max_length=16, choices=Urgency.choices, default=Urgency.REGULAR)
     kind = models.CharField(_("soort"), max_length=16, choices=Kind.choices, default=Kind.FIRST)
-    # Transfers: issue 5 links the ended placement; until then the previous request is kept.
+    # A transfer (doorplaatsing) links the placement that ended (see placement.Transfer)
+    # and the request that led to it.
     previous_request = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="transfers",
         verbose_name=_("vorig verzoek"),
     )
-    previous_placement_id = models.BigIntegerField(null=True, blank=True, editable=False)
+    previous_placement = models.ForeignKey(
+        "placement.Placement", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("beëindigde plaatsing"), editable=False,
+    )
     # The original referral date: set once at the first submission and never overwritten
     # (a database trigger refuses a change). Waiting times count from it.
     referral_date = models.DateField(_("verwijsdatum"), null=True, blank=True, editable=False)
@@ -266,7 +270,7 @@ class PlacementRequest(models.Model):
             ),
             models.CheckConstraint(
                 name="request_transfer_links_previous",
-                condition=Q(kind="first_placement") | Q(previous_request__isnull=False) | Q(previous_placement_id__isnull=False),
+                condition=Q(kind="first_placement") | Q(previous_request__isnull=False) | Q(previous_placement__isnull=False),
             ),
         ]
         triggers = [

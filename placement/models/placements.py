@@ -1,0 +1,97 @@
+"""Placements, their end, transfers, and waiting with bridging care."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class EndReason(models.TextChoices):
+    """CBS Beleidsinformatie Jeugd: reason a placement ended."""
+
+    ACCORDING_TO_PLAN = "01", _("Volgens plan beëindigd")
+    EARLY_BY_AGREEMENT = "02", _("Voortijdig, in overeenstemming")
+    BY_CLIENT = "03", _("Voortijdig, eenzijdig door de cliënt")
+    BY_PROVIDER = "04", _("Voortijdig, eenzijdig door de aanbieder")
+    EXTERNAL = "05", _("Voortijdig, door externe omstandigheden")
+
+
+class Placement(models.Model):
+    request = models.OneToOneField("placement.PlacementRequest", on_delete=models.PROTECT, related_name="placement")
+    offer = models.OneToOneField("placement.Offer", on_delete=models.PROTECT, related_name="placement")
+    youth = models.ForeignKey("placement.Youth", on_delete=models.PROTECT, related_name="placements")
+    facility = models.ForeignKey("capacity.Facility", on_delete=models.PROTECT, related_name="placements")
+    provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="placements")
+    start_date = models.DateField(_("startdatum"))
+    school = models.CharField(_("school"), max_length=200, blank=True)
+    handover = models.TextField(_("overdracht"), blank=True)
+    transport = models.CharField(_("vervoer (leerlingenvervoer)"), max_length=200, blank=True)
+    funding = models.CharField(_("bekostiging"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    end_date = models.DateField(_("einddatum"), null=True, blank=True)
+    end_reason = models.CharField(_("reden van beëindiging"), max_length=2, choices=EndReason.choices, blank=True)
+    end_narrative = models.TextField(_("toelichting"), blank=True)
+    needs_new_place = models.BooleanField(_("heeft een nieuwe plek nodig"), default=False)
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name = _("plaatsing")
+        verbose_name_plural = _("plaatsingen")
+        indexes = [models.Index(fields=["facility", "end_date"], name="placement_facility_end")]
+        constraints = [
+            models.CheckConstraint(name="placement_end_after_start", condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date"))),
+            models.CheckConstraint(
+                name="placement_end_has_reason",
+                condition=(Q(end_date__isnull=True) & Q(end_reason="")) | (Q(end_date__isnull=False) & ~Q(end_reason="")),
+            ),
+        ]
+
+    @property
+    def is_active(self) -> bool:
+        return self.end_date is None
+
+
+class Transfer(models.Model):
+    """A doorplaatsing: a placement ended and the youth needed another place, so a new
+    request was made, linked to the ended placement."""
+
+    from_placement = models.OneToOneField(Placement, on_delete=models.PROTECT, related_name="transfer")
+    new_request = models.OneToOneField("placement.PlacementRequest", on_delete=models.PROTECT, related_name="transfer_from")
+    youth = models.ForeignKey("placement.Youth", on_delete=models.PROTECT, related_name="transfers")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("doorplaatsing")
+        verbose_name_plural = _("doorplaatsingen")
+
+
+class WaitingReason(models.TextChoices):
+    NO_FITTING_FACILITY = "no_fitting_facility", _("Er bestaat geen passende voorziening")
+    FITTING_FULL = "fitting_full", _("Passende voorzieningen zijn vol")
+
+
+class WaitingPeriod(models.Model):
+    """A request waiting (vertraagd) because nothing fitting is free, with the bridging
+    care (overbruggingszorg) given meanwhile. The waiting is the evidence of unmet need."""
+
+    request = models.ForeignKey("placement.PlacementRequest", on_delete=models.PROTECT, related_name="waiting_periods")
+    reason = models.CharField(_("reden"), max_length=32, choices=WaitingReason.choices)
+    bridging_care = models.TextField(_("overbruggingszorg"))
+    bridging_provider = models.CharField(_("overbrugging door"), max_length=200, blank=True)
+    bridging_from = models.DateField(_("overbrugging vanaf"), null=True, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("wachtperiode")
+        verbose_name_plural = _("wachtperiodes")
+        constraints = [
+            models.UniqueConstraint(fields=["request"], condition=Q(ended_at__isnull=True), name="waiting_one_open_per_request"),
+            models.CheckConstraint(name="waiting_end_after_start", condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at"))),
+        ]
