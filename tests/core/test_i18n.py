@@ -43,3 +43,11 @@ def test_dutch_by_default_and_english_on_request(client):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/login/"}, follow=True)
     english = response.content.decode()
     assert 'lang="en"' in english and "Password" in english and "Wachtwoord vergeten" not in english
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_dutch_until_the_user_switches(client):
+    page = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="nl"' in page and "Wachtwoord" in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    assert 'lang="en"' in client.get("/login/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
