@@ -196,6 +196,9 @@ CELERY_BEAT_SCHEDULE = {
     # Capacity: planned afbouw/opbouw just after midnight, stale reminders at 08:00.
     "capacity-changes-apply": {"task": "capacity.tasks.capacity_changes_apply", "schedule": crontab(hour=0, minute=5)},
     "capacity-stale-reminders": {"task": "capacity.tasks.stale_reminders_send", "schedule": crontab(hour=8, minute=0)},
+    # Offers: expire overdue offers every 15 minutes (deadlines end at 23:59:59), remind at 08:30.
+    "placement-offers-expire": {"task": "placement.tasks.offers_expire_overdue", "schedule": crontab(minute="*/15")},
+    "placement-offer-reminders": {"task": "placement.tasks.offer_reminders_send", "schedule": crontab(hour=8, minute=30)},
 }
 HEALTH_HEARTBEAT_MAX_AGE = env.int("HEALTH_HEARTBEAT_MAX_AGE", default=120)
 
