@@ -250,7 +250,7 @@ def offer_create(*, placement_request: PlacementRequest, facility_id, by, member
 
 
 def _back_to_matching(placement_request, offer, *, by, organisation, role, event_type, reason_code, details):
-    _transition_check(placement_request, Status.MATCHING, role)
+    _transition_check(placement_request, Status.MATCHING, role, sources=(Status.OFFERED,))
     capacity_services.availability_release_hold(facility=offer.facility, by=by, reason_ref=f"offer:{offer.pk}")
     _change_status(
         placement_request, to=Status.MATCHING, by=by, organisation=organisation, event_type=event_type,

@@ -77,7 +77,7 @@ def request_wait(*, placement_request: PlacementRequest, reason: str, bridging_c
 def request_resume_matching(*, placement_request: PlacementRequest, by, membership) -> PlacementRequest:
     _coordinator_check(membership, placement_request)
     placement_request = _lock(placement_request)
-    _transition_check(placement_request, Status.MATCHING, Role.COORDINATOR)
+    _transition_check(placement_request, Status.MATCHING, Role.COORDINATOR, sources=(Status.WAITING,))
     WaitingPeriod.objects.filter(request=placement_request, ended_at__isnull=True).update(ended_at=timezone.now())
     _change_status(placement_request, to=Status.MATCHING, by=by, organisation=membership.organisation,
                    event_type="request_matching_resumed")
