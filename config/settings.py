@@ -221,6 +221,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Regie op plaatsing API",
     "DESCRIPTION": "Placement coordination for Dutch youth-care regions.",
     "VERSION": "1.0.0",
+    # One name for the G7 intensity bands (capacity facilities and need profiles share them).
+    "ENUM_NAME_OVERRIDES": {"IntensityBandEnum": "capacity.models.IntensityBand"},
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -71,7 +71,7 @@ class RequestOffers(APIView):
 class OfferList(APIView):
     permission_classes = [HasRole(Role.PROVIDER, Role.COORDINATOR)]
 
-    @extend_schema(responses={200: OpenApiResponse(description="Offers the caller may see, newest first")})
+    @extend_schema(operation_id="offers_list", responses={200: OpenApiResponse(description="Offers the caller may see, newest first")})
     def get(self, request):
         statuses = request.query_params.getlist("status") or None
         if statuses and set(statuses) - set(OfferStatus.values):

@@ -18,7 +18,7 @@ from accounts.selectors import region_ids_of
 from core.access_log import Purpose, access_log_record
 from core.errors import NotFound
 from placement.deadlines import AMSTERDAM, add_working_days
-from placement.models import Offer, OfferStatus, Placement, PlacementRequest, Status, Transfer
+from placement.models import Offer, OfferStatus, Placement, Status, Transfer
 
 __all__ = [
     "coordinator_queue", "offer_get", "offer_identity", "offer_list", "offer_scope", "offers_of_request",

@@ -10,7 +10,7 @@ from capacity.models import Facility
 from core.errors import Invalid
 from placement import selectors, services
 from placement.matching import Group, facility_gender
-from placement.models import OfferStatus, Status
+from placement.models import Status
 from tests.accounts.factories import member
 from tests.capacity.factories import care_type, municipality
 from tests.placement.factories import (
@@ -105,4 +105,3 @@ def test_matching_api_lists_groups(api, referrer, coordinator, coordinator_drent
     assert {c["code"] for c in body["available"][0]["criteria"]} >= {"care_type", "age", "gender", "security", "active"}
     assert api.as_user(coordinator_drenthe).get(f"/api/v1/requests/{placement_request.pk}/matches").status_code == 404
     assert api.as_user(referrer).get(f"/api/v1/requests/{placement_request.pk}/matches").status_code == 403
-    assert OfferStatus.OPEN == "open"

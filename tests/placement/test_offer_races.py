@@ -14,6 +14,13 @@ from tests.accounts.factories import member
 from tests.placement.factories import coordinator_membership, fitting_facility, in_matching, offer_to, provider_membership
 
 
+@pytest.fixture(autouse=True)
+def no_outbox_delivery(monkeypatch):
+    """Delivery is not under test here; a worker delivering while the transactional test
+    database is flushed would only add noise."""
+    monkeypatch.setattr("core.outbox._schedule_delivery", lambda message_id: None)
+
+
 def race(*calls):
     """Run the calls at the same moment; return what each returned or raised."""
     barrier = threading.Barrier(len(calls))

@@ -153,3 +153,19 @@ def test_provider_json_and_html_never_contain_identity(client, api, referrer, co
         for secret in (given, family, parent, street, postcode):
             assert secret.lower() not in lowered, secret
         assert birth.isoformat() not in text and birth.strftime("%d-%m-%Y") not in text
+
+
+@pytest.mark.django_db
+def test_request_page_shows_waiting_and_bridging_care(client, referrer, coordinator):
+    from placement import services
+    from tests.placement.factories import coordinator_membership
+
+    placement_request = in_matching(referrer, coordinator)
+    services.request_wait(placement_request=placement_request, reason="no_fitting_facility", bridging_care="Ambulant MST",
+                          bridging_provider="Wijkteam", by=coordinator, membership=coordinator_membership(coordinator))
+    client.force_login(coordinator)
+    html = client.get(f"/requests/{placement_request.pk}/").content.decode()
+    assert "Er bestaat geen passende voorziening. Overbruggingszorg: Ambulant MST" in html and "Terug naar matching" in html
+    client.force_login(referrer)
+    html = client.get(f"/requests/{placement_request.pk}/").content.decode()
+    assert "Wacht op een passende plek (overbruggingszorg geregeld)" in html
