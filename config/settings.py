@@ -196,6 +196,9 @@ CELERY_BEAT_SCHEDULE = {
     # Capacity: planned afbouw/opbouw just after midnight, stale reminders at 08:00.
     "capacity-changes-apply": {"task": "capacity.tasks.capacity_changes_apply", "schedule": crontab(hour=0, minute=5)},
     "capacity-stale-reminders": {"task": "capacity.tasks.stale_reminders_send", "schedule": crontab(hour=8, minute=0)},
+    # Offers: expire overdue offers every 15 minutes (deadlines end at 23:59:59), remind at 08:30.
+    "placement-offers-expire": {"task": "placement.tasks.offers_expire_overdue", "schedule": crontab(minute="*/15")},
+    "placement-offer-reminders": {"task": "placement.tasks.offer_reminders_send", "schedule": crontab(hour=8, minute=30)},
 }
 HEALTH_HEARTBEAT_MAX_AGE = env.int("HEALTH_HEARTBEAT_MAX_AGE", default=120)
 
@@ -218,6 +221,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Regie op plaatsing API",
     "DESCRIPTION": "Placement coordination for Dutch youth-care regions.",
     "VERSION": "1.0.0",
+    # One name for the G7 intensity bands (capacity facilities and need profiles share them).
+    "ENUM_NAME_OVERRIDES": {"IntensityBandEnum": "capacity.models.IntensityBand"},
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -37,6 +37,7 @@ DEMO = [
     ("referrer", "Mulder", "Finn", datetime.date(2011, 1, 23), "m", "GM0164", "", "matching"),
     ("referrer", "Bos", "Lisa", datetime.date(2008, 6, 30), "f", "GM0141", "999999990", "returned"),
     ("referrer", "Meijer", "Sem", datetime.date(2012, 11, 5), "m", "GM0153", "", "closed"),
+    ("referrer", "Kok", "Noah", datetime.date(2011, 8, 19), "m", "GM0153", "", "offered"),
     ("referrer2", "Hendriks", "Julia", datetime.date(2009, 2, 17), "f", "GM0106", "100000009", "submitted"),
 ]
 
@@ -53,7 +54,7 @@ def seed(organisations):
                 "given_names": given, "family_name": family, "birth_date": birth, "gender": gender, "bsn": bsn,
                 "address": "Demostraat 1", "postcode": "7500AA", "city": municipality.name,
                 "municipality": municipality, "legal_status": "none", "school": "Demoschool",
-                "guardians": [{"name": f"Ouder {family}", "relationship": "ouder", "has_authority": True}],
+                "guardians": [{"name": f"Karin {family}", "relationship": "moeder", "has_authority": True}],
             },
             by=referrer, membership=membership,
             wishes_youth="Ik wil naar school blijven gaan.", wishes_parents="Zo dicht mogelijk bij huis.",
@@ -86,10 +87,27 @@ def seed(organisations):
             continue
         coordinator = User.objects.get(username="coordinator")
         coordination = Membership.objects.get(user=coordinator, role=Role.COORDINATOR)
-        decision = {"matching": "matching", "returned": "return", "closed": "close"}[state]
+        decision = {"matching": "matching", "returned": "return", "closed": "close", "offered": "matching"}[state]
         services.request_triage(
             placement_request=placement_request, decision=decision, by=coordinator, membership=coordination,
             reason="Veiligheidsplan graag concreter maken." if decision == "return" else (
                 "Opgelost met intensieve hulp thuis." if decision == "close" else ""),
             outcome="help_at_home" if decision == "close" else "",
         )
+        if state == "offered":
+            _offer_demo(placement_request, coordinator, coordination)
+
+
+def _offer_demo(placement_request, coordinator, coordination):
+    """An open offer to De Horst's treatment group, so the provider inbox has something."""
+    from capacity.models import Facility
+    from core.errors import DomainError
+
+    facility = Facility.objects.filter(name="De Horst – Behandelgroep Esmarke").first()
+    if facility is None:
+        return
+    try:
+        services.offer_create(placement_request=placement_request, facility_id=facility.pk, by=coordinator,
+                              membership=coordination)
+    except DomainError:  # no free place left in a re-used demo database: leave it in matching
+        pass

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality
 from placement import crypto
-from placement.models import Gender, LegalStatus, Outcome, TriageDecision, Urgency
+from placement.models import PROVIDER_DECLINE_REASONS, EndReason, Gender, LegalStatus, Outcome, TriageDecision, Urgency, WaitingReason
 
 GUARDIAN_SLOTS = (1, 2)
 
@@ -178,3 +178,53 @@ class WithdrawForm(AccessibleForm):
 
 class AssignmentRequestForm(AccessibleForm):
     question = forms.CharField(label=_("Hulpvraag aan de pool gedragswetenschappers"), widget=forms.Textarea)
+
+
+# --- matching, offers, placements (issue 5) ---------------------------------------------
+
+class OfferTextsForm(AccessibleForm):
+    """The texts the provider will read; the coordinator edits this offer's copy only."""
+
+    presenting_problems = forms.CharField(label=_("Wat is er aan de hand"), required=False, widget=forms.Textarea)
+    origins = forms.CharField(label=_("Hoe zijn de problemen ontstaan"), required=False, widget=forms.Textarea)
+    maintaining_factors = forms.CharField(label=_("Wat houdt de problemen in stand"), required=False, widget=forms.Textarea)
+    protective_factors = forms.CharField(label=_("Beschermende factoren en krachten"), required=False, widget=forms.Textarea)
+    hypotheses = forms.CharField(label=_("Werkhypothesen"), required=False, widget=forms.Textarea)
+    goals = forms.CharField(label=_("Doelen"), required=False, widget=forms.Textarea)
+    wishes_youth = forms.CharField(label=_("Wensen van de jeugdige"), required=False, widget=forms.Textarea)
+    wishes_parents = forms.CharField(label=_("Wensen van de ouders"), required=False, widget=forms.Textarea)
+    placement_goal = forms.CharField(label=_("Doel van de plaatsing"), required=False, widget=forms.Textarea)
+
+
+class DeclineForm(AccessibleForm):
+    reason = forms.ChoiceField(label=_("Reden van afwijzing"), choices=[("", "---------")] + list(PROVIDER_DECLINE_REASONS))
+    motivation = forms.CharField(
+        label=_("Toelichting"), required=False, widget=forms.Textarea,
+        help_text=_("Verplicht: de coördinator bespreekt afwijzingen met aanbieders."),
+    )
+
+
+class OfferWithdrawForm(AccessibleForm):
+    reason = forms.CharField(label=_("Reden van intrekken"), required=False, widget=forms.Textarea)
+
+
+class WaitForm(AccessibleForm):
+    reason = forms.ChoiceField(label=_("Waarom wacht het verzoek?"), choices=[("", "---------")] + list(WaitingReason.choices))
+    bridging_care = forms.CharField(label=_("Overbruggingszorg: wat"), required=False, widget=forms.Textarea)
+    bridging_provider = forms.CharField(label=_("Overbrugging door"), required=False, max_length=200)
+    bridging_from = forms.DateField(label=_("Overbrugging vanaf"), required=False, widget=DateInput())
+
+
+class PlacementStartForm(AccessibleForm):
+    start_date = forms.DateField(label=_("Startdatum"), widget=DateInput())
+    school = forms.CharField(label=_("School"), required=False, max_length=200)
+    handover = forms.CharField(label=_("Overdracht"), required=False, widget=forms.Textarea)
+    transport = forms.CharField(label=_("Vervoer (leerlingenvervoer)"), required=False, max_length=200)
+    funding = forms.CharField(label=_("Bekostiging"), required=False, max_length=200)
+
+
+class PlacementEndForm(AccessibleForm):
+    end_date = forms.DateField(label=_("Einddatum"), widget=DateInput())
+    reason = forms.ChoiceField(label=_("Reden van beëindiging (CBS)"), choices=[("", "---------")] + list(EndReason.choices))
+    narrative = forms.CharField(label=_("Toelichting op het einde"), required=False, widget=forms.Textarea)
+    needs_new_place = forms.BooleanField(label=_("Heeft een nieuwe plek nodig (doorplaatsing)"), required=False)

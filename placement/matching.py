@@ -215,3 +215,12 @@ def rank(need: Need, facilities) -> dict[str, list[Match]]:
     for matches in groups.values():
         matches.sort(key=Match.sort_key)
     return groups
+
+
+# Youth gender codes (placement.Gender: m/f/x) and facility gender codes (capacity.Gender:
+# male/female/other) differ; this is the one place that maps them.
+YOUTH_TO_FACILITY_GENDER = {"m": "male", "f": "female", "x": "other"}
+
+
+def facility_gender(youth_gender: str) -> str:
+    return YOUTH_TO_FACILITY_GENDER.get(youth_gender, "other")

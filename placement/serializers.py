@@ -269,11 +269,22 @@ def document_data(document) -> dict:
     }
 
 
-def event_data(event) -> dict:
+# Events that name the provider to everyone who sees the request: from acceptance on.
+PROVIDER_DISCLOSED_EVENTS = frozenset({"offer_accepted", "placement_started", "placement_ended"})
+# Events whose free-text reason stays with coordinator and provider (it may name the provider).
+PROVIDER_PRIVATE_REASONS = frozenset({"offer_withdrawn", "offer_declined", "offer_expired"})
+
+
+def event_data(event, *, show_providers: bool = False) -> dict:
     organisation = event.organisation
-    # Provider names are shown only once a provider has accepted (issue 5 adds those events);
-    # until then no provider organisation is named in a timeline.
-    show_org = organisation is not None and organisation.kind != Organisation.Kind.PROVIDER
+    # Provider names are shown only once a provider has accepted; until then no provider
+    # organisation is named in a referrer's timeline (coordinators see them all).
+    show_org = organisation is not None and (
+        organisation.kind != Organisation.Kind.PROVIDER or show_providers or event.event_type in PROVIDER_DISCLOSED_EVENTS
+    )
+    details = event.details or {}
+    if not show_providers and event.event_type in PROVIDER_PRIVATE_REASONS:
+        details = {k: v for k, v in details.items() if k != "reason"}
     return {
         "id": event.pk,
         "occurred_at": event.occurred_at,
@@ -282,7 +293,8 @@ def event_data(event) -> dict:
         "to_state": event.to_state,
         "reason_code": event.reason_code,
         "organisation": organisation.name if show_org else None,
-        "reason": (event.details or {}).get("reason", ""),
-        "analysis_version": (event.details or {}).get("analysis_version") or (event.details or {}).get("version"),
+        "reason": details.get("reason", ""),
+        "analysis_version": details.get("analysis_version") or details.get("version"),
+        "facility_name": details.get("facility_name", "") if (show_providers or event.event_type in PROVIDER_DISCLOSED_EVENTS) else "",
     }
 

@@ -20,3 +20,18 @@ urlpatterns = [
         name="document-shareable",
     ),
 ]
+
+urlpatterns += [
+    path("coordinator/requests/<int:pk>/matching/", views.matching, name="matching"),
+    path("coordinator/requests/<int:pk>/offer/<int:facility_id>/", views.offer_compose, name="offer-compose"),
+    path("coordinator/requests/<int:pk>/wait/", views.request_wait, name="request-wait"),
+    path("coordinator/requests/<int:pk>/resume/", views.request_resume, name="request-resume"),
+    path("coordinator/offers/<int:pk>/withdraw/", views.offer_withdraw, name="offer-withdraw"),
+    path("requests/<int:pk>/placement/", views.placement_start, name="placement-start"),
+    path("placements/<int:pk>/end/", views.placement_end, name="placement-end"),
+    path("provider/offers/", views.provider_inbox, name="provider-inbox"),
+    path("provider/offers/<int:pk>/", views.provider_offer, name="provider-offer"),
+    path("provider/offers/<int:pk>/accept/", views.provider_offer_accept, name="provider-offer-accept"),
+    path("provider/offers/<int:pk>/decline/", views.provider_offer_decline, name="provider-offer-decline"),
+    path("provider/offers/<int:pk>/documents/<int:document_id>/", views.provider_offer_document, name="provider-offer-document"),
+]

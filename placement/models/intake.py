@@ -170,8 +170,7 @@ TRIAGE_TARGET = {
 }
 
 # The transition table: (from, to) -> roles that may make the move. Services check it;
-# tests/placement/test_transitions.py walks every pair. Issue 5 adds matching -> waiting,
-# matching -> offered, offered -> accepted/matching, accepted -> placed, placed -> ended.
+# tests/placement/test_transitions.py walks every pair.
 _TRIAGE_FROM = (Status.SUBMITTED, Status.EXPERT_TABLE)
 _WITHDRAWABLE = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.EXPERT_TABLE, Status.MATCHING, Status.WAITING)
 TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
@@ -183,6 +182,19 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     **{(source, Status.CRISIS): frozenset({Role.COORDINATOR}) for source in _TRIAGE_FROM},
     **{(source, Status.CLOSED): frozenset({Role.COORDINATOR}) for source in _TRIAGE_FROM},
 }
+# Issue 5: matching, offers, placements. SYSTEM is the beat job that expires offers.
+SYSTEM = "system"
+_MATCH_FROM = (Status.MATCHING, Status.WAITING)
+TRANSITIONS.update({
+    **{(source, Status.OFFERED): frozenset({Role.COORDINATOR}) for source in _MATCH_FROM},
+    (Status.MATCHING, Status.WAITING): frozenset({Role.COORDINATOR}),
+    (Status.WAITING, Status.MATCHING): frozenset({Role.COORDINATOR}),
+    # Back to matching: the coordinator withdraws, the provider declines, the job expires.
+    (Status.OFFERED, Status.MATCHING): frozenset({Role.COORDINATOR, Role.PROVIDER, SYSTEM}),
+    (Status.OFFERED, Status.ACCEPTED): frozenset({Role.PROVIDER}),
+    (Status.ACCEPTED, Status.PLACED): frozenset({Role.COORDINATOR, Role.PROVIDER}),
+    (Status.PLACED, Status.ENDED): frozenset({Role.COORDINATOR, Role.PROVIDER}),
+})
 # Withdrawal by the referrer closes the request with outcome "withdrawn".
 WITHDRAW_FROM = frozenset(_WITHDRAWABLE)
 for _source in WITHDRAW_FROM:

@@ -89,3 +89,47 @@ def make_request(referrer, *, complete=True, submit=False, municipality_code="GM
 
 def machtiging(days=180):
     return {"legal_status": "machtiging_gj", "machtiging_end_date": timezone.localdate() + datetime.timedelta(days=days)}
+
+
+# --- issue 5: requests in matching and facilities that fit them ---------------------------
+
+def in_matching(referrer, coordinator, **kwargs):
+    """A complete request triaged into matching by `coordinator`."""
+    placement_request = make_request(referrer, submit=True, **kwargs)
+    services.request_triage(
+        placement_request=placement_request, decision="matching", by=coordinator,
+        membership=membership_with_role(coordinator, Role.COORDINATOR),
+    )
+    placement_request.refresh_from_db()
+    return placement_request
+
+
+def fitting_facility(provider=None, *, fresh=True, free=2, **overrides):
+    """A facility that fits the ANALYSIS need profile (behandelgroep, trauma, M, open, 12-18)."""
+    from tests.accounts.factories import UserFactory
+    from tests.capacity.factories import FacilityFactory, care_type, provider_org, specialisation
+
+    provider = provider or provider_org()
+    values = {
+        "provider": provider, "care_type": care_type("behandelgroep"), "places_contracted": max(free, 1) + 2,
+        "places_staffed": max(free, 0) + 2, "occupied_external": 2, "specialisations": [specialisation("trauma")],
+    }
+    if fresh:
+        values.update(last_confirmed_at=timezone.now(), last_confirmed_by=UserFactory())
+    values.update(overrides)
+    return FacilityFactory(**values)
+
+
+def coordinator_membership(user):
+    return membership_with_role(user, Role.COORDINATOR)
+
+
+def provider_membership(user):
+    return membership_with_role(user, Role.PROVIDER)
+
+
+def offer_to(placement_request, facility, coordinator, texts=None):
+    return services.offer_create(
+        placement_request=placement_request, facility_id=facility.pk, by=coordinator,
+        membership=coordinator_membership(coordinator), texts=texts,
+    )

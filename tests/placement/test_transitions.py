@@ -9,22 +9,72 @@ from core.errors import TransitionNotAllowed
 from core.events import events_for
 from core.models import OutboxMessage
 from placement import services
-from placement.models import TRANSITIONS, PlacementRequest, Status, transition_allowed
+from django.utils import timezone
+
+from placement.models import SYSTEM, TRANSITIONS, Offer, PlacementRequest, Status, transition_allowed
+from tests.accounts.factories import member
 from tests.placement.factories import make_request
 
-# Every action a service offers today, with the role that performs it and the target.
+# Every action a service offers, with the role that performs it, the target, and the
+# states this service starts from when it shares a (from, to) pair with another service
+# (None: exactly what the table allows for that role).
 ACTIONS = {
-    "submit": (Role.REFERRER, Status.SUBMITTED),
-    "triage_matching": (Role.COORDINATOR, Status.MATCHING),
-    "triage_return": (Role.COORDINATOR, Status.RETURNED),
-    "triage_expert_table": (Role.COORDINATOR, Status.EXPERT_TABLE),
-    "triage_close": (Role.COORDINATOR, Status.CLOSED),
-    "triage_crisis": (Role.COORDINATOR, Status.CRISIS),
-    "withdraw": (Role.REFERRER, Status.CLOSED),
+    "submit": (Role.REFERRER, Status.SUBMITTED, None),
+    "triage_matching": (Role.COORDINATOR, Status.MATCHING, {Status.SUBMITTED, Status.EXPERT_TABLE}),
+    "triage_return": (Role.COORDINATOR, Status.RETURNED, None),
+    "triage_expert_table": (Role.COORDINATOR, Status.EXPERT_TABLE, None),
+    "triage_close": (Role.COORDINATOR, Status.CLOSED, None),
+    "triage_crisis": (Role.COORDINATOR, Status.CRISIS, None),
+    "withdraw": (Role.REFERRER, Status.CLOSED, None),
+    "offer": (Role.COORDINATOR, Status.OFFERED, None),
+    "wait": (Role.COORDINATOR, Status.WAITING, None),
+    "resume_matching": (Role.COORDINATOR, Status.MATCHING, {Status.WAITING}),
+    "withdraw_offer": (Role.COORDINATOR, Status.MATCHING, {Status.OFFERED}),
+    "decline": (Role.PROVIDER, Status.MATCHING, {Status.OFFERED}),
+    "expire": (SYSTEM, Status.MATCHING, {Status.OFFERED}),
+    "accept": (Role.PROVIDER, Status.ACCEPTED, None),
+    "placement_start": (Role.COORDINATOR, Status.PLACED, None),
+    "placement_start_by_provider": (Role.PROVIDER, Status.PLACED, None),
+    "placement_end": (Role.COORDINATOR, Status.ENDED, None),
+    "placement_end_by_provider": (Role.PROVIDER, Status.ENDED, None),
 }
 
 
-def _run(action, placement_request, referrer, coordinator):
+def _prepare(action, referrer, coordinator):
+    """A request with what the action needs (an open offer, an accepted one, a placement)."""
+    import datetime
+
+    from tests.placement.factories import fitting_facility, in_matching, offer_to
+
+    context = {}
+    if action in ("offer",) or action in OFFER_ACTIONS or action.startswith("placement_"):
+        placement_request = in_matching(referrer, coordinator)
+        facility = fitting_facility()
+        context["staff"] = member(Role.PROVIDER, organisation=facility.provider)
+        context["facility"] = facility
+        if action != "offer":
+            context["offer"] = offer_to(placement_request, facility, coordinator)
+        if action == "expire":
+            Offer.objects.filter(pk=context["offer"].pk).update(deadline=timezone.now() + datetime.timedelta(milliseconds=50))
+        if action.startswith("placement_"):
+            services.offer_accept(offer=context["offer"], by=context["staff"],
+                                  membership=membership_with_role(context["staff"], Role.PROVIDER))
+        if action.startswith("placement_end"):
+            context["placement"] = services.placement_start(
+                placement_request=placement_request, start_date=timezone.localdate(), by=coordinator,
+                membership=membership_with_role(coordinator, Role.COORDINATOR))
+        placement_request.refresh_from_db()
+        return placement_request, context
+    return make_request(referrer), context
+
+
+OFFER_ACTIONS = {"withdraw_offer", "decline", "expire", "accept"}
+
+
+def _run(action, placement_request, referrer, coordinator, context=None):
+    context = context or {}
+    coordination = membership_with_role(coordinator, Role.COORDINATOR)
+    staff = context.get("staff")
     if action == "submit":
         return services.request_submit(
             placement_request=placement_request, by=referrer, membership=membership_with_role(referrer, Role.REFERRER)
@@ -33,13 +83,54 @@ def _run(action, placement_request, referrer, coordinator):
         return services.request_withdraw(
             placement_request=placement_request, by=referrer, membership=membership_with_role(referrer, Role.REFERRER)
         )
+    if action == "offer":
+        services.offer_create(placement_request=placement_request, facility_id=context["facility"].pk, by=coordinator,
+                              membership=coordination)
+        return placement_request
+    if action == "wait":
+        services.request_wait(placement_request=placement_request, reason="fitting_full", bridging_care="Ambulant",
+                              by=coordinator, membership=coordination)
+        return placement_request
+    if action == "resume_matching":
+        return services.request_resume_matching(placement_request=placement_request, by=coordinator, membership=coordination)
+    if action in OFFER_ACTIONS:
+        offer = context["offer"]
+        if action == "withdraw_offer":
+            services.offer_withdraw(offer=offer, reason="Elders", by=coordinator, membership=coordination)
+        elif action == "decline":
+            services.offer_decline(offer=offer, reason="staffing", motivation="Te weinig personeel", by=staff,
+                                   membership=membership_with_role(staff, Role.PROVIDER))
+        elif action == "accept":
+            services.offer_accept(offer=offer, by=staff, membership=membership_with_role(staff, Role.PROVIDER))
+        else:
+            import time
+
+            time.sleep(0.06)
+            services.offer_expire(offer_id=offer.pk)
+        return placement_request
+    if action.startswith("placement_"):
+        by_provider = action.endswith("_by_provider")
+        user = staff if by_provider else coordinator
+        membership = membership_with_role(user, Role.PROVIDER if by_provider else Role.COORDINATOR)
+        if action.startswith("placement_start"):
+            services.placement_start(placement_request=placement_request, start_date=timezone.localdate(), by=user,
+                                     membership=membership)
+        else:
+            services.placement_end(placement=context["placement"], end_date=timezone.localdate(), reason="01", by=user,
+                                   membership=membership)
+        return placement_request
     decision = {"triage_return": "return"}.get(action, action.removeprefix("triage_"))
     return services.request_triage(
         placement_request=placement_request, decision=decision, by=coordinator,
-        membership=membership_with_role(coordinator, Role.COORDINATOR),
+        membership=coordination,
         reason="Toelichting" if decision in ("return", "expert_table") else "",
         outcome="help_at_home" if decision == "close" else "",
     )
+
+
+def _allowed(action, source):
+    role, target, sources = ACTIONS[action]
+    return transition_allowed(source, target, role) and (sources is None or source in sources)
 
 
 def _put_in(placement_request, status):
@@ -53,38 +144,49 @@ def _put_in(placement_request, status):
 @pytest.mark.django_db
 @pytest.mark.parametrize("source", Status.values)
 def test_every_transition_from(source, referrer, coordinator):
-    for action, (role, target) in ACTIONS.items():
-        placement_request = make_request(referrer)
+    for action, (role, target, _sources) in ACTIONS.items():
+        placement_request, context = _prepare(action, referrer, coordinator)
         _put_in(placement_request, source)
         events_before = len(events_for(placement_request))
         outbox_before = OutboxMessage.objects.count()
-        if transition_allowed(source, target, role):
-            result = _run(action, placement_request, referrer, coordinator)
+        if _allowed(action, source):
+            result = _run(action, placement_request, referrer, coordinator, context)
             result.refresh_from_db()
             assert result.status == target, (source, action)
-            last = list(events_for(result))[-1]
+            last = list(events_for(result))[-1] if not action.startswith("placement_end") else [
+                e for e in events_for(result) if e.event_type == "placement_ended"][-1]
             assert (last.from_state, last.to_state) == (source, target)
             assert OutboxMessage.objects.filter(recipient=referrer).count() > 0  # referrer is told
             assert OutboxMessage.objects.count() > outbox_before
         else:
             with pytest.raises(TransitionNotAllowed):
-                _run(action, placement_request, referrer, coordinator)
+                _run(action, placement_request, referrer, coordinator, context)
             placement_request.refresh_from_db()
             assert placement_request.status == source, (source, action)
             assert len(events_for(placement_request)) == events_before
             assert OutboxMessage.objects.count() == outbox_before
 
 
+def test_every_table_entry_has_a_service():
+    """Each (from, to, role) in the table is a move some service makes."""
+    for (source, target), roles in TRANSITIONS.items():
+        for role in roles:
+            assert any(
+                (r, t) == (role, target) and (sources is None or source in sources)
+                for r, t, sources in ACTIONS.values()
+            ), (source, target, role)
+
+
 def test_table_covers_only_known_states_and_roles():
     for (source, target), roles in TRANSITIONS.items():
         assert source in Status.values and target in Status.values and roles
-        assert roles <= {Role.REFERRER, Role.COORDINATOR}
+        assert roles <= {Role.REFERRER, Role.COORDINATOR, Role.PROVIDER, SYSTEM}
     # Every action's allowed set is what the domain says.
     allowed = {(s, t) for (s, t), roles in TRANSITIONS.items()}
     assert (Status.DRAFT, Status.SUBMITTED) in allowed and (Status.RETURNED, Status.SUBMITTED) in allowed
     assert (Status.SUBMITTED, Status.MATCHING) in allowed
     assert (Status.DRAFT, Status.MATCHING) not in allowed
-    assert not any(s in (Status.CLOSED, Status.CRISIS) for s, _t in allowed)  # end states
+    assert not any(s in (Status.CLOSED, Status.CRISIS, Status.ENDED) for s, _t in allowed)  # end states
 
 
 @pytest.mark.django_db

@@ -262,8 +262,12 @@ def _notify_coordinators(placement_request: PlacementRequest, subject: str, body
         )
 
 
-def _transition_check(placement_request, to, role):
-    if not transition_allowed(placement_request.status, to, role):
+def _transition_check(placement_request, to, role, *, sources=None):
+    """The move must be in the transition table; `sources` narrows it to the states this
+    particular service starts from (several services share a (from, to) pair)."""
+    if not transition_allowed(placement_request.status, to, role) or (
+        sources is not None and placement_request.status not in sources
+    ):
         raise TransitionNotAllowed(
             _("Van '%(source)s' naar '%(target)s' is niet toegestaan.")
             % {"source": placement_request.get_status_display(), "target": Status(to).label}
@@ -327,7 +331,7 @@ def request_triage(
         raise Invalid(invalid_params=problems)
     placement_request = _lock(placement_request)
     target = TRIAGE_TARGET[TriageDecision(decision)]
-    _transition_check(placement_request, target, Role.COORDINATOR)
+    _transition_check(placement_request, target, Role.COORDINATOR, sources=(Status.SUBMITTED, Status.EXPERT_TABLE))
     if decision == TriageDecision.MATCHING and request_missing_items(placement_request):
         raise Invalid(
             _("Het verzoek is niet compleet en kan niet in matching."), code="incomplete",

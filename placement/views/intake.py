@@ -293,7 +293,7 @@ def _summary(placement_request):
     }
 
 
-def _timeline(placement_request):
+def _timeline(placement_request, role=None):
     from placement.serializers import event_data
 
     labels = {
@@ -311,14 +311,51 @@ def _timeline(placement_request):
         "assignment_requested": _("Hulp van gedragswetenschapper gevraagd"),
         "assignment_accepted": _("Gedragswetenschapper heeft de opdracht aangenomen"),
         "assignment_completed": _("Gedragswetenschapper heeft de analyse afgerond"),
+        "offer_made": _("Aangemeld bij een aanbieder"),
+        "offer_accepted": _("Aanbieder heeft de aanmelding geaccepteerd"),
+        "offer_declined": _("Aanbieder heeft de aanmelding afgewezen"),
+        "offer_expired": _("Aanmelding verlopen zonder antwoord"),
+        "offer_withdrawn": _("Aanmelding ingetrokken door de coördinator"),
+        "request_waiting": _("Wacht op een passende plek (overbruggingszorg geregeld)"),
+        "request_matching_resumed": _("Terug in matching"),
+        "placement_started": _("Plaatsing gestart"),
+        "placement_ended": _("Plaatsing beëindigd"),
+        "transfer_request_created": _("Doorplaatsing: nieuw verzoek na beëindigde plaatsing"),
     }
     rows = []
     for event in selectors.request_events(placement_request=placement_request):
-        data = event_data(event)
+        data = event_data(event, show_providers=role == Role.COORDINATOR)
         data["label"] = labels.get(event.event_type, event.event_type)
         data["to_state_label"] = Status(event.to_state).label if event.to_state else ""
         rows.append(data)
     return rows
+
+
+def _offer_context(request, placement_request, role):
+    """Offers, placement and transfers shown on the request page (issue 5)."""
+    from placement.forms import OfferWithdrawForm, PlacementEndForm, PlacementStartForm, WaitForm
+
+    placement = getattr(placement_request, "placement", None) if hasattr(placement_request, "placement") else None
+    context = {
+        "transfer_count": selectors.transfers_of_youth(placement_request.youth_id),
+        "placement": placement,
+        "transfer_requests": list(placement_request.transfers.all()),
+    }
+    if role == Role.COORDINATOR:
+        context.update({
+            "offers": selectors.offers_of_request(placement_request=placement_request),
+            "can_match": placement_request.status in (Status.MATCHING, Status.WAITING),
+            "can_wait": placement_request.status == Status.MATCHING,
+            "can_resume": placement_request.status == Status.WAITING,
+            "wait_form": WaitForm(),
+            "offer_withdraw_form": OfferWithdrawForm(),
+            "can_start": placement_request.status == Status.ACCEPTED,
+            "start_form": PlacementStartForm(initial={"school": placement_request.youth.school}),
+            "can_end": placement is not None and placement.end_date is None,
+            "end_form": PlacementEndForm(),
+            "waiting_period": placement_request.waiting_periods.filter(ended_at__isnull=True).first(),
+        })
+    return context
 
 
 @role_required(*READERS)
@@ -329,8 +366,9 @@ def request_detail(request, pk):
         "placement_request": placement_request,
         "youth": placement_request.youth,
         "role": role,
-        "timeline": _timeline(placement_request),
+        "timeline": _timeline(placement_request, role),
         **_summary(placement_request),
+        **_offer_context(request, placement_request, role),
     }
     if role == Role.REFERRER:
         context["missing"] = services.request_missing_items(placement_request) if placement_request.is_editable else []
@@ -367,26 +405,28 @@ def document_download(request, pk, document_id):
 
 # --- coordinator ---------------------------------------------------------------------------
 
+# The work queue's sections, in order: (key of selectors.coordinator_queue, title).
 QUEUE_SECTIONS = [
-    (Status.SUBMITTED, gettext_lazy("Nieuw en aangevuld: triage nodig")),
-    (Status.EXPERT_TABLE, gettext_lazy("Bij de experttafel")),
-    (Status.RETURNED, gettext_lazy("Teruggestuurd naar de verwijzer")),
-    (Status.MATCHING, gettext_lazy("In matching")),
+    ("new", gettext_lazy("Nieuw en aangevuld: triage nodig")),
+    ("waiting_fitting", gettext_lazy("Wachtend, en er is nu een passende plek vrij")),
+    ("near_deadline", gettext_lazy("Aanmeldingen waarvan de termijn bijna verloopt")),
+    ("expired", gettext_lazy("Aanmelding verlopen: opnieuw matchen")),
+    ("declined", gettext_lazy("Aanmelding afgewezen: opnieuw matchen")),
+    ("matching", gettext_lazy("In matching")),
+    ("offered", gettext_lazy("Aangemeld, wacht op antwoord")),
+    ("accepted", gettext_lazy("Geaccepteerd: plaatsing starten")),
+    ("waiting", gettext_lazy("Wachtend op een passende plek")),
+    ("expert_table", gettext_lazy("Bij de experttafel")),
+    ("returned", gettext_lazy("Teruggestuurd naar de verwijzer")),
+    ("placed", gettext_lazy("Geplaatst")),
 ]
 
 
 @role_required(Role.COORDINATOR)
 def coordinator_home(request):
-    rows = selectors.request_list(
-        membership=request.membership, statuses=[s for s, _t in QUEUE_SECTIONS], log_identities=True
-    )
-    sections = [
-        {"status": status, "title": title, "requests": sorted(
-            [r for r in rows if r.status == status], key=lambda r: (r.urgency != "urgent", r.referral_date, r.pk)
-        )}
-        for status, title in QUEUE_SECTIONS
-    ]
-    return render(request, "placement/coordinator_home.html", {"sections": sections, "total": len(rows)})
+    queue = selectors.coordinator_queue(membership=request.membership)
+    sections = [{"status": key, "title": title, "requests": queue[key]} for key, title in QUEUE_SECTIONS]
+    return render(request, "placement/coordinator_home.html", {"sections": sections, "total": queue["total"]})
 
 
 @role_required(Role.COORDINATOR)
@@ -412,7 +452,8 @@ def request_triage(request, pk):
     placement_request = _get(request, pk)
     context = {
         "placement_request": placement_request, "youth": placement_request.youth, "role": Role.COORDINATOR,
-        "timeline": _timeline(placement_request), **_summary(placement_request),
+        "timeline": _timeline(placement_request, Role.COORDINATOR), **_summary(placement_request),
+        **_offer_context(request, placement_request, Role.COORDINATOR),
         "duplicates": selectors.request_possible_duplicates(placement_request=placement_request),
         "triage_form": form, "can_triage": True,
         "assignments": list(placement_request.assignments.select_related("assigned_to")),

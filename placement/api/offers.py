@@ -1,0 +1,188 @@
+"""/api/v1: matching, offers, waiting and placements.
+
+Wrong role -> 403 (HasRole); an offer, request or placement outside the caller's scope
+-> 404 (selectors); nothing changes in either case.
+"""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Role
+from accounts.permissions import HasRole
+from core.errors import NotFound
+from core.renderers import Pagination
+from placement import selectors, services
+from placement.models import OfferStatus
+from placement.offer_serializers import (
+    DeclineInput,
+    OfferCreateInput,
+    OfferWithdrawInput,
+    PlacementEndInput,
+    PlacementStartInput,
+    WaitInput,
+    matching_data,
+    offer_data,
+    placement_data,
+)
+from placement.serializers import RequestSerializer
+
+__all__ = [
+    "OfferAccept", "OfferDecline", "OfferDetail", "OfferList", "OfferWithdraw", "PlacementEnd", "RequestMatches",
+    "RequestOffers", "RequestPlacement", "RequestWait",
+]
+
+
+def _offer_response(request, offer, status_code=200):
+    membership = request.membership
+    offer = selectors.offer_get(membership=membership, pk=offer.pk)
+    if membership.role == Role.PROVIDER:
+        identity = selectors.offer_identity(membership=membership, offer=offer)
+        return Response(offer_data(offer, for_provider=True, identity=identity), status=status_code)
+    return Response(offer_data(offer, for_provider=False), status=status_code)
+
+
+class RequestMatches(APIView):
+    permission_classes = [HasRole(Role.COORDINATOR)]
+
+    @extend_schema(responses={200: OpenApiResponse(description="Three lists: available, full, unfit")})
+    def get(self, request, pk):
+        placement_request = selectors.request_get(membership=request.membership, pk=pk, log=False)
+        result = selectors.matching_for_request(membership=request.membership, placement_request=placement_request)
+        return Response(matching_data(result))
+
+
+class RequestOffers(APIView):
+    permission_classes = [HasRole(Role.COORDINATOR)]
+
+    @extend_schema(request=OfferCreateInput, responses={201: OpenApiResponse(description="The offer")})
+    def post(self, request, pk):
+        placement_request = selectors.request_get(membership=request.membership, pk=pk, log=False)
+        serializer = OfferCreateInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        offer = services.offer_create(
+            placement_request=placement_request, facility_id=serializer.validated_data["facility"], by=request.user,
+            membership=request.membership, texts=serializer.validated_data.get("texts"),
+        )
+        return _offer_response(request, offer, status.HTTP_201_CREATED)
+
+
+class OfferList(APIView):
+    permission_classes = [HasRole(Role.PROVIDER, Role.COORDINATOR)]
+
+    @extend_schema(operation_id="offers_list", responses={200: OpenApiResponse(description="Offers the caller may see, newest first")})
+    def get(self, request):
+        statuses = request.query_params.getlist("status") or None
+        if statuses and set(statuses) - set(OfferStatus.values):
+            from core.errors import Invalid
+
+            raise Invalid.field("status", "Onbekende status.")
+        rows = selectors.offer_list(membership=request.membership, statuses=statuses)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        provider = request.membership.role == Role.PROVIDER
+        # Lists never carry identities; GET /offers/{id} does, access-logged.
+        return paginator.get_paginated_response([offer_data(o, for_provider=provider) for o in page])
+
+
+class OfferDetail(APIView):
+    permission_classes = [HasRole(Role.PROVIDER, Role.COORDINATOR)]
+
+    @extend_schema(responses={200: OpenApiResponse(description="The offer")})
+    def get(self, request, pk):
+        return _offer_response(request, selectors.offer_get(membership=request.membership, pk=pk))
+
+
+class OfferAccept(APIView):
+    permission_classes = [HasRole(Role.PROVIDER)]
+
+    @extend_schema(request=None, responses={200: OpenApiResponse(description="The accepted offer, with identity")})
+    def post(self, request, pk):
+        offer = selectors.offer_get(membership=request.membership, pk=pk)
+        services.offer_accept(offer=offer, by=request.user, membership=request.membership)
+        return _offer_response(request, offer)
+
+
+class OfferDecline(APIView):
+    permission_classes = [HasRole(Role.PROVIDER)]
+
+    @extend_schema(request=DeclineInput, responses={200: OpenApiResponse(description="The declined offer")})
+    def post(self, request, pk):
+        offer = selectors.offer_get(membership=request.membership, pk=pk)
+        serializer = DeclineInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.offer_decline(offer=offer, by=request.user, membership=request.membership, **serializer.validated_data)
+        return _offer_response(request, offer)
+
+
+class OfferWithdraw(APIView):
+    permission_classes = [HasRole(Role.COORDINATOR)]
+
+    @extend_schema(request=OfferWithdrawInput, responses={200: OpenApiResponse(description="The withdrawn offer")})
+    def post(self, request, pk):
+        offer = selectors.offer_get(membership=request.membership, pk=pk)
+        serializer = OfferWithdrawInput(data=request.data or {"reason": ""})
+        serializer.is_valid(raise_exception=True)
+        services.offer_withdraw(offer=offer, by=request.user, membership=request.membership,
+                                reason=serializer.validated_data["reason"])
+        return _offer_response(request, offer)
+
+
+class RequestWait(APIView):
+    permission_classes = [HasRole(Role.COORDINATOR)]
+
+    @extend_schema(request=WaitInput, responses=RequestSerializer)
+    def post(self, request, pk):
+        placement_request = selectors.request_get(membership=request.membership, pk=pk, log=False)
+        serializer = WaitInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        care = serializer.validated_data["bridging_care"]
+        services.request_wait(
+            placement_request=placement_request, reason=serializer.validated_data["reason"],
+            bridging_care=care["what"], bridging_provider=care["by"], bridging_from=care["since"],
+            by=request.user, membership=request.membership,
+        )
+        placement_request.refresh_from_db()
+        return Response(RequestSerializer(placement_request).data)
+
+
+def _request_for_placement(request, pk):
+    """Coordinator: a request of their region; provider: a request whose offer to their
+    organisation was accepted. Anyone else: 404."""
+    membership = request.membership
+    if membership.role == Role.COORDINATOR:
+        return selectors.request_get(membership=membership, pk=pk, log=False)
+    offer = selectors.offer_scope(membership).filter(request_id=pk, status=OfferStatus.ACCEPTED).select_related("request").first()
+    if offer is None:
+        raise NotFound()
+    return offer.request
+
+
+class RequestPlacement(APIView):
+    permission_classes = [HasRole(Role.COORDINATOR, Role.PROVIDER)]
+
+    @extend_schema(request=PlacementStartInput, responses={201: OpenApiResponse(description="The placement")})
+    def post(self, request, pk):
+        placement_request = _request_for_placement(request, pk)
+        serializer = PlacementStartInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        placement = services.placement_start(
+            placement_request=placement_request, by=request.user, membership=request.membership,
+            **serializer.validated_data,
+        )
+        return Response(placement_data(placement), status=status.HTTP_201_CREATED)
+
+
+class PlacementEnd(APIView):
+    permission_classes = [HasRole(Role.COORDINATOR, Role.PROVIDER)]
+
+    @extend_schema(request=PlacementEndInput, responses={200: OpenApiResponse(description="The ended placement")})
+    def post(self, request, pk):
+        placement = selectors.placement_get(membership=request.membership, pk=pk)
+        serializer = PlacementEndInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        placement = services.placement_end(placement=placement, by=request.user, membership=request.membership,
+                                           **serializer.validated_data)
+        placement = selectors.placement_get(membership=request.membership, pk=placement.pk)
+        return Response(placement_data(placement))

@@ -1,0 +1,211 @@
+"""Reads of offers and placements, scoped to the acting membership.
+
+- provider staff: offers to (and placements at) their own organisation only; the youth's
+  identity only after their organisation accepted (and every such read is access-logged);
+- coordinator: offers and placements of requests in their own region(s);
+- everyone else: nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+
+from accounts.models import Membership, Role
+from accounts.selectors import region_ids_of
+from core.access_log import Purpose, access_log_record
+from core.errors import NotFound
+from placement.deadlines import AMSTERDAM, add_working_days
+from placement.models import Offer, OfferStatus, Placement, Status, Transfer
+
+__all__ = [
+    "coordinator_queue", "offer_get", "offer_identity", "offer_list", "offer_scope", "offers_of_request",
+    "placement_get", "placement_scope", "provider_inbox", "provider_staff", "region_coordinators",
+    "transfers_of_youth",
+]
+
+
+def offer_scope(membership):
+    queryset = Offer.objects.all()
+    if membership is None:
+        return queryset.none()
+    if membership.role == Role.PROVIDER:
+        return queryset.filter(provider_id=membership.organisation_id)
+    if membership.role == Role.COORDINATOR:
+        return queryset.filter(request__region_id__in=region_ids_of(membership))
+    return queryset.none()
+
+
+def _offer_related(queryset):
+    return queryset.select_related(
+        "facility__municipality", "facility__care_type", "provider", "analysis", "request__region", "created_by",
+        "placement",
+    )
+
+
+def offer_list(*, membership, statuses=None):
+    queryset = _offer_related(offer_scope(membership))
+    if statuses:
+        queryset = queryset.filter(status__in=statuses)
+    return queryset.order_by("-created_at", "-id")
+
+
+def offer_get(*, membership, pk) -> Offer:
+    try:
+        return _offer_related(offer_scope(membership)).get(pk=pk)
+    except (Offer.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def offer_identity(*, membership, offer):
+    """The youth's identity for a provider whose organisation accepted the offer (or a
+    coordinator), access-logged; None while the offer is not accepted."""
+    if membership.role == Role.PROVIDER and offer.status != OfferStatus.ACCEPTED:
+        return None
+    youth = offer.request.youth
+    access_log_record(
+        user=membership.user, membership=membership, subject=youth,
+        purpose=Purpose.CARE if membership.role == Role.PROVIDER else Purpose.MATCHING,
+        details={"request": offer.request_id, "offer": offer.pk, "view": "offer"},
+    )
+    return {
+        "given_names": youth.given_names, "family_name": youth.family_name, "birth_date": youth.birth_date,
+        "bsn": youth.bsn, "address": youth.address, "postcode": youth.postcode, "city": youth.city,
+        "school": youth.school,
+        "guardians": [{"name": g.name, "relationship": g.relationship, "phone": g.phone, "email": g.email}
+                      for g in youth.guardians.all()],
+    }
+
+
+def offers_of_request(*, placement_request):
+    return list(placement_request.offers.select_related("facility", "provider", "created_by").order_by("created_at", "id"))
+
+
+def placement_scope(membership):
+    queryset = Placement.objects.all()
+    if membership is None:
+        return queryset.none()
+    if membership.role == Role.PROVIDER:
+        return queryset.filter(provider_id=membership.organisation_id)
+    if membership.role == Role.COORDINATOR:
+        return queryset.filter(request__region_id__in=region_ids_of(membership))
+    return queryset.none()
+
+
+def placement_get(*, membership, pk) -> Placement:
+    try:
+        return placement_scope(membership).select_related("request", "facility", "offer").get(pk=pk)
+    except (Placement.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def transfers_of_youth(youth_id) -> int:
+    return Transfer.objects.filter(youth_id=youth_id).count()
+
+
+def provider_staff(organisation_id):
+    return [m.user for m in Membership.objects.filter(
+        organisation_id=organisation_id, role=Role.PROVIDER, is_active=True, user__is_active=True
+    ).select_related("user")]
+
+
+def region_coordinators(region_id):
+    return [m.user for m in Membership.objects.filter(
+        role=Role.COORDINATOR, is_active=True, regions=region_id, user__is_active=True
+    ).select_related("user").distinct()]
+
+
+def provider_inbox(*, membership, now=None) -> dict:
+    """The provider's inbox: open offers by deadline, accepted offers whose placement has
+    not started, running placements, and the latest answered offers. Three queries."""
+    now = now or timezone.now()
+    offers = list(
+        offer_list(membership=membership).filter(
+            Q(status=OfferStatus.OPEN) | Q(status=OfferStatus.ACCEPTED, placement__isnull=True)
+            | Q(answered_at__gte=now - timedelta(days=30))
+        ).order_by("deadline", "id")
+    )
+    placements = list(
+        placement_scope(membership).filter(end_date__isnull=True)
+        .select_related("facility", "offer").order_by("start_date", "id")
+    )
+    soon = add_working_days(timezone.localtime(now, AMSTERDAM).date(), 1)
+    return {
+        "open": [o for o in offers if o.status == OfferStatus.OPEN],
+        "to_start": [o for o in offers if o.status == OfferStatus.ACCEPTED and not hasattr(o, "placement")],
+        "answered": sorted([o for o in offers if o.status != OfferStatus.OPEN], key=lambda o: o.answered_at, reverse=True),
+        "placements": placements,
+        "soon": soon,
+    }
+
+
+def coordinator_queue(*, membership, now=None) -> dict:
+    """The coordinator's work queue: every open request of their regions with its latest
+    offer, and the waiting requests for which a fitting place is free now. A constant
+    number of queries (requests, facilities, refusals, access log)."""
+    from placement.matching import Group, evaluate
+    from placement.selectors.intake import access_log_bulk, request_scope
+    from placement.selectors.matching import facilities_for_matching, facility_facts, need_for_request
+
+    now = now or timezone.now()
+    latest = Offer.objects.filter(request_id=OuterRef("pk")).order_by("-created_at", "-id")
+    statuses = [Status.SUBMITTED, Status.EXPERT_TABLE, Status.RETURNED, Status.MATCHING, Status.WAITING,
+                Status.OFFERED, Status.ACCEPTED, Status.PLACED]
+    rows = list(
+        request_scope(membership).filter(status__in=statuses)
+        .select_related("youth__municipality", "region", "referrer_organisation", "analysis")
+        .annotate(
+            latest_offer_status=Subquery(latest.values("status")[:1]),
+            latest_offer_deadline=Subquery(latest.values("deadline")[:1]),
+            latest_offer_id=Subquery(latest.values("id")[:1]),
+        )
+    )
+    if rows:
+        access_log_bulk(membership=membership, requests=rows, view="queue")
+    waiting = [r for r in rows if r.status == Status.WAITING]
+    fitting_now: dict[int, int] = {}
+    if waiting:
+        facilities = list(facilities_for_matching(membership=membership, now=now))
+        refused = {}
+        for request_id, provider_id in Offer.objects.filter(
+            request__in=waiting, status__in=(OfferStatus.DECLINED, OfferStatus.EXPIRED)
+        ).values_list("request_id", "provider_id"):
+            refused.setdefault(request_id, set()).add(provider_id)
+        for placement_request in waiting:
+            need = need_for_request(placement_request)
+            declined = frozenset(refused.get(placement_request.pk, ()))
+            count = sum(
+                1 for f in facilities
+                if evaluate(need, facility_facts(f, declined_providers=declined)).group == Group.AVAILABLE
+            )
+            if count:
+                fitting_now[placement_request.pk] = count
+    for r in rows:
+        r.fitting_free = fitting_now.get(r.pk, 0)
+    soon = add_working_days(timezone.localtime(now, AMSTERDAM).date(), 1)
+
+    def key(r):
+        return (r.urgency != "urgent", r.referral_date, r.pk)
+
+    in_matching = [r for r in rows if r.status == Status.MATCHING]
+    return {
+        "new": sorted([r for r in rows if r.status == Status.SUBMITTED], key=key),
+        "expert_table": sorted([r for r in rows if r.status == Status.EXPERT_TABLE], key=key),
+        "returned": sorted([r for r in rows if r.status == Status.RETURNED], key=key),
+        "declined": sorted([r for r in in_matching if r.latest_offer_status == OfferStatus.DECLINED], key=key),
+        "expired": sorted([r for r in in_matching if r.latest_offer_status == OfferStatus.EXPIRED], key=key),
+        "matching": sorted([r for r in in_matching if r.latest_offer_status not in (OfferStatus.DECLINED, OfferStatus.EXPIRED)], key=key),
+        "waiting_fitting": sorted([r for r in waiting if r.fitting_free], key=key),
+        "waiting": sorted([r for r in waiting if not r.fitting_free], key=key),
+        "near_deadline": sorted(
+            [r for r in rows if r.status == Status.OFFERED and r.latest_offer_deadline
+             and timezone.localtime(r.latest_offer_deadline, AMSTERDAM).date() <= soon],
+            key=lambda r: r.latest_offer_deadline,
+        ),
+        "offered": sorted([r for r in rows if r.status == Status.OFFERED], key=lambda r: r.latest_offer_deadline or now),
+        "accepted": sorted([r for r in rows if r.status == Status.ACCEPTED], key=key),
+        "placed": sorted([r for r in rows if r.status == Status.PLACED], key=key),
+        "total": len(rows),
+    }

@@ -1,0 +1,405 @@
+"""Offers (aanmeldingen): the anonymised referral to one provider at a time.
+
+Lock order everywhere: the request row, then the offer row, then (inside the capacity
+services) the facility row. Two coordinators offering the same request queue on the
+request lock and the second gets 409; a partial unique index (one open offer per request)
+is the last line of defence. An accept racing an expiry or a withdrawal queues the same
+way: the second finds the offer no longer open and gets 409.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from accounts.selectors import region_ids_of
+from capacity import services as capacity_services
+from core.errors import Conflict, Forbidden, Invalid
+from core.events import event_record
+from core.outbox import outbox_enqueue
+from placement.anonymisation import Identity, find_identifying_data
+from placement.deadlines import AMSTERDAM, add_working_days, deadline_after
+from placement.models import (
+    PROVIDER_DECLINE_REASONS,
+    SYSTEM,
+    DeclineReason,
+    Offer,
+    OfferStatus,
+    PlacementRequest,
+    Status,
+    WaitingPeriod,
+)
+from placement.services.intake import _change_status, _lock, _notify_coordinators, _transition_check
+
+__all__ = [
+    "OFFER_TEXT_FIELDS", "finding_reason", "offer_accept", "offer_create", "offer_decline", "offer_expire",
+    "offer_referral", "offer_reminders_send", "offer_texts_check", "offer_withdraw", "offers_expire_overdue",
+    "request_identity",
+]
+
+# The free texts the provider reads; the coordinator may edit the copy that is sent.
+OFFER_TEXT_FIELDS = [
+    "presenting_problems", "origins", "maintaining_factors", "protective_factors", "hypotheses", "goals",
+    "wishes_youth", "wishes_parents", "placement_goal",
+]
+_PARTICLES = {"van", "de", "der", "den", "het", "ter", "ten", "te", "op", "in", "la", "le", "du", "da", "von"}
+
+
+def _coordinator_check(membership, placement_request) -> None:
+    if membership is None or membership.role != Role.COORDINATOR:
+        raise Forbidden()
+    if placement_request.region_id not in region_ids_of(membership):
+        raise Forbidden()
+
+
+def _provider_check(membership, offer) -> None:
+    if membership is None or membership.role != Role.PROVIDER or membership.organisation_id != offer.provider_id:
+        raise Forbidden()
+
+
+def request_identity(placement_request) -> Identity:
+    """Everything identifying the youth and parents that must not reach a provider."""
+    youth = placement_request.youth
+    names = [youth.full_name, youth.family_name, *youth.given_names.split()]
+    for guardian in youth.guardians.all():
+        names.append(guardian.name)
+        names += [part for part in guardian.name.split() if len(part) >= 3 and part.lower() not in _PARTICLES]
+    street, number = youth.address or "", ""
+    found = re.match(r"^(.*?)\s+(\d+\s*\w?)$", street.strip())
+    if found:
+        street, number = found.group(1), found.group(2)
+    return Identity(
+        names=[n for n in dict.fromkeys(names) if n and len(n.strip()) >= 2],
+        bsn=youth.bsn or None,
+        birth_date=youth.birth_date,
+        street=street or None,
+        house_number=number or None,
+        postcode=youth.postcode or None,
+        extra_terms=[t for t in [youth.school] if t],
+    )
+
+
+def _default_texts(placement_request) -> dict:
+    analysis = placement_request.analysis
+    plan = placement_request.perspective_plan if hasattr(placement_request, "perspective_plan") else None
+    texts = {name: getattr(analysis, name, "") if analysis else "" for name in OFFER_TEXT_FIELDS[:6]}
+    texts["wishes_youth"] = placement_request.wishes_youth
+    texts["wishes_parents"] = placement_request.wishes_parents
+    texts["placement_goal"] = plan.goal if plan else ""
+    return texts
+
+
+def finding_reason(finding) -> str:
+    kinds = {
+        "name": _("bevat een naam van de jeugdige of een ouder"),
+        "bsn": _("bevat een BSN"),
+        "birth_date": _("bevat de geboortedatum"),
+        "address": _("bevat het adres of de school"),
+        "postcode": _("bevat een postcode"),
+        "phone": _("bevat een telefoonnummer"),
+        "email": _("bevat een e-mailadres"),
+    }
+    return _("Deze tekst %(what)s (tekens %(start)s-%(end)s); pas de tekst aan.") % {
+        "what": kinds.get(finding.kind, finding.kind), "start": finding.start + 1, "end": finding.end,
+    }
+
+
+def offer_texts_check(placement_request, texts: dict) -> list[dict]:
+    """invalid_params for every identifying finding in the texts (empty when clean)."""
+    findings = find_identifying_data(texts, request_identity(placement_request))
+    return [{"name": f"texts.{f.field}", "reason": finding_reason(f), "kind": f.kind} for f in findings]
+
+
+def offer_referral(placement_request, *, texts: dict, pseudonym: str, today=None) -> dict:
+    """The anonymised referral (landelijk aanmeldformulier) as the provider receives it."""
+    today = today or timezone.localdate()
+    youth = placement_request.youth
+    analysis = placement_request.analysis
+    plan = placement_request.perspective_plan if hasattr(placement_request, "perspective_plan") else None
+    region = youth.municipality.region
+    return {
+        "reference": pseudonym,
+        "age": youth.age_on(today),
+        "gender": youth.gender,
+        "home_region": {"code": region.code, "name": region.name},
+        "urgency": placement_request.urgency,
+        "kind": placement_request.kind,
+        "analysis": {
+            "version": analysis.version,
+            **{name: texts.get(name, "") for name in OFFER_TEXT_FIELDS[:6]},
+            "made_with_youth": analysis.made_with_youth,
+            "made_with_family": analysis.made_with_family,
+        },
+        "need_profile": {
+            "care_types": list(analysis.care_types), "specialisations": list(analysis.specialisations),
+            "intensity": analysis.intensity, "security": analysis.security,
+            "max_distance_km": analysis.max_distance_km, "school_continuity": analysis.school_continuity,
+        },
+        "wishes": {"youth": texts.get("wishes_youth", ""), "parents": texts.get("wishes_parents", "")},
+        "perspective": {
+            "goal": texts.get("placement_goal", ""),
+            "expected_duration_months": plan.expected_duration_months if plan else None,
+            "return_perspective": plan.return_perspective if plan else "",
+        },
+        "documents": [
+            {"id": d.pk, "kind": d.kind, "title": d.title}
+            for d in placement_request.documents.filter(shareable=True).order_by("uploaded_at", "id")
+        ],
+    }
+
+
+def _pseudonym() -> str:
+    while True:
+        value = "AM-" + secrets.token_hex(4).upper()
+        if not Offer.objects.filter(pseudonym=value).exists():
+            return value
+
+
+def _notify_provider(offer, subject, body):
+    from placement.selectors.offers import provider_staff
+
+    url = reverse("placement:provider-offer", args=[offer.pk])
+    for user in provider_staff(offer.provider_id):
+        outbox_enqueue(recipient=user, subject=subject, body=body, url=url)
+
+
+def _lock_offer(offer) -> Offer:
+    return Offer.objects.select_for_update(of=("self",)).select_related("facility", "provider").get(pk=offer.pk)
+
+
+def _end_waiting(placement_request) -> None:
+    WaitingPeriod.objects.filter(request=placement_request, ended_at__isnull=True).update(ended_at=timezone.now())
+
+
+@transaction.atomic
+def offer_create(*, placement_request: PlacementRequest, facility_id, by, membership, texts: dict | None = None) -> Offer:
+    """Offer the request to one facility: only when no offer is open, only where the
+    facility fits, with one place held; the texts must hold no identifying data."""
+    from placement.matching import Group
+    from placement.selectors.matching import matching_for_request
+
+    _coordinator_check(membership, placement_request)
+    placement_request = _lock(placement_request)
+    if Offer.objects.filter(request=placement_request, status=OfferStatus.OPEN).exists():
+        raise Conflict(_("Er loopt al een aanmelding voor dit verzoek; wacht het antwoord af of trek haar in."),
+                       code="open_offer_exists")
+    _transition_check(placement_request, Status.OFFERED, Role.COORDINATOR)
+    try:
+        facility_id = int(facility_id)
+    except (TypeError, ValueError):
+        raise Invalid.field("facility", _("Kies een locatie.")) from None
+    result = matching_for_request(membership=membership, placement_request=placement_request, facility_id=facility_id)
+    match = result.match_of(facility_id)
+    if match is None:
+        raise Invalid.field("facility", _("Deze locatie is niet beschikbaar voor uw regio."), code="unknown_facility")
+    if match.group == Group.UNFIT:
+        raise Invalid(
+            _("Deze locatie past niet bij het zorgprofiel en kan niet worden aangemeld."), code="does_not_fit",
+            invalid_params=[{"name": "facility", "reason": c.text} for c in match.failed],
+        )
+    sent_texts = _default_texts(placement_request)
+    unknown = set(texts or {}) - set(OFFER_TEXT_FIELDS)
+    if unknown:
+        raise Invalid(invalid_params=[{"name": f"texts.{n}", "reason": _("Onbekend tekstveld.")} for n in sorted(unknown)])
+    sent_texts.update({k: (v or "").strip() for k, v in (texts or {}).items()})
+    findings = offer_texts_check(placement_request, sent_texts)
+    if findings:
+        raise Invalid(
+            _("De teksten bevatten gegevens waarmee de jeugdige herkend kan worden (%(n)s). Pas ze aan voor u aanmeldt.")
+            % {"n": len(findings)},
+            code="identifying_data", invalid_params=findings,
+        )
+    facility = result.facilities[facility_id]
+    now = timezone.now()
+    pseudonym = _pseudonym()
+    try:
+        with transaction.atomic():
+            offer = Offer.objects.create(
+                request=placement_request, facility=facility, provider_id=facility.provider_id,
+                analysis=placement_request.analysis, pseudonym=pseudonym,
+                referral=offer_referral(placement_request, texts=sent_texts, pseudonym=pseudonym),
+                reconfirm_availability=match.facility.is_stale, created_at=now, created_by=by,
+                deadline=deadline_after(now, placement_request.region.offer_response_working_days),
+            )
+    except IntegrityError:
+        raise Conflict(_("Er loopt al een aanmelding voor dit verzoek."), code="open_offer_exists") from None
+    capacity_services.availability_hold(facility=facility, by=by, reason_ref=f"offer:{offer.pk}")
+    offer.referral["reconfirm_availability"] = offer.reconfirm_availability
+    offer.save(update_fields=["referral"])
+    _end_waiting(placement_request)
+    _change_status(
+        placement_request, to=Status.OFFERED, by=by, organisation=membership.organisation, event_type="offer_made",
+        details={"offer": offer.pk, "facility": facility.pk, "provider": facility.provider_id,
+                 "analysis_version": placement_request.analysis.version, "deadline": offer.deadline.isoformat(),
+                 "reconfirm_availability": offer.reconfirm_availability},
+    )
+    deadline = timezone.localtime(offer.deadline, AMSTERDAM)
+    _notify_provider(
+        offer, _("Nieuwe aanmelding %(ref)s") % {"ref": offer.pseudonym},
+        _("Er is een aanmelding voor %(facility)s. Geef uw antwoord uiterlijk %(deadline)s.")
+        % {"facility": facility.name, "deadline": deadline.strftime("%d-%m-%Y")}
+        + (" " + _("Bevestig in uw antwoord ook de beschikbaarheid: uw opgave is verouderd.") if offer.reconfirm_availability else ""),
+    )
+    return offer
+
+
+def _back_to_matching(placement_request, offer, *, by, organisation, role, event_type, reason_code, details):
+    _transition_check(placement_request, Status.MATCHING, role, sources=(Status.OFFERED,))
+    capacity_services.availability_release_hold(facility=offer.facility, by=by, reason_ref=f"offer:{offer.pk}")
+    _change_status(
+        placement_request, to=Status.MATCHING, by=by, organisation=organisation, event_type=event_type,
+        reason_code=reason_code, details={"offer": offer.pk, "facility": offer.facility_id,
+                                          "provider": offer.provider_id, **details},
+    )
+
+
+@transaction.atomic
+def offer_accept(*, offer: Offer, by, membership) -> Offer:
+    _provider_check(membership, offer)
+    placement_request = _lock(offer.request)
+    offer = _lock_offer(offer)
+    if offer.status != OfferStatus.OPEN:
+        raise Conflict(_("Deze aanmelding is %(status)s en kan niet meer worden geaccepteerd.")
+                       % {"status": offer.get_status_display().lower()}, code="offer_not_open")
+    _transition_check(placement_request, Status.ACCEPTED, Role.PROVIDER)
+    offer.status = OfferStatus.ACCEPTED
+    offer.answered_at = timezone.now()
+    offer.answered_by = by
+    offer.save(update_fields=["status", "answered_at", "answered_by"])
+    _change_status(
+        placement_request, to=Status.ACCEPTED, by=by, organisation=membership.organisation, event_type="offer_accepted",
+        details={"offer": offer.pk, "facility": offer.facility_id, "provider": offer.provider_id,
+                 "facility_name": offer.facility.name},
+    )
+    event_record(subject=placement_request.youth, event_type="identity_disclosed", by=by,
+                 organisation=membership.organisation, details={"offer": offer.pk, "request": placement_request.pk})
+    _notify_coordinators(
+        placement_request, _("Aanmelding %(ref)s geaccepteerd") % {"ref": placement_request.reference},
+        _("%(provider)s heeft de aanmelding voor %(facility)s geaccepteerd. Plan de start van de plaatsing.")
+        % {"provider": offer.provider.name, "facility": offer.facility.name},
+    )
+    return offer
+
+
+@transaction.atomic
+def offer_decline(*, offer: Offer, reason: str, motivation: str, by, membership) -> Offer:
+    _provider_check(membership, offer)
+    motivation = (motivation or "").strip()
+    problems = []
+    if reason not in {code for code, _label in PROVIDER_DECLINE_REASONS}:
+        problems.append({"name": "reason", "reason": _("Kies een reden uit de lijst.")})
+    if not motivation:
+        problems.append({"name": "motivation", "reason": _("Licht de afwijzing toe; de coördinator bespreekt afwijzingen met aanbieders.")})
+    if problems:
+        raise Invalid(_("De afwijzing is niet volledig."), invalid_params=problems)
+    placement_request = _lock(offer.request)
+    offer = _lock_offer(offer)
+    if offer.status != OfferStatus.OPEN:
+        raise Conflict(_("Deze aanmelding is al afgehandeld."), code="offer_not_open")
+    _transition_check(placement_request, Status.MATCHING, Role.PROVIDER)
+    offer.status = OfferStatus.DECLINED
+    offer.decline_reason = reason
+    offer.motivation = motivation
+    offer.answered_at = timezone.now()
+    offer.answered_by = by
+    offer.save(update_fields=["status", "decline_reason", "motivation", "answered_at", "answered_by"])
+    _back_to_matching(placement_request, offer, by=by, organisation=membership.organisation, role=Role.PROVIDER,
+                      event_type="offer_declined", reason_code=reason, details={"motivation": motivation})
+    _notify_coordinators(
+        placement_request, _("Aanmelding %(ref)s afgewezen") % {"ref": placement_request.reference},
+        _("%(provider)s heeft de aanmelding afgewezen: %(reason)s. Toelichting: %(motivation)s")
+        % {"provider": offer.provider.name, "reason": offer.get_decline_reason_display(), "motivation": motivation},
+    )
+    return offer
+
+
+@transaction.atomic
+def offer_withdraw(*, offer: Offer, reason: str, by, membership) -> Offer:
+    _coordinator_check(membership, offer.request)
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid.field("reason", _("Geef aan waarom u de aanmelding intrekt."))
+    placement_request = _lock(offer.request)
+    offer = _lock_offer(offer)
+    if offer.status != OfferStatus.OPEN:
+        raise Conflict(_("Alleen een openstaande aanmelding kan worden ingetrokken."), code="offer_not_open")
+    offer.status = OfferStatus.WITHDRAWN
+    offer.withdraw_reason = reason
+    offer.answered_at = timezone.now()
+    offer.save(update_fields=["status", "withdraw_reason", "answered_at"])
+    _back_to_matching(placement_request, offer, by=by, organisation=membership.organisation, role=Role.COORDINATOR,
+                      event_type="offer_withdrawn", reason_code="withdrawn", details={"reason": reason})
+    _notify_provider(offer, _("Aanmelding %(ref)s ingetrokken") % {"ref": offer.pseudonym},
+                     _("De coördinator heeft de aanmelding ingetrokken: %(reason)s") % {"reason": reason})
+    return offer
+
+
+@transaction.atomic
+def offer_expire(*, offer_id: int, now=None) -> Offer | None:
+    """Expire one overdue open offer (counted as a refusal: no answer in time). Returns
+    None when it was answered, withdrawn or expired meanwhile (idempotent)."""
+    now = now or timezone.now()
+    offer = Offer.objects.filter(pk=offer_id).select_related("request").first()
+    if offer is None:
+        return None
+    placement_request = _lock(offer.request)
+    offer = _lock_offer(offer)
+    if offer.status != OfferStatus.OPEN or offer.deadline >= now:
+        return None
+    offer.status = OfferStatus.EXPIRED
+    offer.decline_reason = DeclineReason.NO_ANSWER
+    offer.motivation = _("Geen antwoord binnen de termijn (uiterlijk %(deadline)s).") % {
+        "deadline": timezone.localtime(offer.deadline, AMSTERDAM).strftime("%d-%m-%Y")}
+    offer.answered_at = now
+    offer.save(update_fields=["status", "decline_reason", "motivation", "answered_at"])
+    _back_to_matching(placement_request, offer, by=None, organisation=offer.provider, role=SYSTEM,
+                      event_type="offer_expired", reason_code=DeclineReason.NO_ANSWER, details={})
+    _notify_coordinators(
+        placement_request, _("Aanmelding %(ref)s verlopen") % {"ref": placement_request.reference},
+        _("%(provider)s heeft niet op tijd geantwoord; de aanmelding is verlopen en telt als afwijzing.")
+        % {"provider": offer.provider.name},
+    )
+    _notify_provider(offer, _("Aanmelding %(ref)s verlopen") % {"ref": offer.pseudonym},
+                     _("U heeft niet binnen de termijn geantwoord; de aanmelding is vervallen."))
+    return offer
+
+
+def offers_expire_overdue(*, now=None) -> int:
+    """Beat job: expire every open offer past its deadline. Safe to run twice."""
+    now = now or timezone.now()
+    ids = list(Offer.objects.filter(status=OfferStatus.OPEN, deadline__lt=now).order_by("deadline", "id")
+               .values_list("pk", flat=True))
+    return sum(1 for pk in ids if offer_expire(offer_id=pk, now=now) is not None)
+
+
+def offer_reminders_send(*, now=None) -> int:
+    """Beat job: remind the provider once, from the working day before the deadline day."""
+    now = now or timezone.now()
+    today = timezone.localtime(now, AMSTERDAM).date()
+    last_day = add_working_days(today, 1)
+    sent = 0
+    with transaction.atomic():
+        offers = list(
+            Offer.objects.select_for_update(of=("self",), skip_locked=True)
+            .filter(status=OfferStatus.OPEN, reminder_sent_at__isnull=True, deadline__gte=now)
+            .select_related("facility")
+        )
+        for offer in offers:
+            if timezone.localtime(offer.deadline, AMSTERDAM).date() > last_day:
+                continue
+            _notify_provider(
+                offer, _("Herinnering: antwoord op aanmelding %(ref)s") % {"ref": offer.pseudonym},
+                _("De termijn voor uw antwoord op de aanmelding voor %(facility)s loopt af op %(deadline)s.")
+                % {"facility": offer.facility.name,
+                   "deadline": timezone.localtime(offer.deadline, AMSTERDAM).strftime("%d-%m-%Y")},
+            )
+            offer.reminder_sent_at = now
+            offer.save(update_fields=["reminder_sent_at"])
+            sent += 1
+    return sent

@@ -1,0 +1,17 @@
+"""Offer jobs (Celery beat). Thin and idempotent: running one twice is harmless."""
+
+from celery import shared_task
+
+from placement import services
+
+
+@shared_task(name="placement.tasks.offers_expire_overdue")
+def offers_expire_overdue() -> int:
+    """Expire open offers past their deadline (a refusal: no answer in time)."""
+    return services.offers_expire_overdue()
+
+
+@shared_task(name="placement.tasks.offer_reminders_send")
+def offer_reminders_send() -> int:
+    """Remind providers the working day before an offer's deadline."""
+    return services.offer_reminders_send()

@@ -1,0 +1,305 @@
+"""Screens for matching, offers and placements: the coordinator's matching page and offer
+composer, the provider's inbox and offer page, and the placement start/end forms."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.permissions import role_required
+from core.errors import DomainError, Invalid, NotFound
+from placement import selectors, services
+from placement.forms import DeclineForm, OfferTextsForm, OfferWithdrawForm, PlacementEndForm, PlacementStartForm, WaitForm
+from placement.matching import Group
+from placement.models import OfferStatus, Status
+
+__all__ = [
+    "matching", "offer_compose", "offer_withdraw", "placement_end", "placement_start", "provider_inbox",
+    "provider_offer", "provider_offer_accept", "provider_offer_decline", "provider_offer_document", "request_resume",
+    "request_wait",
+]
+
+
+def _request(request, pk, *, log=True, view="detail"):
+    try:
+        return selectors.request_get(membership=request.membership, pk=pk, log=log, view=view)
+    except NotFound:
+        raise Http404 from None
+
+
+def _offer(request, pk):
+    try:
+        return selectors.offer_get(membership=request.membership, pk=pk)
+    except NotFound:
+        raise Http404 from None
+
+
+# --- coordinator: matching and the offer composer -------------------------------------------
+
+def _matching_context(request, placement_request, **extra):
+    result = selectors.matching_for_request(membership=request.membership, placement_request=placement_request)
+
+    def rows(matches):
+        return [{"match": m, "facility": result.facilities[m.facility.facility_id]} for m in matches]
+
+    return {
+        "placement_request": placement_request,
+        "need": result.need,
+        "groups": [
+            {"key": Group.AVAILABLE, "title": _("Past, met een actuele vrije plek"), "rows": rows(result.available)},
+            {"key": Group.FULL, "title": _("Past, maar geen vrije plek of verouderde opgave"), "rows": rows(result.full)},
+            {"key": Group.UNFIT, "title": _("Past niet"), "rows": rows(result.unfit)},
+        ],
+        "can_offer": placement_request.status in (Status.MATCHING, Status.WAITING),
+        "can_wait": placement_request.status == Status.MATCHING,
+        "wait_form": extra.pop("wait_form", None) or WaitForm(),
+        **extra,
+    }
+
+
+@role_required(Role.COORDINATOR)
+def matching(request, pk):
+    placement_request = _request(request, pk, view="matching")
+    return render(request, "placement/matching.html", _matching_context(request, placement_request))
+
+
+@role_required(Role.COORDINATOR)
+def offer_compose(request, pk, facility_id):
+    placement_request = _request(request, pk, view="offer_compose")
+    result = selectors.matching_for_request(
+        membership=request.membership, placement_request=placement_request, facility_id=facility_id
+    )
+    match = result.match_of(facility_id)
+    if match is None:
+        raise Http404
+    facility = result.facilities[facility_id]
+    defaults = services.offers._default_texts(placement_request)
+    form = OfferTextsForm(request.POST or None, initial=defaults)
+    texts = defaults
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        texts = {name: form.cleaned_data[name] for name in services.OFFER_TEXT_FIELDS}
+        if request.POST.get("action") == "send":
+            try:
+                services.offer_create(
+                    placement_request=placement_request, facility_id=facility_id, by=request.user,
+                    membership=request.membership, texts=texts,
+                )
+            except Invalid as error:
+                form.apply_invalid(error, aliases={f"texts.{n}": n for n in services.OFFER_TEXT_FIELDS})
+                status = 422
+            except DomainError as error:
+                messages.error(request, str(error.detail))
+                return redirect("placement:matching", pk=pk)
+            else:
+                messages.success(request, _("De aanmelding is verstuurd naar %(provider)s.") % {"provider": facility.provider.name})
+                return redirect("placement:request-detail", pk=pk)
+    findings = services.offer_texts_check(placement_request, texts)
+    if findings and request.method == "POST" and status == 200:
+        form.apply_invalid(Invalid(invalid_params=findings), aliases={f"texts.{n}": n for n in services.OFFER_TEXT_FIELDS})
+    preview = services.offer_referral(placement_request, texts=texts, pseudonym=_("(kenmerk volgt bij versturen)"))
+    return render(request, "placement/offer_compose.html", {
+        "placement_request": placement_request, "facility": facility, "match": match, "form": form,
+        "findings": findings, "referral": preview, "fits": match.group != Group.UNFIT,
+        "can_offer": placement_request.status in (Status.MATCHING, Status.WAITING),
+    }, status=status)
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def offer_withdraw(request, pk):
+    offer = _offer(request, pk)
+    form = OfferWithdrawForm(request.POST)
+    form.is_valid()
+    try:
+        services.offer_withdraw(offer=offer, reason=form.cleaned_data.get("reason", ""), by=request.user,
+                                membership=request.membership)
+    except DomainError as error:
+        messages.error(request, str(error.detail))
+    else:
+        messages.success(request, _("De aanmelding is ingetrokken; de vastgehouden plek is vrijgegeven."))
+    return redirect("placement:request-detail", pk=offer.request_id)
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def request_wait(request, pk):
+    placement_request = _request(request, pk, log=False)
+    form = WaitForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_wait(
+                placement_request=placement_request, reason=form.cleaned_data["reason"],
+                bridging_care=form.cleaned_data["bridging_care"], bridging_provider=form.cleaned_data["bridging_provider"],
+                bridging_from=form.cleaned_data["bridging_from"], by=request.user, membership=request.membership,
+            )
+        except Invalid as error:
+            form.apply_invalid(error)
+        except DomainError as error:
+            messages.error(request, str(error.detail))
+            return redirect("placement:request-detail", pk=pk)
+        else:
+            messages.success(request, _("Het verzoek wacht op een passende plek; de overbruggingszorg is vastgelegd."))
+            return redirect("placement:request-detail", pk=pk)
+    placement_request = _request(request, pk, view="matching")
+    return render(request, "placement/matching.html", _matching_context(request, placement_request, wait_form=form), status=422)
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def request_resume(request, pk):
+    placement_request = _request(request, pk, log=False)
+    try:
+        services.request_resume_matching(placement_request=placement_request, by=request.user, membership=request.membership)
+    except DomainError as error:
+        messages.error(request, str(error.detail))
+    return redirect("placement:matching", pk=pk)
+
+
+# --- placements (coordinator or provider) ----------------------------------------------------
+
+def _placement_request_for(request, pk):
+    if request.membership.role == Role.COORDINATOR:
+        return _request(request, pk, log=False)
+    offer = selectors.offer_scope(request.membership).filter(request_id=pk, status=OfferStatus.ACCEPTED).select_related("request").first()
+    if offer is None:
+        raise Http404
+    return offer.request
+
+
+def _after_placement(request, placement_request):
+    if request.membership.role == Role.COORDINATOR:
+        return redirect("placement:request-detail", pk=placement_request.pk)
+    offer = placement_request.offers.filter(status=OfferStatus.ACCEPTED).first()
+    return redirect("placement:provider-offer", pk=offer.pk)
+
+
+@role_required(Role.COORDINATOR, Role.PROVIDER)
+def placement_start(request, pk):
+    placement_request = _placement_request_for(request, pk)
+    form = PlacementStartForm(request.POST or None, initial={"school": ""})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.placement_start(placement_request=placement_request, by=request.user, membership=request.membership,
+                                     **form.cleaned_data)
+        except Invalid as error:
+            form.apply_invalid(error)
+        except DomainError as error:
+            messages.error(request, str(error.detail))
+            return _after_placement(request, placement_request)
+        else:
+            messages.success(request, _("De plaatsing is gestart."))
+            return _after_placement(request, placement_request)
+    if request.method == "POST":
+        status = 422
+    return render(request, "placement/placement_form.html", {
+        "title": _("Plaatsing starten"), "form": form, "placement_request": placement_request,
+        "action": "start",
+    }, status=status)
+
+
+@role_required(Role.COORDINATOR, Role.PROVIDER)
+def placement_end(request, pk):
+    try:
+        placement = selectors.placement_get(membership=request.membership, pk=pk)
+    except NotFound:
+        raise Http404 from None
+    form = PlacementEndForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.placement_end(placement=placement, by=request.user, membership=request.membership, **form.cleaned_data)
+        except Invalid as error:
+            form.apply_invalid(error)
+        except DomainError as error:
+            messages.error(request, str(error.detail))
+            return _after_placement(request, placement.request)
+        else:
+            messages.success(request, _("De plaatsing is beëindigd.") + (
+                " " + _("Er is een verzoek voor doorplaatsing aangemaakt; het staat klaar voor triage.")
+                if form.cleaned_data["needs_new_place"] else ""))
+            return _after_placement(request, placement.request)
+    if request.method == "POST":
+        status = 422
+    return render(request, "placement/placement_form.html", {
+        "title": _("Plaatsing beëindigen"), "form": form, "placement_request": placement.request, "placement": placement,
+        "action": "end",
+    }, status=status)
+
+
+# --- provider: inbox and offer page ------------------------------------------------------------
+
+@role_required(Role.PROVIDER)
+def provider_inbox(request):
+    return render(request, "placement/provider_inbox.html", selectors.provider_inbox(membership=request.membership))
+
+
+def _provider_offer_page(request, offer, *, decline_form=None, status=200):
+    identity = selectors.offer_identity(membership=request.membership, offer=offer)
+    placement = getattr(offer, "placement", None) if hasattr(offer, "placement") else None
+    return render(request, "placement/provider_offer.html", {
+        "offer": offer, "referral": offer.referral, "identity": identity, "placement": placement,
+        "decline_form": decline_form or DeclineForm(),
+        "start_form": PlacementStartForm(initial={"school": identity["school"]} if identity else None),
+        "end_form": PlacementEndForm(),
+        "placement_request": offer.request,
+        "can_start": offer.status == OfferStatus.ACCEPTED and placement is None and offer.request.status == Status.ACCEPTED,
+        "can_end": placement is not None and placement.end_date is None,
+    }, status=status)
+
+
+@role_required(Role.PROVIDER)
+def provider_offer(request, pk):
+    return _provider_offer_page(request, _offer(request, pk))
+
+
+@role_required(Role.PROVIDER)
+@require_POST
+def provider_offer_accept(request, pk):
+    offer = _offer(request, pk)
+    try:
+        services.offer_accept(offer=offer, by=request.user, membership=request.membership)
+    except DomainError as error:
+        messages.error(request, str(error.detail))
+    else:
+        messages.success(request, _("U heeft de aanmelding geaccepteerd. De gegevens van de jeugdige staan nu voor u klaar."))
+    return redirect("placement:provider-offer", pk=pk)
+
+
+@role_required(Role.PROVIDER)
+@require_POST
+def provider_offer_decline(request, pk):
+    offer = _offer(request, pk)
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.offer_decline(offer=offer, reason=form.cleaned_data["reason"],
+                                   motivation=form.cleaned_data["motivation"], by=request.user, membership=request.membership)
+        except Invalid as error:
+            form.apply_invalid(error)
+        except DomainError as error:
+            messages.error(request, str(error.detail))
+            return redirect("placement:provider-offer", pk=pk)
+        else:
+            messages.success(request, _("U heeft de aanmelding afgewezen. De coördinator is op de hoogte gebracht."))
+            return redirect("placement:provider-inbox")
+    return _provider_offer_page(request, _offer(request, pk), decline_form=form, status=422)
+
+
+@role_required(Role.PROVIDER)
+def provider_offer_document(request, pk, document_id):
+    """A document the coordinator marked shareable, for the provider an offer went to."""
+    from core.access_log import Purpose, access_log_record
+    from placement.api import document_response
+
+    offer = _offer(request, pk)
+    shared = {d["id"] for d in offer.referral.get("documents", [])}
+    document = offer.request.documents.filter(pk=document_id, shareable=True).first()
+    if document is None or document.pk not in shared:
+        raise Http404
+    access_log_record(user=request.user, membership=request.membership, subject=offer.request.youth,
+                      purpose=Purpose.DOCUMENT_DOWNLOAD, details={"offer": offer.pk, "document": document.pk})
+    return document_response(document)
