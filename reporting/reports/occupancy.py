@@ -126,6 +126,9 @@ def build(scope: Scope) -> list[Table]:
     params = scope.sql()
     period_days = max((scope.stop_at - scope.start_at).total_seconds() / 86400, 0)
     facilities = fetch(BY_FACILITY_SQL, params) if period_days else []
+    for r in facilities:
+        for key in ("occupied_days", "contracted_days", "staffed_days"):
+            r[key] = float(r[key])
     rows = []
     for r in facilities:
         rate = pct(r["occupied_days"], r["contracted_days"]) if r["contracted_days"] else None
@@ -160,6 +163,8 @@ def build(scope: Scope) -> list[Table]:
     bucket_list = buckets(scope)
     over_time = fetch(OVER_TIME_SQL, scope.sql(b0=[b[0] for b in bucket_list], b1=[b[1] for b in bucket_list])) if bucket_list else []
     labels = {b[0]: b[2] for b in bucket_list}
+    for r in over_time:
+        r["occupied_days"], r["contracted_days"] = float(r["occupied_days"]), float(r["contracted_days"])
     tables.append(Table("over_time", _("Bezettingsgraad in de tijd"), [
         Column("period", _("Periode")), Column("rate", _("Bezettingsgraad %"), True), Column("norm", _("Norm %"), True),
     ], [{"period": labels.get(r["b0"], r["b0"].date().isoformat()), "rate": pct(r["occupied_days"], r["contracted_days"]),

@@ -238,7 +238,7 @@ def build(scope: Scope) -> list[Table]:
     for key, label in kinds:
         n = sum(1 for c in compromises if c[key])
         comp_rows.append({"label": label, "count": figure(n, n, suppress=s), "share": shown_share(n, started, suppress=s)})
-    comp_rows.append({"label": _("Plaatsingen gestart (totaal)"), "count": figure(started, started, suppress=s), "share": 100 if started else None})
+    comp_rows.append({"label": _("Plaatsingen gestart (totaal)"), "count": figure(started, started, suppress=s), "share": shown_share(started, started, suppress=s)})
     tables.append(Table("compromises", _("Plaatsingen met een compromis"),
                         [Column("label", _("Compromis")), Column("count", _("Plaatsingen"), True), Column("share", _("Aandeel %"), True)],
                         comp_rows))

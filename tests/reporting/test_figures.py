@@ -121,11 +121,12 @@ def test_occupancy_is_time_weighted_over_a_capacity_change(scenario):
     assert (f1["contracted"], f1["occupied"]) == (round(contracted / days, 1), round(occupied / days, 1)) == (3.3, 1.2)
     assert f1["below_norm"] == "ja"
     assert rows["F3"]["rate"] == 0
-    monthly = {r["period"]: r["rate"] for r in table(tables, "over_time").rows}
-    # January: F1 19*1 + 12*2 = 43 of 31*4 place-days; F3 0 of 31*6.
-    assert monthly["2025-01"] == round(100 * 43 / (31 * 4 + 31 * 6), 1)
+    weekly = {r["period"]: r["rate"] for r in table(tables, "over_time").rows}
+    # A quarter is shown by week. 1-7 Jan: F1 7*1 occupied of 7*4 place-days, F3 0 of 7*6;
+    # 15-21 Jan: F1 5*1 + 2*2 = 9.
+    assert len(weekly) == 13 and weekly["01-01"] == 10 and weekly["15-01"] == round(100 * 9 / 70, 1)
     free = {r["period"]: (r["free"], r["free_fresh"]) for r in table(tables, "free_over_time").rows}
     # End of March: F1 2 - 1 = 1 free (confirmed 25 March: fresh), F3 6 free (never confirmed).
-    assert free["2025-03"] == (7, 1)
+    assert free["26-03"] == (7, 1)
     stale = {r["provider"]: (r["facilities"], r["stale"]) for r in table(tables, "stale_by_provider").rows}
     assert stale == {"Aanbieder A": (1, 0), "Aanbieder B": (1, 1)}
