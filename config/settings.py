@@ -196,6 +196,11 @@ CELERY_BEAT_SCHEDULE = {
     # Capacity: planned afbouw/opbouw just after midnight, stale reminders at 08:00.
     "capacity-changes-apply": {"task": "capacity.tasks.capacity_changes_apply", "schedule": crontab(hour=0, minute=5)},
     "capacity-stale-reminders": {"task": "capacity.tasks.stale_reminders_send", "schedule": crontab(hour=8, minute=0)},
+    # Reporting: the previous quarter's report per region on the first day of each quarter.
+    "reporting-quarterly-reports": {
+        "task": "reporting.tasks.quarterly_reports_build",
+        "schedule": crontab(day_of_month=1, month_of_year="1,4,7,10", hour=6, minute=0),
+    },
 }
 HEALTH_HEARTBEAT_MAX_AGE = env.int("HEALTH_HEARTBEAT_MAX_AGE", default=120)
 

@@ -249,7 +249,7 @@ def build(scope: Scope) -> list[Table]:
             "label": care_labels.get(r["care_type"], r["care_type"]),
             "security": {"open": _("Open"), "closed": _("Gesloten")}.get(r["security"], r["security"] or _("Onbekend")),
             "waiting": figure(r["waiting"], r["waiting"], suppress=s),
-            "facilities": r["facilities"], "full_now": r["full_now"], "free_now": r["free_now"],
+            "facilities": r["facilities"], "full_now": r["full_now"], "free_now": int(r["free_now"]),
         })
     tables.append(Table("fitting_full", _("Passende locaties die vol zijn (huidige stand)"), [
         Column("label", _("Zorgvorm")), Column("security", _("Beveiliging")), Column("waiting", _("Wachtend"), True),
