@@ -228,6 +228,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # The need profile's intensity (analyses) and a facility's band (capacity) are both
+    # "intensity"; name the need profile's set apart so the schema has one name per set.
+    "ENUM_NAME_OVERRIDES": {"NeedIntensityEnum": "analyses.taxonomy.INTENSITY_BANDS"},
 }
 
 LOGGING = {

@@ -73,7 +73,7 @@ def _dashboard(request, template_title, drill):
     })
 
 
-@role_required(Role.CONTRACT_MANAGER, Role.ADMIN)
+@role_required(Role.CONTRACT_MANAGER)
 def contract_manager_home(request):
     return _dashboard(request, _("Cijfers contractmanagement"), drill=False)
 
