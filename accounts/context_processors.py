@@ -23,7 +23,7 @@ ROLE_NAV_LABEL = {
 }
 # Further navigation entries per role, after the role's home: (url name, label).
 ROLE_NAV_EXTRA = {
-    Role.COORDINATOR: [("capacity:board", _("Capaciteit"))],
+    Role.COORDINATOR: [("capacity:board", _("Capaciteit")), ("reporting:coordinator-figures", _("Cijfers"))],
     Role.PROVIDER: [("placement:provider-inbox", _("Aanmeldingen"))],
 }
 

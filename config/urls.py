@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("placement.api_urls")),
     path("", include("capacity.api_urls")),
+    path("", include("reporting.api_urls")),
 ]
 
 urlpatterns = [

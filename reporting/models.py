@@ -36,3 +36,26 @@ class ExportJob(models.Model):
             models.CheckConstraint(name="export_progress_percent", condition=Q(progress__lte=100)),
             models.CheckConstraint(name="export_done_has_file", condition=~Q(status="done") | ~Q(file_name="")),
         ]
+
+
+class QuarterlyReport(models.Model):
+    """The report of one region over one quarter, built by beat on the first day of the
+    next quarter (suppressed: its readers are contract managers). One per region+quarter."""
+
+    region = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    xlsx_name = models.CharField(max_length=200)
+    html = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-year", "-quarter", "region__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year", "quarter"], name="quarterly_report_once"),
+            models.CheckConstraint(name="quarterly_report_quarter", condition=Q(quarter__gte=1, quarter__lte=4)),
+        ]
+
+    @property
+    def label(self) -> str:
+        return f"{self.year} Q{self.quarter}"

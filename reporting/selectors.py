@@ -6,3 +6,15 @@ from reporting.models import ExportJob
 def export_get(*, user, job_id: int) -> ExportJob | None:
     """A user sees only their own exports."""
     return ExportJob.objects.filter(pk=job_id, requested_by=user).first()
+
+
+def quarterly_list(*, membership):
+    """Quarterly reports of the contract manager's regions."""
+    from accounts.selectors import region_ids_of
+    from reporting.models import QuarterlyReport
+
+    return QuarterlyReport.objects.filter(region_id__in=region_ids_of(membership)).select_related("region")
+
+
+def quarterly_get(*, membership, pk):
+    return quarterly_list(membership=membership).filter(pk=pk).first()

@@ -61,3 +61,81 @@ def export_run(job_id: int) -> bool:
         status=ExportJob.Status.DONE, progress=100, file_name=name, finished_at=timezone.now()
     )
     return True
+
+
+# --- Quarterly report ------------------------------------------------------------------
+
+def quarter_bounds(year: int, quarter: int):
+    import datetime as dt
+
+    start = dt.date(year, 3 * quarter - 2, 1)
+    end = (dt.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1) - dt.timedelta(days=1))
+    return start, end
+
+
+def previous_quarter(today) -> tuple[int, int]:
+    quarter = (today.month - 1) // 3 + 1
+    return (today.year - 1, 4) if quarter == 1 else (today.year, quarter - 1)
+
+
+def quarterly_tables(*, region, year: int, quarter: int):
+    from reporting.reports import REPORT_MODULES
+    from reporting.reports.common import Scope
+    from reporting.router import reporting_reads
+
+    start, end = quarter_bounds(year, quarter)
+    scope = Scope(region_ids=[region.pk], start=start, end=end, suppress=True, drill=False)
+    with reporting_reads():
+        return [(code, module.build(scope)) for code, module in REPORT_MODULES.items()]
+
+
+def quarterly_report_build(*, region, year: int, quarter: int):
+    """Build and store the region's quarterly report and notify its contract managers.
+    Idempotent: a second call for the same region and quarter returns the stored one."""
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from accounts.models import Membership, Region, Role
+    from core.outbox import outbox_enqueue
+    from reporting.models import QuarterlyReport
+
+    with transaction.atomic():
+        Region.objects.select_for_update().get(pk=region.pk)  # one builder per region at a time
+        existing = QuarterlyReport.objects.filter(region=region, year=year, quarter=quarter).first()
+        if existing:
+            return existing, False
+        sections = quarterly_tables(region=region, year=year, quarter=quarter)
+        start, end = quarter_bounds(year, quarter)
+        directory = Path(settings.PRIVATE_MEDIA_ROOT) / "quarterly"
+        directory.mkdir(parents=True, exist_ok=True)
+        name = f"kwartaalrapportage-{region.code}-{year}-Q{quarter}.xlsx"
+        exports.write_xlsx([t for _code, tables in sections for t in tables], directory / name)
+        html = render_to_string("reporting/quarterly_report.html", {
+            "region": region, "year": year, "quarter": quarter, "start": start, "end": end,
+            "sections": [tables for _code, tables in sections],
+        })
+        report = QuarterlyReport.objects.create(region=region, year=year, quarter=quarter, xlsx_name=name, html=html)
+        managers = {m.user for m in Membership.objects.filter(
+            role=Role.CONTRACT_MANAGER, is_active=True, regions=region, user__is_active=True).select_related("user")}
+        for user in sorted(managers, key=lambda u: u.pk):
+            outbox_enqueue(
+                recipient=user,
+                subject=_("Kwartaalrapportage %(quarter)s %(region)s staat klaar") % {"quarter": report.label, "region": region.name},
+                body=_("De kwartaalrapportage over %(start)s tot en met %(end)s is gemaakt.") % {
+                    "start": start.strftime("%d-%m-%Y"), "end": end.strftime("%d-%m-%Y")},
+                url=reverse("reporting:quarterly-list"),
+            )
+        return report, True
+
+
+def quarterly_reports_build_all(*, today=None) -> int:
+    """Beat, first day of each quarter: the previous quarter's report for every region."""
+    from accounts.models import Region
+
+    year, quarter = previous_quarter(today or timezone.localdate())
+    made = 0
+    for region in Region.objects.order_by("code"):
+        _report, created = quarterly_report_build(region=region, year=year, quarter=quarter)
+        made += created
+    return made

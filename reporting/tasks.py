@@ -6,3 +6,8 @@ from reporting import services
 @shared_task(name="reporting.tasks.export_run", acks_late=True)
 def export_run(job_id: int) -> bool:
     return services.export_run(job_id)
+
+
+@shared_task(name="reporting.tasks.quarterly_reports_build")
+def quarterly_reports_build() -> int:
+    return services.quarterly_reports_build_all()

@@ -1,0 +1,115 @@
+"""3. Transfers (doorplaatsingen): of the placements that ended in the period, how many
+led to a transfer, per provider, per youth, per month, and the CBS end reasons."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from placement.models import EndReason
+from reporting.registry import report
+from reporting.reports.common import Scope, count_column, fetch, figure, months, scope_from_params, shown_share
+from reporting.tables import Column, Table
+
+ENDED_SQL = """
+    SELECT p.id, p.provider_id, org.name AS provider, p.youth_id, p.end_date, p.end_reason,
+           (t.id IS NOT NULL) AS transferred
+    FROM placement_placement p
+    JOIN placement_placementrequest r ON r.id = p.request_id
+    JOIN accounts_organisation org ON org.id = p.provider_id
+    LEFT JOIN placement_transfer t ON t.from_placement_id = p.id
+    WHERE r.region_id = ANY(%(regions)s) AND p.end_date BETWEEN %(start)s AND %(end)s
+"""
+
+# Youth transferred in the period, by their number of transfers up to the period's end.
+PER_YOUTH_SQL = """
+    SELECT n, count(*) AS youth FROM (
+        SELECT t.youth_id, (SELECT count(*) FROM placement_transfer t2 JOIN placement_placement p2 ON p2.id = t2.from_placement_id
+                            WHERE t2.youth_id = t.youth_id AND p2.end_date <= %(end)s) AS n
+        FROM placement_transfer t
+        JOIN placement_placement p ON p.id = t.from_placement_id
+        JOIN placement_placementrequest r ON r.id = p.request_id
+        WHERE r.region_id = ANY(%(regions)s) AND p.end_date BETWEEN %(start)s AND %(end)s
+        GROUP BY t.youth_id
+    ) x GROUP BY n ORDER BY n
+"""
+
+
+def _rate(transfers, ended, *, suppress):
+    """Transfers per 100 ended placements (a share, so derived from both counts)."""
+    return shown_share(transfers, ended, suppress=suppress)
+
+
+def build(scope: Scope) -> list[Table]:
+    s = scope.suppress
+    params = scope.sql()
+    ended = fetch(ENDED_SQL, params)
+    n_ended = len(ended)
+    n_transfers = sum(1 for p in ended if p["transferred"])
+    youth = {p["youth_id"] for p in ended if p["transferred"]}
+    per_youth = {r["n"]: r["youth"] for r in fetch(PER_YOUTH_SQL, params)}
+    summary = [
+        {"figure": _("Plaatsingen beëindigd"), "value": figure(n_ended, n_ended, suppress=s)},
+        {"figure": _("Doorplaatsingen"), "value": figure(n_transfers, n_transfers, suppress=s)},
+        {"figure": _("Doorplaatsingen per 100 beëindigde plaatsingen"), "value": _rate(n_transfers, n_ended, suppress=s)},
+        {"figure": _("Jeugdigen doorgeplaatst"), "value": figure(len(youth), len(youth), suppress=s)},
+        {"figure": _("Jeugdigen met twee of meer doorplaatsingen"),
+         "value": figure(*(2 * [sum(v for k, v in per_youth.items() if k >= 2)]), suppress=s)},
+    ]
+    tables = [Table("summary", _("Doorplaatsingen: kerncijfers"),
+                    [Column("figure", _("Cijfer")), Column("value", _("Waarde"), True)], summary)]
+
+    providers: dict[int, dict] = {}
+    for p in ended:
+        row = providers.setdefault(p["provider_id"], {"id": p["provider_id"], "provider": p["provider"], "ended": 0, "transfers": 0})
+        row["ended"] += 1
+        row["transfers"] += int(p["transferred"])
+    rows = []
+    for row in sorted(providers.values(), key=lambda r: (r["provider"], r["id"])):
+        out = {"provider": row["provider"], "ended": figure(row["ended"], row["ended"], suppress=s),
+               "transfers": figure(row["transfers"], row["transfers"], suppress=s),
+               "rate": _rate(row["transfers"], row["ended"], suppress=s)}
+        if scope.drill:
+            out["drill"] = f"figure=provider&value={row['id']}"
+        rows.append(out)
+    tables.append(Table("by_provider", _("Doorplaatsingen per aanbieder (van de beëindigde plaatsing)"), [
+        Column("provider", _("Aanbieder")), Column("ended", _("Beëindigd"), True),
+        Column("transfers", _("Doorplaatsingen"), True), Column("rate", _("Per 100 beëindigd"), True),
+    ], rows))
+
+    youth_rows = [{"label": "1", "youth": per_youth.get(1, 0)}, {"label": "2", "youth": per_youth.get(2, 0)},
+                  {"label": _("3 of meer"), "youth": sum(v for k, v in per_youth.items() if k >= 3)}]
+    youth_total = {"label": _("Totaal"), "youth": sum(per_youth.values())}
+    count_column(youth_rows, "youth", youth_total, suppress=s)
+    tables.append(Table("per_youth", _("Jeugdigen naar aantal doorplaatsingen (tot en met het einde van de periode)"),
+                        [Column("label", _("Doorplaatsingen")), Column("youth", _("Jeugdigen"), True)], youth_rows + [youth_total]))
+
+    month_rows = []
+    for first, last in months(scope.start, scope.end):
+        in_month = [p for p in ended if first <= p["end_date"] <= last]
+        n, t = len(in_month), sum(1 for p in in_month if p["transferred"])
+        month_rows.append({"month": first.strftime("%Y-%m"), "ended": figure(n, n, suppress=s),
+                           "transfers": figure(t, t, suppress=s), "rate": _rate(t, n, suppress=s)})
+    tables.append(Table("by_month", _("Doorplaatsingspercentage per maand"), [
+        Column("month", _("Maand")), Column("ended", _("Beëindigd"), True),
+        Column("transfers", _("Doorplaatsingen"), True), Column("rate", _("Per 100 beëindigd"), True),
+    ], month_rows))
+
+    reason_rows = [{"code": code, "label": f"{code} {label}", "count": sum(1 for p in ended if p["end_reason"] == code)}
+                   for code, label in EndReason.choices]
+    reason_total = {"code": "", "label": _("Totaal"), "count": n_ended}
+    count_column(reason_rows, "count", reason_total, suppress=s)
+    tables.append(Table("end_reasons", _("Reden van beëindiging (CBS)"),
+                        [Column("label", _("Reden")), Column("count", _("Plaatsingen"), True)], reason_rows + [reason_total]))
+    return tables
+
+
+def drill(scope: Scope, query: dict) -> list[int]:
+    if query.get("figure") != "provider" or not str(query.get("value", "")).isdigit():
+        return []
+    sql = f"SELECT x.request_id AS id FROM ({ENDED_SQL.replace('SELECT p.id,', 'SELECT p.request_id, p.id,', 1)}) x WHERE x.provider_id = %(provider)s ORDER BY x.end_date, x.id"
+    return [r["id"] for r in fetch(sql, scope.sql(provider=int(query["value"])))]
+
+
+@report("transfers")
+def transfers(*, membership, params):
+    return build(scope_from_params(membership, params))

@@ -1,0 +1,278 @@
+"""1. Unmet need: who waits (on the period's last day), for how long, by need profile;
+requests closed without a place; placements that were a compromise; fitting but full."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from capacity.models import CareType, Specialisation
+from placement.models import Outcome
+from reporting.registry import report
+from reporting.reports.common import (
+    SUPPRESSED, Scope, count_column, fetch, figure, hide, num, scope_from_params, shown_share,
+)
+from reporting.tables import Column, Table
+
+# Requests waiting on %(day)s: referred by then, not yet placed then, not closed by then.
+WAITING_SQL = """
+    SELECT r.id, r.status, r.referral_date, reg.code AS region, reg.name AS region_name,
+           (%(day)s::date - r.referral_date) AS days,
+           COALESCE(a.care_types[1], '') AS care_type,
+           COALESCE(a.specialisations, '{}') AS specialisations,
+           COALESCE(NULLIF(a.security, ''), '') AS security,
+           CASE WHEN date_part('year', age(%(day)s::date, y.birth_date)) < 12 THEN '0-11'
+                WHEN date_part('year', age(%(day)s::date, y.birth_date)) < 16 THEN '12-15'
+                WHEN date_part('year', age(%(day)s::date, y.birth_date)) < 18 THEN '16-17'
+                ELSE '18+' END AS age_band
+    FROM placement_placementrequest r
+    JOIN accounts_region reg ON reg.id = r.region_id
+    JOIN placement_youth y ON y.id = r.youth_id
+    LEFT JOIN analyses_explanatoryanalysis a ON a.id = r.analysis_id
+    WHERE r.region_id = ANY(%(regions)s) AND r.status <> 'draft' AND r.referral_date <= %(day)s
+      AND NOT EXISTS (SELECT 1 FROM placement_placement p WHERE p.request_id = r.id AND p.start_date <= %(day)s)
+      AND NOT (r.status IN ('closed', 'crisis') AND r.status_changed_at < %(day_end)s)
+"""
+
+DIMENSIONS = ("care_type", "age_band", "security", "region")
+
+GROUPED_SQL = f"""
+    WITH w AS ({WAITING_SQL})
+    SELECT GROUPING(care_type) AS g_care_type, GROUPING(age_band) AS g_age_band,
+           GROUPING(security) AS g_security, GROUPING(region) AS g_region,
+           care_type, age_band, security, region, count(*) AS waiting,
+           count(*) FILTER (WHERE days > %(threshold)s) AS over,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median,
+           percentile_cont(0.9) WITHIN GROUP (ORDER BY days) AS p90
+    FROM w GROUP BY GROUPING SETS ((care_type), (age_band), (security), (region), ())
+"""
+
+SPECIALISATION_SQL = f"""
+    WITH w AS ({WAITING_SQL})
+    SELECT s AS specialisation, count(*) AS waiting, count(*) FILTER (WHERE days > %(threshold)s) AS over,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median,
+           percentile_cont(0.9) WITHIN GROUP (ORDER BY days) AS p90
+    FROM w CROSS JOIN LATERAL unnest(w.specialisations) AS s GROUP BY s ORDER BY s
+"""
+
+CLOSED_SQL = """
+    SELECT r.outcome, count(*) AS n FROM placement_placementrequest r
+    WHERE r.region_id = ANY(%(regions)s) AND r.status = 'closed' AND r.referral_date IS NOT NULL
+      AND r.status_changed_at >= %(start_at)s AND r.status_changed_at < %(end_at)s
+    GROUP BY r.outcome
+"""
+
+# Placements started in the period, with what made them a compromise.
+COMPROMISE_SQL = """
+    SELECT p.request_id,
+           (fm.region_id <> ym.region_id) AS outside_region,
+           (a.max_distance_km IS NOT NULL AND 6371 * 2 * asin(sqrt(
+                power(sin(radians((fm.latitude - ym.latitude)::float) / 2), 2)
+                + cos(radians(ym.latitude::float)) * cos(radians(fm.latitude::float))
+                  * power(sin(radians((fm.longitude - ym.longitude)::float) / 2), 2))) > a.max_distance_km) AS too_far,
+           (COALESCE(a.care_types[1], '') <> ct.code) AS not_first_care_type
+    FROM placement_placement p
+    JOIN placement_placementrequest r ON r.id = p.request_id
+    JOIN placement_youth y ON y.id = p.youth_id
+    JOIN accounts_municipality ym ON ym.id = y.municipality_id
+    JOIN capacity_facility f ON f.id = p.facility_id
+    JOIN accounts_municipality fm ON fm.id = f.municipality_id
+    JOIN capacity_caretype ct ON ct.id = f.care_type_id
+    LEFT JOIN analyses_explanatoryanalysis a ON a.id = r.analysis_id
+    WHERE r.region_id = ANY(%(regions)s) AND p.start_date BETWEEN %(start)s AND %(end)s
+"""
+
+FITTING_FULL_SQL = f"""
+    WITH w AS ({WAITING_SQL}),
+    demand AS (SELECT care_type, security, count(*) AS waiting FROM w WHERE care_type <> '' GROUP BY care_type, security),
+    supply AS (
+        SELECT ct.code AS care_type, f.security_level AS security, count(*) AS facilities,
+               count(*) FILTER (WHERE f.places_staffed - f.occupied_internal - f.occupied_external - f.held <= 0) AS full_now,
+               COALESCE(sum(greatest(f.places_staffed - f.occupied_internal - f.occupied_external - f.held, 0)), 0) AS free_now
+        FROM capacity_facility f
+        JOIN accounts_municipality m ON m.id = f.municipality_id
+        JOIN capacity_caretype ct ON ct.id = f.care_type_id
+        WHERE (m.region_id = ANY(%(regions)s) OR f.serves_nationally)
+          AND f.active_from <= %(day)s AND (f.active_until IS NULL OR f.active_until >= %(day)s)
+        GROUP BY ct.code, f.security_level)
+    SELECT d.care_type, d.security, d.waiting, COALESCE(s.facilities, 0) AS facilities,
+           COALESCE(s.full_now, 0) AS full_now, COALESCE(s.free_now, 0) AS free_now
+    FROM demand d LEFT JOIN supply s ON s.care_type = d.care_type AND s.security = d.security
+    ORDER BY d.care_type, d.security
+"""
+
+WAITING_REASONS_SQL = """
+    SELECT wp.reason, count(*) AS n FROM placement_waitingperiod wp
+    JOIN placement_placementrequest r ON r.id = wp.request_id
+    WHERE r.region_id = ANY(%(regions)s) AND wp.started_at >= %(start_at)s AND wp.started_at < %(end_at)s
+    GROUP BY wp.reason
+"""
+
+
+def _labels():
+    return (
+        dict(CareType.objects.values_list("code", "label")),
+        dict(Specialisation.objects.values_list("code", "label")),
+    )
+
+
+AGE_BANDS = ["0-11", "12-15", "16-17", "18+"]
+
+
+def _dimension_label(dimension, value, care_labels, region_names):
+    if value in (None, ""):
+        return _("Onbekend")
+    if dimension == "care_type":
+        return care_labels.get(value, value)
+    if dimension == "security":
+        return {"open": _("Open"), "closed": _("Gesloten")}.get(value, value)
+    if dimension == "region":
+        return region_names.get(value, value)
+    if dimension == "age_band":
+        return _("%(band)s jaar") % {"band": value}
+    return value
+
+
+def _waiting_columns(first_label):
+    return [
+        Column("label", first_label),
+        Column("waiting", _("Wachtend"), True),
+        Column("over", _("Langer dan drempel"), True),
+        Column("median", _("Mediaan dagen"), True),
+        Column("p90", _("P90 dagen"), True),
+    ]
+
+
+def _waiting_rows(rows, *, total, suppress):
+    """Counts with complementary suppression; medians follow their counts."""
+    hidden = count_column(rows, "waiting", total, suppress=suppress)
+    count_column(rows, "over", total, suppress=suppress)
+    hide(rows, hidden, ["median", "p90"])
+    for row in rows + ([total] if total else []):
+        n = row.pop("_n")
+        for key in ("median", "p90"):
+            if row[key] != SUPPRESSED:
+                row[key] = figure(num(row[key]), n, suppress=suppress)
+    return rows + ([total] if total else [])
+
+
+def build(scope: Scope) -> list[Table]:
+    params = scope.sql(threshold=scope.threshold_days)
+    care_labels, spec_labels = _labels()
+    grouped = fetch(GROUPED_SQL, params)
+    region_names = {r["region"]: r["region_name"] for r in fetch(
+        "SELECT code AS region, name AS region_name FROM accounts_region WHERE id = ANY(%(regions)s)", params)}
+    overall = next((g for g in grouped if all(g[f"g_{d}"] for d in DIMENSIONS)), None)
+    n_all = overall["waiting"] if overall else 0
+    tables = []
+
+    # Summary
+    closed = {r["outcome"]: r["n"] for r in fetch(CLOSED_SQL, params)}
+    compromises = fetch(COMPROMISE_SQL, params)
+    reasons = {r["reason"]: r["n"] for r in fetch(WAITING_REASONS_SQL, params)}
+    s = scope.suppress
+    summary = [
+        {"figure": _("Wachtend op %(day)s") % {"day": scope.day.strftime("%d-%m-%Y")}, "value": figure(n_all, n_all, suppress=s)},
+        {"figure": _("Langer dan %(days)s dagen wachtend") % {"days": scope.threshold_days},
+         "value": figure(overall["over"] if overall else 0, overall["over"] if overall else 0, suppress=s)},
+        {"figure": _("Mediaan wachtdagen"), "value": figure(num(overall["median"]) if overall else None, n_all, suppress=s)},
+        {"figure": _("P90 wachtdagen"), "value": figure(num(overall["p90"]) if overall else None, n_all, suppress=s)},
+        {"figure": _("Afgesloten zonder plaatsing in de periode"), "value": figure(sum(closed.values()), sum(closed.values()), suppress=s)},
+        {"figure": _("Plaatsingen met een compromis in de periode"),
+         "value": figure(*(2 * [sum(1 for c in compromises if c["outside_region"] or c["too_far"] or c["not_first_care_type"])]), suppress=s)},
+        {"figure": _("Wachtperiodes gestart: passende plekken vol"),
+         "value": figure(*(2 * [reasons.get("fitting_full", 0)]), suppress=s)},
+        {"figure": _("Wachtperiodes gestart: geen passende voorziening"),
+         "value": figure(*(2 * [reasons.get("no_fitting_facility", 0)]), suppress=s)},
+    ]
+    tables.append(Table("summary", _("Onvervulde vraag: kerncijfers"),
+                        [Column("figure", _("Cijfer")), Column("value", _("Waarde"), True)], summary))
+
+    titles = {
+        "care_type": (_("Wachtend per zorgvorm (eerste keus)"), _("Zorgvorm")),
+        "age_band": (_("Wachtend per leeftijdsgroep"), _("Leeftijd")),
+        "security": (_("Wachtend per beveiligingsniveau"), _("Beveiliging")),
+        "region": (_("Wachtend per regio"), _("Regio")),
+    }
+    for dimension in DIMENSIONS:
+        rows = []
+        for g in grouped:
+            if g[f"g_{dimension}"] or not all(g[f"g_{d}"] for d in DIMENSIONS if d != dimension):
+                continue
+            rows.append({"key": g[dimension], "label": _dimension_label(dimension, g[dimension], care_labels, region_names),
+                         "waiting": g["waiting"], "over": g["over"], "median": g["median"], "p90": g["p90"], "_n": g["waiting"]})
+        if dimension == "age_band":
+            rows.sort(key=lambda r: AGE_BANDS.index(r["key"]))
+        else:
+            rows.sort(key=lambda r: str(r["label"]))
+        total = {"key": "", "label": _("Totaal"), "waiting": n_all, "over": overall["over"] if overall else 0,
+                 "median": overall["median"] if overall else None, "p90": overall["p90"] if overall else None, "_n": n_all}
+        if scope.drill:
+            for row in rows:
+                row["drill"] = f"figure=waiting&dim={dimension}&value={row['key']}"
+        title, label = titles[dimension]
+        tables.append(Table(f"waiting_by_{dimension}", title, _waiting_columns(label),
+                            _waiting_rows(rows, total=total, suppress=s)))
+
+    spec_rows = [{"key": r["specialisation"], "label": spec_labels.get(r["specialisation"], r["specialisation"]),
+                  "waiting": r["waiting"], "over": r["over"], "median": r["median"], "p90": r["p90"], "_n": r["waiting"]}
+                 for r in fetch(SPECIALISATION_SQL, params)]
+    if scope.drill:
+        for row in spec_rows:
+            row["drill"] = f"figure=waiting&dim=specialisation&value={row['key']}"
+    tables.append(Table("waiting_by_specialisation", _("Wachtend per benodigde specialisatie (een verzoek kan meerdere hebben)"),
+                        _waiting_columns(_("Specialisatie")), _waiting_rows(spec_rows, total=None, suppress=s)))
+
+    closed_rows = [{"label": str(label), "count": closed.get(code, 0)} for code, label in Outcome.choices]
+    closed_total = {"label": _("Totaal"), "count": sum(closed.values())}
+    count_column(closed_rows, "count", closed_total, suppress=s)
+    tables.append(Table("closed_without_place", _("Afgesloten zonder plaatsing, naar uitkomst"),
+                        [Column("label", _("Uitkomst")), Column("count", _("Verzoeken"), True)], closed_rows + [closed_total]))
+
+    started = len(compromises)
+    kinds = [
+        ("outside_region", _("Buiten de eigen regio geplaatst")),
+        ("too_far", _("Verder dan de gewenste afstand")),
+        ("not_first_care_type", _("Zorgvorm niet de eerste keus")),
+    ]
+    comp_rows = []
+    for key, label in kinds:
+        n = sum(1 for c in compromises if c[key])
+        comp_rows.append({"label": label, "count": figure(n, n, suppress=s), "share": shown_share(n, started, suppress=s)})
+    comp_rows.append({"label": _("Plaatsingen gestart (totaal)"), "count": figure(started, started, suppress=s), "share": shown_share(started, started, suppress=s)})
+    tables.append(Table("compromises", _("Plaatsingen met een compromis"),
+                        [Column("label", _("Compromis")), Column("count", _("Plaatsingen"), True), Column("share", _("Aandeel %"), True)],
+                        comp_rows))
+
+    full_rows = []
+    for r in fetch(FITTING_FULL_SQL, params):
+        full_rows.append({
+            "label": care_labels.get(r["care_type"], r["care_type"]),
+            "security": {"open": _("Open"), "closed": _("Gesloten")}.get(r["security"], r["security"] or _("Onbekend")),
+            "waiting": figure(r["waiting"], r["waiting"], suppress=s),
+            "facilities": r["facilities"], "full_now": r["full_now"], "free_now": int(r["free_now"]),
+        })
+    tables.append(Table("fitting_full", _("Passende locaties die vol zijn (huidige stand)"), [
+        Column("label", _("Zorgvorm")), Column("security", _("Beveiliging")), Column("waiting", _("Wachtend"), True),
+        Column("facilities", _("Passende locaties"), True), Column("full_now", _("Waarvan vol"), True),
+        Column("free_now", _("Vrije plekken"), True),
+    ], full_rows))
+    return tables
+
+
+def drill(scope: Scope, query: dict) -> list[int]:
+    if query.get("figure") != "waiting":
+        return []
+    dimension, value = query.get("dim", ""), query.get("value", "")
+    params = scope.sql(threshold=scope.threshold_days, value=value)
+    if dimension in DIMENSIONS:
+        sql = f"WITH w AS ({WAITING_SQL}) SELECT id FROM w WHERE {dimension} = %(value)s ORDER BY referral_date, id"
+    elif dimension == "specialisation":
+        sql = f"WITH w AS ({WAITING_SQL}) SELECT id FROM w WHERE %(value)s = ANY(specialisations) ORDER BY referral_date, id"
+    else:
+        sql = f"WITH w AS ({WAITING_SQL}) SELECT id FROM w ORDER BY referral_date, id"
+    return [r["id"] for r in fetch(sql, params)]
+
+
+@report("unmet-need")
+def unmet_need(*, membership, params):
+    return build(scope_from_params(membership, params))

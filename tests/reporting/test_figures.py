@@ -1,0 +1,132 @@
+"""Every figure against the hand-worked Q1 2025 Twente scenario (see conftest.scenario)."""
+
+import pytest
+
+from reporting.reports import occupancy, refusals, transfers, unmet_need, waiting
+from tests.reporting.conftest import q1_scope, row, summary, table
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unmet_need(scenario):
+    tables = unmet_need.build(q1_scope(scenario["twente"]))
+    figures = summary(tables)
+    # Waiting on 31 March: R3 (1 Feb -> 58 days, no offers at all) and R4 (16 Mar -> 15 days).
+    # R1 and R2 were placed, R6 closed on 20 Feb, R5 placed in 2024.
+    assert figures["Wachtend op 31-03-2025"] == 2
+    assert figures["Mediaan wachtdagen"] == 36.5  # (15 + 58) / 2
+    assert figures["P90 wachtdagen"] == 53.7  # 15 + 0.9 * 43
+    assert figures["Langer dan 90 dagen wachtend"] == 0
+    assert figures["Afgesloten zonder plaatsing in de periode"] == 1  # R6
+    assert figures["Plaatsingen met een compromis in de periode"] == 1  # R2 at F2 in Assen
+    assert figures["Wachtperiodes gestart: passende plekken vol"] == 1
+    by_age = table(tables, "waiting_by_age_band")
+    assert row(by_age, "label", "16-17 jaar")["waiting"] == 1  # R3, born 2008-01-01: 17 on 31 March
+    assert row(by_age, "label", "12-15 jaar")["waiting"] == 1  # R4 (youth of R2, born 2010)
+    assert row(by_age, "label", "Totaal")["waiting"] == 2
+    by_care = table(tables, "waiting_by_care_type")
+    assert row(by_care, "label", "Totaal")["median"] == 36.5
+    spec = table(tables, "waiting_by_specialisation")
+    assert [(r["key"], r["waiting"], r["median"]) for r in spec.rows] == [("trauma", 1, 58)]
+    assert row(table(tables, "closed_without_place"), "label", "Opgelost met hulp thuis")["count"] == 1
+    comp = {str(r["label"]): (r["count"], r["share"]) for r in table(tables, "compromises").rows}
+    # Placements started in Q1: R1 at F1 (Enschede, first care type) and R2 at F2 (Assen,
+    # ~90 km > 30, Drenthe, behandelgroep = second choice).
+    assert comp["Buiten de eigen regio geplaatst"] == (1, 50)
+    assert comp["Verder dan de gewenste afstand"] == (1, 50)
+    assert comp["Zorgvorm niet de eerste keus"] == (1, 50)
+    assert comp["Plaatsingen gestart (totaal)"] == (2, 100)
+    full = table(tables, "fitting_full").rows
+    # Both waiting requests want kwv-open, open; in Twente F1 (4 staffed, 0 occupied now in
+    # the factory figures) and F3 fit; none is full.
+    assert [(r["waiting"], r["facilities"], r["full_now"]) for r in full] == [(2, 2, 0)]
+
+
+def test_unmet_need_drill_down_lists_the_requests_behind_a_figure(scenario):
+    scope = q1_scope(scenario["twente"])
+    assert unmet_need.drill(scope, {"figure": "waiting", "dim": "age_band", "value": "16-17"}) == [scenario["r3"].pk]
+    assert unmet_need.drill(scope, {"figure": "waiting"}) == [scenario["r3"].pk, scenario["r4"].pk]
+
+
+def test_refusals(scenario):
+    tables = refusals.build(q1_scope(scenario["twente"]))
+    figures = summary(tables)
+    # Offers made in Q1: R1->B declined, R1->A accepted, R2->B expired, R2->B accepted (R5's
+    # offer was made in October and does not count).
+    assert figures["Aanmeldingen gedaan"] == 4
+    assert figures["Afgewezen door aanbieder"] == 1
+    assert figures["Verlopen zonder antwoord"] == 1
+    assert figures["Plaatsingen gestart"] == 2
+    assert figures["Gemiddeld aantal aanmeldingen per plaatsing"] == 2
+    assert figures["Aandeel geplaatst bij de eerste aanmelding (%)"] == 0
+    assert [(r["label"], r["count"]) for r in table(tables, "offers_per_placement").rows][:2] == [("1", 0), ("2", 2)]
+    providers = {r["provider"]: r for r in table(tables, "by_provider").rows}
+    assert (providers["Aanbieder A"]["offers"], providers["Aanbieder A"]["accepted"]) == (1, 1)
+    b = providers["Aanbieder B"]
+    assert (b["offers"], b["accepted"], b["declined"], b["expired"], b["refusal_share"]) == (3, 1, 1, 1, 66.7)
+    reasons = {r["code"]: r["count"] for r in table(tables, "by_reason").rows}
+    assert reasons["no_place"] == 1 and reasons["no_answer"] == 1 and reasons[""] == 2
+    assert refusals.drill(q1_scope(scenario["twente"]), {"figure": "provider", "value": str(scenario["b"].pk)}) == sorted(
+        [scenario["r1"].pk, scenario["r2"].pk])
+
+
+def test_transfers(scenario):
+    tables = transfers.build(q1_scope(scenario["twente"]))
+    figures = summary(tables)
+    # Ended in Q1: R5's placement (started in 2024, ended 10 Feb, 01) and R2's (15 Mar, 04, transfer).
+    assert figures["Plaatsingen beëindigd"] == 2
+    assert figures["Doorplaatsingen"] == 1
+    assert figures["Doorplaatsingen per 100 beëindigde plaatsingen"] == 50
+    assert figures["Jeugdigen doorgeplaatst"] == 1
+    by_month = {r["month"]: (r["ended"], r["transfers"], r["rate"]) for r in table(tables, "by_month").rows}
+    assert by_month == {"2025-01": (0, 0, None), "2025-02": (1, 0, 0), "2025-03": (1, 1, 100)}
+    reasons = {r["code"]: r["count"] for r in table(tables, "end_reasons").rows}
+    assert (reasons["01"], reasons["04"], reasons["02"], reasons[""]) == (1, 1, 0, 2)
+    providers = {r["provider"]: (r["ended"], r["transfers"], r["rate"]) for r in table(tables, "by_provider").rows}
+    assert providers == {"Aanbieder A": (1, 0, 0), "Aanbieder B": (1, 1, 100)}
+    assert [(r["label"], r["youth"]) for r in table(tables, "per_youth").rows][0] == ("1", 1)
+
+
+def test_waiting_times_and_distance(scenario):
+    tables = waiting.build(q1_scope(scenario["twente"]))
+    figures = summary(tables)
+    # Placements started in Q1: R1 (1 Dec -> 20 Jan = 50 days, Enschede -> Enschede, 0 km)
+    # and R2 (15 Jan -> 11 Feb = 27 days, Enschede -> Assen).
+    assert figures["Plaatsingen gestart"] == 2
+    assert figures["Mediaan wachtdagen"] == 38.5
+    assert figures["P90 wachtdagen"] == 47.7  # 27 + 0.9 * 23
+    assert figures["Buiten de eigen regio geplaatst"] == 1
+    assert figures["Aandeel buiten de eigen regio (%)"] == 50
+    # Enschede-Assen as the crow flies: 0.78 degrees north (86.8 km), 0.33 west (22.0 km) -> ~89.5 km;
+    # with 0 km for R1 the median is half of it and p90 nine tenths.
+    assert figures["Mediaan km"] == 44.8 and figures["P90 km"] == 80.6
+    bands = {str(r["label"]): r["count"] for r in table(tables, "distance_bands").rows}
+    assert bands["minder dan 10 km"] == 1 and bands["50 tot 100 km"] == 1
+    months = {r["month"]: (r["n"], r["wait_median"]) for r in table(tables, "by_month").rows}
+    assert months == {"2025-01": (1, 50), "2025-02": (1, 27), "2025-03": (0, None)}
+
+
+def test_occupancy_is_time_weighted_over_a_capacity_change(scenario):
+    tables = occupancy.build(q1_scope(scenario["twente"]))
+    rows = {r["facility"]: r for r in table(tables, "by_facility").rows}
+    assert set(rows) == {"F1", "F3"}  # F2 is in Drenthe
+    # F1: occupied 1 (1-20 Jan), 2 (20 Jan-10 Feb), 1 (10 Feb-1 Apr); contracted 4 until
+    # 1 March, 2 after. The clock goes forward on 30 March, so March is 31 days minus an hour.
+    hour = 1 / 24
+    occupied = 19 * 1 + 21 * 2 + (50 - hour) * 1
+    contracted = 59 * 4 + (31 - hour) * 2
+    days = 90 - hour
+    f1 = rows["F1"]
+    assert f1["rate"] == round(100 * occupied / contracted, 1) == 37.2
+    assert (f1["contracted"], f1["occupied"]) == (round(contracted / days, 1), round(occupied / days, 1)) == (3.3, 1.2)
+    assert f1["below_norm"] == "ja"
+    assert rows["F3"]["rate"] == 0
+    weekly = {r["period"]: r["rate"] for r in table(tables, "over_time").rows}
+    # A quarter is shown by week. 1-7 Jan: F1 7*1 occupied of 7*4 place-days, F3 0 of 7*6;
+    # 15-21 Jan: F1 5*1 + 2*2 = 9.
+    assert len(weekly) == 13 and weekly["01-01"] == 10 and weekly["15-01"] == round(100 * 9 / 70, 1)
+    free = {r["period"]: (r["free"], r["free_fresh"]) for r in table(tables, "free_over_time").rows}
+    # End of March: F1 2 - 1 = 1 free (confirmed 25 March: fresh), F3 6 free (never confirmed).
+    assert free["26-03"] == (7, 1)
+    stale = {r["provider"]: (r["facilities"], r["stale"]) for r in table(tables, "stale_by_provider").rows}
+    assert stale == {"Aanbieder A": (1, 0), "Aanbieder B": (1, 1)}
