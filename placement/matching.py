@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from accounts.geo import distance_km
 from capacity.models import IntensityBand
@@ -115,7 +115,17 @@ def _intensity_score(wanted: str | None, offered: str | None) -> float:
     return {0: 1.0, 1: 0.75, 2: 0.5}.get(gap, 0.0)
 
 
-def evaluate(need: Need, facility: FacilityFacts) -> Match:
+class _Texts(dict):
+    """Translated explanation texts, each looked up once per ranking rather than once per
+    facility (translation lookups were a third of the time for 2,000 facilities)."""
+
+    def __missing__(self, msgid):
+        value = self[msgid] = gettext(msgid)
+        return value
+
+
+def evaluate(need: Need, facility: FacilityFacts, texts: _Texts | None = None) -> Match:
+    _ = (_Texts() if texts is None else texts).__getitem__
     criteria = [
         Criterion(
             "care_type",
@@ -209,8 +219,9 @@ def evaluate(need: Need, facility: FacilityFacts) -> Match:
 def rank(need: Need, facilities) -> dict[str, list[Match]]:
     """Evaluate every facility and split into the three lists, each in ranking order."""
     groups = {Group.AVAILABLE: [], Group.FULL: [], Group.UNFIT: []}
+    texts = _Texts()
     for facility in facilities:
-        match = evaluate(need, facility)
+        match = evaluate(need, facility, texts)
         groups[match.group].append(match)
     for matches in groups.values():
         matches.sort(key=Match.sort_key)

@@ -59,6 +59,8 @@ def facilities_for_matching(*, membership, now=None):
     return (
         facility_list(membership=membership, now=now, detail=False)
         .prefetch_related(None)
+        .select_related(None)
+        .select_related("provider", "municipality", "care_type")  # what the lists show; fewer objects per row
         .annotate(specialisation_codes=codes)
     )
 
