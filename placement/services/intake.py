@@ -25,9 +25,15 @@ from placement.models import (
     Status,
     TriageDecision,
     Urgency,
+    WaitingPeriod,
     Youth,
     transition_allowed,
 )
+
+
+def waiting_end(placement_request) -> None:
+    """Close the request's open waiting period, if any (it is no longer waiting)."""
+    WaitingPeriod.objects.filter(request=placement_request, ended_at__isnull=True).update(ended_at=timezone.now())
 
 YOUTH_FIELDS = [
     "given_names", "family_name", "birth_date", "gender", "address", "postcode", "city", "municipality",
@@ -361,6 +367,7 @@ def request_withdraw(*, placement_request: PlacementRequest, by, membership: Mem
     placement_request = _lock(placement_request)
     _transition_check(placement_request, Status.CLOSED, Role.REFERRER)
     placement_request.outcome = Outcome.WITHDRAWN
+    waiting_end(placement_request)  # a withdrawn request no longer counts as unmet need
     _change_status(
         placement_request, to=Status.CLOSED, by=by, organisation=membership.organisation,
         event_type="request_withdrawn", reason_code=Outcome.WITHDRAWN, reason=(reason or "").strip(),

@@ -33,9 +33,8 @@ from placement.models import (
     OfferStatus,
     PlacementRequest,
     Status,
-    WaitingPeriod,
 )
-from placement.services.intake import _change_status, _lock, _notify_coordinators, _transition_check
+from placement.services.intake import _change_status, _lock, _notify_coordinators, _transition_check, waiting_end
 
 __all__ = [
     "OFFER_TEXT_FIELDS", "finding_reason", "offer_accept", "offer_create", "offer_decline", "offer_expire",
@@ -173,10 +172,6 @@ def _lock_offer(offer) -> Offer:
     return Offer.objects.select_for_update(of=("self",)).select_related("facility", "provider").get(pk=offer.pk)
 
 
-def _end_waiting(placement_request) -> None:
-    WaitingPeriod.objects.filter(request=placement_request, ended_at__isnull=True).update(ended_at=timezone.now())
-
-
 @transaction.atomic
 def offer_create(*, placement_request: PlacementRequest, facility_id, by, membership, texts: dict | None = None) -> Offer:
     """Offer the request to one facility: only when no offer is open, only where the
@@ -232,7 +227,7 @@ def offer_create(*, placement_request: PlacementRequest, facility_id, by, member
     capacity_services.availability_hold(facility=facility, by=by, reason_ref=f"offer:{offer.pk}")
     offer.referral["reconfirm_availability"] = offer.reconfirm_availability
     offer.save(update_fields=["referral"])
-    _end_waiting(placement_request)
+    waiting_end(placement_request)
     _change_status(
         placement_request, to=Status.OFFERED, by=by, organisation=membership.organisation, event_type="offer_made",
         details={"offer": offer.pk, "facility": facility.pk, "provider": facility.provider_id,
@@ -267,6 +262,9 @@ def offer_accept(*, offer: Offer, by, membership) -> Offer:
     if offer.status != OfferStatus.OPEN:
         raise Conflict(_("Deze aanmelding is %(status)s en kan niet meer worden geaccepteerd.")
                        % {"status": offer.get_status_display().lower()}, code="offer_not_open")
+    if offer.deadline < timezone.now():  # the expiry job will record it as "no answer in time"
+        raise Conflict(_("De termijn voor deze aanmelding is verstreken; zij kan niet meer worden geaccepteerd."),
+                       code="offer_deadline_passed")
     _transition_check(placement_request, Status.ACCEPTED, Role.PROVIDER)
     offer.status = OfferStatus.ACCEPTED
     offer.answered_at = timezone.now()

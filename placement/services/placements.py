@@ -29,7 +29,14 @@ from placement.models import (
     WaitingPeriod,
     WaitingReason,
 )
-from placement.services.intake import _change_status, _lock, _notify_coordinators, _notify_referrer, _transition_check
+from placement.services.intake import (
+    _change_status,
+    _lock,
+    _notify_coordinators,
+    _notify_referrer,
+    _transition_check,
+    waiting_end,
+)
 
 __all__ = ["placement_end", "placement_start", "request_resume_matching", "request_wait"]
 
@@ -78,7 +85,7 @@ def request_resume_matching(*, placement_request: PlacementRequest, by, membersh
     _coordinator_check(membership, placement_request)
     placement_request = _lock(placement_request)
     _transition_check(placement_request, Status.MATCHING, Role.COORDINATOR, sources=(Status.WAITING,))
-    WaitingPeriod.objects.filter(request=placement_request, ended_at__isnull=True).update(ended_at=timezone.now())
+    waiting_end(placement_request)
     _change_status(placement_request, to=Status.MATCHING, by=by, organisation=membership.organisation,
                    event_type="request_matching_resumed")
     return placement_request

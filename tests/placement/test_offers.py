@@ -206,3 +206,20 @@ def test_offering_from_a_state_outside_matching_is_refused(referrer, coordinator
     placement_request = make_request(referrer, submit=True)
     with pytest.raises(TransitionNotAllowed):
         offer_to(placement_request, fitting_facility(), coordinator)
+
+
+@pytest.mark.django_db
+def test_accepting_after_the_deadline_is_409_and_changes_nothing(referrer, coordinator):
+    """Between the deadline and the next expiry run the offer is still open, but too late."""
+    placement_request = in_matching(referrer, coordinator)
+    facility = fitting_facility()
+    staff = member(Role.PROVIDER, organisation=facility.provider)
+    offer = offer_to(placement_request, facility, coordinator)
+    past = timezone.now() - datetime.timedelta(hours=1)
+    Offer.objects.filter(pk=offer.pk).update(created_at=past - datetime.timedelta(days=7), deadline=past)
+    with pytest.raises(Conflict) as error:
+        services.offer_accept(offer=offer, by=staff, membership=provider_membership(staff))
+    assert error.value.code == "offer_deadline_passed"
+    offer.refresh_from_db()
+    placement_request.refresh_from_db()
+    assert offer.status == OfferStatus.OPEN and placement_request.status == Status.OFFERED and held(facility) == 1

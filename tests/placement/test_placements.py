@@ -161,3 +161,19 @@ def test_offer_api_role_matrix(api, referrer, coordinator, coordinator_drenthe, 
     assert api.as_user(referrer).post(f"/api/v1/placements/{placement_id}/end", end, format="json").status_code == 403
     assert Placement.objects.get().end_date is None
     assert api.as_user(staff).post(f"/api/v1/placements/{placement_id}/end", end, format="json").status_code == 200
+
+
+@pytest.mark.django_db
+def test_withdrawing_a_waiting_request_ends_its_waiting_period(referrer, coordinator):
+    from accounts.selectors import membership_with_role
+    from placement.models import WaitingReason
+
+    placement_request = in_matching(referrer, coordinator)
+    services.request_wait(placement_request=placement_request, reason=WaitingReason.FITTING_FULL,
+                          bridging_care="Ambulante gezinsbegeleiding", by=coordinator,
+                          membership=coordinator_membership(coordinator))
+    assert WaitingPeriod.objects.filter(request=placement_request, ended_at__isnull=True).count() == 1
+    services.request_withdraw(placement_request=placement_request, by=referrer,
+                              membership=membership_with_role(referrer, Role.REFERRER), reason="Thuis opgelost")
+    period = WaitingPeriod.objects.get(request=placement_request)
+    assert period.ended_at is not None  # no longer counted as waiting (unmet need)
