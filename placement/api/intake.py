@@ -15,6 +15,7 @@ from accounts.models import Role
 from accounts.permissions import HasRole
 from analyses import services as analyses_services
 from core.errors import Invalid, NotFound
+from core.renderers import Pagination
 from placement import selectors, services
 from placement.serializers import (
     AnalysisInput,
@@ -56,16 +57,9 @@ class RequestListCreate(APIView):
     @extend_schema(responses=RequestSerializer(many=True))
     def get(self, request):
         rows = selectors.request_list(membership=request.membership, statuses=request.query_params.getlist("status") or None)
-        page = self.paginator.paginate_queryset(rows, request, view=self)
-        return self.paginator.get_paginated_response(RequestSerializer(page, many=True).data)
-
-    @property
-    def paginator(self):
-        from core.renderers import Pagination
-
-        if not hasattr(self, "_paginator"):
-            self._paginator = Pagination()
-        return self._paginator
+        paginator = Pagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response(RequestSerializer(page, many=True).data)
 
     @extend_schema(request=RequestCreateInput, responses={201: RequestSerializer})
     def post(self, request):

@@ -2,15 +2,12 @@ import factory
 
 from accounts.models import Municipality, Organisation
 from capacity.models import CareType, Facility, Specialisation
-from capacity.taxonomy import taxonomy_load
 from tests.accounts.factories import OrganisationFactory, reference_data_ensure
 
 
 def taxonomy_ensure():
-    """Transactional tests truncate every table; put the taxonomy back if needed."""
+    """Transactional tests truncate every table; reference data and taxonomy come back together."""
     reference_data_ensure()
-    if not CareType.objects.exists():
-        taxonomy_load()
 
 
 def care_type(code="kwv-open") -> CareType:
