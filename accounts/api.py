@@ -33,7 +33,11 @@ class MeView(APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request):
         user = request.user
-        data = {"username": user.username, "get_full_name": user.get_full_name(), "memberships": selectors.memberships_of(user)}
+        data = {
+            "username": user.username,
+            "get_full_name": user.get_full_name(),
+            "memberships": selectors.memberships_of(user),
+        }
         return Response(MeSerializer(data).data)
 
 

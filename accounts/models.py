@@ -15,9 +15,7 @@ class Region(models.Model):
 
     code = models.CharField(_("code"), max_length=4, unique=True)  # CBS code, e.g. JZ14
     name = models.CharField(_("naam"), max_length=100)
-    freshness_days = models.PositiveSmallIntegerField(
-        _("dagen dat een bevestiging vers blijft"), default=7
-    )
+    freshness_days = models.PositiveSmallIntegerField(_("dagen dat een bevestiging vers blijft"), default=7)
     offer_response_working_days = models.PositiveSmallIntegerField(
         _("werkdagen voor het antwoord op een aanmelding"), default=5
     )
@@ -29,7 +27,9 @@ class Region(models.Model):
         constraints = [
             models.CheckConstraint(name="region_code_format", condition=Q(code__regex=r"^JZ[0-9]{2}$")),
             models.CheckConstraint(name="region_freshness_positive", condition=Q(freshness_days__gte=1)),
-            models.CheckConstraint(name="region_response_days_positive", condition=Q(offer_response_working_days__gte=1)),
+            models.CheckConstraint(
+                name="region_response_days_positive", condition=Q(offer_response_working_days__gte=1)
+            ),
         ]
 
     def __str__(self):
@@ -39,7 +39,9 @@ class Region(models.Model):
 class Municipality(models.Model):
     code = models.CharField(_("code"), max_length=6, unique=True)  # CBS code, e.g. GM0153
     name = models.CharField(_("naam"), max_length=100)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("jeugdregio"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("jeugdregio")
+    )
     latitude = models.DecimalField(max_digits=8, decimal_places=5)
     longitude = models.DecimalField(max_digits=8, decimal_places=5)
 

@@ -10,13 +10,23 @@ ALTERNATIVE_SLOTS = (1, 2, 3)
 
 
 class AnalysisForm(AccessibleForm):
-    presenting_problems = forms.CharField(label=_("Wat is er aan de hand?"), required=False, widget=forms.Textarea,
-                                          help_text=_("De hulpvragen en problemen, in de woorden van jeugdige en gezin waar het kan."))
+    presenting_problems = forms.CharField(
+        label=_("Wat is er aan de hand?"),
+        required=False,
+        widget=forms.Textarea,
+        help_text=_("De hulpvragen en problemen, in de woorden van jeugdige en gezin waar het kan."),
+    )
     origins = forms.CharField(label=_("Hoe zijn de problemen ontstaan?"), required=False, widget=forms.Textarea)
-    maintaining_factors = forms.CharField(label=_("Wat houdt de problemen in stand?"), required=False, widget=forms.Textarea)
-    protective_factors = forms.CharField(label=_("Beschermende factoren en krachten"), required=False, widget=forms.Textarea)
+    maintaining_factors = forms.CharField(
+        label=_("Wat houdt de problemen in stand?"), required=False, widget=forms.Textarea
+    )
+    protective_factors = forms.CharField(
+        label=_("Beschermende factoren en krachten"), required=False, widget=forms.Textarea
+    )
     hypotheses = forms.CharField(label=_("Werkhypothesen"), required=False, widget=forms.Textarea)
-    goals = forms.CharField(label=_("Doelen: wat heeft de jeugdige daarom nodig?"), required=False, widget=forms.Textarea)
+    goals = forms.CharField(
+        label=_("Doelen: wat heeft de jeugdige daarom nodig?"), required=False, widget=forms.Textarea
+    )
     written_by = forms.CharField(label=_("Opgesteld door (naam en functie)"), max_length=200, required=False)
     made_with_youth = forms.BooleanField(label=_("Opgesteld samen met de jeugdige"), required=False)
     made_with_family = forms.BooleanField(label=_("Opgesteld samen met het gezin"), required=False)
@@ -29,21 +39,38 @@ class NeedProfileForm(AccessibleForm):
         label=_("Passende zorgvormen"), choices=care_type_choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     specialisations = forms.MultipleChoiceField(
-        label=_("Benodigde specialisaties"), choices=specialisation_choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Benodigde specialisaties"),
+        choices=specialisation_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     intensity = forms.ChoiceField(
         label=_("Intensiteit (G7-klasse)"), choices=[("", "---------")] + INTENSITY_BANDS, required=False
     )
     security = forms.ChoiceField(
-        label=_("Beveiligingsniveau"), choices=Security.choices, required=False, widget=forms.RadioSelect,
+        label=_("Beveiligingsniveau"),
+        choices=Security.choices,
+        required=False,
+        widget=forms.RadioSelect,
         help_text=_("Gesloten alleen met een geldige machtiging gesloten jeugdzorg."),
     )
-    preferred_region = forms.ModelChoiceField(label=_("Voorkeursregio"), queryset=Region.objects.order_by("name"), required=False)
-    max_distance_km = forms.IntegerField(label=_("Maximale afstand tot huis (km)"), min_value=1, max_value=500, required=False)
+    preferred_region = forms.ModelChoiceField(
+        label=_("Voorkeursregio"), queryset=Region.objects.order_by("name"), required=False
+    )
+    max_distance_km = forms.IntegerField(
+        label=_("Maximale afstand tot huis (km)"), min_value=1, max_value=500, required=False
+    )
     school_continuity = forms.BooleanField(label=_("Huidige school behouden"), required=False)
 
-    FIELDS = ["care_types", "specialisations", "intensity", "security", "preferred_region", "max_distance_km",
-              "school_continuity"]
+    FIELDS = [
+        "care_types",
+        "specialisations",
+        "intensity",
+        "security",
+        "preferred_region",
+        "max_distance_km",
+        "school_continuity",
+    ]
 
 
 def initial_from_version(version, fields):
@@ -56,7 +83,9 @@ class PerspectivePlanForm(AccessibleForm):
     goal = forms.CharField(label=_("Doel van de plaatsing"), widget=forms.Textarea)
     expected_duration_months = forms.IntegerField(label=_("Verwachte duur (maanden)"), min_value=1, max_value=120)
     return_perspective = forms.ChoiceField(label=_("Perspectief"), choices=PerspectivePlan.Return.choices)
-    return_explanation = forms.CharField(label=_("Toelichting op het perspectief"), required=False, widget=forms.Textarea)
+    return_explanation = forms.CharField(
+        label=_("Toelichting op het perspectief"), required=False, widget=forms.Textarea
+    )
 
 
 class SafetyPlanForm(AccessibleForm):
@@ -66,23 +95,30 @@ class SafetyPlanForm(AccessibleForm):
 
 
 class WishesForm(AccessibleForm):
-    wishes_youth = forms.CharField(label=_("Wensen van de jeugdige (in eigen woorden)"), required=False, widget=forms.Textarea)
-    wishes_parents = forms.CharField(label=_("Wensen van de ouders (in eigen woorden)"), required=False, widget=forms.Textarea)
+    wishes_youth = forms.CharField(
+        label=_("Wensen van de jeugdige (in eigen woorden)"), required=False, widget=forms.Textarea
+    )
+    wishes_parents = forms.CharField(
+        label=_("Wensen van de ouders (in eigen woorden)"), required=False, widget=forms.Textarea
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for slot in ALTERNATIVE_SLOTS:
             self.fields[f"alt_{slot}_form"] = forms.ChoiceField(
-                label=_("Overwogen alternatief %(n)s: vorm van hulp") % {"n": slot}, required=False,
+                label=_("Overwogen alternatief %(n)s: vorm van hulp") % {"n": slot},
+                required=False,
                 choices=[("", "---------")] + list(AlternativeConsidered.Form.choices),
                 widget=forms.Select(attrs={"class": "utrecht-select"}),
             )
             self.fields[f"alt_{slot}_description"] = forms.CharField(
-                label=_("Alternatief %(n)s: wat is geprobeerd of overwogen") % {"n": slot}, required=False,
+                label=_("Alternatief %(n)s: wat is geprobeerd of overwogen") % {"n": slot},
+                required=False,
                 widget=forms.Textarea(attrs={"class": "utrecht-textarea", "rows": 2}),
             )
             self.fields[f"alt_{slot}_why_insufficient"] = forms.CharField(
-                label=_("Alternatief %(n)s: waarom is dit niet voldoende") % {"n": slot}, required=False,
+                label=_("Alternatief %(n)s: waarom is dit niet voldoende") % {"n": slot},
+                required=False,
                 widget=forms.Textarea(attrs={"class": "utrecht-textarea", "rows": 2}),
             )
 
@@ -98,7 +134,10 @@ class WishesForm(AccessibleForm):
     def alternatives(self):
         rows = []
         for slot in ALTERNATIVE_SLOTS:
-            row = {name: self.cleaned_data.get(f"alt_{slot}_{name}", "") for name in ("form", "description", "why_insufficient")}
+            row = {
+                name: self.cleaned_data.get(f"alt_{slot}_{name}", "")
+                for name in ("form", "description", "why_insufficient")
+            }
             if any(row.values()):
                 rows.append(row)
         return rows

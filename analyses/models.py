@@ -31,10 +31,20 @@ class Security(models.TextChoices):
 
 INTENSITY_REGEX = r"^[K-Z]$"
 SECTION_FIELDS = [
-    "presenting_problems", "origins", "maintaining_factors", "protective_factors", "hypotheses", "goals",
+    "presenting_problems",
+    "origins",
+    "maintaining_factors",
+    "protective_factors",
+    "hypotheses",
+    "goals",
 ]
 NEED_PROFILE_FIELDS = [
-    "care_types", "specialisations", "intensity", "security", "preferred_region", "max_distance_km",
+    "care_types",
+    "specialisations",
+    "intensity",
+    "security",
+    "preferred_region",
+    "max_distance_km",
     "school_continuity",
 ]
 
@@ -42,7 +52,9 @@ NEED_PROFILE_FIELDS = [
 class ExplanatoryAnalysis(models.Model):
     """One immutable version of the explanatory analysis of a request."""
 
-    request = models.ForeignKey("placement.PlacementRequest", on_delete=models.PROTECT, related_name="analysis_versions")
+    request = models.ForeignKey(
+        "placement.PlacementRequest", on_delete=models.PROTECT, related_name="analysis_versions"
+    )
     version = models.PositiveIntegerField()
     previous = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="next")
     created_at = models.DateTimeField(default=timezone.now)
@@ -61,14 +73,20 @@ class ExplanatoryAnalysis(models.Model):
     made_with_youth = models.BooleanField(_("opgesteld samen met de jeugdige"), default=False)
     made_with_family = models.BooleanField(_("opgesteld samen met het gezin"), default=False)
     # Need profile, derived from the analysis.
-    care_types = ArrayField(models.SlugField(max_length=50), default=list, blank=True, verbose_name=_("passende zorgvormen"))
+    care_types = ArrayField(
+        models.SlugField(max_length=50), default=list, blank=True, verbose_name=_("passende zorgvormen")
+    )
     specialisations = ArrayField(
         models.SlugField(max_length=50), default=list, blank=True, verbose_name=_("benodigde specialisaties")
     )
     intensity = models.CharField(_("intensiteit (G7-klasse)"), max_length=2, blank=True)
     security = models.CharField(_("beveiligingsniveau"), max_length=8, choices=Security.choices, blank=True)
     preferred_region = models.ForeignKey(
-        "accounts.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "accounts.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("voorkeursregio"),
     )
     max_distance_km = models.PositiveSmallIntegerField(_("maximale afstand (km)"), null=True, blank=True)
@@ -81,8 +99,12 @@ class ExplanatoryAnalysis(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["request", "version"], name="analysis_unique_version"),
             models.CheckConstraint(name="analysis_version_positive", condition=Q(version__gte=1)),
-            models.CheckConstraint(name="analysis_intensity_band", condition=Q(intensity="") | Q(intensity__regex=INTENSITY_REGEX)),
-            models.CheckConstraint(name="analysis_distance_positive", condition=Q(max_distance_km__isnull=True) | Q(max_distance_km__gte=1)),
+            models.CheckConstraint(
+                name="analysis_intensity_band", condition=Q(intensity="") | Q(intensity__regex=INTENSITY_REGEX)
+            ),
+            models.CheckConstraint(
+                name="analysis_distance_positive", condition=Q(max_distance_km__isnull=True) | Q(max_distance_km__gte=1)
+            ),
         ]
         triggers = [APPEND_ONLY]
 
@@ -111,7 +133,9 @@ class PerspectivePlan(models.Model):
         LONG_TERM = "long_term", _("Langdurig verblijf")
         UNKNOWN = "unknown", _("Nog onduidelijk")
 
-    request = models.OneToOneField("placement.PlacementRequest", on_delete=models.CASCADE, related_name="perspective_plan")
+    request = models.OneToOneField(
+        "placement.PlacementRequest", on_delete=models.CASCADE, related_name="perspective_plan"
+    )
     goal = models.TextField(_("doel van de plaatsing"))
     expected_duration_months = models.PositiveSmallIntegerField(_("verwachte duur (maanden)"))
     return_perspective = models.CharField(_("perspectief"), max_length=16, choices=Return.choices)
@@ -124,7 +148,8 @@ class PerspectivePlan(models.Model):
         verbose_name_plural = _("perspectiefplannen")
         constraints = [
             models.CheckConstraint(
-                name="perspective_duration_range", condition=Q(expected_duration_months__gte=1, expected_duration_months__lte=120)
+                name="perspective_duration_range",
+                condition=Q(expected_duration_months__gte=1, expected_duration_months__lte=120),
             ),
         ]
 
@@ -234,7 +259,9 @@ class AnalysisAssignment(models.Model):
         verbose_name_plural = _("opdrachten gedragswetenschapper")
         constraints = [
             models.UniqueConstraint(
-                fields=["request"], condition=Q(status__in=["open", "accepted"]), name="assignment_one_active_per_request"
+                fields=["request"],
+                condition=Q(status__in=["open", "accepted"]),
+                name="assignment_one_active_per_request",
             ),
             models.CheckConstraint(
                 name="assignment_completed_has_version",

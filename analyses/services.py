@@ -106,7 +106,12 @@ def analysis_validate(values: dict, *, youth, require_need_profile: bool) -> Non
 
 @transaction.atomic
 def analysis_save(
-    *, placement_request, data: dict, by, membership: Membership, partial: bool = True,
+    *,
+    placement_request,
+    data: dict,
+    by,
+    membership: Membership,
+    partial: bool = True,
     require_need_profile: bool = False,
 ) -> ExplanatoryAnalysis:
     """Write a new immutable version of the analysis (if anything changed).
@@ -142,7 +147,10 @@ def analysis_save(
     placement_request.analysis = version
     placement_request.save(update_fields=["analysis"])
     event_record(
-        subject=placement_request, event_type="analysis_version_created", by=by, organisation=membership.organisation,
+        subject=placement_request,
+        event_type="analysis_version_created",
+        by=by,
+        organisation=membership.organisation,
         details={"version": number, "analysis_id": version.pk, "by_behavioural_scientist": assignment is not None},
     )
     return version
@@ -158,7 +166,10 @@ def perspective_plan_save(*, placement_request, data: dict, by, membership) -> P
     months = data.get("expected_duration_months")
     if months is None or not (1 <= months <= 120):
         problems.append(
-            {"name": "perspective_plan.expected_duration_months", "reason": _("Geef een verwachte duur van 1 tot 120 maanden.")}
+            {
+                "name": "perspective_plan.expected_duration_months",
+                "reason": _("Geef een verwachte duur van 1 tot 120 maanden."),
+            }
         )
     if data.get("return_perspective") not in PerspectivePlan.Return.values:
         problems.append({"name": "perspective_plan.return_perspective", "reason": _("Kies het perspectief.")})
@@ -175,7 +186,9 @@ def perspective_plan_save(*, placement_request, data: dict, by, membership) -> P
             "updated_by": by,
         },
     )
-    event_record(subject=placement_request, event_type="perspective_plan_saved", by=by, organisation=membership.organisation)
+    event_record(
+        subject=placement_request, event_type="perspective_plan_saved", by=by, organisation=membership.organisation
+    )
     return plan
 
 
@@ -224,14 +237,19 @@ def alternatives_set(*, placement_request, alternatives: list[dict], by, members
     rows = AlternativeConsidered.objects.bulk_create(
         [
             AlternativeConsidered(
-                request=placement_request, form=item["form"], description=item["description"].strip(),
+                request=placement_request,
+                form=item["form"],
+                description=item["description"].strip(),
                 why_insufficient=item["why_insufficient"].strip(),
             )
             for item in alternatives
         ]
     )
     event_record(
-        subject=placement_request, event_type="alternatives_saved", by=by, organisation=membership.organisation,
+        subject=placement_request,
+        event_type="alternatives_saved",
+        by=by,
+        organisation=membership.organisation,
         details={"count": len(rows)},
     )
     return rows
@@ -248,13 +266,15 @@ def _read_upload(upload) -> bytes:
     limit = settings.MAX_UPLOAD_BYTES
     if upload.size is not None and upload.size > limit:
         raise Invalid.field(
-            "file", _("Het bestand is te groot (maximaal %(mb)s MB).") % {"mb": round(limit / 1024 / 1024, 1)},
+            "file",
+            _("Het bestand is te groot (maximaal %(mb)s MB).") % {"mb": round(limit / 1024 / 1024, 1)},
             code="too_large",
         )
     content = b"".join(upload.chunks())
     if len(content) > limit:
         raise Invalid.field(
-            "file", _("Het bestand is te groot (maximaal %(mb)s MB).") % {"mb": round(limit / 1024 / 1024, 1)},
+            "file",
+            _("Het bestand is te groot (maximaal %(mb)s MB).") % {"mb": round(limit / 1024 / 1024, 1)},
             code="too_large",
         )
     if not content:
@@ -293,7 +313,10 @@ def document_upload(*, placement_request, upload, kind: str, title: str, by, mem
                 uploaded_by=by,
             )
             event_record(
-                subject=locked, event_type="document_uploaded", by=by, organisation=membership.organisation,
+                subject=locked,
+                event_type="document_uploaded",
+                by=by,
+                organisation=membership.organisation,
                 details={"document_id": document.pk, "kind": kind},
             )
     except BaseException:
@@ -312,13 +335,17 @@ def document_set_shareable(*, document: Document, shareable: bool, by, membershi
         document.shareable = shareable
         document.save(update_fields=["shareable"])
         event_record(
-            subject=document.request, event_type="document_shareable_changed", by=by,
-            organisation=membership.organisation, details={"document_id": document.pk, "shareable": shareable},
+            subject=document.request,
+            event_type="document_shareable_changed",
+            by=by,
+            organisation=membership.organisation,
+            details={"document_id": document.pk, "shareable": shareable},
         )
     return document
 
 
 # --- behavioural-scientist assignments --------------------------------------------------
+
 
 @transaction.atomic
 def assignment_request(*, placement_request, question: str, by, membership) -> AnalysisAssignment:
@@ -332,9 +359,14 @@ def assignment_request(*, placement_request, question: str, by, membership) -> A
         raise TransitionNotAllowed(_("In deze status kan geen hulp bij de analyse worden gevraagd."))
     if AnalysisAssignment.objects.filter(request=placement_request, status__in=ACTIVE).exists():
         raise TransitionNotAllowed(_("Er loopt al een opdracht voor dit verzoek."), code="assignment_active")
-    assignment = AnalysisAssignment.objects.create(request=placement_request, question=question.strip(), requested_by=by)
+    assignment = AnalysisAssignment.objects.create(
+        request=placement_request, question=question.strip(), requested_by=by
+    )
     event_record(
-        subject=placement_request, event_type="assignment_requested", by=by, organisation=membership.organisation,
+        subject=placement_request,
+        event_type="assignment_requested",
+        by=by,
+        organisation=membership.organisation,
         details={"assignment_id": assignment.pk},
     )
     pool = (
@@ -364,7 +396,10 @@ def assignment_accept(*, assignment: AnalysisAssignment, by, membership) -> Anal
     assignment.assigned_to = by
     assignment.save(update_fields=["status", "assigned_to"])
     event_record(
-        subject=assignment.request, event_type="assignment_accepted", by=by, organisation=membership.organisation,
+        subject=assignment.request,
+        event_type="assignment_accepted",
+        by=by,
+        organisation=membership.organisation,
         details={"assignment_id": assignment.pk},
     )
     return assignment
@@ -388,7 +423,10 @@ def assignment_complete(*, assignment: AnalysisAssignment, by, membership, note:
     assignment.save()
     placement_request = assignment.request
     event_record(
-        subject=placement_request, event_type="assignment_completed", by=by, organisation=membership.organisation,
+        subject=placement_request,
+        event_type="assignment_completed",
+        by=by,
+        organisation=membership.organisation,
         details={"assignment_id": assignment.pk, "analysis_version": version.version},
     )
     outbox_enqueue(

@@ -33,7 +33,10 @@ def behavioural_scientist_home(request):
 def assignment_detail(request, pk):
     assignment = _assignment(request, pk)
     placement_request = placement_selectors.request_get(membership=request.membership, pk=assignment.request_id)
-    mine = assignment.status == AnalysisAssignment.AssignmentStatus.ACCEPTED and assignment.assigned_to_id == request.user.pk
+    mine = (
+        assignment.status == AnalysisAssignment.AssignmentStatus.ACCEPTED
+        and assignment.assigned_to_id == request.user.pk
+    )
     fields = AnalysisForm.FIELDS + NeedProfileForm.FIELDS
     initial = initial_from_version(placement_request.analysis, fields)
     analysis_form = AnalysisForm(request.POST or None, initial=initial, prefix="analysis")
@@ -45,8 +48,11 @@ def assignment_detail(request, pk):
         if analysis_form.is_valid() and need_form.is_valid():
             try:
                 version = services.analysis_save(
-                    placement_request=placement_request, data={**analysis_form.cleaned_data, **need_form.cleaned_data},
-                    by=request.user, membership=request.membership, partial=True,
+                    placement_request=placement_request,
+                    data={**analysis_form.cleaned_data, **need_form.cleaned_data},
+                    by=request.user,
+                    membership=request.membership,
+                    partial=True,
                 )
             except Invalid as error:
                 need_form.apply_invalid(error, aliases={"need_profile.care_types": "care_types"})
@@ -60,9 +66,14 @@ def assignment_detail(request, pk):
         request,
         "analyses/assignment_detail.html",
         {
-            "assignment": assignment, "placement_request": placement_request, "youth": placement_request.youth,
-            "mine": mine, "analysis_form": analysis_form, "need_form": need_form,
-            "complete_form": CompleteAssignmentForm(), **request_summary(placement_request),
+            "assignment": assignment,
+            "placement_request": placement_request,
+            "youth": placement_request.youth,
+            "mine": mine,
+            "analysis_form": analysis_form,
+            "need_form": need_form,
+            "complete_form": CompleteAssignmentForm(),
+            **request_summary(placement_request),
         },
         status=status,
     )
@@ -89,7 +100,10 @@ def assignment_complete(request, pk):
     form.is_valid()
     try:
         services.assignment_complete(
-            assignment=assignment, by=request.user, membership=request.membership, note=form.cleaned_data.get("note", "")
+            assignment=assignment,
+            by=request.user,
+            membership=request.membership,
+            note=form.cleaned_data.get("note", ""),
         )
     except DomainError as error:
         messages.error(request, str(error.detail))

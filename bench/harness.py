@@ -19,13 +19,14 @@ import gc
 import json
 import statistics
 import time
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-REGISTRY: dict[str, "Benchmark"] = {}
+REGISTRY: dict[str, Benchmark] = {}
 
 
 @dataclass
@@ -108,7 +109,9 @@ def run_benchmark(benchmark: Benchmark, *, repeat: int = 15, scales: tuple[int, 
 
 
 def format_table(reports: list[dict]) -> str:
-    lines = [f"{'benchmark':<34} {'scale':>5} {'rows':>8} {'path ms':>9} {'floor ms':>9} {'ratio':>6} {'queries':>7} {'growth':>7}"]
+    lines = [
+        f"{'benchmark':<34} {'scale':>5} {'rows':>8} {'path ms':>9} {'floor ms':>9} {'ratio':>6} {'queries':>7} {'growth':>7}"
+    ]
     for report in reports:
         for entry in report["scales"]:
             lines.append(

@@ -47,7 +47,9 @@ class FacilityInline(admin.TabularInline):
 
 
 class ProviderAdminForm(forms.ModelForm):
-    agb_code = forms.RegexField(label=_("AGB-code"), regex=r"^[0-9]{8}$", error_messages={"invalid": _("Een AGB-code heeft 8 cijfers.")})
+    agb_code = forms.RegexField(
+        label=_("AGB-code"), regex=r"^[0-9]{8}$", error_messages={"invalid": _("Een AGB-code heeft 8 cijfers.")}
+    )
 
     class Meta:
         model = Provider
@@ -80,21 +82,38 @@ class FacilityAdminForm(forms.ModelForm):
         if self.instance.pk and contracted is not None:
             in_use = self.instance.occupied_internal + self.instance.occupied_external + self.instance.held
             if contracted < in_use:
-                self.add_error("places_contracted", _("Er zijn nog %(n)s plaatsen bezet of vastgehouden.") % {"n": in_use})
+                self.add_error(
+                    "places_contracted", _("Er zijn nog %(n)s plaatsen bezet of vastgehouden.") % {"n": in_use}
+                )
         return cleaned
 
 
 @admin.register(Facility)
 class FacilityAdmin(admin.ModelAdmin):
     form = FacilityAdminForm
-    list_display = ["name", "provider", "municipality", "care_type", "security_level", "places_contracted",
-                    "places_staffed", "held", "last_confirmed_at"]
+    list_display = [
+        "name",
+        "provider",
+        "municipality",
+        "care_type",
+        "security_level",
+        "places_contracted",
+        "places_staffed",
+        "held",
+        "last_confirmed_at",
+    ]
     list_filter = ["care_type", "security_level", "serves_nationally", "municipality__region"]
     search_fields = ["name", "provider__name", "municipality__name"]
     autocomplete_fields = ["provider", "municipality"]
     filter_horizontal = ["specialisations", "regions_served"]
-    readonly_fields = ["places_staffed", "occupied_internal", "occupied_external", "held", "last_confirmed_at",
-                       "last_confirmed_by"]
+    readonly_fields = [
+        "places_staffed",
+        "occupied_internal",
+        "occupied_external",
+        "held",
+        "last_confirmed_at",
+        "last_confirmed_by",
+    ]
     list_select_related = ["provider", "municipality", "care_type"]
 
     def save_model(self, request, obj, form, change):
@@ -106,7 +125,9 @@ class FacilityAdmin(admin.ModelAdmin):
             services.facility_update(facility=obj, by=request.user, **changed)
             obj.refresh_from_db()
         else:
-            created = services.facility_create(by=request.user, places_contracted=form.cleaned_data["places_contracted"], **data)
+            created = services.facility_create(
+                by=request.user, places_contracted=form.cleaned_data["places_contracted"], **data
+            )
             obj.pk = obj.id = created.pk
             obj._state.adding = False
             obj._state.db = created._state.db
@@ -146,8 +167,11 @@ class PlannedCapacityChangeAdmin(admin.ModelAdmin):
         if change:
             return
         created = services.capacity_change_plan(
-            facility=form.cleaned_data["facility"], by=request.user, effective_date=form.cleaned_data["effective_date"],
-            places_contracted=form.cleaned_data["places_contracted"], note=form.cleaned_data.get("note", ""),
+            facility=form.cleaned_data["facility"],
+            by=request.user,
+            effective_date=form.cleaned_data["effective_date"],
+            places_contracted=form.cleaned_data["places_contracted"],
+            note=form.cleaned_data.get("note", ""),
         )
         obj.pk = obj.id = created.pk
         obj._state.adding = False
@@ -163,8 +187,18 @@ class PlannedCapacityChangeAdmin(admin.ModelAdmin):
 
 @admin.register(AvailabilityChange)
 class AvailabilityChangeAdmin(admin.ModelAdmin):
-    list_display = ["facility", "changed_at", "kind", "changed_by", "places_contracted", "places_staffed",
-                    "occupied_internal", "occupied_external", "held", "reference"]
+    list_display = [
+        "facility",
+        "changed_at",
+        "kind",
+        "changed_by",
+        "places_contracted",
+        "places_staffed",
+        "occupied_internal",
+        "occupied_external",
+        "held",
+        "reference",
+    ]
     list_filter = ["kind"]
     search_fields = ["facility__name", "reference"]
     list_select_related = ["facility", "changed_by"]

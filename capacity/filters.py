@@ -5,9 +5,9 @@ they never widen it. Unknown codes or out-of-range numbers are field errors (422
 """
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Region
 from capacity.models import CareType, Gender, SecurityLevel, Specialisation
@@ -27,21 +27,28 @@ class FacilityFilter(django_filters.FilterSet):
         label=_("Zorgvorm"), field_name="care_type__code", to_field_name="code", queryset=CareType.objects.all()
     )
     specialisation = CodeMultipleChoiceFilter(
-        label=_("Specialisatie"), field_name="specialisations__code", to_field_name="code",
-        queryset=Specialisation.objects.all(), conjoined=True,
+        label=_("Specialisatie"),
+        field_name="specialisations__code",
+        to_field_name="code",
+        queryset=Specialisation.objects.all(),
+        conjoined=True,
     )
     age = django_filters.NumberFilter(label=_("Leeftijd"), method="filter_age", min_value=0, max_value=27)
     gender = django_filters.ChoiceFilter(label=_("Geslacht"), choices=Gender.choices, method="filter_gender")
     security_level = django_filters.ChoiceFilter(label=_("Beveiligingsniveau"), choices=SecurityLevel.choices)
     region = django_filters.ModelChoiceFilter(
-        label=_("Jeugdregio (ligging)"), field_name="municipality__region", to_field_name="code",
+        label=_("Jeugdregio (ligging)"),
+        field_name="municipality__region",
+        to_field_name="code",
         queryset=Region.objects.all(),
     )
     provider = django_filters.ModelChoiceFilter(
         label=_("Zorgaanbieder"), queryset=Organisation.objects.filter(kind=Organisation.Kind.PROVIDER)
     )
     has_free = django_filters.ChoiceFilter(label=_("Met vrije plaats"), choices=YES_NO, method="filter_has_free")
-    fresh_only = django_filters.ChoiceFilter(label=_("Alleen actuele opgaven"), choices=YES_NO, method="filter_fresh_only")
+    fresh_only = django_filters.ChoiceFilter(
+        label=_("Alleen actuele opgaven"), choices=YES_NO, method="filter_fresh_only"
+    )
     ordering = django_filters.OrderingFilter(
         label=_("Sorteren"),
         fields=(

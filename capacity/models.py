@@ -18,7 +18,6 @@ so the figures in force at any moment, and the occupancy rate over any period, c
 computed (see `capacity.selectors.occupancy_rate`).
 """
 
-import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -39,9 +38,7 @@ class CareType(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     label = models.CharField(_("naam"), max_length=100)
     cbs_care_form = models.CharField(_("CBS-verblijfsvorm"), max_length=2, blank=True)
-    requires_authorisation = models.BooleanField(
-        _("vereist machtiging gesloten jeugdzorg"), default=False
-    )
+    requires_authorisation = models.BooleanField(_("vereist machtiging gesloten jeugdzorg"), default=False)
     sort_order = models.PositiveSmallIntegerField(_("volgorde"), default=100)
     is_active = models.BooleanField(_("actief"), default=True)
 
@@ -135,7 +132,9 @@ class Facility(models.Model):
     municipality = models.ForeignKey(
         "accounts.Municipality", on_delete=models.PROTECT, related_name="facilities", verbose_name=_("gemeente")
     )
-    care_type = models.ForeignKey(CareType, on_delete=models.PROTECT, related_name="facilities", verbose_name=_("zorgvorm"))
+    care_type = models.ForeignKey(
+        CareType, on_delete=models.PROTECT, related_name="facilities", verbose_name=_("zorgvorm")
+    )
     specialisations = models.ManyToManyField(
         Specialisation, blank=True, related_name="facilities", verbose_name=_("specialisaties")
     )
@@ -165,7 +164,11 @@ class Facility(models.Model):
     held = models.PositiveSmallIntegerField(_("vastgehouden"), default=0)
     last_confirmed_at = models.DateTimeField(_("laatst bevestigd op"), null=True, blank=True)
     last_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("laatst bevestigd door"),
     )
     stale_reminder_sent_on = models.DateField(null=True, blank=True, editable=False)
@@ -176,15 +179,22 @@ class Facility(models.Model):
         verbose_name_plural = _("locaties")
         indexes = [models.Index(fields=["municipality", "name"])]
         constraints = [
-            models.CheckConstraint(name="facility_staffed_within_contracted", condition=Q(places_staffed__lte=F("places_contracted"))),
+            models.CheckConstraint(
+                name="facility_staffed_within_contracted", condition=Q(places_staffed__lte=F("places_contracted"))
+            ),
             models.CheckConstraint(
                 name="facility_occupancy_within_staffed",
                 condition=Q(places_staffed__gte=F("occupied_internal") + F("occupied_external") + F("held")),
             ),
             models.CheckConstraint(
                 name="facility_figures_not_negative",
-                condition=Q(places_contracted__gte=0, places_staffed__gte=0, occupied_internal__gte=0,
-                            occupied_external__gte=0, held__gte=0),
+                condition=Q(
+                    places_contracted__gte=0,
+                    places_staffed__gte=0,
+                    occupied_internal__gte=0,
+                    occupied_external__gte=0,
+                    held__gte=0,
+                ),
             ),
             models.CheckConstraint(name="facility_age_range", condition=Q(age_min__lte=F("age_max"), age_max__lte=27)),
             models.CheckConstraint(name="facility_group_size_positive", condition=Q(group_size__gte=1)),
@@ -196,7 +206,9 @@ class Facility(models.Model):
                 name="facility_active_period",
                 condition=Q(active_until__isnull=True) | Q(active_until__gte=F("active_from")),
             ),
-            models.CheckConstraint(name="facility_postcode_format", condition=Q(postcode__regex=r"^[1-9][0-9]{3} ?[A-Z]{2}$")),
+            models.CheckConstraint(
+                name="facility_postcode_format", condition=Q(postcode__regex=r"^[1-9][0-9]{3} ?[A-Z]{2}$")
+            ),
             models.CheckConstraint(
                 name="facility_confirmation_has_author",
                 condition=Q(last_confirmed_at__isnull=True) | Q(last_confirmed_by__isnull=False),
@@ -242,7 +254,9 @@ class AvailabilityChange(models.Model):
 
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="availability_changes")
     changed_at = models.DateTimeField(default=timezone.now)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField(max_length=24, choices=Kind.choices)
     places_contracted = models.PositiveSmallIntegerField()
     places_staffed = models.PositiveSmallIntegerField()
@@ -279,13 +293,17 @@ class PlannedCapacityChange(models.Model):
         APPLIED = "applied", _("Doorgevoerd")
         CANCELLED = "cancelled", _("Geannuleerd")
 
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="planned_changes", verbose_name=_("locatie"))
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="planned_changes", verbose_name=_("locatie")
+    )
     effective_date = models.DateField(_("ingangsdatum"))
     places_contracted = models.PositiveSmallIntegerField(_("nieuw aantal gecontracteerde plaatsen"))
     note = models.CharField(_("toelichting"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     applied_at = models.DateTimeField(null=True, blank=True)
     blocked_reason = models.CharField(max_length=300, blank=True)
 

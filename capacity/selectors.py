@@ -59,7 +59,8 @@ def stale_condition(now: datetime) -> Q:
 def _annotated(queryset, now: datetime):
     return queryset.annotate(
         free=ExpressionWrapper(
-            F("places_staffed") - F("occupied_internal") - F("occupied_external") - F("held"), output_field=IntegerField()
+            F("places_staffed") - F("occupied_internal") - F("occupied_external") - F("held"),
+            output_field=IntegerField(),
         ),
         is_stale=Case(When(stale_condition(now), then=Value(True)), default=Value(False)),
     )
@@ -81,9 +82,9 @@ def facility_list(*, membership, now: datetime | None = None, detail: bool = Tru
         serves = Exists(
             Facility.regions_served.through.objects.filter(facility_id=OuterRef("pk"), region_id__in=regions)
         )
-        queryset = queryset.filter(
-            Q(serves_nationally=True) | Q(municipality__region_id__in=regions) | serves
-        ).filter(active_on(timezone.localdate(now)))
+        queryset = queryset.filter(Q(serves_nationally=True) | Q(municipality__region_id__in=regions) | serves).filter(
+            active_on(timezone.localdate(now))
+        )
     elif membership.role == Role.PROVIDER:
         queryset = queryset.filter(provider_id=membership.organisation_id)
     elif membership.role != Role.ADMIN:
@@ -116,10 +117,12 @@ def facility_totals(queryset) -> dict:
         t_staffed=Sum("places_staffed"),
         t_occupied=Sum(F("occupied_internal") + F("occupied_external")),
         t_held=Sum("held"),
-        t_free=Sum(F("places_staffed") - F("occupied_internal") - F("occupied_external") - F("held"),
-                   filter=Q(is_stale=False)),
-        t_free_stale=Sum(F("places_staffed") - F("occupied_internal") - F("occupied_external") - F("held"),
-                         filter=Q(is_stale=True)),
+        t_free=Sum(
+            F("places_staffed") - F("occupied_internal") - F("occupied_external") - F("held"), filter=Q(is_stale=False)
+        ),
+        t_free_stale=Sum(
+            F("places_staffed") - F("occupied_internal") - F("occupied_external") - F("held"), filter=Q(is_stale=True)
+        ),
     )
     return {key[2:]: value or 0 for key, value in totals.items()}
 
@@ -136,7 +139,9 @@ def facilities_stale_for_reminder(*, now: datetime):
 
 def facility_history(*, facility, limit: int = 20):
     return (
-        AvailabilityChange.objects.filter(facility=facility).select_related("changed_by").order_by("-changed_at", "-id")[:limit]
+        AvailabilityChange.objects.filter(facility=facility)
+        .select_related("changed_by")
+        .order_by("-changed_at", "-id")[:limit]
     )
 
 
@@ -164,6 +169,7 @@ def provider_list():
 
 # --- Occupancy rate (bezettingsgraad) ----------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Occupancy:
     """Place-days over a period. `rate` = occupied / contracted place-days (the tariff
@@ -183,7 +189,9 @@ class Occupancy:
         return self.occupied_place_days / self.contracted_place_days
 
 
-def _integrate(state: AvailabilityChange | None, changes: list[AvailabilityChange], start: datetime, end: datetime) -> Occupancy:
+def _integrate(
+    state: AvailabilityChange | None, changes: list[AvailabilityChange], start: datetime, end: datetime
+) -> Occupancy:
     """Time-weighted sums: each state holds from its change until the next one. Time
     before the facility's first history row is not counted."""
     occupied = contracted = staffed = 0.0

@@ -64,11 +64,36 @@ class FacilitySerializer(serializers.ModelSerializer):
     class Meta:
         model = Facility
         fields = [
-            "id", "name", "provider", "address", "postcode", "municipality", "region", "care_type", "specialisations",
-            "security_level", "age_min", "age_max", "genders", "intensity_band", "group_size", "care_product_code",
-            "regions_served", "serves_nationally", "active_from", "active_until",
-            "places_contracted", "places_staffed", "places_occupied", "occupied_internal", "occupied_external",
-            "places_held", "places_free", "last_confirmed_at", "last_confirmed_by", "is_stale",
+            "id",
+            "name",
+            "provider",
+            "address",
+            "postcode",
+            "municipality",
+            "region",
+            "care_type",
+            "specialisations",
+            "security_level",
+            "age_min",
+            "age_max",
+            "genders",
+            "intensity_band",
+            "group_size",
+            "care_product_code",
+            "regions_served",
+            "serves_nationally",
+            "active_from",
+            "active_until",
+            "places_contracted",
+            "places_staffed",
+            "places_occupied",
+            "occupied_internal",
+            "occupied_external",
+            "places_held",
+            "places_free",
+            "last_confirmed_at",
+            "last_confirmed_by",
+            "is_stale",
         ]
 
     def get_last_confirmed_by(self, facility) -> str | None:
@@ -99,7 +124,9 @@ class FacilityWriteSerializer(StrictModelSerializer):
     specialisations = serializers.SlugRelatedField(
         slug_field="code", many=True, queryset=Specialisation.objects.all(), required=False
     )
-    regions_served = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Region.objects.all(), required=False)
+    regions_served = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Region.objects.all(), required=False
+    )
     genders = serializers.ListField(child=serializers.ChoiceField(choices=Gender.choices), min_length=1)
     places_contracted = StrictIntegerField(min_value=0, max_value=1000)
     places_staffed = StrictIntegerField(min_value=0, max_value=1000, required=False)
@@ -110,9 +137,26 @@ class FacilityWriteSerializer(StrictModelSerializer):
     class Meta:
         model = Facility
         fields = [
-            "provider", "name", "address", "postcode", "municipality", "care_type", "specialisations", "security_level",
-            "age_min", "age_max", "genders", "intensity_band", "group_size", "care_product_code", "regions_served",
-            "serves_nationally", "active_from", "active_until", "places_contracted", "places_staffed",
+            "provider",
+            "name",
+            "address",
+            "postcode",
+            "municipality",
+            "care_type",
+            "specialisations",
+            "security_level",
+            "age_min",
+            "age_max",
+            "genders",
+            "intensity_band",
+            "group_size",
+            "care_product_code",
+            "regions_served",
+            "serves_nationally",
+            "active_from",
+            "active_until",
+            "places_contracted",
+            "places_staffed",
         ]
         validators = []  # rules that span fields are the service's (422 naming the field)
 

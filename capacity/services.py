@@ -94,23 +94,32 @@ def availability_update(*, facility, by, places_staffed=None, occupied_external=
     staffed = facility.places_staffed if places_staffed is None else places_staffed
     external = facility.occupied_external if occupied_external is None else occupied_external
     if staffed > facility.places_contracted:
-        errors.append({
-            "name": "places_staffed",
-            "reason": _("Er kunnen niet meer plaatsen inzetbaar zijn dan er gecontracteerd zijn (%(n)s).")
-            % {"n": facility.places_contracted},
-        })
+        errors.append(
+            {
+                "name": "places_staffed",
+                "reason": _("Er kunnen niet meer plaatsen inzetbaar zijn dan er gecontracteerd zijn (%(n)s).")
+                % {"n": facility.places_contracted},
+            }
+        )
     in_use = facility.occupied_internal + external + facility.held
     if not errors and in_use > staffed:
         name = "occupied_external" if occupied_external is not None else "places_staffed"
-        errors.append({
-            "name": name,
-            "reason": _(
-                "Bezet en vastgehouden samen (%(in_use)s) is meer dan het aantal inzetbare plaatsen (%(staffed)s): "
-                "%(internal)s bezet via regie, %(external)s van buiten, %(held)s vastgehouden."
-            )
-            % {"in_use": in_use, "staffed": staffed, "internal": facility.occupied_internal, "external": external,
-               "held": facility.held},
-        })
+        errors.append(
+            {
+                "name": name,
+                "reason": _(
+                    "Bezet en vastgehouden samen (%(in_use)s) is meer dan het aantal inzetbare plaatsen (%(staffed)s): "
+                    "%(internal)s bezet via regie, %(external)s van buiten, %(held)s vastgehouden."
+                )
+                % {
+                    "in_use": in_use,
+                    "staffed": staffed,
+                    "internal": facility.occupied_internal,
+                    "external": external,
+                    "held": facility.held,
+                },
+            }
+        )
     if errors:
         raise Invalid(_("De beschikbaarheid klopt niet."), invalid_params=errors)
     facility.places_staffed = staffed
@@ -143,7 +152,14 @@ def availability_hold(*, facility, by, reason_ref: str = "") -> Facility:
     before = facility.figures()
     facility.held += 1
     facility.save(update_fields=["held"])
-    _record(facility, event_type="availability.held", by=by, before=before, kind=AvailabilityChange.Kind.HELD, reference=reason_ref)
+    _record(
+        facility,
+        event_type="availability.held",
+        by=by,
+        before=before,
+        kind=AvailabilityChange.Kind.HELD,
+        reference=reason_ref,
+    )
     return facility
 
 
@@ -155,8 +171,14 @@ def availability_release_hold(*, facility, by, reason_ref: str = "") -> Facility
     before = facility.figures()
     facility.held -= 1
     facility.save(update_fields=["held"])
-    _record(facility, event_type="availability.hold_released", by=by, before=before,
-            kind=AvailabilityChange.Kind.HOLD_RELEASED, reference=reason_ref)
+    _record(
+        facility,
+        event_type="availability.hold_released",
+        by=by,
+        before=before,
+        kind=AvailabilityChange.Kind.HOLD_RELEASED,
+        reference=reason_ref,
+    )
     return facility
 
 
@@ -169,8 +191,14 @@ def availability_occupy_from_hold(*, facility, by, reason_ref: str = "") -> Faci
     facility.held -= 1
     facility.occupied_internal += 1
     facility.save(update_fields=["held", "occupied_internal"])
-    _record(facility, event_type="availability.occupied", by=by, before=before,
-            kind=AvailabilityChange.Kind.OCCUPIED, reference=reason_ref)
+    _record(
+        facility,
+        event_type="availability.occupied",
+        by=by,
+        before=before,
+        kind=AvailabilityChange.Kind.OCCUPIED,
+        reference=reason_ref,
+    )
     return facility
 
 
@@ -182,16 +210,36 @@ def availability_release_occupied(*, facility, by, reason_ref: str = "") -> Faci
     before = facility.figures()
     facility.occupied_internal -= 1
     facility.save(update_fields=["occupied_internal"])
-    _record(facility, event_type="availability.occupied_released", by=by, before=before,
-            kind=AvailabilityChange.Kind.OCCUPIED_RELEASED, reference=reason_ref)
+    _record(
+        facility,
+        event_type="availability.occupied_released",
+        by=by,
+        before=before,
+        kind=AvailabilityChange.Kind.OCCUPIED_RELEASED,
+        reference=reason_ref,
+    )
     return facility
 
 
 # --- Facilities (administrators and integrations) -------------------------------------
 
 DESCRIPTIVE_FIELDS = (
-    "provider", "name", "address", "postcode", "municipality", "care_type", "security_level", "age_min", "age_max",
-    "genders", "intensity_band", "group_size", "care_product_code", "serves_nationally", "active_from", "active_until",
+    "provider",
+    "name",
+    "address",
+    "postcode",
+    "municipality",
+    "care_type",
+    "security_level",
+    "age_min",
+    "age_max",
+    "genders",
+    "intensity_band",
+    "group_size",
+    "care_product_code",
+    "serves_nationally",
+    "active_from",
+    "active_until",
 )
 
 
@@ -200,7 +248,11 @@ def _check_facility(values: dict) -> None:
     provider = values.get("provider")
     if provider is not None and provider.kind != Organisation.Kind.PROVIDER:
         errors.append({"name": "provider", "reason": _("Kies een zorgaanbieder.")})
-    if values.get("age_min") is not None and values.get("age_max") is not None and values["age_min"] > values["age_max"]:
+    if (
+        values.get("age_min") is not None
+        and values.get("age_max") is not None
+        and values["age_min"] > values["age_max"]
+    ):
         errors.append({"name": "age_max", "reason": _("De leeftijd tot en met moet minstens de leeftijd vanaf zijn.")})
     if values.get("age_max") is not None and values["age_max"] > 27:
         errors.append({"name": "age_max", "reason": _("Jeugdhulp loopt tot en met 27 jaar.")})
@@ -213,8 +265,9 @@ def _check_facility(values: dict) -> None:
 
 
 @transaction.atomic
-def facility_create(*, by, specialisations=(), regions_served=(), places_contracted: int, places_staffed: int = 0,
-                    **fields) -> Facility:
+def facility_create(
+    *, by, specialisations=(), regions_served=(), places_contracted: int, places_staffed: int = 0, **fields
+) -> Facility:
     """A new facility. Its figures count as unconfirmed (stale) until the provider confirms."""
     unknown = set(fields) - set(DESCRIPTIVE_FIELDS)
     if unknown:
@@ -223,14 +276,22 @@ def facility_create(*, by, specialisations=(), regions_served=(), places_contrac
     places_contracted = _count("places_contracted", places_contracted)
     places_staffed = _count("places_staffed", places_staffed)
     if places_staffed > places_contracted:
-        raise Invalid.field("places_staffed", _("Er kunnen niet meer plaatsen inzetbaar zijn dan er gecontracteerd zijn (%(n)s).")
-                            % {"n": places_contracted})
+        raise Invalid.field(
+            "places_staffed",
+            _("Er kunnen niet meer plaatsen inzetbaar zijn dan er gecontracteerd zijn (%(n)s).")
+            % {"n": places_contracted},
+        )
     facility = Facility.objects.create(places_contracted=places_contracted, places_staffed=places_staffed, **fields)
     facility.specialisations.set(specialisations)
     facility.regions_served.set(regions_served)
     _history(facility, kind=AvailabilityChange.Kind.CREATED, by=by)
-    event_record(subject=facility, event_type="facility.created", by=by, organisation=facility.provider,
-                 details={"after": facility.figures()})
+    event_record(
+        subject=facility,
+        event_type="facility.created",
+        by=by,
+        organisation=facility.provider,
+        details={"after": facility.figures()},
+    )
     return facility
 
 
@@ -254,14 +315,27 @@ def facility_update(*, facility, by, specialisations=None, regions_served=None, 
         facility.specialisations.set(specialisations)
     if regions_served is not None:
         facility.regions_served.set(regions_served)
-    changed = sorted(fields) + (["specialisations"] if specialisations is not None else []) + (
-        ["regions_served"] if regions_served is not None else [])
+    changed = (
+        sorted(fields)
+        + (["specialisations"] if specialisations is not None else [])
+        + (["regions_served"] if regions_served is not None else [])
+    )
     if facility.figures() != before:
-        _record(facility, event_type="facility.contract_changed", by=by, before=before,
-                kind=AvailabilityChange.Kind.CONTRACT_CHANGED)
+        _record(
+            facility,
+            event_type="facility.contract_changed",
+            by=by,
+            before=before,
+            kind=AvailabilityChange.Kind.CONTRACT_CHANGED,
+        )
     if changed:
-        event_record(subject=facility, event_type="facility.updated", by=by, organisation=facility.provider,
-                     details={"fields": changed})
+        event_record(
+            subject=facility,
+            event_type="facility.updated",
+            by=by,
+            organisation=facility.provider,
+            details={"fields": changed},
+        )
     return facility
 
 
@@ -272,7 +346,9 @@ def _set_contracted(facility: Facility, contracted: int) -> None:
     if contracted < in_use:
         raise Invalid.field(
             "places_contracted",
-            _("Er zijn nog %(n)s plaatsen bezet of vastgehouden; minder gecontracteerde plaatsen kan pas als die vrij zijn.")
+            _(
+                "Er zijn nog %(n)s plaatsen bezet of vastgehouden; minder gecontracteerde plaatsen kan pas als die vrij zijn."
+            )
             % {"n": in_use},
             code="in_use",
         )
@@ -282,8 +358,11 @@ def _set_contracted(facility: Facility, contracted: int) -> None:
 
 # --- Planned capacity changes (afbouw / opbouw) ----------------------------------------
 
+
 @transaction.atomic
-def capacity_change_plan(*, facility, by, effective_date: date, places_contracted: int, note: str = "") -> PlannedCapacityChange:
+def capacity_change_plan(
+    *, facility, by, effective_date: date, places_contracted: int, note: str = ""
+) -> PlannedCapacityChange:
     facility = _lock(facility)
     places_contracted = _count("places_contracted", places_contracted)
     if effective_date < timezone.localdate():
@@ -291,9 +370,18 @@ def capacity_change_plan(*, facility, by, effective_date: date, places_contracte
     change = PlannedCapacityChange.objects.create(
         facility=facility, effective_date=effective_date, places_contracted=places_contracted, note=note, created_by=by
     )
-    event_record(subject=facility, event_type="capacity_change.planned", by=by, organisation=facility.provider,
-                 details={"change": change.pk, "effective_date": effective_date.isoformat(),
-                          "from": facility.places_contracted, "to": places_contracted})
+    event_record(
+        subject=facility,
+        event_type="capacity_change.planned",
+        by=by,
+        organisation=facility.provider,
+        details={
+            "change": change.pk,
+            "effective_date": effective_date.isoformat(),
+            "from": facility.places_contracted,
+            "to": places_contracted,
+        },
+    )
     return change
 
 
@@ -304,8 +392,13 @@ def capacity_change_cancel(*, change, by) -> PlannedCapacityChange:
         raise Conflict(_("Alleen een geplande wijziging kan worden geannuleerd."), code="not_planned")
     change.status = PlannedCapacityChange.Status.CANCELLED
     change.save(update_fields=["status"])
-    event_record(subject=change.facility, event_type="capacity_change.cancelled", by=by,
-                 organisation=change.facility.provider, details={"change": change.pk})
+    event_record(
+        subject=change.facility,
+        event_type="capacity_change.cancelled",
+        by=by,
+        organisation=change.facility.provider,
+        details={"change": change.pk},
+    )
     return change
 
 
@@ -315,7 +408,8 @@ def capacity_changes_apply_due(*, today: date | None = None) -> dict:
     today = today or timezone.localdate()
     due = list(
         PlannedCapacityChange.objects.filter(status=PlannedCapacityChange.Status.PLANNED, effective_date__lte=today)
-        .order_by("effective_date", "id").values_list("pk", flat=True)
+        .order_by("effective_date", "id")
+        .values_list("pk", flat=True)
     )
     result = {"applied": 0, "blocked": 0}
     for pk in due:
@@ -329,7 +423,8 @@ def capacity_changes_apply_due(*, today: date | None = None) -> dict:
 def _capacity_change_apply(change_id: int) -> str | None:
     change = (
         PlannedCapacityChange.objects.select_for_update(skip_locked=True)
-        .filter(pk=change_id, status=PlannedCapacityChange.Status.PLANNED).first()
+        .filter(pk=change_id, status=PlannedCapacityChange.Status.PLANNED)
+        .first()
     )
     if change is None:
         return None  # applied or cancelled meanwhile, or another worker has it
@@ -342,21 +437,32 @@ def _capacity_change_apply(change_id: int) -> str | None:
         if change.blocked_reason != reason:
             change.blocked_reason = reason
             change.save(update_fields=["blocked_reason"])
-            event_record(subject=facility, event_type="capacity_change.blocked", organisation=facility.provider,
-                         details={"change": change.pk, "reason": reason})
+            event_record(
+                subject=facility,
+                event_type="capacity_change.blocked",
+                organisation=facility.provider,
+                details={"change": change.pk, "reason": reason},
+            )
         return "blocked"
     facility.save(update_fields=["places_contracted", "places_staffed"])
     change.status = PlannedCapacityChange.Status.APPLIED
     change.applied_at = timezone.now()
     change.blocked_reason = ""
     change.save(update_fields=["status", "applied_at", "blocked_reason"])
-    _record(facility, event_type="capacity_change.applied", by=None, before=before,
-            kind=AvailabilityChange.Kind.CONTRACT_CHANGED, reference=f"capacity_change:{change.pk}",
-            details={"change": change.pk, "effective_date": change.effective_date.isoformat()})
+    _record(
+        facility,
+        event_type="capacity_change.applied",
+        by=None,
+        before=before,
+        kind=AvailabilityChange.Kind.CONTRACT_CHANGED,
+        reference=f"capacity_change:{change.pk}",
+        details={"change": change.pk, "effective_date": change.effective_date.isoformat()},
+    )
     return "applied"
 
 
 # --- Freshness reminders ---------------------------------------------------------------
+
 
 def stale_reminders_send(*, now=None) -> int:
     """Remind the staff of each provider with stale facilities (daily beat job).
@@ -383,8 +489,11 @@ def stale_reminders_send(*, now=None) -> int:
             outbox_enqueue(
                 recipient=membership.user,
                 subject=_("Bevestig de beschikbaarheid van uw locaties"),
-                body=_("De beschikbaarheid van deze locaties is niet recent bevestigd: %(names)s. "
-                       "Werk de cijfers bij of bevestig dat ze ongewijzigd zijn.") % {"names": names},
+                body=_(
+                    "De beschikbaarheid van deze locaties is niet recent bevestigd: %(names)s. "
+                    "Werk de cijfers bij of bevestig dat ze ongewijzigd zijn."
+                )
+                % {"names": names},
                 url=url,
             )
             sent += 1

@@ -44,7 +44,12 @@ def taxonomy_load(care_type_model=None, specialisation_model=None) -> tuple[int,
     for order, (code, label, cbs, authorisation) in enumerate(CARE_TYPES):
         care_type_model.objects.get_or_create(
             code=code,
-            defaults={"label": label, "cbs_care_form": cbs, "requires_authorisation": authorisation, "sort_order": order * 10},
+            defaults={
+                "label": label,
+                "cbs_care_form": cbs,
+                "requires_authorisation": authorisation,
+                "sort_order": order * 10,
+            },
         )
     for order, (code, label) in enumerate(SPECIALISATIONS):
         specialisation_model.objects.get_or_create(code=code, defaults={"label": label, "sort_order": order * 10})

@@ -52,7 +52,11 @@ def board(request):
             ("-last_confirmed_at", _("Laatst bevestigd")),
         ],
     }
-    template = "capacity/_board_results.html" if request.htmx and request.htmx.target == "board-results" else "capacity/board.html"
+    template = (
+        "capacity/_board_results.html"
+        if request.htmx and request.htmx.target == "board-results"
+        else "capacity/board.html"
+    )
     # htmx swaps only 2xx answers; a full page with a bad filter is a 422 like any form.
     return render(request, template, context, status=200 if valid or request.htmx else 422)
 
@@ -88,7 +92,8 @@ def _detail_context(facility, *, can_update, form=None):
     return {
         "facility": facility,
         "can_update": can_update,
-        "form": form or AvailabilityForm(
+        "form": form
+        or AvailabilityForm(
             initial={"places_staffed": facility.places_staffed, "occupied_external": facility.occupied_external}
         ),
         "series": series,
@@ -118,7 +123,9 @@ def provider_availability_update(request, pk):
         else:
             messages.success(request, _("De beschikbaarheid van %(name)s is bijgewerkt.") % {"name": facility.name})
             return redirect("capacity:provider-facility", pk=facility.pk)
-    return render(request, "capacity/facility_detail.html", _detail_context(facility, can_update=True, form=form), status=422)
+    return render(
+        request, "capacity/facility_detail.html", _detail_context(facility, can_update=True, form=form), status=422
+    )
 
 
 @require_POST
@@ -130,7 +137,9 @@ def provider_availability_confirm(request, pk):
     except DomainError as exc:
         messages.error(request, str(exc.detail))
     else:
-        messages.success(request, _("De cijfers van %(name)s zijn bevestigd als ongewijzigd.") % {"name": facility.name})
+        messages.success(
+            request, _("De cijfers van %(name)s zijn bevestigd als ongewijzigd.") % {"name": facility.name}
+        )
     target = request.POST.get("next") or reverse("capacity:provider-home")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("capacity:provider-home")

@@ -112,8 +112,7 @@ def run() -> int:
     manager.add_process("worker", f"{python} -m celery -A config worker -l info -c 2", env=env, cwd=str(BASE_DIR))
     manager.add_process(
         "beat",
-        f"{python} -m celery -A config beat -l info "
-        f"--scheduler django_celery_beat.schedulers:DatabaseScheduler",
+        f"{python} -m celery -A config beat -l info --scheduler django_celery_beat.schedulers:DatabaseScheduler",
         env=env,
         cwd=str(BASE_DIR),
     )

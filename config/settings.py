@@ -198,7 +198,10 @@ CELERY_BEAT_SCHEDULE = {
     "capacity-stale-reminders": {"task": "capacity.tasks.stale_reminders_send", "schedule": crontab(hour=8, minute=0)},
     # Offers: expire overdue offers every 15 minutes (deadlines end at 23:59:59), remind at 08:30.
     "placement-offers-expire": {"task": "placement.tasks.offers_expire_overdue", "schedule": crontab(minute="*/15")},
-    "placement-offer-reminders": {"task": "placement.tasks.offer_reminders_send", "schedule": crontab(hour=8, minute=30)},
+    "placement-offer-reminders": {
+        "task": "placement.tasks.offer_reminders_send",
+        "schedule": crontab(hour=8, minute=30),
+    },
     # Reporting: the previous quarter's report per region on the first day of each quarter.
     "reporting-quarterly-reports": {
         "task": "reporting.tasks.quarterly_reports_build",

@@ -14,6 +14,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from core.errors import DomainError
 from core.renderers import PROBLEM_JSON
 
+
 def _flatten(detail, prefix=""):
     """Turn DRF's nested error detail into a flat invalid_params list."""
     params = []
@@ -98,7 +99,9 @@ class StrictFieldsMixin:
             known = {name for name, field in self.fields.items() if not field.read_only}
             unknown = sorted(set(data) - known)
             if unknown:
-                raise serializers.ValidationError({name: [_("Onbekend veld.")] for name in unknown}, code="unknown_field")
+                raise serializers.ValidationError(
+                    {name: [_("Onbekend veld.")] for name in unknown}, code="unknown_field"
+                )
         return super().to_internal_value(data)
 
 

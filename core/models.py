@@ -93,7 +93,9 @@ class OutboxMessage(models.Model):
     class Meta:
         verbose_name = _("uitgaand bericht")
         verbose_name_plural = _("uitgaande berichten")
-        indexes = [models.Index(fields=["status", "created_at"], condition=models.Q(status="pending"), name="outbox_pending")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], condition=models.Q(status="pending"), name="outbox_pending")
+        ]
         constraints = [
             models.CheckConstraint(
                 name="outbox_email_has_address",

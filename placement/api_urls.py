@@ -8,7 +8,8 @@ urlpatterns = [
     path("requests/<int:pk>/analysis", api.RequestAnalysis.as_view(), name="api-request-analysis"),
     path("requests/<int:pk>/documents", api.RequestDocuments.as_view(), name="api-request-documents"),
     path(
-        "requests/<int:pk>/documents/<int:document_id>", api.RequestDocumentDownload.as_view(),
+        "requests/<int:pk>/documents/<int:document_id>",
+        api.RequestDocumentDownload.as_view(),
         name="api-request-document",
     ),
     path("requests/<int:pk>/submit", api.RequestSubmit.as_view(), name="api-request-submit"),

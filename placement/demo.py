@@ -51,36 +51,60 @@ def seed(organisations):
         municipality = Municipality.objects.get(code=municipality)
         placement_request = services.request_create(
             youth={
-                "given_names": given, "family_name": family, "birth_date": birth, "gender": gender, "bsn": bsn,
-                "address": "Demostraat 1", "postcode": "7500AA", "city": municipality.name,
-                "municipality": municipality, "legal_status": "none", "school": "Demoschool",
+                "given_names": given,
+                "family_name": family,
+                "birth_date": birth,
+                "gender": gender,
+                "bsn": bsn,
+                "address": "Demostraat 1",
+                "postcode": "7500AA",
+                "city": municipality.name,
+                "municipality": municipality,
+                "legal_status": "none",
+                "school": "Demoschool",
                 "guardians": [{"name": f"Karin {family}", "relationship": "moeder", "has_authority": True}],
             },
-            by=referrer, membership=membership,
-            wishes_youth="Ik wil naar school blijven gaan.", wishes_parents="Zo dicht mogelijk bij huis.",
+            by=referrer,
+            membership=membership,
+            wishes_youth="Ik wil naar school blijven gaan.",
+            wishes_parents="Zo dicht mogelijk bij huis.",
         )
         if state == "draft":
             continue
-        analyses_services.analysis_save(placement_request=placement_request, data=dict(ANALYSIS), by=referrer, membership=membership)
+        analyses_services.analysis_save(
+            placement_request=placement_request, data=dict(ANALYSIS), by=referrer, membership=membership
+        )
         analyses_services.perspective_plan_save(
             placement_request=placement_request,
             data={"goal": "Stabiliseren en behandelen", "expected_duration_months": 9, "return_perspective": "home"},
-            by=referrer, membership=membership,
+            by=referrer,
+            membership=membership,
         )
         analyses_services.safety_plan_save(
             placement_request=placement_request,
             data={"risks": "Weglopen bij spanning", "agreements": "Dagelijks contact met mentor"},
-            by=referrer, membership=membership,
+            by=referrer,
+            membership=membership,
         )
         analyses_services.alternatives_set(
             placement_request=placement_request,
-            alternatives=[{"form": "intensive_home", "description": "Intensieve gezinsbehandeling, 6 maanden",
-                           "why_insufficient": "Veiligheid thuis niet te borgen"}],
-            by=referrer, membership=membership,
+            alternatives=[
+                {
+                    "form": "intensive_home",
+                    "description": "Intensieve gezinsbehandeling, 6 maanden",
+                    "why_insufficient": "Veiligheid thuis niet te borgen",
+                }
+            ],
+            by=referrer,
+            membership=membership,
         )
         analyses_services.document_upload(
-            placement_request=placement_request, upload=SimpleUploadedFile("zorgvraag.pdf", PDF),
-            kind="zorgvraag", title="Zorgvraagdossier", by=referrer, membership=membership,
+            placement_request=placement_request,
+            upload=SimpleUploadedFile("zorgvraag.pdf", PDF),
+            kind="zorgvraag",
+            title="Zorgvraagdossier",
+            by=referrer,
+            membership=membership,
         )
         services.request_submit(placement_request=placement_request, by=referrer, membership=membership)
         if state == "submitted":
@@ -89,9 +113,13 @@ def seed(organisations):
         coordination = Membership.objects.get(user=coordinator, role=Role.COORDINATOR)
         decision = {"matching": "matching", "returned": "return", "closed": "close", "offered": "matching"}[state]
         services.request_triage(
-            placement_request=placement_request, decision=decision, by=coordinator, membership=coordination,
-            reason="Veiligheidsplan graag concreter maken." if decision == "return" else (
-                "Opgelost met intensieve hulp thuis." if decision == "close" else ""),
+            placement_request=placement_request,
+            decision=decision,
+            by=coordinator,
+            membership=coordination,
+            reason="Veiligheidsplan graag concreter maken."
+            if decision == "return"
+            else ("Opgelost met intensieve hulp thuis." if decision == "close" else ""),
             outcome="help_at_home" if decision == "close" else "",
         )
         if state == "offered":
@@ -107,7 +135,8 @@ def _offer_demo(placement_request, coordinator, coordination):
     if facility is None:
         return
     try:
-        services.offer_create(placement_request=placement_request, facility_id=facility.pk, by=coordinator,
-                              membership=coordination)
+        services.offer_create(
+            placement_request=placement_request, facility_id=facility.pk, by=coordinator, membership=coordination
+        )
     except DomainError:  # no free place left in a re-used demo database: leave it in matching
         pass

@@ -7,7 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality
 from placement import crypto
-from placement.models import PROVIDER_DECLINE_REASONS, EndReason, Gender, LegalStatus, Outcome, TriageDecision, Urgency, WaitingReason
+from placement.models import (
+    PROVIDER_DECLINE_REASONS,
+    EndReason,
+    Gender,
+    LegalStatus,
+    Outcome,
+    TriageDecision,
+    Urgency,
+    WaitingReason,
+)
 
 GUARDIAN_SLOTS = (1, 2)
 
@@ -75,17 +84,22 @@ class YouthForm(AccessibleForm):
     birth_date = forms.DateField(label=_("Geboortedatum"), widget=DateInput())
     gender = forms.ChoiceField(label=_("Geslacht"), choices=Gender.choices)
     bsn = forms.CharField(
-        label=_("BSN"), max_length=20, required=False,
+        label=_("BSN"),
+        max_length=20,
+        required=False,
         help_text=_("Niet verplicht; sommige jeugdigen hebben geen BSN."),
     )
     address = forms.CharField(label=_("Adres"), max_length=200, required=False)
     postcode = forms.CharField(label=_("Postcode"), max_length=7, required=False)
     city = forms.CharField(label=_("Woonplaats"), max_length=100, required=False)
     municipality = forms.ModelChoiceField(
-        label=_("Woongemeente"), queryset=Municipality.objects.select_related("region").order_by("name"),
+        label=_("Woongemeente"),
+        queryset=Municipality.objects.select_related("region").order_by("name"),
         help_text=_("De woongemeente bepaalt de verantwoordelijke regio."),
     )
-    legal_status = forms.ChoiceField(label=_("Juridische status"), choices=LegalStatus.choices, initial=LegalStatus.NONE)
+    legal_status = forms.ChoiceField(
+        label=_("Juridische status"), choices=LegalStatus.choices, initial=LegalStatus.NONE
+    )
     machtiging_end_date = forms.DateField(
         label=_("Einddatum machtiging gesloten jeugdzorg"), required=False, widget=DateInput()
     )
@@ -112,10 +126,22 @@ class YouthForm(AccessibleForm):
     @classmethod
     def initial_from(cls, placement_request):
         youth = placement_request.youth
-        initial = {name: getattr(youth, name) for name in (
-            "given_names", "family_name", "birth_date", "gender", "address", "postcode", "city", "municipality",
-            "legal_status", "machtiging_end_date", "school",
-        )}
+        initial = {
+            name: getattr(youth, name)
+            for name in (
+                "given_names",
+                "family_name",
+                "birth_date",
+                "gender",
+                "address",
+                "postcode",
+                "city",
+                "municipality",
+                "legal_status",
+                "machtiging_end_date",
+                "school",
+            )
+        }
         initial["bsn"] = youth.bsn
         initial["urgency"] = placement_request.urgency
         for slot, guardian in zip(GUARDIAN_SLOTS, youth.guardians.all()):
@@ -164,7 +190,9 @@ class YouthForm(AccessibleForm):
 class TriageForm(AccessibleForm):
     decision = forms.ChoiceField(label=_("Besluit"), choices=TriageDecision.choices, widget=forms.RadioSelect)
     reason = forms.CharField(
-        label=_("Toelichting"), required=False, widget=forms.Textarea,
+        label=_("Toelichting"),
+        required=False,
+        widget=forms.Textarea,
         help_text=_("Verplicht bij terugsturen en experttafel; de verwijzer ziet deze toelichting."),
     )
     outcome = forms.ChoiceField(
@@ -182,13 +210,18 @@ class AssignmentRequestForm(AccessibleForm):
 
 # --- matching, offers, placements (issue 5) ---------------------------------------------
 
+
 class OfferTextsForm(AccessibleForm):
     """The texts the provider will read; the coordinator edits this offer's copy only."""
 
     presenting_problems = forms.CharField(label=_("Wat is er aan de hand"), required=False, widget=forms.Textarea)
     origins = forms.CharField(label=_("Hoe zijn de problemen ontstaan"), required=False, widget=forms.Textarea)
-    maintaining_factors = forms.CharField(label=_("Wat houdt de problemen in stand"), required=False, widget=forms.Textarea)
-    protective_factors = forms.CharField(label=_("Beschermende factoren en krachten"), required=False, widget=forms.Textarea)
+    maintaining_factors = forms.CharField(
+        label=_("Wat houdt de problemen in stand"), required=False, widget=forms.Textarea
+    )
+    protective_factors = forms.CharField(
+        label=_("Beschermende factoren en krachten"), required=False, widget=forms.Textarea
+    )
     hypotheses = forms.CharField(label=_("Werkhypothesen"), required=False, widget=forms.Textarea)
     goals = forms.CharField(label=_("Doelen"), required=False, widget=forms.Textarea)
     wishes_youth = forms.CharField(label=_("Wensen van de jeugdige"), required=False, widget=forms.Textarea)
@@ -197,9 +230,13 @@ class OfferTextsForm(AccessibleForm):
 
 
 class DeclineForm(AccessibleForm):
-    reason = forms.ChoiceField(label=_("Reden van afwijzing"), choices=[("", "---------")] + list(PROVIDER_DECLINE_REASONS))
+    reason = forms.ChoiceField(
+        label=_("Reden van afwijzing"), choices=[("", "---------")] + list(PROVIDER_DECLINE_REASONS)
+    )
     motivation = forms.CharField(
-        label=_("Toelichting"), required=False, widget=forms.Textarea,
+        label=_("Toelichting"),
+        required=False,
+        widget=forms.Textarea,
         help_text=_("Verplicht: de coördinator bespreekt afwijzingen met aanbieders."),
     )
 
@@ -209,7 +246,9 @@ class OfferWithdrawForm(AccessibleForm):
 
 
 class WaitForm(AccessibleForm):
-    reason = forms.ChoiceField(label=_("Waarom wacht het verzoek?"), choices=[("", "---------")] + list(WaitingReason.choices))
+    reason = forms.ChoiceField(
+        label=_("Waarom wacht het verzoek?"), choices=[("", "---------")] + list(WaitingReason.choices)
+    )
     bridging_care = forms.CharField(label=_("Overbruggingszorg: wat"), required=False, widget=forms.Textarea)
     bridging_provider = forms.CharField(label=_("Overbrugging door"), required=False, max_length=200)
     bridging_from = forms.DateField(label=_("Overbrugging vanaf"), required=False, widget=DateInput())
@@ -225,6 +264,8 @@ class PlacementStartForm(AccessibleForm):
 
 class PlacementEndForm(AccessibleForm):
     end_date = forms.DateField(label=_("Einddatum"), widget=DateInput())
-    reason = forms.ChoiceField(label=_("Reden van beëindiging (CBS)"), choices=[("", "---------")] + list(EndReason.choices))
+    reason = forms.ChoiceField(
+        label=_("Reden van beëindiging (CBS)"), choices=[("", "---------")] + list(EndReason.choices)
+    )
     narrative = forms.CharField(label=_("Toelichting op het einde"), required=False, widget=forms.Textarea)
     needs_new_place = forms.BooleanField(label=_("Heeft een nieuwe plek nodig (doorplaatsing)"), required=False)

@@ -130,7 +130,8 @@ def evaluate(need: Need, facility: FacilityFacts, texts: _Texts | None = None) -
         Criterion(
             "care_type",
             facility.care_type in need.care_types,
-            _("Zorgvorm past bij het zorgprofiel") if facility.care_type in need.care_types
+            _("Zorgvorm past bij het zorgprofiel")
+            if facility.care_type in need.care_types
             else _("Zorgvorm staat niet in het zorgprofiel"),
         ),
         Criterion(
@@ -145,13 +146,19 @@ def evaluate(need: Need, facility: FacilityFacts, texts: _Texts | None = None) -
         Criterion(
             "gender",
             need.gender in facility.genders,
-            _("Geslacht wordt opgenomen") if need.gender in facility.genders else _("Geslacht wordt hier niet opgenomen"),
+            _("Geslacht wordt opgenomen")
+            if need.gender in facility.genders
+            else _("Geslacht wordt hier niet opgenomen"),
         ),
     ]
     if facility.security == CLOSED and need.security != CLOSED:
-        criteria.append(Criterion("security", False, _("Gesloten locatie, terwijl het zorgprofiel geen gesloten zorg vraagt")))
+        criteria.append(
+            Criterion("security", False, _("Gesloten locatie, terwijl het zorgprofiel geen gesloten zorg vraagt"))
+        )
     elif facility.security == CLOSED and not need.machtiging_valid:
-        criteria.append(Criterion("security", False, _("Gesloten locatie, maar er is geen geldige machtiging gesloten jeugdzorg")))
+        criteria.append(
+            Criterion("security", False, _("Gesloten locatie, maar er is geen geldige machtiging gesloten jeugdzorg"))
+        )
     elif need.security == CLOSED and facility.security != CLOSED:
         criteria.append(Criterion("security", False, _("Het zorgprofiel vraagt gesloten zorg; deze locatie is open")))
     else:
@@ -160,7 +167,11 @@ def evaluate(need: Need, facility: FacilityFacts, texts: _Texts | None = None) -
         facility.active_until is None or need.start_date <= facility.active_until
     )
     criteria.append(
-        Criterion("active", active, _("Locatie is actief op de startdatum") if active else _("Locatie is niet actief op de startdatum"))
+        Criterion(
+            "active",
+            active,
+            _("Locatie is actief op de startdatum") if active else _("Locatie is niet actief op de startdatum"),
+        )
     )
 
     wanted = need.specialisations
@@ -179,7 +190,8 @@ def evaluate(need: Need, facility: FacilityFacts, texts: _Texts | None = None) -
         Criterion(
             "intensity",
             intensity == 1.0,
-            _("Intensiteit %(offered)s (gevraagd %(wanted)s)") % {"offered": facility.intensity or "-", "wanted": need.intensity or "-"},
+            _("Intensiteit %(offered)s (gevraagd %(wanted)s)")
+            % {"offered": facility.intensity or "-", "wanted": need.intensity or "-"},
             hard=False,
         )
     )
@@ -196,7 +208,9 @@ def evaluate(need: Need, facility: FacilityFacts, texts: _Texts | None = None) -
     )
     own_region = facility.region_id == need.home_region_id
     criteria.append(
-        Criterion("region", own_region, _("In de eigen regio") if own_region else _("Buiten de eigen regio"), hard=False)
+        Criterion(
+            "region", own_region, _("In de eigen regio") if own_region else _("Buiten de eigen regio"), hard=False
+        )
     )
     criteria.append(
         Criterion(

@@ -6,11 +6,12 @@ from core.api import StrictSerializer
 from placement.models import PROVIDER_DECLINE_REASONS, EndReason, WaitingReason
 from placement.services.offers import OFFER_TEXT_FIELDS
 
-
 # The free texts the coordinator may edit for this offer (a copy; the referrer's original stays).
-OfferTextsInput = type("OfferTextsInput", (StrictSerializer,), {
-    name: serializers.CharField(required=False, allow_blank=True, max_length=20000) for name in OFFER_TEXT_FIELDS
-})
+OfferTextsInput = type(
+    "OfferTextsInput",
+    (StrictSerializer,),
+    {name: serializers.CharField(required=False, allow_blank=True, max_length=20000) for name in OFFER_TEXT_FIELDS},
+)
 
 
 class OfferCreateInput(StrictSerializer):
@@ -60,9 +61,13 @@ def criterion_data(criterion) -> dict:
 def match_data(match, facility) -> dict:
     return {
         "facility": {
-            "id": facility.pk, "name": facility.name, "provider": facility.provider.name,
-            "municipality": facility.municipality.name, "care_type": facility.care_type.code,
-            "places_free": facility.free, "is_stale": facility.is_stale,
+            "id": facility.pk,
+            "name": facility.name,
+            "provider": facility.provider.name,
+            "municipality": facility.municipality.name,
+            "care_type": facility.care_type.code,
+            "places_free": facility.free,
+            "is_stale": facility.is_stale,
             "last_confirmed_at": facility.last_confirmed_at,
         },
         "group": match.group,

@@ -18,6 +18,7 @@ def _raise_as_validation_error(error: Invalid):
 
 # --- input -----------------------------------------------------------------------------
 
+
 class GuardianInput(StrictSerializer):
     name = serializers.CharField(max_length=200)
     relationship = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
@@ -35,7 +36,9 @@ class YouthInput(StrictSerializer):
     address = serializers.CharField(max_length=200, required=False, allow_blank=True)
     postcode = serializers.CharField(max_length=7, required=False, allow_blank=True)
     city = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    municipality = serializers.SlugRelatedField(slug_field="code", queryset=Municipality.objects.select_related("region"))
+    municipality = serializers.SlugRelatedField(
+        slug_field="code", queryset=Municipality.objects.select_related("region")
+    )
     legal_status = serializers.ChoiceField(choices=LegalStatus.choices, required=False, default=LegalStatus.NONE)
     machtiging_end_date = serializers.DateField(required=False, allow_null=True)
     school = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -139,7 +142,9 @@ class RequestUpdateInput(StrictSerializer):
 
 class DocumentUploadInput(StrictSerializer):
     file = serializers.FileField(allow_empty_file=False, use_url=False)
-    kind = serializers.ChoiceField(choices=[(k, k) for k in ("zorgvraag", "perspectiefplan", "veiligheidsplan", "analyse", "other")])
+    kind = serializers.ChoiceField(
+        choices=[(k, k) for k in ("zorgvraag", "perspectiefplan", "veiligheidsplan", "analyse", "other")]
+    )
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
@@ -154,6 +159,7 @@ class WithdrawInput(StrictSerializer):
 
 
 # --- output ----------------------------------------------------------------------------
+
 
 class RequestSerializer(serializers.Serializer):
     """What every request in a response carries (no identifying data)."""
@@ -223,17 +229,30 @@ def request_detail_data(placement_request, *, duplicates=None, missing=None) -> 
         "machtiging_end_date": youth.machtiging_end_date,
         "school": youth.school,
         "guardians": [
-            {"name": g.name, "relationship": g.relationship, "has_authority": g.has_authority, "phone": g.phone, "email": g.email}
+            {
+                "name": g.name,
+                "relationship": g.relationship,
+                "has_authority": g.has_authority,
+                "phone": g.phone,
+                "email": g.email,
+            }
             for g in youth.guardians.all()
         ],
     }
     data["referrer_organisation"] = placement_request.referrer_organisation.name
     data["analysis"] = analysis_data(placement_request.analysis)
-    plan = getattr(placement_request, "perspective_plan", None) if hasattr(placement_request, "perspective_plan") else None
+    plan = (
+        getattr(placement_request, "perspective_plan", None) if hasattr(placement_request, "perspective_plan") else None
+    )
     data["perspective_plan"] = (
-        {"goal": plan.goal, "expected_duration_months": plan.expected_duration_months,
-         "return_perspective": plan.return_perspective, "return_explanation": plan.return_explanation}
-        if plan else None
+        {
+            "goal": plan.goal,
+            "expected_duration_months": plan.expected_duration_months,
+            "return_perspective": plan.return_perspective,
+            "return_explanation": plan.return_explanation,
+        }
+        if plan
+        else None
     )
     safety = placement_request.safety_plan if hasattr(placement_request, "safety_plan") else None
     data["safety_plan"] = (
@@ -249,8 +268,13 @@ def request_detail_data(placement_request, *, duplicates=None, missing=None) -> 
         data["missing"] = missing
     if duplicates is not None:
         data["possible_duplicates"] = [
-            {"id": d.pk, "region": d.region.code, "status": d.status, "referral_date": d.referral_date,
-             "referrer_organisation": d.referrer_organisation.name}
+            {
+                "id": d.pk,
+                "region": d.region.code,
+                "status": d.status,
+                "referral_date": d.referral_date,
+                "referrer_organisation": d.referrer_organisation.name,
+            }
             for d in duplicates
         ]
     return data
@@ -280,7 +304,9 @@ def event_data(event, *, show_providers: bool = False) -> dict:
     # Provider names are shown only once a provider has accepted; until then no provider
     # organisation is named in a referrer's timeline (coordinators see them all).
     show_org = organisation is not None and (
-        organisation.kind != Organisation.Kind.PROVIDER or show_providers or event.event_type in PROVIDER_DISCLOSED_EVENTS
+        organisation.kind != Organisation.Kind.PROVIDER
+        or show_providers
+        or event.event_type in PROVIDER_DISCLOSED_EVENTS
     )
     details = event.details or {}
     if not show_providers and event.event_type in PROVIDER_PRIVATE_REASONS:
@@ -295,6 +321,7 @@ def event_data(event, *, show_providers: bool = False) -> dict:
         "organisation": organisation.name if show_org else None,
         "reason": details.get("reason", ""),
         "analysis_version": details.get("analysis_version") or details.get("version"),
-        "facility_name": details.get("facility_name", "") if (show_providers or event.event_type in PROVIDER_DISCLOSED_EVENTS) else "",
+        "facility_name": details.get("facility_name", "")
+        if (show_providers or event.event_type in PROVIDER_DISCLOSED_EVENTS)
+        else "",
     }
-

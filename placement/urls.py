@@ -16,7 +16,8 @@ urlpatterns = [
     path("requests/<int:pk>/assignment/", views.assignment_request, name="assignment-request"),
     path("requests/<int:pk>/documents/<int:document_id>/", views.document_download, name="document-download"),
     path(
-        "requests/<int:pk>/documents/<int:document_id>/shareable/", views.document_shareable,
+        "requests/<int:pk>/documents/<int:document_id>/shareable/",
+        views.document_shareable,
         name="document-shareable",
     ),
 ]
@@ -33,5 +34,9 @@ urlpatterns += [
     path("provider/offers/<int:pk>/", views.provider_offer, name="provider-offer"),
     path("provider/offers/<int:pk>/accept/", views.provider_offer_accept, name="provider-offer-accept"),
     path("provider/offers/<int:pk>/decline/", views.provider_offer_decline, name="provider-offer-decline"),
-    path("provider/offers/<int:pk>/documents/<int:document_id>/", views.provider_offer_document, name="provider-offer-document"),
+    path(
+        "provider/offers/<int:pk>/documents/<int:document_id>/",
+        views.provider_offer_document,
+        name="provider-offer-document",
+    ),
 ]

@@ -18,8 +18,12 @@ class ReportView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("region", OpenApiTypes.STR, description="region code(s), comma separated; default: all you may see"),
-            OpenApiParameter("from", OpenApiTypes.DATE, description="first day of the period (default: a year before `to`)"),
+            OpenApiParameter(
+                "region", OpenApiTypes.STR, description="region code(s), comma separated; default: all you may see"
+            ),
+            OpenApiParameter(
+                "from", OpenApiTypes.DATE, description="first day of the period (default: a year before `to`)"
+            ),
             OpenApiParameter("to", OpenApiTypes.DATE, description="last day of the period (default: today)"),
             OpenApiParameter("threshold", OpenApiTypes.INT, description="unmet need: days waiting that count as long"),
         ],

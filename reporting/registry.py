@@ -4,7 +4,7 @@ returns tables. Screens, API and exports all go through `build_report`."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from reporting.router import reporting_reads
 from reporting.tables import Table

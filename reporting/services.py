@@ -42,7 +42,11 @@ def _set_progress(job_id: int, percent: int) -> None:
 def export_run(job_id: int) -> bool:
     """Build the report and write the file. Idempotent: only a queued job runs."""
     with transaction.atomic():
-        job = ExportJob.objects.select_for_update(skip_locked=True).filter(pk=job_id, status=ExportJob.Status.QUEUED).first()
+        job = (
+            ExportJob.objects.select_for_update(skip_locked=True)
+            .filter(pk=job_id, status=ExportJob.Status.QUEUED)
+            .first()
+        )
         if job is None:
             return False
         job.status = ExportJob.Status.RUNNING
@@ -52,10 +56,15 @@ def export_run(job_id: int) -> bool:
         _set_progress(job.pk, 10)  # building the tables is the first tenth
         name = f"{job.report}-{job.pk}.{job.format}"
         writer = exports.write_csv if job.format == ExportJob.Format.CSV else exports.write_xlsx
-        writer(tables, export_directory() / name,
-               progress=lambda done, total: _set_progress(job.pk, 10 + 89 * done // max(total, 1)))
+        writer(
+            tables,
+            export_directory() / name,
+            progress=lambda done, total: _set_progress(job.pk, 10 + 89 * done // max(total, 1)),
+        )
     except Exception as exc:  # the user sees that it failed; the log has the rest
-        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
         raise
     ExportJob.objects.filter(pk=job.pk).update(
         status=ExportJob.Status.DONE, progress=100, file_name=name, finished_at=timezone.now()
@@ -65,11 +74,12 @@ def export_run(job_id: int) -> bool:
 
 # --- Quarterly report ------------------------------------------------------------------
 
+
 def quarter_bounds(year: int, quarter: int):
     import datetime as dt
 
     start = dt.date(year, 3 * quarter - 2, 1)
-    end = (dt.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1) - dt.timedelta(days=1))
+    end = dt.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1) - dt.timedelta(days=1)
     return start, end
 
 
@@ -111,19 +121,31 @@ def quarterly_report_build(*, region, year: int, quarter: int):
         directory.mkdir(parents=True, exist_ok=True)
         name = f"kwartaalrapportage-{region.code}-{year}-Q{quarter}.xlsx"
         exports.write_xlsx([t for _code, tables in sections for t in tables], directory / name)
-        html = render_to_string("reporting/quarterly_report.html", {
-            "region": region, "year": year, "quarter": quarter, "start": start, "end": end,
-            "sections": [tables for _code, tables in sections],
-        })
+        html = render_to_string(
+            "reporting/quarterly_report.html",
+            {
+                "region": region,
+                "year": year,
+                "quarter": quarter,
+                "start": start,
+                "end": end,
+                "sections": [tables for _code, tables in sections],
+            },
+        )
         report = QuarterlyReport.objects.create(region=region, year=year, quarter=quarter, xlsx_name=name, html=html)
-        managers = {m.user for m in Membership.objects.filter(
-            role=Role.CONTRACT_MANAGER, is_active=True, regions=region, user__is_active=True).select_related("user")}
+        managers = {
+            m.user
+            for m in Membership.objects.filter(
+                role=Role.CONTRACT_MANAGER, is_active=True, regions=region, user__is_active=True
+            ).select_related("user")
+        }
         for user in sorted(managers, key=lambda u: u.pk):
             outbox_enqueue(
                 recipient=user,
-                subject=_("Kwartaalrapportage %(quarter)s %(region)s staat klaar") % {"quarter": report.label, "region": region.name},
-                body=_("De kwartaalrapportage over %(start)s tot en met %(end)s is gemaakt.") % {
-                    "start": start.strftime("%d-%m-%Y"), "end": end.strftime("%d-%m-%Y")},
+                subject=_("Kwartaalrapportage %(quarter)s %(region)s staat klaar")
+                % {"quarter": report.label, "region": region.name},
+                body=_("De kwartaalrapportage over %(start)s tot en met %(end)s is gemaakt.")
+                % {"start": start.strftime("%d-%m-%Y"), "end": end.strftime("%d-%m-%Y")},
                 url=reverse("reporting:quarterly-list"),
             )
         return report, True

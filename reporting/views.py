@@ -19,8 +19,11 @@ from reporting.reports.common import READ_ROLES, scope_from_params, visible_regi
 from reporting.router import reporting_reads
 
 TITLES = {
-    "unmet-need": _("Onvervulde vraag"), "refusals": _("Weigeringen"), "transfers": _("Doorplaatsingen"),
-    "occupancy": _("Capaciteit en bezetting"), "waiting-times": _("Wachttijd en afstand"),
+    "unmet-need": _("Onvervulde vraag"),
+    "refusals": _("Weigeringen"),
+    "transfers": _("Doorplaatsingen"),
+    "occupancy": _("Capaciteit en bezetting"),
+    "waiting-times": _("Wachttijd en afstand"),
 }
 FILTER_KEYS = ("region", "from", "to", "threshold")
 
@@ -31,6 +34,7 @@ def _chart_value(value):
 
 def _charts(reports: dict) -> dict:
     """Series for Chart.js, from the same (suppressed) tables: '<5' becomes a gap."""
+
     def rows(code, key):
         return next((t.rows for t in reports.get(code, []) if t.key == key), [])
 
@@ -41,14 +45,24 @@ def _charts(reports: dict) -> dict:
     from placement.models import DeclineReason
 
     return {
-        "occupancy": {"labels": [r["period"] for r in occupancy], "rate": [_chart_value(r["rate"]) for r in occupancy],
-                      "norm": [90 for _r in occupancy]},
-        "waiting": {"labels": [r["month"] for r in waiting], "median": [_chart_value(r["wait_median"]) for r in waiting],
-                    "p90": [_chart_value(r["wait_p90"]) for r in waiting]},
+        "occupancy": {
+            "labels": [r["period"] for r in occupancy],
+            "rate": [_chart_value(r["rate"]) for r in occupancy],
+            "norm": [90 for _r in occupancy],
+        },
+        "waiting": {
+            "labels": [r["month"] for r in waiting],
+            "median": [_chart_value(r["wait_median"]) for r in waiting],
+            "p90": [_chart_value(r["wait_p90"]) for r in waiting],
+        },
         "transfers": {"labels": [r["month"] for r in transfers], "rate": [_chart_value(r["rate"]) for r in transfers]},
-        "refusals": {"labels": [r["provider"] for r in reasons],
-                     "datasets": [{"label": str(label), "data": [_chart_value(r[code]) for r in reasons]}
-                                  for code, label in DeclineReason.choices]},
+        "refusals": {
+            "labels": [r["provider"] for r in reasons],
+            "datasets": [
+                {"label": str(label), "data": [_chart_value(r[code]) for r in reasons]}
+                for code, label in DeclineReason.choices
+            ],
+        },
     }
 
 
@@ -63,14 +77,24 @@ def _dashboard(request, template_title, drill):
             raise Http404 from exc
         scope, reports, error = None, {}, exc
     query = "&".join(f"{k}={v}" for k in FILTER_KEYS for v in params.getlist(k) if v)
-    return render(request, "reporting/dashboard.html", {
-        "page_title": template_title, "scope": scope, "error": error,
-        "sections": [(code, TITLES[code], reports.get(code, [])) for code in REPORT_MODULES],
-        "charts": _charts(reports), "regions": visible_regions(request.membership),
-        "selected_regions": set(",".join(params.getlist("region")).split(",")),
-        "params": params, "query": query, "drill": drill, "drillable": DRILLABLE,
-        "formats": ExportJob.Format.choices,
-    })
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "page_title": template_title,
+            "scope": scope,
+            "error": error,
+            "sections": [(code, TITLES[code], reports.get(code, [])) for code in REPORT_MODULES],
+            "charts": _charts(reports),
+            "regions": visible_regions(request.membership),
+            "selected_regions": set(",".join(params.getlist("region")).split(",")),
+            "params": params,
+            "query": query,
+            "drill": drill,
+            "drillable": DRILLABLE,
+            "formats": ExportJob.Format.choices,
+        },
+    )
 
 
 @role_required(Role.CONTRACT_MANAGER)
@@ -94,10 +118,16 @@ def drill_down(request, code):
         raise Http404 from exc
     with reporting_reads():
         ids = REPORT_MODULES[code].drill(scope, request.GET.dict())
-        requests = list(PlacementRequest.objects.filter(pk__in=ids, region_id__in=scope.region_ids)
-                        .select_related("region").order_by("referral_date", "pk"))
-    return render(request, "reporting/drill_down.html", {"requests": requests, "code": code, "title": TITLES[code],
-                                                          "scope": scope})
+        requests = list(
+            PlacementRequest.objects.filter(pk__in=ids, region_id__in=scope.region_ids)
+            .select_related("region")
+            .order_by("referral_date", "pk")
+        )
+    return render(
+        request,
+        "reporting/drill_down.html",
+        {"requests": requests, "code": code, "title": TITLES[code], "scope": scope},
+    )
 
 
 @require_POST
@@ -107,8 +137,13 @@ def export_create(request):
     params = {k: v[0] if len(v) == 1 else v for k, v in params.items()}
     try:
         scope_from_params(request.membership, params)  # refuse a bad filter now, not in the worker
-        job = services.export_request(membership=request.membership, report=request.POST.get("report", ""), params=params,
-                                      fmt=request.POST.get("format", ""), by=request.user)
+        job = services.export_request(
+            membership=request.membership,
+            report=request.POST.get("report", ""),
+            params=params,
+            fmt=request.POST.get("format", ""),
+            by=request.user,
+        )
     except NotFound as exc:
         raise Http404 from exc
     except DomainError as exc:
@@ -135,8 +170,9 @@ def export_download(request, pk):
 
 @role_required(Role.CONTRACT_MANAGER)
 def quarterly_list(request):
-    return render(request, "reporting/quarterly_list.html",
-                  {"reports": selectors.quarterly_list(membership=request.membership)})
+    return render(
+        request, "reporting/quarterly_list.html", {"reports": selectors.quarterly_list(membership=request.membership)}
+    )
 
 
 @role_required(Role.CONTRACT_MANAGER)

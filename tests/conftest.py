@@ -105,8 +105,22 @@ def start_worker(*, redis_url: str, mail_dir: Path, beat: bool = False, extra_en
         DJANGO_SETTINGS_MODULE="config.settings",
     )
     env.update(extra_env or {})
-    args = [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-l", "info",
-            "--without-mingle", "--without-gossip", "-n", f"test-{os.getpid()}-{time.monotonic_ns()}@%h"]
+    args = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "-P",
+        "solo",
+        "-l",
+        "info",
+        "--without-mingle",
+        "--without-gossip",
+        "-n",
+        f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
+    ]
     if beat:
         args += ["--beat", "-s", str(mail_dir.parent / "beat-schedule")]
     log = open(mail_dir.parent / "worker.log", "ab")

@@ -33,33 +33,57 @@ def _setup(scale):
     membership = Membership.objects.create(user=user, organisation=coordination, role=Role.COORDINATOR)
     regions = list(Region.objects.order_by("code"))
     membership.regions.set(regions)
-    providers = Organisation.objects.bulk_create([
-        Organisation(name=f"Bench aanbieder {i}", kind=Organisation.Kind.PROVIDER, agb_code=f"{96000000 + i:08d}")
-        for i in range(max(10, 5 * scale))
-    ])
+    providers = Organisation.objects.bulk_create(
+        [
+            Organisation(name=f"Bench aanbieder {i}", kind=Organisation.Kind.PROVIDER, agb_code=f"{96000000 + i:08d}")
+            for i in range(max(10, 5 * scale))
+        ]
+    )
     municipalities = list(Municipality.objects.order_by("code"))
     care_types = list(CareType.objects.order_by("code"))
     specialisations = list(Specialisation.objects.order_by("code"))
     facilities = []
     for i in range(125 * scale):
         staffed = 4 + i % 5
-        facilities.append(Facility(
-            provider=providers[i % len(providers)], name=f"Bench locatie {i:05d}", address="Laan 1", postcode="1234 AB",
-            municipality=municipalities[(i * 7) % len(municipalities)], care_type=care_types[i % len(care_types)],
-            security_level="closed" if i % 9 == 0 else "open", age_min=12, age_max=18, genders=["female", "male"],
-            intensity_band="M", group_size=6, places_contracted=staffed + i % 2, places_staffed=staffed,
-            occupied_external=(i * 3) % (staffed + 1), serves_nationally=i % 10 == 0,
-            last_confirmed_at=now - timedelta(days=i % 12), last_confirmed_by=user,
-        ))
+        facilities.append(
+            Facility(
+                provider=providers[i % len(providers)],
+                name=f"Bench locatie {i:05d}",
+                address="Laan 1",
+                postcode="1234 AB",
+                municipality=municipalities[(i * 7) % len(municipalities)],
+                care_type=care_types[i % len(care_types)],
+                security_level="closed" if i % 9 == 0 else "open",
+                age_min=12,
+                age_max=18,
+                genders=["female", "male"],
+                intensity_band="M",
+                group_size=6,
+                places_contracted=staffed + i % 2,
+                places_staffed=staffed,
+                occupied_external=(i * 3) % (staffed + 1),
+                serves_nationally=i % 10 == 0,
+                last_confirmed_at=now - timedelta(days=i % 12),
+                last_confirmed_by=user,
+            )
+        )
     facilities = Facility.objects.bulk_create(facilities)
-    Facility.specialisations.through.objects.bulk_create([
-        Facility.specialisations.through(facility_id=f.pk, specialisation_id=specialisations[(i + k) % len(specialisations)].pk)
-        for i, f in enumerate(facilities) for k in range(2)
-    ])
-    Facility.regions_served.through.objects.bulk_create([
-        Facility.regions_served.through(facility_id=f.pk, region_id=f.municipality.region_id)
-        for f in facilities if not f.serves_nationally
-    ])
+    Facility.specialisations.through.objects.bulk_create(
+        [
+            Facility.specialisations.through(
+                facility_id=f.pk, specialisation_id=specialisations[(i + k) % len(specialisations)].pk
+            )
+            for i, f in enumerate(facilities)
+            for k in range(2)
+        ]
+    )
+    Facility.regions_served.through.objects.bulk_create(
+        [
+            Facility.regions_served.through(facility_id=f.pk, region_id=f.municipality.region_id)
+            for f in facilities
+            if not f.serves_nationally
+        ]
+    )
     client = Client()
     client.force_login(user)
     return {"client": client, "region_ids": [r.pk for r in regions], "n": len(facilities)}
@@ -77,7 +101,9 @@ _WHERE = """
                       WHERE s.facility_id = f.id AND s.region_id = ANY(%(regions)s)))
 """
 _VISIBLE = _FROM + _WHERE
-_STALE = "(f.last_confirmed_at IS NULL OR f.last_confirmed_at < clock_timestamp() - r.freshness_days * interval '1 day')"
+_STALE = (
+    "(f.last_confirmed_at IS NULL OR f.last_confirmed_at < clock_timestamp() - r.freshness_days * interval '1 day')"
+)
 _FREE = "(f.places_staffed - f.occupied_internal - f.occupied_external - f.held)"
 
 
@@ -130,16 +156,28 @@ def _path_api(context):
     return [(f["id"], f["places_free"], f["is_stale"]) for f in response.json()["results"]]
 
 
-register(Benchmark(
-    name="capacity.board",
-    description="GET /coordinator/capacity/ (first 250 rows + totals, national coordinator) vs raw SQL",
-    setup=_setup, path=_path_board, floor=_floor_board, same_rows=lambda a, b: a == b,
-    scales=(1, 4, 16), size=lambda context: context["n"],
-))
+register(
+    Benchmark(
+        name="capacity.board",
+        description="GET /coordinator/capacity/ (first 250 rows + totals, national coordinator) vs raw SQL",
+        setup=_setup,
+        path=_path_board,
+        floor=_floor_board,
+        same_rows=lambda a, b: a == b,
+        scales=(1, 4, 16),
+        size=lambda context: context["n"],
+    )
+)
 
-register(Benchmark(
-    name="capacity.api.facilities",
-    description="GET /api/v1/facilities?page_size=250 (national coordinator) vs raw SQL for the same rows",
-    setup=_setup, path=_path_api, floor=_floor_rows, same_rows=lambda a, b: a == b,
-    scales=(1, 4, 16), size=lambda context: context["n"],
-))
+register(
+    Benchmark(
+        name="capacity.api.facilities",
+        description="GET /api/v1/facilities?page_size=250 (national coordinator) vs raw SQL for the same rows",
+        setup=_setup,
+        path=_path_api,
+        floor=_floor_rows,
+        same_rows=lambda a, b: a == b,
+        scales=(1, 4, 16),
+        size=lambda context: context["n"],
+    )
+)

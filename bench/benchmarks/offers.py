@@ -27,23 +27,39 @@ from capacity.models import CareType, Facility, Specialisation
 from capacity.taxonomy import taxonomy_load
 from placement.models import Offer, PlacementRequest, Status, Youth
 
-NEED = {"care_types": ["behandelgroep", "kwv-open"], "specialisations": ["trauma"], "intensity": "M", "security": "open"}
+NEED = {
+    "care_types": ["behandelgroep", "kwv-open"],
+    "specialisations": ["trauma"],
+    "intensity": "M",
+    "security": "open",
+}
 
 
 def _base(tag):
     reference_data_load()
     taxonomy_load()
-    referrer_org = Organisation.objects.create(name=f"Bench wijkteam {tag}", kind=Organisation.Kind.REFERRER, referrer_code="01")
+    referrer_org = Organisation.objects.create(
+        name=f"Bench wijkteam {tag}", kind=Organisation.Kind.REFERRER, referrer_code="01"
+    )
     referrer = User.objects.create(username=f"bench-referrer-{tag}")
     Membership.objects.create(user=referrer, organisation=referrer_org, role=Role.REFERRER)
     return referrer_org, referrer
 
 
 def _request(referrer_org, referrer, municipality, n=0, status=Status.MATCHING):
-    youth = Youth.objects.create(given_names="Bench", family_name=f"Jeugdige{n}", birth_date=date(2011, 5, 1), gender="m",
-                                 municipality=municipality)
+    youth = Youth.objects.create(
+        given_names="Bench",
+        family_name=f"Jeugdige{n}",
+        birth_date=date(2011, 5, 1),
+        gender="m",
+        municipality=municipality,
+    )
     placement_request = PlacementRequest.objects.create(
-        youth=youth, referrer_organisation=referrer_org, referrer=referrer, region=municipality.region, status=status,
+        youth=youth,
+        referrer_organisation=referrer_org,
+        referrer=referrer,
+        region=municipality.region,
+        status=status,
         referral_date=timezone.localdate(),
     )
     analysis = ExplanatoryAnalysis.objects.create(request=placement_request, version=1, created_by=referrer, **NEED)
@@ -58,29 +74,50 @@ def _setup_matching(scale):
     user = User.objects.create(username="bench-coordinator")
     membership = Membership.objects.create(user=user, organisation=coordination, role=Role.COORDINATOR)
     membership.regions.set(Region.objects.all())
-    providers = Organisation.objects.bulk_create([
-        Organisation(name=f"Bench aanbieder {i}", kind=Organisation.Kind.PROVIDER, agb_code=f"{96000000 + i:08d}")
-        for i in range(max(10, 5 * scale))
-    ])
+    providers = Organisation.objects.bulk_create(
+        [
+            Organisation(name=f"Bench aanbieder {i}", kind=Organisation.Kind.PROVIDER, agb_code=f"{96000000 + i:08d}")
+            for i in range(max(10, 5 * scale))
+        ]
+    )
     municipalities = list(Municipality.objects.order_by("code"))
     care_types = list(CareType.objects.order_by("code"))
     specialisations = list(Specialisation.objects.order_by("code"))
     genders = [["female", "male", "other"], ["male"], ["female"], ["female", "male"]]
-    facilities = Facility.objects.bulk_create([
-        Facility(
-            provider=providers[i % len(providers)], name=f"Bench locatie {i:05d}", address="Laan 1", postcode="1234 AB",
-            municipality=municipalities[(i * 7) % len(municipalities)], care_type=care_types[i % len(care_types)],
-            security_level="closed" if i % 9 == 0 else "open", age_min=12 if i % 5 else 16, age_max=18,
-            genders=genders[i % 4], intensity_band="KMPTZ"[i % 5], group_size=6, places_contracted=6,
-            places_staffed=6, occupied_external=(i * 3) % 7, serves_nationally=True,
-            last_confirmed_at=now - timedelta(days=i % 12), last_confirmed_by=user,
-        )
-        for i in range(125 * scale)
-    ])
-    Facility.specialisations.through.objects.bulk_create([
-        Facility.specialisations.through(facility_id=f.pk, specialisation_id=specialisations[(i + k) % len(specialisations)].pk)
-        for i, f in enumerate(facilities) for k in range(2)
-    ])
+    facilities = Facility.objects.bulk_create(
+        [
+            Facility(
+                provider=providers[i % len(providers)],
+                name=f"Bench locatie {i:05d}",
+                address="Laan 1",
+                postcode="1234 AB",
+                municipality=municipalities[(i * 7) % len(municipalities)],
+                care_type=care_types[i % len(care_types)],
+                security_level="closed" if i % 9 == 0 else "open",
+                age_min=12 if i % 5 else 16,
+                age_max=18,
+                genders=genders[i % 4],
+                intensity_band="KMPTZ"[i % 5],
+                group_size=6,
+                places_contracted=6,
+                places_staffed=6,
+                occupied_external=(i * 3) % 7,
+                serves_nationally=True,
+                last_confirmed_at=now - timedelta(days=i % 12),
+                last_confirmed_by=user,
+            )
+            for i in range(125 * scale)
+        ]
+    )
+    Facility.specialisations.through.objects.bulk_create(
+        [
+            Facility.specialisations.through(
+                facility_id=f.pk, specialisation_id=specialisations[(i + k) % len(specialisations)].pk
+            )
+            for i, f in enumerate(facilities)
+            for k in range(2)
+        ]
+    )
     placement_request, _analysis = _request(referrer_org, referrer, Municipality.objects.get(code="GM0153"))
     client = Client()
     client.force_login(user)
@@ -132,30 +169,54 @@ def _floor_matching(context):
 
 def _setup_inbox(scale):
     referrer_org, referrer = _base("i")
-    provider, other = Organisation.objects.bulk_create([
-        Organisation(name="Bench inbox aanbieder", kind=Organisation.Kind.PROVIDER, agb_code="95000001"),
-        Organisation(name="Bench andere aanbieder", kind=Organisation.Kind.PROVIDER, agb_code="95000002"),
-    ])
+    provider, other = Organisation.objects.bulk_create(
+        [
+            Organisation(name="Bench inbox aanbieder", kind=Organisation.Kind.PROVIDER, agb_code="95000001"),
+            Organisation(name="Bench andere aanbieder", kind=Organisation.Kind.PROVIDER, agb_code="95000002"),
+        ]
+    )
     staff = User.objects.create(username="bench-provider")
     Membership.objects.create(user=staff, organisation=provider, role=Role.PROVIDER)
     municipality = Municipality.objects.get(code="GM0153")
     care_type = CareType.objects.get(code="behandelgroep")
-    facilities = Facility.objects.bulk_create([
-        Facility(provider=org, name=f"Bench inbox {org.pk}", address="Laan 1", postcode="1234 AB", municipality=municipality,
-                 care_type=care_type, age_min=12, age_max=18, genders=["male"], intensity_band="M", group_size=6,
-                 places_contracted=999, places_staffed=999)
-        for org in (provider, other)
-    ])
+    facilities = Facility.objects.bulk_create(
+        [
+            Facility(
+                provider=org,
+                name=f"Bench inbox {org.pk}",
+                address="Laan 1",
+                postcode="1234 AB",
+                municipality=municipality,
+                care_type=care_type,
+                age_min=12,
+                age_max=18,
+                genders=["male"],
+                intensity_band="M",
+                group_size=6,
+                places_contracted=999,
+                places_staffed=999,
+            )
+            for org in (provider, other)
+        ]
+    )
     now = timezone.now()
     offers = []
     for n in range(50 * scale):
         facility = facilities[n % 2]
         placement_request, analysis = _request(referrer_org, referrer, municipality, n, status=Status.OFFERED)
-        offers.append(Offer(
-            request=placement_request, facility=facility, provider_id=facility.provider_id, analysis=analysis,
-            pseudonym=f"AM-B{n:07d}", referral={"reference": f"AM-B{n:07d}", "age": 14}, created_at=now,
-            created_by=referrer, deadline=now + timedelta(days=1 + n % 9, minutes=n),
-        ))
+        offers.append(
+            Offer(
+                request=placement_request,
+                facility=facility,
+                provider_id=facility.provider_id,
+                analysis=analysis,
+                pseudonym=f"AM-B{n:07d}",
+                referral={"reference": f"AM-B{n:07d}", "age": 14},
+                created_at=now,
+                created_by=referrer,
+                deadline=now + timedelta(days=1 + n % 9, minutes=n),
+            )
+        )
     Offer.objects.bulk_create(offers)
     client = Client()
     client.force_login(staff)
@@ -179,16 +240,28 @@ def _floor_inbox(context):
         return [row[0] for row in cursor.fetchall()]
 
 
-register(Benchmark(
-    name="offers.matching",
-    description="GET /api/v1/requests/{id}/matches (3 lists with explanations) vs raw SQL grouping the same facilities",
-    setup=_setup_matching, path=_path_matching, floor=_floor_matching, same_rows=lambda a, b: tuple(a) == tuple(b),
-    scales=(1, 4, 16), size=lambda context: context["n"],
-))
+register(
+    Benchmark(
+        name="offers.matching",
+        description="GET /api/v1/requests/{id}/matches (3 lists with explanations) vs raw SQL grouping the same facilities",
+        setup=_setup_matching,
+        path=_path_matching,
+        floor=_floor_matching,
+        same_rows=lambda a, b: tuple(a) == tuple(b),
+        scales=(1, 4, 16),
+        size=lambda context: context["n"],
+    )
+)
 
-register(Benchmark(
-    name="offers.inbox",
-    description="GET /provider/offers/ (open offers by deadline) vs raw SQL for the same offers",
-    setup=_setup_inbox, path=_path_inbox, floor=_floor_inbox, same_rows=lambda a, b: a == b,
-    scales=(1, 4, 16), size=lambda context: context["n"],
-))
+register(
+    Benchmark(
+        name="offers.inbox",
+        description="GET /provider/offers/ (open offers by deadline) vs raw SQL for the same offers",
+        setup=_setup_inbox,
+        path=_path_inbox,
+        floor=_floor_inbox,
+        same_rows=lambda a, b: a == b,
+        scales=(1, 4, 16),
+        size=lambda context: context["n"],
+    )
+)

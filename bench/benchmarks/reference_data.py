@@ -10,7 +10,9 @@ from bench.harness import Benchmark, register
 
 def _setup(scale):
     reference_data_load()
-    organisation = Organisation.objects.create(name="Bench referrer", kind=Organisation.Kind.REFERRER, referrer_code="01")
+    organisation = Organisation.objects.create(
+        name="Bench referrer", kind=Organisation.Kind.REFERRER, referrer_code="01"
+    )
     user = User.objects.create(username="bench-referrer")
     Membership.objects.create(user=user, organisation=organisation, role=Role.REFERRER)
     client = Client()

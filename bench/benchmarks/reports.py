@@ -93,15 +93,22 @@ def _r(value):
 
 def _same(code):
     def unmet(tables, rows):
-        got = sorted((r["key"], r["waiting"], _r(r["median"])) for r in _table(tables, "waiting_by_care_type").rows if r["key"] != "")
+        got = sorted(
+            (r["key"], r["waiting"], _r(r["median"]))
+            for r in _table(tables, "waiting_by_care_type").rows
+            if r["key"] != ""
+        )
         return got == sorted((k or "", n, _r(m)) for k, n, m in rows)
 
     def refusals(tables, rows):
-        return [(r["provider"], r["offers"], r["declined"], r["expired"]) for r in _table(tables, "by_provider").rows] == [
-            tuple(r) for r in rows]
+        return [
+            (r["provider"], r["offers"], r["declined"], r["expired"]) for r in _table(tables, "by_provider").rows
+        ] == [tuple(r) for r in rows]
 
     def transfers(tables, rows):
-        return [(r["provider"], r["ended"], r["transfers"]) for r in _table(tables, "by_provider").rows] == [tuple(r) for r in rows]
+        return [(r["provider"], r["ended"], r["transfers"]) for r in _table(tables, "by_provider").rows] == [
+            tuple(r) for r in rows
+        ]
 
     def occupancy(tables, rows):
         got = sorted((r["facility"], r["rate"]) for r in _table(tables, "by_facility").rows if r["rate"] is not None)
@@ -110,25 +117,42 @@ def _same(code):
         same = len(got) == len(want) and all(a[0] == b[0] and abs(a[1] - b[1]) < 0.15 for a, b in zip(got, want))
         if not same:
             import sys
-            print("occupancy differs:", len(got), len(want), [(a, b) for a, b in zip(got, want) if a != b][:5], file=sys.stderr)
+
+            print(
+                "occupancy differs:",
+                len(got),
+                len(want),
+                [(a, b) for a, b in zip(got, want) if a != b][:5],
+                file=sys.stderr,
+            )
         return same
 
     def waiting(tables, rows):
-        got = [(r["label"], r["n"], _r(r["wait_median"]), _r(r["wait_p90"])) for r in _table(tables, "by_care_type").rows[:-1]]
+        got = [
+            (r["label"], r["n"], _r(r["wait_median"]), _r(r["wait_p90"]))
+            for r in _table(tables, "by_care_type").rows[:-1]
+        ]
         return got == [(label, n, _r(m), _r(p)) for label, n, m, p in rows]
 
-    return {"unmet-need": unmet, "refusals": refusals, "transfers": transfers, "occupancy": occupancy,
-            "waiting-times": waiting}[code]
+    return {
+        "unmet-need": unmet,
+        "refusals": refusals,
+        "transfers": transfers,
+        "occupancy": occupancy,
+        "waiting-times": waiting,
+    }[code]
 
 
 for _code in FLOORS:
-    register(Benchmark(
-        name=f"report-{_code}",
-        description=f"report {_code}: every region, last 12 months, national data at scale 16",
-        setup=_setup,
-        path=_path(_code),
-        floor=(lambda code: lambda ctx: _sql(FLOORS[code], ctx))(_code),
-        same_rows=_same(_code),
-        scales=(1, 4, 16),
-        size=lambda ctx: ctx["requests"],
-    ))
+    register(
+        Benchmark(
+            name=f"report-{_code}",
+            description=f"report {_code}: every region, last 12 months, national data at scale 16",
+            setup=_setup,
+            path=_path(_code),
+            floor=(lambda code: lambda ctx: _sql(FLOORS[code], ctx))(_code),
+            same_rows=_same(_code),
+            scales=(1, 4, 16),
+            size=lambda ctx: ctx["requests"],
+        )
+    )

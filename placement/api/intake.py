@@ -56,7 +56,9 @@ class RequestListCreate(APIView):
 
     @extend_schema(responses=RequestSerializer(many=True))
     def get(self, request):
-        rows = selectors.request_list(membership=request.membership, statuses=request.query_params.getlist("status") or None)
+        rows = selectors.request_list(
+            membership=request.membership, statuses=request.query_params.getlist("status") or None
+        )
         paginator = Pagination()
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(RequestSerializer(page, many=True).data)
@@ -76,9 +78,16 @@ class RequestListCreate(APIView):
             analysis = dict(data["analysis"])
             analysis.update(analysis.pop("need_profile", None) or {})
         placement_request = services.request_file(
-            by=request.user, membership=request.membership, youth=data["youth"], urgency=data["urgency"],
-            kind=data["kind"], previous_request=previous, wishes=data.get("wishes"), analysis=analysis,
-            perspective_plan=data.get("perspective_plan"), safety_plan=data.get("safety_plan"),
+            by=request.user,
+            membership=request.membership,
+            youth=data["youth"],
+            urgency=data["urgency"],
+            kind=data["kind"],
+            previous_request=previous,
+            wishes=data.get("wishes"),
+            analysis=analysis,
+            perspective_plan=data.get("perspective_plan"),
+            safety_plan=data.get("safety_plan"),
             alternatives=data.get("alternatives"),
         )
         return Response(_detail(request, _reload(request, placement_request.pk)), status=status.HTTP_201_CREATED)
@@ -102,13 +111,20 @@ class RequestDetail(APIView):
         data = serializer.validated_data
         wishes = data.get("wishes") or {}
         services.request_update(
-            placement_request=placement_request, by=request.user, membership=request.membership,
-            youth=data.get("youth"), urgency=data.get("urgency"),
-            wishes_youth=wishes.get("youth"), wishes_parents=wishes.get("parents"),
+            placement_request=placement_request,
+            by=request.user,
+            membership=request.membership,
+            youth=data.get("youth"),
+            urgency=data.get("urgency"),
+            wishes_youth=wishes.get("youth"),
+            wishes_parents=wishes.get("parents"),
         )
         services.request_content_save(
-            placement_request=placement_request, by=request.user, membership=request.membership,
-            perspective_plan=data.get("perspective_plan"), safety_plan=data.get("safety_plan"),
+            placement_request=placement_request,
+            by=request.user,
+            membership=request.membership,
+            perspective_plan=data.get("perspective_plan"),
+            safety_plan=data.get("safety_plan"),
             alternatives=data.get("alternatives"),
         )
         return Response(_detail(request, _reload(request, pk)))
@@ -124,8 +140,12 @@ class RequestAnalysis(APIView):
         serializer = AnalysisInput(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         version = analyses_services.analysis_save(
-            placement_request=placement_request, data=serializer.to_service_data(), by=request.user,
-            membership=request.membership, partial=partial, require_need_profile=True,
+            placement_request=placement_request,
+            data=serializer.to_service_data(),
+            by=request.user,
+            membership=request.membership,
+            partial=partial,
+            require_need_profile=True,
         )
         return Response(analysis_data(version))
 
@@ -142,15 +162,20 @@ class RequestDocuments(APIView):
     parser_classes = [MultiPartParser, FormParser]
     permission_classes = [HasRole(Role.REFERRER, Role.BEHAVIOURAL_SCIENTIST)]
 
-    @extend_schema(request={"multipart/form-data": DocumentUploadInput}, responses={201: OpenApiResponse(description="Document")})
+    @extend_schema(
+        request={"multipart/form-data": DocumentUploadInput}, responses={201: OpenApiResponse(description="Document")}
+    )
     def post(self, request, pk):
         placement_request = selectors.request_get(membership=request.membership, pk=pk, log=False)
         serializer = DocumentUploadInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         document = analyses_services.document_upload(
-            placement_request=placement_request, upload=serializer.validated_data["file"],
-            kind=serializer.validated_data["kind"], title=serializer.validated_data.get("title", ""),
-            by=request.user, membership=request.membership,
+            placement_request=placement_request,
+            upload=serializer.validated_data["file"],
+            kind=serializer.validated_data["kind"],
+            title=serializer.validated_data.get("title", ""),
+            by=request.user,
+            membership=request.membership,
         )
         return Response(document_data(document), status=status.HTTP_201_CREATED)
 
@@ -172,7 +197,9 @@ def document_response(document):
         handle = open(document.path, "rb")
     except FileNotFoundError:
         raise NotFound() from None
-    response = FileResponse(handle, content_type="application/pdf", as_attachment=True, filename=f"{document.title}.pdf")
+    response = FileResponse(
+        handle, content_type="application/pdf", as_attachment=True, filename=f"{document.title}.pdf"
+    )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -199,7 +226,9 @@ class RequestTriage(APIView):
         serializer = TriageInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         placement_request = services.request_triage(
-            placement_request=placement_request, by=request.user, membership=request.membership,
+            placement_request=placement_request,
+            by=request.user,
+            membership=request.membership,
             **serializer.validated_data,
         )
         return Response(RequestSerializer(placement_request).data)
@@ -214,7 +243,9 @@ class RequestWithdraw(APIView):
         serializer = WithdrawInput(data=request.data or {})
         serializer.is_valid(raise_exception=True)
         placement_request = services.request_withdraw(
-            placement_request=placement_request, by=request.user, membership=request.membership,
+            placement_request=placement_request,
+            by=request.user,
+            membership=request.membership,
             reason=serializer.validated_data["reason"],
         )
         return Response(RequestSerializer(placement_request).data)
@@ -227,4 +258,3 @@ class RequestEvents(APIView):
     def get(self, request, pk):
         placement_request = selectors.request_get(membership=request.membership, pk=pk, log=False)
         return Response([event_data(e) for e in selectors.request_events(placement_request=placement_request)])
-

@@ -29,8 +29,16 @@ from placement.offer_serializers import (
 from placement.serializers import RequestSerializer
 
 __all__ = [
-    "OfferAccept", "OfferDecline", "OfferDetail", "OfferList", "OfferWithdraw", "PlacementEnd", "RequestMatches",
-    "RequestOffers", "RequestPlacement", "RequestWait",
+    "OfferAccept",
+    "OfferDecline",
+    "OfferDetail",
+    "OfferList",
+    "OfferWithdraw",
+    "PlacementEnd",
+    "RequestMatches",
+    "RequestOffers",
+    "RequestPlacement",
+    "RequestWait",
 ]
 
 
@@ -62,8 +70,11 @@ class RequestOffers(APIView):
         serializer = OfferCreateInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         offer = services.offer_create(
-            placement_request=placement_request, facility_id=serializer.validated_data["facility"], by=request.user,
-            membership=request.membership, texts=serializer.validated_data.get("texts"),
+            placement_request=placement_request,
+            facility_id=serializer.validated_data["facility"],
+            by=request.user,
+            membership=request.membership,
+            texts=serializer.validated_data.get("texts"),
         )
         return _offer_response(request, offer, status.HTTP_201_CREATED)
 
@@ -71,7 +82,10 @@ class RequestOffers(APIView):
 class OfferList(APIView):
     permission_classes = [HasRole(Role.PROVIDER, Role.COORDINATOR)]
 
-    @extend_schema(operation_id="offers_list", responses={200: OpenApiResponse(description="Offers the caller may see, newest first")})
+    @extend_schema(
+        operation_id="offers_list",
+        responses={200: OpenApiResponse(description="Offers the caller may see, newest first")},
+    )
     def get(self, request):
         statuses = request.query_params.getlist("status") or None
         if statuses and set(statuses) - set(OfferStatus.values):
@@ -124,8 +138,9 @@ class OfferWithdraw(APIView):
         offer = selectors.offer_get(membership=request.membership, pk=pk)
         serializer = OfferWithdrawInput(data=request.data or {"reason": ""})
         serializer.is_valid(raise_exception=True)
-        services.offer_withdraw(offer=offer, by=request.user, membership=request.membership,
-                                reason=serializer.validated_data["reason"])
+        services.offer_withdraw(
+            offer=offer, by=request.user, membership=request.membership, reason=serializer.validated_data["reason"]
+        )
         return _offer_response(request, offer)
 
 
@@ -139,9 +154,13 @@ class RequestWait(APIView):
         serializer.is_valid(raise_exception=True)
         care = serializer.validated_data["bridging_care"]
         services.request_wait(
-            placement_request=placement_request, reason=serializer.validated_data["reason"],
-            bridging_care=care["what"], bridging_provider=care["by"], bridging_from=care["since"],
-            by=request.user, membership=request.membership,
+            placement_request=placement_request,
+            reason=serializer.validated_data["reason"],
+            bridging_care=care["what"],
+            bridging_provider=care["by"],
+            bridging_from=care["since"],
+            by=request.user,
+            membership=request.membership,
         )
         placement_request.refresh_from_db()
         return Response(RequestSerializer(placement_request).data)
@@ -153,7 +172,12 @@ def _request_for_placement(request, pk):
     membership = request.membership
     if membership.role == Role.COORDINATOR:
         return selectors.request_get(membership=membership, pk=pk, log=False)
-    offer = selectors.offer_scope(membership).filter(request_id=pk, status=OfferStatus.ACCEPTED).select_related("request").first()
+    offer = (
+        selectors.offer_scope(membership)
+        .filter(request_id=pk, status=OfferStatus.ACCEPTED)
+        .select_related("request")
+        .first()
+    )
     if offer is None:
         raise NotFound()
     return offer.request
@@ -168,7 +192,9 @@ class RequestPlacement(APIView):
         serializer = PlacementStartInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         placement = services.placement_start(
-            placement_request=placement_request, by=request.user, membership=request.membership,
+            placement_request=placement_request,
+            by=request.user,
+            membership=request.membership,
             **serializer.validated_data,
         )
         return Response(placement_data(placement), status=status.HTTP_201_CREATED)
@@ -182,7 +208,8 @@ class PlacementEnd(APIView):
         placement = selectors.placement_get(membership=request.membership, pk=pk)
         serializer = PlacementEndInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        placement = services.placement_end(placement=placement, by=request.user, membership=request.membership,
-                                           **serializer.validated_data)
+        placement = services.placement_end(
+            placement=placement, by=request.user, membership=request.membership, **serializer.validated_data
+        )
         placement = selectors.placement_get(membership=request.membership, pk=placement.pk)
         return Response(placement_data(placement))

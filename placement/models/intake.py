@@ -50,7 +50,9 @@ class Youth(models.Model):
     municipality = models.ForeignKey(
         "accounts.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("woongemeente")
     )
-    legal_status = models.CharField(_("juridische status"), max_length=16, choices=LegalStatus.choices, default=LegalStatus.NONE)
+    legal_status = models.CharField(
+        _("juridische status"), max_length=16, choices=LegalStatus.choices, default=LegalStatus.NONE
+    )
     machtiging_end_date = models.DateField(_("einddatum machtiging"), null=True, blank=True)
     school = models.CharField(_("huidige school"), max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -185,16 +187,18 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
 # Issue 5: matching, offers, placements. SYSTEM is the beat job that expires offers.
 SYSTEM = "system"
 _MATCH_FROM = (Status.MATCHING, Status.WAITING)
-TRANSITIONS.update({
-    **{(source, Status.OFFERED): frozenset({Role.COORDINATOR}) for source in _MATCH_FROM},
-    (Status.MATCHING, Status.WAITING): frozenset({Role.COORDINATOR}),
-    (Status.WAITING, Status.MATCHING): frozenset({Role.COORDINATOR}),
-    # Back to matching: the coordinator withdraws, the provider declines, the job expires.
-    (Status.OFFERED, Status.MATCHING): frozenset({Role.COORDINATOR, Role.PROVIDER, SYSTEM}),
-    (Status.OFFERED, Status.ACCEPTED): frozenset({Role.PROVIDER}),
-    (Status.ACCEPTED, Status.PLACED): frozenset({Role.COORDINATOR, Role.PROVIDER}),
-    (Status.PLACED, Status.ENDED): frozenset({Role.COORDINATOR, Role.PROVIDER}),
-})
+TRANSITIONS.update(
+    {
+        **{(source, Status.OFFERED): frozenset({Role.COORDINATOR}) for source in _MATCH_FROM},
+        (Status.MATCHING, Status.WAITING): frozenset({Role.COORDINATOR}),
+        (Status.WAITING, Status.MATCHING): frozenset({Role.COORDINATOR}),
+        # Back to matching: the coordinator withdraws, the provider declines, the job expires.
+        (Status.OFFERED, Status.MATCHING): frozenset({Role.COORDINATOR, Role.PROVIDER, SYSTEM}),
+        (Status.OFFERED, Status.ACCEPTED): frozenset({Role.PROVIDER}),
+        (Status.ACCEPTED, Status.PLACED): frozenset({Role.COORDINATOR, Role.PROVIDER}),
+        (Status.PLACED, Status.ENDED): frozenset({Role.COORDINATOR, Role.PROVIDER}),
+    }
+)
 # Withdrawal by the referrer closes the request with outcome "withdrawn".
 WITHDRAW_FROM = frozenset(_WITHDRAWABLE)
 for _source in WITHDRAW_FROM:
@@ -202,8 +206,16 @@ for _source in WITHDRAW_FROM:
 
 # States in which the request is still "open" (counts for double registration).
 OPEN_STATUSES = frozenset(
-    {Status.SUBMITTED, Status.RETURNED, Status.MATCHING, Status.EXPERT_TABLE, Status.WAITING,
-     Status.OFFERED, Status.ACCEPTED, Status.PLACED}
+    {
+        Status.SUBMITTED,
+        Status.RETURNED,
+        Status.MATCHING,
+        Status.EXPERT_TABLE,
+        Status.WAITING,
+        Status.OFFERED,
+        Status.ACCEPTED,
+        Status.PLACED,
+    }
 )
 # States in which the referrer (or an assigned behavioural scientist) may still edit content.
 EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.RETURNED})
@@ -216,14 +228,22 @@ def transition_allowed(source: str, target: str, role: str) -> bool:
 class PlacementRequest(models.Model):
     youth = models.ForeignKey(Youth, on_delete=models.PROTECT, related_name="requests", verbose_name=_("jeugdige"))
     referrer_organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="placement_requests",
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="placement_requests",
         verbose_name=_("verwijzende organisatie"),
     )
     referrer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="placement_requests", verbose_name=_("verwijzer")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="placement_requests",
+        verbose_name=_("verwijzer"),
     )
     region = models.ForeignKey(
-        "accounts.Region", on_delete=models.PROTECT, related_name="placement_requests", verbose_name=_("verantwoordelijke regio")
+        "accounts.Region",
+        on_delete=models.PROTECT,
+        related_name="placement_requests",
+        verbose_name=_("verantwoordelijke regio"),
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     urgency = models.CharField(_("urgentie"), max_length=16, choices=Urgency.choices, default=Urgency.REGULAR)
@@ -231,22 +251,39 @@ class PlacementRequest(models.Model):
     # A transfer (doorplaatsing) links the placement that ended (see placement.Transfer)
     # and the request that led to it.
     previous_request = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="transfers",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transfers",
         verbose_name=_("vorig verzoek"),
     )
     previous_placement = models.ForeignKey(
-        "placement.Placement", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("beëindigde plaatsing"), editable=False,
+        "placement.Placement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("beëindigde plaatsing"),
+        editable=False,
     )
     # The original referral date: set once at the first submission and never overwritten
     # (a database trigger refuses a change). Waiting times count from it.
     referral_date = models.DateField(_("verwijsdatum"), null=True, blank=True, editable=False)
     analysis = models.ForeignKey(
-        "analyses.ExplanatoryAnalysis", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "analyses.ExplanatoryAnalysis",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("laatste versie verklarende analyse"),
     )
     triage_analysis = models.ForeignKey(
-        "analyses.ExplanatoryAnalysis", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "analyses.ExplanatoryAnalysis",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("analyseversie bij triage"),
     )
     outcome = models.CharField(_("uitkomst"), max_length=32, choices=Outcome.choices, blank=True)
@@ -282,14 +319,18 @@ class PlacementRequest(models.Model):
             ),
             models.CheckConstraint(
                 name="request_transfer_links_previous",
-                condition=Q(kind="first_placement") | Q(previous_request__isnull=False) | Q(previous_placement__isnull=False),
+                condition=Q(kind="first_placement")
+                | Q(previous_request__isnull=False)
+                | Q(previous_placement__isnull=False),
             ),
         ]
         triggers = [
             pgtrigger.Protect(
                 name="referral_date_never_overwritten",
                 operation=pgtrigger.Update,
-                condition=pgtrigger.Q(old__referral_date__isnull=False, old__referral_date__df=pgtrigger.F("new__referral_date")),
+                condition=pgtrigger.Q(
+                    old__referral_date__isnull=False, old__referral_date__df=pgtrigger.F("new__referral_date")
+                ),
             ),
         ]
 

@@ -39,7 +39,9 @@ class Offer(models.Model):
     # need no join (a facility never changes provider).
     provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="offers")
     analysis = models.ForeignKey(
-        "analyses.ExplanatoryAnalysis", on_delete=models.PROTECT, related_name="+",
+        "analyses.ExplanatoryAnalysis",
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="the analysis version the provider was shown",
     )
     status = models.CharField(max_length=16, choices=OfferStatus.choices, default=OfferStatus.OPEN)
@@ -52,7 +54,9 @@ class Offer(models.Model):
     deadline = models.DateTimeField()
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decline_reason = models.CharField(max_length=32, choices=DeclineReason.choices, blank=True)
     motivation = models.TextField(blank=True)
     withdraw_reason = models.TextField(blank=True)
@@ -72,9 +76,15 @@ class Offer(models.Model):
                 name="offer_decline_has_reason_and_motivation",
                 condition=~Q(status__in=["declined", "expired"]) | (~Q(decline_reason="") & ~Q(motivation="")),
             ),
-            models.CheckConstraint(name="offer_withdraw_has_reason", condition=~Q(status="withdrawn") | ~Q(withdraw_reason="")),
-            models.CheckConstraint(name="offer_answered_has_time", condition=Q(status="open") | Q(answered_at__isnull=False)),
-            models.CheckConstraint(name="offer_deadline_after_creation", condition=Q(deadline__gt=models.F("created_at"))),
+            models.CheckConstraint(
+                name="offer_withdraw_has_reason", condition=~Q(status="withdrawn") | ~Q(withdraw_reason="")
+            ),
+            models.CheckConstraint(
+                name="offer_answered_has_time", condition=Q(status="open") | Q(answered_at__isnull=False)
+            ),
+            models.CheckConstraint(
+                name="offer_deadline_after_creation", condition=Q(deadline__gt=models.F("created_at"))
+            ),
         ]
 
     def __str__(self):

@@ -34,7 +34,9 @@ class Placement(models.Model):
     end_reason = models.CharField(_("reden van beëindiging"), max_length=2, choices=EndReason.choices, blank=True)
     end_narrative = models.TextField(_("toelichting"), blank=True)
     needs_new_place = models.BooleanField(_("heeft een nieuwe plek nodig"), default=False)
-    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -42,10 +44,13 @@ class Placement(models.Model):
         verbose_name_plural = _("plaatsingen")
         indexes = [models.Index(fields=["facility", "end_date"], name="placement_facility_end")]
         constraints = [
-            models.CheckConstraint(name="placement_end_after_start", condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date"))),
+            models.CheckConstraint(
+                name="placement_end_after_start", condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date"))
+            ),
             models.CheckConstraint(
                 name="placement_end_has_reason",
-                condition=(Q(end_date__isnull=True) & Q(end_reason="")) | (Q(end_date__isnull=False) & ~Q(end_reason="")),
+                condition=(Q(end_date__isnull=True) & Q(end_reason=""))
+                | (Q(end_date__isnull=False) & ~Q(end_reason="")),
             ),
         ]
 
@@ -59,7 +64,9 @@ class Transfer(models.Model):
     request was made, linked to the ended placement."""
 
     from_placement = models.OneToOneField(Placement, on_delete=models.PROTECT, related_name="transfer")
-    new_request = models.OneToOneField("placement.PlacementRequest", on_delete=models.PROTECT, related_name="transfer_from")
+    new_request = models.OneToOneField(
+        "placement.PlacementRequest", on_delete=models.PROTECT, related_name="transfer_from"
+    )
     youth = models.ForeignKey("placement.Youth", on_delete=models.PROTECT, related_name="transfers")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -92,6 +99,10 @@ class WaitingPeriod(models.Model):
         verbose_name = _("wachtperiode")
         verbose_name_plural = _("wachtperiodes")
         constraints = [
-            models.UniqueConstraint(fields=["request"], condition=Q(ended_at__isnull=True), name="waiting_one_open_per_request"),
-            models.CheckConstraint(name="waiting_end_after_start", condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at"))),
+            models.UniqueConstraint(
+                fields=["request"], condition=Q(ended_at__isnull=True), name="waiting_one_open_per_request"
+            ),
+            models.CheckConstraint(
+                name="waiting_end_after_start", condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at"))
+            ),
         ]

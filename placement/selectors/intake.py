@@ -47,7 +47,9 @@ def request_scope(membership):
 
 
 def _with_related(queryset):
-    return queryset.select_related("youth", "youth__municipality", "region", "referrer_organisation", "referrer", "analysis")
+    return queryset.select_related(
+        "youth", "youth__municipality", "region", "referrer_organisation", "referrer", "analysis"
+    )
 
 
 def request_list(*, membership, statuses=None, log_identities: bool = False):
@@ -100,7 +102,9 @@ def request_get(*, membership, pk, log: bool = True, view: str = "detail") -> Pl
         raise NotFound() from None
     if log:
         access_log_record(
-            user=membership.user, membership=membership, subject=placement_request.youth,
+            user=membership.user,
+            membership=membership,
+            subject=placement_request.youth,
             purpose=PURPOSE_BY_ROLE.get(membership.role, Purpose.ADMINISTRATION),
             details={"request": placement_request.pk, "view": view},
         )
@@ -133,7 +137,10 @@ def document_get(*, membership, placement_request, document_id):
     if document is None:
         raise NotFound()
     access_log_record(
-        user=membership.user, membership=membership, subject=placement_request.youth, purpose=Purpose.DOCUMENT_DOWNLOAD,
+        user=membership.user,
+        membership=membership,
+        subject=placement_request.youth,
+        purpose=Purpose.DOCUMENT_DOWNLOAD,
         details={"request": placement_request.pk, "document": document.pk},
     )
     return document

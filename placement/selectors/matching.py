@@ -23,7 +23,11 @@ from placement.models import OfferStatus
 REFUSED = (OfferStatus.DECLINED, OfferStatus.EXPIRED)
 
 __all__ = [
-    "MatchingResult", "declined_provider_ids", "facilities_for_matching", "facility_facts", "matching_for_request",
+    "MatchingResult",
+    "declined_provider_ids",
+    "facilities_for_matching",
+    "facility_facts",
+    "matching_for_request",
     "need_for_request",
 ]
 
@@ -54,7 +58,8 @@ def facilities_for_matching(*, membership, now=None):
     """Every facility the coordinator may use, one query (specialisation codes inlined)."""
     codes = ArraySubquery(
         Facility.specialisations.through.objects.filter(facility_id=OuterRef("pk"))
-        .order_by("specialisation__code").values("specialisation__code")
+        .order_by("specialisation__code")
+        .values("specialisation__code")
     )
     return (
         facility_list(membership=membership, now=now, detail=False)
@@ -116,8 +121,9 @@ class MatchingResult:
         return None
 
 
-def matching_for_request(*, membership, placement_request, start_date: date | None = None,
-                         facility_id: int | None = None) -> MatchingResult:
+def matching_for_request(
+    *, membership, placement_request, start_date: date | None = None, facility_id: int | None = None
+) -> MatchingResult:
     """The three lists for a request (see placement.matching.rank). With `facility_id` only
     that facility is evaluated (the offer service re-checks one fit)."""
     need = need_for_request(placement_request, start_date=start_date)

@@ -21,8 +21,17 @@ from placement.deadlines import AMSTERDAM, add_working_days
 from placement.models import Offer, OfferStatus, Placement, Status, Transfer
 
 __all__ = [
-    "coordinator_queue", "offer_get", "offer_identity", "offer_list", "offer_scope", "offers_of_request",
-    "placement_get", "placement_scope", "provider_inbox", "provider_staff", "region_coordinators",
+    "coordinator_queue",
+    "offer_get",
+    "offer_identity",
+    "offer_list",
+    "offer_scope",
+    "offers_of_request",
+    "placement_get",
+    "placement_scope",
+    "provider_inbox",
+    "provider_staff",
+    "region_coordinators",
     "transfers_of_youth",
 ]
 
@@ -40,7 +49,12 @@ def offer_scope(membership):
 
 def _offer_related(queryset):
     return queryset.select_related(
-        "facility__municipality", "facility__care_type", "provider", "analysis", "request__region", "created_by",
+        "facility__municipality",
+        "facility__care_type",
+        "provider",
+        "analysis",
+        "request__region",
+        "created_by",
         "placement",
     )
 
@@ -66,21 +80,32 @@ def offer_identity(*, membership, offer):
         return None
     youth = offer.request.youth
     access_log_record(
-        user=membership.user, membership=membership, subject=youth,
+        user=membership.user,
+        membership=membership,
+        subject=youth,
         purpose=Purpose.CARE if membership.role == Role.PROVIDER else Purpose.MATCHING,
         details={"request": offer.request_id, "offer": offer.pk, "view": "offer"},
     )
     return {
-        "given_names": youth.given_names, "family_name": youth.family_name, "birth_date": youth.birth_date,
-        "bsn": youth.bsn, "address": youth.address, "postcode": youth.postcode, "city": youth.city,
+        "given_names": youth.given_names,
+        "family_name": youth.family_name,
+        "birth_date": youth.birth_date,
+        "bsn": youth.bsn,
+        "address": youth.address,
+        "postcode": youth.postcode,
+        "city": youth.city,
         "school": youth.school,
-        "guardians": [{"name": g.name, "relationship": g.relationship, "phone": g.phone, "email": g.email}
-                      for g in youth.guardians.all()],
+        "guardians": [
+            {"name": g.name, "relationship": g.relationship, "phone": g.phone, "email": g.email}
+            for g in youth.guardians.all()
+        ],
     }
 
 
 def offers_of_request(*, placement_request):
-    return list(placement_request.offers.select_related("facility", "provider", "created_by").order_by("created_at", "id"))
+    return list(
+        placement_request.offers.select_related("facility", "provider", "created_by").order_by("created_at", "id")
+    )
 
 
 def placement_scope(membership):
@@ -106,15 +131,23 @@ def transfers_of_youth(youth_id) -> int:
 
 
 def provider_staff(organisation_id):
-    return [m.user for m in Membership.objects.filter(
-        organisation_id=organisation_id, role=Role.PROVIDER, is_active=True, user__is_active=True
-    ).select_related("user")]
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            organisation_id=organisation_id, role=Role.PROVIDER, is_active=True, user__is_active=True
+        ).select_related("user")
+    ]
 
 
 def region_coordinators(region_id):
-    return [m.user for m in Membership.objects.filter(
-        role=Role.COORDINATOR, is_active=True, regions=region_id, user__is_active=True
-    ).select_related("user").distinct()]
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            role=Role.COORDINATOR, is_active=True, regions=region_id, user__is_active=True
+        )
+        .select_related("user")
+        .distinct()
+    ]
 
 
 def provider_inbox(*, membership, now=None) -> dict:
@@ -122,20 +155,27 @@ def provider_inbox(*, membership, now=None) -> dict:
     not started, running placements, and the latest answered offers. Three queries."""
     now = now or timezone.now()
     offers = list(
-        offer_list(membership=membership).filter(
-            Q(status=OfferStatus.OPEN) | Q(status=OfferStatus.ACCEPTED, placement__isnull=True)
+        offer_list(membership=membership)
+        .filter(
+            Q(status=OfferStatus.OPEN)
+            | Q(status=OfferStatus.ACCEPTED, placement__isnull=True)
             | Q(answered_at__gte=now - timedelta(days=30))
-        ).order_by("deadline", "id")
+        )
+        .order_by("deadline", "id")
     )
     placements = list(
-        placement_scope(membership).filter(end_date__isnull=True)
-        .select_related("facility", "offer").order_by("start_date", "id")
+        placement_scope(membership)
+        .filter(end_date__isnull=True)
+        .select_related("facility", "offer")
+        .order_by("start_date", "id")
     )
     soon = add_working_days(timezone.localtime(now, AMSTERDAM).date(), 1)
     return {
         "open": [o for o in offers if o.status == OfferStatus.OPEN],
         "to_start": [o for o in offers if o.status == OfferStatus.ACCEPTED and not hasattr(o, "placement")],
-        "answered": sorted([o for o in offers if o.status != OfferStatus.OPEN], key=lambda o: o.answered_at, reverse=True),
+        "answered": sorted(
+            [o for o in offers if o.status != OfferStatus.OPEN], key=lambda o: o.answered_at, reverse=True
+        ),
         "placements": placements,
         "soon": soon,
     }
@@ -151,10 +191,19 @@ def coordinator_queue(*, membership, now=None) -> dict:
 
     now = now or timezone.now()
     latest = Offer.objects.filter(request_id=OuterRef("pk")).order_by("-created_at", "-id")
-    statuses = [Status.SUBMITTED, Status.EXPERT_TABLE, Status.RETURNED, Status.MATCHING, Status.WAITING,
-                Status.OFFERED, Status.ACCEPTED, Status.PLACED]
+    statuses = [
+        Status.SUBMITTED,
+        Status.EXPERT_TABLE,
+        Status.RETURNED,
+        Status.MATCHING,
+        Status.WAITING,
+        Status.OFFERED,
+        Status.ACCEPTED,
+        Status.PLACED,
+    ]
     rows = list(
-        request_scope(membership).filter(status__in=statuses)
+        request_scope(membership)
+        .filter(status__in=statuses)
         .select_related("youth__municipality", "region", "referrer_organisation", "analysis")
         .annotate(
             latest_offer_status=Subquery(latest.values("status")[:1]),
@@ -177,7 +226,8 @@ def coordinator_queue(*, membership, now=None) -> dict:
             need = need_for_request(placement_request)
             declined = frozenset(refused.get(placement_request.pk, ()))
             count = sum(
-                1 for f in facilities
+                1
+                for f in facilities
                 if evaluate(need, facility_facts(f, declined_providers=declined)).group == Group.AVAILABLE
             )
             if count:
@@ -196,15 +246,25 @@ def coordinator_queue(*, membership, now=None) -> dict:
         "returned": sorted([r for r in rows if r.status == Status.RETURNED], key=key),
         "declined": sorted([r for r in in_matching if r.latest_offer_status == OfferStatus.DECLINED], key=key),
         "expired": sorted([r for r in in_matching if r.latest_offer_status == OfferStatus.EXPIRED], key=key),
-        "matching": sorted([r for r in in_matching if r.latest_offer_status not in (OfferStatus.DECLINED, OfferStatus.EXPIRED)], key=key),
+        "matching": sorted(
+            [r for r in in_matching if r.latest_offer_status not in (OfferStatus.DECLINED, OfferStatus.EXPIRED)],
+            key=key,
+        ),
         "waiting_fitting": sorted([r for r in waiting if r.fitting_free], key=key),
         "waiting": sorted([r for r in waiting if not r.fitting_free], key=key),
         "near_deadline": sorted(
-            [r for r in rows if r.status == Status.OFFERED and r.latest_offer_deadline
-             and timezone.localtime(r.latest_offer_deadline, AMSTERDAM).date() <= soon],
+            [
+                r
+                for r in rows
+                if r.status == Status.OFFERED
+                and r.latest_offer_deadline
+                and timezone.localtime(r.latest_offer_deadline, AMSTERDAM).date() <= soon
+            ],
             key=lambda r: r.latest_offer_deadline,
         ),
-        "offered": sorted([r for r in rows if r.status == Status.OFFERED], key=lambda r: r.latest_offer_deadline or now),
+        "offered": sorted(
+            [r for r in rows if r.status == Status.OFFERED], key=lambda r: r.latest_offer_deadline or now
+        ),
         "accepted": sorted([r for r in rows if r.status == Status.ACCEPTED], key=key),
         "placed": sorted([r for r in rows if r.status == Status.PLACED], key=key),
         "total": len(rows),

@@ -35,14 +35,25 @@ def waiting_end(placement_request) -> None:
     """Close the request's open waiting period, if any (it is no longer waiting)."""
     WaitingPeriod.objects.filter(request=placement_request, ended_at__isnull=True).update(ended_at=timezone.now())
 
+
 YOUTH_FIELDS = [
-    "given_names", "family_name", "birth_date", "gender", "address", "postcode", "city", "municipality",
-    "legal_status", "machtiging_end_date", "school",
+    "given_names",
+    "family_name",
+    "birth_date",
+    "gender",
+    "address",
+    "postcode",
+    "city",
+    "municipality",
+    "legal_status",
+    "machtiging_end_date",
+    "school",
 ]
 REQUIRED_YOUTH_FIELDS = ["given_names", "family_name", "birth_date", "gender", "municipality"]
 
 
 # --- youth -----------------------------------------------------------------------------
+
 
 def youth_validate(data: dict, *, partial: bool = False) -> None:
     """Raise Invalid naming every field that breaks a rule."""
@@ -59,14 +70,18 @@ def youth_validate(data: dict, *, partial: bool = False) -> None:
     if birth_date and birth_date > today:
         problems.append({"name": "birth_date", "reason": _("De geboortedatum ligt in de toekomst.")})
     elif birth_date and today.year - birth_date.year > 23:
-        problems.append({"name": "birth_date", "reason": _("Jeugdhulp is er tot 23 jaar; controleer de geboortedatum.")})
+        problems.append(
+            {"name": "birth_date", "reason": _("Jeugdhulp is er tot 23 jaar; controleer de geboortedatum.")}
+        )
     if data.get("legal_status") == LegalStatus.MACHTIGING_GJ and not data.get("machtiging_end_date"):
         problems.append(
             {"name": "machtiging_end_date", "reason": _("Vul de einddatum van de machtiging gesloten jeugdzorg in.")}
         )
     for index, guardian in enumerate(data.get("guardians") or []):
         if not (guardian.get("name") or "").strip():
-            problems.append({"name": f"guardians.{index}.name", "reason": _("Vul de naam van de ouder of verzorger in.")})
+            problems.append(
+                {"name": f"guardians.{index}.name", "reason": _("Vul de naam van de ouder of verzorger in.")}
+            )
     if problems:
         raise Invalid(_("De gegevens van de jeugdige zijn niet volledig of niet juist."), invalid_params=problems)
 
@@ -102,6 +117,7 @@ def _guardians_set(youth: Youth, guardians) -> None:
 
 # --- requests --------------------------------------------------------------------------
 
+
 def _referrer_membership_check(membership: Membership, placement_request: PlacementRequest | None = None) -> None:
     if membership is None or membership.role != Role.REFERRER:
         raise Forbidden()
@@ -111,8 +127,15 @@ def _referrer_membership_check(membership: Membership, placement_request: Placem
 
 @transaction.atomic
 def request_create(
-    *, youth: dict, by, membership: Membership, urgency: str = Urgency.REGULAR, kind: str = Kind.FIRST,
-    previous_request: PlacementRequest | None = None, wishes_youth: str = "", wishes_parents: str = "",
+    *,
+    youth: dict,
+    by,
+    membership: Membership,
+    urgency: str = Urgency.REGULAR,
+    kind: str = Kind.FIRST,
+    previous_request: PlacementRequest | None = None,
+    wishes_youth: str = "",
+    wishes_parents: str = "",
 ) -> PlacementRequest:
     """A referrer starts a request (a draft) for a youth."""
     _referrer_membership_check(membership)
@@ -135,14 +158,22 @@ def request_create(
         wishes_parents=wishes_parents,
     )
     event_record(
-        subject=placement_request, event_type="request_created", by=by, organisation=membership.organisation,
-        to_state=Status.DRAFT, details={"kind": kind, "urgency": urgency},
+        subject=placement_request,
+        event_type="request_created",
+        by=by,
+        organisation=membership.organisation,
+        to_state=Status.DRAFT,
+        details={"kind": kind, "urgency": urgency},
     )
     return placement_request
 
 
 def _lock(placement_request: PlacementRequest) -> PlacementRequest:
-    return PlacementRequest.objects.select_for_update(of=("self",)).select_related("youth", "region").get(pk=placement_request.pk)
+    return (
+        PlacementRequest.objects.select_for_update(of=("self",))
+        .select_related("youth", "region")
+        .get(pk=placement_request.pk)
+    )
 
 
 def request_editable_check(placement_request: PlacementRequest) -> None:
@@ -181,7 +212,10 @@ def request_update(
     placement_request.save()
     if changed:
         event_record(
-            subject=placement_request, event_type="request_updated", by=by, organisation=membership.organisation,
+            subject=placement_request,
+            event_type="request_updated",
+            by=by,
+            organisation=membership.organisation,
             details={"changed": sorted(set(changed))},
         )
     return placement_request
@@ -232,8 +266,14 @@ def _change_status(placement_request, *, to, by, organisation, event_type, reaso
     placement_request.status_reason = reason or ""
     placement_request.save()
     event_record(
-        subject=placement_request, event_type=event_type, by=by, organisation=organisation,
-        from_state=source, to_state=to, reason_code=reason_code, details=details or {},
+        subject=placement_request,
+        event_type=event_type,
+        by=by,
+        organisation=organisation,
+        from_state=source,
+        to_state=to,
+        reason_code=reason_code,
+        details=details or {},
     )
     _notify_referrer(placement_request)
 
@@ -241,7 +281,8 @@ def _change_status(placement_request, *, to, by, organisation, event_type, reaso
 def _notify_referrer(placement_request: PlacementRequest) -> None:
     status = placement_request.get_status_display()
     body = _("De status van plaatsingsverzoek %(ref)s is nu: %(status)s.") % {
-        "ref": placement_request.reference, "status": status,
+        "ref": placement_request.reference,
+        "status": status,
     }
     if placement_request.status_reason:
         body += "\n\n" + _("Toelichting: %(reason)s") % {"reason": placement_request.status_reason}
@@ -263,8 +304,11 @@ def _notify_coordinators(placement_request: PlacementRequest, subject: str, body
     )
     for membership in coordinators:
         outbox_enqueue(
-            recipient=membership.user, subject=subject, body=body,
-            url=reverse("placement:request-detail", args=[placement_request.pk]), email=False,
+            recipient=membership.user,
+            subject=subject,
+            body=body,
+            url=reverse("placement:request-detail", args=[placement_request.pk]),
+            email=False,
         )
 
 
@@ -298,7 +342,10 @@ def request_submit(*, placement_request: PlacementRequest, by, membership: Membe
         placement_request.referral_date = timezone.localdate()
     placement_request.submitted_at = timezone.now()
     _change_status(
-        placement_request, to=Status.SUBMITTED, by=by, organisation=membership.organisation,
+        placement_request,
+        to=Status.SUBMITTED,
+        by=by,
+        organisation=membership.organisation,
         event_type="request_submitted",
         details={"analysis_version": placement_request.analysis.version, "resubmission": resubmission},
     )
@@ -314,7 +361,12 @@ def request_submit(*, placement_request: PlacementRequest, by, membership: Membe
 
 @transaction.atomic
 def request_triage(
-    *, placement_request: PlacementRequest, decision: str, by, membership: Membership, reason: str = "",
+    *,
+    placement_request: PlacementRequest,
+    decision: str,
+    by,
+    membership: Membership,
+    reason: str = "",
     outcome: str = "",
 ) -> PlacementRequest:
     """A coordinator of the responsible region decides where the request goes next."""
@@ -340,7 +392,8 @@ def request_triage(
     _transition_check(placement_request, target, Role.COORDINATOR, sources=(Status.SUBMITTED, Status.EXPERT_TABLE))
     if decision == TriageDecision.MATCHING and request_missing_items(placement_request):
         raise Invalid(
-            _("Het verzoek is niet compleet en kan niet in matching."), code="incomplete",
+            _("Het verzoek is niet compleet en kan niet in matching."),
+            code="incomplete",
             invalid_params=request_missing_items(placement_request),
         )
     if target == Status.CLOSED:
@@ -348,8 +401,13 @@ def request_triage(
     if decision == TriageDecision.MATCHING:
         placement_request.triage_analysis = placement_request.analysis
     _change_status(
-        placement_request, to=target, by=by, organisation=membership.organisation, event_type="request_triaged",
-        reason_code=outcome or decision, reason=reason,
+        placement_request,
+        to=target,
+        by=by,
+        organisation=membership.organisation,
+        event_type="request_triaged",
+        reason_code=outcome or decision,
+        reason=reason,
         details={
             "decision": decision,
             "reason": reason,
@@ -361,7 +419,9 @@ def request_triage(
 
 
 @transaction.atomic
-def request_withdraw(*, placement_request: PlacementRequest, by, membership: Membership, reason: str = "") -> PlacementRequest:
+def request_withdraw(
+    *, placement_request: PlacementRequest, by, membership: Membership, reason: str = ""
+) -> PlacementRequest:
     """The referrer withdraws the request; it closes with outcome 'withdrawn'."""
     _referrer_membership_check(membership, placement_request)
     placement_request = _lock(placement_request)
@@ -369,8 +429,13 @@ def request_withdraw(*, placement_request: PlacementRequest, by, membership: Mem
     placement_request.outcome = Outcome.WITHDRAWN
     waiting_end(placement_request)  # a withdrawn request no longer counts as unmet need
     _change_status(
-        placement_request, to=Status.CLOSED, by=by, organisation=membership.organisation,
-        event_type="request_withdrawn", reason_code=Outcome.WITHDRAWN, reason=(reason or "").strip(),
+        placement_request,
+        to=Status.CLOSED,
+        by=by,
+        organisation=membership.organisation,
+        event_type="request_withdrawn",
+        reason_code=Outcome.WITHDRAWN,
+        reason=(reason or "").strip(),
         details={"reason": (reason or "").strip()},
     )
     if placement_request.region_id and placement_request.submitted_at:
@@ -384,19 +449,39 @@ def request_withdraw(*, placement_request: PlacementRequest, by, membership: Mem
 
 @transaction.atomic
 def request_file(
-    *, by, membership: Membership, youth: dict, urgency: str = Urgency.REGULAR, kind: str = Kind.FIRST,
-    previous_request: PlacementRequest | None = None, wishes: dict | None = None, analysis: dict | None = None,
-    perspective_plan: dict | None = None, safety_plan: dict | None = None, alternatives: list | None = None,
+    *,
+    by,
+    membership: Membership,
+    youth: dict,
+    urgency: str = Urgency.REGULAR,
+    kind: str = Kind.FIRST,
+    previous_request: PlacementRequest | None = None,
+    wishes: dict | None = None,
+    analysis: dict | None = None,
+    perspective_plan: dict | None = None,
+    safety_plan: dict | None = None,
+    alternatives: list | None = None,
 ) -> PlacementRequest:
     """Create a draft request with whatever content is given, all or nothing (API)."""
     wishes = wishes or {}
     placement_request = request_create(
-        youth=youth, by=by, membership=membership, urgency=urgency, kind=kind, previous_request=previous_request,
-        wishes_youth=wishes.get("youth", ""), wishes_parents=wishes.get("parents", ""),
+        youth=youth,
+        by=by,
+        membership=membership,
+        urgency=urgency,
+        kind=kind,
+        previous_request=previous_request,
+        wishes_youth=wishes.get("youth", ""),
+        wishes_parents=wishes.get("parents", ""),
     )
     request_content_save(
-        placement_request=placement_request, by=by, membership=membership, analysis=analysis,
-        perspective_plan=perspective_plan, safety_plan=safety_plan, alternatives=alternatives,
+        placement_request=placement_request,
+        by=by,
+        membership=membership,
+        analysis=analysis,
+        perspective_plan=perspective_plan,
+        safety_plan=safety_plan,
+        alternatives=alternatives,
     )
     placement_request.refresh_from_db()
     return placement_request
@@ -410,7 +495,11 @@ def request_content_save(
 
     if analysis is not None:
         analyses_services.analysis_save(
-            placement_request=placement_request, data=analysis, by=by, membership=membership, partial=False,
+            placement_request=placement_request,
+            data=analysis,
+            by=by,
+            membership=membership,
+            partial=False,
             require_need_profile=True,
         )
     if perspective_plan is not None:
@@ -418,7 +507,9 @@ def request_content_save(
             placement_request=placement_request, data=perspective_plan, by=by, membership=membership
         )
     if safety_plan is not None:
-        analyses_services.safety_plan_save(placement_request=placement_request, data=safety_plan, by=by, membership=membership)
+        analyses_services.safety_plan_save(
+            placement_request=placement_request, data=safety_plan, by=by, membership=membership
+        )
     if alternatives is not None:
         analyses_services.alternatives_set(
             placement_request=placement_request, alternatives=alternatives, by=by, membership=membership

@@ -37,15 +37,31 @@ from placement.models import (
 from placement.services.intake import _change_status, _lock, _notify_coordinators, _transition_check, waiting_end
 
 __all__ = [
-    "OFFER_TEXT_FIELDS", "finding_reason", "offer_accept", "offer_create", "offer_decline", "offer_expire",
-    "offer_referral", "offer_reminders_send", "offer_texts_check", "offer_withdraw", "offers_expire_overdue",
+    "OFFER_TEXT_FIELDS",
+    "finding_reason",
+    "offer_accept",
+    "offer_create",
+    "offer_decline",
+    "offer_expire",
+    "offer_referral",
+    "offer_reminders_send",
+    "offer_texts_check",
+    "offer_withdraw",
+    "offers_expire_overdue",
     "request_identity",
 ]
 
 # The free texts the provider reads; the coordinator may edit the copy that is sent.
 OFFER_TEXT_FIELDS = [
-    "presenting_problems", "origins", "maintaining_factors", "protective_factors", "hypotheses", "goals",
-    "wishes_youth", "wishes_parents", "placement_goal",
+    "presenting_problems",
+    "origins",
+    "maintaining_factors",
+    "protective_factors",
+    "hypotheses",
+    "goals",
+    "wishes_youth",
+    "wishes_parents",
+    "placement_goal",
 ]
 _PARTICLES = {"van", "de", "der", "den", "het", "ter", "ten", "te", "op", "in", "la", "le", "du", "da", "von"}
 
@@ -105,7 +121,9 @@ def finding_reason(finding) -> str:
         "email": _("bevat een e-mailadres"),
     }
     return _("Deze tekst %(what)s (tekens %(start)s-%(end)s); pas de tekst aan.") % {
-        "what": kinds.get(finding.kind, finding.kind), "start": finding.start + 1, "end": finding.end,
+        "what": kinds.get(finding.kind, finding.kind),
+        "start": finding.start + 1,
+        "end": finding.end,
     }
 
 
@@ -136,9 +154,12 @@ def offer_referral(placement_request, *, texts: dict, pseudonym: str, today=None
             "made_with_family": analysis.made_with_family,
         },
         "need_profile": {
-            "care_types": list(analysis.care_types), "specialisations": list(analysis.specialisations),
-            "intensity": analysis.intensity, "security": analysis.security,
-            "max_distance_km": analysis.max_distance_km, "school_continuity": analysis.school_continuity,
+            "care_types": list(analysis.care_types),
+            "specialisations": list(analysis.specialisations),
+            "intensity": analysis.intensity,
+            "security": analysis.security,
+            "max_distance_km": analysis.max_distance_km,
+            "school_continuity": analysis.school_continuity,
         },
         "wishes": {"youth": texts.get("wishes_youth", ""), "parents": texts.get("wishes_parents", "")},
         "perspective": {
@@ -173,7 +194,9 @@ def _lock_offer(offer) -> Offer:
 
 
 @transaction.atomic
-def offer_create(*, placement_request: PlacementRequest, facility_id, by, membership, texts: dict | None = None) -> Offer:
+def offer_create(
+    *, placement_request: PlacementRequest, facility_id, by, membership, texts: dict | None = None
+) -> Offer:
     """Offer the request to one facility: only when no offer is open, only where the
     facility fits, with one place held; the texts must hold no identifying data."""
     from placement.matching import Group
@@ -182,8 +205,10 @@ def offer_create(*, placement_request: PlacementRequest, facility_id, by, member
     _coordinator_check(membership, placement_request)
     placement_request = _lock(placement_request)
     if Offer.objects.filter(request=placement_request, status=OfferStatus.OPEN).exists():
-        raise Conflict(_("Er loopt al een aanmelding voor dit verzoek; wacht het antwoord af of trek haar in."),
-                       code="open_offer_exists")
+        raise Conflict(
+            _("Er loopt al een aanmelding voor dit verzoek; wacht het antwoord af of trek haar in."),
+            code="open_offer_exists",
+        )
     _transition_check(placement_request, Status.OFFERED, Role.COORDINATOR)
     try:
         facility_id = int(facility_id)
@@ -195,20 +220,26 @@ def offer_create(*, placement_request: PlacementRequest, facility_id, by, member
         raise Invalid.field("facility", _("Deze locatie is niet beschikbaar voor uw regio."), code="unknown_facility")
     if match.group == Group.UNFIT:
         raise Invalid(
-            _("Deze locatie past niet bij het zorgprofiel en kan niet worden aangemeld."), code="does_not_fit",
+            _("Deze locatie past niet bij het zorgprofiel en kan niet worden aangemeld."),
+            code="does_not_fit",
             invalid_params=[{"name": "facility", "reason": c.text} for c in match.failed],
         )
     sent_texts = _default_texts(placement_request)
     unknown = set(texts or {}) - set(OFFER_TEXT_FIELDS)
     if unknown:
-        raise Invalid(invalid_params=[{"name": f"texts.{n}", "reason": _("Onbekend tekstveld.")} for n in sorted(unknown)])
+        raise Invalid(
+            invalid_params=[{"name": f"texts.{n}", "reason": _("Onbekend tekstveld.")} for n in sorted(unknown)]
+        )
     sent_texts.update({k: (v or "").strip() for k, v in (texts or {}).items()})
     findings = offer_texts_check(placement_request, sent_texts)
     if findings:
         raise Invalid(
-            _("De teksten bevatten gegevens waarmee de jeugdige herkend kan worden (%(n)s). Pas ze aan voor u aanmeldt.")
+            _(
+                "De teksten bevatten gegevens waarmee de jeugdige herkend kan worden (%(n)s). Pas ze aan voor u aanmeldt."
+            )
             % {"n": len(findings)},
-            code="identifying_data", invalid_params=findings,
+            code="identifying_data",
+            invalid_params=findings,
         )
     facility = result.facilities[facility_id]
     now = timezone.now()
@@ -216,10 +247,15 @@ def offer_create(*, placement_request: PlacementRequest, facility_id, by, member
     try:
         with transaction.atomic():
             offer = Offer.objects.create(
-                request=placement_request, facility=facility, provider_id=facility.provider_id,
-                analysis=placement_request.analysis, pseudonym=pseudonym,
+                request=placement_request,
+                facility=facility,
+                provider_id=facility.provider_id,
+                analysis=placement_request.analysis,
+                pseudonym=pseudonym,
                 referral=offer_referral(placement_request, texts=sent_texts, pseudonym=pseudonym),
-                reconfirm_availability=match.facility.is_stale, created_at=now, created_by=by,
+                reconfirm_availability=match.facility.is_stale,
+                created_at=now,
+                created_by=by,
                 deadline=deadline_after(now, placement_request.region.offer_response_working_days),
             )
     except IntegrityError:
@@ -229,17 +265,31 @@ def offer_create(*, placement_request: PlacementRequest, facility_id, by, member
     offer.save(update_fields=["referral"])
     waiting_end(placement_request)
     _change_status(
-        placement_request, to=Status.OFFERED, by=by, organisation=membership.organisation, event_type="offer_made",
-        details={"offer": offer.pk, "facility": facility.pk, "provider": facility.provider_id,
-                 "analysis_version": placement_request.analysis.version, "deadline": offer.deadline.isoformat(),
-                 "reconfirm_availability": offer.reconfirm_availability},
+        placement_request,
+        to=Status.OFFERED,
+        by=by,
+        organisation=membership.organisation,
+        event_type="offer_made",
+        details={
+            "offer": offer.pk,
+            "facility": facility.pk,
+            "provider": facility.provider_id,
+            "analysis_version": placement_request.analysis.version,
+            "deadline": offer.deadline.isoformat(),
+            "reconfirm_availability": offer.reconfirm_availability,
+        },
     )
     deadline = timezone.localtime(offer.deadline, AMSTERDAM)
     _notify_provider(
-        offer, _("Nieuwe aanmelding %(ref)s") % {"ref": offer.pseudonym},
+        offer,
+        _("Nieuwe aanmelding %(ref)s") % {"ref": offer.pseudonym},
         _("Er is een aanmelding voor %(facility)s. Geef uw antwoord uiterlijk %(deadline)s.")
         % {"facility": facility.name, "deadline": deadline.strftime("%d-%m-%Y")}
-        + (" " + _("Bevestig in uw antwoord ook de beschikbaarheid: uw opgave is verouderd.") if offer.reconfirm_availability else ""),
+        + (
+            " " + _("Bevestig in uw antwoord ook de beschikbaarheid: uw opgave is verouderd.")
+            if offer.reconfirm_availability
+            else ""
+        ),
     )
     return offer
 
@@ -248,9 +298,13 @@ def _back_to_matching(placement_request, offer, *, by, organisation, role, event
     _transition_check(placement_request, Status.MATCHING, role, sources=(Status.OFFERED,))
     capacity_services.availability_release_hold(facility=offer.facility, by=by, reason_ref=f"offer:{offer.pk}")
     _change_status(
-        placement_request, to=Status.MATCHING, by=by, organisation=organisation, event_type=event_type,
-        reason_code=reason_code, details={"offer": offer.pk, "facility": offer.facility_id,
-                                          "provider": offer.provider_id, **details},
+        placement_request,
+        to=Status.MATCHING,
+        by=by,
+        organisation=organisation,
+        event_type=event_type,
+        reason_code=reason_code,
+        details={"offer": offer.pk, "facility": offer.facility_id, "provider": offer.provider_id, **details},
     )
 
 
@@ -260,25 +314,44 @@ def offer_accept(*, offer: Offer, by, membership) -> Offer:
     placement_request = _lock(offer.request)
     offer = _lock_offer(offer)
     if offer.status != OfferStatus.OPEN:
-        raise Conflict(_("Deze aanmelding is %(status)s en kan niet meer worden geaccepteerd.")
-                       % {"status": offer.get_status_display().lower()}, code="offer_not_open")
+        raise Conflict(
+            _("Deze aanmelding is %(status)s en kan niet meer worden geaccepteerd.")
+            % {"status": offer.get_status_display().lower()},
+            code="offer_not_open",
+        )
     if offer.deadline < timezone.now():  # the expiry job will record it as "no answer in time"
-        raise Conflict(_("De termijn voor deze aanmelding is verstreken; zij kan niet meer worden geaccepteerd."),
-                       code="offer_deadline_passed")
+        raise Conflict(
+            _("De termijn voor deze aanmelding is verstreken; zij kan niet meer worden geaccepteerd."),
+            code="offer_deadline_passed",
+        )
     _transition_check(placement_request, Status.ACCEPTED, Role.PROVIDER)
     offer.status = OfferStatus.ACCEPTED
     offer.answered_at = timezone.now()
     offer.answered_by = by
     offer.save(update_fields=["status", "answered_at", "answered_by"])
     _change_status(
-        placement_request, to=Status.ACCEPTED, by=by, organisation=membership.organisation, event_type="offer_accepted",
-        details={"offer": offer.pk, "facility": offer.facility_id, "provider": offer.provider_id,
-                 "facility_name": offer.facility.name},
+        placement_request,
+        to=Status.ACCEPTED,
+        by=by,
+        organisation=membership.organisation,
+        event_type="offer_accepted",
+        details={
+            "offer": offer.pk,
+            "facility": offer.facility_id,
+            "provider": offer.provider_id,
+            "facility_name": offer.facility.name,
+        },
     )
-    event_record(subject=placement_request.youth, event_type="identity_disclosed", by=by,
-                 organisation=membership.organisation, details={"offer": offer.pk, "request": placement_request.pk})
+    event_record(
+        subject=placement_request.youth,
+        event_type="identity_disclosed",
+        by=by,
+        organisation=membership.organisation,
+        details={"offer": offer.pk, "request": placement_request.pk},
+    )
     _notify_coordinators(
-        placement_request, _("Aanmelding %(ref)s geaccepteerd") % {"ref": placement_request.reference},
+        placement_request,
+        _("Aanmelding %(ref)s geaccepteerd") % {"ref": placement_request.reference},
         _("%(provider)s heeft de aanmelding voor %(facility)s geaccepteerd. Plan de start van de plaatsing.")
         % {"provider": offer.provider.name, "facility": offer.facility.name},
     )
@@ -293,7 +366,12 @@ def offer_decline(*, offer: Offer, reason: str, motivation: str, by, membership)
     if reason not in {code for code, _label in PROVIDER_DECLINE_REASONS}:
         problems.append({"name": "reason", "reason": _("Kies een reden uit de lijst.")})
     if not motivation:
-        problems.append({"name": "motivation", "reason": _("Licht de afwijzing toe; de coördinator bespreekt afwijzingen met aanbieders.")})
+        problems.append(
+            {
+                "name": "motivation",
+                "reason": _("Licht de afwijzing toe; de coördinator bespreekt afwijzingen met aanbieders."),
+            }
+        )
     if problems:
         raise Invalid(_("De afwijzing is niet volledig."), invalid_params=problems)
     placement_request = _lock(offer.request)
@@ -307,10 +385,19 @@ def offer_decline(*, offer: Offer, reason: str, motivation: str, by, membership)
     offer.answered_at = timezone.now()
     offer.answered_by = by
     offer.save(update_fields=["status", "decline_reason", "motivation", "answered_at", "answered_by"])
-    _back_to_matching(placement_request, offer, by=by, organisation=membership.organisation, role=Role.PROVIDER,
-                      event_type="offer_declined", reason_code=reason, details={"motivation": motivation})
+    _back_to_matching(
+        placement_request,
+        offer,
+        by=by,
+        organisation=membership.organisation,
+        role=Role.PROVIDER,
+        event_type="offer_declined",
+        reason_code=reason,
+        details={"motivation": motivation},
+    )
     _notify_coordinators(
-        placement_request, _("Aanmelding %(ref)s afgewezen") % {"ref": placement_request.reference},
+        placement_request,
+        _("Aanmelding %(ref)s afgewezen") % {"ref": placement_request.reference},
         _("%(provider)s heeft de aanmelding afgewezen: %(reason)s. Toelichting: %(motivation)s")
         % {"provider": offer.provider.name, "reason": offer.get_decline_reason_display(), "motivation": motivation},
     )
@@ -331,10 +418,21 @@ def offer_withdraw(*, offer: Offer, reason: str, by, membership) -> Offer:
     offer.withdraw_reason = reason
     offer.answered_at = timezone.now()
     offer.save(update_fields=["status", "withdraw_reason", "answered_at"])
-    _back_to_matching(placement_request, offer, by=by, organisation=membership.organisation, role=Role.COORDINATOR,
-                      event_type="offer_withdrawn", reason_code="withdrawn", details={"reason": reason})
-    _notify_provider(offer, _("Aanmelding %(ref)s ingetrokken") % {"ref": offer.pseudonym},
-                     _("De coördinator heeft de aanmelding ingetrokken: %(reason)s") % {"reason": reason})
+    _back_to_matching(
+        placement_request,
+        offer,
+        by=by,
+        organisation=membership.organisation,
+        role=Role.COORDINATOR,
+        event_type="offer_withdrawn",
+        reason_code="withdrawn",
+        details={"reason": reason},
+    )
+    _notify_provider(
+        offer,
+        _("Aanmelding %(ref)s ingetrokken") % {"ref": offer.pseudonym},
+        _("De coördinator heeft de aanmelding ingetrokken: %(reason)s") % {"reason": reason},
+    )
     return offer
 
 
@@ -353,26 +451,42 @@ def offer_expire(*, offer_id: int, now=None) -> Offer | None:
     offer.status = OfferStatus.EXPIRED
     offer.decline_reason = DeclineReason.NO_ANSWER
     offer.motivation = _("Geen antwoord binnen de termijn (uiterlijk %(deadline)s).") % {
-        "deadline": timezone.localtime(offer.deadline, AMSTERDAM).strftime("%d-%m-%Y")}
+        "deadline": timezone.localtime(offer.deadline, AMSTERDAM).strftime("%d-%m-%Y")
+    }
     offer.answered_at = now
     offer.save(update_fields=["status", "decline_reason", "motivation", "answered_at"])
-    _back_to_matching(placement_request, offer, by=None, organisation=offer.provider, role=SYSTEM,
-                      event_type="offer_expired", reason_code=DeclineReason.NO_ANSWER, details={})
+    _back_to_matching(
+        placement_request,
+        offer,
+        by=None,
+        organisation=offer.provider,
+        role=SYSTEM,
+        event_type="offer_expired",
+        reason_code=DeclineReason.NO_ANSWER,
+        details={},
+    )
     _notify_coordinators(
-        placement_request, _("Aanmelding %(ref)s verlopen") % {"ref": placement_request.reference},
+        placement_request,
+        _("Aanmelding %(ref)s verlopen") % {"ref": placement_request.reference},
         _("%(provider)s heeft niet op tijd geantwoord; de aanmelding is verlopen en telt als afwijzing.")
         % {"provider": offer.provider.name},
     )
-    _notify_provider(offer, _("Aanmelding %(ref)s verlopen") % {"ref": offer.pseudonym},
-                     _("U heeft niet binnen de termijn geantwoord; de aanmelding is vervallen."))
+    _notify_provider(
+        offer,
+        _("Aanmelding %(ref)s verlopen") % {"ref": offer.pseudonym},
+        _("U heeft niet binnen de termijn geantwoord; de aanmelding is vervallen."),
+    )
     return offer
 
 
 def offers_expire_overdue(*, now=None) -> int:
     """Beat job: expire every open offer past its deadline. Safe to run twice."""
     now = now or timezone.now()
-    ids = list(Offer.objects.filter(status=OfferStatus.OPEN, deadline__lt=now).order_by("deadline", "id")
-               .values_list("pk", flat=True))
+    ids = list(
+        Offer.objects.filter(status=OfferStatus.OPEN, deadline__lt=now)
+        .order_by("deadline", "id")
+        .values_list("pk", flat=True)
+    )
     return sum(1 for pk in ids if offer_expire(offer_id=pk, now=now) is not None)
 
 
@@ -392,10 +506,13 @@ def offer_reminders_send(*, now=None) -> int:
             if timezone.localtime(offer.deadline, AMSTERDAM).date() > last_day:
                 continue
             _notify_provider(
-                offer, _("Herinnering: antwoord op aanmelding %(ref)s") % {"ref": offer.pseudonym},
+                offer,
+                _("Herinnering: antwoord op aanmelding %(ref)s") % {"ref": offer.pseudonym},
                 _("De termijn voor uw antwoord op de aanmelding voor %(facility)s loopt af op %(deadline)s.")
-                % {"facility": offer.facility.name,
-                   "deadline": timezone.localtime(offer.deadline, AMSTERDAM).strftime("%d-%m-%Y")},
+                % {
+                    "facility": offer.facility.name,
+                    "deadline": timezone.localtime(offer.deadline, AMSTERDAM).strftime("%d-%m-%Y"),
+                },
             )
             offer.reminder_sent_at = now
             offer.save(update_fields=["reminder_sent_at"])

@@ -42,8 +42,11 @@ __all__ = ["placement_end", "placement_start", "request_resume_matching", "reque
 
 
 def _coordinator_of(membership, placement_request) -> bool:
-    return (membership is not None and membership.role == Role.COORDINATOR
-            and placement_request.region_id in region_ids_of(membership))
+    return (
+        membership is not None
+        and membership.role == Role.COORDINATOR
+        and placement_request.region_id in region_ids_of(membership)
+    )
 
 
 def _coordinator_check(membership, placement_request) -> None:
@@ -52,8 +55,16 @@ def _coordinator_check(membership, placement_request) -> None:
 
 
 @transaction.atomic
-def request_wait(*, placement_request: PlacementRequest, reason: str, bridging_care: str, by, membership,
-                 bridging_provider: str = "", bridging_from: date | None = None) -> WaitingPeriod:
+def request_wait(
+    *,
+    placement_request: PlacementRequest,
+    reason: str,
+    bridging_care: str,
+    by,
+    membership,
+    bridging_provider: str = "",
+    bridging_from: date | None = None,
+) -> WaitingPeriod:
     """Nothing fitting is free: the request waits (vertraagd) with bridging care recorded."""
     _coordinator_check(membership, placement_request)
     bridging_care = (bridging_care or "").strip()
@@ -61,21 +72,35 @@ def request_wait(*, placement_request: PlacementRequest, reason: str, bridging_c
     if reason not in WaitingReason.values:
         problems.append({"name": "reason", "reason": _("Kies waarom het verzoek moet wachten.")})
     if not bridging_care:
-        problems.append({"name": "bridging_care", "reason": _("Beschrijf de overbruggingszorg (wat, door wie, vanaf wanneer).")})
+        problems.append(
+            {"name": "bridging_care", "reason": _("Beschrijf de overbruggingszorg (wat, door wie, vanaf wanneer).")}
+        )
     if problems:
         raise Invalid(_("Het wachten is niet volledig vastgelegd."), invalid_params=problems)
     placement_request = _lock(placement_request)
     _transition_check(placement_request, Status.WAITING, Role.COORDINATOR)
     period = WaitingPeriod.objects.create(
-        request=placement_request, reason=reason, bridging_care=bridging_care,
-        bridging_provider=(bridging_provider or "").strip(), bridging_from=bridging_from, started_by=by,
+        request=placement_request,
+        reason=reason,
+        bridging_care=bridging_care,
+        bridging_provider=(bridging_provider or "").strip(),
+        bridging_from=bridging_from,
+        started_by=by,
     )
     _change_status(
-        placement_request, to=Status.WAITING, by=by, organisation=membership.organisation, event_type="request_waiting",
-        reason_code=reason, reason=WaitingReason(reason).label,
-        details={"waiting_period": period.pk, "bridging_care": bridging_care,
-                 "bridging_provider": period.bridging_provider,
-                 "bridging_from": bridging_from.isoformat() if bridging_from else None},
+        placement_request,
+        to=Status.WAITING,
+        by=by,
+        organisation=membership.organisation,
+        event_type="request_waiting",
+        reason_code=reason,
+        reason=WaitingReason(reason).label,
+        details={
+            "waiting_period": period.pk,
+            "bridging_care": bridging_care,
+            "bridging_provider": period.bridging_provider,
+            "bridging_from": bridging_from.isoformat() if bridging_from else None,
+        },
     )
     return period
 
@@ -86,8 +111,13 @@ def request_resume_matching(*, placement_request: PlacementRequest, by, membersh
     placement_request = _lock(placement_request)
     _transition_check(placement_request, Status.MATCHING, Role.COORDINATOR, sources=(Status.WAITING,))
     waiting_end(placement_request)
-    _change_status(placement_request, to=Status.MATCHING, by=by, organisation=membership.organisation,
-                   event_type="request_matching_resumed")
+    _change_status(
+        placement_request,
+        to=Status.MATCHING,
+        by=by,
+        organisation=membership.organisation,
+        event_type="request_matching_resumed",
+    )
     return placement_request
 
 
@@ -107,12 +137,25 @@ def _notify_provider_staff(provider_id, subject, body, url=""):
 
 
 @transaction.atomic
-def placement_start(*, placement_request: PlacementRequest, start_date: date, by, membership, school: str = "",
-                    handover: str = "", transport: str = "", funding: str = "") -> Placement:
+def placement_start(
+    *,
+    placement_request: PlacementRequest,
+    start_date: date,
+    by,
+    membership,
+    school: str = "",
+    handover: str = "",
+    transport: str = "",
+    funding: str = "",
+) -> Placement:
     """The accepted offer becomes a placement: the held place becomes occupied."""
     placement_request = _lock(placement_request)
-    offer = (Offer.objects.select_for_update(of=("self",)).select_related("facility", "provider")
-             .filter(request=placement_request, status=OfferStatus.ACCEPTED, placement__isnull=True).first())
+    offer = (
+        Offer.objects.select_for_update(of=("self",))
+        .select_related("facility", "provider")
+        .filter(request=placement_request, status=OfferStatus.ACCEPTED, placement__isnull=True)
+        .first()
+    )
     role = _placement_actor_role(membership, placement_request, offer.provider_id if offer else None)
     _transition_check(placement_request, Status.PLACED, role)
     if offer is None:
@@ -122,20 +165,41 @@ def placement_start(*, placement_request: PlacementRequest, start_date: date, by
     if start_date < timezone.localdate(offer.answered_at):
         raise Invalid.field("start_date", _("De startdatum ligt voor de acceptatie van de aanmelding."))
     placement = Placement.objects.create(
-        request=placement_request, offer=offer, youth=placement_request.youth, facility=offer.facility,
-        provider=offer.provider, start_date=start_date, school=(school or "").strip(), handover=(handover or "").strip(),
-        transport=(transport or "").strip(), funding=(funding or "").strip(), created_by=by,
+        request=placement_request,
+        offer=offer,
+        youth=placement_request.youth,
+        facility=offer.facility,
+        provider=offer.provider,
+        start_date=start_date,
+        school=(school or "").strip(),
+        handover=(handover or "").strip(),
+        transport=(transport or "").strip(),
+        funding=(funding or "").strip(),
+        created_by=by,
     )
-    capacity_services.availability_occupy_from_hold(facility=offer.facility, by=by, reason_ref=f"placement:{placement.pk}")
+    capacity_services.availability_occupy_from_hold(
+        facility=offer.facility, by=by, reason_ref=f"placement:{placement.pk}"
+    )
     _change_status(
-        placement_request, to=Status.PLACED, by=by, organisation=membership.organisation, event_type="placement_started",
-        details={"placement": placement.pk, "offer": offer.pk, "facility": offer.facility_id,
-                 "provider": offer.provider_id, "facility_name": offer.facility.name,
-                 "start_date": start_date.isoformat()},
+        placement_request,
+        to=Status.PLACED,
+        by=by,
+        organisation=membership.organisation,
+        event_type="placement_started",
+        details={
+            "placement": placement.pk,
+            "offer": offer.pk,
+            "facility": offer.facility_id,
+            "provider": offer.provider_id,
+            "facility_name": offer.facility.name,
+            "start_date": start_date.isoformat(),
+        },
     )
     subject = _("Plaatsing %(ref)s gestart") % {"ref": placement_request.reference}
     body = _("De plaatsing bij %(facility)s start op %(date)s.") % {
-        "facility": offer.facility.name, "date": start_date.strftime("%d-%m-%Y")}
+        "facility": offer.facility.name,
+        "date": start_date.strftime("%d-%m-%Y"),
+    }
     if role == Role.PROVIDER:
         _notify_coordinators(placement_request, subject, body)
     else:
@@ -156,76 +220,130 @@ def _copy_documents(source: PlacementRequest, target: PlacementRequest, by) -> N
         directory.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(document.path, directory / storage_name)
         Document.objects.create(
-            request=target, kind=document.kind, title=document.title, original_name=document.original_name,
-            storage_name=storage_name, size=document.size, sha256=document.sha256, uploaded_by=by,
+            request=target,
+            kind=document.kind,
+            title=document.title,
+            original_name=document.original_name,
+            storage_name=storage_name,
+            size=document.size,
+            sha256=document.sha256,
+            uploaded_by=by,
         )
 
 
-def _transfer_request(placement: Placement, placement_request: PlacementRequest, *, end_date: date, by) -> PlacementRequest:
+def _transfer_request(
+    placement: Placement, placement_request: PlacementRequest, *, end_date: date, by
+) -> PlacementRequest:
     """A new request for the same youth, linked to the ended placement, prefilled from the
     latest analysis and plans, and submitted so it is in the coordinator's triage."""
     from analyses.models import AlternativeConsidered, ExplanatoryAnalysis, PerspectivePlan, SafetyPlan
 
     now = timezone.now()
     new = PlacementRequest.objects.create(
-        youth=placement_request.youth, referrer_organisation=placement_request.referrer_organisation,
-        referrer=placement_request.referrer, region=placement_request.youth.municipality.region,
-        status=Status.SUBMITTED, urgency=placement_request.urgency, kind=Kind.TRANSFER,
-        previous_request=placement_request, previous_placement=placement, referral_date=min(end_date, timezone.localdate()),
-        wishes_youth=placement_request.wishes_youth, wishes_parents=placement_request.wishes_parents,
-        submitted_at=now, status_changed_at=now,
+        youth=placement_request.youth,
+        referrer_organisation=placement_request.referrer_organisation,
+        referrer=placement_request.referrer,
+        region=placement_request.youth.municipality.region,
+        status=Status.SUBMITTED,
+        urgency=placement_request.urgency,
+        kind=Kind.TRANSFER,
+        previous_request=placement_request,
+        previous_placement=placement,
+        referral_date=min(end_date, timezone.localdate()),
+        wishes_youth=placement_request.wishes_youth,
+        wishes_parents=placement_request.wishes_parents,
+        submitted_at=now,
+        status_changed_at=now,
     )
     latest = placement_request.analysis
     if latest is not None:
-        fields = {f.name: getattr(latest, f.name) for f in ExplanatoryAnalysis._meta.concrete_fields
-                  if f.name not in ("id", "request", "version", "previous", "created_at", "created_by", "assignment")}
+        fields = {
+            f.name: getattr(latest, f.name)
+            for f in ExplanatoryAnalysis._meta.concrete_fields
+            if f.name not in ("id", "request", "version", "previous", "created_at", "created_by", "assignment")
+        }
         copy = ExplanatoryAnalysis.objects.create(request=new, version=1, created_by=by, **fields)
         new.analysis = copy
         new.save(update_fields=["analysis"])
     if hasattr(placement_request, "perspective_plan"):
         plan = placement_request.perspective_plan
         PerspectivePlan.objects.create(
-            request=new, goal=plan.goal, expected_duration_months=plan.expected_duration_months,
-            return_perspective=plan.return_perspective, return_explanation=plan.return_explanation, updated_by=by,
+            request=new,
+            goal=plan.goal,
+            expected_duration_months=plan.expected_duration_months,
+            return_perspective=plan.return_perspective,
+            return_explanation=plan.return_explanation,
+            updated_by=by,
         )
     if hasattr(placement_request, "safety_plan"):
         safety = placement_request.safety_plan
-        SafetyPlan.objects.create(request=new, risks=safety.risks, agreements=safety.agreements,
-                                  contacts=safety.contacts, updated_by=by)
-    AlternativeConsidered.objects.bulk_create([
-        AlternativeConsidered(request=new, form=a.form, description=a.description, why_insufficient=a.why_insufficient)
-        for a in placement_request.alternatives.all()
-    ])
+        SafetyPlan.objects.create(
+            request=new, risks=safety.risks, agreements=safety.agreements, contacts=safety.contacts, updated_by=by
+        )
+    AlternativeConsidered.objects.bulk_create(
+        [
+            AlternativeConsidered(
+                request=new, form=a.form, description=a.description, why_insufficient=a.why_insufficient
+            )
+            for a in placement_request.alternatives.all()
+        ]
+    )
     _copy_documents(placement_request, new, by)
     Transfer.objects.create(from_placement=placement, new_request=new, youth=placement_request.youth)
     event_record(
-        subject=new, event_type="transfer_request_created", by=by, to_state=Status.SUBMITTED,
-        details={"previous_request": placement_request.pk, "previous_placement": placement.pk,
-                 "analysis_version": new.analysis.version if new.analysis_id else None},
+        subject=new,
+        event_type="transfer_request_created",
+        by=by,
+        to_state=Status.SUBMITTED,
+        details={
+            "previous_request": placement_request.pk,
+            "previous_placement": placement.pk,
+            "analysis_version": new.analysis.version if new.analysis_id else None,
+        },
     )
     _notify_referrer(new)
     _notify_coordinators(
-        new, _("Doorplaatsing %(ref)s") % {"ref": new.reference},
-        _("Een plaatsing is beëindigd en de jeugdige heeft een nieuwe plek nodig. Het verzoek staat klaar voor triage."),
+        new,
+        _("Doorplaatsing %(ref)s") % {"ref": new.reference},
+        _(
+            "Een plaatsing is beëindigd en de jeugdige heeft een nieuwe plek nodig. Het verzoek staat klaar voor triage."
+        ),
     )
     return new
 
 
 @transaction.atomic
-def placement_end(*, placement: Placement, end_date: date, reason: str, by, membership, narrative: str = "",
-                  needs_new_place: bool = False) -> Placement:
+def placement_end(
+    *,
+    placement: Placement,
+    end_date: date,
+    reason: str,
+    by,
+    membership,
+    narrative: str = "",
+    needs_new_place: bool = False,
+) -> Placement:
     """End a placement with the CBS end reason; 'needs another place' makes a transfer."""
     placement_request = _lock(placement.request)
-    placement = Placement.objects.select_for_update(of=("self",)).select_related("facility", "provider").get(pk=placement.pk)
+    placement = (
+        Placement.objects.select_for_update(of=("self",)).select_related("facility", "provider").get(pk=placement.pk)
+    )
     role = _placement_actor_role(membership, placement_request, placement.provider_id)
     problems = []
     if end_date is None:
         problems.append({"name": "end_date", "reason": _("Vul de einddatum in.")})
     elif end_date < placement.start_date:
-        problems.append({"name": "end_date", "reason": _("De einddatum ligt voor de startdatum (%(date)s).")
-                         % {"date": placement.start_date.strftime("%d-%m-%Y")}})
+        problems.append(
+            {
+                "name": "end_date",
+                "reason": _("De einddatum ligt voor de startdatum (%(date)s).")
+                % {"date": placement.start_date.strftime("%d-%m-%Y")},
+            }
+        )
     elif end_date > timezone.localdate():
-        problems.append({"name": "end_date", "reason": _("De einddatum ligt in de toekomst; leg het einde vast als het zover is.")})
+        problems.append(
+            {"name": "end_date", "reason": _("De einddatum ligt in de toekomst; leg het einde vast als het zover is.")}
+        )
     if reason not in EndReason.values:
         problems.append({"name": "reason", "reason": _("Kies de reden van beëindiging (CBS).")})
     if problems:
@@ -239,22 +357,39 @@ def placement_end(*, placement: Placement, end_date: date, reason: str, by, memb
     placement.needs_new_place = bool(needs_new_place)
     placement.ended_by = by
     placement.save(update_fields=["end_date", "end_reason", "end_narrative", "needs_new_place", "ended_by"])
-    capacity_services.availability_release_occupied(facility=placement.facility, by=by, reason_ref=f"placement:{placement.pk}")
+    capacity_services.availability_release_occupied(
+        facility=placement.facility, by=by, reason_ref=f"placement:{placement.pk}"
+    )
     _change_status(
-        placement_request, to=Status.ENDED, by=by, organisation=membership.organisation, event_type="placement_ended",
-        reason_code=reason, reason=placement.end_narrative,
-        details={"placement": placement.pk, "provider": placement.provider_id, "end_date": end_date.isoformat(),
-                 "end_reason": reason, "needs_new_place": placement.needs_new_place, "reason": placement.end_narrative},
+        placement_request,
+        to=Status.ENDED,
+        by=by,
+        organisation=membership.organisation,
+        event_type="placement_ended",
+        reason_code=reason,
+        reason=placement.end_narrative,
+        details={
+            "placement": placement.pk,
+            "provider": placement.provider_id,
+            "end_date": end_date.isoformat(),
+            "end_reason": reason,
+            "needs_new_place": placement.needs_new_place,
+            "reason": placement.end_narrative,
+        },
     )
     if placement.needs_new_place:
         _transfer_request(placement, placement_request, end_date=end_date, by=by)
     if role == Role.PROVIDER:
         _notify_coordinators(
-            placement_request, _("Plaatsing %(ref)s beëindigd") % {"ref": placement_request.reference},
+            placement_request,
+            _("Plaatsing %(ref)s beëindigd") % {"ref": placement_request.reference},
             _("%(provider)s heeft de plaatsing beëindigd: %(reason)s.")
             % {"provider": placement.provider.name, "reason": EndReason(reason).label},
         )
     else:
-        _notify_provider_staff(placement.provider_id, _("Plaatsing %(ref)s beëindigd") % {"ref": placement_request.reference},
-                               _("De coördinator heeft de plaatsing beëindigd: %(reason)s.") % {"reason": EndReason(reason).label})
+        _notify_provider_staff(
+            placement.provider_id,
+            _("Plaatsing %(ref)s beëindigd") % {"ref": placement_request.reference},
+            _("De coördinator heeft de plaatsing beëindigd: %(reason)s.") % {"reason": EndReason(reason).label},
+        )
     return placement

@@ -45,8 +45,12 @@ STEPS = [
 STEP_SLUGS = [slug for slug, _title in STEPS]
 # Which gate items each step completes (for the step navigation and the review list).
 STEP_OF_ITEM = {
-    "analysis": "analysis", "analysis.need_profile": "need", "analysis.security": "need",
-    "perspective_plan": "plans", "safety_plan": "plans", "zorgvraag": "documents",
+    "analysis": "analysis",
+    "analysis.need_profile": "need",
+    "analysis.security": "need",
+    "perspective_plan": "plans",
+    "safety_plan": "plans",
+    "zorgvraag": "documents",
 }
 
 
@@ -58,6 +62,7 @@ def _get(request, pk, *, log=True, view="detail"):
 
 
 # --- referrer ----------------------------------------------------------------------------
+
 
 @role_required(Role.REFERRER)
 def referrer_home(request):
@@ -71,7 +76,9 @@ def request_new(request):
     if request.method == "POST" and form.is_valid():
         try:
             placement_request = services.request_create(
-                youth=form.youth_data(), urgency=form.cleaned_data["urgency"], by=request.user,
+                youth=form.youth_data(),
+                urgency=form.cleaned_data["urgency"],
+                by=request.user,
                 membership=request.membership,
             )
         except Invalid as error:
@@ -86,8 +93,7 @@ def _wizard_context(placement_request, step, **extra):
     missing = services.request_missing_items(placement_request) if placement_request else []
     open_steps = {STEP_OF_ITEM.get(item["name"], "analysis") for item in missing}
     steps = [
-        {"slug": slug, "title": title, "current": slug == step, "incomplete": slug in open_steps,
-         "number": index + 1}
+        {"slug": slug, "title": title, "current": slug == step, "incomplete": slug in open_steps, "number": index + 1}
         for index, (slug, title) in enumerate(STEPS)
     ]
     index = STEP_SLUGS.index(step)
@@ -131,8 +137,11 @@ def _step_youth(request, placement_request):
     if request.method == "POST" and form.is_valid():
         try:
             services.request_update(
-                placement_request=placement_request, youth=form.youth_data(), urgency=form.cleaned_data["urgency"],
-                by=request.user, membership=request.membership,
+                placement_request=placement_request,
+                youth=form.youth_data(),
+                urgency=form.cleaned_data["urgency"],
+                by=request.user,
+                membership=request.membership,
             )
             return None
         except Invalid as error:
@@ -145,8 +154,11 @@ def _analysis_step(form_class, request, placement_request):
     if request.method == "POST" and form.is_valid():
         try:
             analyses_services.analysis_save(
-                placement_request=placement_request, data=form.cleaned_data, by=request.user,
-                membership=request.membership, partial=True,
+                placement_request=placement_request,
+                data=form.cleaned_data,
+                by=request.user,
+                membership=request.membership,
+                partial=True,
             )
             return None
         except Invalid as error:
@@ -166,14 +178,18 @@ def _step_need(request, placement_request):
 
 
 def _step_plans(request, placement_request):
-    perspective = getattr(placement_request, "perspective_plan", None) if hasattr(placement_request, "perspective_plan") else None
+    perspective = (
+        getattr(placement_request, "perspective_plan", None) if hasattr(placement_request, "perspective_plan") else None
+    )
     safety = placement_request.safety_plan if hasattr(placement_request, "safety_plan") else None
     p_form = PerspectivePlanForm(
-        request.POST or None, prefix="perspective",
+        request.POST or None,
+        prefix="perspective",
         initial={n: getattr(perspective, n) for n in PerspectivePlanForm.base_fields} if perspective else None,
     )
     s_form = SafetyPlanForm(
-        request.POST or None, prefix="safety",
+        request.POST or None,
+        prefix="safety",
         initial={n: getattr(safety, n) for n in SafetyPlanForm.base_fields} if safety else None,
     )
     if request.method == "POST":
@@ -181,7 +197,9 @@ def _step_plans(request, placement_request):
         try:
             if p_ok:
                 analyses_services.perspective_plan_save(
-                    placement_request=placement_request, data=p_form.cleaned_data, by=request.user,
+                    placement_request=placement_request,
+                    data=p_form.cleaned_data,
+                    by=request.user,
                     membership=request.membership,
                 )
         except Invalid as error:
@@ -190,7 +208,9 @@ def _step_plans(request, placement_request):
         try:
             if s_ok:
                 analyses_services.safety_plan_save(
-                    placement_request=placement_request, data=s_form.cleaned_data, by=request.user,
+                    placement_request=placement_request,
+                    data=s_form.cleaned_data,
+                    by=request.user,
                     membership=request.membership,
                 )
         except Invalid as error:
@@ -206,8 +226,12 @@ def _step_documents(request, placement_request):
     if request.method == "POST" and form.is_valid():
         try:
             analyses_services.document_upload(
-                placement_request=placement_request, upload=form.cleaned_data["file"], kind=form.cleaned_data["kind"],
-                title=form.cleaned_data["title"], by=request.user, membership=request.membership,
+                placement_request=placement_request,
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+                by=request.user,
+                membership=request.membership,
             )
             messages.success(request, _("Het document is toegevoegd."))
             return redirect("placement:request-step", pk=placement_request.pk, step="documents")
@@ -221,11 +245,16 @@ def _step_wishes(request, placement_request):
     if request.method == "POST" and form.is_valid():
         try:
             services.request_update(
-                placement_request=placement_request, by=request.user, membership=request.membership,
-                wishes_youth=form.cleaned_data["wishes_youth"], wishes_parents=form.cleaned_data["wishes_parents"],
+                placement_request=placement_request,
+                by=request.user,
+                membership=request.membership,
+                wishes_youth=form.cleaned_data["wishes_youth"],
+                wishes_parents=form.cleaned_data["wishes_parents"],
             )
             analyses_services.alternatives_set(
-                placement_request=placement_request, alternatives=form.alternatives(), by=request.user,
+                placement_request=placement_request,
+                alternatives=form.alternatives(),
+                by=request.user,
                 membership=request.membership,
             )
             return None
@@ -239,8 +268,13 @@ def _step_review(request, placement_request):
 
 
 _STEP_HANDLERS = {
-    "youth": _step_youth, "analysis": _step_analysis, "need": _step_need, "plans": _step_plans,
-    "documents": _step_documents, "wishes": _step_wishes, "review": _step_review,
+    "youth": _step_youth,
+    "analysis": _step_analysis,
+    "need": _step_need,
+    "plans": _step_plans,
+    "documents": _step_documents,
+    "wishes": _step_wishes,
+    "review": _step_review,
 }
 
 
@@ -268,7 +302,9 @@ def request_withdraw(request, pk):
     form.is_valid()
     try:
         services.request_withdraw(
-            placement_request=placement_request, by=request.user, membership=request.membership,
+            placement_request=placement_request,
+            by=request.user,
+            membership=request.membership,
             reason=form.cleaned_data.get("reason", ""),
         )
     except DomainError as error:
@@ -280,13 +316,16 @@ def request_withdraw(request, pk):
 
 # --- request page (every role that may see it) -------------------------------------------
 
+
 def _summary(placement_request):
     analysis = placement_request.analysis
     return {
         "analysis": analysis,
         "care_type_labels": labels(analysis.care_types, CareType) if analysis else [],
         "specialisation_labels": labels(analysis.specialisations, Specialisation) if analysis else [],
-        "perspective_plan": placement_request.perspective_plan if hasattr(placement_request, "perspective_plan") else None,
+        "perspective_plan": placement_request.perspective_plan
+        if hasattr(placement_request, "perspective_plan")
+        else None,
         "safety_plan": placement_request.safety_plan if hasattr(placement_request, "safety_plan") else None,
         "documents": list(placement_request.documents.all()),
         "alternatives": list(placement_request.alternatives.all()),
@@ -342,19 +381,21 @@ def _offer_context(request, placement_request, role):
         "transfer_requests": list(placement_request.transfers.all()),
     }
     if role == Role.COORDINATOR:
-        context.update({
-            "offers": selectors.offers_of_request(placement_request=placement_request),
-            "can_match": placement_request.status in (Status.MATCHING, Status.WAITING),
-            "can_wait": placement_request.status == Status.MATCHING,
-            "can_resume": placement_request.status == Status.WAITING,
-            "wait_form": WaitForm(),
-            "offer_withdraw_form": OfferWithdrawForm(),
-            "can_start": placement_request.status == Status.ACCEPTED,
-            "start_form": PlacementStartForm(initial={"school": placement_request.youth.school}),
-            "can_end": placement is not None and placement.end_date is None,
-            "end_form": PlacementEndForm(),
-            "waiting_period": placement_request.waiting_periods.filter(ended_at__isnull=True).first(),
-        })
+        context.update(
+            {
+                "offers": selectors.offers_of_request(placement_request=placement_request),
+                "can_match": placement_request.status in (Status.MATCHING, Status.WAITING),
+                "can_wait": placement_request.status == Status.MATCHING,
+                "can_resume": placement_request.status == Status.WAITING,
+                "wait_form": WaitForm(),
+                "offer_withdraw_form": OfferWithdrawForm(),
+                "can_start": placement_request.status == Status.ACCEPTED,
+                "start_form": PlacementStartForm(initial={"school": placement_request.youth.school}),
+                "can_end": placement is not None and placement.end_date is None,
+                "end_form": PlacementEndForm(),
+                "waiting_period": placement_request.waiting_periods.filter(ended_at__isnull=True).first(),
+            }
+        )
     return context
 
 
@@ -380,12 +421,14 @@ def request_detail(request, pk):
         context["can_triage"] = placement_request.status in (Status.SUBMITTED, Status.EXPERT_TABLE)
         context["assignments"] = list(placement_request.assignments.select_related("assigned_to"))
         context["assignment_form"] = AssignmentRequestForm()
-        context["can_request_assignment"] = placement_request.status in analyses_services.ASSIGNABLE_STATUSES and not any(
-            a.status in analyses_services.ACTIVE for a in context["assignments"]
+        context["can_request_assignment"] = (
+            placement_request.status in analyses_services.ASSIGNABLE_STATUSES
+            and not any(a.status in analyses_services.ACTIVE for a in context["assignments"])
         )
     if role == Role.BEHAVIOURAL_SCIENTIST:
         context["assignments"] = [
-            a for a in placement_request.assignments.select_related("assigned_to")
+            a
+            for a in placement_request.assignments.select_related("assigned_to")
             if a.status != AnalysisAssignment.AssignmentStatus.CANCELLED
         ]
     return render(request, "placement/request_detail.html", context)
@@ -437,8 +480,11 @@ def request_triage(request, pk):
     if form.is_valid():
         try:
             services.request_triage(
-                placement_request=placement_request, by=request.user, membership=request.membership,
-                decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"],
+                placement_request=placement_request,
+                by=request.user,
+                membership=request.membership,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
                 outcome=form.cleaned_data["outcome"],
             )
         except Invalid as error:
@@ -451,13 +497,18 @@ def request_triage(request, pk):
             return redirect("placement:coordinator-home")
     placement_request = _get(request, pk)
     context = {
-        "placement_request": placement_request, "youth": placement_request.youth, "role": Role.COORDINATOR,
-        "timeline": _timeline(placement_request, Role.COORDINATOR), **_summary(placement_request),
+        "placement_request": placement_request,
+        "youth": placement_request.youth,
+        "role": Role.COORDINATOR,
+        "timeline": _timeline(placement_request, Role.COORDINATOR),
+        **_summary(placement_request),
         **_offer_context(request, placement_request, Role.COORDINATOR),
         "duplicates": selectors.request_possible_duplicates(placement_request=placement_request),
-        "triage_form": form, "can_triage": True,
+        "triage_form": form,
+        "can_triage": True,
         "assignments": list(placement_request.assignments.select_related("assigned_to")),
-        "assignment_form": AssignmentRequestForm(), "can_request_assignment": False,
+        "assignment_form": AssignmentRequestForm(),
+        "can_request_assignment": False,
     }
     return render(request, "placement/request_detail.html", context, status=422)
 
@@ -472,7 +523,9 @@ def assignment_request(request, pk):
         return redirect("placement:request-detail", pk=pk)
     try:
         analyses_services.assignment_request(
-            placement_request=placement_request, question=form.cleaned_data["question"], by=request.user,
+            placement_request=placement_request,
+            question=form.cleaned_data["question"],
+            by=request.user,
             membership=request.membership,
         )
     except DomainError as error:
@@ -490,11 +543,19 @@ def document_shareable(request, pk, document_id):
     if document is None:
         raise Http404
     document = analyses_services.document_set_shareable(
-        document=document, shareable=request.POST.get("shareable") == "1", by=request.user,
+        document=document,
+        shareable=request.POST.get("shareable") == "1",
+        by=request.user,
         membership=request.membership,
     )
     if request.htmx:
-        return render(request, "placement/_document_row.html", {
-            "document": document, "placement_request": placement_request, "role": Role.COORDINATOR,
-        })
+        return render(
+            request,
+            "placement/_document_row.html",
+            {
+                "document": document,
+                "placement_request": placement_request,
+                "role": Role.COORDINATOR,
+            },
+        )
     return redirect(reverse("placement:request-detail", args=[pk]) + "#documenten")

@@ -11,13 +11,29 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from core.errors import DomainError, Invalid, NotFound
 from placement import selectors, services
-from placement.forms import DeclineForm, OfferTextsForm, OfferWithdrawForm, PlacementEndForm, PlacementStartForm, WaitForm
+from placement.forms import (
+    DeclineForm,
+    OfferTextsForm,
+    OfferWithdrawForm,
+    PlacementEndForm,
+    PlacementStartForm,
+    WaitForm,
+)
 from placement.matching import Group
 from placement.models import OfferStatus, Status
 
 __all__ = [
-    "matching", "offer_compose", "offer_withdraw", "placement_end", "placement_start", "provider_inbox",
-    "provider_offer", "provider_offer_accept", "provider_offer_decline", "provider_offer_document", "request_resume",
+    "matching",
+    "offer_compose",
+    "offer_withdraw",
+    "placement_end",
+    "placement_start",
+    "provider_inbox",
+    "provider_offer",
+    "provider_offer_accept",
+    "provider_offer_decline",
+    "provider_offer_document",
+    "request_resume",
     "request_wait",
 ]
 
@@ -38,6 +54,7 @@ def _offer(request, pk):
 
 # --- coordinator: matching and the offer composer -------------------------------------------
 
+
 def _matching_context(request, placement_request, **extra):
     result = selectors.matching_for_request(membership=request.membership, placement_request=placement_request)
 
@@ -49,7 +66,11 @@ def _matching_context(request, placement_request, **extra):
         "need": result.need,
         "groups": [
             {"key": Group.AVAILABLE, "title": _("Past, met een actuele vrije plek"), "rows": rows(result.available)},
-            {"key": Group.FULL, "title": _("Past, maar geen vrije plek of verouderde opgave"), "rows": rows(result.full)},
+            {
+                "key": Group.FULL,
+                "title": _("Past, maar geen vrije plek of verouderde opgave"),
+                "rows": rows(result.full),
+            },
             {"key": Group.UNFIT, "title": _("Past niet"), "rows": rows(result.unfit)},
         ],
         "can_offer": placement_request.status in (Status.MATCHING, Status.WAITING),
@@ -84,8 +105,11 @@ def offer_compose(request, pk, facility_id):
         if request.POST.get("action") == "send":
             try:
                 services.offer_create(
-                    placement_request=placement_request, facility_id=facility_id, by=request.user,
-                    membership=request.membership, texts=texts,
+                    placement_request=placement_request,
+                    facility_id=facility_id,
+                    by=request.user,
+                    membership=request.membership,
+                    texts=texts,
                 )
             except Invalid as error:
                 form.apply_invalid(error, aliases={f"texts.{n}": n for n in services.OFFER_TEXT_FIELDS})
@@ -94,17 +118,31 @@ def offer_compose(request, pk, facility_id):
                 messages.error(request, str(error.detail))
                 return redirect("placement:matching", pk=pk)
             else:
-                messages.success(request, _("De aanmelding is verstuurd naar %(provider)s.") % {"provider": facility.provider.name})
+                messages.success(
+                    request, _("De aanmelding is verstuurd naar %(provider)s.") % {"provider": facility.provider.name}
+                )
                 return redirect("placement:request-detail", pk=pk)
     findings = services.offer_texts_check(placement_request, texts)
     if findings and request.method == "POST" and status == 200:
-        form.apply_invalid(Invalid(invalid_params=findings), aliases={f"texts.{n}": n for n in services.OFFER_TEXT_FIELDS})
+        form.apply_invalid(
+            Invalid(invalid_params=findings), aliases={f"texts.{n}": n for n in services.OFFER_TEXT_FIELDS}
+        )
     preview = services.offer_referral(placement_request, texts=texts, pseudonym=_("(kenmerk volgt bij versturen)"))
-    return render(request, "placement/offer_compose.html", {
-        "placement_request": placement_request, "facility": facility, "match": match, "form": form,
-        "findings": findings, "referral": preview, "fits": match.group != Group.UNFIT,
-        "can_offer": placement_request.status in (Status.MATCHING, Status.WAITING),
-    }, status=status)
+    return render(
+        request,
+        "placement/offer_compose.html",
+        {
+            "placement_request": placement_request,
+            "facility": facility,
+            "match": match,
+            "form": form,
+            "findings": findings,
+            "referral": preview,
+            "fits": match.group != Group.UNFIT,
+            "can_offer": placement_request.status in (Status.MATCHING, Status.WAITING),
+        },
+        status=status,
+    )
 
 
 @role_required(Role.COORDINATOR)
@@ -114,8 +152,9 @@ def offer_withdraw(request, pk):
     form = OfferWithdrawForm(request.POST)
     form.is_valid()
     try:
-        services.offer_withdraw(offer=offer, reason=form.cleaned_data.get("reason", ""), by=request.user,
-                                membership=request.membership)
+        services.offer_withdraw(
+            offer=offer, reason=form.cleaned_data.get("reason", ""), by=request.user, membership=request.membership
+        )
     except DomainError as error:
         messages.error(request, str(error.detail))
     else:
@@ -131,9 +170,13 @@ def request_wait(request, pk):
     if form.is_valid():
         try:
             services.request_wait(
-                placement_request=placement_request, reason=form.cleaned_data["reason"],
-                bridging_care=form.cleaned_data["bridging_care"], bridging_provider=form.cleaned_data["bridging_provider"],
-                bridging_from=form.cleaned_data["bridging_from"], by=request.user, membership=request.membership,
+                placement_request=placement_request,
+                reason=form.cleaned_data["reason"],
+                bridging_care=form.cleaned_data["bridging_care"],
+                bridging_provider=form.cleaned_data["bridging_provider"],
+                bridging_from=form.cleaned_data["bridging_from"],
+                by=request.user,
+                membership=request.membership,
             )
         except Invalid as error:
             form.apply_invalid(error)
@@ -144,7 +187,9 @@ def request_wait(request, pk):
             messages.success(request, _("Het verzoek wacht op een passende plek; de overbruggingszorg is vastgelegd."))
             return redirect("placement:request-detail", pk=pk)
     placement_request = _request(request, pk, view="matching")
-    return render(request, "placement/matching.html", _matching_context(request, placement_request, wait_form=form), status=422)
+    return render(
+        request, "placement/matching.html", _matching_context(request, placement_request, wait_form=form), status=422
+    )
 
 
 @role_required(Role.COORDINATOR)
@@ -152,7 +197,9 @@ def request_wait(request, pk):
 def request_resume(request, pk):
     placement_request = _request(request, pk, log=False)
     try:
-        services.request_resume_matching(placement_request=placement_request, by=request.user, membership=request.membership)
+        services.request_resume_matching(
+            placement_request=placement_request, by=request.user, membership=request.membership
+        )
     except DomainError as error:
         messages.error(request, str(error.detail))
     return redirect("placement:matching", pk=pk)
@@ -160,10 +207,16 @@ def request_resume(request, pk):
 
 # --- placements (coordinator or provider) ----------------------------------------------------
 
+
 def _placement_request_for(request, pk):
     if request.membership.role == Role.COORDINATOR:
         return _request(request, pk, log=False)
-    offer = selectors.offer_scope(request.membership).filter(request_id=pk, status=OfferStatus.ACCEPTED).select_related("request").first()
+    offer = (
+        selectors.offer_scope(request.membership)
+        .filter(request_id=pk, status=OfferStatus.ACCEPTED)
+        .select_related("request")
+        .first()
+    )
     if offer is None:
         raise Http404
     return offer.request
@@ -183,8 +236,9 @@ def placement_start(request, pk):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.placement_start(placement_request=placement_request, by=request.user, membership=request.membership,
-                                     **form.cleaned_data)
+            services.placement_start(
+                placement_request=placement_request, by=request.user, membership=request.membership, **form.cleaned_data
+            )
         except Invalid as error:
             form.apply_invalid(error)
         except DomainError as error:
@@ -195,10 +249,17 @@ def placement_start(request, pk):
             return _after_placement(request, placement_request)
     if request.method == "POST":
         status = 422
-    return render(request, "placement/placement_form.html", {
-        "title": _("Plaatsing starten"), "form": form, "placement_request": placement_request,
-        "action": "start",
-    }, status=status)
+    return render(
+        request,
+        "placement/placement_form.html",
+        {
+            "title": _("Plaatsing starten"),
+            "form": form,
+            "placement_request": placement_request,
+            "action": "start",
+        },
+        status=status,
+    )
 
 
 @role_required(Role.COORDINATOR, Role.PROVIDER)
@@ -211,26 +272,43 @@ def placement_end(request, pk):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.placement_end(placement=placement, by=request.user, membership=request.membership, **form.cleaned_data)
+            services.placement_end(
+                placement=placement, by=request.user, membership=request.membership, **form.cleaned_data
+            )
         except Invalid as error:
             form.apply_invalid(error)
         except DomainError as error:
             messages.error(request, str(error.detail))
             return _after_placement(request, placement.request)
         else:
-            messages.success(request, _("De plaatsing is beëindigd.") + (
-                " " + _("Er is een verzoek voor doorplaatsing aangemaakt; het staat klaar voor triage.")
-                if form.cleaned_data["needs_new_place"] else ""))
+            messages.success(
+                request,
+                _("De plaatsing is beëindigd.")
+                + (
+                    " " + _("Er is een verzoek voor doorplaatsing aangemaakt; het staat klaar voor triage.")
+                    if form.cleaned_data["needs_new_place"]
+                    else ""
+                ),
+            )
             return _after_placement(request, placement.request)
     if request.method == "POST":
         status = 422
-    return render(request, "placement/placement_form.html", {
-        "title": _("Plaatsing beëindigen"), "form": form, "placement_request": placement.request, "placement": placement,
-        "action": "end",
-    }, status=status)
+    return render(
+        request,
+        "placement/placement_form.html",
+        {
+            "title": _("Plaatsing beëindigen"),
+            "form": form,
+            "placement_request": placement.request,
+            "placement": placement,
+            "action": "end",
+        },
+        status=status,
+    )
 
 
 # --- provider: inbox and offer page ------------------------------------------------------------
+
 
 @role_required(Role.PROVIDER)
 def provider_inbox(request):
@@ -240,15 +318,25 @@ def provider_inbox(request):
 def _provider_offer_page(request, offer, *, decline_form=None, status=200):
     identity = selectors.offer_identity(membership=request.membership, offer=offer)
     placement = getattr(offer, "placement", None) if hasattr(offer, "placement") else None
-    return render(request, "placement/provider_offer.html", {
-        "offer": offer, "referral": offer.referral, "identity": identity, "placement": placement,
-        "decline_form": decline_form or DeclineForm(),
-        "start_form": PlacementStartForm(initial={"school": identity["school"]} if identity else None),
-        "end_form": PlacementEndForm(),
-        "placement_request": offer.request,
-        "can_start": offer.status == OfferStatus.ACCEPTED and placement is None and offer.request.status == Status.ACCEPTED,
-        "can_end": placement is not None and placement.end_date is None,
-    }, status=status)
+    return render(
+        request,
+        "placement/provider_offer.html",
+        {
+            "offer": offer,
+            "referral": offer.referral,
+            "identity": identity,
+            "placement": placement,
+            "decline_form": decline_form or DeclineForm(),
+            "start_form": PlacementStartForm(initial={"school": identity["school"]} if identity else None),
+            "end_form": PlacementEndForm(),
+            "placement_request": offer.request,
+            "can_start": offer.status == OfferStatus.ACCEPTED
+            and placement is None
+            and offer.request.status == Status.ACCEPTED,
+            "can_end": placement is not None and placement.end_date is None,
+        },
+        status=status,
+    )
 
 
 @role_required(Role.PROVIDER)
@@ -265,7 +353,9 @@ def provider_offer_accept(request, pk):
     except DomainError as error:
         messages.error(request, str(error.detail))
     else:
-        messages.success(request, _("U heeft de aanmelding geaccepteerd. De gegevens van de jeugdige staan nu voor u klaar."))
+        messages.success(
+            request, _("U heeft de aanmelding geaccepteerd. De gegevens van de jeugdige staan nu voor u klaar.")
+        )
     return redirect("placement:provider-offer", pk=pk)
 
 
@@ -276,8 +366,13 @@ def provider_offer_decline(request, pk):
     form = DeclineForm(request.POST)
     if form.is_valid():
         try:
-            services.offer_decline(offer=offer, reason=form.cleaned_data["reason"],
-                                   motivation=form.cleaned_data["motivation"], by=request.user, membership=request.membership)
+            services.offer_decline(
+                offer=offer,
+                reason=form.cleaned_data["reason"],
+                motivation=form.cleaned_data["motivation"],
+                by=request.user,
+                membership=request.membership,
+            )
         except Invalid as error:
             form.apply_invalid(error)
         except DomainError as error:
@@ -300,6 +395,11 @@ def provider_offer_document(request, pk, document_id):
     document = offer.request.documents.filter(pk=document_id, shareable=True).first()
     if document is None or document.pk not in shared:
         raise Http404
-    access_log_record(user=request.user, membership=request.membership, subject=offer.request.youth,
-                      purpose=Purpose.DOCUMENT_DOWNLOAD, details={"offer": offer.pk, "document": document.pk})
+    access_log_record(
+        user=request.user,
+        membership=request.membership,
+        subject=offer.request.youth,
+        purpose=Purpose.DOCUMENT_DOWNLOAD,
+        details={"offer": offer.pk, "document": document.pk},
+    )
     return document_response(document)

@@ -57,9 +57,15 @@ class Scope:
 
     def sql(self, **extra) -> dict:
         return {
-            "regions": list(self.region_ids), "start": self.start, "end": self.end, "day": self.day,
-            "start_at": self.start_at, "stop_at": self.stop_at, "end_at": self.end_at,
-            "day_end": _midnight(self.day + dt.timedelta(days=1)), **extra,
+            "regions": list(self.region_ids),
+            "start": self.start,
+            "end": self.end,
+            "day": self.day,
+            "start_at": self.start_at,
+            "stop_at": self.stop_at,
+            "end_at": self.end_at,
+            "day_end": _midnight(self.day + dt.timedelta(days=1)),
+            **extra,
         }
 
 
@@ -131,8 +137,9 @@ def scope_from_params(membership, params, *, now=None) -> Scope:
     if not region_ids:
         raise NotFound()
     exact = membership.role == Role.COORDINATOR
-    return Scope(region_ids=region_ids, start=start, end=end, suppress=not exact, drill=exact,
-                 threshold_days=threshold, now=now)
+    return Scope(
+        region_ids=region_ids, start=start, end=end, suppress=not exact, drill=exact, threshold_days=threshold, now=now
+    )
 
 
 def fetch(sql: str, params: dict) -> list[dict]:
@@ -200,6 +207,17 @@ def figure(value, n, *, suppress):
 
 
 __all__ = [
-    "Scope", "scope_from_params", "fetch", "num", "pct", "shown_share", "count_column", "hide", "months", "figure",
-    "visible_regions", "READ_ROLES", "SUPPRESSED",
+    "Scope",
+    "scope_from_params",
+    "fetch",
+    "num",
+    "pct",
+    "shown_share",
+    "count_column",
+    "hide",
+    "months",
+    "figure",
+    "visible_regions",
+    "READ_ROLES",
+    "SUPPRESSED",
 ]

@@ -35,7 +35,9 @@ FACILITIES = """
           AND (f.active_until IS NULL OR f.active_until >= %(start)s)
     )"""
 
-INTERVALS = FACILITIES + """,
+INTERVALS = (
+    FACILITIES
+    + """,
     states AS (
         SELECT f.id AS facility_id, s.id, s.changed_at, s.places_contracted, s.places_staffed,
                s.occupied_internal + s.occupied_external AS occupied, s.held
@@ -54,8 +56,12 @@ INTERVALS = FACILITIES + """,
                places_contracted AS contracted, places_staffed AS staffed, occupied, held
         FROM states
     )"""
+)
 
-BY_FACILITY_SQL = "WITH " + INTERVALS + """
+BY_FACILITY_SQL = (
+    "WITH "
+    + INTERVALS
+    + """
     SELECT f.id, f.name, f.provider, f.care_type, f.care_label,
            COALESCE(sum(extract(epoch FROM (i.t1 - i.t0)) * i.occupied), 0) / 86400 AS occupied_days,
            COALESCE(sum(extract(epoch FROM (i.t1 - i.t0)) * i.contracted), 0) / 86400 AS contracted_days,
@@ -64,8 +70,12 @@ BY_FACILITY_SQL = "WITH " + INTERVALS + """
     GROUP BY f.id, f.name, f.provider, f.care_type, f.care_label
     ORDER BY f.provider, f.name, f.id
 """
+)
 
-OVER_TIME_SQL = "WITH " + INTERVALS + """,
+OVER_TIME_SQL = (
+    "WITH "
+    + INTERVALS
+    + """,
     buckets AS (SELECT * FROM unnest(%(b0)s::timestamptz[], %(b1)s::timestamptz[]) AS b(b0, b1))
     SELECT b.b0, b.b1,
            COALESCE(sum(extract(epoch FROM (least(i.t1, b.b1) - greatest(i.t0, b.b0))) * i.occupied), 0) / 86400 AS occupied_days,
@@ -73,9 +83,13 @@ OVER_TIME_SQL = "WITH " + INTERVALS + """,
     FROM buckets b LEFT JOIN intervals i ON i.t0 < b.b1 AND i.t1 > b.b0
     GROUP BY b.b0, b.b1 ORDER BY b.b0
 """
+)
 
 # Free places at each moment, and the part of them confirmed within the region's freshness.
-FREE_SQL = "WITH " + FACILITIES + """,
+FREE_SQL = (
+    "WITH "
+    + FACILITIES
+    + """,
     points AS (SELECT unnest(%(points)s::timestamptz[]) AS t)
     SELECT p.t, COALESCE(sum(s.free), 0) AS free,
            COALESCE(sum(s.free) FILTER (WHERE s.fresh), 0) AS free_fresh
@@ -83,22 +97,31 @@ FREE_SQL = "WITH " + FACILITIES + """,
     CROSS JOIN LATERAL (
         SELECT greatest(c.places_staffed - c.occupied_internal - c.occupied_external - c.held, 0) AS free,
                EXISTS (SELECT 1 FROM capacity_availabilitychange k
-                       WHERE k.facility_id = f.id AND k.kind IN """ + CONFIRMING + """
+                       WHERE k.facility_id = f.id AND k.kind IN """
+    + CONFIRMING
+    + """
                          AND k.changed_at <= p.t AND k.changed_at > p.t - f.freshness_days * interval '1 day') AS fresh
         FROM capacity_availabilitychange c WHERE c.facility_id = f.id AND c.changed_at <= p.t
         ORDER BY c.changed_at DESC, c.id DESC LIMIT 1) s
     GROUP BY p.t ORDER BY p.t
 """
+)
 
-STALE_SQL = "WITH " + FACILITIES + """
+STALE_SQL = (
+    "WITH "
+    + FACILITIES
+    + """
     SELECT f.provider_id, f.provider, count(*) AS facilities,
            count(*) FILTER (WHERE NOT EXISTS (
                SELECT 1 FROM capacity_availabilitychange k
-               WHERE k.facility_id = f.id AND k.kind IN """ + CONFIRMING + """
+               WHERE k.facility_id = f.id AND k.kind IN """
+    + CONFIRMING
+    + """
                  AND k.changed_at <= %(stop_at)s AND k.changed_at > %(stop_at)s - f.freshness_days * interval '1 day'
            )) AS stale
     FROM f GROUP BY f.provider_id, f.provider ORDER BY f.provider, f.provider_id
 """
+)
 
 
 def buckets(scope: Scope) -> list[tuple[dt.datetime, dt.datetime, str]]:
@@ -132,58 +155,142 @@ def build(scope: Scope) -> list[Table]:
     rows = []
     for r in facilities:
         rate = pct(r["occupied_days"], r["contracted_days"]) if r["contracted_days"] else None
-        rows.append({
-            "provider": r["provider"], "facility": r["name"], "care_type": r["care_label"],
-            "contracted": num(r["contracted_days"] / period_days) if period_days else None,
-            "staffed": num(r["staffed_days"] / period_days) if period_days else None,
-            "occupied": num(r["occupied_days"] / period_days) if period_days else None,
-            "rate": rate, "below_norm": None if rate is None else (_("ja") if rate < NORM else _("nee")),
-        })
-    cols = [Column("contracted", _("Gecontracteerd (gem.)"), True), Column("staffed", _("Inzetbaar (gem.)"), True),
-            Column("occupied", _("Bezet (gem.)"), True), Column("rate", _("Bezettingsgraad %"), True)]
-    tables = [Table("by_facility", _("Bezettingsgraad per locatie"), [
-        Column("provider", _("Aanbieder")), Column("facility", _("Locatie")), Column("care_type", _("Zorgvorm")),
-        *cols, Column("below_norm", _("Onder 90%")),
-    ], rows)]
+        rows.append(
+            {
+                "provider": r["provider"],
+                "facility": r["name"],
+                "care_type": r["care_label"],
+                "contracted": num(r["contracted_days"] / period_days) if period_days else None,
+                "staffed": num(r["staffed_days"] / period_days) if period_days else None,
+                "occupied": num(r["occupied_days"] / period_days) if period_days else None,
+                "rate": rate,
+                "below_norm": None if rate is None else (_("ja") if rate < NORM else _("nee")),
+            }
+        )
+    cols = [
+        Column("contracted", _("Gecontracteerd (gem.)"), True),
+        Column("staffed", _("Inzetbaar (gem.)"), True),
+        Column("occupied", _("Bezet (gem.)"), True),
+        Column("rate", _("Bezettingsgraad %"), True),
+    ]
+    tables = [
+        Table(
+            "by_facility",
+            _("Bezettingsgraad per locatie"),
+            [
+                Column("provider", _("Aanbieder")),
+                Column("facility", _("Locatie")),
+                Column("care_type", _("Zorgvorm")),
+                *cols,
+                Column("below_norm", _("Onder 90%")),
+            ],
+            rows,
+        )
+    ]
 
     types: dict[str, dict] = {}
     for r in facilities:
-        t = types.setdefault(r["care_label"], {"care_type": r["care_label"], "facilities": 0, "o": 0.0, "c": 0.0, "s": 0.0})
+        t = types.setdefault(
+            r["care_label"], {"care_type": r["care_label"], "facilities": 0, "o": 0.0, "c": 0.0, "s": 0.0}
+        )
         t["facilities"] += 1
         t["o"] += float(r["occupied_days"])
         t["c"] += float(r["contracted_days"])
         t["s"] += float(r["staffed_days"])
-    type_rows = [{"care_type": t["care_type"], "facilities": t["facilities"],
-                  "contracted": num(t["c"] / period_days), "staffed": num(t["s"] / period_days),
-                  "occupied": num(t["o"] / period_days), "rate": pct(t["o"], t["c"])}
-                 for t in sorted(types.values(), key=lambda t: t["care_type"])]
-    tables.append(Table("by_care_type", _("Bezettingsgraad per zorgvorm"),
-                        [Column("care_type", _("Zorgvorm")), Column("facilities", _("Locaties"), True), *cols], type_rows))
+    type_rows = [
+        {
+            "care_type": t["care_type"],
+            "facilities": t["facilities"],
+            "contracted": num(t["c"] / period_days),
+            "staffed": num(t["s"] / period_days),
+            "occupied": num(t["o"] / period_days),
+            "rate": pct(t["o"], t["c"]),
+        }
+        for t in sorted(types.values(), key=lambda t: t["care_type"])
+    ]
+    tables.append(
+        Table(
+            "by_care_type",
+            _("Bezettingsgraad per zorgvorm"),
+            [Column("care_type", _("Zorgvorm")), Column("facilities", _("Locaties"), True), *cols],
+            type_rows,
+        )
+    )
 
     bucket_list = buckets(scope)
-    over_time = fetch(OVER_TIME_SQL, scope.sql(b0=[b[0] for b in bucket_list], b1=[b[1] for b in bucket_list])) if bucket_list else []
+    over_time = (
+        fetch(OVER_TIME_SQL, scope.sql(b0=[b[0] for b in bucket_list], b1=[b[1] for b in bucket_list]))
+        if bucket_list
+        else []
+    )
     labels = {b[0]: b[2] for b in bucket_list}
     for r in over_time:
         r["occupied_days"], r["contracted_days"] = float(r["occupied_days"]), float(r["contracted_days"])
-    tables.append(Table("over_time", _("Bezettingsgraad in de tijd"), [
-        Column("period", _("Periode")), Column("rate", _("Bezettingsgraad %"), True), Column("norm", _("Norm %"), True),
-    ], [{"period": labels.get(r["b0"], r["b0"].date().isoformat()), "rate": pct(r["occupied_days"], r["contracted_days"]),
-         "norm": NORM} for r in over_time]))
+    tables.append(
+        Table(
+            "over_time",
+            _("Bezettingsgraad in de tijd"),
+            [
+                Column("period", _("Periode")),
+                Column("rate", _("Bezettingsgraad %"), True),
+                Column("norm", _("Norm %"), True),
+            ],
+            [
+                {
+                    "period": labels.get(r["b0"], r["b0"].date().isoformat()),
+                    "rate": pct(r["occupied_days"], r["contracted_days"]),
+                    "norm": NORM,
+                }
+                for r in over_time
+            ],
+        )
+    )
 
     points = [b[1] for b in bucket_list]
     free = fetch(FREE_SQL, scope.sql(points=points)) if points else []
     point_labels = {b[1]: b[2] for b in bucket_list}
-    tables.append(Table("free_over_time", _("Vrije plekken aan het eind van elke periode"), [
-        Column("period", _("Periode")), Column("free", _("Vrij"), True), Column("free_fresh", _("Waarvan actueel"), True),
-    ], [{"period": point_labels.get(r["t"], r["t"].date().isoformat()), "free": int(r["free"]), "free_fresh": int(r["free_fresh"])}
-        for r in free]))
+    tables.append(
+        Table(
+            "free_over_time",
+            _("Vrije plekken aan het eind van elke periode"),
+            [
+                Column("period", _("Periode")),
+                Column("free", _("Vrij"), True),
+                Column("free_fresh", _("Waarvan actueel"), True),
+            ],
+            [
+                {
+                    "period": point_labels.get(r["t"], r["t"].date().isoformat()),
+                    "free": int(r["free"]),
+                    "free_fresh": int(r["free_fresh"]),
+                }
+                for r in free
+            ],
+        )
+    )
 
     stale = fetch(STALE_SQL, params)
-    tables.append(Table("stale_by_provider", _("Verouderde beschikbaarheid per aanbieder (einde periode)"), [
-        Column("provider", _("Aanbieder")), Column("facilities", _("Locaties"), True),
-        Column("stale", _("Verouderd"), True), Column("share", _("Verouderd %"), True),
-    ], [{"provider": r["provider"], "facilities": r["facilities"], "stale": r["stale"],
-         "share": pct(r["stale"], r["facilities"])} for r in stale]))
+    tables.append(
+        Table(
+            "stale_by_provider",
+            _("Verouderde beschikbaarheid per aanbieder (einde periode)"),
+            [
+                Column("provider", _("Aanbieder")),
+                Column("facilities", _("Locaties"), True),
+                Column("stale", _("Verouderd"), True),
+                Column("share", _("Verouderd %"), True),
+            ],
+            [
+                {
+                    "provider": r["provider"],
+                    "facilities": r["facilities"],
+                    "stale": r["stale"],
+                    "share": pct(r["stale"], r["facilities"]),
+                }
+                for r in stale
+            ],
+        )
+    )
     return tables
 
 

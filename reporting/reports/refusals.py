@@ -52,28 +52,58 @@ def build(scope: Scope) -> list[Table]:
         {"figure": _("Aanmeldingen gedaan"), "value": figure(n_offers, n_offers, suppress=s)},
         {"figure": _("Afgewezen door aanbieder"), "value": figure(total["declined"], total["declined"], suppress=s)},
         {"figure": _("Verlopen zonder antwoord"), "value": figure(total["expired"], total["expired"], suppress=s)},
-        {"figure": _("Ingetrokken door coördinator"), "value": figure(total["withdrawn"], total["withdrawn"], suppress=s)},
+        {
+            "figure": _("Ingetrokken door coördinator"),
+            "value": figure(total["withdrawn"], total["withdrawn"], suppress=s),
+        },
         {"figure": _("Plaatsingen gestart"), "value": figure(n_placed, n_placed, suppress=s)},
-        {"figure": _("Gemiddeld aantal aanmeldingen per plaatsing"),
-         "value": figure(num(offers_for_placements / n_placed, 2) if n_placed else None, n_placed, suppress=s)},
-        {"figure": _("Aandeel geplaatst bij de eerste aanmelding (%)"), "value": shown_share(first, n_placed, suppress=s)},
+        {
+            "figure": _("Gemiddeld aantal aanmeldingen per plaatsing"),
+            "value": figure(num(offers_for_placements / n_placed, 2) if n_placed else None, n_placed, suppress=s),
+        },
+        {
+            "figure": _("Aandeel geplaatst bij de eerste aanmelding (%)"),
+            "value": shown_share(first, n_placed, suppress=s),
+        },
     ]
-    tables = [Table("summary", _("Weigeringen: kerncijfers"),
-                    [Column("figure", _("Cijfer")), Column("value", _("Waarde"), True)], summary)]
+    tables = [
+        Table(
+            "summary",
+            _("Weigeringen: kerncijfers"),
+            [Column("figure", _("Cijfer")), Column("value", _("Waarde"), True)],
+            summary,
+        )
+    ]
 
-    dist = [{"label": "1", "count": placements.get(1, 0)}, {"label": "2", "count": placements.get(2, 0)},
-            {"label": "3", "count": placements.get(3, 0)},
-            {"label": _("4 of meer"), "count": sum(v for k, v in placements.items() if k >= 4)}]
+    dist = [
+        {"label": "1", "count": placements.get(1, 0)},
+        {"label": "2", "count": placements.get(2, 0)},
+        {"label": "3", "count": placements.get(3, 0)},
+        {"label": _("4 of meer"), "count": sum(v for k, v in placements.items() if k >= 4)},
+    ]
     dist_total = {"label": _("Totaal"), "count": n_placed}
     count_column(dist, "count", dist_total, suppress=s)
-    tables.append(Table("offers_per_placement", _("Aantal gevraagde aanbieders per plaatsing"),
-                        [Column("label", _("Aanmeldingen")), Column("count", _("Plaatsingen"), True)], dist + [dist_total]))
+    tables.append(
+        Table(
+            "offers_per_placement",
+            _("Aantal gevraagde aanbieders per plaatsing"),
+            [Column("label", _("Aanmeldingen")), Column("count", _("Plaatsingen"), True)],
+            dist + [dist_total],
+        )
+    )
 
     providers: dict[int, dict] = {}
     reasons = [code for code, _label in DeclineReason.choices]
     for r in offers:
-        row = providers.setdefault(r["provider_id"], {"provider_id": r["provider_id"], "provider": r["provider"],
-                                                      **{st: 0 for st in STATUSES}, **{f"r_{c}": 0 for c in reasons}})
+        row = providers.setdefault(
+            r["provider_id"],
+            {
+                "provider_id": r["provider_id"],
+                "provider": r["provider"],
+                **{st: 0 for st in STATUSES},
+                **{f"r_{c}": 0 for c in reasons},
+            },
+        )
         row[r["status"]] += r["n"]
         if r["status"] == "declined":
             row[f"r_{r['decline_reason']}"] += r["n"]
@@ -86,31 +116,64 @@ def build(scope: Scope) -> list[Table]:
         offers_n = sum(row[st] for st in STATUSES)
         refused = row["declined"] + row["expired"]
         cells = suppress_counts([row[st] for st in STATUSES], with_total=True, suppress=s)
-        out = {"provider": row["provider"], "offers": suppress_total(offers_n, suppress=s), **dict(zip(STATUSES, cells)),
-               "refusal_share": shown_share(refused, offers_n, suppress=s)}
+        out = {
+            "provider": row["provider"],
+            "offers": suppress_total(offers_n, suppress=s),
+            **dict(zip(STATUSES, cells)),
+            "refusal_share": shown_share(refused, offers_n, suppress=s),
+        }
         if scope.drill:
             out["drill"] = f"figure=provider&value={row['provider_id']}"
         by_provider.append(out)
         reason_cells = suppress_counts([row[f"r_{c}"] for c in reasons], with_total=True, suppress=s)
-        by_provider_reason.append({"provider": row["provider"], "refused": suppress_total(refused, suppress=s),
-                                   **{c: v for c, v in zip(reasons, reason_cells)}})
-    tables.append(Table("by_provider", _("Aanmeldingen per aanbieder"), [
-        Column("provider", _("Aanbieder")), Column("offers", _("Aanmeldingen"), True),
-        Column("accepted", _("Geaccepteerd"), True), Column("declined", _("Afgewezen"), True),
-        Column("expired", _("Verlopen"), True), Column("withdrawn", _("Ingetrokken"), True),
-        Column("open", _("Open"), True), Column("refusal_share", _("Weigeringen %"), True),
-    ], by_provider))
+        by_provider_reason.append(
+            {
+                "provider": row["provider"],
+                "refused": suppress_total(refused, suppress=s),
+                **{c: v for c, v in zip(reasons, reason_cells)},
+            }
+        )
+    tables.append(
+        Table(
+            "by_provider",
+            _("Aanmeldingen per aanbieder"),
+            [
+                Column("provider", _("Aanbieder")),
+                Column("offers", _("Aanmeldingen"), True),
+                Column("accepted", _("Geaccepteerd"), True),
+                Column("declined", _("Afgewezen"), True),
+                Column("expired", _("Verlopen"), True),
+                Column("withdrawn", _("Ingetrokken"), True),
+                Column("open", _("Open"), True),
+                Column("refusal_share", _("Weigeringen %"), True),
+            ],
+            by_provider,
+        )
+    )
 
-    reason_rows = [{"code": c, "label": str(label), "count": sum(p[f"r_{c}"] for p in providers.values())}
-                   for c, label in DeclineReason.choices]
+    reason_rows = [
+        {"code": c, "label": str(label), "count": sum(p[f"r_{c}"] for p in providers.values())}
+        for c, label in DeclineReason.choices
+    ]
     reason_total = {"code": "", "label": _("Totaal"), "count": total["declined"] + total["expired"]}
     count_column(reason_rows, "count", reason_total, suppress=s)
-    tables.append(Table("by_reason", _("Weigeringen per reden"),
-                        [Column("label", _("Reden")), Column("count", _("Weigeringen"), True)], reason_rows + [reason_total]))
-    tables.append(Table("by_provider_reason", _("Weigeringsredenen per aanbieder"),
-                        [Column("provider", _("Aanbieder")), Column("refused", _("Weigeringen"), True)]
-                        + [Column(c, str(label), True) for c, label in DeclineReason.choices],
-                        by_provider_reason))
+    tables.append(
+        Table(
+            "by_reason",
+            _("Weigeringen per reden"),
+            [Column("label", _("Reden")), Column("count", _("Weigeringen"), True)],
+            reason_rows + [reason_total],
+        )
+    )
+    tables.append(
+        Table(
+            "by_provider_reason",
+            _("Weigeringsredenen per aanbieder"),
+            [Column("provider", _("Aanbieder")), Column("refused", _("Weigeringen"), True)]
+            + [Column(c, str(label), True) for c, label in DeclineReason.choices],
+            by_provider_reason,
+        )
+    )
     return tables
 
 

@@ -50,56 +50,113 @@ def build(scope: Scope) -> list[Table]:
     summary = [
         {"figure": _("Plaatsingen beëindigd"), "value": figure(n_ended, n_ended, suppress=s)},
         {"figure": _("Doorplaatsingen"), "value": figure(n_transfers, n_transfers, suppress=s)},
-        {"figure": _("Doorplaatsingen per 100 beëindigde plaatsingen"), "value": _rate(n_transfers, n_ended, suppress=s)},
+        {
+            "figure": _("Doorplaatsingen per 100 beëindigde plaatsingen"),
+            "value": _rate(n_transfers, n_ended, suppress=s),
+        },
         {"figure": _("Jeugdigen doorgeplaatst"), "value": figure(len(youth), len(youth), suppress=s)},
-        {"figure": _("Jeugdigen met twee of meer doorplaatsingen"),
-         "value": figure(*(2 * [sum(v for k, v in per_youth.items() if k >= 2)]), suppress=s)},
+        {
+            "figure": _("Jeugdigen met twee of meer doorplaatsingen"),
+            "value": figure(*(2 * [sum(v for k, v in per_youth.items() if k >= 2)]), suppress=s),
+        },
     ]
-    tables = [Table("summary", _("Doorplaatsingen: kerncijfers"),
-                    [Column("figure", _("Cijfer")), Column("value", _("Waarde"), True)], summary)]
+    tables = [
+        Table(
+            "summary",
+            _("Doorplaatsingen: kerncijfers"),
+            [Column("figure", _("Cijfer")), Column("value", _("Waarde"), True)],
+            summary,
+        )
+    ]
 
     providers: dict[int, dict] = {}
     for p in ended:
-        row = providers.setdefault(p["provider_id"], {"id": p["provider_id"], "provider": p["provider"], "ended": 0, "transfers": 0})
+        row = providers.setdefault(
+            p["provider_id"], {"id": p["provider_id"], "provider": p["provider"], "ended": 0, "transfers": 0}
+        )
         row["ended"] += 1
         row["transfers"] += int(p["transferred"])
     rows = []
     for row in sorted(providers.values(), key=lambda r: (r["provider"], r["id"])):
-        out = {"provider": row["provider"], "ended": figure(row["ended"], row["ended"], suppress=s),
-               "transfers": figure(row["transfers"], row["transfers"], suppress=s),
-               "rate": _rate(row["transfers"], row["ended"], suppress=s)}
+        out = {
+            "provider": row["provider"],
+            "ended": figure(row["ended"], row["ended"], suppress=s),
+            "transfers": figure(row["transfers"], row["transfers"], suppress=s),
+            "rate": _rate(row["transfers"], row["ended"], suppress=s),
+        }
         if scope.drill:
             out["drill"] = f"figure=provider&value={row['id']}"
         rows.append(out)
-    tables.append(Table("by_provider", _("Doorplaatsingen per aanbieder (van de beëindigde plaatsing)"), [
-        Column("provider", _("Aanbieder")), Column("ended", _("Beëindigd"), True),
-        Column("transfers", _("Doorplaatsingen"), True), Column("rate", _("Per 100 beëindigd"), True),
-    ], rows))
+    tables.append(
+        Table(
+            "by_provider",
+            _("Doorplaatsingen per aanbieder (van de beëindigde plaatsing)"),
+            [
+                Column("provider", _("Aanbieder")),
+                Column("ended", _("Beëindigd"), True),
+                Column("transfers", _("Doorplaatsingen"), True),
+                Column("rate", _("Per 100 beëindigd"), True),
+            ],
+            rows,
+        )
+    )
 
-    youth_rows = [{"label": "1", "youth": per_youth.get(1, 0)}, {"label": "2", "youth": per_youth.get(2, 0)},
-                  {"label": _("3 of meer"), "youth": sum(v for k, v in per_youth.items() if k >= 3)}]
+    youth_rows = [
+        {"label": "1", "youth": per_youth.get(1, 0)},
+        {"label": "2", "youth": per_youth.get(2, 0)},
+        {"label": _("3 of meer"), "youth": sum(v for k, v in per_youth.items() if k >= 3)},
+    ]
     youth_total = {"label": _("Totaal"), "youth": sum(per_youth.values())}
     count_column(youth_rows, "youth", youth_total, suppress=s)
-    tables.append(Table("per_youth", _("Jeugdigen naar aantal doorplaatsingen (tot en met het einde van de periode)"),
-                        [Column("label", _("Doorplaatsingen")), Column("youth", _("Jeugdigen"), True)], youth_rows + [youth_total]))
+    tables.append(
+        Table(
+            "per_youth",
+            _("Jeugdigen naar aantal doorplaatsingen (tot en met het einde van de periode)"),
+            [Column("label", _("Doorplaatsingen")), Column("youth", _("Jeugdigen"), True)],
+            youth_rows + [youth_total],
+        )
+    )
 
     month_rows = []
     for first, last in months(scope.start, scope.end):
         in_month = [p for p in ended if first <= p["end_date"] <= last]
         n, t = len(in_month), sum(1 for p in in_month if p["transferred"])
-        month_rows.append({"month": first.strftime("%Y-%m"), "ended": figure(n, n, suppress=s),
-                           "transfers": figure(t, t, suppress=s), "rate": _rate(t, n, suppress=s)})
-    tables.append(Table("by_month", _("Doorplaatsingspercentage per maand"), [
-        Column("month", _("Maand")), Column("ended", _("Beëindigd"), True),
-        Column("transfers", _("Doorplaatsingen"), True), Column("rate", _("Per 100 beëindigd"), True),
-    ], month_rows))
+        month_rows.append(
+            {
+                "month": first.strftime("%Y-%m"),
+                "ended": figure(n, n, suppress=s),
+                "transfers": figure(t, t, suppress=s),
+                "rate": _rate(t, n, suppress=s),
+            }
+        )
+    tables.append(
+        Table(
+            "by_month",
+            _("Doorplaatsingspercentage per maand"),
+            [
+                Column("month", _("Maand")),
+                Column("ended", _("Beëindigd"), True),
+                Column("transfers", _("Doorplaatsingen"), True),
+                Column("rate", _("Per 100 beëindigd"), True),
+            ],
+            month_rows,
+        )
+    )
 
-    reason_rows = [{"code": code, "label": f"{code} {label}", "count": sum(1 for p in ended if p["end_reason"] == code)}
-                   for code, label in EndReason.choices]
+    reason_rows = [
+        {"code": code, "label": f"{code} {label}", "count": sum(1 for p in ended if p["end_reason"] == code)}
+        for code, label in EndReason.choices
+    ]
     reason_total = {"code": "", "label": _("Totaal"), "count": n_ended}
     count_column(reason_rows, "count", reason_total, suppress=s)
-    tables.append(Table("end_reasons", _("Reden van beëindiging (CBS)"),
-                        [Column("label", _("Reden")), Column("count", _("Plaatsingen"), True)], reason_rows + [reason_total]))
+    tables.append(
+        Table(
+            "end_reasons",
+            _("Reden van beëindiging (CBS)"),
+            [Column("label", _("Reden")), Column("count", _("Plaatsingen"), True)],
+            reason_rows + [reason_total],
+        )
+    )
     return tables
 
 

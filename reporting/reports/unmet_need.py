@@ -9,7 +9,15 @@ from capacity.models import CareType, Specialisation
 from placement.models import Outcome
 from reporting.registry import report
 from reporting.reports.common import (
-    SUPPRESSED, Scope, count_column, fetch, figure, hide, num, scope_from_params, shown_share,
+    SUPPRESSED,
+    Scope,
+    count_column,
+    fetch,
+    figure,
+    hide,
+    num,
+    scope_from_params,
+    shown_share,
 )
 from reporting.tables import Column, Table
 
@@ -159,8 +167,12 @@ def build(scope: Scope) -> list[Table]:
     params = scope.sql(threshold=scope.threshold_days)
     care_labels, spec_labels = _labels()
     grouped = fetch(GROUPED_SQL, params)
-    region_names = {r["region"]: r["region_name"] for r in fetch(
-        "SELECT code AS region, name AS region_name FROM accounts_region WHERE id = ANY(%(regions)s)", params)}
+    region_names = {
+        r["region"]: r["region_name"]
+        for r in fetch(
+            "SELECT code AS region, name AS region_name FROM accounts_region WHERE id = ANY(%(regions)s)", params
+        )
+    }
     overall = next((g for g in grouped if all(g[f"g_{d}"] for d in DIMENSIONS)), None)
     n_all = overall["waiting"] if overall else 0
     tables = []
@@ -171,21 +183,47 @@ def build(scope: Scope) -> list[Table]:
     reasons = {r["reason"]: r["n"] for r in fetch(WAITING_REASONS_SQL, params)}
     s = scope.suppress
     summary = [
-        {"figure": _("Wachtend op %(day)s") % {"day": scope.day.strftime("%d-%m-%Y")}, "value": figure(n_all, n_all, suppress=s)},
-        {"figure": _("Langer dan %(days)s dagen wachtend") % {"days": scope.threshold_days},
-         "value": figure(overall["over"] if overall else 0, overall["over"] if overall else 0, suppress=s)},
-        {"figure": _("Mediaan wachtdagen"), "value": figure(num(overall["median"]) if overall else None, n_all, suppress=s)},
+        {
+            "figure": _("Wachtend op %(day)s") % {"day": scope.day.strftime("%d-%m-%Y")},
+            "value": figure(n_all, n_all, suppress=s),
+        },
+        {
+            "figure": _("Langer dan %(days)s dagen wachtend") % {"days": scope.threshold_days},
+            "value": figure(overall["over"] if overall else 0, overall["over"] if overall else 0, suppress=s),
+        },
+        {
+            "figure": _("Mediaan wachtdagen"),
+            "value": figure(num(overall["median"]) if overall else None, n_all, suppress=s),
+        },
         {"figure": _("P90 wachtdagen"), "value": figure(num(overall["p90"]) if overall else None, n_all, suppress=s)},
-        {"figure": _("Afgesloten zonder plaatsing in de periode"), "value": figure(sum(closed.values()), sum(closed.values()), suppress=s)},
-        {"figure": _("Plaatsingen met een compromis in de periode"),
-         "value": figure(*(2 * [sum(1 for c in compromises if c["outside_region"] or c["too_far"] or c["not_first_care_type"])]), suppress=s)},
-        {"figure": _("Wachtperiodes gestart: passende plekken vol"),
-         "value": figure(*(2 * [reasons.get("fitting_full", 0)]), suppress=s)},
-        {"figure": _("Wachtperiodes gestart: geen passende voorziening"),
-         "value": figure(*(2 * [reasons.get("no_fitting_facility", 0)]), suppress=s)},
+        {
+            "figure": _("Afgesloten zonder plaatsing in de periode"),
+            "value": figure(sum(closed.values()), sum(closed.values()), suppress=s),
+        },
+        {
+            "figure": _("Plaatsingen met een compromis in de periode"),
+            "value": figure(
+                *(2 * [sum(1 for c in compromises if c["outside_region"] or c["too_far"] or c["not_first_care_type"])]),
+                suppress=s,
+            ),
+        },
+        {
+            "figure": _("Wachtperiodes gestart: passende plekken vol"),
+            "value": figure(*(2 * [reasons.get("fitting_full", 0)]), suppress=s),
+        },
+        {
+            "figure": _("Wachtperiodes gestart: geen passende voorziening"),
+            "value": figure(*(2 * [reasons.get("no_fitting_facility", 0)]), suppress=s),
+        },
     ]
-    tables.append(Table("summary", _("Onvervulde vraag: kerncijfers"),
-                        [Column("figure", _("Cijfer")), Column("value", _("Waarde"), True)], summary))
+    tables.append(
+        Table(
+            "summary",
+            _("Onvervulde vraag: kerncijfers"),
+            [Column("figure", _("Cijfer")), Column("value", _("Waarde"), True)],
+            summary,
+        )
+    )
 
     titles = {
         "care_type": (_("Wachtend per zorgvorm (eerste keus)"), _("Zorgvorm")),
@@ -198,35 +236,75 @@ def build(scope: Scope) -> list[Table]:
         for g in grouped:
             if g[f"g_{dimension}"] or not all(g[f"g_{d}"] for d in DIMENSIONS if d != dimension):
                 continue
-            rows.append({"key": g[dimension], "label": _dimension_label(dimension, g[dimension], care_labels, region_names),
-                         "waiting": g["waiting"], "over": g["over"], "median": g["median"], "p90": g["p90"], "_n": g["waiting"]})
+            rows.append(
+                {
+                    "key": g[dimension],
+                    "label": _dimension_label(dimension, g[dimension], care_labels, region_names),
+                    "waiting": g["waiting"],
+                    "over": g["over"],
+                    "median": g["median"],
+                    "p90": g["p90"],
+                    "_n": g["waiting"],
+                }
+            )
         if dimension == "age_band":
             rows.sort(key=lambda r: AGE_BANDS.index(r["key"]))
         else:
             rows.sort(key=lambda r: str(r["label"]))
-        total = {"key": "", "label": _("Totaal"), "waiting": n_all, "over": overall["over"] if overall else 0,
-                 "median": overall["median"] if overall else None, "p90": overall["p90"] if overall else None, "_n": n_all}
+        total = {
+            "key": "",
+            "label": _("Totaal"),
+            "waiting": n_all,
+            "over": overall["over"] if overall else 0,
+            "median": overall["median"] if overall else None,
+            "p90": overall["p90"] if overall else None,
+            "_n": n_all,
+        }
         if scope.drill:
             for row in rows:
                 row["drill"] = f"figure=waiting&dim={dimension}&value={row['key']}"
         title, label = titles[dimension]
-        tables.append(Table(f"waiting_by_{dimension}", title, _waiting_columns(label),
-                            _waiting_rows(rows, total=total, suppress=s)))
+        tables.append(
+            Table(
+                f"waiting_by_{dimension}", title, _waiting_columns(label), _waiting_rows(rows, total=total, suppress=s)
+            )
+        )
 
-    spec_rows = [{"key": r["specialisation"], "label": spec_labels.get(r["specialisation"], r["specialisation"]),
-                  "waiting": r["waiting"], "over": r["over"], "median": r["median"], "p90": r["p90"], "_n": r["waiting"]}
-                 for r in fetch(SPECIALISATION_SQL, params)]
+    spec_rows = [
+        {
+            "key": r["specialisation"],
+            "label": spec_labels.get(r["specialisation"], r["specialisation"]),
+            "waiting": r["waiting"],
+            "over": r["over"],
+            "median": r["median"],
+            "p90": r["p90"],
+            "_n": r["waiting"],
+        }
+        for r in fetch(SPECIALISATION_SQL, params)
+    ]
     if scope.drill:
         for row in spec_rows:
             row["drill"] = f"figure=waiting&dim=specialisation&value={row['key']}"
-    tables.append(Table("waiting_by_specialisation", _("Wachtend per benodigde specialisatie (een verzoek kan meerdere hebben)"),
-                        _waiting_columns(_("Specialisatie")), _waiting_rows(spec_rows, total=None, suppress=s)))
+    tables.append(
+        Table(
+            "waiting_by_specialisation",
+            _("Wachtend per benodigde specialisatie (een verzoek kan meerdere hebben)"),
+            _waiting_columns(_("Specialisatie")),
+            _waiting_rows(spec_rows, total=None, suppress=s),
+        )
+    )
 
     closed_rows = [{"label": str(label), "count": closed.get(code, 0)} for code, label in Outcome.choices]
     closed_total = {"label": _("Totaal"), "count": sum(closed.values())}
     count_column(closed_rows, "count", closed_total, suppress=s)
-    tables.append(Table("closed_without_place", _("Afgesloten zonder plaatsing, naar uitkomst"),
-                        [Column("label", _("Uitkomst")), Column("count", _("Verzoeken"), True)], closed_rows + [closed_total]))
+    tables.append(
+        Table(
+            "closed_without_place",
+            _("Afgesloten zonder plaatsing, naar uitkomst"),
+            [Column("label", _("Uitkomst")), Column("count", _("Verzoeken"), True)],
+            closed_rows + [closed_total],
+        )
+    )
 
     started = len(compromises)
     kinds = [
@@ -237,25 +315,58 @@ def build(scope: Scope) -> list[Table]:
     comp_rows = []
     for key, label in kinds:
         n = sum(1 for c in compromises if c[key])
-        comp_rows.append({"label": label, "count": figure(n, n, suppress=s), "share": shown_share(n, started, suppress=s)})
-    comp_rows.append({"label": _("Plaatsingen gestart (totaal)"), "count": figure(started, started, suppress=s), "share": shown_share(started, started, suppress=s)})
-    tables.append(Table("compromises", _("Plaatsingen met een compromis"),
-                        [Column("label", _("Compromis")), Column("count", _("Plaatsingen"), True), Column("share", _("Aandeel %"), True)],
-                        comp_rows))
+        comp_rows.append(
+            {"label": label, "count": figure(n, n, suppress=s), "share": shown_share(n, started, suppress=s)}
+        )
+    comp_rows.append(
+        {
+            "label": _("Plaatsingen gestart (totaal)"),
+            "count": figure(started, started, suppress=s),
+            "share": shown_share(started, started, suppress=s),
+        }
+    )
+    tables.append(
+        Table(
+            "compromises",
+            _("Plaatsingen met een compromis"),
+            [
+                Column("label", _("Compromis")),
+                Column("count", _("Plaatsingen"), True),
+                Column("share", _("Aandeel %"), True),
+            ],
+            comp_rows,
+        )
+    )
 
     full_rows = []
     for r in fetch(FITTING_FULL_SQL, params):
-        full_rows.append({
-            "label": care_labels.get(r["care_type"], r["care_type"]),
-            "security": {"open": _("Open"), "closed": _("Gesloten")}.get(r["security"], r["security"] or _("Onbekend")),
-            "waiting": figure(r["waiting"], r["waiting"], suppress=s),
-            "facilities": r["facilities"], "full_now": r["full_now"], "free_now": int(r["free_now"]),
-        })
-    tables.append(Table("fitting_full", _("Passende locaties die vol zijn (huidige stand)"), [
-        Column("label", _("Zorgvorm")), Column("security", _("Beveiliging")), Column("waiting", _("Wachtend"), True),
-        Column("facilities", _("Passende locaties"), True), Column("full_now", _("Waarvan vol"), True),
-        Column("free_now", _("Vrije plekken"), True),
-    ], full_rows))
+        full_rows.append(
+            {
+                "label": care_labels.get(r["care_type"], r["care_type"]),
+                "security": {"open": _("Open"), "closed": _("Gesloten")}.get(
+                    r["security"], r["security"] or _("Onbekend")
+                ),
+                "waiting": figure(r["waiting"], r["waiting"], suppress=s),
+                "facilities": r["facilities"],
+                "full_now": r["full_now"],
+                "free_now": int(r["free_now"]),
+            }
+        )
+    tables.append(
+        Table(
+            "fitting_full",
+            _("Passende locaties die vol zijn (huidige stand)"),
+            [
+                Column("label", _("Zorgvorm")),
+                Column("security", _("Beveiliging")),
+                Column("waiting", _("Wachtend"), True),
+                Column("facilities", _("Passende locaties"), True),
+                Column("full_now", _("Waarvan vol"), True),
+                Column("free_now", _("Vrije plekken"), True),
+            ],
+            full_rows,
+        )
+    )
     return tables
 
 

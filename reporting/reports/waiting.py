@@ -8,7 +8,15 @@ from django.utils.translation import gettext as _
 
 from reporting.registry import report
 from reporting.reports.common import (
-    Scope, count_column, fetch, figure, hide, months, num, scope_from_params, shown_share,
+    Scope,
+    count_column,
+    fetch,
+    figure,
+    hide,
+    months,
+    num,
+    scope_from_params,
+    shown_share,
 )
 from reporting.tables import Column, Table
 
@@ -48,15 +56,27 @@ GROUPED_SQL = f"""
     GROUP BY GROUPING SETS ((care_label), (region, region_name), (month), ())
 """
 
-STATS = [("wait_median", _("Mediaan wachtdagen")), ("wait_p90", _("P90 wachtdagen")),
-         ("km_median", _("Mediaan km")), ("km_p90", _("P90 km"))]
+STATS = [
+    ("wait_median", _("Mediaan wachtdagen")),
+    ("wait_p90", _("P90 wachtdagen")),
+    ("km_median", _("Mediaan km")),
+    ("km_p90", _("P90 km")),
+]
 
 
 def _stat_rows(groups, key, label_key, *, suppress, drill_dim=None):
     rows = []
     for g in groups:
-        rows.append({"key": g[key], "label": g[label_key], "n": g["n"], "_n": g["n"], "outside": g["outside"],
-                     **{k: num(g[k]) for k, _l in STATS}})
+        rows.append(
+            {
+                "key": g[key],
+                "label": g[label_key],
+                "n": g["n"],
+                "_n": g["n"],
+                "outside": g["outside"],
+                **{k: num(g[k]) for k, _l in STATS},
+            }
+        )
     rows.sort(key=lambda r: str(r["label"]))
     return rows
 
@@ -78,54 +98,111 @@ def build(scope: Scope) -> list[Table]:
     groups = fetch(GROUPED_SQL, scope.sql())
     overall = next((g for g in groups if g["g_care"] and g["g_region"] and g["g_month"]), None)
     n = overall["n"] if overall else 0
-    o = overall or {"outside": 0, **{k: None for k, _l in STATS}, **{k: 0 for k in ("d10", "d25", "d50", "d100", "dmore")}}
+    o = overall or {
+        "outside": 0,
+        **{k: None for k, _l in STATS},
+        **{k: 0 for k in ("d10", "d25", "d50", "d100", "dmore")},
+    }
     summary = [
         {"figure": _("Plaatsingen gestart"), "value": figure(n, n, suppress=s)},
         *({"figure": label, "value": figure(num(o[k]), n, suppress=s)} for k, label in STATS),
         {"figure": _("Buiten de eigen regio geplaatst"), "value": figure(o["outside"], o["outside"], suppress=s)},
         {"figure": _("Aandeel buiten de eigen regio (%)"), "value": shown_share(o["outside"], n, suppress=s)},
     ]
-    tables = [Table("summary", _("Wachttijd en afstand: kerncijfers"),
-                    [Column("figure", _("Cijfer")), Column("value", _("Waarde"), True)], summary)]
-    stat_cols = [Column("n", _("Plaatsingen"), True)] + [Column(k, label, True) for k, label in STATS] + [
-        Column("outside", _("Buiten eigen regio"), True)]
+    tables = [
+        Table(
+            "summary",
+            _("Wachttijd en afstand: kerncijfers"),
+            [Column("figure", _("Cijfer")), Column("value", _("Waarde"), True)],
+            summary,
+        )
+    ]
+    stat_cols = (
+        [Column("n", _("Plaatsingen"), True)]
+        + [Column(k, label, True) for k, label in STATS]
+        + [Column("outside", _("Buiten eigen regio"), True)]
+    )
 
     def total_row():
-        return {"key": "", "label": _("Totaal"), "n": n, "_n": n, "outside": o["outside"], **{k: num(o[k]) for k, _l in STATS}}
+        return {
+            "key": "",
+            "label": _("Totaal"),
+            "n": n,
+            "_n": n,
+            "outside": o["outside"],
+            **{k: num(o[k]) for k, _l in STATS},
+        }
 
     care = _stat_rows([g for g in groups if not g["g_care"]], "care_label", "care_label", suppress=s)
     if scope.drill:
         for row in care:
             row["drill"] = f"figure=placed&dim=care_label&value={row['key']}"
-    tables.append(Table("by_care_type", _("Wachttijd en afstand per zorgvorm"),
-                        [Column("label", _("Zorgvorm"))] + stat_cols, _finish(care, total_row(), suppress=s)))
+    tables.append(
+        Table(
+            "by_care_type",
+            _("Wachttijd en afstand per zorgvorm"),
+            [Column("label", _("Zorgvorm"))] + stat_cols,
+            _finish(care, total_row(), suppress=s),
+        )
+    )
     regions = _stat_rows([g for g in groups if not g["g_region"]], "region", "region_name", suppress=s)
     if scope.drill:
         for row in regions:
             row["drill"] = f"figure=placed&dim=region&value={row['key']}"
-    tables.append(Table("by_region", _("Wachttijd en afstand per regio"),
-                        [Column("label", _("Regio"))] + stat_cols, _finish(regions, total_row(), suppress=s)))
+    tables.append(
+        Table(
+            "by_region",
+            _("Wachttijd en afstand per regio"),
+            [Column("label", _("Regio"))] + stat_cols,
+            _finish(regions, total_row(), suppress=s),
+        )
+    )
 
     by_month = {g["month"]: g for g in groups if not g["g_month"]}
     month_rows = []
     for first, _last in months(scope.start, scope.end):
         g = by_month.get(first.strftime("%Y-%m"))
         count = g["n"] if g else 0
-        month_rows.append({"month": first.strftime("%Y-%m"), "n": figure(count, count, suppress=s),
-                           "wait_median": figure(num(g["wait_median"]) if g else None, count, suppress=s),
-                           "wait_p90": figure(num(g["wait_p90"]) if g else None, count, suppress=s)})
-    tables.append(Table("by_month", _("Wachttijd per maand van plaatsing"), [
-        Column("month", _("Maand")), Column("n", _("Plaatsingen"), True),
-        Column("wait_median", _("Mediaan wachtdagen"), True), Column("wait_p90", _("P90 wachtdagen"), True),
-    ], month_rows))
+        month_rows.append(
+            {
+                "month": first.strftime("%Y-%m"),
+                "n": figure(count, count, suppress=s),
+                "wait_median": figure(num(g["wait_median"]) if g else None, count, suppress=s),
+                "wait_p90": figure(num(g["wait_p90"]) if g else None, count, suppress=s),
+            }
+        )
+    tables.append(
+        Table(
+            "by_month",
+            _("Wachttijd per maand van plaatsing"),
+            [
+                Column("month", _("Maand")),
+                Column("n", _("Plaatsingen"), True),
+                Column("wait_median", _("Mediaan wachtdagen"), True),
+                Column("wait_p90", _("P90 wachtdagen"), True),
+            ],
+            month_rows,
+        )
+    )
 
-    bands = [("d10", _("minder dan 10 km")), ("d25", _("10 tot 25 km")), ("d50", _("25 tot 50 km")),
-             ("d100", _("50 tot 100 km")), ("dmore", _("100 km of meer"))]
+    bands = [
+        ("d10", _("minder dan 10 km")),
+        ("d25", _("10 tot 25 km")),
+        ("d50", _("25 tot 50 km")),
+        ("d100", _("50 tot 100 km")),
+        ("dmore", _("100 km of meer")),
+    ]
     band_rows = [{"label": label, "count": o[k]} for k, label in bands]
     band_total = {"label": _("Totaal"), "count": n}
     count_column(band_rows, "count", band_total, suppress=s)
-    tables.append(Table("distance_bands", _("Afstand van huis naar de locatie"),
-                        [Column("label", _("Afstand")), Column("count", _("Plaatsingen"), True)], band_rows + [band_total]))
+    tables.append(
+        Table(
+            "distance_bands",
+            _("Afstand van huis naar de locatie"),
+            [Column("label", _("Afstand")), Column("count", _("Plaatsingen"), True)],
+            band_rows + [band_total],
+        )
+    )
     return tables
 
 

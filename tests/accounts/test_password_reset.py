@@ -17,7 +17,9 @@ def test_password_reset_link_arrives_through_the_outbox_and_works(client, referr
     form = client.get(link, follow=True)
     assert form.status_code == 200
     set_url = form.redirect_chain[-1][0]
-    done = client.post(set_url, {"new_password1": "een-nieuw-wachtwoord-42", "new_password2": "een-nieuw-wachtwoord-42"})
+    done = client.post(
+        set_url, {"new_password1": "een-nieuw-wachtwoord-42", "new_password2": "een-nieuw-wachtwoord-42"}
+    )
     assert done.status_code == 302
     client.logout()
     response = client.post("/login/", {"username": referrer.username, "password": "een-nieuw-wachtwoord-42"})

@@ -3,8 +3,17 @@ from django.core.management import call_command
 
 from accounts.models import Membership, Organisation, User
 
-DEMO_USERS = ["referrer", "referrer2", "coordinator", "coordinator2", "provider", "provider2",
-              "contract_manager", "behavioural_scientist", "admin"]
+DEMO_USERS = [
+    "referrer",
+    "referrer2",
+    "coordinator",
+    "coordinator2",
+    "provider",
+    "provider2",
+    "contract_manager",
+    "behavioural_scientist",
+    "admin",
+]
 
 
 @pytest.mark.django_db
@@ -21,5 +30,7 @@ def test_seed_demo_is_idempotent_and_creates_a_login_per_role(client):
     coordinator2 = Membership.objects.get(user__username="coordinator2")
     assert [r.name for r in coordinator.regions.all()] == ["Twente"]
     assert [r.name for r in coordinator2.regions.all()] == ["Drenthe"]
-    assert Membership.objects.get(user__username="referrer").organisation != Membership.objects.get(
-        user__username="referrer2").organisation
+    assert (
+        Membership.objects.get(user__username="referrer").organisation
+        != Membership.objects.get(user__username="referrer2").organisation
+    )

@@ -11,7 +11,9 @@ from tests.placement.factories import make_request
 
 
 @pytest.mark.django_db
-def test_assignment_is_requested_accepted_and_completed_with_a_version(client, make_member, referrer, coordinator, twente, drenthe):
+def test_assignment_is_requested_accepted_and_completed_with_a_version(
+    client, make_member, referrer, coordinator, twente, drenthe
+):
     scientist = make_member(Role.BEHAVIOURAL_SCIENTIST, regions=[twente])
     scientist_drenthe = make_member(Role.BEHAVIOURAL_SCIENTIST, regions=[drenthe])
     placement_request = make_request(referrer, submit=True)
@@ -34,11 +36,20 @@ def test_assignment_is_requested_accepted_and_completed_with_a_version(client, m
     client.post(f"/behavioural-scientist/assignments/{assignment.pk}/complete/", {"note": "klaar"})
     assignment.refresh_from_db()
     assert assignment.status == "accepted" and assignment.assigned_to == scientist
-    response = client.post(f"/behavioural-scientist/assignments/{assignment.pk}/", {
-        "analysis-presenting_problems": "a", "analysis-origins": "b", "analysis-maintaining_factors": "c",
-        "analysis-protective_factors": "d", "analysis-hypotheses": "Scherpere hypothese", "analysis-goals": "f",
-        "need-care_types": ["behandelgroep"], "need-intensity": "M", "need-security": "open",
-    })
+    response = client.post(
+        f"/behavioural-scientist/assignments/{assignment.pk}/",
+        {
+            "analysis-presenting_problems": "a",
+            "analysis-origins": "b",
+            "analysis-maintaining_factors": "c",
+            "analysis-protective_factors": "d",
+            "analysis-hypotheses": "Scherpere hypothese",
+            "analysis-goals": "f",
+            "need-care_types": ["behandelgroep"],
+            "need-intensity": "M",
+            "need-security": "open",
+        },
+    )
     assert response.status_code == 302
     placement_request.refresh_from_db()
     assert placement_request.analysis.version == 2 and placement_request.analysis.hypotheses == "Scherpere hypothese"
@@ -47,7 +58,12 @@ def test_assignment_is_requested_accepted_and_completed_with_a_version(client, m
     assignment.refresh_from_db()
     assert assignment.status == "completed" and assignment.completed_version == placement_request.analysis
     types = [e.event_type for e in events_for(placement_request)]
-    assert types[-4:] == ["assignment_requested", "assignment_accepted", "analysis_version_created", "assignment_completed"]
+    assert types[-4:] == [
+        "assignment_requested",
+        "assignment_accepted",
+        "analysis_version_created",
+        "assignment_completed",
+    ]
     assert OutboxMessage.objects.filter(recipient=coordinator, subject__contains="afgerond").exists()
     # After completion the scientist can no longer write versions.
     response = client.post(f"/behavioural-scientist/assignments/{assignment.pk}/", {"analysis-goals": "later"})

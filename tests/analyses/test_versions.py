@@ -51,7 +51,9 @@ def test_triage_keeps_the_version_it_used(referrer, coordinator):
     placement_request = make_request(referrer, submit=True)
     used = placement_request.analysis
     placement_services.request_triage(
-        placement_request=placement_request, decision="matching", by=coordinator,
+        placement_request=placement_request,
+        decision="matching",
+        by=coordinator,
         membership=membership_with_role(coordinator, Role.COORDINATOR),
     )
     placement_request.refresh_from_db()
@@ -62,7 +64,9 @@ def test_triage_keeps_the_version_it_used(referrer, coordinator):
 def test_api_put_and_patch_create_versions(api, referrer):
     placement_request = make_request(referrer, complete=False)
     api.as_user(referrer)
-    sections = {k: v for k, v in ANALYSIS.items() if k not in NEED_PROFILE and k not in ("max_distance_km", "school_continuity")}
+    sections = {
+        k: v for k, v in ANALYSIS.items() if k not in NEED_PROFILE and k not in ("max_distance_km", "school_continuity")
+    }
     response = api.put(
         f"/api/v1/requests/{placement_request.pk}/analysis",
         {**sections, "need_profile": {**NEED_PROFILE, "max_distance_km": 30, "preferred_region": "JZ14"}},
@@ -79,7 +83,10 @@ def test_api_put_and_patch_create_versions(api, referrer):
     body = response.json()
     assert body["version"] == 2 and body["need_profile"]["intensity"] == "P"
     assert body["need_profile"]["care_types"] == ["gezinshuis"] and body["goals"] == ANALYSIS["goals"]
-    assert list(ExplanatoryAnalysis.objects.filter(request=placement_request).values_list("intensity", flat=True)) == ["T", "P"]
+    assert list(ExplanatoryAnalysis.objects.filter(request=placement_request).values_list("intensity", flat=True)) == [
+        "T",
+        "P",
+    ]
 
 
 @pytest.mark.django_db
@@ -91,14 +98,20 @@ def test_api_analysis_without_need_profile_is_422_and_nothing_is_stored(api, ref
     assert [p["name"] for p in response.json()["invalid_params"]] == ["need_profile"]
     response = api.patch(f"/api/v1/requests/{placement_request.pk}/analysis", {"goals": "Alleen doelen"}, format="json")
     assert response.status_code == 422
-    assert {p["name"] for p in response.json()["invalid_params"]} >= {"need_profile.care_types", "need_profile.intensity"}
+    assert {p["name"] for p in response.json()["invalid_params"]} >= {
+        "need_profile.care_types",
+        "need_profile.intensity",
+    }
     response = api.put(
         f"/api/v1/requests/{placement_request.pk}/analysis",
         {"goals": "x", "need_profile": {**NEED_PROFILE, "intensity": "A", "care_types": ["Geen Slug!"]}},
         format="json",
     )
     assert response.status_code == 422
-    assert {p["name"] for p in response.json()["invalid_params"]} == {"need_profile.intensity", "need_profile.care_types.0"}
+    assert {p["name"] for p in response.json()["invalid_params"]} == {
+        "need_profile.intensity",
+        "need_profile.care_types.0",
+    }
     assert not ExplanatoryAnalysis.objects.filter(request=placement_request).exists()
 
 

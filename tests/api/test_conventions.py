@@ -47,7 +47,9 @@ def test_wrong_content_type_is_415(api):
 
 @pytest.mark.django_db
 def test_unknown_fields_are_named(api, referrer, password):
-    response = api.post(TOKEN_URL, {"username": referrer.username, "password": password, "role": "admin"}, format="json")
+    response = api.post(
+        TOKEN_URL, {"username": referrer.username, "password": password, "role": "admin"}, format="json"
+    )
     body = assert_problem(response, 422)
     assert [p["name"] for p in body["invalid_params"]] == ["role"]
 
@@ -88,7 +90,9 @@ def test_deactivated_user_gets_no_token(api, referrer, password):
 @pytest.mark.django_db
 def test_five_wrong_passwords_lock_the_account(api, referrer, password):
     for _ in range(4):
-        assert api.post(TOKEN_URL, {"username": referrer.username, "password": "wrong"}, format="json").status_code == 422
+        assert (
+            api.post(TOKEN_URL, {"username": referrer.username, "password": "wrong"}, format="json").status_code == 422
+        )
     assert_problem(api.post(TOKEN_URL, {"username": referrer.username, "password": "wrong"}, format="json"), 429)
     # Even the right password is refused while locked, in the API and on the login page.
     assert_problem(api.post(TOKEN_URL, {"username": referrer.username, "password": password}, format="json"), 429)

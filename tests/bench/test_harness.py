@@ -9,9 +9,7 @@ from bench.harness import Benchmark, run_benchmark
 
 
 def _setup(scale):
-    Organisation.objects.bulk_create(
-        [Organisation(name=f"bench {i}", kind="coordination") for i in range(10 * scale)]
-    )
+    Organisation.objects.bulk_create([Organisation(name=f"bench {i}", kind="coordination") for i in range(10 * scale)])
     return scale
 
 

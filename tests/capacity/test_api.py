@@ -20,19 +20,45 @@ def world(twente, drenthe, make_member):
     w = {
         "horst": horst,
         "esch": esch,
-        "enschede": FacilityFactory(provider=horst, name="Enschede KWV", regions_served=[twente],
-                                    specialisations=[specialisation("trauma")]),
-        "hengelo": FacilityFactory(provider=horst, name="Hengelo gesloten", security_level="closed",
-                                   municipality=Municipality.objects.get(code="GM0164"), care_type=care_type("kwv-gesloten"),
-                                   age_min=14, age_max=18, genders=["male"], places_staffed=3, occupied_external=3),
-        "assen": FacilityFactory(provider=esch, name="Assen woongroep", municipality=assen, regions_served=[drenthe],
-                                 care_type=care_type("woongroep")),
-        "assen_serves_twente": FacilityFactory(provider=esch, name="Assen voor Twente", municipality=assen,
-                                               regions_served=[twente]),
-        "national": FacilityFactory(provider=esch, name="Meppel JeugdzorgPlus", municipality=Municipality.objects.get(code="GM0119"),
-                                    serves_nationally=True, care_type=care_type("jeugdzorgplus"), security_level="closed"),
-        "ended": FacilityFactory(provider=horst, name="Oude groep", active_from=timezone.localdate() - timedelta(days=400),
-                                 active_until=timezone.localdate() - timedelta(days=1)),
+        "enschede": FacilityFactory(
+            provider=horst, name="Enschede KWV", regions_served=[twente], specialisations=[specialisation("trauma")]
+        ),
+        "hengelo": FacilityFactory(
+            provider=horst,
+            name="Hengelo gesloten",
+            security_level="closed",
+            municipality=Municipality.objects.get(code="GM0164"),
+            care_type=care_type("kwv-gesloten"),
+            age_min=14,
+            age_max=18,
+            genders=["male"],
+            places_staffed=3,
+            occupied_external=3,
+        ),
+        "assen": FacilityFactory(
+            provider=esch,
+            name="Assen woongroep",
+            municipality=assen,
+            regions_served=[drenthe],
+            care_type=care_type("woongroep"),
+        ),
+        "assen_serves_twente": FacilityFactory(
+            provider=esch, name="Assen voor Twente", municipality=assen, regions_served=[twente]
+        ),
+        "national": FacilityFactory(
+            provider=esch,
+            name="Meppel JeugdzorgPlus",
+            municipality=Municipality.objects.get(code="GM0119"),
+            serves_nationally=True,
+            care_type=care_type("jeugdzorgplus"),
+            security_level="closed",
+        ),
+        "ended": FacilityFactory(
+            provider=horst,
+            name="Oude groep",
+            active_from=timezone.localdate() - timedelta(days=400),
+            active_until=timezone.localdate() - timedelta(days=1),
+        ),
     }
     w["horst_staff"] = make_member(Role.PROVIDER, organisation=horst)
     w["esch_staff"] = make_member(Role.PROVIDER, organisation=esch)
@@ -46,17 +72,29 @@ def _names(response):
 
 
 @pytest.mark.django_db
-def test_coordinator_sees_facilities_in_or_serving_their_region_and_national(api, world, coordinator, coordinator_drenthe):
+def test_coordinator_sees_facilities_in_or_serving_their_region_and_national(
+    api, world, coordinator, coordinator_drenthe
+):
     assert _names(api.as_user(coordinator).get("/api/v1/facilities")) == [
-        "Assen voor Twente", "Enschede KWV", "Hengelo gesloten", "Meppel JeugdzorgPlus"]
+        "Assen voor Twente",
+        "Enschede KWV",
+        "Hengelo gesloten",
+        "Meppel JeugdzorgPlus",
+    ]
     assert _names(api.as_user(coordinator_drenthe).get("/api/v1/facilities")) == [
-        "Assen voor Twente", "Assen woongroep", "Meppel JeugdzorgPlus"]
+        "Assen voor Twente",
+        "Assen woongroep",
+        "Meppel JeugdzorgPlus",
+    ]
 
 
 @pytest.mark.django_db
 def test_provider_sees_its_own_facilities_including_ended_ones_and_admin_sees_all(api, world):
     assert _names(api.as_user(world["horst_staff"]).get("/api/v1/facilities")) == [
-        "Enschede KWV", "Hengelo gesloten", "Oude groep"]
+        "Enschede KWV",
+        "Hengelo gesloten",
+        "Oude groep",
+    ]
     assert len(_names(api.as_user(world["admin"]).get("/api/v1/facilities"))) == 6
 
 
@@ -78,12 +116,17 @@ def test_anonymous_gets_401(api, world):
 def test_facility_detail_has_the_figures_and_freshness(api, world, coordinator):
     facility = world["hengelo"]
     data = api.as_user(coordinator).get(f"/api/v1/facilities/{facility.pk}").json()
-    assert data["care_type"] == {"code": "kwv-gesloten", "label": "Kleinschalige woonvoorziening (gesloten)",
-                                 "cbs_care_form": "13", "requires_authorisation": True}
+    assert data["care_type"] == {
+        "code": "kwv-gesloten",
+        "label": "Kleinschalige woonvoorziening (gesloten)",
+        "cbs_care_form": "13",
+        "requires_authorisation": True,
+    }
     assert data["municipality"]["name"] == "Hengelo (O.)" and data["region"]["code"] == "JZ14"
     assert (data["age_min"], data["age_max"], data["genders"], data["security_level"]) == (14, 18, ["male"], "closed")
-    assert {k: data[k] for k in ("places_contracted", "places_staffed", "places_occupied", "places_held", "places_free")} == {
-        "places_contracted": 6, "places_staffed": 3, "places_occupied": 3, "places_held": 0, "places_free": 0}
+    assert {
+        k: data[k] for k in ("places_contracted", "places_staffed", "places_occupied", "places_held", "places_free")
+    } == {"places_contracted": 6, "places_staffed": 3, "places_occupied": 3, "places_held": 0, "places_free": 0}
     assert data["last_confirmed_at"] is None and data["is_stale"] is True
 
 
@@ -98,6 +141,7 @@ def test_outsiders_get_404_for_a_facility(api, world, coordinator_drenthe):
 
 # --- POST /facilities/{id}/availability ----------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_provider_updates_availability_and_gets_the_new_figures(api, world):
     facility = world["enschede"]
@@ -106,7 +150,12 @@ def test_provider_updates_availability_and_gets_the_new_figures(api, world):
     )
     assert response.status_code == 200, response.content
     data = response.json()
-    assert (data["places_staffed"], data["occupied_external"], data["places_free"], data["is_stale"]) == (5, 3, 2, False)
+    assert (data["places_staffed"], data["occupied_external"], data["places_free"], data["is_stale"]) == (
+        5,
+        3,
+        2,
+        False,
+    )
     assert data["last_confirmed_at"] is not None
     facility.refresh_from_db()
     assert facility.last_confirmed_by == world["horst_staff"]
@@ -115,7 +164,9 @@ def test_provider_updates_availability_and_gets_the_new_figures(api, world):
 @pytest.mark.django_db
 def test_empty_body_confirms_the_figures_unchanged(api, world):
     facility = world["enschede"]
-    response = api.as_user(world["horst_staff"]).post(f"/api/v1/facilities/{facility.pk}/availability", {}, format="json")
+    response = api.as_user(world["horst_staff"]).post(
+        f"/api/v1/facilities/{facility.pk}/availability", {}, format="json"
+    )
     assert response.status_code == 200 and response.json()["is_stale"] is False
     assert response.json()["places_staffed"] == 6
     assert AvailabilityChange.objects.get(facility=facility).kind == "confirmed"
@@ -145,7 +196,9 @@ def _unchanged(facility, before):
 def test_bad_availability_is_422_naming_the_field_and_changes_nothing(api, world, body, field):
     facility = world["enschede"]
     before = facility.figures()
-    response = api.as_user(world["horst_staff"]).post(f"/api/v1/facilities/{facility.pk}/availability", body, format="json")
+    response = api.as_user(world["horst_staff"]).post(
+        f"/api/v1/facilities/{facility.pk}/availability", body, format="json"
+    )
     assert response.status_code == 422, response.content
     assert response["Content-Type"] == "application/problem+json"
     assert [p["name"] for p in response.json()["invalid_params"]] == [field]
@@ -169,7 +222,9 @@ def test_other_roles_cannot_update_availability(api, world, make_member, twente,
     facility = world["enschede"]
     before = facility.figures()
     user = make_member(role, regions=[twente])
-    response = api.as_user(user).post(f"/api/v1/facilities/{facility.pk}/availability", {"places_staffed": 1}, format="json")
+    response = api.as_user(user).post(
+        f"/api/v1/facilities/{facility.pk}/availability", {"places_staffed": 1}, format="json"
+    )
     assert response.status_code == 403
     assert _unchanged(facility, before)
 
@@ -181,6 +236,7 @@ def test_unknown_facility_is_404_problem_json(api, world):
 
 
 # --- Filters and pagination -----------------------------------------------------------------
+
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
@@ -223,8 +279,15 @@ def test_list_is_paginated(api, world, coordinator):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "query, field",
-    [("age=abc", "age"), ("age=40", "age"), ("care_type=onbekend", "care_type"), ("gender=x", "gender"),
-     ("region=JZ99", "region"), ("has_free=misschien", "has_free"), ("ordering=secret", "ordering")],
+    [
+        ("age=abc", "age"),
+        ("age=40", "age"),
+        ("care_type=onbekend", "care_type"),
+        ("gender=x", "gender"),
+        ("region=JZ99", "region"),
+        ("has_free=misschien", "has_free"),
+        ("ordering=secret", "ordering"),
+    ],
 )
 def test_bad_filters_are_422_naming_the_filter(api, world, coordinator, query, field):
     response = api.as_user(coordinator).get(f"/api/v1/facilities?{query}")
@@ -234,13 +297,28 @@ def test_bad_filters_are_422_naming_the_filter(api, world, coordinator, query, f
 
 # --- Administrators and integrations --------------------------------------------------------
 
+
 def _new_facility(provider, **overrides):
     body = {
-        "provider": provider.pk, "name": "Nieuwe groep", "address": "Laan 1", "postcode": "7511 ab",
-        "municipality": "GM0153", "care_type": "behandelgroep", "specialisations": ["trauma", "autisme"],
-        "security_level": "open", "age_min": 12, "age_max": 17, "genders": ["female", "other"], "intensity_band": "P",
-        "group_size": 6, "care_product_code": "45A52", "regions_served": ["JZ14"], "serves_nationally": False,
-        "active_from": "2025-01-01", "places_contracted": 6, "places_staffed": 4,
+        "provider": provider.pk,
+        "name": "Nieuwe groep",
+        "address": "Laan 1",
+        "postcode": "7511 ab",
+        "municipality": "GM0153",
+        "care_type": "behandelgroep",
+        "specialisations": ["trauma", "autisme"],
+        "security_level": "open",
+        "age_min": 12,
+        "age_max": 17,
+        "genders": ["female", "other"],
+        "intensity_band": "P",
+        "group_size": 6,
+        "care_product_code": "45A52",
+        "regions_served": ["JZ14"],
+        "serves_nationally": False,
+        "active_from": "2025-01-01",
+        "places_contracted": 6,
+        "places_staffed": 4,
     }
     return body | overrides
 
@@ -273,7 +351,9 @@ def test_admin_creates_a_facility_that_is_stale_until_confirmed(api, world):
     ],
 )
 def test_admin_bad_facility_is_422_naming_the_field(api, world, overrides, field):
-    response = api.as_user(world["admin"]).post("/api/v1/facilities", _new_facility(world["horst"], **overrides), format="json")
+    response = api.as_user(world["admin"]).post(
+        "/api/v1/facilities", _new_facility(world["horst"], **overrides), format="json"
+    )
     assert response.status_code == 422, response.content
     assert field in [p["name"] for p in response.json()["invalid_params"]]
     assert not Facility.objects.filter(name="Nieuwe groep").exists()
@@ -290,9 +370,15 @@ def test_provider_must_be_a_provider_organisation(api, world, make_member):
 def test_admin_patches_a_facility_and_contract_changes_are_recorded(api, world):
     facility = world["hengelo"]  # 3 occupied
     client = api.as_user(world["admin"])
-    response = client.patch(f"/api/v1/facilities/{facility.pk}", {"name": "Hengelo KWV", "places_contracted": 4}, format="json")
+    response = client.patch(
+        f"/api/v1/facilities/{facility.pk}", {"name": "Hengelo KWV", "places_contracted": 4}, format="json"
+    )
     assert response.status_code == 200, response.content
-    assert (response.json()["name"], response.json()["places_contracted"], response.json()["places_staffed"]) == ("Hengelo KWV", 4, 3)
+    assert (response.json()["name"], response.json()["places_contracted"], response.json()["places_staffed"]) == (
+        "Hengelo KWV",
+        4,
+        3,
+    )
     assert AvailabilityChange.objects.get(facility=facility).kind == "contract_changed"
     refused = client.patch(f"/api/v1/facilities/{facility.pk}", {"places_contracted": 2}, format="json")
     assert refused.status_code == 422 and refused.json()["invalid_params"][0]["name"] == "places_contracted"
@@ -320,15 +406,42 @@ def test_providers_and_taxonomies(api, world, coordinator, referrer):
     assert horst["facility_count"] == 3 and len(horst["agb_code"]) == 8
     assert api.as_user(referrer).get("/api/v1/providers").status_code == 403
     care_types = api.as_user(referrer).get("/api/v1/care-types").json()
-    assert {"jeugdzorgplus", "driemilieu", "behandelgroep", "kwv-open", "kwv-gesloten", "gezinshuis", "woongroep",
-            "kamertraining", "crisis", "lvb-woonvorm", "moeder-kindhuis"} <= {c["code"] for c in care_types}
+    assert {
+        "jeugdzorgplus",
+        "driemilieu",
+        "behandelgroep",
+        "kwv-open",
+        "kwv-gesloten",
+        "gezinshuis",
+        "woongroep",
+        "kamertraining",
+        "crisis",
+        "lvb-woonvorm",
+        "moeder-kindhuis",
+    } <= {c["code"] for c in care_types}
     specialisations = {s["code"] for s in api.as_user(referrer).get("/api/v1/specialisations").json()}
-    assert {"trauma", "lvb", "verslaving", "eetstoornis", "psychiatrie", "autisme", "sgg", "agressie", "uitbuiting"} <= specialisations
+    assert {
+        "trauma",
+        "lvb",
+        "verslaving",
+        "eetstoornis",
+        "psychiatrie",
+        "autisme",
+        "sgg",
+        "agressie",
+        "uitbuiting",
+    } <= specialisations
 
 
 @pytest.mark.django_db
 def test_openapi_documents_the_capacity_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
-    for path in ["/api/v1/facilities", "/api/v1/facilities/{id}", "/api/v1/facilities/{id}/availability",
-                 "/api/v1/providers", "/api/v1/care-types", "/api/v1/specialisations"]:
+    for path in [
+        "/api/v1/facilities",
+        "/api/v1/facilities/{id}",
+        "/api/v1/facilities/{id}/availability",
+        "/api/v1/providers",
+        "/api/v1/care-types",
+        "/api/v1/specialisations",
+    ]:
         assert path in paths or path.replace("{id}", "{pk}") in paths, path

@@ -124,9 +124,16 @@ def test_hold_occupy_and_release_walk_the_figures(facility, coordinator):
     kinds = list(AvailabilityChange.objects.filter(facility=facility).values_list("kind", flat=True))
     assert kinds == ["held", "occupied", "held", "hold_released", "occupied_released"]
     assert list(
-        Event.objects.filter(subject_id=facility.pk, subject_type="capacity.facility").values_list("event_type", flat=True)
-    ) == ["availability.held", "availability.occupied", "availability.held", "availability.hold_released",
-          "availability.occupied_released"]
+        Event.objects.filter(subject_id=facility.pk, subject_type="capacity.facility").values_list(
+            "event_type", flat=True
+        )
+    ) == [
+        "availability.held",
+        "availability.occupied",
+        "availability.held",
+        "availability.hold_released",
+        "availability.occupied_released",
+    ]
     assert facility.last_confirmed_at is None  # holds are not the provider's confirmation
 
 
@@ -143,8 +150,12 @@ def test_hold_without_free_place_is_a_conflict_and_changes_nothing(facility, coo
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "service", [services.availability_release_hold, services.availability_occupy_from_hold,
-                services.availability_release_occupied]
+    "service",
+    [
+        services.availability_release_hold,
+        services.availability_occupy_from_hold,
+        services.availability_release_occupied,
+    ],
 )
 def test_release_or_occupy_without_anything_to_move_is_a_conflict(facility, coordinator, service):
     before = _figures(facility)
@@ -191,7 +202,10 @@ def test_concurrent_holds_never_hold_more_than_the_free_places(twente, make_memb
     facility = FacilityFactory(places_contracted=6, places_staffed=4, occupied_external=1)  # 3 free
     coordinator = make_member(Role.COORDINATOR, regions=[twente])
     results = _run_concurrently(
-        [lambda i=i: services.availability_hold(facility=facility.pk, by=coordinator, reason_ref=f"offer:{i}") for i in range(8)]
+        [
+            lambda i=i: services.availability_hold(facility=facility.pk, by=coordinator, reason_ref=f"offer:{i}")
+            for i in range(8)
+        ]
     )
     succeeded = [r for r in results if isinstance(r, Facility)]
     refused = [r for r in results if isinstance(r, Conflict)]
@@ -208,7 +222,10 @@ def test_concurrent_provider_update_and_holds_stay_consistent(twente, make_membe
     staff = make_member(Role.PROVIDER, organisation=facility.provider)
     coordinator = make_member(Role.COORDINATOR, regions=[twente])
     functions = [lambda: services.availability_update(facility=facility.pk, by=staff, occupied_external=2)]
-    functions += [lambda i=i: services.availability_hold(facility=facility.pk, by=coordinator, reason_ref=f"o{i}") for i in range(4)]
+    functions += [
+        lambda i=i: services.availability_hold(facility=facility.pk, by=coordinator, reason_ref=f"o{i}")
+        for i in range(4)
+    ]
     results = _run_concurrently(functions)
     update_ok = isinstance(results[0], Facility)
     holds_ok = sum(isinstance(r, Facility) for r in results[1:])

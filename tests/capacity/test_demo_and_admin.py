@@ -51,26 +51,51 @@ def admin_client(client, make_member):
 @pytest.mark.django_db
 def test_admin_pages_for_providers_facilities_and_taxonomies(admin_client, twente):
     facility = FacilityFactory()
-    for url in ["/admin/capacity/facility/", f"/admin/capacity/facility/{facility.pk}/change/", "/admin/capacity/facility/add/",
-                "/admin/capacity/provider/", f"/admin/capacity/provider/{facility.provider.pk}/change/",
-                "/admin/capacity/caretype/", "/admin/capacity/specialisation/", "/admin/capacity/plannedcapacitychange/add/",
-                "/admin/capacity/availabilitychange/"]:
+    for url in [
+        "/admin/capacity/facility/",
+        f"/admin/capacity/facility/{facility.pk}/change/",
+        "/admin/capacity/facility/add/",
+        "/admin/capacity/provider/",
+        f"/admin/capacity/provider/{facility.provider.pk}/change/",
+        "/admin/capacity/caretype/",
+        "/admin/capacity/specialisation/",
+        "/admin/capacity/plannedcapacitychange/add/",
+        "/admin/capacity/availabilitychange/",
+    ]:
         assert admin_client.get(url).status_code == 200, url
 
 
 @pytest.mark.django_db
 def test_admin_adds_a_facility_through_the_service(admin_client, twente):
     provider = provider_org()
-    response = admin_client.post("/admin/capacity/facility/add/", {
-        "provider": provider.pk, "name": "Admin-groep", "address": "Laan 2", "postcode": "7511 AB",
-        "municipality": municipality().pk, "care_type": care_type("woongroep").pk, "security_level": "open",
-        "age_min": 12, "age_max": 18, "genders": ["female", "male"], "intensity_band": "M", "group_size": 6,
-        "care_product_code": "", "serves_nationally": "on", "active_from": "2025-01-01", "places_contracted": 6,
-        "specialisations": [Specialisation.objects.get(code="trauma").pk], "regions_served": [twente.pk],
-    })
+    response = admin_client.post(
+        "/admin/capacity/facility/add/",
+        {
+            "provider": provider.pk,
+            "name": "Admin-groep",
+            "address": "Laan 2",
+            "postcode": "7511 AB",
+            "municipality": municipality().pk,
+            "care_type": care_type("woongroep").pk,
+            "security_level": "open",
+            "age_min": 12,
+            "age_max": 18,
+            "genders": ["female", "male"],
+            "intensity_band": "M",
+            "group_size": 6,
+            "care_product_code": "",
+            "serves_nationally": "on",
+            "active_from": "2025-01-01",
+            "places_contracted": 6,
+            "specialisations": [Specialisation.objects.get(code="trauma").pk],
+            "regions_served": [twente.pk],
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     facility = Facility.objects.get(name="Admin-groep")
-    assert facility.genders == ["female", "male"] and list(facility.specialisations.values_list("code", flat=True)) == ["trauma"]
+    assert facility.genders == ["female", "male"] and list(facility.specialisations.values_list("code", flat=True)) == [
+        "trauma"
+    ]
     assert AvailabilityChange.objects.get(facility=facility).changed_by == admin_client.user
     assert facility.last_confirmed_at is None
 
@@ -78,15 +103,26 @@ def test_admin_adds_a_facility_through_the_service(admin_client, twente):
 @pytest.mark.django_db
 def test_admin_plans_a_capacity_change(admin_client, twente):
     facility = FacilityFactory()
-    response = admin_client.post("/admin/capacity/plannedcapacitychange/add/", {
-        "facility": facility.pk, "effective_date": timezone.localdate().isoformat(), "places_contracted": 8, "note": "Opbouw",
-    })
+    response = admin_client.post(
+        "/admin/capacity/plannedcapacitychange/add/",
+        {
+            "facility": facility.pk,
+            "effective_date": timezone.localdate().isoformat(),
+            "places_contracted": 8,
+            "note": "Opbouw",
+        },
+    )
     assert response.status_code == 302
     change = PlannedCapacityChange.objects.get(facility=facility)
     assert change.status == "planned" and change.created_by == admin_client.user
-    past = admin_client.post("/admin/capacity/plannedcapacitychange/add/", {
-        "facility": facility.pk, "effective_date": "2020-01-01", "places_contracted": 8,
-    })
+    past = admin_client.post(
+        "/admin/capacity/plannedcapacitychange/add/",
+        {
+            "facility": facility.pk,
+            "effective_date": "2020-01-01",
+            "places_contracted": 8,
+        },
+    )
     assert past.status_code == 200 and "verleden" in past.content.decode()
 
 

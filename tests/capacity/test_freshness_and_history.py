@@ -54,7 +54,9 @@ def test_staleness_follows_the_freshness_days_of_the_facilitys_region(twente, dr
     assert _get(admin_membership, in_twente).is_stale is True
     assert _get(admin_membership, in_drenthe).is_stale is False
     now = timezone.now()
-    assert selectors.facility_get(membership=admin_membership, pk=in_drenthe.pk, now=now + timedelta(days=3, hours=1)).is_stale
+    assert selectors.facility_get(
+        membership=admin_membership, pk=in_drenthe.pk, now=now + timedelta(days=3, hours=1)
+    ).is_stale
     _confirmed(in_twente, 2.9, user)
     assert _get(admin_membership, in_twente).is_stale is False
 
@@ -77,7 +79,9 @@ def test_stale_reminders_reach_the_providers_staff_once_a_day(twente, make_membe
     stale = FacilityFactory(provider=horst, name="Groep Kwartel")
     fresh = FacilityFactory(provider=horst, name="Groep Merel")
     other_org_fresh = FacilityFactory(name="Elders")
-    ended = FacilityFactory(provider=horst, name="Gesloten groep", active_from=date(2020, 1, 1), active_until=date(2021, 1, 1))
+    ended = FacilityFactory(
+        provider=horst, name="Gesloten groep", active_from=date(2020, 1, 1), active_until=date(2021, 1, 1)
+    )
     staff1 = make_member(Role.PROVIDER, organisation=horst)
     staff2 = make_member(Role.PROVIDER, organisation=horst)
     outsider = make_member(Role.PROVIDER, organisation=other_org_fresh.provider)
@@ -98,14 +102,21 @@ def test_stale_reminders_reach_the_providers_staff_once_a_day(twente, make_membe
 
 # --- Occupancy rate -----------------------------------------------------------------------
 
+
 def _at(day, hour=0):
     return datetime(2025, 3, day, hour, tzinfo=AMS)
 
 
 def _history(facility, at, *, contracted=10, staffed=10, internal=0, external=0, held=0):
     AvailabilityChange.objects.create(
-        facility=facility, changed_at=at, kind="updated", places_contracted=contracted, places_staffed=staffed,
-        occupied_internal=internal, occupied_external=external, held=held,
+        facility=facility,
+        changed_at=at,
+        kind="updated",
+        places_contracted=contracted,
+        places_staffed=staffed,
+        occupied_internal=internal,
+        occupied_external=external,
+        held=held,
     )
 
 
@@ -135,12 +146,16 @@ def test_occupancy_rate_is_time_weighted_over_the_period(history_facility):
 @pytest.mark.django_db
 def test_occupancy_rate_ignores_time_before_the_facility_existed_and_after_now(history_facility):
     # 27 Feb -> 2 Mar: only 1 Mar 00:00 -> 2 Mar 00:00 counts, at 8 of 10
-    occupancy = selectors.occupancy_rate(facility=history_facility, start=_at(1) - timedelta(days=2), end=_at(2), now=_at(20))
+    occupancy = selectors.occupancy_rate(
+        facility=history_facility, start=_at(1) - timedelta(days=2), end=_at(2), now=_at(20)
+    )
     assert occupancy.rate == pytest.approx(0.8) and occupancy.contracted_place_days == pytest.approx(10)
     # "now" is 3 Mar 12:00: 3 Mar 00:00 -> 12:00 at 9/10, nothing after
     half = selectors.occupancy_rate(facility=history_facility, start=_at(3), end=_at(10), now=_at(3, 12))
     assert half.contracted_place_days == pytest.approx(5) and half.rate == pytest.approx(0.9)
-    before = selectors.occupancy_rate(facility=history_facility, start=_at(1) - timedelta(days=5), end=_at(1), now=_at(20))
+    before = selectors.occupancy_rate(
+        facility=history_facility, start=_at(1) - timedelta(days=5), end=_at(1), now=_at(20)
+    )
     assert before.rate is None
 
 
@@ -148,7 +163,13 @@ def test_occupancy_rate_ignores_time_before_the_facility_existed_and_after_now(h
 def test_occupancy_series_gives_a_rate_per_day_for_the_chart(history_facility):
     series = selectors.occupancy_series(facility=history_facility, days=6, now=_at(5, 12))
     assert [p["date"] for p in series] == [
-        "2025-02-28", "2025-03-01", "2025-03-02", "2025-03-03", "2025-03-04", "2025-03-05"]
+        "2025-02-28",
+        "2025-03-01",
+        "2025-03-02",
+        "2025-03-03",
+        "2025-03-04",
+        "2025-03-05",
+    ]
     rates = [p["rate"] for p in series]
     # 4 Mar: half a day 9/10 and half a day 9/12 -> (4.5 + 4.5) / (5 + 6) = 81.8%
     assert rates == [None, 80.0, 80.0, 90.0, 81.8, 75.0]
@@ -156,13 +177,15 @@ def test_occupancy_series_gives_a_rate_per_day_for_the_chart(history_facility):
 
 # --- Planned capacity changes ---------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_planned_change_is_applied_on_its_date_once_and_recorded(twente, make_member):
     facility = FacilityFactory(places_contracted=8, places_staffed=8, occupied_external=3)
     admin = make_member(Role.ADMIN)
     today = timezone.localdate()
-    change = services.capacity_change_plan(facility=facility, by=admin, effective_date=today + timedelta(days=2),
-                                           places_contracted=5, note="Afbouw groep")
+    change = services.capacity_change_plan(
+        facility=facility, by=admin, effective_date=today + timedelta(days=2), places_contracted=5, note="Afbouw groep"
+    )
     assert services.capacity_changes_apply_due(today=today + timedelta(days=1)) == {"applied": 0, "blocked": 0}
     facility.refresh_from_db()
     assert facility.places_contracted == 8
@@ -173,7 +196,11 @@ def test_planned_change_is_applied_on_its_date_once_and_recorded(twente, make_me
     assert change.status == "applied" and change.applied_at is not None
     assert services.capacity_changes_apply_due(today=today + timedelta(days=3)) == {"applied": 0, "blocked": 0}
     assert AvailabilityChange.objects.filter(facility=facility, kind="contract_changed").count() == 1
-    types = list(Event.objects.filter(subject_id=facility.pk, subject_type="capacity.facility").values_list("event_type", flat=True))
+    types = list(
+        Event.objects.filter(subject_id=facility.pk, subject_type="capacity.facility").values_list(
+            "event_type", flat=True
+        )
+    )
     assert types == ["capacity_change.planned", "capacity_change.applied"]
 
 
@@ -182,7 +209,9 @@ def test_afbouw_waits_while_places_are_still_in_use(twente, make_member, coordin
     facility = FacilityFactory(places_contracted=6, places_staffed=6, occupied_external=4)
     admin = make_member(Role.ADMIN)
     services.availability_hold(facility=facility, by=coordinator)  # 5 in use
-    change = services.capacity_change_plan(facility=facility, by=admin, effective_date=timezone.localdate(), places_contracted=4)
+    change = services.capacity_change_plan(
+        facility=facility, by=admin, effective_date=timezone.localdate(), places_contracted=4
+    )
     assert tasks.capacity_changes_apply() == {"applied": 0, "blocked": 1}
     change.refresh_from_db()
     facility.refresh_from_db()
@@ -201,13 +230,16 @@ def test_cancelled_change_is_never_applied_and_past_dates_are_refused(twente, ma
 
     facility = FacilityFactory(places_contracted=6, places_staffed=6)
     admin = make_member(Role.ADMIN)
-    change = services.capacity_change_plan(facility=facility, by=admin, effective_date=timezone.localdate(), places_contracted=10)
+    change = services.capacity_change_plan(
+        facility=facility, by=admin, effective_date=timezone.localdate(), places_contracted=10
+    )
     services.capacity_change_cancel(change=change, by=admin)
     assert tasks.capacity_changes_apply() == {"applied": 0, "blocked": 0}
     facility.refresh_from_db()
     assert facility.places_contracted == 6
     with pytest.raises(Invalid) as caught:
-        services.capacity_change_plan(facility=facility, by=admin, effective_date=timezone.localdate() - timedelta(days=1),
-                                      places_contracted=3)
+        services.capacity_change_plan(
+            facility=facility, by=admin, effective_date=timezone.localdate() - timedelta(days=1), places_contracted=3
+        )
     assert caught.value.invalid_params[0]["name"] == "effective_date"
     assert PlannedCapacityChange.objects.filter(facility=facility).count() == 1

@@ -26,19 +26,23 @@ def staff(make_member, horst):
 
 @pytest.fixture
 def kwartel(horst, twente):
-    return FacilityFactory(provider=horst, name="Groep Kwartel", regions_served=[twente], places_staffed=5, occupied_external=3)
+    return FacilityFactory(
+        provider=horst, name="Groep Kwartel", regions_served=[twente], places_staffed=5, occupied_external=3
+    )
 
 
 @pytest.fixture
 def assen(drenthe):
-    return FacilityFactory(name="Groep Assen", municipality=Municipality.objects.get(code="GM0106"), regions_served=[drenthe])
+    return FacilityFactory(
+        name="Groep Assen", municipality=Municipality.objects.get(code="GM0106"), regions_served=[drenthe]
+    )
 
 
 def _row(html, facility):
     """The <tr> of one facility."""
     at = html.index(f'data-facility-id="{facility.pk}"')
     start = html.rindex("<tr", 0, at)
-    return html[start:html.index("</tr>", at)]
+    return html[start : html.index("</tr>", at)]
 
 
 def _rows(html):
@@ -46,7 +50,9 @@ def _rows(html):
 
 
 @pytest.mark.django_db
-def test_board_shows_the_coordinators_facilities_with_figures_and_stale_mark(client, coordinator, kwartel, assen, staff):
+def test_board_shows_the_coordinators_facilities_with_figures_and_stale_mark(
+    client, coordinator, kwartel, assen, staff
+):
     fresh = FacilityFactory(provider=kwartel.provider, name="Groep Merel", places_staffed=4)
     Facility.objects.filter(pk=fresh.pk).update(last_confirmed_at=timezone.now(), last_confirmed_by=staff)
     client.force_login(coordinator)
@@ -70,9 +76,13 @@ def test_board_shows_the_coordinators_facilities_with_figures_and_stale_mark(cli
 def test_board_filters_and_htmx_refresh_return_only_the_results(client, coordinator, kwartel, horst):
     closed = FacilityFactory(provider=horst, name="Gesloten groep", security_level="closed")
     client.force_login(coordinator)
-    response = client.get("/coordinator/capacity/?security_level=closed", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="board-results")
+    response = client.get(
+        "/coordinator/capacity/?security_level=closed", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="board-results"
+    )
     html = response.content.decode()
-    assert response.status_code == 200 and "<html" not in html and html.lstrip().startswith("<section id=\"board-results\"")
+    assert (
+        response.status_code == 200 and "<html" not in html and html.lstrip().startswith('<section id="board-results"')
+    )
     assert _rows(html) == [str(closed.pk)]
     assert "security_level=closed" in html  # the 30 s refresh keeps the filters
     full = client.get("/coordinator/capacity/?has_free=true&security_level=open").content.decode()
@@ -125,12 +135,13 @@ def test_coordinator_facility_page_and_outsider_404(client, coordinator, coordin
 
 # --- Provider screens -------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_provider_home_lists_own_facilities_only(client, staff, kwartel, assen):
     client.force_login(staff)
     response = client.get("/provider/")
     html = response.content.decode()
-    assert response.status_code == 200 and "<h1 class=\"utrecht-heading-1\">Mijn locaties</h1>" in html
+    assert response.status_code == 200 and '<h1 class="utrecht-heading-1">Mijn locaties</h1>' in html
     assert _rows(html) == [str(kwartel.pk)] and "Groep Assen" not in html
     assert "Ongewijzigd bevestigen" in html
 
@@ -159,7 +170,9 @@ def test_provider_updates_availability_with_the_form(client, staff, kwartel):
     client.force_login(staff)
     page = client.get(f"/provider/facilities/{kwartel.pk}/").content.decode()
     assert 'name="places_staffed"' in page and 'value="5"' in page and 'id="occupancy-data"' in page
-    response = client.post(f"/provider/facilities/{kwartel.pk}/availability/", {"places_staffed": "6", "occupied_external": "2"})
+    response = client.post(
+        f"/provider/facilities/{kwartel.pk}/availability/", {"places_staffed": "6", "occupied_external": "2"}
+    )
     assert response.status_code == 302
     kwartel.refresh_from_db()
     assert (kwartel.places_staffed, kwartel.occupied_external, kwartel.places_free) == (6, 2, 4)
@@ -183,7 +196,9 @@ def test_update_form_shows_errors_next_to_the_field(client, staff, kwartel, data
     assert response.status_code == 422
     html = response.content.decode()
     error = re.search(rf'<p class="form-error" id="{field}-error">(.*?)</p>', html, re.S)
-    assert error and message in error.group(1), html[html.index("<form method=\"post\" action=\"/provider/facilities"):][:3000]
+    assert error and message in error.group(1), html[html.index('<form method="post" action="/provider/facilities') :][
+        :3000
+    ]
     assert re.search(rf'name="{field}"[^>]*aria-describedby="{field}-help {field}-error" aria-invalid="true"', html)
     kwartel.refresh_from_db()
     assert (kwartel.places_staffed, kwartel.occupied_external, kwartel.last_confirmed_at) == (5, 3, None)
@@ -194,7 +209,12 @@ def test_another_provider_gets_404_and_nothing_changes(client, make_member, kwar
     other = make_member(Role.PROVIDER, organisation=provider_org())
     client.force_login(other)
     assert client.get(f"/provider/facilities/{kwartel.pk}/").status_code == 404
-    assert client.post(f"/provider/facilities/{kwartel.pk}/availability/", {"places_staffed": "1", "occupied_external": "0"}).status_code == 404
+    assert (
+        client.post(
+            f"/provider/facilities/{kwartel.pk}/availability/", {"places_staffed": "1", "occupied_external": "0"}
+        ).status_code
+        == 404
+    )
     assert client.post(f"/provider/facilities/{kwartel.pk}/confirm/").status_code == 404
     kwartel.refresh_from_db()
     assert (kwartel.places_staffed, kwartel.last_confirmed_at) == (5, None)
@@ -205,7 +225,12 @@ def test_another_provider_gets_404_and_nothing_changes(client, make_member, kwar
 def test_other_roles_cannot_use_provider_screens(client, make_member, twente, kwartel, role):
     client.force_login(make_member(role, regions=[twente]))
     assert client.post(f"/provider/facilities/{kwartel.pk}/confirm/").status_code == 403
-    assert client.post(f"/provider/facilities/{kwartel.pk}/availability/", {"places_staffed": "1", "occupied_external": "0"}).status_code == 403
+    assert (
+        client.post(
+            f"/provider/facilities/{kwartel.pk}/availability/", {"places_staffed": "1", "occupied_external": "0"}
+        ).status_code
+        == 403
+    )
     kwartel.refresh_from_db()
     assert kwartel.last_confirmed_at is None
 
@@ -214,10 +239,23 @@ def test_other_roles_cannot_use_provider_screens(client, make_member, twente, kw
 def test_provider_page_shows_occupancy_chart_data_and_planned_changes(client, staff, kwartel, make_member):
     from capacity import services
 
-    services.capacity_change_plan(facility=kwartel, by=make_member(Role.ADMIN),
-                                  effective_date=timezone.localdate() + timedelta(days=30), places_contracted=4, note="Afbouw")
-    AvailabilityChange.objects.create(facility=kwartel, changed_at=timezone.now() - timedelta(days=10), kind="updated",
-                                      places_contracted=6, places_staffed=6, occupied_internal=0, occupied_external=6, held=0)
+    services.capacity_change_plan(
+        facility=kwartel,
+        by=make_member(Role.ADMIN),
+        effective_date=timezone.localdate() + timedelta(days=30),
+        places_contracted=4,
+        note="Afbouw",
+    )
+    AvailabilityChange.objects.create(
+        facility=kwartel,
+        changed_at=timezone.now() - timedelta(days=10),
+        kind="updated",
+        places_contracted=6,
+        places_staffed=6,
+        occupied_internal=0,
+        occupied_external=6,
+        held=0,
+    )
     client.force_login(staff)
     html = client.get(f"/provider/facilities/{kwartel.pk}/").content.decode()
     data = re.search(r'<script id="occupancy-data" type="application/json">(.*?)</script>', html).group(1)

@@ -1,11 +1,11 @@
 import pytest
 from django.db import ProgrammingError, transaction
 
+from accounts.models import Role
+from accounts.selectors import membership_with_role
 from core.access_log import Purpose, access_log_record
 from core.events import event_record, events_for
 from core.models import AccessLogEntry, Event
-from accounts.models import Role
-from accounts.selectors import membership_with_role
 
 
 @pytest.mark.django_db
@@ -26,7 +26,10 @@ def test_access_log_records_who_for_whom_why_and_cannot_be_changed(coordinator, 
     entry = access_log_record(user=coordinator, membership=membership, subject=twente, purpose=Purpose.TRIAGE)
     entry.refresh_from_db()
     assert (entry.user, entry.role, entry.organisation, entry.purpose) == (
-        coordinator, "coordinator", membership.organisation, "triage",
+        coordinator,
+        "coordinator",
+        membership.organisation,
+        "triage",
     )
     assert entry.subject_type == "accounts.region" and entry.subject_id == twente.pk
     with pytest.raises(ProgrammingError, match="Cannot update or delete"), transaction.atomic():

@@ -23,7 +23,9 @@ def test_health_reports_database_redis_and_worker(client, heartbeat_store):
     body = response.json()
     assert body["status"] == "ok"
     assert {name: check["status"] for name, check in body["checks"].items()} == {
-        "database": "ok", "redis": "ok", "celery": "ok",
+        "database": "ok",
+        "redis": "ok",
+        "celery": "ok",
     }
 
 

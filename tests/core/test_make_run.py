@@ -38,8 +38,14 @@ def test_run_starts_web_worker_and_beat_and_ctrl_c_stops_them(tmp_path):
         EMAIL_FILE_PATH=str(tmp_path / "mail"),
     )
     log = open(tmp_path / "run.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "config.devstack", "run"], cwd=BASE_DIR, env=env,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "config.devstack", "run"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for(lambda: _get(f"{base}/login/") == 200, timeout=90, interval=0.5)

@@ -30,8 +30,12 @@ def test_nothing_is_queued_for_a_rolled_back_transaction(referrer):
 
 @pytest.mark.django_db
 def test_delivering_a_message_twice_sends_it_once(referrer):
-    email, = outbox_enqueue(recipient=referrer, subject="Status gewijzigd", body="Uw verzoek is ingediend", in_app=False)
-    in_app, = outbox_enqueue(recipient=referrer, subject="Status gewijzigd", body="Uw verzoek is ingediend", email=False)
+    (email,) = outbox_enqueue(
+        recipient=referrer, subject="Status gewijzigd", body="Uw verzoek is ingediend", in_app=False
+    )
+    (in_app,) = outbox_enqueue(
+        recipient=referrer, subject="Status gewijzigd", body="Uw verzoek is ingediend", email=False
+    )
     for _ in range(2):
         outbox_deliver_task.run(email.pk)  # the task body, as a worker would run it twice
         outbox_deliver_task.run(in_app.pk)
@@ -46,7 +50,7 @@ def test_delivering_a_message_twice_sends_it_once(referrer):
 def test_a_failing_mail_server_keeps_the_message_pending(referrer, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 1  # nothing listens
-    message, = outbox_enqueue(recipient=referrer, subject="S", body="B", in_app=False)
+    (message,) = outbox_enqueue(recipient=referrer, subject="S", body="B", in_app=False)
     assert outbox_deliver(message.pk) is False
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.PENDING and message.attempts == 1 and message.last_error

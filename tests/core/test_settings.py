@@ -21,8 +21,12 @@ def _environ(extra):
 
 def _manage(*args, env):
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=_environ(env),
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=_environ(env),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -35,8 +39,14 @@ def test_production_deploy_check_is_clean():
 def test_production_requires_a_secret_key():
     clean_env = _environ(PRODUCTION_ENV)
     clean_env.pop("SECRET_KEY", None)
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=clean_env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
 
 

@@ -10,7 +10,9 @@ def demo_data(transactional_db):
 
 
 @pytest.mark.e2e
-def test_login_and_role_home_pages_have_no_serious_accessibility_violations(page, live_server, demo_data, login, logout, axe_violations):
+def test_login_and_role_home_pages_have_no_serious_accessibility_violations(
+    page, live_server, demo_data, login, logout, axe_violations
+):
     page.goto(f"{live_server.url}/login/")
     assert axe_violations() == []
     for username in ["referrer", "coordinator", "provider", "contract_manager", "behavioural_scientist", "admin"]:

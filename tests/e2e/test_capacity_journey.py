@@ -54,11 +54,13 @@ def test_provider_updates_availability_and_coordinator_sees_it(page, live_server
     assert page.evaluate("document.querySelector('h1').dataset.marker") == "kept"
 
     # the provider confirms again elsewhere; the board's own refresh picks up new figures
-    from capacity import services
     from accounts.models import User
+    from capacity import services
 
     services.availability_update(facility=facility, by=User.objects.get(username="provider"), occupied_external=3)
     # what the 30 s timer does: GET the section's own hx-get URL and swap it in
-    page.evaluate("htmx.ajax('GET', document.querySelector('#board-results').getAttribute('hx-get'),"
-                  " {target: '#board-results', swap: 'outerHTML'})")
+    page.evaluate(
+        "htmx.ajax('GET', document.querySelector('#board-results').getAttribute('hx-get'),"
+        " {target: '#board-results', swap: 'outerHTML'})"
+    )
     expect(page.locator(f'tr[data-facility-id="{facility.pk}"] .free')).to_have_text("1")

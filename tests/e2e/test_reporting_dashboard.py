@@ -10,7 +10,9 @@ from tests.reporting.conftest import private_media, scenario  # noqa: F401 - fix
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_contract_manager_dashboard_and_quarterly_report(private_media, scenario, contract_manager, password, login, live_server, tmp_path):
+def test_contract_manager_dashboard_and_quarterly_report(
+    private_media, scenario, contract_manager, password, login, live_server, tmp_path
+):
     quarterly_report_build(region=scenario["twente"], year=2025, quarter=1)
     page = login(contract_manager.username, password)
     page.goto(f"{live_server.url}/contract-manager/?from=2025-01-01&to=2025-03-31")

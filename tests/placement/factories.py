@@ -76,10 +76,16 @@ def make_request(referrer, *, complete=True, submit=False, municipality_code="GM
         analyses_services.perspective_plan_save(
             placement_request=placement_request, data=dict(PERSPECTIVE), by=referrer, membership=membership
         )
-        analyses_services.safety_plan_save(placement_request=placement_request, data=dict(SAFETY), by=referrer, membership=membership)
+        analyses_services.safety_plan_save(
+            placement_request=placement_request, data=dict(SAFETY), by=referrer, membership=membership
+        )
         analyses_services.document_upload(
-            placement_request=placement_request, upload=pdf_upload(), kind="zorgvraag", title="Zorgvraag",
-            by=referrer, membership=membership,
+            placement_request=placement_request,
+            upload=pdf_upload(),
+            kind="zorgvraag",
+            title="Zorgvraag",
+            by=referrer,
+            membership=membership,
         )
     if submit:
         services.request_submit(placement_request=placement_request, by=referrer, membership=membership)
@@ -88,16 +94,22 @@ def make_request(referrer, *, complete=True, submit=False, municipality_code="GM
 
 
 def machtiging(days=180):
-    return {"legal_status": "machtiging_gj", "machtiging_end_date": timezone.localdate() + datetime.timedelta(days=days)}
+    return {
+        "legal_status": "machtiging_gj",
+        "machtiging_end_date": timezone.localdate() + datetime.timedelta(days=days),
+    }
 
 
 # --- issue 5: requests in matching and facilities that fit them ---------------------------
+
 
 def in_matching(referrer, coordinator, **kwargs):
     """A complete request triaged into matching by `coordinator`."""
     placement_request = make_request(referrer, submit=True, **kwargs)
     services.request_triage(
-        placement_request=placement_request, decision="matching", by=coordinator,
+        placement_request=placement_request,
+        decision="matching",
+        by=coordinator,
         membership=membership_with_role(coordinator, Role.COORDINATOR),
     )
     placement_request.refresh_from_db()
@@ -111,8 +123,12 @@ def fitting_facility(provider=None, *, fresh=True, free=2, **overrides):
 
     provider = provider or provider_org()
     values = {
-        "provider": provider, "care_type": care_type("behandelgroep"), "places_contracted": max(free, 1) + 2,
-        "places_staffed": max(free, 0) + 2, "occupied_external": 2, "specialisations": [specialisation("trauma")],
+        "provider": provider,
+        "care_type": care_type("behandelgroep"),
+        "places_contracted": max(free, 1) + 2,
+        "places_staffed": max(free, 0) + 2,
+        "occupied_external": 2,
+        "specialisations": [specialisation("trauma")],
     }
     if fresh:
         values.update(last_confirmed_at=timezone.now(), last_confirmed_by=UserFactory())
@@ -130,6 +146,9 @@ def provider_membership(user):
 
 def offer_to(placement_request, facility, coordinator, texts=None):
     return services.offer_create(
-        placement_request=placement_request, facility_id=facility.pk, by=coordinator,
-        membership=coordinator_membership(coordinator), texts=texts,
+        placement_request=placement_request,
+        facility_id=facility.pk,
+        by=coordinator,
+        membership=coordinator_membership(coordinator),
+        texts=texts,
     )

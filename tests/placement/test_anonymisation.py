@@ -69,8 +69,12 @@ NAME = st.text(alphabet=st.characters(whitelist_categories=("Lu", "Ll")), min_si
 
 
 @settings(max_examples=200, deadline=None)
-@given(given_name=NAME, family=NAME, before=st.sampled_from(["Gesprek met ", "", "Volgens "]),
-       after=st.sampled_from([" vandaag.", "", ", die boos werd"]))
+@given(
+    given_name=NAME,
+    family=NAME,
+    before=st.sampled_from(["Gesprek met ", "", "Volgens "]),
+    after=st.sampled_from([" vandaag.", "", ", die boos werd"]),
+)
 def test_any_generated_name_is_found_wherever_it_stands(given_name, family, before, after):
     identity = Identity(names=[given_name, family])
     text = f"{before}{given_name} {family}{after}"

@@ -11,7 +11,10 @@ from core.models import AccessLogEntry, Event, OutboxMessage
 from placement.models import PlacementRequest, Status, Youth
 from tests.placement.factories import ANALYSIS, PDF, make_request, pdf_upload
 
-NEED = {k: ANALYSIS[k] for k in ("care_types", "specialisations", "intensity", "security", "max_distance_km", "school_continuity")}
+NEED = {
+    k: ANALYSIS[k]
+    for k in ("care_types", "specialisations", "intensity", "security", "max_distance_km", "school_continuity")
+}
 SECTIONS = {k: v for k, v in ANALYSIS.items() if k not in NEED}
 
 
@@ -48,12 +51,18 @@ def test_referrer_creates_a_complete_draft_and_submits(api, referrer, coordinato
     assert response.status_code == 201, response.content
     body = response.json()
     assert {"id", "status", "referral_date", "region", "kind"} <= set(body)
-    assert (body["status"], body["referral_date"], body["region"], body["kind"]) == ("draft", None, "JZ14", "first_placement")
+    assert (body["status"], body["referral_date"], body["region"], body["kind"]) == (
+        "draft",
+        None,
+        "JZ14",
+        "first_placement",
+    )
     assert body["youth"]["bsn"] == "123456782"
     assert body["analysis"]["version"] == 1 and body["analysis"]["need_profile"]["intensity"] == "M"
     assert [m["name"] for m in body["missing"]] == ["zorgvraag"]
     upload = api.post(
-        f"/api/v1/requests/{body['id']}/documents", {"file": pdf_upload(), "kind": "zorgvraag", "title": "Dossier"},
+        f"/api/v1/requests/{body['id']}/documents",
+        {"file": pdf_upload(), "kind": "zorgvraag", "title": "Dossier"},
         format="multipart",
     )
     assert upload.status_code == 201, upload.content
@@ -128,7 +137,8 @@ def test_non_pdf_or_oversized_upload_is_refused(api, referrer, settings, private
     placement_request = make_request(referrer, complete=False)
     response = api.as_user(referrer).post(
         f"/api/v1/requests/{placement_request.pk}/documents",
-        {"file": pdf_upload(name, content), "kind": "zorgvraag"}, format="multipart",
+        {"file": pdf_upload(name, content), "kind": "zorgvraag"},
+        format="multipart",
     )
     assert response.status_code == 422
     problem = response.json()["invalid_params"][0]
@@ -147,7 +157,11 @@ def test_detail_and_download_write_the_access_log(api, referrer, coordinator):
     entry = AccessLogEntry.objects.order_by("-id").first()
     assert AccessLogEntry.objects.count() == before + 1
     assert (entry.user, entry.role, entry.purpose, entry.subject_type, entry.subject_id) == (
-        coordinator, "coordinator", "triage", "placement.youth", placement_request.youth_id,
+        coordinator,
+        "coordinator",
+        "triage",
+        "placement.youth",
+        placement_request.youth_id,
     )
     document = detail.json()["documents"][0]
     download = api.get(document["download"])
@@ -167,7 +181,11 @@ def test_role_matrix(api, make_member, referrer, coordinator, coordinator_drenth
     provider = make_member(Role.PROVIDER)
     contract_manager = make_member(Role.CONTRACT_MANAGER, regions=[twente])
     scientist = make_member(Role.BEHAVIOURAL_SCIENTIST, regions=[twente])  # no assignment: outsider
-    reads = [f"/api/v1/requests/{pk}", f"/api/v1/requests/{pk}/events", f"/api/v1/requests/{pk}/documents/{document.pk}"]
+    reads = [
+        f"/api/v1/requests/{pk}",
+        f"/api/v1/requests/{pk}/events",
+        f"/api/v1/requests/{pk}/documents/{document.pk}",
+    ]
     writes = [
         ("post", f"/api/v1/requests/{pk}/submit", {}),
         ("post", f"/api/v1/requests/{pk}/withdraw", {"reason": "x"}),
@@ -211,11 +229,19 @@ def test_triage_input_rules(api, referrer, coordinator):
     placement_request = make_request(referrer, submit=True)
     url = f"/api/v1/requests/{placement_request.pk}/triage"
     api.as_user(coordinator)
-    assert [p["name"] for p in api.post(url, {"decision": "return"}, format="json").json()["invalid_params"]] == ["reason"]
-    assert [p["name"] for p in api.post(url, {"decision": "close"}, format="json").json()["invalid_params"]] == ["outcome"]
-    assert [p["name"] for p in api.post(url, {"decision": "sleep"}, format="json").json()["invalid_params"]] == ["decision"]
+    assert [p["name"] for p in api.post(url, {"decision": "return"}, format="json").json()["invalid_params"]] == [
+        "reason"
+    ]
+    assert [p["name"] for p in api.post(url, {"decision": "close"}, format="json").json()["invalid_params"]] == [
+        "outcome"
+    ]
+    assert [p["name"] for p in api.post(url, {"decision": "sleep"}, format="json").json()["invalid_params"]] == [
+        "decision"
+    ]
     assert PlacementRequest.objects.get(pk=placement_request.pk).status == Status.SUBMITTED
-    response = api.post(url, {"decision": "close", "outcome": "help_at_home", "reason": "Thuis opgelost"}, format="json")
+    response = api.post(
+        url, {"decision": "close", "outcome": "help_at_home", "reason": "Thuis opgelost"}, format="json"
+    )
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["outcome"]) == ("closed", "help_at_home")
     message = OutboxMessage.objects.filter(recipient=referrer, channel="in_app").order_by("-id").first()
@@ -229,25 +255,38 @@ def test_triage_input_rules(api, referrer, coordinator):
 def test_return_and_resubmit_then_withdraw(api, referrer, coordinator):
     placement_request = make_request(referrer, submit=True)
     pk = placement_request.pk
-    api.as_user(coordinator).post(f"/api/v1/requests/{pk}/triage", {"decision": "return", "reason": "Veiligheidsplan te summier"}, format="json")
+    api.as_user(coordinator).post(
+        f"/api/v1/requests/{pk}/triage", {"decision": "return", "reason": "Veiligheidsplan te summier"}, format="json"
+    )
     api.as_user(referrer)
     detail = api.get(f"/api/v1/requests/{pk}").json()
     assert detail["status"] == "returned" and detail["status_reason"] == "Veiligheidsplan te summier"
-    patched = api.patch(f"/api/v1/requests/{pk}", {"safety_plan": {"risks": "Weglopen, middelengebruik", "agreements": "Nieuwe afspraken"}}, format="json")
+    patched = api.patch(
+        f"/api/v1/requests/{pk}",
+        {"safety_plan": {"risks": "Weglopen, middelengebruik", "agreements": "Nieuwe afspraken"}},
+        format="json",
+    )
     assert patched.status_code == 200 and patched.json()["safety_plan"]["risks"].startswith("Weglopen, middel")
     assert api.post(f"/api/v1/requests/{pk}/submit").json()["status"] == "submitted"
     withdrawn = api.post(f"/api/v1/requests/{pk}/withdraw", {"reason": "Gezin verhuisd"}, format="json")
-    assert withdrawn.status_code == 200 and (withdrawn.json()["status"], withdrawn.json()["outcome"]) == ("closed", "withdrawn")
+    assert withdrawn.status_code == 200 and (withdrawn.json()["status"], withdrawn.json()["outcome"]) == (
+        "closed",
+        "withdrawn",
+    )
     assert api.post(f"/api/v1/requests/{pk}/withdraw", {}, format="json").status_code == 409
 
 
 @pytest.mark.django_db
-def test_possible_double_registration_is_shown_to_the_coordinator(api, make_member, referrer, coordinator, coordinator_drenthe):
+def test_possible_double_registration_is_shown_to_the_coordinator(
+    api, make_member, referrer, coordinator, coordinator_drenthe
+):
     from tests.placement.factories import youth_data
 
     first = make_request(referrer, submit=True, youth=youth_data(bsn="111222333"))
     other_org = make_member(Role.REFERRER)
-    second = make_request(other_org, submit=True, municipality_code="GM0106", youth=youth_data("GM0106", bsn="111222333"))
+    second = make_request(
+        other_org, submit=True, municipality_code="GM0106", youth=youth_data("GM0106", bsn="111222333")
+    )
     unrelated = make_request(referrer, submit=True, youth=youth_data(bsn="999999990"))
     body = api.as_user(coordinator).get(f"/api/v1/requests/{first.pk}").json()
     assert [d["id"] for d in body["possible_duplicates"]] == [second.pk]
@@ -256,7 +295,11 @@ def test_possible_double_registration_is_shown_to_the_coordinator(api, make_memb
     # Without BSN: same family name and birth date.
     named = youth_data()
     a = make_request(referrer, submit=True, youth=named)
-    b = make_request(other_org, submit=True, youth={**youth_data(), "family_name": named["family_name"].upper(), "birth_date": named["birth_date"]})
+    b = make_request(
+        other_org,
+        submit=True,
+        youth={**youth_data(), "family_name": named["family_name"].upper(), "birth_date": named["birth_date"]},
+    )
     assert [d["id"] for d in api.get(f"/api/v1/requests/{a.pk}").json()["possible_duplicates"]] == [b.pk]
     # Referrers do not get the flag (it would reveal other organisations' work).
     assert "possible_duplicates" not in api.as_user(referrer).get(f"/api/v1/requests/{first.pk}").json()
@@ -274,7 +317,14 @@ def test_html_in_free_text_is_stored_as_typed_and_returned_as_data(api, referrer
 @pytest.mark.django_db
 def test_openapi_lists_the_request_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
-    for path in ["/api/v1/requests", "/api/v1/requests/{id}", "/api/v1/requests/{id}/analysis",
-                 "/api/v1/requests/{id}/documents", "/api/v1/requests/{id}/submit", "/api/v1/requests/{id}/triage",
-                 "/api/v1/requests/{id}/withdraw", "/api/v1/requests/{id}/events"]:
+    for path in [
+        "/api/v1/requests",
+        "/api/v1/requests/{id}",
+        "/api/v1/requests/{id}/analysis",
+        "/api/v1/requests/{id}/documents",
+        "/api/v1/requests/{id}/submit",
+        "/api/v1/requests/{id}/triage",
+        "/api/v1/requests/{id}/withdraw",
+        "/api/v1/requests/{id}/events",
+    ]:
         assert path.replace("{id}", "{pk}") in paths or path in paths, path

@@ -9,7 +9,14 @@ def test_demo_requests_in_various_states_and_idempotent(private_media):
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     twente = PlacementRequest.objects.filter(region__code="JZ14", referrer__username="referrer")
-    assert sorted(twente.values_list("status", flat=True)) == ["closed", "draft", "matching", "offered", "returned", "submitted"]
+    assert sorted(twente.values_list("status", flat=True)) == [
+        "closed",
+        "draft",
+        "matching",
+        "offered",
+        "returned",
+        "submitted",
+    ]
     offered = twente.get(status="offered")
     assert offered.offers.get().provider.name.startswith("Jeugdzorg De Horst")
     drenthe = PlacementRequest.objects.get(region__code="JZ04")

@@ -70,7 +70,10 @@ def test_referral_date_is_never_overwritten(referrer, coordinator):
     original = placement_request.referral_date
     # Returned and submitted again: the original date stays.
     services.request_triage(
-        placement_request=placement_request, decision="return", reason="Aanvullen", by=coordinator,
+        placement_request=placement_request,
+        decision="return",
+        reason="Aanvullen",
+        by=coordinator,
         membership=membership_with_role(coordinator, Role.COORDINATOR),
     )
     services.request_submit(
@@ -93,14 +96,18 @@ def test_closed_security_needs_a_valid_machtiging(referrer):
     placement_request = make_request(referrer)
     with pytest.raises(Invalid) as caught:
         analyses_services.analysis_save(
-            placement_request=placement_request, data={"security": "closed", "care_types": ["jeugdzorgplus"]},
-            by=referrer, membership=membership,
+            placement_request=placement_request,
+            data={"security": "closed", "care_types": ["jeugdzorgplus"]},
+            by=referrer,
+            membership=membership,
         )
     assert [p["name"] for p in caught.value.invalid_params] == ["security"]
     with_machtiging = make_request(referrer, complete=False, youth=youth_data(**machtiging()))
     version = analyses_services.analysis_save(
-        placement_request=with_machtiging, data={**ANALYSIS, "security": "closed", "care_types": ["jeugdzorgplus"]},
-        by=referrer, membership=membership,
+        placement_request=with_machtiging,
+        data={**ANALYSIS, "security": "closed", "care_types": ["jeugdzorgplus"]},
+        by=referrer,
+        membership=membership,
     )
     assert version.security == "closed"
 

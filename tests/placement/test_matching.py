@@ -36,7 +36,9 @@ def test_three_lists_with_explanations(referrer, coordinator):
     stale = fitting_facility(name="Verouderd", fresh=False)
     girls_only = fitting_facility(name="Meidengroep", genders=["female"])
     closed = fitting_facility(name="Gesloten", security_level="closed", care_type=care_type("jeugdzorgplus"))
-    result = selectors.matching_for_request(membership=coordinator_membership(coordinator), placement_request=placement_request)
+    result = selectors.matching_for_request(
+        membership=coordinator_membership(coordinator), placement_request=placement_request
+    )
     assert [m.facility.facility_id for m in result.available] == [near.pk, far.pk]  # own region first
     assert {m.facility.facility_id for m in result.full} == {full.pk, stale.pk}
     unfit = {m.facility.facility_id: [c.code for c in m.failed] for m in result.unfit}
@@ -53,9 +55,16 @@ def test_provider_that_declined_is_marked(referrer, coordinator):
     facility = fitting_facility()
     staff = member(Role.PROVIDER, organisation=facility.provider)
     offer = offer_to(placement_request, facility, coordinator)
-    services.offer_decline(offer=offer, reason="staffing", motivation="Te weinig personeel", by=staff,
-                           membership=provider_membership(staff))
-    result = selectors.matching_for_request(membership=coordinator_membership(coordinator), placement_request=placement_request)
+    services.offer_decline(
+        offer=offer,
+        reason="staffing",
+        motivation="Te weinig personeel",
+        by=staff,
+        membership=provider_membership(staff),
+    )
+    result = selectors.matching_for_request(
+        membership=coordinator_membership(coordinator), placement_request=placement_request
+    )
     match = result.match_of(facility.pk)
     assert match.group == Group.AVAILABLE and match.facility.declined_this_request
     assert "Deze aanbieder heeft dit verzoek al afgewezen" in [c.text for c in match.criteria]

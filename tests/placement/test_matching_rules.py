@@ -26,9 +26,21 @@ NEED = Need(
 )
 
 BASE = FacilityFacts(
-    facility_id=1, care_type="behandelgroep", specialisations=frozenset({"trauma", "lvb"}), age_min=12, age_max=18,
-    genders=frozenset({"f", "m", "x"}), security=OPEN, intensity="P", lat=HENGELO[0], lon=HENGELO[1],
-    region_id=TWENTE, active_from=None, active_until=None, free_places=2, is_stale=False,
+    facility_id=1,
+    care_type="behandelgroep",
+    specialisations=frozenset({"trauma", "lvb"}),
+    age_min=12,
+    age_max=18,
+    genders=frozenset({"f", "m", "x"}),
+    security=OPEN,
+    intensity="P",
+    lat=HENGELO[0],
+    lon=HENGELO[1],
+    region_id=TWENTE,
+    active_from=None,
+    active_until=None,
+    free_places=2,
+    is_stale=False,
 )
 
 

@@ -11,7 +11,13 @@ from core.errors import DomainError
 from placement import services
 from placement.models import Offer, OfferStatus, PlacementRequest, Status
 from tests.accounts.factories import member
-from tests.placement.factories import coordinator_membership, fitting_facility, in_matching, offer_to, provider_membership
+from tests.placement.factories import (
+    coordinator_membership,
+    fitting_facility,
+    in_matching,
+    offer_to,
+    provider_membership,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -51,11 +57,14 @@ def outcome(results):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_coordinators_offer_the_same_request_one_wins(referrer, coordinator, twente):
-    colleague = member(Role.COORDINATOR, organisation=coordinator_membership(coordinator).organisation, regions=[twente])
+    colleague = member(
+        Role.COORDINATOR, organisation=coordinator_membership(coordinator).organisation, regions=[twente]
+    )
     placement_request = in_matching(referrer, coordinator)
     a, b = fitting_facility(), fitting_facility()
-    wins, losses = outcome(race(lambda: offer_to(placement_request, a, coordinator),
-                                lambda: offer_to(placement_request, b, colleague)))
+    wins, losses = outcome(
+        race(lambda: offer_to(placement_request, a, coordinator), lambda: offer_to(placement_request, b, colleague))
+    )
     assert len(wins) == 1 and len(losses) == 1
     assert isinstance(losses[0], DomainError) and losses[0].status == 409
     assert Offer.objects.filter(request=placement_request, status=OfferStatus.OPEN).count() == 1
@@ -67,14 +76,18 @@ def test_api_two_coordinators_one_201_one_409(referrer, coordinator, twente):
     from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
-    colleague = member(Role.COORDINATOR, organisation=coordinator_membership(coordinator).organisation, regions=[twente])
+    colleague = member(
+        Role.COORDINATOR, organisation=coordinator_membership(coordinator).organisation, regions=[twente]
+    )
     placement_request = in_matching(referrer, coordinator)
     a, b = fitting_facility(), fitting_facility()
 
     def post(user, facility):
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-        return client.post(f"/api/v1/requests/{placement_request.pk}/offers", {"facility": facility.pk}, format="json").status_code
+        return client.post(
+            f"/api/v1/requests/{placement_request.pk}/offers", {"facility": facility.pk}, format="json"
+        ).status_code
 
     assert sorted(race(lambda: post(coordinator, a), lambda: post(colleague, b))) == [201, 409]
 
@@ -83,12 +96,16 @@ def test_api_two_coordinators_one_201_one_409(referrer, coordinator, twente):
 def test_two_requests_race_for_the_last_free_place(referrer, coordinator):
     first, second = in_matching(referrer, coordinator), in_matching(referrer, coordinator)
     last = fitting_facility(free=1)
-    wins, losses = outcome(race(lambda: offer_to(first, last, coordinator), lambda: offer_to(second, last, coordinator)))
+    wins, losses = outcome(
+        race(lambda: offer_to(first, last, coordinator), lambda: offer_to(second, last, coordinator))
+    )
     assert len(wins) == 1 and len(losses) == 1 and losses[0].code == "no_free_place"
     facility = Facility.objects.get(pk=last.pk)
     assert (facility.held, facility.places_free) == (1, 0)
     assert sorted(PlacementRequest.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True)) == [
-        Status.MATCHING, Status.OFFERED]
+        Status.MATCHING,
+        Status.OFFERED,
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -112,8 +129,9 @@ def test_accept_racing_expiry_or_withdrawal_exactly_one_wins(referrer, coordinat
             if result is None:
                 raise RuntimeError("nothing to expire")
             return result
-        return services.offer_withdraw(offer=offer, reason="Elders geplaatst", by=coordinator,
-                                       membership=coordinator_membership(coordinator))
+        return services.offer_withdraw(
+            offer=offer, reason="Elders geplaatst", by=coordinator, membership=coordinator_membership(coordinator)
+        )
 
     wins, losses = outcome(race(accept, competitor))
     assert len(wins) == 1 and len(losses) == 1

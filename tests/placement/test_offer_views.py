@@ -25,9 +25,24 @@ def test_matching_page_composer_and_send(client, referrer, coordinator):
     assert f"/offer/{unfit.pk}/" not in html and f"/offer/{fits.pk}/" in html
     url = f"/coordinator/requests/{placement_request.pk}/offer/{fits.pk}/"
     page = client.get(url).content.decode()
-    assert "Geanonimiseerde aanmelding" in page and placement_request.youth.family_name not in page.split("Geanonimiseerde")[1]
-    data = {name: "" for name in ("presenting_problems", "origins", "maintaining_factors", "protective_factors",
-                                   "hypotheses", "goals", "wishes_youth", "wishes_parents", "placement_goal")}
+    assert (
+        "Geanonimiseerde aanmelding" in page
+        and placement_request.youth.family_name not in page.split("Geanonimiseerde")[1]
+    )
+    data = {
+        name: ""
+        for name in (
+            "presenting_problems",
+            "origins",
+            "maintaining_factors",
+            "protective_factors",
+            "hypotheses",
+            "goals",
+            "wishes_youth",
+            "wishes_parents",
+            "placement_goal",
+        )
+    }
     data.update(goals="Terug naar Petra thuis", action="send")
     response = client.post(url, data)
     assert response.status_code == 422
@@ -106,14 +121,19 @@ def test_placement_end_form_errors_next_to_field(client, referrer, coordinator):
     services.offer_accept(offer=offer, by=staff, membership=provider_membership(staff))
     client.force_login(staff)
     today = timezone.localdate()
-    response = client.post(f"/requests/{placement_request.pk}/placement/", {"start_date": today.isoformat(), "school": "X"})
+    response = client.post(
+        f"/requests/{placement_request.pk}/placement/", {"start_date": today.isoformat(), "school": "X"}
+    )
     assert response.status_code == 302
     placement = placement_request.__class__.objects.get(pk=placement_request.pk).placement
-    response = client.post(f"/placements/{placement.pk}/end/", {
-        "end_date": (today - datetime.timedelta(days=3)).isoformat(), "reason": "01"})
+    response = client.post(
+        f"/placements/{placement.pk}/end/",
+        {"end_date": (today - datetime.timedelta(days=3)).isoformat(), "reason": "01"},
+    )
     assert response.status_code == 422 and 'id="id_end_date-error"' in response.content.decode()
-    response = client.post(f"/placements/{placement.pk}/end/", {"end_date": today.isoformat(), "reason": "02",
-                                                                  "needs_new_place": "on"})
+    response = client.post(
+        f"/placements/{placement.pk}/end/", {"end_date": today.isoformat(), "reason": "02", "needs_new_place": "on"}
+    )
     assert response.status_code == 302
     placement_request.refresh_from_db()
     assert placement_request.status == Status.ENDED and placement_request.transfers.count() == 1
@@ -128,14 +148,30 @@ STREETS = st.text(alphabet="bcdfghjklmnpqrstvwxz", min_size=6, max_size=12).map(
 
 
 @pytest.mark.django_db
-@settings(max_examples=12, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(given=NAMES, family=NAMES, parent=NAMES, street=STREETS, number=st.integers(1, 999),
-       postcode=st.from_regex(r"[1-9][0-9]{3}[A-Z]{2}", fullmatch=True).filter(lambda p: p[4:] not in ("SA", "SD", "SS")))
-def test_provider_json_and_html_never_contain_identity(client, api, referrer, coordinator, given, family, parent, street,
-                                                       number, postcode):
-    youth = youth_data(given_names=given, family_name=family, address=f"{street} {number}", postcode=postcode,
-                       guardians=[{"name": f"{parent} {family}", "relationship": "moeder", "has_authority": True}])
+@settings(
+    max_examples=12,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    given=NAMES,
+    family=NAMES,
+    parent=NAMES,
+    street=STREETS,
+    number=st.integers(1, 999),
+    postcode=st.from_regex(r"[1-9][0-9]{3}[A-Z]{2}", fullmatch=True).filter(lambda p: p[4:] not in ("SA", "SD", "SS")),
+)
+def test_provider_json_and_html_never_contain_identity(
+    client, api, referrer, coordinator, given, family, parent, street, number, postcode
+):
+    youth = youth_data(
+        given_names=given,
+        family_name=family,
+        address=f"{street} {number}",
+        postcode=postcode,
+        guardians=[{"name": f"{parent} {family}", "relationship": "moeder", "has_authority": True}],
+    )
     placement_request = in_matching(referrer, coordinator, youth=youth)
     facility = fitting_facility()
     staff = member(Role.PROVIDER, organisation=facility.provider)
@@ -161,11 +197,20 @@ def test_request_page_shows_waiting_and_bridging_care(client, referrer, coordina
     from tests.placement.factories import coordinator_membership
 
     placement_request = in_matching(referrer, coordinator)
-    services.request_wait(placement_request=placement_request, reason="no_fitting_facility", bridging_care="Ambulant MST",
-                          bridging_provider="Wijkteam", by=coordinator, membership=coordinator_membership(coordinator))
+    services.request_wait(
+        placement_request=placement_request,
+        reason="no_fitting_facility",
+        bridging_care="Ambulant MST",
+        bridging_provider="Wijkteam",
+        by=coordinator,
+        membership=coordinator_membership(coordinator),
+    )
     client.force_login(coordinator)
     html = client.get(f"/requests/{placement_request.pk}/").content.decode()
-    assert "Er bestaat geen passende voorziening. Overbruggingszorg: Ambulant MST" in html and "Terug naar matching" in html
+    assert (
+        "Er bestaat geen passende voorziening. Overbruggingszorg: Ambulant MST" in html
+        and "Terug naar matching" in html
+    )
     client.force_login(referrer)
     html = client.get(f"/requests/{placement_request.pk}/").content.decode()
     assert "Wacht op een passende plek (overbruggingszorg geregeld)" in html

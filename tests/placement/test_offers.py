@@ -45,6 +45,7 @@ def test_offer_holds_a_place_sets_deadline_and_sends_an_anonymised_referral(refe
     local = timezone.localtime(offer.deadline, AMS)
     assert (local.hour, local.minute) == (23, 59)
     from placement.deadlines import working_days_between
+
     assert working_days_between(timezone.localdate(offer.created_at), local.date()) == 5
     referral = offer.referral
     youth = placement_request.youth
@@ -52,7 +53,14 @@ def test_offer_holds_a_place_sets_deadline_and_sends_an_anonymised_referral(refe
     assert referral["analysis"]["version"] == 1 and referral["need_profile"]["intensity"] == "M"
     assert [d["title"] for d in referral["documents"]] == ["Zorgvraag"]
     flat = str(referral)
-    for secret in (youth.family_name, youth.address, youth.postcode, youth.school, "Petra", youth.birth_date.isoformat()):
+    for secret in (
+        youth.family_name,
+        youth.address,
+        youth.postcode,
+        youth.school,
+        "Petra",
+        youth.birth_date.isoformat(),
+    ):
         assert secret not in flat
     assert not offer.reconfirm_availability
     assert OutboxMessage.objects.filter(recipient=staff, subject__contains=offer.pseudonym).exists()
@@ -90,15 +98,28 @@ def test_identifying_texts_block_sending_until_edited(referrer, coordinator):
     placement_request = in_matching(referrer, coordinator, youth=youth_data(bsn="123456782"))
     facility = fitting_facility()
     family = placement_request.youth.family_name
-    texts = {"wishes_youth": f"Sam {family} wil dicht bij Petra blijven.", "goals": "Bel 06-12345678 of mail a@b.nl",
-             "origins": "BSN 123456782, woont Hoofdstraat 1, 7511 AB"}
+    texts = {
+        "wishes_youth": f"Sam {family} wil dicht bij Petra blijven.",
+        "goals": "Bel 06-12345678 of mail a@b.nl",
+        "origins": "BSN 123456782, woont Hoofdstraat 1, 7511 AB",
+    }
     with pytest.raises(Invalid) as error:
         offer_to(placement_request, facility, coordinator, texts=texts)
     kinds = {(p["name"], p["kind"]) for p in error.value.invalid_params}
-    assert {("texts.wishes_youth", "name"), ("texts.goals", "phone"), ("texts.goals", "email"),
-            ("texts.origins", "bsn"), ("texts.origins", "address"), ("texts.origins", "postcode")} <= kinds
+    assert {
+        ("texts.wishes_youth", "name"),
+        ("texts.goals", "phone"),
+        ("texts.goals", "email"),
+        ("texts.origins", "bsn"),
+        ("texts.origins", "address"),
+        ("texts.origins", "postcode"),
+    } <= kinds
     assert held(facility) == 0 and not Offer.objects.exists()
-    texts = {"wishes_youth": "De jeugdige wil dicht bij moeder blijven.", "goals": "Stabiel wonen.", "origins": "Scheiding."}
+    texts = {
+        "wishes_youth": "De jeugdige wil dicht bij moeder blijven.",
+        "goals": "Stabiel wonen.",
+        "origins": "Scheiding.",
+    }
     offer = offer_to(placement_request, facility, coordinator, texts=texts)
     assert offer.referral["wishes"]["youth"] == "De jeugdige wil dicht bij moeder blijven."
     placement_request.refresh_from_db()
@@ -137,11 +158,16 @@ def test_decline_needs_reason_and_motivation_and_releases_the_hold(referrer, coo
     assert {p["name"] for p in error.value.invalid_params} == {"reason", "motivation"}
     offer.refresh_from_db()
     assert offer.status == OfferStatus.OPEN and held(facility) == 1
-    services.offer_decline(offer=offer, reason="group_composition", motivation="Groep is te onrustig", by=staff,
-                           membership=membership)
+    services.offer_decline(
+        offer=offer, reason="group_composition", motivation="Groep is te onrustig", by=staff, membership=membership
+    )
     offer.refresh_from_db()
     placement_request.refresh_from_db()
-    assert (offer.status, offer.decline_reason, offer.motivation) == ("declined", "group_composition", "Groep is te onrustig")
+    assert (offer.status, offer.decline_reason, offer.motivation) == (
+        "declined",
+        "group_composition",
+        "Groep is te onrustig",
+    )
     assert placement_request.status == Status.MATCHING and held(facility) == 0
     assert OutboxMessage.objects.filter(recipient=coordinator, body__contains="Groep is te onrustig").exists()
     # Another provider may be asked now.
@@ -157,8 +183,9 @@ def test_withdraw_needs_reason_and_accepting_a_withdrawn_offer_is_409(referrer, 
     offer = offer_to(placement_request, facility, coordinator)
     with pytest.raises(Invalid):
         services.offer_withdraw(offer=offer, reason="", by=coordinator, membership=coordinator_membership(coordinator))
-    services.offer_withdraw(offer=offer, reason="Spoedplek elders gevonden", by=coordinator,
-                            membership=coordinator_membership(coordinator))
+    services.offer_withdraw(
+        offer=offer, reason="Spoedplek elders gevonden", by=coordinator, membership=coordinator_membership(coordinator)
+    )
     assert held(facility) == 0
     assert OutboxMessage.objects.filter(recipient=staff, subject__contains="ingetrokken").exists()
     with pytest.raises(Conflict):
@@ -175,6 +202,7 @@ def test_expiry_job_counts_as_refusal_and_reminder_is_sent_once(referrer, coordi
     offer = offer_to(placement_request, facility, coordinator)
     deadline_day = timezone.localtime(offer.deadline, AMS).date()
     from placement.deadlines import add_working_days
+
     # Two working days before: no reminder yet; the working day before: one reminder, once.
     day = timezone.localdate(offer.created_at)
     while add_working_days(day, 2) != deadline_day:
@@ -195,7 +223,9 @@ def test_expiry_job_counts_as_refusal_and_reminder_is_sent_once(referrer, coordi
     assert placement_request.status == Status.MATCHING and held(facility) == 0
     with pytest.raises(Conflict):
         services.offer_accept(offer=offer, by=staff, membership=provider_membership(staff))
-    result = selectors.matching_for_request(membership=coordinator_membership(coordinator), placement_request=placement_request)
+    result = selectors.matching_for_request(
+        membership=coordinator_membership(coordinator), placement_request=placement_request
+    )
     assert result.match_of(facility.pk).facility.declined_this_request  # a timeout counts as a refusal
 
 

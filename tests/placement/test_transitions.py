@@ -2,6 +2,7 @@
 other move is refused with 409 TransitionNotAllowed and changes nothing."""
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Role
 from accounts.selectors import membership_with_role
@@ -9,8 +10,6 @@ from core.errors import TransitionNotAllowed
 from core.events import events_for
 from core.models import OutboxMessage
 from placement import services
-from django.utils import timezone
-
 from placement.models import SYSTEM, TRANSITIONS, Offer, PlacementRequest, Status, transition_allowed
 from tests.accounts.factories import member
 from tests.placement.factories import make_request
@@ -55,14 +54,22 @@ def _prepare(action, referrer, coordinator):
         if action != "offer":
             context["offer"] = offer_to(placement_request, facility, coordinator)
         if action == "expire":
-            Offer.objects.filter(pk=context["offer"].pk).update(deadline=timezone.now() + datetime.timedelta(milliseconds=50))
+            Offer.objects.filter(pk=context["offer"].pk).update(
+                deadline=timezone.now() + datetime.timedelta(milliseconds=50)
+            )
         if action.startswith("placement_"):
-            services.offer_accept(offer=context["offer"], by=context["staff"],
-                                  membership=membership_with_role(context["staff"], Role.PROVIDER))
+            services.offer_accept(
+                offer=context["offer"],
+                by=context["staff"],
+                membership=membership_with_role(context["staff"], Role.PROVIDER),
+            )
         if action.startswith("placement_end"):
             context["placement"] = services.placement_start(
-                placement_request=placement_request, start_date=timezone.localdate(), by=coordinator,
-                membership=membership_with_role(coordinator, Role.COORDINATOR))
+                placement_request=placement_request,
+                start_date=timezone.localdate(),
+                by=coordinator,
+                membership=membership_with_role(coordinator, Role.COORDINATOR),
+            )
         placement_request.refresh_from_db()
         return placement_request, context
     return make_request(referrer), context
@@ -84,22 +91,38 @@ def _run(action, placement_request, referrer, coordinator, context=None):
             placement_request=placement_request, by=referrer, membership=membership_with_role(referrer, Role.REFERRER)
         )
     if action == "offer":
-        services.offer_create(placement_request=placement_request, facility_id=context["facility"].pk, by=coordinator,
-                              membership=coordination)
+        services.offer_create(
+            placement_request=placement_request,
+            facility_id=context["facility"].pk,
+            by=coordinator,
+            membership=coordination,
+        )
         return placement_request
     if action == "wait":
-        services.request_wait(placement_request=placement_request, reason="fitting_full", bridging_care="Ambulant",
-                              by=coordinator, membership=coordination)
+        services.request_wait(
+            placement_request=placement_request,
+            reason="fitting_full",
+            bridging_care="Ambulant",
+            by=coordinator,
+            membership=coordination,
+        )
         return placement_request
     if action == "resume_matching":
-        return services.request_resume_matching(placement_request=placement_request, by=coordinator, membership=coordination)
+        return services.request_resume_matching(
+            placement_request=placement_request, by=coordinator, membership=coordination
+        )
     if action in OFFER_ACTIONS:
         offer = context["offer"]
         if action == "withdraw_offer":
             services.offer_withdraw(offer=offer, reason="Elders", by=coordinator, membership=coordination)
         elif action == "decline":
-            services.offer_decline(offer=offer, reason="staffing", motivation="Te weinig personeel", by=staff,
-                                   membership=membership_with_role(staff, Role.PROVIDER))
+            services.offer_decline(
+                offer=offer,
+                reason="staffing",
+                motivation="Te weinig personeel",
+                by=staff,
+                membership=membership_with_role(staff, Role.PROVIDER),
+            )
         elif action == "accept":
             services.offer_accept(offer=offer, by=staff, membership=membership_with_role(staff, Role.PROVIDER))
         else:
@@ -113,15 +136,23 @@ def _run(action, placement_request, referrer, coordinator, context=None):
         user = staff if by_provider else coordinator
         membership = membership_with_role(user, Role.PROVIDER if by_provider else Role.COORDINATOR)
         if action.startswith("placement_start"):
-            services.placement_start(placement_request=placement_request, start_date=timezone.localdate(), by=user,
-                                     membership=membership)
+            services.placement_start(
+                placement_request=placement_request, start_date=timezone.localdate(), by=user, membership=membership
+            )
         else:
-            services.placement_end(placement=context["placement"], end_date=timezone.localdate(), reason="01", by=user,
-                                   membership=membership)
+            services.placement_end(
+                placement=context["placement"],
+                end_date=timezone.localdate(),
+                reason="01",
+                by=user,
+                membership=membership,
+            )
         return placement_request
     decision = {"triage_return": "return"}.get(action, action.removeprefix("triage_"))
     return services.request_triage(
-        placement_request=placement_request, decision=decision, by=coordinator,
+        placement_request=placement_request,
+        decision=decision,
+        by=coordinator,
         membership=coordination,
         reason="Toelichting" if decision in ("return", "expert_table") else "",
         outcome="help_at_home" if decision == "close" else "",
@@ -153,8 +184,11 @@ def test_every_transition_from(source, referrer, coordinator):
             result = _run(action, placement_request, referrer, coordinator, context)
             result.refresh_from_db()
             assert result.status == target, (source, action)
-            last = list(events_for(result))[-1] if not action.startswith("placement_end") else [
-                e for e in events_for(result) if e.event_type == "placement_ended"][-1]
+            last = (
+                list(events_for(result))[-1]
+                if not action.startswith("placement_end")
+                else [e for e in events_for(result) if e.event_type == "placement_ended"][-1]
+            )
             assert (last.from_state, last.to_state) == (source, target)
             assert OutboxMessage.objects.filter(recipient=referrer).count() > 0  # referrer is told
             assert OutboxMessage.objects.count() > outbox_before
@@ -197,7 +231,9 @@ def test_api_wrong_state_transition_is_409(api, referrer, coordinator):
     )
     assert response.status_code == 404  # coordinators do not see drafts at all
     placement_request = make_request(referrer, submit=True)
-    api.as_user(coordinator).post(f"/api/v1/requests/{placement_request.pk}/triage", {"decision": "matching"}, format="json")
+    api.as_user(coordinator).post(
+        f"/api/v1/requests/{placement_request.pk}/triage", {"decision": "matching"}, format="json"
+    )
     response = api.as_user(coordinator).post(
         f"/api/v1/requests/{placement_request.pk}/triage", {"decision": "expert_table", "reason": "x"}, format="json"
     )

@@ -11,11 +11,24 @@ from tests.placement.factories import make_request, pdf_upload, youth_data
 
 def youth_post(**overrides):
     data = {
-        "given_names": "Lotte", "family_name": "de Boer", "birth_date": "2010-05-06", "gender": "f",
-        "bsn": "", "address": "Kerkstraat 3", "postcode": "7500AA", "city": "Enschede",
-        "municipality": "", "legal_status": "none", "machtiging_end_date": "", "school": "", "urgency": "regular",
-        "guardian_1_name": "Anja de Boer", "guardian_1_relationship": "moeder", "guardian_1_authority": "on",
-        "guardian_2_name": "", "guardian_2_relationship": "",
+        "given_names": "Lotte",
+        "family_name": "de Boer",
+        "birth_date": "2010-05-06",
+        "gender": "f",
+        "bsn": "",
+        "address": "Kerkstraat 3",
+        "postcode": "7500AA",
+        "city": "Enschede",
+        "municipality": "",
+        "legal_status": "none",
+        "machtiging_end_date": "",
+        "school": "",
+        "urgency": "regular",
+        "guardian_1_name": "Anja de Boer",
+        "guardian_1_relationship": "moeder",
+        "guardian_1_authority": "on",
+        "guardian_2_name": "",
+        "guardian_2_relationship": "",
     }
     data.update(overrides)
     return data
@@ -36,8 +49,13 @@ def test_wizard_saves_a_draft_and_says_what_is_missing(client, referrer, ensched
     assert response.redirect_chain[-1][0] == f"/referrer/requests/{placement_request.pk}/analysis/"
     assert placement_request.status == Status.DRAFT and placement_request.youth.guardians.get().has_authority
     review = client.get(f"/referrer/requests/{placement_request.pk}/review/").content.decode()
-    for text in ("De verklarende analyse ontbreekt.", "Het behoefteprofiel ontbreekt.", "Het perspectiefplan ontbreekt.",
-                 "Het eerste veiligheidsplan ontbreekt.", "Het zorgvraagdossier (PDF) ontbreekt."):
+    for text in (
+        "De verklarende analyse ontbreekt.",
+        "Het behoefteprofiel ontbreekt.",
+        "Het perspectiefplan ontbreekt.",
+        "Het eerste veiligheidsplan ontbreekt.",
+        "Het zorgvraagdossier (PDF) ontbreekt.",
+    ):
         assert text in review
     # Submitting anyway keeps it a draft and says so.
     response = client.post(f"/requests/{placement_request.pk}/submit/", follow=True)
@@ -51,23 +69,45 @@ def test_wizard_steps_fill_the_request_and_submit(client, referrer, enschede, pr
     client.post("/referrer/requests/new/", youth_post(municipality=enschede.pk))
     pk = PlacementRequest.objects.get().pk
     base = f"/referrer/requests/{pk}"
-    r = client.post(f"{base}/analysis/", {
-        "presenting_problems": "a", "origins": "b", "maintaining_factors": "c", "protective_factors": "d",
-        "hypotheses": "e", "goals": "f", "written_by": "GZ", "made_with_family": "on",
-    })
+    r = client.post(
+        f"{base}/analysis/",
+        {
+            "presenting_problems": "a",
+            "origins": "b",
+            "maintaining_factors": "c",
+            "protective_factors": "d",
+            "hypotheses": "e",
+            "goals": "f",
+            "written_by": "GZ",
+            "made_with_family": "on",
+        },
+    )
     assert r.status_code == 302 and r["Location"].endswith("/need/")
     r = client.post(f"{base}/need/", {"care_types": ["gezinshuis"], "intensity": "M", "security": "open"})
     assert r.status_code == 302
-    r = client.post(f"{base}/plans/", {
-        "perspective-goal": "Rust", "perspective-expected_duration_months": "12", "perspective-return_perspective": "home",
-        "safety-risks": "Weglopen", "safety-agreements": "Bellen",
-    })
+    r = client.post(
+        f"{base}/plans/",
+        {
+            "perspective-goal": "Rust",
+            "perspective-expected_duration_months": "12",
+            "perspective-return_perspective": "home",
+            "safety-risks": "Weglopen",
+            "safety-agreements": "Bellen",
+        },
+    )
     assert r.status_code == 302
     r = client.post(f"{base}/documents/", {"file": pdf_upload(), "kind": "zorgvraag", "title": "Dossier"})
     assert r.status_code == 302
-    r = client.post(f"{base}/wishes/", {"wishes_youth": "Bij mijn hond", "wishes_parents": "Dichtbij",
-                                         "alt_1_form": "ambulant", "alt_1_description": "MST",
-                                         "alt_1_why_insufficient": "Te licht"})
+    r = client.post(
+        f"{base}/wishes/",
+        {
+            "wishes_youth": "Bij mijn hond",
+            "wishes_parents": "Dichtbij",
+            "alt_1_form": "ambulant",
+            "alt_1_description": "MST",
+            "alt_1_why_insufficient": "Te licht",
+        },
+    )
     assert r.status_code == 302
     review = client.get(f"{base}/review/").content.decode()
     assert "Alle verplichte onderdelen zijn aanwezig" in review
@@ -84,13 +124,17 @@ def test_wizard_steps_fill_the_request_and_submit(client, referrer, enschede, pr
 @pytest.mark.django_db
 def test_wizard_errors_are_next_to_the_fields(client, referrer, enschede):
     client.force_login(referrer)
-    response = client.post("/referrer/requests/new/", youth_post(municipality=enschede.pk, bsn="123456789", birth_date="2999-01-01"))
+    response = client.post(
+        "/referrer/requests/new/", youth_post(municipality=enschede.pk, bsn="123456789", birth_date="2999-01-01")
+    )
     html = response.content.decode()
     assert response.status_code == 200 and not PlacementRequest.objects.exists()
     assert 'id="id_bsn-error"' in html and 'aria-describedby="id_bsn-error"' in html and 'aria-invalid="true"' in html
     assert "elfproef" in html and "De geboortedatum ligt in de toekomst." in html
     placement_request = make_request(referrer, complete=False)
-    response = client.post(f"/referrer/requests/{placement_request.pk}/need/", {"care_types": ["gezinshuis"], "security": "closed"})
+    response = client.post(
+        f"/referrer/requests/{placement_request.pk}/need/", {"care_types": ["gezinshuis"], "security": "closed"}
+    )
     assert "Gesloten jeugdzorg kan alleen met een geldige machtiging" in response.content.decode()
     assert placement_request.analysis_versions.count() == 0
 
@@ -122,7 +166,9 @@ def test_my_requests_and_queue_show_status_and_log_the_reads(client, referrer, c
 
 
 @pytest.mark.django_db
-def test_coordinator_triages_on_the_request_page_with_double_registration_flag(client, make_member, referrer, coordinator):
+def test_coordinator_triages_on_the_request_page_with_double_registration_flag(
+    client, make_member, referrer, coordinator
+):
     first = make_request(referrer, submit=True, youth=youth_data(bsn="111222333"))
     other = make_request(make_member(Role.REFERRER), submit=True, youth=youth_data("GM0106", bsn="111222333"))
     client.force_login(coordinator)
@@ -161,7 +207,11 @@ def test_pages_role_matrix(client, make_member, referrer, coordinator, coordinat
     for url in pages:
         client.force_login(provider)
         assert client.get(url).status_code == 403
-    for outsider in (make_member(Role.REFERRER), coordinator_drenthe, make_member(Role.BEHAVIOURAL_SCIENTIST, regions=[twente])):
+    for outsider in (
+        make_member(Role.REFERRER),
+        coordinator_drenthe,
+        make_member(Role.BEHAVIOURAL_SCIENTIST, regions=[twente]),
+    ):
         client.force_login(outsider)
         before = AccessLogEntry.objects.count()
         for url in pages:
@@ -200,13 +250,20 @@ def test_coordinator_marks_a_document_shareable_with_htmx(client, referrer, coor
     document = placement_request.documents.get()
     client.force_login(coordinator)
     response = client.post(
-        f"/requests/{placement_request.pk}/documents/{document.pk}/shareable/", {"shareable": "1"}, HTTP_HX_REQUEST="true"
+        f"/requests/{placement_request.pk}/documents/{document.pk}/shareable/",
+        {"shareable": "1"},
+        HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200 and f'id="document-{document.pk}"' in response.content.decode()
     document.refresh_from_db()
     assert document.shareable
     client.force_login(referrer)
-    assert client.post(f"/requests/{placement_request.pk}/documents/{document.pk}/shareable/", {"shareable": "0"}).status_code == 403
+    assert (
+        client.post(
+            f"/requests/{placement_request.pk}/documents/{document.pk}/shareable/", {"shareable": "0"}
+        ).status_code
+        == 403
+    )
     document.refresh_from_db()
     assert document.shareable
 

@@ -59,16 +59,38 @@ def scenario(twente, drenthe):
     p2 = s.placement(r2, o4, start=dt.date(2025, 2, 11), end=dt.date(2025, 3, 15), reason="04", needs_new_place=True)
     r4 = s.transfer(p2, referral=dt.date(2025, 3, 16))
 
-    r3 = s.request(referral=dt.date(2025, 2, 1), status="waiting", specialisations=["trauma"], birth=dt.date(2008, 1, 1))
+    r3 = s.request(
+        referral=dt.date(2025, 2, 1), status="waiting", specialisations=["trauma"], birth=dt.date(2008, 1, 1)
+    )
     s.waiting(r3, started=dt.date(2025, 2, 5))
-    r6 = s.request(referral=dt.date(2025, 2, 1), status="closed", outcome="help_at_home", status_changed=dt.date(2025, 2, 20))
-    return {"s": s, "f1": f1, "f2": f2, "f3": f3, "a": a, "b": b, "r1": r1, "r2": r2, "r3": r3, "r4": r4, "r5": r5, "r6": r6,
-            "twente": twente}
+    r6 = s.request(
+        referral=dt.date(2025, 2, 1), status="closed", outcome="help_at_home", status_changed=dt.date(2025, 2, 20)
+    )
+    return {
+        "s": s,
+        "f1": f1,
+        "f2": f2,
+        "f3": f3,
+        "a": a,
+        "b": b,
+        "r1": r1,
+        "r2": r2,
+        "r3": r3,
+        "r4": r4,
+        "r5": r5,
+        "r6": r6,
+        "twente": twente,
+    }
 
 
 def q1_scope(region, *, suppress=False):
-    return Scope(region_ids=[region.pk], start=dt.date(2025, 1, 1), end=dt.date(2025, 3, 31), suppress=suppress,
-                 drill=not suppress)
+    return Scope(
+        region_ids=[region.pk],
+        start=dt.date(2025, 1, 1),
+        end=dt.date(2025, 3, 31),
+        suppress=suppress,
+        drill=not suppress,
+    )
 
 
 def table(tables, key):

@@ -10,7 +10,6 @@ from reporting.registry import REPORTS
 from reporting.selectors import export_get
 from reporting.services import export_request, export_run
 from reporting.tables import Column, Table
-from tests.conftest import wait_for
 
 
 def _big_report(*, membership, params):

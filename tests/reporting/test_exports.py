@@ -7,10 +7,18 @@ from reporting.suppression import SUPPRESSED
 from reporting.tables import Column, Table
 
 TABLES = [
-    Table("refusals", "Afwijzingen per aanbieder", [Column("provider", "Aanbieder"), Column("n", "Aantal", True)],
-          [{"provider": "De Horst", "n": 12}, {"provider": "Het Esch", "n": SUPPRESSED}]),
-    Table("transfers", "Doorplaatsingen: per/jeugdige?", [Column("year", "Jaar"), Column("n", "Aantal", True)],
-          [{"year": 2025, "n": 7}]),
+    Table(
+        "refusals",
+        "Afwijzingen per aanbieder",
+        [Column("provider", "Aanbieder"), Column("n", "Aantal", True)],
+        [{"provider": "De Horst", "n": 12}, {"provider": "Het Esch", "n": SUPPRESSED}],
+    ),
+    Table(
+        "transfers",
+        "Doorplaatsingen: per/jeugdige?",
+        [Column("year", "Jaar"), Column("n", "Aantal", True)],
+        [{"year": 2025, "n": 7}],
+    ),
 ]
 
 
@@ -28,4 +36,8 @@ def test_xlsx_has_one_sheet_per_table(tmp_path):
     workbook = load_workbook(path)
     assert workbook.sheetnames == ["Afwijzingen per aanbieder", "Doorplaatsingen  per jeugdige"]
     sheet = workbook["Afwijzingen per aanbieder"]
-    assert [[c.value for c in row] for row in sheet.iter_rows()] == [["Aanbieder", "Aantal"], ["De Horst", 12], ["Het Esch", "<5"]]
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        ["Aanbieder", "Aantal"],
+        ["De Horst", 12],
+        ["Het Esch", "<5"],
+    ]

@@ -66,8 +66,9 @@ def test_refusals(scenario):
     assert (b["offers"], b["accepted"], b["declined"], b["expired"], b["refusal_share"]) == (3, 1, 1, 1, 66.7)
     reasons = {r["code"]: r["count"] for r in table(tables, "by_reason").rows}
     assert reasons["no_place"] == 1 and reasons["no_answer"] == 1 and reasons[""] == 2
-    assert refusals.drill(q1_scope(scenario["twente"]), {"figure": "provider", "value": str(scenario["b"].pk)}) == sorted(
-        [scenario["r1"].pk, scenario["r2"].pk])
+    assert refusals.drill(
+        q1_scope(scenario["twente"]), {"figure": "provider", "value": str(scenario["b"].pk)}
+    ) == sorted([scenario["r1"].pk, scenario["r2"].pk])
 
 
 def test_transfers(scenario):

@@ -12,7 +12,13 @@ from accounts.selectors import membership_with_role
 from core.models import OutboxMessage
 from reporting.models import ExportJob, QuarterlyReport
 from reporting.registry import build_report
-from reporting.services import export_request, export_run, previous_quarter, quarterly_report_build, quarterly_reports_build_all
+from reporting.services import (
+    export_request,
+    export_run,
+    previous_quarter,
+    quarterly_report_build,
+    quarterly_reports_build_all,
+)
 from tests.reporting.conftest import Q1, table
 
 pytestmark = pytest.mark.django_db
@@ -80,10 +86,14 @@ def test_complementary_suppression_in_a_table_with_a_total(scenario, contract_ma
     s = scenario["s"]
     for outcome, n in (("help_at_home", 5), ("withdrawn", 2)):
         for _ in range(n):
-            s.request(referral=dt.date(2025, 1, 2), status="closed", outcome=outcome, status_changed=dt.date(2025, 1, 3))
+            s.request(
+                referral=dt.date(2025, 1, 2), status="closed", outcome=outcome, status_changed=dt.date(2025, 1, 3)
+            )
     membership = membership_with_role(contract_manager, Role.CONTRACT_MANAGER)
-    closed = {r["label"]: r["count"] for r in table(build_report("unmet-need", membership=membership, params=Q1),
-                                                      "closed_without_place").rows}
+    closed = {
+        r["label"]: r["count"]
+        for r in table(build_report("unmet-need", membership=membership, params=Q1), "closed_without_place").rows
+    }
     # 6 help at home (incl. R6), 2 withdrawn, total 8: the 2 is hidden, and so is the 6,
     # which would otherwise give it away (8 - 6).
     assert closed["Opgelost met hulp thuis"] == "<5" and closed["Ingetrokken"] == "<5" and closed["Totaal"] == 8
@@ -115,13 +125,22 @@ def test_exports_are_suppressed_for_contract_managers(scenario, contract_manager
         if fmt == "csv":
             lines = [line.split(";") for line in path.read_text(encoding="utf-8-sig").splitlines()]
         else:
-            lines = [["" if c is None else str(c) for c in r] for ws in load_workbook(path) for r in ws.iter_rows(values_only=True)]
+            lines = [
+                ["" if c is None else str(c) for c in r]
+                for ws in load_workbook(path)
+                for r in ws.iter_rows(values_only=True)
+            ]
         for row in expected:
             assert row in lines, (code, row)
         if code != "occupancy":
             assert "<5" in str(lines)
-            small = [(t.key, c.key, r[c.key]) for t in tables for r in t.rows for c in t.columns
-                     if c.key not in PLACE_FIGURES.get(t.key, ()) and r.get(c.key) in (1, 2, 3, 4)]
+            small = [
+                (t.key, c.key, r[c.key])
+                for t in tables
+                for r in t.rows
+                for c in t.columns
+                if c.key not in PLACE_FIGURES.get(t.key, ()) and r.get(c.key) in (1, 2, 3, 4)
+            ]
             assert small == [], code
         assert "Geheim" not in str(lines)
 
@@ -140,8 +159,10 @@ def test_dashboard_and_coordinator_figures(client, scenario, contract_manager, c
     client.force_login(coordinator)
     html = client.get(reverse("reporting:coordinator-figures"), Q1).content.decode()
     assert "figure=waiting&amp;dim=age_band&amp;value=16-17" in html
-    drill = client.get(reverse("reporting:drill-down", args=["unmet-need"]),
-                       {**Q1, "figure": "waiting", "dim": "age_band", "value": "16-17"}).content.decode()
+    drill = client.get(
+        reverse("reporting:drill-down", args=["unmet-need"]),
+        {**Q1, "figure": "waiting", "dim": "age_band", "value": "16-17"},
+    ).content.decode()
     assert scenario["r3"].reference in drill and scenario["r4"].reference not in drill and "Geheim" not in drill
     assert client.get(reverse("reporting:drill-down", args=["unmet-need"]), {"region": "JZ04"}).status_code == 404
     client.force_login(referrer)
@@ -154,7 +175,12 @@ def test_export_screens_only_the_owner_downloads(client, scenario, contract_mana
     assert response.status_code == 200 and "progress" in response.content.decode()
     job = ExportJob.objects.get()
     assert client.post(reverse("reporting:export-create"), {"report": "refusals", "format": "pdf"}).status_code == 422
-    assert client.post(reverse("reporting:export-create"), {"report": "refusals", "format": "csv", "region": "JZ04"}).status_code == 404
+    assert (
+        client.post(
+            reverse("reporting:export-create"), {"report": "refusals", "format": "csv", "region": "JZ04"}
+        ).status_code
+        == 404
+    )
     export_run(job.pk)
     status = client.get(reverse("reporting:export-status", args=[job.pk])).content.decode()
     assert reverse("reporting:export-download", args=[job.pk]) in status
@@ -165,8 +191,9 @@ def test_export_screens_only_the_owner_downloads(client, scenario, contract_mana
     assert client.get(reverse("reporting:export-status", args=[job.pk])).status_code == 404
 
 
-def test_quarterly_report_built_once_notified_and_downloadable(client, scenario, contract_manager, make_member, drenthe,
-                                                                twente, private_media):
+def test_quarterly_report_built_once_notified_and_downloadable(
+    client, scenario, contract_manager, make_member, drenthe, twente, private_media
+):
     assert previous_quarter(dt.date(2025, 4, 1)) == (2025, 1) and previous_quarter(dt.date(2025, 1, 1)) == (2024, 4)
     report, created = quarterly_report_build(region=twente, year=2025, quarter=1)
     again, created_again = quarterly_report_build(region=twente, year=2025, quarter=1)

@@ -45,6 +45,7 @@ USERS = [
     ("admin", "Anna", "Beheer", "beheer", Role.ADMIN, []),
 ]
 
+
 class Command(BaseCommand):
     help = "Load reference data and idempotent demo data (refuses to run in production)."
 
