@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from accounts.models import REGION_SCOPED_ROLES, Membership, Municipality, Region
+from accounts.models import REGION_SCOPED_ROLES, Membership, Municipality, Region, Role
 
 
 def memberships_of(user):
@@ -31,6 +31,31 @@ def region_ids_of(membership) -> set[int]:
     if membership.role in REGION_SCOPED_ROLES:
         return {region.pk for region in membership.regions.all()}
     return {region.pk for region in membership.organisation.regions.all()}
+
+
+def provider_staff(organisation_id) -> list:
+    """The active staff of a provider organisation: who hears of its offers and placements."""
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            organisation_id=organisation_id, role=Role.PROVIDER, is_active=True, user__is_active=True
+        ).select_related("user")
+    ]
+
+
+def region_members(region_id, role) -> list:
+    """The active users of a region in a region-scoped role (coordinators, behavioural
+    scientists): who hears of that region's requests."""
+    return [
+        m.user
+        for m in Membership.objects.filter(role=role, is_active=True, regions=region_id, user__is_active=True)
+        .select_related("user")
+        .distinct()
+    ]
+
+
+def region_coordinators(region_id) -> list:
+    return region_members(region_id, Role.COORDINATOR)
 
 
 def region_list():

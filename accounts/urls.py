@@ -29,6 +29,6 @@ urlpatterns = [
     path("", include((account_patterns, "accounts"))),
     path("", include("placement.urls")),
     path("", include("capacity.urls")),
-    path("", include("analyses.urls")),
+    path("", include("intake.urls")),
     path("", include("reporting.urls")),
 ]

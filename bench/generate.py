@@ -20,11 +20,11 @@ from django.utils import timezone
 
 from accounts.models import Membership, Municipality, Organisation, Region, Role, User
 from accounts.reference_data import reference_data_load
-from analyses.models import ExplanatoryAnalysis
 from capacity.models import AvailabilityChange, CareType, Facility
 from capacity.taxonomy import taxonomy_load
 from core.models import Event
-from placement.models import Offer, Placement, PlacementRequest, Transfer, WaitingPeriod, Youth
+from intake.models import ExplanatoryAnalysis, PlacementRequest, Youth
+from placement.models import Offer, Placement, Transfer, WaitingPeriod
 
 REQUESTS_PER_SCALE = 12_500
 FACILITIES_PER_SCALE = 125

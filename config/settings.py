@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "capacity",
-    "analyses",
+    "intake.apps.IntakeConfig",
     "placement",
     "reporting",
 ]

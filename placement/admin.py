@@ -4,7 +4,7 @@ nothing here can add, change or delete; the BSN is never shown (only whether the
 from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin
-from placement.models import PlacementRequest
+from intake.models import PlacementRequest
 
 
 @admin.register(PlacementRequest)

@@ -1,14 +1,17 @@
 """Demo requests: several in Twente (referrer `referrer`, wijkteam) in different states,
 one in Drenthe (referrer `referrer2`, GI). Idempotent: a youth that exists is skipped."""
 
+import contextlib
 import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Membership, Municipality, Role, User
-from analyses import services as analyses_services
+from capacity.models import Facility
+from core.errors import DomainError
+from intake import services as intake_services
+from intake.models import Youth
 from placement import services
-from placement.models import Youth
 
 PDF = b"%PDF-1.4\n% demo zorgvraagdossier\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -49,7 +52,7 @@ def seed(organisations):
         referrer = User.objects.get(username=username)
         membership = Membership.objects.get(user=referrer, role=Role.REFERRER)
         municipality = Municipality.objects.get(code=municipality)
-        placement_request = services.request_create(
+        placement_request = intake_services.request_create(
             youth={
                 "given_names": given,
                 "family_name": family,
@@ -71,22 +74,22 @@ def seed(organisations):
         )
         if state == "draft":
             continue
-        analyses_services.analysis_save(
+        intake_services.analysis_save(
             placement_request=placement_request, data=dict(ANALYSIS), by=referrer, membership=membership
         )
-        analyses_services.perspective_plan_save(
+        intake_services.perspective_plan_save(
             placement_request=placement_request,
             data={"goal": "Stabiliseren en behandelen", "expected_duration_months": 9, "return_perspective": "home"},
             by=referrer,
             membership=membership,
         )
-        analyses_services.safety_plan_save(
+        intake_services.safety_plan_save(
             placement_request=placement_request,
             data={"risks": "Weglopen bij spanning", "agreements": "Dagelijks contact met mentor"},
             by=referrer,
             membership=membership,
         )
-        analyses_services.alternatives_set(
+        intake_services.alternatives_set(
             placement_request=placement_request,
             alternatives=[
                 {
@@ -98,7 +101,7 @@ def seed(organisations):
             by=referrer,
             membership=membership,
         )
-        analyses_services.document_upload(
+        intake_services.document_upload(
             placement_request=placement_request,
             upload=SimpleUploadedFile("zorgvraag.pdf", PDF),
             kind="zorgvraag",
@@ -106,13 +109,13 @@ def seed(organisations):
             by=referrer,
             membership=membership,
         )
-        services.request_submit(placement_request=placement_request, by=referrer, membership=membership)
+        intake_services.request_submit(placement_request=placement_request, by=referrer, membership=membership)
         if state == "submitted":
             continue
         coordinator = User.objects.get(username="coordinator")
         coordination = Membership.objects.get(user=coordinator, role=Role.COORDINATOR)
         decision = {"matching": "matching", "returned": "return", "closed": "close", "offered": "matching"}[state]
-        services.request_triage(
+        intake_services.request_triage(
             placement_request=placement_request,
             decision=decision,
             by=coordinator,
@@ -128,15 +131,11 @@ def seed(organisations):
 
 def _offer_demo(placement_request, coordinator, coordination):
     """An open offer to De Horst's treatment group, so the provider inbox has something."""
-    from capacity.models import Facility
-    from core.errors import DomainError
-
     facility = Facility.objects.filter(name="De Horst – Behandelgroep Esmarke").first()
     if facility is None:
         return
-    try:
+    # No free place left in a re-used demo database: leave it in matching.
+    with contextlib.suppress(DomainError):
         services.offer_create(
             placement_request=placement_request, facility_id=facility.pk, by=coordinator, membership=coordination
         )
-    except DomainError:  # no free place left in a re-used demo database: leave it in matching
-        pass

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import role_required
 from core.errors import DomainError, NotFound
-from placement.models import PlacementRequest
+from intake.models import PlacementRequest
 from reporting import selectors, services
 from reporting.models import ExportJob
 from reporting.registry import build_report

@@ -21,11 +21,11 @@ from django.utils import timezone
 
 from accounts.models import Membership, Municipality, Organisation, Region, Role, User
 from accounts.reference_data import reference_data_load
-from analyses.models import ExplanatoryAnalysis
 from bench.harness import Benchmark, register
 from capacity.models import CareType, Facility, Specialisation
 from capacity.taxonomy import taxonomy_load
-from placement.models import Offer, PlacementRequest, Status, Youth
+from intake.models import ExplanatoryAnalysis, PlacementRequest, Status, Youth
+from placement.models import Offer
 
 NEED = {
     "care_types": ["behandelgroep", "kwv-open"],

@@ -1,4 +1,3 @@
-"""/api/v1 views of the placement app, split by sub-domain (requests; offers and placements)."""
-
-from placement.api.intake import *  # noqa: F401,F403
-from placement.api.offers import *  # noqa: F401,F403
+"""/api/v1 views of the placement app, by sub-domain: requests (with their analysis,
+documents, submit, triage, withdraw and timeline) and offers and placements. Serializers
+are in `placement.api.serializers`; `placement/api_urls.py` names the module of each view."""

@@ -11,11 +11,11 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from accounts.permissions import HasRole
-from core.errors import NotFound
+from core.errors import Invalid, NotFound
 from core.renderers import Pagination
+from intake import selectors as intake_selectors
 from placement import selectors, services
-from placement.models import OfferStatus
-from placement.offer_serializers import (
+from placement.api.serializers.offers import (
     DeclineInput,
     OfferCreateInput,
     OfferWithdrawInput,
@@ -26,20 +26,8 @@ from placement.offer_serializers import (
     offer_data,
     placement_data,
 )
-from placement.serializers import RequestSerializer
-
-__all__ = [
-    "OfferAccept",
-    "OfferDecline",
-    "OfferDetail",
-    "OfferList",
-    "OfferWithdraw",
-    "PlacementEnd",
-    "RequestMatches",
-    "RequestOffers",
-    "RequestPlacement",
-    "RequestWait",
-]
+from placement.api.serializers.requests import RequestSerializer
+from placement.models import OfferStatus
 
 
 def _offer_response(request, offer, status_code=200):
@@ -56,7 +44,7 @@ class RequestMatches(APIView):
 
     @extend_schema(responses={200: OpenApiResponse(description="Three lists: available, full, unfit")})
     def get(self, request, pk):
-        placement_request = selectors.request_get(membership=request.membership, pk=pk, log=False)
+        placement_request = intake_selectors.request_get(membership=request.membership, pk=pk, log=False)
         result = selectors.matching_for_request(membership=request.membership, placement_request=placement_request)
         return Response(matching_data(result))
 
@@ -66,7 +54,7 @@ class RequestOffers(APIView):
 
     @extend_schema(request=OfferCreateInput, responses={201: OpenApiResponse(description="The offer")})
     def post(self, request, pk):
-        placement_request = selectors.request_get(membership=request.membership, pk=pk, log=False)
+        placement_request = intake_selectors.request_get(membership=request.membership, pk=pk, log=False)
         serializer = OfferCreateInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         offer = services.offer_create(
@@ -89,8 +77,6 @@ class OfferList(APIView):
     def get(self, request):
         statuses = request.query_params.getlist("status") or None
         if statuses and set(statuses) - set(OfferStatus.values):
-            from core.errors import Invalid
-
             raise Invalid.field("status", "Onbekende status.")
         rows = selectors.offer_list(membership=request.membership, statuses=statuses)
         paginator = Pagination()
@@ -149,7 +135,7 @@ class RequestWait(APIView):
 
     @extend_schema(request=WaitInput, responses=RequestSerializer)
     def post(self, request, pk):
-        placement_request = selectors.request_get(membership=request.membership, pk=pk, log=False)
+        placement_request = intake_selectors.request_get(membership=request.membership, pk=pk, log=False)
         serializer = WaitInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         care = serializer.validated_data["bridging_care"]
@@ -171,7 +157,7 @@ def _request_for_placement(request, pk):
     organisation was accepted. Anyone else: 404."""
     membership = request.membership
     if membership.role == Role.COORDINATOR:
-        return selectors.request_get(membership=membership, pk=pk, log=False)
+        return intake_selectors.request_get(membership=membership, pk=pk, log=False)
     offer = (
         selectors.offer_scope(membership)
         .filter(request_id=pk, status=OfferStatus.ACCEPTED)

@@ -1,11 +1,20 @@
-"""Placement models, split by sub-domain:
+"""Placement models, split by sub-domain (youth and requests are intake's: `intake.models`):
 
-- intake: youth, guardians, placement requests, their states and transition table;
 - offers: anonymised offers to one provider at a time;
 - placements: placements, their end, transfers, waiting with bridging care.
 """
 
-from placement.models.intake import *  # noqa: F401,F403
-from placement.models.intake import EDITABLE_STATUSES, OPEN_STATUSES, SYSTEM, TRANSITIONS, TRIAGE_TARGET, WITHDRAW_FROM  # noqa: F401
-from placement.models.offers import PROVIDER_DECLINE_REASONS, DeclineReason, Offer, OfferStatus  # noqa: F401
-from placement.models.placements import EndReason, Placement, Transfer, WaitingPeriod, WaitingReason  # noqa: F401
+from placement.models.offers import PROVIDER_DECLINE_REASONS, DeclineReason, Offer, OfferStatus
+from placement.models.placements import EndReason, Placement, Transfer, WaitingPeriod, WaitingReason
+
+__all__ = [
+    "PROVIDER_DECLINE_REASONS",
+    "DeclineReason",
+    "EndReason",
+    "Offer",
+    "OfferStatus",
+    "Placement",
+    "Transfer",
+    "WaitingPeriod",
+    "WaitingReason",
+]

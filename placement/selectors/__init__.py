@@ -1,5 +1,46 @@
-"""Reads for the placement app, split by sub-domain (intake, matching, offers)."""
+"""Reads of placement, by sub-domain. Each module is public; this package lists them so
+that callers can write ``from placement import selectors``.
 
-from placement.selectors.intake import *  # noqa: F401,F403
-from placement.selectors.matching import *  # noqa: F401,F403
-from placement.selectors.offers import *  # noqa: F401,F403
+- matching: the need of a request against the facilities that may fit it;
+- offers: offers, placements, the provider's inbox and the coordinator's work queue.
+"""
+
+from placement.selectors.matching import (
+    declined_provider_ids,
+    facilities_for_matching,
+    facility_facts,
+    matching_for_request,
+    need_for_request,
+)
+from placement.selectors.offers import (
+    coordinator_queue,
+    offer_document_get,
+    offer_get,
+    offer_identity,
+    offer_list,
+    offer_scope,
+    offers_of_request,
+    placement_get,
+    placement_scope,
+    provider_inbox,
+    transfers_of_youth,
+)
+
+__all__ = [
+    "coordinator_queue",
+    "declined_provider_ids",
+    "facilities_for_matching",
+    "facility_facts",
+    "matching_for_request",
+    "need_for_request",
+    "offer_document_get",
+    "offer_get",
+    "offer_identity",
+    "offer_list",
+    "offer_scope",
+    "offers_of_request",
+    "placement_get",
+    "placement_scope",
+    "provider_inbox",
+    "transfers_of_youth",
+]

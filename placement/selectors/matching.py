@@ -18,18 +18,9 @@ from django.utils import timezone
 from capacity.models import Facility
 from capacity.selectors import facility_list
 from placement.matching import CLOSED, FacilityFacts, Group, Need, facility_gender, rank
-from placement.models import OfferStatus
+from placement.models import Offer, OfferStatus
 
 REFUSED = (OfferStatus.DECLINED, OfferStatus.EXPIRED)
-
-__all__ = [
-    "MatchingResult",
-    "declined_provider_ids",
-    "facilities_for_matching",
-    "facility_facts",
-    "matching_for_request",
-    "need_for_request",
-]
 
 
 def need_for_request(placement_request, *, start_date: date | None = None) -> Need:
@@ -93,8 +84,6 @@ def facility_facts(facility, *, declined_providers=frozenset()) -> FacilityFacts
 
 
 def declined_provider_ids(placement_request) -> frozenset[int]:
-    from placement.models import Offer
-
     return frozenset(
         Offer.objects.filter(request=placement_request, status__in=REFUSED).values_list("provider_id", flat=True)
     )

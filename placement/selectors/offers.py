@@ -13,27 +13,16 @@ from datetime import timedelta
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from accounts.models import Membership, Role
+from accounts.models import Role
 from accounts.selectors import region_ids_of
 from core.access_log import Purpose, access_log_record
 from core.errors import NotFound
+from intake.models import Status
+from intake.selectors import access_log_bulk, request_scope
 from placement.deadlines import AMSTERDAM, add_working_days
-from placement.models import Offer, OfferStatus, Placement, Status, Transfer
-
-__all__ = [
-    "coordinator_queue",
-    "offer_get",
-    "offer_identity",
-    "offer_list",
-    "offer_scope",
-    "offers_of_request",
-    "placement_get",
-    "placement_scope",
-    "provider_inbox",
-    "provider_staff",
-    "region_coordinators",
-    "transfers_of_youth",
-]
+from placement.matching import Group, evaluate
+from placement.models import Offer, OfferStatus, Placement, Transfer
+from placement.selectors.matching import facilities_for_matching, facility_facts, need_for_request
 
 
 def offer_scope(membership):
@@ -130,26 +119,6 @@ def transfers_of_youth(youth_id) -> int:
     return Transfer.objects.filter(youth_id=youth_id).count()
 
 
-def provider_staff(organisation_id):
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            organisation_id=organisation_id, role=Role.PROVIDER, is_active=True, user__is_active=True
-        ).select_related("user")
-    ]
-
-
-def region_coordinators(region_id):
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            role=Role.COORDINATOR, is_active=True, regions=region_id, user__is_active=True
-        )
-        .select_related("user")
-        .distinct()
-    ]
-
-
 def provider_inbox(*, membership, now=None) -> dict:
     """The provider's inbox: open offers by deadline, accepted offers whose placement has
     not started, running placements, and the latest answered offers. Three queries."""
@@ -185,10 +154,6 @@ def coordinator_queue(*, membership, now=None) -> dict:
     """The coordinator's work queue: every open request of their regions with its latest
     offer, and the waiting requests for which a fitting place is free now. A constant
     number of queries (requests, facilities, refusals, access log)."""
-    from placement.matching import Group, evaluate
-    from placement.selectors.intake import access_log_bulk, request_scope
-    from placement.selectors.matching import facilities_for_matching, facility_facts, need_for_request
-
     now = now or timezone.now()
     latest = Offer.objects.filter(request_id=OuterRef("pk")).order_by("-created_at", "-id")
     statuses = [
@@ -269,3 +234,20 @@ def coordinator_queue(*, membership, now=None) -> dict:
         "placed": sorted([r for r in rows if r.status == Status.PLACED], key=key),
         "total": len(rows),
     }
+
+
+def offer_document_get(*, membership, offer, document_id):
+    """A document the coordinator marked shareable and sent with this offer, for the
+    provider it went to; logs the download (NEN 7513)."""
+    shared = {d["id"] for d in offer.referral.get("documents", [])}
+    document = offer.request.documents.filter(pk=document_id, shareable=True).first()
+    if document is None or document.pk not in shared:
+        raise NotFound()
+    access_log_record(
+        user=membership.user,
+        membership=membership,
+        subject=offer.request.youth,
+        purpose=Purpose.DOCUMENT_DOWNLOAD,
+        details={"offer": offer.pk, "document": document.pk},
+    )
+    return document

@@ -1,17 +1,33 @@
-"""Writes for the placement app, split by sub-domain:
+"""Writes of placement, by sub-domain. Each module is public; this package lists the use
+cases so that callers can write ``from placement import services``. Every service that
+moves a request uses `intake.services.workflow` (lock, transition check, status change
+with an event, notifications).
 
-- intake: youth and requests (create, complete, submit, triage, withdraw);
-- offers: offers to one provider at a time (create, accept, decline, withdraw, expire, remind);
+- offers (with `placement.referral`, the anonymised referral): offers to one provider at a time (create, accept, decline, withdraw, expire, remind);
 - placements: waiting with bridging care, placement start and end, transfers.
 """
 
-from placement.services.intake import *  # noqa: F401,F403
-from placement.services.intake import (  # noqa: F401
-    _change_status,
-    _lock,
-    _notify_coordinators,
-    _notify_referrer,
-    _transition_check,
+from placement.services.offers import (
+    offer_accept,
+    offer_create,
+    offer_decline,
+    offer_expire,
+    offer_reminders_send,
+    offer_withdraw,
+    offers_expire_overdue,
 )
-from placement.services.offers import *  # noqa: F401,F403
-from placement.services.placements import *  # noqa: F401,F403
+from placement.services.placements import placement_end, placement_start, request_resume_matching, request_wait
+
+__all__ = [
+    "offer_accept",
+    "offer_create",
+    "offer_decline",
+    "offer_expire",
+    "offer_reminders_send",
+    "offer_withdraw",
+    "offers_expire_overdue",
+    "placement_end",
+    "placement_start",
+    "request_resume_matching",
+    "request_wait",
+]

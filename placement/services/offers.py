@@ -9,7 +9,6 @@ way: the second finds the offer no longer open and gets 409.
 
 from __future__ import annotations
 
-import re
 import secrets
 
 from django.db import IntegrityError, transaction
@@ -18,160 +17,30 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from accounts.selectors import region_ids_of
 from capacity import services as capacity_services
 from core.errors import Conflict, Forbidden, Invalid
 from core.events import event_record
-from core.outbox import outbox_enqueue
-from placement.anonymisation import Identity, find_identifying_data
-from placement.deadlines import AMSTERDAM, add_working_days, deadline_after
-from placement.models import (
-    PROVIDER_DECLINE_REASONS,
-    SYSTEM,
-    DeclineReason,
-    Offer,
-    OfferStatus,
-    PlacementRequest,
-    Status,
+from intake.models import SYSTEM, PlacementRequest, Status
+from intake.services.workflow import (
+    coordinator_check,
+    coordinators_notify,
+    provider_staff_notify,
+    request_lock,
+    status_change,
+    transition_check,
+    waiting_end,
 )
-from placement.services.intake import _change_status, _lock, _notify_coordinators, _transition_check, waiting_end
+from placement.deadlines import AMSTERDAM, add_working_days, deadline_after
+from placement.matching import Group
+from placement.models import PROVIDER_DECLINE_REASONS, DeclineReason, Offer, OfferStatus
+from placement.referral import OFFER_TEXT_FIELDS, offer_default_texts, offer_referral, offer_texts_check
+from placement.selectors.matching import matching_for_request
 
-__all__ = [
-    "OFFER_TEXT_FIELDS",
-    "finding_reason",
-    "offer_accept",
-    "offer_create",
-    "offer_decline",
-    "offer_expire",
-    "offer_referral",
-    "offer_reminders_send",
-    "offer_texts_check",
-    "offer_withdraw",
-    "offers_expire_overdue",
-    "request_identity",
-]
 
 # The free texts the provider reads; the coordinator may edit the copy that is sent.
-OFFER_TEXT_FIELDS = [
-    "presenting_problems",
-    "origins",
-    "maintaining_factors",
-    "protective_factors",
-    "hypotheses",
-    "goals",
-    "wishes_youth",
-    "wishes_parents",
-    "placement_goal",
-]
-_PARTICLES = {"van", "de", "der", "den", "het", "ter", "ten", "te", "op", "in", "la", "le", "du", "da", "von"}
-
-
-def _coordinator_check(membership, placement_request) -> None:
-    if membership is None or membership.role != Role.COORDINATOR:
-        raise Forbidden()
-    if placement_request.region_id not in region_ids_of(membership):
-        raise Forbidden()
-
-
 def _provider_check(membership, offer) -> None:
     if membership is None or membership.role != Role.PROVIDER or membership.organisation_id != offer.provider_id:
         raise Forbidden()
-
-
-def request_identity(placement_request) -> Identity:
-    """Everything identifying the youth and parents that must not reach a provider."""
-    youth = placement_request.youth
-    names = [youth.full_name, youth.family_name, *youth.given_names.split()]
-    for guardian in youth.guardians.all():
-        names.append(guardian.name)
-        names += [part for part in guardian.name.split() if len(part) >= 3 and part.lower() not in _PARTICLES]
-    street, number = youth.address or "", ""
-    found = re.match(r"^(.*?)\s+(\d+\s*\w?)$", street.strip())
-    if found:
-        street, number = found.group(1), found.group(2)
-    return Identity(
-        names=[n for n in dict.fromkeys(names) if n and len(n.strip()) >= 2],
-        bsn=youth.bsn or None,
-        birth_date=youth.birth_date,
-        street=street or None,
-        house_number=number or None,
-        postcode=youth.postcode or None,
-        extra_terms=[t for t in [youth.school] if t],
-    )
-
-
-def _default_texts(placement_request) -> dict:
-    analysis = placement_request.analysis
-    plan = placement_request.perspective_plan if hasattr(placement_request, "perspective_plan") else None
-    texts = {name: getattr(analysis, name, "") if analysis else "" for name in OFFER_TEXT_FIELDS[:6]}
-    texts["wishes_youth"] = placement_request.wishes_youth
-    texts["wishes_parents"] = placement_request.wishes_parents
-    texts["placement_goal"] = plan.goal if plan else ""
-    return texts
-
-
-def finding_reason(finding) -> str:
-    kinds = {
-        "name": _("bevat een naam van de jeugdige of een ouder"),
-        "bsn": _("bevat een BSN"),
-        "birth_date": _("bevat de geboortedatum"),
-        "address": _("bevat het adres of de school"),
-        "postcode": _("bevat een postcode"),
-        "phone": _("bevat een telefoonnummer"),
-        "email": _("bevat een e-mailadres"),
-    }
-    return _("Deze tekst %(what)s (tekens %(start)s-%(end)s); pas de tekst aan.") % {
-        "what": kinds.get(finding.kind, finding.kind),
-        "start": finding.start + 1,
-        "end": finding.end,
-    }
-
-
-def offer_texts_check(placement_request, texts: dict) -> list[dict]:
-    """invalid_params for every identifying finding in the texts (empty when clean)."""
-    findings = find_identifying_data(texts, request_identity(placement_request))
-    return [{"name": f"texts.{f.field}", "reason": finding_reason(f), "kind": f.kind} for f in findings]
-
-
-def offer_referral(placement_request, *, texts: dict, pseudonym: str, today=None) -> dict:
-    """The anonymised referral (landelijk aanmeldformulier) as the provider receives it."""
-    today = today or timezone.localdate()
-    youth = placement_request.youth
-    analysis = placement_request.analysis
-    plan = placement_request.perspective_plan if hasattr(placement_request, "perspective_plan") else None
-    region = youth.municipality.region
-    return {
-        "reference": pseudonym,
-        "age": youth.age_on(today),
-        "gender": youth.gender,
-        "home_region": {"code": region.code, "name": region.name},
-        "urgency": placement_request.urgency,
-        "kind": placement_request.kind,
-        "analysis": {
-            "version": analysis.version,
-            **{name: texts.get(name, "") for name in OFFER_TEXT_FIELDS[:6]},
-            "made_with_youth": analysis.made_with_youth,
-            "made_with_family": analysis.made_with_family,
-        },
-        "need_profile": {
-            "care_types": list(analysis.care_types),
-            "specialisations": list(analysis.specialisations),
-            "intensity": analysis.intensity,
-            "security": analysis.security,
-            "max_distance_km": analysis.max_distance_km,
-            "school_continuity": analysis.school_continuity,
-        },
-        "wishes": {"youth": texts.get("wishes_youth", ""), "parents": texts.get("wishes_parents", "")},
-        "perspective": {
-            "goal": texts.get("placement_goal", ""),
-            "expected_duration_months": plan.expected_duration_months if plan else None,
-            "return_perspective": plan.return_perspective if plan else "",
-        },
-        "documents": [
-            {"id": d.pk, "kind": d.kind, "title": d.title}
-            for d in placement_request.documents.filter(shareable=True).order_by("uploaded_at", "id")
-        ],
-    }
 
 
 def _pseudonym() -> str:
@@ -182,14 +51,10 @@ def _pseudonym() -> str:
 
 
 def _notify_provider(offer, subject, body):
-    from placement.selectors.offers import provider_staff
-
-    url = reverse("placement:provider-offer", args=[offer.pk])
-    for user in provider_staff(offer.provider_id):
-        outbox_enqueue(recipient=user, subject=subject, body=body, url=url)
+    provider_staff_notify(offer.provider_id, subject, body, reverse("placement:provider-offer", args=[offer.pk]))
 
 
-def _lock_offer(offer) -> Offer:
+def _offer_lock(offer) -> Offer:
     return Offer.objects.select_for_update(of=("self",)).select_related("facility", "provider").get(pk=offer.pk)
 
 
@@ -199,17 +64,14 @@ def offer_create(
 ) -> Offer:
     """Offer the request to one facility: only when no offer is open, only where the
     facility fits, with one place held; the texts must hold no identifying data."""
-    from placement.matching import Group
-    from placement.selectors.matching import matching_for_request
-
-    _coordinator_check(membership, placement_request)
-    placement_request = _lock(placement_request)
+    coordinator_check(membership, placement_request)
+    placement_request = request_lock(placement_request)
     if Offer.objects.filter(request=placement_request, status=OfferStatus.OPEN).exists():
         raise Conflict(
             _("Er loopt al een aanmelding voor dit verzoek; wacht het antwoord af of trek haar in."),
             code="open_offer_exists",
         )
-    _transition_check(placement_request, Status.OFFERED, Role.COORDINATOR)
+    transition_check(placement_request, Status.OFFERED, Role.COORDINATOR)
     try:
         facility_id = int(facility_id)
     except (TypeError, ValueError):
@@ -224,7 +86,7 @@ def offer_create(
             code="does_not_fit",
             invalid_params=[{"name": "facility", "reason": c.text} for c in match.failed],
         )
-    sent_texts = _default_texts(placement_request)
+    sent_texts = offer_default_texts(placement_request)
     unknown = set(texts or {}) - set(OFFER_TEXT_FIELDS)
     if unknown:
         raise Invalid(
@@ -264,7 +126,7 @@ def offer_create(
     offer.referral["reconfirm_availability"] = offer.reconfirm_availability
     offer.save(update_fields=["referral"])
     waiting_end(placement_request)
-    _change_status(
+    status_change(
         placement_request,
         to=Status.OFFERED,
         by=by,
@@ -295,9 +157,9 @@ def offer_create(
 
 
 def _back_to_matching(placement_request, offer, *, by, organisation, role, event_type, reason_code, details):
-    _transition_check(placement_request, Status.MATCHING, role, sources=(Status.OFFERED,))
+    transition_check(placement_request, Status.MATCHING, role, sources=(Status.OFFERED,))
     capacity_services.availability_release_hold(facility=offer.facility, by=by, reason_ref=f"offer:{offer.pk}")
-    _change_status(
+    status_change(
         placement_request,
         to=Status.MATCHING,
         by=by,
@@ -311,8 +173,8 @@ def _back_to_matching(placement_request, offer, *, by, organisation, role, event
 @transaction.atomic
 def offer_accept(*, offer: Offer, by, membership) -> Offer:
     _provider_check(membership, offer)
-    placement_request = _lock(offer.request)
-    offer = _lock_offer(offer)
+    placement_request = request_lock(offer.request)
+    offer = _offer_lock(offer)
     if offer.status != OfferStatus.OPEN:
         raise Conflict(
             _("Deze aanmelding is %(status)s en kan niet meer worden geaccepteerd.")
@@ -324,12 +186,12 @@ def offer_accept(*, offer: Offer, by, membership) -> Offer:
             _("De termijn voor deze aanmelding is verstreken; zij kan niet meer worden geaccepteerd."),
             code="offer_deadline_passed",
         )
-    _transition_check(placement_request, Status.ACCEPTED, Role.PROVIDER)
+    transition_check(placement_request, Status.ACCEPTED, Role.PROVIDER)
     offer.status = OfferStatus.ACCEPTED
     offer.answered_at = timezone.now()
     offer.answered_by = by
     offer.save(update_fields=["status", "answered_at", "answered_by"])
-    _change_status(
+    status_change(
         placement_request,
         to=Status.ACCEPTED,
         by=by,
@@ -349,7 +211,7 @@ def offer_accept(*, offer: Offer, by, membership) -> Offer:
         organisation=membership.organisation,
         details={"offer": offer.pk, "request": placement_request.pk},
     )
-    _notify_coordinators(
+    coordinators_notify(
         placement_request,
         _("Aanmelding %(ref)s geaccepteerd") % {"ref": placement_request.reference},
         _("%(provider)s heeft de aanmelding voor %(facility)s geaccepteerd. Plan de start van de plaatsing.")
@@ -374,11 +236,11 @@ def offer_decline(*, offer: Offer, reason: str, motivation: str, by, membership)
         )
     if problems:
         raise Invalid(_("De afwijzing is niet volledig."), invalid_params=problems)
-    placement_request = _lock(offer.request)
-    offer = _lock_offer(offer)
+    placement_request = request_lock(offer.request)
+    offer = _offer_lock(offer)
     if offer.status != OfferStatus.OPEN:
         raise Conflict(_("Deze aanmelding is al afgehandeld."), code="offer_not_open")
-    _transition_check(placement_request, Status.MATCHING, Role.PROVIDER)
+    transition_check(placement_request, Status.MATCHING, Role.PROVIDER)
     offer.status = OfferStatus.DECLINED
     offer.decline_reason = reason
     offer.motivation = motivation
@@ -395,7 +257,7 @@ def offer_decline(*, offer: Offer, reason: str, motivation: str, by, membership)
         reason_code=reason,
         details={"motivation": motivation},
     )
-    _notify_coordinators(
+    coordinators_notify(
         placement_request,
         _("Aanmelding %(ref)s afgewezen") % {"ref": placement_request.reference},
         _("%(provider)s heeft de aanmelding afgewezen: %(reason)s. Toelichting: %(motivation)s")
@@ -406,12 +268,12 @@ def offer_decline(*, offer: Offer, reason: str, motivation: str, by, membership)
 
 @transaction.atomic
 def offer_withdraw(*, offer: Offer, reason: str, by, membership) -> Offer:
-    _coordinator_check(membership, offer.request)
+    coordinator_check(membership, offer.request)
     reason = (reason or "").strip()
     if not reason:
         raise Invalid.field("reason", _("Geef aan waarom u de aanmelding intrekt."))
-    placement_request = _lock(offer.request)
-    offer = _lock_offer(offer)
+    placement_request = request_lock(offer.request)
+    offer = _offer_lock(offer)
     if offer.status != OfferStatus.OPEN:
         raise Conflict(_("Alleen een openstaande aanmelding kan worden ingetrokken."), code="offer_not_open")
     offer.status = OfferStatus.WITHDRAWN
@@ -444,8 +306,8 @@ def offer_expire(*, offer_id: int, now=None) -> Offer | None:
     offer = Offer.objects.filter(pk=offer_id).select_related("request").first()
     if offer is None:
         return None
-    placement_request = _lock(offer.request)
-    offer = _lock_offer(offer)
+    placement_request = request_lock(offer.request)
+    offer = _offer_lock(offer)
     if offer.status != OfferStatus.OPEN or offer.deadline >= now:
         return None
     offer.status = OfferStatus.EXPIRED
@@ -465,7 +327,7 @@ def offer_expire(*, offer_id: int, now=None) -> Offer | None:
         reason_code=DeclineReason.NO_ANSWER,
         details={},
     )
-    _notify_coordinators(
+    coordinators_notify(
         placement_request,
         _("Aanmelding %(ref)s verlopen") % {"ref": placement_request.reference},
         _("%(provider)s heeft niet op tijd geantwoord; de aanmelding is verlopen en telt als afwijzing.")

@@ -8,50 +8,37 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from accounts.selectors import region_ids_of
 from capacity import services as capacity_services
 from core.errors import Conflict, Forbidden, Invalid
 from core.events import event_record
-from core.outbox import outbox_enqueue
-from placement.models import (
-    EndReason,
+from intake.models import (
+    RESUME_FROM,
+    AlternativeConsidered,
+    Document,
+    ExplanatoryAnalysis,
     Kind,
-    Offer,
-    OfferStatus,
-    Placement,
+    PerspectivePlan,
     PlacementRequest,
+    SafetyPlan,
     Status,
-    Transfer,
-    WaitingPeriod,
-    WaitingReason,
 )
-from placement.services.intake import (
-    _change_status,
-    _lock,
-    _notify_coordinators,
-    _notify_referrer,
-    _transition_check,
+from intake.services.workflow import (
+    coordinator_check,
+    coordinators_notify,
+    is_coordinator_of,
+    provider_staff_notify,
+    referrer_notify,
+    request_lock,
+    status_change,
+    transition_check,
     waiting_end,
 )
-
-__all__ = ["placement_end", "placement_start", "request_resume_matching", "request_wait"]
-
-
-def _coordinator_of(membership, placement_request) -> bool:
-    return (
-        membership is not None
-        and membership.role == Role.COORDINATOR
-        and placement_request.region_id in region_ids_of(membership)
-    )
-
-
-def _coordinator_check(membership, placement_request) -> None:
-    if not _coordinator_of(membership, placement_request):
-        raise Forbidden()
+from placement.models import EndReason, Offer, OfferStatus, Placement, Transfer, WaitingPeriod, WaitingReason
 
 
 @transaction.atomic
@@ -66,7 +53,7 @@ def request_wait(
     bridging_from: date | None = None,
 ) -> WaitingPeriod:
     """Nothing fitting is free: the request waits (vertraagd) with bridging care recorded."""
-    _coordinator_check(membership, placement_request)
+    coordinator_check(membership, placement_request)
     bridging_care = (bridging_care or "").strip()
     problems = []
     if reason not in WaitingReason.values:
@@ -77,8 +64,8 @@ def request_wait(
         )
     if problems:
         raise Invalid(_("Het wachten is niet volledig vastgelegd."), invalid_params=problems)
-    placement_request = _lock(placement_request)
-    _transition_check(placement_request, Status.WAITING, Role.COORDINATOR)
+    placement_request = request_lock(placement_request)
+    transition_check(placement_request, Status.WAITING, Role.COORDINATOR)
     period = WaitingPeriod.objects.create(
         request=placement_request,
         reason=reason,
@@ -87,7 +74,7 @@ def request_wait(
         bridging_from=bridging_from,
         started_by=by,
     )
-    _change_status(
+    status_change(
         placement_request,
         to=Status.WAITING,
         by=by,
@@ -107,11 +94,11 @@ def request_wait(
 
 @transaction.atomic
 def request_resume_matching(*, placement_request: PlacementRequest, by, membership) -> PlacementRequest:
-    _coordinator_check(membership, placement_request)
-    placement_request = _lock(placement_request)
-    _transition_check(placement_request, Status.MATCHING, Role.COORDINATOR, sources=(Status.WAITING,))
+    coordinator_check(membership, placement_request)
+    placement_request = request_lock(placement_request)
+    transition_check(placement_request, Status.MATCHING, Role.COORDINATOR, sources=RESUME_FROM)
     waiting_end(placement_request)
-    _change_status(
+    status_change(
         placement_request,
         to=Status.MATCHING,
         by=by,
@@ -122,18 +109,11 @@ def request_resume_matching(*, placement_request: PlacementRequest, by, membersh
 
 
 def _placement_actor_role(membership, placement_request, provider_id) -> str:
-    if _coordinator_of(membership, placement_request):
+    if is_coordinator_of(membership, placement_request):
         return Role.COORDINATOR
     if membership is not None and membership.role == Role.PROVIDER and membership.organisation_id == provider_id:
         return Role.PROVIDER
     raise Forbidden()
-
-
-def _notify_provider_staff(provider_id, subject, body, url=""):
-    from placement.selectors.offers import provider_staff
-
-    for user in provider_staff(provider_id):
-        outbox_enqueue(recipient=user, subject=subject, body=body, url=url)
 
 
 @transaction.atomic
@@ -149,7 +129,7 @@ def placement_start(
     funding: str = "",
 ) -> Placement:
     """The accepted offer becomes a placement: the held place becomes occupied."""
-    placement_request = _lock(placement_request)
+    placement_request = request_lock(placement_request)
     offer = (
         Offer.objects.select_for_update(of=("self",))
         .select_related("facility", "provider")
@@ -157,7 +137,7 @@ def placement_start(
         .first()
     )
     role = _placement_actor_role(membership, placement_request, offer.provider_id if offer else None)
-    _transition_check(placement_request, Status.PLACED, role)
+    transition_check(placement_request, Status.PLACED, role)
     if offer is None:
         raise Conflict(_("Er is geen geaccepteerde aanmelding om te plaatsen."), code="no_accepted_offer")
     if start_date is None:
@@ -180,7 +160,7 @@ def placement_start(
     capacity_services.availability_occupy_from_hold(
         facility=offer.facility, by=by, reason_ref=f"placement:{placement.pk}"
     )
-    _change_status(
+    status_change(
         placement_request,
         to=Status.PLACED,
         by=by,
@@ -201,17 +181,13 @@ def placement_start(
         "date": start_date.strftime("%d-%m-%Y"),
     }
     if role == Role.PROVIDER:
-        _notify_coordinators(placement_request, subject, body)
+        coordinators_notify(placement_request, subject, body)
     else:
-        from django.urls import reverse
-
-        _notify_provider_staff(offer.provider_id, subject, body, reverse("placement:provider-offer", args=[offer.pk]))
+        provider_staff_notify(offer.provider_id, subject, body, reverse("placement:provider-offer", args=[offer.pk]))
     return placement
 
 
 def _copy_documents(source: PlacementRequest, target: PlacementRequest, by) -> None:
-    from analyses.models import Document
-
     directory = settings.PRIVATE_MEDIA_ROOT / "documents"
     for document in source.documents.all():
         if not document.path.is_file():
@@ -236,8 +212,6 @@ def _transfer_request(
 ) -> PlacementRequest:
     """A new request for the same youth, linked to the ended placement, prefilled from the
     latest analysis and plans, and submitted so it is in the coordinator's triage."""
-    from analyses.models import AlternativeConsidered, ExplanatoryAnalysis, PerspectivePlan, SafetyPlan
-
     now = timezone.now()
     new = PlacementRequest.objects.create(
         youth=placement_request.youth,
@@ -301,8 +275,8 @@ def _transfer_request(
             "analysis_version": new.analysis.version if new.analysis_id else None,
         },
     )
-    _notify_referrer(new)
-    _notify_coordinators(
+    referrer_notify(new)
+    coordinators_notify(
         new,
         _("Doorplaatsing %(ref)s") % {"ref": new.reference},
         _(
@@ -324,7 +298,7 @@ def placement_end(
     needs_new_place: bool = False,
 ) -> Placement:
     """End a placement with the CBS end reason; 'needs another place' makes a transfer."""
-    placement_request = _lock(placement.request)
+    placement_request = request_lock(placement.request)
     placement = (
         Placement.objects.select_for_update(of=("self",)).select_related("facility", "provider").get(pk=placement.pk)
     )
@@ -350,7 +324,7 @@ def placement_end(
         raise Invalid(_("Het einde van de plaatsing is niet juist ingevuld."), invalid_params=problems)
     if placement.end_date is not None:
         raise Conflict(_("Deze plaatsing is al beëindigd."), code="placement_ended")
-    _transition_check(placement_request, Status.ENDED, role)
+    transition_check(placement_request, Status.ENDED, role)
     placement.end_date = end_date
     placement.end_reason = reason
     placement.end_narrative = (narrative or "").strip()
@@ -360,7 +334,7 @@ def placement_end(
     capacity_services.availability_release_occupied(
         facility=placement.facility, by=by, reason_ref=f"placement:{placement.pk}"
     )
-    _change_status(
+    status_change(
         placement_request,
         to=Status.ENDED,
         by=by,
@@ -380,14 +354,14 @@ def placement_end(
     if placement.needs_new_place:
         _transfer_request(placement, placement_request, end_date=end_date, by=by)
     if role == Role.PROVIDER:
-        _notify_coordinators(
+        coordinators_notify(
             placement_request,
             _("Plaatsing %(ref)s beëindigd") % {"ref": placement_request.reference},
             _("%(provider)s heeft de plaatsing beëindigd: %(reason)s.")
             % {"provider": placement.provider.name, "reason": EndReason(reason).label},
         )
     else:
-        _notify_provider_staff(
+        provider_staff_notify(
             placement.provider_id,
             _("Plaatsing %(ref)s beëindigd") % {"ref": placement_request.reference},
             _("De coördinator heeft de plaatsing beëindigd: %(reason)s.") % {"reason": EndReason(reason).label},

@@ -1,5 +1,3 @@
-"""Screens of the placement app, split by sub-domain (intake; matching, offers and placements)."""
-
-from placement.views.intake import *  # noqa: F401,F403
-from placement.views.intake import _summary, _timeline  # noqa: F401
-from placement.views.offers import *  # noqa: F401,F403
+"""Screens of the placement app, by sub-domain: the referrer's wizard (`wizard`), the
+request page and the coordinator's queue and triage (`requests`), matching, offers and
+placements (`offers`). `urls.py` names the module of each view."""

@@ -9,8 +9,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
+from core.downloads import private_pdf_response
 from core.errors import DomainError, Invalid, NotFound
-from placement import selectors, services
+from placement import referral, selectors, services
 from placement.forms import (
     DeclineForm,
     OfferTextsForm,
@@ -20,29 +21,8 @@ from placement.forms import (
     WaitForm,
 )
 from placement.matching import Group
-from placement.models import OfferStatus, Status
-
-__all__ = [
-    "matching",
-    "offer_compose",
-    "offer_withdraw",
-    "placement_end",
-    "placement_start",
-    "provider_inbox",
-    "provider_offer",
-    "provider_offer_accept",
-    "provider_offer_decline",
-    "provider_offer_document",
-    "request_resume",
-    "request_wait",
-]
-
-
-def _request(request, pk, *, log=True, view="detail"):
-    try:
-        return selectors.request_get(membership=request.membership, pk=pk, log=log, view=view)
-    except NotFound:
-        raise Http404 from None
+from placement.models import OfferStatus
+from placement.views.common import request_or_404
 
 
 def _offer(request, pk):
@@ -73,8 +53,8 @@ def _matching_context(request, placement_request, **extra):
             },
             {"key": Group.UNFIT, "title": _("Past niet"), "rows": rows(result.unfit)},
         ],
-        "can_offer": placement_request.status in (Status.MATCHING, Status.WAITING),
-        "can_wait": placement_request.status == Status.MATCHING,
+        "can_offer": "offer" in placement_request.actions_for(Role.COORDINATOR),
+        "can_wait": "wait" in placement_request.actions_for(Role.COORDINATOR),
         "wait_form": extra.pop("wait_form", None) or WaitForm(),
         **extra,
     }
@@ -82,13 +62,13 @@ def _matching_context(request, placement_request, **extra):
 
 @role_required(Role.COORDINATOR)
 def matching(request, pk):
-    placement_request = _request(request, pk, view="matching")
+    placement_request = request_or_404(request, pk, view="matching")
     return render(request, "placement/matching.html", _matching_context(request, placement_request))
 
 
 @role_required(Role.COORDINATOR)
 def offer_compose(request, pk, facility_id):
-    placement_request = _request(request, pk, view="offer_compose")
+    placement_request = request_or_404(request, pk, view="offer_compose")
     result = selectors.matching_for_request(
         membership=request.membership, placement_request=placement_request, facility_id=facility_id
     )
@@ -96,12 +76,12 @@ def offer_compose(request, pk, facility_id):
     if match is None:
         raise Http404
     facility = result.facilities[facility_id]
-    defaults = services.offers._default_texts(placement_request)
+    defaults = referral.offer_default_texts(placement_request)
     form = OfferTextsForm(request.POST or None, initial=defaults)
     texts = defaults
     status = 200
     if request.method == "POST" and form.is_valid():
-        texts = {name: form.cleaned_data[name] for name in services.OFFER_TEXT_FIELDS}
+        texts = {name: form.cleaned_data[name] for name in referral.OFFER_TEXT_FIELDS}
         if request.POST.get("action") == "send":
             try:
                 services.offer_create(
@@ -112,7 +92,7 @@ def offer_compose(request, pk, facility_id):
                     texts=texts,
                 )
             except Invalid as error:
-                form.apply_invalid(error, aliases={f"texts.{n}": n for n in services.OFFER_TEXT_FIELDS})
+                form.apply_invalid(error, aliases={f"texts.{n}": n for n in referral.OFFER_TEXT_FIELDS})
                 status = 422
             except DomainError as error:
                 messages.error(request, str(error.detail))
@@ -122,12 +102,12 @@ def offer_compose(request, pk, facility_id):
                     request, _("De aanmelding is verstuurd naar %(provider)s.") % {"provider": facility.provider.name}
                 )
                 return redirect("placement:request-detail", pk=pk)
-    findings = services.offer_texts_check(placement_request, texts)
+    findings = referral.offer_texts_check(placement_request, texts)
     if findings and request.method == "POST" and status == 200:
         form.apply_invalid(
-            Invalid(invalid_params=findings), aliases={f"texts.{n}": n for n in services.OFFER_TEXT_FIELDS}
+            Invalid(invalid_params=findings), aliases={f"texts.{n}": n for n in referral.OFFER_TEXT_FIELDS}
         )
-    preview = services.offer_referral(placement_request, texts=texts, pseudonym=_("(kenmerk volgt bij versturen)"))
+    preview = referral.offer_referral(placement_request, texts=texts, pseudonym=_("(kenmerk volgt bij versturen)"))
     return render(
         request,
         "placement/offer_compose.html",
@@ -139,7 +119,7 @@ def offer_compose(request, pk, facility_id):
             "findings": findings,
             "referral": preview,
             "fits": match.group != Group.UNFIT,
-            "can_offer": placement_request.status in (Status.MATCHING, Status.WAITING),
+            "can_offer": "offer" in placement_request.actions_for(Role.COORDINATOR),
         },
         status=status,
     )
@@ -165,7 +145,7 @@ def offer_withdraw(request, pk):
 @role_required(Role.COORDINATOR)
 @require_POST
 def request_wait(request, pk):
-    placement_request = _request(request, pk, log=False)
+    placement_request = request_or_404(request, pk, log=False)
     form = WaitForm(request.POST)
     if form.is_valid():
         try:
@@ -186,7 +166,7 @@ def request_wait(request, pk):
         else:
             messages.success(request, _("Het verzoek wacht op een passende plek; de overbruggingszorg is vastgelegd."))
             return redirect("placement:request-detail", pk=pk)
-    placement_request = _request(request, pk, view="matching")
+    placement_request = request_or_404(request, pk, view="matching")
     return render(
         request, "placement/matching.html", _matching_context(request, placement_request, wait_form=form), status=422
     )
@@ -195,7 +175,7 @@ def request_wait(request, pk):
 @role_required(Role.COORDINATOR)
 @require_POST
 def request_resume(request, pk):
-    placement_request = _request(request, pk, log=False)
+    placement_request = request_or_404(request, pk, log=False)
     try:
         services.request_resume_matching(
             placement_request=placement_request, by=request.user, membership=request.membership
@@ -210,7 +190,7 @@ def request_resume(request, pk):
 
 def _placement_request_for(request, pk):
     if request.membership.role == Role.COORDINATOR:
-        return _request(request, pk, log=False)
+        return request_or_404(request, pk, log=False)
     offer = (
         selectors.offer_scope(request.membership)
         .filter(request_id=pk, status=OfferStatus.ACCEPTED)
@@ -332,7 +312,7 @@ def _provider_offer_page(request, offer, *, decline_form=None, status=200):
             "placement_request": offer.request,
             "can_start": offer.status == OfferStatus.ACCEPTED
             and placement is None
-            and offer.request.status == Status.ACCEPTED,
+            and "start" in offer.request.actions_for(Role.PROVIDER),
             "can_end": placement is not None and placement.end_date is None,
         },
         status=status,
@@ -387,19 +367,9 @@ def provider_offer_decline(request, pk):
 @role_required(Role.PROVIDER)
 def provider_offer_document(request, pk, document_id):
     """A document the coordinator marked shareable, for the provider an offer went to."""
-    from core.access_log import Purpose, access_log_record
-    from placement.api import document_response
-
     offer = _offer(request, pk)
-    shared = {d["id"] for d in offer.referral.get("documents", [])}
-    document = offer.request.documents.filter(pk=document_id, shareable=True).first()
-    if document is None or document.pk not in shared:
-        raise Http404
-    access_log_record(
-        user=request.user,
-        membership=request.membership,
-        subject=offer.request.youth,
-        purpose=Purpose.DOCUMENT_DOWNLOAD,
-        details={"offer": offer.pk, "document": document.pk},
-    )
-    return document_response(document)
+    try:
+        document = selectors.offer_document_get(membership=request.membership, offer=offer, document_id=document_id)
+        return private_pdf_response(document.path, filename=f"{document.title}.pdf")
+    except NotFound:
+        raise Http404 from None

@@ -144,7 +144,7 @@ def scope_from_params(membership, params, *, now=None) -> Scope:
 
 def fetch(sql: str, params: dict) -> list[dict]:
     """Run SQL on the database reporting reads use (the replica inside reporting_reads)."""
-    from placement.models import PlacementRequest
+    from intake.models import PlacementRequest
 
     alias = router.db_for_read(PlacementRequest) or "default"
     with connections[alias].cursor() as cursor:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from capacity.models import CareType, Specialisation
-from placement.models import Outcome
+from intake.models import Outcome
 from reporting.registry import report
 from reporting.reports.common import (
     SUPPRESSED,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Role
-from placement.models import PlacementRequest
+from intake.models import PlacementRequest
 from tests.accounts.factories import PASSWORD, member, region
 from tests.capacity.factories import provider_org
 from tests.placement.factories import fitting_facility, in_matching

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Municipality, Role
-from placement.models import PlacementRequest
+from intake.models import PlacementRequest
 from tests.accounts.factories import PASSWORD, member, region
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

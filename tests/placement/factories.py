@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Municipality, Role
 from accounts.selectors import membership_with_role
-from analyses import services as analyses_services
+from intake import services as intake_services
 from placement import services
 
 VALID_BSNS = ["111222333", "123456782", "999999990", "100000009", "999996356", "999990019"]
@@ -66,20 +66,20 @@ SAFETY = {"risks": "Weglopen bij spanning", "agreements": "Dagelijks contact met
 
 def make_request(referrer, *, complete=True, submit=False, municipality_code="GM0153", youth=None):
     membership = membership_with_role(referrer, Role.REFERRER)
-    placement_request = services.request_create(
+    placement_request = intake_services.request_create(
         youth=youth or youth_data(municipality_code), by=referrer, membership=membership
     )
     if complete:
-        analyses_services.analysis_save(
+        intake_services.analysis_save(
             placement_request=placement_request, data=dict(ANALYSIS), by=referrer, membership=membership
         )
-        analyses_services.perspective_plan_save(
+        intake_services.perspective_plan_save(
             placement_request=placement_request, data=dict(PERSPECTIVE), by=referrer, membership=membership
         )
-        analyses_services.safety_plan_save(
+        intake_services.safety_plan_save(
             placement_request=placement_request, data=dict(SAFETY), by=referrer, membership=membership
         )
-        analyses_services.document_upload(
+        intake_services.document_upload(
             placement_request=placement_request,
             upload=pdf_upload(),
             kind="zorgvraag",
@@ -88,7 +88,7 @@ def make_request(referrer, *, complete=True, submit=False, municipality_code="GM
             membership=membership,
         )
     if submit:
-        services.request_submit(placement_request=placement_request, by=referrer, membership=membership)
+        intake_services.request_submit(placement_request=placement_request, by=referrer, membership=membership)
     placement_request.refresh_from_db()
     return placement_request
 
@@ -106,7 +106,7 @@ def machtiging(days=180):
 def in_matching(referrer, coordinator, **kwargs):
     """A complete request triaged into matching by `coordinator`."""
     placement_request = make_request(referrer, submit=True, **kwargs)
-    services.request_triage(
+    intake_services.request_triage(
         placement_request=placement_request,
         decision="matching",
         by=coordinator,

@@ -6,9 +6,8 @@ import datetime
 import pytest
 
 from accounts.models import Role
-from analyses.models import Document
 from core.models import AccessLogEntry, Event, OutboxMessage
-from placement.models import PlacementRequest, Status, Youth
+from intake.models import Document, PlacementRequest, Status, Youth
 from tests.placement.factories import ANALYSIS, PDF, make_request, pdf_upload
 
 NEED = {

@@ -3,8 +3,8 @@
 import pytest
 from django.db import connection
 
-from placement import crypto
-from placement.models import Youth
+from intake import crypto
+from intake.models import Youth
 from tests.placement.factories import make_request, youth_data
 
 

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from placement.models import PlacementRequest
+from intake.models import PlacementRequest
 
 
 @pytest.mark.django_db

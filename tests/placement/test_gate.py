@@ -7,11 +7,10 @@ from django.db import ProgrammingError, transaction
 
 from accounts.models import Role
 from accounts.selectors import membership_with_role
-from analyses import services as analyses_services
 from core.errors import Invalid
 from core.models import OutboxMessage
-from placement import services
-from placement.models import PlacementRequest, Status
+from intake import services as intake_services
+from intake.models import PlacementRequest, Status
 from tests.placement.factories import ANALYSIS, machtiging, make_request, youth_data
 
 GATE_ITEMS = {"analysis", "analysis.need_profile", "perspective_plan", "safety_plan", "zorgvraag"}
@@ -21,7 +20,7 @@ GATE_ITEMS = {"analysis", "analysis.need_profile", "perspective_plan", "safety_p
 def test_empty_draft_lists_every_missing_item(referrer):
     placement_request = make_request(referrer, complete=False)
     with pytest.raises(Invalid) as caught:
-        services.request_submit(
+        intake_services.request_submit(
             placement_request=placement_request, by=referrer, membership=membership_with_role(referrer, Role.REFERRER)
         )
     assert {p["name"] for p in caught.value.invalid_params} == GATE_ITEMS
@@ -45,12 +44,12 @@ def test_analysis_without_need_profile_still_blocks(referrer):
     placement_request = make_request(referrer)
     placement_request.refresh_from_db()
     sections_only = {k: v for k, v in ANALYSIS.items() if k not in ("care_types", "intensity", "security")}
-    analyses_services.analysis_save(
+    intake_services.analysis_save(
         placement_request=placement_request, data=sections_only, by=referrer, membership=membership, partial=False
     )
     placement_request.refresh_from_db()
     with pytest.raises(Invalid) as caught:
-        services.request_submit(placement_request=placement_request, by=referrer, membership=membership)
+        intake_services.request_submit(placement_request=placement_request, by=referrer, membership=membership)
     assert [p["name"] for p in caught.value.invalid_params] == ["analysis.need_profile"]
 
 
@@ -69,14 +68,14 @@ def test_referral_date_is_never_overwritten(referrer, coordinator):
     placement_request = make_request(referrer, submit=True)
     original = placement_request.referral_date
     # Returned and submitted again: the original date stays.
-    services.request_triage(
+    intake_services.request_triage(
         placement_request=placement_request,
         decision="return",
         reason="Aanvullen",
         by=coordinator,
         membership=membership_with_role(coordinator, Role.COORDINATOR),
     )
-    services.request_submit(
+    intake_services.request_submit(
         placement_request=placement_request, by=referrer, membership=membership_with_role(referrer, Role.REFERRER)
     )
     placement_request.refresh_from_db()
@@ -95,7 +94,7 @@ def test_closed_security_needs_a_valid_machtiging(referrer):
     membership = membership_with_role(referrer, Role.REFERRER)
     placement_request = make_request(referrer)
     with pytest.raises(Invalid) as caught:
-        analyses_services.analysis_save(
+        intake_services.analysis_save(
             placement_request=placement_request,
             data={"security": "closed", "care_types": ["jeugdzorgplus"]},
             by=referrer,
@@ -103,7 +102,7 @@ def test_closed_security_needs_a_valid_machtiging(referrer):
         )
     assert [p["name"] for p in caught.value.invalid_params] == ["security"]
     with_machtiging = make_request(referrer, complete=False, youth=youth_data(**machtiging()))
-    version = analyses_services.analysis_save(
+    version = intake_services.analysis_save(
         placement_request=with_machtiging,
         data={**ANALYSIS, "security": "closed", "care_types": ["jeugdzorgplus"]},
         by=referrer,
@@ -116,15 +115,15 @@ def test_closed_security_needs_a_valid_machtiging(referrer):
 def test_expired_machtiging_blocks_submit_of_closed_request(referrer):
     membership = membership_with_role(referrer, Role.REFERRER)
     placement_request = make_request(referrer, youth=youth_data(**machtiging(days=10)))
-    analyses_services.analysis_save(
+    intake_services.analysis_save(
         placement_request=placement_request, data={"security": "closed"}, by=referrer, membership=membership
     )
-    from placement.models import Youth
+    from intake.models import Youth
 
     Youth.objects.filter(pk=placement_request.youth_id).update(
         machtiging_end_date=datetime.date.today() - datetime.timedelta(days=1)
     )
     placement_request.refresh_from_db()
     with pytest.raises(Invalid) as caught:
-        services.request_submit(placement_request=placement_request, by=referrer, membership=membership)
+        intake_services.request_submit(placement_request=placement_request, by=referrer, membership=membership)
     assert [p["name"] for p in caught.value.invalid_params] == ["analysis.security"]

@@ -8,9 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import Role
 from capacity.models import Facility
 from core.errors import Invalid
+from intake import selectors as intake_selectors
+from intake.models import Status
 from placement import selectors, services
 from placement.matching import Group, facility_gender
-from placement.models import Status
 from tests.accounts.factories import member
 from tests.capacity.factories import care_type, municipality
 from tests.placement.factories import (
@@ -77,7 +78,7 @@ def test_query_count_does_not_grow_with_facilities(referrer, coordinator):
     fitting_facility()
 
     def run():
-        loaded = selectors.request_get(membership=membership, pk=placement_request.pk, log=False)
+        loaded = intake_selectors.request_get(membership=membership, pk=placement_request.pk, log=False)
         return selectors.matching_for_request(membership=membership, placement_request=loaded)
 
     with CaptureQueriesContext(connection) as few:

@@ -8,8 +8,9 @@ from django.db import connection
 from accounts.models import Role
 from capacity.models import Facility
 from core.errors import DomainError
+from intake.models import PlacementRequest, Status
 from placement import services
-from placement.models import Offer, OfferStatus, PlacementRequest, Status
+from placement.models import Offer, OfferStatus
 from tests.accounts.factories import member
 from tests.placement.factories import (
     coordinator_membership,

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from accounts.models import Role
 from core.models import AccessLogEntry
-from placement.models import Offer, Status
+from intake.models import Status
+from placement.models import Offer
 from tests.accounts.factories import member
 from tests.placement.factories import fitting_facility, in_matching, offer_to, youth_data
 

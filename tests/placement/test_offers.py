@@ -12,8 +12,9 @@ from accounts.models import Role
 from capacity.models import Facility
 from core.errors import Conflict, Invalid, TransitionNotAllowed
 from core.models import AccessLogEntry, OutboxMessage
+from intake.models import Status
 from placement import selectors, services
-from placement.models import Offer, OfferStatus, Status
+from placement.models import Offer, OfferStatus
 from tests.accounts.factories import member
 from tests.placement.factories import (
     coordinator_membership,

@@ -9,8 +9,10 @@ from django.utils import timezone
 from accounts.models import Role
 from capacity.models import Facility
 from core.models import OutboxMessage
+from intake import services as intake_services
+from intake.models import Kind, PlacementRequest, Status
 from placement import selectors, services
-from placement.models import Kind, Offer, Placement, PlacementRequest, Status, Transfer, WaitingPeriod
+from placement.models import Offer, Placement, Transfer, WaitingPeriod
 from tests.accounts.factories import member
 from tests.placement.factories import (
     coordinator_membership,
@@ -251,7 +253,7 @@ def test_withdrawing_a_waiting_request_ends_its_waiting_period(referrer, coordin
         membership=coordinator_membership(coordinator),
     )
     assert WaitingPeriod.objects.filter(request=placement_request, ended_at__isnull=True).count() == 1
-    services.request_withdraw(
+    intake_services.request_withdraw(
         placement_request=placement_request,
         by=referrer,
         membership=membership_with_role(referrer, Role.REFERRER),

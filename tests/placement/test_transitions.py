@@ -9,8 +9,10 @@ from accounts.selectors import membership_with_role
 from core.errors import TransitionNotAllowed
 from core.events import events_for
 from core.models import OutboxMessage
+from intake import services as intake_services
+from intake.models import SYSTEM, TRANSITIONS, PlacementRequest, Status, transition_allowed
 from placement import services
-from placement.models import SYSTEM, TRANSITIONS, Offer, PlacementRequest, Status, transition_allowed
+from placement.models import Offer
 from tests.accounts.factories import member
 from tests.placement.factories import make_request
 
@@ -83,11 +85,11 @@ def _run(action, placement_request, referrer, coordinator, context=None):
     coordination = membership_with_role(coordinator, Role.COORDINATOR)
     staff = context.get("staff")
     if action == "submit":
-        return services.request_submit(
+        return intake_services.request_submit(
             placement_request=placement_request, by=referrer, membership=membership_with_role(referrer, Role.REFERRER)
         )
     if action == "withdraw":
-        return services.request_withdraw(
+        return intake_services.request_withdraw(
             placement_request=placement_request, by=referrer, membership=membership_with_role(referrer, Role.REFERRER)
         )
     if action == "offer":
@@ -149,7 +151,7 @@ def _run(action, placement_request, referrer, coordinator, context=None):
             )
         return placement_request
     decision = {"triage_return": "return"}.get(action, action.removeprefix("triage_"))
-    return services.request_triage(
+    return intake_services.request_triage(
         placement_request=placement_request,
         decision=decision,
         by=coordinator,

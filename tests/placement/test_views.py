@@ -5,7 +5,7 @@ import pytest
 
 from accounts.models import Role
 from core.models import AccessLogEntry
-from placement.models import PlacementRequest, Status
+from intake.models import PlacementRequest, Status
 from tests.placement.factories import make_request, pdf_upload, youth_data
 
 

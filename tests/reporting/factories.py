@@ -7,9 +7,9 @@ import itertools
 from django.utils import timezone
 
 from accounts.models import Municipality, Organisation, Region, Role
-from analyses.models import ExplanatoryAnalysis
 from capacity.models import AvailabilityChange
-from placement.models import Offer, Placement, PlacementRequest, Transfer, WaitingPeriod, Youth
+from intake.models import ExplanatoryAnalysis, PlacementRequest, Youth
+from placement.models import Offer, Placement, Transfer, WaitingPeriod
 from tests.accounts.factories import OrganisationFactory, member
 from tests.capacity.factories import FacilityFactory, care_type, municipality, provider_org
 

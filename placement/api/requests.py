@@ -3,7 +3,6 @@
 Wrong role -> 403 (HasRole); a request outside the caller's scope -> 404 (selector).
 """
 
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -13,11 +12,12 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from accounts.permissions import HasRole
-from analyses import services as analyses_services
-from core.errors import Invalid, NotFound
+from core.downloads import private_pdf_response
+from core.errors import Invalid
 from core.renderers import Pagination
-from placement import selectors, services
-from placement.serializers import (
+from intake import selectors as intake_selectors
+from intake import services as intake_services
+from placement.api.serializers.requests import (
     AnalysisInput,
     DocumentUploadInput,
     RequestCreateInput,
@@ -27,7 +27,6 @@ from placement.serializers import (
     WithdrawInput,
     analysis_data,
     document_data,
-    event_data,
     request_detail_data,
 )
 
@@ -38,14 +37,14 @@ def _detail(request, placement_request):
     membership = request.membership
     duplicates = missing = None
     if membership.role == Role.COORDINATOR:
-        duplicates = selectors.request_possible_duplicates(placement_request=placement_request)
+        duplicates = intake_selectors.request_possible_duplicates(placement_request=placement_request)
     if membership.role == Role.REFERRER and placement_request.is_editable:
-        missing = services.request_missing_items(placement_request)
+        missing = intake_services.request_missing_items(placement_request)
     return request_detail_data(placement_request, duplicates=duplicates, missing=missing)
 
 
 def _reload(request, pk):
-    return selectors.request_get(membership=request.membership, pk=pk, view="api")
+    return intake_selectors.request_get(membership=request.membership, pk=pk, view="api")
 
 
 class RequestListCreate(APIView):
@@ -56,7 +55,7 @@ class RequestListCreate(APIView):
 
     @extend_schema(responses=RequestSerializer(many=True))
     def get(self, request):
-        rows = selectors.request_list(
+        rows = intake_selectors.request_list(
             membership=request.membership, statuses=request.query_params.getlist("status") or None
         )
         paginator = Pagination()
@@ -70,14 +69,14 @@ class RequestListCreate(APIView):
         data = dict(serializer.validated_data)
         previous = None
         if data.get("previous_request"):
-            previous = selectors.request_scope(request.membership).filter(pk=data["previous_request"]).first()
+            previous = intake_selectors.request_scope(request.membership).filter(pk=data["previous_request"]).first()
             if previous is None:
                 raise Invalid.field("previous_request", _("Onbekend verzoek."))
         analysis = None
         if data.get("analysis") is not None:
             analysis = dict(data["analysis"])
             analysis.update(analysis.pop("need_profile", None) or {})
-        placement_request = services.request_file(
+        placement_request = intake_services.request_file(
             by=request.user,
             membership=request.membership,
             youth=data["youth"],
@@ -105,12 +104,12 @@ class RequestDetail(APIView):
 
     @extend_schema(request=RequestUpdateInput, responses=RequestSerializer)
     def patch(self, request, pk):
-        placement_request = selectors.request_get(membership=request.membership, pk=pk, log=False)
+        placement_request = intake_selectors.request_get(membership=request.membership, pk=pk, log=False)
         serializer = RequestUpdateInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         wishes = data.get("wishes") or {}
-        services.request_update(
+        intake_services.request_update(
             placement_request=placement_request,
             by=request.user,
             membership=request.membership,
@@ -119,7 +118,7 @@ class RequestDetail(APIView):
             wishes_youth=wishes.get("youth"),
             wishes_parents=wishes.get("parents"),
         )
-        services.request_content_save(
+        intake_services.request_content_save(
             placement_request=placement_request,
             by=request.user,
             membership=request.membership,
@@ -136,10 +135,10 @@ class RequestAnalysis(APIView):
     permission_classes = [HasRole(Role.REFERRER, Role.BEHAVIOURAL_SCIENTIST)]
 
     def _save(self, request, pk, partial):
-        placement_request = selectors.request_get(membership=request.membership, pk=pk, log=False)
+        placement_request = intake_selectors.request_get(membership=request.membership, pk=pk, log=False)
         serializer = AnalysisInput(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        version = analyses_services.analysis_save(
+        version = intake_services.analysis_save(
             placement_request=placement_request,
             data=serializer.to_service_data(),
             by=request.user,
@@ -166,10 +165,10 @@ class RequestDocuments(APIView):
         request={"multipart/form-data": DocumentUploadInput}, responses={201: OpenApiResponse(description="Document")}
     )
     def post(self, request, pk):
-        placement_request = selectors.request_get(membership=request.membership, pk=pk, log=False)
+        placement_request = intake_selectors.request_get(membership=request.membership, pk=pk, log=False)
         serializer = DocumentUploadInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        document = analyses_services.document_upload(
+        document = intake_services.document_upload(
             placement_request=placement_request,
             upload=serializer.validated_data["file"],
             kind=serializer.validated_data["kind"],
@@ -185,24 +184,15 @@ class RequestDocumentDownload(APIView):
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="The PDF")})
     def get(self, request, pk, document_id):
-        placement_request = selectors.request_get(membership=request.membership, pk=pk, log=False)
-        document = selectors.document_get(
+        placement_request = intake_selectors.request_get(membership=request.membership, pk=pk, log=False)
+        document = intake_selectors.document_get(
             membership=request.membership, placement_request=placement_request, document_id=document_id
         )
         return document_response(document)
 
 
 def document_response(document):
-    try:
-        handle = open(document.path, "rb")
-    except FileNotFoundError:
-        raise NotFound() from None
-    response = FileResponse(
-        handle, content_type="application/pdf", as_attachment=True, filename=f"{document.title}.pdf"
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_pdf_response(document.path, filename=f"{document.title}.pdf")
 
 
 class RequestSubmit(APIView):
@@ -210,8 +200,8 @@ class RequestSubmit(APIView):
 
     @extend_schema(request=None, responses=RequestSerializer)
     def post(self, request, pk):
-        placement_request = selectors.request_get(membership=request.membership, pk=pk, log=False)
-        placement_request = services.request_submit(
+        placement_request = intake_selectors.request_get(membership=request.membership, pk=pk, log=False)
+        placement_request = intake_services.request_submit(
             placement_request=placement_request, by=request.user, membership=request.membership
         )
         return Response(RequestSerializer(placement_request).data)
@@ -222,10 +212,10 @@ class RequestTriage(APIView):
 
     @extend_schema(request=TriageInput, responses=RequestSerializer)
     def post(self, request, pk):
-        placement_request = selectors.request_get(membership=request.membership, pk=pk, log=False)
+        placement_request = intake_selectors.request_get(membership=request.membership, pk=pk, log=False)
         serializer = TriageInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        placement_request = services.request_triage(
+        placement_request = intake_services.request_triage(
             placement_request=placement_request,
             by=request.user,
             membership=request.membership,
@@ -239,10 +229,10 @@ class RequestWithdraw(APIView):
 
     @extend_schema(request=WithdrawInput, responses=RequestSerializer)
     def post(self, request, pk):
-        placement_request = selectors.request_get(membership=request.membership, pk=pk, log=False)
+        placement_request = intake_selectors.request_get(membership=request.membership, pk=pk, log=False)
         serializer = WithdrawInput(data=request.data or {})
         serializer.is_valid(raise_exception=True)
-        placement_request = services.request_withdraw(
+        placement_request = intake_services.request_withdraw(
             placement_request=placement_request,
             by=request.user,
             membership=request.membership,
@@ -256,5 +246,7 @@ class RequestEvents(APIView):
 
     @extend_schema(responses={200: OpenApiResponse(description="The request's events, oldest first")})
     def get(self, request, pk):
-        placement_request = selectors.request_get(membership=request.membership, pk=pk, log=False)
-        return Response([event_data(e) for e in selectors.request_events(placement_request=placement_request)])
+        placement_request = intake_selectors.request_get(membership=request.membership, pk=pk, log=False)
+        return Response(
+            intake_selectors.request_timeline(placement_request=placement_request, membership=request.membership)
+        )

@@ -2,14 +2,23 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from accounts.models import Municipality, Organisation, Region
-from analyses.models import AlternativeConsidered, PerspectivePlan, Security
-from analyses.taxonomy import INTENSITY_BANDS, unknown_codes
+from accounts.models import Municipality, Region
 from capacity.models import CareType, Specialisation
 from core.api import StrictSerializer
 from core.errors import Invalid
-from placement.models import Gender, Kind, LegalStatus, Outcome, TriageDecision, Urgency
-from placement.services import youth_validate
+from intake.models import (
+    AlternativeConsidered,
+    Gender,
+    Kind,
+    LegalStatus,
+    Outcome,
+    PerspectivePlan,
+    Security,
+    TriageDecision,
+    Urgency,
+)
+from intake.services.requests import youth_validate
+from intake.taxonomy import INTENSITY_BANDS, unknown_codes
 
 
 def _raise_as_validation_error(error: Invalid):
@@ -290,38 +299,4 @@ def document_data(document) -> dict:
         "shareable": document.shareable,
         "uploaded_at": document.uploaded_at,
         "download": reverse("api-request-document", args=[document.request_id, document.pk]),
-    }
-
-
-# Events that name the provider to everyone who sees the request: from acceptance on.
-PROVIDER_DISCLOSED_EVENTS = frozenset({"offer_accepted", "placement_started", "placement_ended"})
-# Events whose free-text reason stays with coordinator and provider (it may name the provider).
-PROVIDER_PRIVATE_REASONS = frozenset({"offer_withdrawn", "offer_declined", "offer_expired"})
-
-
-def event_data(event, *, show_providers: bool = False) -> dict:
-    organisation = event.organisation
-    # Provider names are shown only once a provider has accepted; until then no provider
-    # organisation is named in a referrer's timeline (coordinators see them all).
-    show_org = organisation is not None and (
-        organisation.kind != Organisation.Kind.PROVIDER
-        or show_providers
-        or event.event_type in PROVIDER_DISCLOSED_EVENTS
-    )
-    details = event.details or {}
-    if not show_providers and event.event_type in PROVIDER_PRIVATE_REASONS:
-        details = {k: v for k, v in details.items() if k != "reason"}
-    return {
-        "id": event.pk,
-        "occurred_at": event.occurred_at,
-        "event_type": event.event_type,
-        "from_state": event.from_state,
-        "to_state": event.to_state,
-        "reason_code": event.reason_code,
-        "organisation": organisation.name if show_org else None,
-        "reason": details.get("reason", ""),
-        "analysis_version": details.get("analysis_version") or details.get("version"),
-        "facility_name": details.get("facility_name", "")
-        if (show_providers or event.event_type in PROVIDER_DISCLOSED_EVENTS)
-        else "",
     }

@@ -5,9 +5,8 @@ from django.db import ProgrammingError, connection, transaction
 
 from accounts.models import Role
 from accounts.selectors import membership_with_role
-from analyses import services
-from analyses.models import ExplanatoryAnalysis
-from placement import services as placement_services
+from intake import services as intake_services
+from intake.models import ExplanatoryAnalysis
 from tests.placement.factories import ANALYSIS, make_request
 
 NEED_PROFILE = {"care_types": ["gezinshuis"], "specialisations": ["lvb"], "intensity": "T", "security": "open"}
@@ -19,7 +18,7 @@ def test_each_change_is_a_new_version_and_the_request_points_to_the_latest(refer
     placement_request = make_request(referrer)
     first = placement_request.analysis
     assert first.version == 1
-    second = services.analysis_save(
+    second = intake_services.analysis_save(
         placement_request=placement_request, data={"goals": "Nieuwe doelen"}, by=referrer, membership=membership
     )
     assert second.version == 2 and second.previous == first
@@ -29,7 +28,7 @@ def test_each_change_is_a_new_version_and_the_request_points_to_the_latest(refer
     placement_request.refresh_from_db()
     assert placement_request.analysis == second
     # Saving the same content again makes no new version.
-    same = services.analysis_save(
+    same = intake_services.analysis_save(
         placement_request=placement_request, data={"goals": "Nieuwe doelen"}, by=referrer, membership=membership
     )
     assert same == second and ExplanatoryAnalysis.objects.filter(request=placement_request).count() == 2
@@ -50,7 +49,7 @@ def test_versions_cannot_be_changed_or_deleted_in_the_database(referrer):
 def test_triage_keeps_the_version_it_used(referrer, coordinator):
     placement_request = make_request(referrer, submit=True)
     used = placement_request.analysis
-    placement_services.request_triage(
+    intake_services.request_triage(
         placement_request=placement_request,
         decision="matching",
         by=coordinator,

@@ -4,9 +4,9 @@ writes a new analysis version and completes; all of it is recorded."""
 import pytest
 
 from accounts.models import Role
-from analyses.models import AnalysisAssignment
 from core.events import events_for
 from core.models import AccessLogEntry, OutboxMessage
+from intake.models import AnalysisAssignment
 from tests.placement.factories import make_request
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from analyses.models import AnalysisAssignment, Document
 from core.admin import ReadOnlyAdmin
+from intake.models import AnalysisAssignment, Document
 
 
 @admin.register(AnalysisAssignment)

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from core.api import StrictSerializer
 from placement.models import PROVIDER_DECLINE_REASONS, EndReason, WaitingReason
-from placement.services.offers import OFFER_TEXT_FIELDS
+from placement.referral import OFFER_TEXT_FIELDS
 
 # The free texts the coordinator may edit for this offer (a copy; the referrer's original stays).
 OfferTextsInput = type(

@@ -8,31 +8,30 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from analyses import selectors, services
-from analyses.forms import AnalysisForm, CompleteAssignmentForm, NeedProfileForm, initial_from_version
-from analyses.models import AnalysisAssignment
 from core.errors import DomainError, Invalid, NotFound
-from placement import selectors as placement_selectors
-from placement.views import _summary as request_summary
+from intake import selectors, services
+from intake import selectors as intake_selectors
+from intake.forms import AnalysisForm, CompleteAssignmentForm, NeedProfileForm, initial_from_version
+from intake.models import AnalysisAssignment
 
 
 def _assignment(request, pk):
     try:
-        return selectors.assignment_get(membership=request.membership, pk=pk)
+        return intake_selectors.assignment_get(membership=request.membership, pk=pk)
     except NotFound:
         raise Http404 from None
 
 
 @role_required(Role.BEHAVIOURAL_SCIENTIST)
 def behavioural_scientist_home(request):
-    assignments = selectors.assignment_list(membership=request.membership)
+    assignments = intake_selectors.assignment_list(membership=request.membership)
     return render(request, "analyses/behavioural_scientist_home.html", {"assignments": assignments})
 
 
 @role_required(Role.BEHAVIOURAL_SCIENTIST)
 def assignment_detail(request, pk):
     assignment = _assignment(request, pk)
-    placement_request = placement_selectors.request_get(membership=request.membership, pk=assignment.request_id)
+    placement_request = selectors.request_get(membership=request.membership, pk=assignment.request_id)
     mine = (
         assignment.status == AnalysisAssignment.AssignmentStatus.ACCEPTED
         and assignment.assigned_to_id == request.user.pk
@@ -73,7 +72,7 @@ def assignment_detail(request, pk):
             "analysis_form": analysis_form,
             "need_form": need_form,
             "complete_form": CompleteAssignmentForm(),
-            **request_summary(placement_request),
+            **selectors.request_summary(placement_request),
         },
         status=status,
     )

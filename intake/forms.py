@@ -2,9 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
-from analyses.models import SECTION_FIELDS, AlternativeConsidered, Document, PerspectivePlan, Security
-from analyses.taxonomy import INTENSITY_BANDS, care_type_choices, specialisation_choices
-from placement.forms import AccessibleForm
+from core.forms import AccessibleForm
+from intake.models import SECTION_FIELDS, AlternativeConsidered, Document, PerspectivePlan, Security
+from intake.taxonomy import INTENSITY_BANDS, care_type_choices, specialisation_choices
 
 ALTERNATIVE_SLOTS = (1, 2, 3)
 

@@ -1,8 +1,10 @@
 """Youth and placement requests, with the request's transition table.
 
-The explanatory analysis and the other required documents live in `analyses/`; a request
-points to the latest analysis version (`analysis`). Issue 5 adds matching, offers,
-placements and transfers on top of these states (waiting, offered, accepted, placed, ended).
+A request points to the latest version of its explanatory analysis (`analysis`, in
+`intake.models.analyses`). The table covers the whole life of a request: intake and triage
+here, matching, offers, placements and transfers in `placement` (waiting, offered,
+accepted, placed, ended). The models keep the app label `placement` their tables were
+created under.
 """
 
 from datetime import date
@@ -15,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from placement import crypto
+from intake import crypto
 
 
 class Gender(models.TextChoices):
@@ -58,6 +60,7 @@ class Youth(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
+        app_label = "placement"  # the table was created under this label
         verbose_name = _("jeugdige")
         verbose_name_plural = _("jeugdigen")
         indexes = [
@@ -114,6 +117,7 @@ class Guardian(models.Model):
     email = models.EmailField(_("e-mailadres"), blank=True)
 
     class Meta:
+        app_label = "placement"  # the table was created under this label
         ordering = ["id"]
         verbose_name = _("ouder/verzorger")
         verbose_name_plural = _("ouders/verzorgers")
@@ -225,6 +229,36 @@ def transition_allowed(source: str, target: str, role: str) -> bool:
     return role in TRANSITIONS.get((source, target), frozenset())
 
 
+# The use cases a screen offers, as (target, the sources this use case starts from).
+# Several use cases share a (from, to) pair: resuming matching after waiting and taking an
+# offer back both go to matching. Services check the same pairs (`transition_check`).
+TRIAGE_FROM = frozenset(_TRIAGE_FROM)
+RESUME_FROM = frozenset({Status.WAITING})
+ACTIONS: dict[str, tuple[str, frozenset | None]] = {
+    "submit": (Status.SUBMITTED, None),
+    "triage": (Status.MATCHING, TRIAGE_FROM),
+    "withdraw": (Status.CLOSED, WITHDRAW_FROM),
+    "offer": (Status.OFFERED, None),
+    "wait": (Status.WAITING, None),
+    "resume": (Status.MATCHING, RESUME_FROM),
+    "accept": (Status.ACCEPTED, None),
+    "start": (Status.PLACED, None),
+    "end": (Status.ENDED, None),
+}
+
+
+def move_allowed(source: str, target: str, role: str, *, sources=None) -> bool:
+    """The transition table allows the move and the use case starts from `source`."""
+    return transition_allowed(source, target, role) and (sources is None or source in sources)
+
+
+def actions_allowed(source: str, role: str) -> frozenset[str]:
+    """The use cases (`ACTIONS`) a role may start from this state: what screens offer."""
+    return frozenset(
+        name for name, (target, sources) in ACTIONS.items() if move_allowed(source, target, role, sources=sources)
+    )
+
+
 class PlacementRequest(models.Model):
     youth = models.ForeignKey(Youth, on_delete=models.PROTECT, related_name="requests", verbose_name=_("jeugdige"))
     referrer_organisation = models.ForeignKey(
@@ -295,6 +329,7 @@ class PlacementRequest(models.Model):
     status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
+        app_label = "placement"  # the table was created under this label
         ordering = ["-created_at", "-id"]
         verbose_name = _("plaatsingsverzoek")
         verbose_name_plural = _("plaatsingsverzoeken")
@@ -340,6 +375,9 @@ class PlacementRequest(models.Model):
     @property
     def reference(self) -> str:
         return f"PV-{self.pk:06d}"
+
+    def actions_for(self, role: str) -> frozenset[str]:
+        return actions_allowed(self.status, role)
 
     @property
     def is_editable(self) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from analyses import views
+from intake import views
 
 app_name = "analyses"
 

@@ -1,4 +1,5 @@
-"""Reads of placement requests, scoped to what the acting membership may see.
+"""Reads of intake (placement requests, behavioural-scientist assignments), scoped to what
+the acting membership may see.
 
 - referrer: the requests of their own organisation (drafts included);
 - coordinator: submitted requests (not drafts) of their own region(s);
@@ -12,13 +13,15 @@ subject); list pages log one row per youth shown.
 
 from django.db.models import Prefetch, Q
 
-from accounts.models import Role
+from accounts.models import Organisation, Role
 from accounts.selectors import region_ids_of
+from capacity.models import CareType, Specialisation
 from core.access_log import Purpose, access_log_record
 from core.errors import NotFound
 from core.events import events_for
 from core.models import AccessLogEntry
-from placement.models import OPEN_STATUSES, PlacementRequest, Status
+from intake.models import OPEN_STATUSES, AnalysisAssignment, Document, PlacementRequest, Status
+from intake.taxonomy import labels
 
 PURPOSE_BY_ROLE = {
     Role.REFERRER: Purpose.OWN_REQUEST,
@@ -36,13 +39,7 @@ def request_scope(membership):
     if membership.role == Role.COORDINATOR:
         return queryset.filter(region_id__in=region_ids_of(membership)).exclude(status=Status.DRAFT)
     if membership.role == Role.BEHAVIOURAL_SCIENTIST:
-        from analyses.models import AnalysisAssignment
-
-        visible = AnalysisAssignment.objects.filter(
-            Q(status=AnalysisAssignment.AssignmentStatus.OPEN, request__region_id__in=region_ids_of(membership))
-            | Q(assigned_to_id=membership.user_id)
-        ).exclude(status=AnalysisAssignment.AssignmentStatus.CANCELLED)
-        return queryset.filter(pk__in=visible.values("request_id"))
+        return queryset.filter(pk__in=assignment_scope(membership).values("request_id"))
     return queryset.none()
 
 
@@ -86,8 +83,6 @@ def request_get(*, membership, pk, log: bool = True, view: str = "detail") -> Pl
     """One request with its documents; NotFound for anything the membership may not see.
     Logs the read of the youth's identity (unless `log` is False, for writes that only
     need the row)."""
-    from analyses.models import Document
-
     try:
         placement_request = (
             _with_related(request_scope(membership))
@@ -111,8 +106,64 @@ def request_get(*, membership, pk, log: bool = True, view: str = "detail") -> Pl
     return placement_request
 
 
+# Events that name the provider to everyone who sees the request: from acceptance on.
+PROVIDER_DISCLOSED_EVENTS = frozenset({"offer_accepted", "placement_started", "placement_ended"})
+# Events whose free-text reason stays with coordinator and provider (it may name the provider).
+PROVIDER_PRIVATE_REASONS = frozenset({"offer_withdrawn", "offer_declined", "offer_expired"})
+
+
 def request_events(*, placement_request):
     return list(events_for(placement_request))
+
+
+def request_timeline(*, placement_request, membership) -> list[dict]:
+    """The request's events as the membership may see them. Coordinators see every
+    provider; everyone else sees a provider named only from its acceptance on, and not the
+    free-text reasons of withdrawals, declines and expiries (they may name the provider)."""
+    show_providers = membership is not None and membership.role == Role.COORDINATOR
+    rows = []
+    for event in request_events(placement_request=placement_request):
+        organisation = event.organisation
+        show_org = organisation is not None and (
+            organisation.kind != Organisation.Kind.PROVIDER
+            or show_providers
+            or event.event_type in PROVIDER_DISCLOSED_EVENTS
+        )
+        details = event.details or {}
+        if not show_providers and event.event_type in PROVIDER_PRIVATE_REASONS:
+            details = {k: v for k, v in details.items() if k != "reason"}
+        rows.append(
+            {
+                "id": event.pk,
+                "occurred_at": event.occurred_at,
+                "event_type": event.event_type,
+                "from_state": event.from_state,
+                "to_state": event.to_state,
+                "reason_code": event.reason_code,
+                "organisation": organisation.name if show_org else None,
+                "reason": details.get("reason", ""),
+                "analysis_version": details.get("analysis_version") or details.get("version"),
+                "facility_name": details.get("facility_name", "")
+                if (show_providers or event.event_type in PROVIDER_DISCLOSED_EVENTS)
+                else "",
+            }
+        )
+    return rows
+
+
+def request_summary(placement_request) -> dict:
+    """The dossier as the request pages show it: analysis with the labels of its need
+    profile, plans, documents and alternatives."""
+    analysis = placement_request.analysis
+    return {
+        "analysis": analysis,
+        "care_type_labels": labels(analysis.care_types, CareType) if analysis else [],
+        "specialisation_labels": labels(analysis.specialisations, Specialisation) if analysis else [],
+        "perspective_plan": getattr(placement_request, "perspective_plan", None),
+        "safety_plan": getattr(placement_request, "safety_plan", None),
+        "documents": list(placement_request.documents.all()),
+        "alternatives": list(placement_request.alternatives.all()),
+    }
 
 
 def request_possible_duplicates(*, placement_request) -> list[PlacementRequest]:
@@ -144,3 +195,30 @@ def document_get(*, membership, placement_request, document_id):
         details={"request": placement_request.pk, "document": document.pk},
     )
     return document
+
+
+# --- behavioural-scientist assignments ----------------------------------------------------
+
+
+def assignment_scope(membership):
+    if membership is None or membership.role != Role.BEHAVIOURAL_SCIENTIST:
+        return AnalysisAssignment.objects.none()
+    return AnalysisAssignment.objects.filter(
+        Q(status=AnalysisAssignment.AssignmentStatus.OPEN, request__region_id__in=region_ids_of(membership))
+        | Q(assigned_to_id=membership.user_id)
+    ).exclude(status=AnalysisAssignment.AssignmentStatus.CANCELLED)
+
+
+def assignment_list(*, membership):
+    return list(
+        assignment_scope(membership)
+        .select_related("request", "request__region", "request__youth", "assigned_to", "requested_by")
+        .order_by("status", "requested_at", "id")
+    )
+
+
+def assignment_get(*, membership, pk) -> AnalysisAssignment:
+    assignment = assignment_scope(membership).select_related("request", "assigned_to").filter(pk=pk).first()
+    if assignment is None:
+        raise NotFound()
+    return assignment

@@ -1,0 +1,52 @@
+"""Writes of intake, by sub-domain. Each module is public; this package lists the use
+cases so that callers can write ``from intake import services``.
+
+- requests: youth and the request while the referrer files it;
+- triage: submit, triage, withdraw;
+- analyses: the analysis versions, perspectiefplan, veiligheidsplan, alternatives;
+- documents: PDF uploads and which may be shared with a provider;
+- assignments: behavioural-scientist help with the analysis;
+- workflow: the plumbing every request move uses (lock, transition check, status
+  change with an event, notifications); placement's services use it too.
+"""
+
+from intake.services.analyses import (
+    alternatives_set,
+    analysis_save,
+    perspective_plan_save,
+    safety_plan_save,
+)
+from intake.services.assignments import (
+    ACTIVE as ACTIVE_ASSIGNMENT_STATUSES,
+)
+from intake.services.assignments import (
+    ASSIGNABLE_STATUSES,
+    assignment_accept,
+    assignment_complete,
+    assignment_request,
+)
+from intake.services.documents import document_set_shareable, document_upload
+from intake.services.requests import request_content_save, request_create, request_file, request_update
+from intake.services.triage import request_missing_items, request_submit, request_triage, request_withdraw
+
+__all__ = [
+    "ACTIVE_ASSIGNMENT_STATUSES",
+    "ASSIGNABLE_STATUSES",
+    "alternatives_set",
+    "analysis_save",
+    "assignment_accept",
+    "assignment_complete",
+    "assignment_request",
+    "document_set_shareable",
+    "document_upload",
+    "perspective_plan_save",
+    "request_content_save",
+    "request_create",
+    "request_file",
+    "request_missing_items",
+    "request_submit",
+    "request_triage",
+    "request_update",
+    "request_withdraw",
+    "safety_plan_save",
+]

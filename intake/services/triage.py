@@ -1,0 +1,178 @@
+"""The moves of a request through intake: submit (only when complete), triage, withdraw.
+
+Each locks the request, asks the transition table, changes the status with an event and
+tells those concerned (`intake.services.workflow`).
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, Role
+from core.errors import Invalid
+from intake.models import TRIAGE_FROM, TRIAGE_TARGET, Document, Outcome, PlacementRequest, Status, TriageDecision
+from intake.services.workflow import (
+    coordinator_check,
+    coordinators_notify,
+    referrer_check,
+    request_lock,
+    status_change,
+    transition_check,
+    waiting_end,
+)
+
+
+def request_missing_items(placement_request: PlacementRequest) -> list[dict]:
+    """Everything that still blocks submission, as invalid_params (name, reason)."""
+    missing = []
+    analysis = placement_request.analysis
+    if analysis is None:
+        missing.append({"name": "analysis", "reason": _("De verklarende analyse ontbreekt.")})
+        missing.append({"name": "analysis.need_profile", "reason": _("Het behoefteprofiel ontbreekt.")})
+    else:
+        for section in analysis.missing_sections():
+            label = analysis._meta.get_field(section).verbose_name
+            missing.append(
+                {"name": f"analysis.{section}", "reason": _("Vul in de analyse in: %(section)s.") % {"section": label}}
+            )
+        if not analysis.has_need_profile:
+            missing.append(
+                {
+                    "name": "analysis.need_profile",
+                    "reason": _("Het behoefteprofiel ontbreekt (zorgvormen, intensiteit en beveiligingsniveau)."),
+                }
+            )
+        elif analysis.security == "closed" and not placement_request.youth.has_valid_machtiging():
+            missing.append(
+                {
+                    "name": "analysis.security",
+                    "reason": _("Gesloten jeugdzorg vraagt een geldige machtiging gesloten jeugdzorg."),
+                }
+            )
+    if not hasattr(placement_request, "perspective_plan"):
+        missing.append({"name": "perspective_plan", "reason": _("Het perspectiefplan ontbreekt.")})
+    if not hasattr(placement_request, "safety_plan"):
+        missing.append({"name": "safety_plan", "reason": _("Het eerste veiligheidsplan ontbreekt.")})
+    if not Document.objects.filter(request=placement_request, kind=Document.DocumentKind.ZORGVRAAG).exists():
+        missing.append({"name": "zorgvraag", "reason": _("Het zorgvraagdossier (PDF) ontbreekt.")})
+    return missing
+
+
+@transaction.atomic
+def request_submit(*, placement_request: PlacementRequest, by, membership: Membership) -> PlacementRequest:
+    """The referrer submits: only when every required item is present (else 422 listing all)."""
+    referrer_check(membership, placement_request)
+    placement_request = request_lock(placement_request)
+    transition_check(placement_request, Status.SUBMITTED, Role.REFERRER)
+    missing = request_missing_items(placement_request)
+    if missing:
+        raise Invalid(
+            _("Het verzoek is nog niet compleet: %(count)s onderdelen ontbreken.") % {"count": len(missing)},
+            code="incomplete",
+            invalid_params=missing,
+        )
+    resubmission = placement_request.status == Status.RETURNED
+    if placement_request.referral_date is None:
+        placement_request.referral_date = timezone.localdate()
+    placement_request.submitted_at = timezone.now()
+    status_change(
+        placement_request,
+        to=Status.SUBMITTED,
+        by=by,
+        organisation=membership.organisation,
+        event_type="request_submitted",
+        details={"analysis_version": placement_request.analysis.version, "resubmission": resubmission},
+    )
+    coordinators_notify(
+        placement_request,
+        _("Nieuw plaatsingsverzoek %(ref)s") % {"ref": placement_request.reference}
+        if not resubmission
+        else _("Aangevuld plaatsingsverzoek %(ref)s") % {"ref": placement_request.reference},
+        _("Er staat een plaatsingsverzoek klaar voor triage."),
+    )
+    return placement_request
+
+
+@transaction.atomic
+def request_triage(
+    *,
+    placement_request: PlacementRequest,
+    decision: str,
+    by,
+    membership: Membership,
+    reason: str = "",
+    outcome: str = "",
+) -> PlacementRequest:
+    """A coordinator of the responsible region decides where the request goes next."""
+    coordinator_check(membership, placement_request)
+    problems = []
+    if decision not in TriageDecision.values:
+        problems.append({"name": "decision", "reason": _("Kies een van de mogelijke besluiten.")})
+    reason = (reason or "").strip()
+    if decision in (TriageDecision.RETURN, TriageDecision.EXPERT_TABLE) and not reason:
+        problems.append({"name": "reason", "reason": _("Geef aan waarom (de verwijzer ziet deze toelichting).")})
+    if decision == TriageDecision.CLOSE:
+        if outcome not in Outcome.values:
+            problems.append({"name": "outcome", "reason": _("Kies de uitkomst waarmee het verzoek wordt afgesloten.")})
+    elif outcome:
+        problems.append({"name": "outcome", "reason": _("Een uitkomst hoort alleen bij afsluiten.")})
+    if problems:
+        raise Invalid(invalid_params=problems)
+    placement_request = request_lock(placement_request)
+    target = TRIAGE_TARGET[TriageDecision(decision)]
+    transition_check(placement_request, target, Role.COORDINATOR, sources=TRIAGE_FROM)
+    if decision == TriageDecision.MATCHING and request_missing_items(placement_request):
+        raise Invalid(
+            _("Het verzoek is niet compleet en kan niet in matching."),
+            code="incomplete",
+            invalid_params=request_missing_items(placement_request),
+        )
+    if target == Status.CLOSED:
+        placement_request.outcome = outcome
+    if decision == TriageDecision.MATCHING:
+        placement_request.triage_analysis = placement_request.analysis
+    status_change(
+        placement_request,
+        to=target,
+        by=by,
+        organisation=membership.organisation,
+        event_type="request_triaged",
+        reason_code=outcome or decision,
+        reason=reason,
+        details={
+            "decision": decision,
+            "reason": reason,
+            "analysis_version": placement_request.analysis.version if placement_request.analysis else None,
+            "analysis_id": placement_request.analysis_id,
+        },
+    )
+    return placement_request
+
+
+@transaction.atomic
+def request_withdraw(
+    *, placement_request: PlacementRequest, by, membership: Membership, reason: str = ""
+) -> PlacementRequest:
+    """The referrer withdraws the request; it closes with outcome 'withdrawn'."""
+    referrer_check(membership, placement_request)
+    placement_request = request_lock(placement_request)
+    transition_check(placement_request, Status.CLOSED, Role.REFERRER)
+    placement_request.outcome = Outcome.WITHDRAWN
+    waiting_end(placement_request)  # a withdrawn request no longer counts as unmet need
+    status_change(
+        placement_request,
+        to=Status.CLOSED,
+        by=by,
+        organisation=membership.organisation,
+        event_type="request_withdrawn",
+        reason_code=Outcome.WITHDRAWN,
+        reason=(reason or "").strip(),
+        details={"reason": (reason or "").strip()},
+    )
+    if placement_request.region_id and placement_request.submitted_at:
+        coordinators_notify(
+            placement_request,
+            _("Plaatsingsverzoek %(ref)s is ingetrokken") % {"ref": placement_request.reference},
+            _("De verwijzer heeft het verzoek ingetrokken."),
+        )
+    return placement_request

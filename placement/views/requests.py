@@ -1,0 +1,260 @@
+"""The request page (every role that may see it), document downloads, and the coordinator's
+work queue and triage. Thin: parse, call one service or selector, render."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.permissions import role_required
+from core.downloads import private_pdf_response
+from core.errors import DomainError, Invalid, NotFound
+from intake import selectors as intake_selectors
+from intake import services as intake_services
+from intake.models import AnalysisAssignment, Status
+from placement import selectors
+from placement.forms import (
+    AssignmentRequestForm,
+    OfferWithdrawForm,
+    PlacementEndForm,
+    PlacementStartForm,
+    TriageForm,
+    WaitForm,
+    WithdrawForm,
+)
+from placement.views.common import request_or_404
+
+READERS = (Role.REFERRER, Role.COORDINATOR, Role.BEHAVIOURAL_SCIENTIST)
+
+
+# --- request page (every role that may see it) -------------------------------------------
+
+
+def _timeline(request, placement_request):
+    """The timeline as the membership may see it (`request_timeline`), with labels."""
+    labels = {
+        "request_created": _("Concept aangemaakt"),
+        "request_updated": _("Gegevens aangepast"),
+        "request_submitted": _("Ingediend bij de regio"),
+        "request_triaged": _("Triage door de plaatsingscoördinator"),
+        "request_withdrawn": _("Ingetrokken"),
+        "analysis_version_created": _("Nieuwe versie van de verklarende analyse"),
+        "perspective_plan_saved": _("Perspectiefplan opgeslagen"),
+        "safety_plan_saved": _("Veiligheidsplan opgeslagen"),
+        "alternatives_saved": _("Alternatieven vastgelegd"),
+        "document_uploaded": _("Document toegevoegd"),
+        "document_shareable_changed": _("Delen van document gewijzigd"),
+        "assignment_requested": _("Hulp van gedragswetenschapper gevraagd"),
+        "assignment_accepted": _("Gedragswetenschapper heeft de opdracht aangenomen"),
+        "assignment_completed": _("Gedragswetenschapper heeft de analyse afgerond"),
+        "offer_made": _("Aangemeld bij een aanbieder"),
+        "offer_accepted": _("Aanbieder heeft de aanmelding geaccepteerd"),
+        "offer_declined": _("Aanbieder heeft de aanmelding afgewezen"),
+        "offer_expired": _("Aanmelding verlopen zonder antwoord"),
+        "offer_withdrawn": _("Aanmelding ingetrokken door de coördinator"),
+        "request_waiting": _("Wacht op een passende plek (overbruggingszorg geregeld)"),
+        "request_matching_resumed": _("Terug in matching"),
+        "placement_started": _("Plaatsing gestart"),
+        "placement_ended": _("Plaatsing beëindigd"),
+        "transfer_request_created": _("Doorplaatsing: nieuw verzoek na beëindigde plaatsing"),
+    }
+    rows = intake_selectors.request_timeline(placement_request=placement_request, membership=request.membership)
+    for row in rows:
+        row["label"] = labels.get(row["event_type"], row["event_type"])
+        row["to_state_label"] = Status(row["to_state"]).label if row["to_state"] else ""
+    return rows
+
+
+def _offer_context(request, placement_request, role):
+    """Offers, placement and transfers shown on the request page (issue 5)."""
+    placement = getattr(placement_request, "placement", None) if hasattr(placement_request, "placement") else None
+    context = {
+        "transfer_count": selectors.transfers_of_youth(placement_request.youth_id),
+        "placement": placement,
+        "transfer_requests": list(placement_request.transfers.all()),
+    }
+    actions = placement_request.actions_for(role)
+    if role == Role.COORDINATOR:
+        context.update(
+            {
+                "offers": selectors.offers_of_request(placement_request=placement_request),
+                "can_match": "offer" in actions,
+                "can_wait": "wait" in actions,
+                "can_resume": "resume" in actions,
+                "wait_form": WaitForm(),
+                "offer_withdraw_form": OfferWithdrawForm(),
+                "can_start": "start" in actions,
+                "start_form": PlacementStartForm(initial={"school": placement_request.youth.school}),
+                "can_end": "end" in actions and placement is not None and placement.end_date is None,
+                "end_form": PlacementEndForm(),
+                "waiting_period": placement_request.waiting_periods.filter(ended_at__isnull=True).first(),
+            }
+        )
+    return context
+
+
+@role_required(*READERS)
+def request_detail(request, pk):
+    placement_request = request_or_404(request, pk)
+    role = request.membership.role
+    context = {
+        "placement_request": placement_request,
+        "youth": placement_request.youth,
+        "role": role,
+        "timeline": _timeline(request, placement_request),
+        **intake_selectors.request_summary(placement_request),
+        **_offer_context(request, placement_request, role),
+    }
+    if role == Role.REFERRER:
+        context["missing"] = (
+            intake_services.request_missing_items(placement_request) if placement_request.is_editable else []
+        )
+        context["can_withdraw"] = "withdraw" in placement_request.actions_for(role)
+        context["withdraw_form"] = WithdrawForm()
+    if role == Role.COORDINATOR:
+        context["duplicates"] = intake_selectors.request_possible_duplicates(placement_request=placement_request)
+        context["triage_form"] = TriageForm()
+        context["can_triage"] = "triage" in placement_request.actions_for(role)
+        context["assignments"] = list(placement_request.assignments.select_related("assigned_to"))
+        context["assignment_form"] = AssignmentRequestForm()
+        context["can_request_assignment"] = placement_request.status in intake_services.ASSIGNABLE_STATUSES and not any(
+            a.status in intake_services.ACTIVE for a in context["assignments"]
+        )
+    if role == Role.BEHAVIOURAL_SCIENTIST:
+        context["assignments"] = [
+            a
+            for a in placement_request.assignments.select_related("assigned_to")
+            if a.status != AnalysisAssignment.AssignmentStatus.CANCELLED
+        ]
+    return render(request, "placement/request_detail.html", context)
+
+
+@role_required(*READERS)
+def document_download(request, pk, document_id):
+    placement_request = request_or_404(request, pk, log=False)
+    try:
+        document = intake_selectors.document_get(
+            membership=request.membership, placement_request=placement_request, document_id=document_id
+        )
+        return private_pdf_response(document.path, filename=f"{document.title}.pdf")
+    except NotFound:
+        raise Http404 from None
+
+
+# --- coordinator ---------------------------------------------------------------------------
+
+# The work queue's sections, in order: (key of selectors.coordinator_queue, title).
+QUEUE_SECTIONS = [
+    ("new", gettext_lazy("Nieuw en aangevuld: triage nodig")),
+    ("waiting_fitting", gettext_lazy("Wachtend, en er is nu een passende plek vrij")),
+    ("near_deadline", gettext_lazy("Aanmeldingen waarvan de termijn bijna verloopt")),
+    ("expired", gettext_lazy("Aanmelding verlopen: opnieuw matchen")),
+    ("declined", gettext_lazy("Aanmelding afgewezen: opnieuw matchen")),
+    ("matching", gettext_lazy("In matching")),
+    ("offered", gettext_lazy("Aangemeld, wacht op antwoord")),
+    ("accepted", gettext_lazy("Geaccepteerd: plaatsing starten")),
+    ("waiting", gettext_lazy("Wachtend op een passende plek")),
+    ("expert_table", gettext_lazy("Bij de experttafel")),
+    ("returned", gettext_lazy("Teruggestuurd naar de verwijzer")),
+    ("placed", gettext_lazy("Geplaatst")),
+]
+
+
+@role_required(Role.COORDINATOR)
+def coordinator_home(request):
+    queue = selectors.coordinator_queue(membership=request.membership)
+    sections = [{"status": key, "title": title, "requests": queue[key]} for key, title in QUEUE_SECTIONS]
+    return render(request, "placement/coordinator_home.html", {"sections": sections, "total": queue["total"]})
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def request_triage(request, pk):
+    placement_request = request_or_404(request, pk, log=False)
+    form = TriageForm(request.POST)
+    if form.is_valid():
+        try:
+            intake_services.request_triage(
+                placement_request=placement_request,
+                by=request.user,
+                membership=request.membership,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+                outcome=form.cleaned_data["outcome"],
+            )
+        except Invalid as error:
+            form.apply_invalid(error)
+        except DomainError as error:
+            messages.error(request, str(error.detail))
+            return redirect("placement:request-detail", pk=pk)
+        else:
+            messages.success(request, _("Het besluit is vastgelegd en de verwijzer is op de hoogte gebracht."))
+            return redirect("placement:coordinator-home")
+    placement_request = request_or_404(request, pk)
+    context = {
+        "placement_request": placement_request,
+        "youth": placement_request.youth,
+        "role": Role.COORDINATOR,
+        "timeline": _timeline(request, placement_request),
+        **intake_selectors.request_summary(placement_request),
+        **_offer_context(request, placement_request, Role.COORDINATOR),
+        "duplicates": intake_selectors.request_possible_duplicates(placement_request=placement_request),
+        "triage_form": form,
+        "can_triage": "triage" in placement_request.actions_for(Role.COORDINATOR),
+        "assignments": list(placement_request.assignments.select_related("assigned_to")),
+        "assignment_form": AssignmentRequestForm(),
+        "can_request_assignment": False,
+    }
+    return render(request, "placement/request_detail.html", context, status=422)
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def assignment_request(request, pk):
+    placement_request = request_or_404(request, pk, log=False)
+    form = AssignmentRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Beschrijf waarmee de gedragswetenschapper moet helpen."))
+        return redirect("placement:request-detail", pk=pk)
+    try:
+        intake_services.assignment_request(
+            placement_request=placement_request,
+            question=form.cleaned_data["question"],
+            by=request.user,
+            membership=request.membership,
+        )
+    except DomainError as error:
+        messages.error(request, str(error.detail))
+    else:
+        messages.success(request, _("De pool gedragswetenschappers is gevraagd te helpen."))
+    return redirect("placement:request-detail", pk=pk)
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def document_shareable(request, pk, document_id):
+    placement_request = request_or_404(request, pk, log=False)
+    document = placement_request.documents.filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    document = intake_services.document_set_shareable(
+        document=document,
+        shareable=request.POST.get("shareable") == "1",
+        by=request.user,
+        membership=request.membership,
+    )
+    if request.htmx:
+        return render(
+            request,
+            "placement/_document_row.html",
+            {
+                "document": document,
+                "placement_request": placement_request,
+                "role": Role.COORDINATOR,
+            },
+        )
+    return redirect(reverse("placement:request-detail", args=[pk]) + "#documenten")
