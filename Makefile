@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP_PY := $(VENV)/.installed
 STAMP_NPM := node_modules/.installed
 
-.PHONY: run test setup bench messages chromium clean-data
+.PHONY: run test lint setup bench messages chromium clean-data
 
 setup: $(STAMP_PY) $(STAMP_NPM) messages
 
@@ -35,7 +35,15 @@ chromium:
 run: setup
 	$(PY) -m config.devstack run
 
-test: setup chromium
+# The code's own rules first: ruff (lint and format) and the import-linter layer contracts
+# (pyproject.toml), then the suite in random order (pytest-randomly; the seed is printed,
+# repeat a run with PYTEST_ARGS="-p randomly --randomly-seed=N").
+lint: $(STAMP_PY)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+
+test: setup chromium lint
 	$(PY) -m config.devstack test -- $(PYTEST_ARGS)
 
 bench: setup

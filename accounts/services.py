@@ -1,6 +1,7 @@
 """Writes for organisations, users and memberships."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import REGION_SCOPED_ROLES, ROLE_ORGANISATION_KINDS, Membership, Role
 from core.errors import Invalid
@@ -20,3 +21,8 @@ def membership_create(*, user, organisation, role: str, regions=(), by=None) -> 
         membership.regions.set(regions)
     event_record(subject=membership, event_type="membership_created", by=by, organisation=organisation, to_state=role)
     return membership
+
+
+def notifications_mark_read(*, user) -> int:
+    """Mark every unread in-app notification of the user as read; returns how many."""
+    return user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())

@@ -1,8 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts import services
 from accounts.context_processors import ROLE_HOME
 from accounts.models import Role
 from accounts.permissions import role_required
@@ -32,5 +32,5 @@ def notification_list(request):
 @login_required
 @require_POST
 def notifications_mark_read(request):
-    request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    services.notifications_mark_read(user=request.user)
     return redirect("accounts:notifications")

@@ -65,6 +65,9 @@ class AccessLogEntry(models.Model):
         indexes = [models.Index(fields=["subject_type", "subject_id", "accessed_at"])]
         triggers = [APPEND_ONLY]
 
+    def __str__(self):
+        return f"{self.user_id} {self.purpose} {self.subject_type}:{self.subject_id}"
+
 
 class OutboxMessage(models.Model):
     class Channel(models.TextChoices):
@@ -111,6 +114,9 @@ class OutboxMessage(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return self.subject
+
 
 class Notification(models.Model):
     """An in-app message; one per delivered outbox message (the database ensures it)."""
@@ -127,3 +133,6 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("melding")
         verbose_name_plural = _("meldingen")
+
+    def __str__(self):
+        return self.subject

@@ -125,7 +125,7 @@ class WishesForm(AccessibleForm):
     @classmethod
     def initial_from(cls, placement_request):
         initial = {"wishes_youth": placement_request.wishes_youth, "wishes_parents": placement_request.wishes_parents}
-        for slot, alternative in zip(ALTERNATIVE_SLOTS, placement_request.alternatives.all()):
+        for slot, alternative in zip(ALTERNATIVE_SLOTS, placement_request.alternatives.all(), strict=False):
             initial[f"alt_{slot}_form"] = alternative.form
             initial[f"alt_{slot}_description"] = alternative.description
             initial[f"alt_{slot}_why_insufficient"] = alternative.why_insufficient

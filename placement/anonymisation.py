@@ -102,7 +102,7 @@ def find_identifying_data(texts: dict[str, str], identity: Identity) -> list[Fin
             continue
         folded = _fold(text)
 
-        def add(kind, match):
+        def add(kind, match, name=name):
             findings.append(Finding(name, kind, match.start(), match.end()))
 
         for term in identity.names:

@@ -87,7 +87,7 @@ class YouthForm(AccessibleForm):
         }
         initial["bsn"] = youth.bsn
         initial["urgency"] = placement_request.urgency
-        for slot, guardian in zip(GUARDIAN_SLOTS, youth.guardians.all()):
+        for slot, guardian in zip(GUARDIAN_SLOTS, youth.guardians.all()[: len(GUARDIAN_SLOTS)], strict=False):
             initial[f"guardian_{slot}_name"] = guardian.name
             initial[f"guardian_{slot}_relationship"] = guardian.relationship
             initial[f"guardian_{slot}_authority"] = guardian.has_authority

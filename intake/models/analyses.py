@@ -153,6 +153,9 @@ class PerspectivePlan(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return _("Perspectiefplan bij %(request)s") % {"request": self.request_id}
+
 
 class SafetyPlan(models.Model):
     """The first veiligheidsplan: risks, agreements and who to call."""
@@ -167,6 +170,9 @@ class SafetyPlan(models.Model):
     class Meta:
         verbose_name = _("veiligheidsplan")
         verbose_name_plural = _("veiligheidsplannen")
+
+    def __str__(self):
+        return _("Veiligheidsplan bij %(request)s") % {"request": self.request_id}
 
 
 class AlternativeConsidered(models.Model):
@@ -190,6 +196,9 @@ class AlternativeConsidered(models.Model):
         ordering = ["id"]
         verbose_name = _("overwogen alternatief")
         verbose_name_plural = _("overwogen alternatieven")
+
+    def __str__(self):
+        return self.form
 
 
 class Document(models.Model):
@@ -272,3 +281,6 @@ class AnalysisAssignment(models.Model):
                 condition=Q(status__in=["open", "cancelled"]) | Q(assigned_to__isnull=False),
             ),
         ]
+
+    def __str__(self):
+        return _("Opdracht %(id)s") % {"id": self.pk}

@@ -122,6 +122,9 @@ class Guardian(models.Model):
         verbose_name = _("ouder/verzorger")
         verbose_name_plural = _("ouders/verzorgers")
 
+    def __str__(self):
+        return self.name
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Concept")

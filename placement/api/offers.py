@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from accounts.permissions import HasRole
-from core.errors import Invalid, NotFound
+from core.errors import Invalid
 from core.renderers import Pagination
 from intake import selectors as intake_selectors
 from placement import selectors, services
@@ -152,29 +152,12 @@ class RequestWait(APIView):
         return Response(RequestSerializer(placement_request).data)
 
 
-def _request_for_placement(request, pk):
-    """Coordinator: a request of their region; provider: a request whose offer to their
-    organisation was accepted. Anyone else: 404."""
-    membership = request.membership
-    if membership.role == Role.COORDINATOR:
-        return intake_selectors.request_get(membership=membership, pk=pk, log=False)
-    offer = (
-        selectors.offer_scope(membership)
-        .filter(request_id=pk, status=OfferStatus.ACCEPTED)
-        .select_related("request")
-        .first()
-    )
-    if offer is None:
-        raise NotFound()
-    return offer.request
-
-
 class RequestPlacement(APIView):
     permission_classes = [HasRole(Role.COORDINATOR, Role.PROVIDER)]
 
     @extend_schema(request=PlacementStartInput, responses={201: OpenApiResponse(description="The placement")})
     def post(self, request, pk):
-        placement_request = _request_for_placement(request, pk)
+        placement_request = selectors.request_for_placement(membership=request.membership, pk=pk)
         serializer = PlacementStartInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         placement = services.placement_start(

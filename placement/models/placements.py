@@ -54,6 +54,9 @@ class Placement(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return _("Plaatsing %(id)s") % {"id": self.pk}
+
     @property
     def is_active(self) -> bool:
         return self.end_date is None
@@ -74,6 +77,9 @@ class Transfer(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("doorplaatsing")
         verbose_name_plural = _("doorplaatsingen")
+
+    def __str__(self):
+        return _("Doorplaatsing %(id)s") % {"id": self.pk}
 
 
 class WaitingReason(models.TextChoices):
@@ -106,3 +112,6 @@ class WaitingPeriod(models.Model):
                 name="waiting_end_after_start", condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at"))
             ),
         ]
+
+    def __str__(self):
+        return _("Wachtperiode %(id)s") % {"id": self.pk}

@@ -23,6 +23,7 @@ from placement.selectors.offers import (
     placement_get,
     placement_scope,
     provider_inbox,
+    request_for_placement,
     transfers_of_youth,
 )
 
@@ -42,5 +43,6 @@ __all__ = [
     "placement_get",
     "placement_scope",
     "provider_inbox",
+    "request_for_placement",
     "transfers_of_youth",
 ]

@@ -108,6 +108,20 @@ def placement_scope(membership):
     return queryset.none()
 
 
+def request_for_placement(*, membership, pk):
+    """The request a placement may be started for. Coordinator: a request of their region;
+    provider: a request whose offer to their organisation was accepted. Anyone else:
+    NotFound. Reads only the row (the caller's page logs identity reads itself)."""
+    if membership is not None and membership.role == Role.COORDINATOR:
+        placement_request = request_scope(membership).select_related("youth", "region").filter(pk=pk).first()
+    else:
+        offer = offer_scope(membership).filter(request_id=pk, status=OfferStatus.ACCEPTED).select_related("request")
+        placement_request = offer.first().request if offer.exists() else None
+    if placement_request is None:
+        raise NotFound()
+    return placement_request
+
+
 def placement_get(*, membership, pk) -> Placement:
     try:
         return placement_scope(membership).select_related("request", "facility", "offer").get(pk=pk)

@@ -3,7 +3,8 @@ cases so that callers can write ``from placement import services``. Every servic
 moves a request uses `intake.services.workflow` (lock, transition check, status change
 with an event, notifications).
 
-- offers (with `placement.referral`, the anonymised referral): offers to one provider at a time (create, accept, decline, withdraw, expire, remind);
+- offers: offers to one provider at a time (create, accept, decline, withdraw, expire,
+  remind); the anonymised referral they carry is built by `placement.referral`;
 - placements: waiting with bridging care, placement start and end, transfers.
 """
 

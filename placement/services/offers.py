@@ -97,7 +97,8 @@ def offer_create(
     if findings:
         raise Invalid(
             _(
-                "De teksten bevatten gegevens waarmee de jeugdige herkend kan worden (%(n)s). Pas ze aan voor u aanmeldt."
+                "De teksten bevatten gegevens waarmee de jeugdige herkend kan worden (%(n)s). "
+                "Pas ze aan voor u aanmeldt."
             )
             % {"n": len(findings)},
             code="identifying_data",

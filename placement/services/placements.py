@@ -280,7 +280,8 @@ def _transfer_request(
         new,
         _("Doorplaatsing %(ref)s") % {"ref": new.reference},
         _(
-            "Een plaatsing is beëindigd en de jeugdige heeft een nieuwe plek nodig. Het verzoek staat klaar voor triage."
+            "Een plaatsing is beëindigd en de jeugdige heeft een nieuwe plek nodig. "
+            "Het verzoek staat klaar voor triage."
         ),
     )
     return new

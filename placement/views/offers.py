@@ -189,17 +189,10 @@ def request_resume(request, pk):
 
 
 def _placement_request_for(request, pk):
-    if request.membership.role == Role.COORDINATOR:
-        return request_or_404(request, pk, log=False)
-    offer = (
-        selectors.offer_scope(request.membership)
-        .filter(request_id=pk, status=OfferStatus.ACCEPTED)
-        .select_related("request")
-        .first()
-    )
-    if offer is None:
-        raise Http404
-    return offer.request
+    try:
+        return selectors.request_for_placement(membership=request.membership, pk=pk)
+    except NotFound:
+        raise Http404 from None
 
 
 def _after_placement(request, placement_request):
