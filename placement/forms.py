@@ -9,6 +9,7 @@ from accounts.models import Municipality
 from core.forms import AccessibleForm
 from intake import crypto
 from intake.models import Gender, LegalStatus, Outcome, TriageDecision, Urgency
+from intake.services.requests import YOUTH_FIELDS
 from placement.models import PROVIDER_DECLINE_REASONS, EndReason, WaitingReason
 
 GUARDIAN_SLOTS = (1, 2)
@@ -69,25 +70,10 @@ class YouthForm(AccessibleForm):
     @classmethod
     def initial_from(cls, placement_request):
         youth = placement_request.youth
-        initial = {
-            name: getattr(youth, name)
-            for name in (
-                "given_names",
-                "family_name",
-                "birth_date",
-                "gender",
-                "address",
-                "postcode",
-                "city",
-                "municipality",
-                "legal_status",
-                "machtiging_end_date",
-                "school",
-            )
-        }
+        initial = {name: getattr(youth, name) for name in YOUTH_FIELDS}
         initial["bsn"] = youth.bsn
         initial["urgency"] = placement_request.urgency
-        for slot, guardian in zip(GUARDIAN_SLOTS, youth.guardians.all()[: len(GUARDIAN_SLOTS)], strict=False):
+        for slot, guardian in zip(GUARDIAN_SLOTS, youth.guardians.all(), strict=False):
             initial[f"guardian_{slot}_name"] = guardian.name
             initial[f"guardian_{slot}_relationship"] = guardian.relationship
             initial[f"guardian_{slot}_authority"] = guardian.has_authority
