@@ -232,21 +232,23 @@ def transition_allowed(source: str, target: str, role: str) -> bool:
     return role in TRANSITIONS.get((source, target), frozenset())
 
 
-# The use cases a screen offers, as (target, the sources this use case starts from).
-# Several use cases share a (from, to) pair: resuming matching after waiting and taking an
-# offer back both go to matching. Services check the same pairs (`transition_check`).
+# The use cases a screen offers, as (target, the sources this use case starts from, the
+# roles whose use case it is). Several use cases share a (from, to) pair: resuming matching
+# after waiting and taking an offer back both go to matching, and a coordinator closing a
+# request in triage is not a referrer withdrawing it. Services check the same pairs
+# (`transition_check`).
 TRIAGE_FROM = frozenset(_TRIAGE_FROM)
 RESUME_FROM = frozenset({Status.WAITING})
-ACTIONS: dict[str, tuple[str, frozenset | None]] = {
-    "submit": (Status.SUBMITTED, None),
-    "triage": (Status.MATCHING, TRIAGE_FROM),
-    "withdraw": (Status.CLOSED, WITHDRAW_FROM),
-    "offer": (Status.OFFERED, None),
-    "wait": (Status.WAITING, None),
-    "resume": (Status.MATCHING, RESUME_FROM),
-    "accept": (Status.ACCEPTED, None),
-    "start": (Status.PLACED, None),
-    "end": (Status.ENDED, None),
+ACTIONS: dict[str, tuple[str, frozenset | None, frozenset | None]] = {
+    "submit": (Status.SUBMITTED, None, None),
+    "triage": (Status.MATCHING, TRIAGE_FROM, None),
+    "withdraw": (Status.CLOSED, WITHDRAW_FROM, frozenset({Role.REFERRER})),
+    "offer": (Status.OFFERED, None, None),
+    "wait": (Status.WAITING, None, None),
+    "resume": (Status.MATCHING, RESUME_FROM, None),
+    "accept": (Status.ACCEPTED, None, None),
+    "start": (Status.PLACED, None, None),
+    "end": (Status.ENDED, None, None),
 }
 
 
@@ -258,7 +260,9 @@ def move_allowed(source: str, target: str, role: str, *, sources=None) -> bool:
 def actions_allowed(source: str, role: str) -> frozenset[str]:
     """The use cases (`ACTIONS`) a role may start from this state: what screens offer."""
     return frozenset(
-        name for name, (target, sources) in ACTIONS.items() if move_allowed(source, target, role, sources=sources)
+        name
+        for name, (target, sources, roles) in ACTIONS.items()
+        if (roles is None or role in roles) and move_allowed(source, target, role, sources=sources)
     )
 
 

@@ -1,0 +1,41 @@
+"""What the screens offer comes from the transition table (`actions_allowed`). The
+expectation here is written by hand, independent of the table under test."""
+
+import pytest
+
+from accounts.models import Role
+from intake.models import Status, actions_allowed
+
+C, R, P = Role.COORDINATOR, Role.REFERRER, Role.PROVIDER
+
+# (state, role) -> the use cases a screen may offer; anything not listed offers nothing.
+EXPECTED = {
+    (Status.DRAFT, R): {"submit", "withdraw"},
+    (Status.RETURNED, R): {"submit", "withdraw"},
+    (Status.SUBMITTED, R): {"withdraw"},
+    (Status.EXPERT_TABLE, R): {"withdraw"},
+    (Status.MATCHING, R): {"withdraw"},
+    (Status.WAITING, R): {"withdraw"},
+    (Status.SUBMITTED, C): {"triage"},
+    (Status.EXPERT_TABLE, C): {"triage"},
+    (Status.MATCHING, C): {"offer", "wait"},
+    (Status.WAITING, C): {"offer", "resume"},
+    (Status.ACCEPTED, C): {"start"},
+    (Status.PLACED, C): {"end"},
+    (Status.OFFERED, P): {"accept"},
+    (Status.ACCEPTED, P): {"start"},
+    (Status.PLACED, P): {"end"},
+}
+
+
+@pytest.mark.parametrize("status", Status.values)
+@pytest.mark.parametrize("role", [R, C, P, Role.CONTRACT_MANAGER, Role.BEHAVIOURAL_SCIENTIST, Role.ADMIN])
+def test_screens_offer_exactly_the_allowed_use_cases(status, role):
+    assert set(actions_allowed(status, role)) == EXPECTED.get((status, role), set())
+
+
+def test_resume_and_offer_withdrawal_share_a_move_but_not_a_button():
+    # Offered -> matching is allowed for coordinators (taking an offer back), yet the
+    # "resume matching" button belongs to waiting requests only.
+    assert "resume" not in actions_allowed(Status.OFFERED, C)
+    assert "resume" in actions_allowed(Status.WAITING, C)
