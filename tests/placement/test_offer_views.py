@@ -215,3 +215,28 @@ def test_request_page_shows_waiting_and_bridging_care(client, referrer, coordina
     client.force_login(referrer)
     html = client.get(f"/requests/{placement_request.pk}/").content.decode()
     assert "Wacht op een passende plek (overbruggingszorg geregeld)" in html
+
+
+@pytest.mark.django_db
+def test_timeline_disclosure_is_the_same_on_screen_and_in_the_api(client, api, referrer, coordinator):
+    """One policy: coordinators see the declining provider and its reason, on the request
+    page and in GET /requests/{id}/events; the referrer sees neither, in either place."""
+    placement_request = in_matching(referrer, coordinator)
+    facility = fitting_facility(name="Groep Geheim")
+    staff = member(Role.PROVIDER, organisation=facility.provider)
+    offer = offer_to(placement_request, facility, coordinator)
+    client.force_login(staff)
+    client.post(f"/provider/offers/{offer.pk}/decline/", {"reason": "staffing", "motivation": "Vol met ziekte"})
+    url = f"/api/v1/requests/{placement_request.pk}/events"
+
+    def declined(user):
+        rows = api.as_user(user).get(url).json()
+        return next(row for row in rows if row["event_type"] == "offer_declined")
+
+    for_coordinator, for_referrer = declined(coordinator), declined(referrer)
+    assert for_coordinator["organisation"] == facility.provider.name
+    assert for_referrer["organisation"] is None
+    client.force_login(coordinator)
+    assert facility.provider.name in client.get(f"/requests/{placement_request.pk}/").content.decode()
+    client.force_login(referrer)
+    assert facility.provider.name not in client.get(f"/requests/{placement_request.pk}/").content.decode()
