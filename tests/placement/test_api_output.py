@@ -11,14 +11,21 @@ their organisation accepted). Ids and timestamps are taken from the rows they na
 timestamps are written out in the two forms the API uses: the request's own timestamps in
 Amsterdam time, every other timestamp in UTC with a Z.
 
-Also the report, token and me endpoints.
+Also the report, token and me endpoints; and the OpenAPI document: it validates, it names a
+body for every JSON response, and every body checked here validates against the schema it
+documents for that operation.
 """
 
 import datetime
+import functools
 import json
+import re
 
 import pytest
+from django.test import Client
 from django.utils import timezone
+from drf_spectacular.validation import validate_schema
+from jsonschema import Draft202012Validator
 from rest_framework.utils.encoders import JSONEncoder
 
 from accounts.models import Organisation, Role
@@ -60,12 +67,74 @@ def rendered(data) -> bytes:
 
 
 def check(response, status, expected):
-    """The response is `expected`: equal as data, and byte for byte (so in key order too)."""
+    """The response is `expected`: equal as data, and byte for byte (so in key order too);
+    and it is what the OpenAPI document says this operation answers."""
     assert response.status_code == status, response.content
     body = response.json()
     assert body == expected
     assert response.content == rendered(expected)
+    assert_documented(response.wsgi_request.method, response.wsgi_request.path, status, body)
     return body
+
+
+# --- the OpenAPI document ----------------------------------------------------------------
+
+
+@functools.cache
+def openapi() -> dict:
+    response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def as_json_schema(node):
+    """OpenAPI 3.0 schema objects as JSON Schema: `nullable: true` becomes "or null"."""
+    if isinstance(node, list):
+        return [as_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: as_json_schema(value) for key, value in node.items()}
+    if node.pop("nullable", False):
+        return {"anyOf": [node, {"type": "null"}]}
+    return node
+
+
+def response_schema(method: str, path: str, status: int) -> dict:
+    """The JSON schema the OpenAPI document gives for this response (by path template)."""
+    paths = openapi()["paths"]
+    matches = [
+        template
+        for template in paths
+        if re.fullmatch(re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(template)), path)
+        and method.lower() in paths[template]
+    ]
+    assert len(matches) == 1, (method, path, matches)
+    responses = paths[matches[0]][method.lower()]["responses"]
+    assert str(status) in responses, (method, path, status)
+    content = responses[str(status)].get("content", {})
+    assert "application/json" in content, f"{method} {matches[0]} {status} documents no JSON body"
+    return content["application/json"]["schema"]
+
+
+def assert_documented(method, path, status, body):
+    schema = {
+        "allOf": [as_json_schema(response_schema(method, path, status))],
+        "components": as_json_schema(openapi()["components"]),
+    }
+    errors = sorted(Draft202012Validator(schema).iter_errors(body), key=lambda e: list(e.absolute_path))
+    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message[:300]}" for e in errors)
+
+
+def test_openapi_document_validates_and_names_a_body_for_every_json_response():
+    validate_schema(openapi())
+    undocumented = [
+        f"{method.upper()} {path} {status}"
+        for path, operations in openapi()["paths"].items()
+        for method, operation in operations.items()
+        for status, response in operation["responses"].items()
+        if status.startswith("2") and status != "204" and not response.get("content")
+    ]
+    assert undocumented == []
 
 
 def stamps(placement_request):

@@ -178,7 +178,7 @@ class RequestSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     reference = serializers.CharField()
     status = serializers.CharField()
-    referral_date = serializers.DateField()
+    referral_date = serializers.DateField(allow_null=True, help_text="Null while the request is a draft.")
     region = serializers.CharField(source="region.code")
     kind = serializers.CharField()
     urgency = serializers.CharField()
@@ -187,7 +187,7 @@ class RequestSerializer(serializers.Serializer):
     previous_request = serializers.IntegerField(source="previous_request_id", allow_null=True)
     analysis_version = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
-    submitted_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
 
     def get_analysis_version(self, obj) -> int | None:
         return obj.analysis.version if obj.analysis_id else None
