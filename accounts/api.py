@@ -26,7 +26,7 @@ class TokenView(APIView):
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key}, status=status.HTTP_200_OK)
+        return Response(TokenSerializer(token).data, status=status.HTTP_200_OK)
 
 
 class MeView(APIView):

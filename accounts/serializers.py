@@ -23,7 +23,9 @@ class TokenRequestSerializer(StrictSerializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    """An API token (rest_framework.authtoken's Token): send it as `Authorization: Token <token>`."""
+
+    token = serializers.CharField(source="key")
 
 
 class RegionSerializer(serializers.ModelSerializer):

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from accounts.permissions import HasRole
 from reporting.registry import build_report
 from reporting.reports.common import READ_ROLES
+from reporting.serializers import ReportSerializer
 
 
 class ReportView(APIView):
@@ -27,11 +28,11 @@ class ReportView(APIView):
             OpenApiParameter("to", OpenApiTypes.DATE, description="last day of the period (default: today)"),
             OpenApiParameter("threshold", OpenApiTypes.INT, description="unmet need: days waiting that count as long"),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: ReportSerializer},
     )
     def get(self, request):
         tables = build_report(self.code, membership=request.membership, params=request.query_params)
-        return Response({"report": self.code, "tables": [t.as_json() for t in tables]})
+        return Response(ReportSerializer({"report": self.code, "tables": tables}).data)
 
 
 def report_view(code):

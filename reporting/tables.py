@@ -20,14 +20,6 @@ class Table:
     columns: list[Column]
     rows: list[dict] = field(default_factory=list)
 
-    def as_json(self) -> dict:
-        return {
-            "key": self.key,
-            "title": str(self.title),
-            "columns": [{"key": c.key, "label": str(c.label)} for c in self.columns],
-            "rows": self.rows,
-        }
-
     def values(self):
         for row in self.rows:
             yield [row.get(column.key) for column in self.columns]

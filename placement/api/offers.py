@@ -16,43 +16,53 @@ from core.renderers import Pagination
 from intake import selectors as intake_selectors
 from placement import selectors, services
 from placement.api.serializers.offers import (
+    CoordinatorOfferSerializer,
     DeclineInput,
+    MatchingSerializer,
     OfferCreateInput,
+    OfferForReader,
+    OfferForReaderList,
     OfferWithdrawInput,
     PlacementEndInput,
+    PlacementSerializer,
     PlacementStartInput,
+    ProviderOfferSerializer,
     WaitInput,
-    matching_data,
-    offer_data,
-    placement_data,
 )
 from placement.api.serializers.requests import RequestSerializer
 from placement.models import OfferStatus
 
 
 def _offer_response(request, offer, status_code=200):
+    """The offer as the caller may see it: the provider gets the anonymised referral and,
+    once its organisation accepted, the identity (the selector decides and logs); the
+    coordinator also sees the request and the provider."""
     membership = request.membership
     offer = selectors.offer_get(membership=membership, pk=offer.pk)
     if membership.role == Role.PROVIDER:
         identity = selectors.offer_identity(membership=membership, offer=offer)
-        return Response(offer_data(offer, for_provider=True, identity=identity), status=status_code)
-    return Response(offer_data(offer, for_provider=False), status=status_code)
+        return Response(ProviderOfferSerializer(offer, context={"identity": identity}).data, status=status_code)
+    return Response(CoordinatorOfferSerializer(offer).data, status=status_code)
 
 
 class RequestMatches(APIView):
     permission_classes = [HasRole(Role.COORDINATOR)]
 
-    @extend_schema(responses={200: OpenApiResponse(description="Three lists: available, full, unfit")})
+    @extend_schema(
+        responses={200: OpenApiResponse(MatchingSerializer, description="Three lists: available, full, unfit")}
+    )
     def get(self, request, pk):
         placement_request = intake_selectors.request_get(membership=request.membership, pk=pk, log=False)
         result = selectors.matching_for_request(membership=request.membership, placement_request=placement_request)
-        return Response(matching_data(result))
+        return Response(MatchingSerializer(result, context={"facilities": result.facilities}).data)
 
 
 class RequestOffers(APIView):
     permission_classes = [HasRole(Role.COORDINATOR)]
 
-    @extend_schema(request=OfferCreateInput, responses={201: OpenApiResponse(description="The offer")})
+    @extend_schema(
+        request=OfferCreateInput, responses={201: OpenApiResponse(CoordinatorOfferSerializer, description="The offer")}
+    )
     def post(self, request, pk):
         placement_request = intake_selectors.request_get(membership=request.membership, pk=pk, log=False)
         serializer = OfferCreateInput(data=request.data)
@@ -69,27 +79,31 @@ class RequestOffers(APIView):
 
 class OfferList(APIView):
     permission_classes = [HasRole(Role.PROVIDER, Role.COORDINATOR)]
+    pagination_class = Pagination
 
     @extend_schema(
         operation_id="offers_list",
-        responses={200: OpenApiResponse(description="Offers the caller may see, newest first")},
+        responses={200: OpenApiResponse(OfferForReaderList, description="Offers the caller may see, newest first")},
     )
     def get(self, request):
         statuses = request.query_params.getlist("status") or None
         if statuses and set(statuses) - set(OfferStatus.values):
             raise Invalid.field("status", "Onbekende status.")
         rows = selectors.offer_list(membership=request.membership, statuses=statuses)
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(rows, request, view=self)
-        provider = request.membership.role == Role.PROVIDER
-        # Lists never carry identities; GET /offers/{id} does, access-logged.
-        return paginator.get_paginated_response([offer_data(o, for_provider=provider) for o in page])
+        if request.membership.role == Role.PROVIDER:
+            # Lists never carry identities; GET /offers/{id} does, access-logged.
+            data = ProviderOfferSerializer(page, many=True, context={"identity": None}).data
+        else:
+            data = CoordinatorOfferSerializer(page, many=True).data
+        return paginator.get_paginated_response(data)
 
 
 class OfferDetail(APIView):
     permission_classes = [HasRole(Role.PROVIDER, Role.COORDINATOR)]
 
-    @extend_schema(responses={200: OpenApiResponse(description="The offer")})
+    @extend_schema(responses={200: OpenApiResponse(OfferForReader, description="The offer")})
     def get(self, request, pk):
         return _offer_response(request, selectors.offer_get(membership=request.membership, pk=pk))
 
@@ -97,7 +111,10 @@ class OfferDetail(APIView):
 class OfferAccept(APIView):
     permission_classes = [HasRole(Role.PROVIDER)]
 
-    @extend_schema(request=None, responses={200: OpenApiResponse(description="The accepted offer, with identity")})
+    @extend_schema(
+        request=None,
+        responses={200: OpenApiResponse(ProviderOfferSerializer, description="The accepted offer, with identity")},
+    )
     def post(self, request, pk):
         offer = selectors.offer_get(membership=request.membership, pk=pk)
         services.offer_accept(offer=offer, by=request.user, membership=request.membership)
@@ -107,7 +124,10 @@ class OfferAccept(APIView):
 class OfferDecline(APIView):
     permission_classes = [HasRole(Role.PROVIDER)]
 
-    @extend_schema(request=DeclineInput, responses={200: OpenApiResponse(description="The declined offer")})
+    @extend_schema(
+        request=DeclineInput,
+        responses={200: OpenApiResponse(ProviderOfferSerializer, description="The declined offer")},
+    )
     def post(self, request, pk):
         offer = selectors.offer_get(membership=request.membership, pk=pk)
         serializer = DeclineInput(data=request.data)
@@ -119,7 +139,10 @@ class OfferDecline(APIView):
 class OfferWithdraw(APIView):
     permission_classes = [HasRole(Role.COORDINATOR)]
 
-    @extend_schema(request=OfferWithdrawInput, responses={200: OpenApiResponse(description="The withdrawn offer")})
+    @extend_schema(
+        request=OfferWithdrawInput,
+        responses={200: OpenApiResponse(CoordinatorOfferSerializer, description="The withdrawn offer")},
+    )
     def post(self, request, pk):
         offer = selectors.offer_get(membership=request.membership, pk=pk)
         serializer = OfferWithdrawInput(data=request.data or {"reason": ""})
@@ -155,7 +178,9 @@ class RequestWait(APIView):
 class RequestPlacement(APIView):
     permission_classes = [HasRole(Role.COORDINATOR, Role.PROVIDER)]
 
-    @extend_schema(request=PlacementStartInput, responses={201: OpenApiResponse(description="The placement")})
+    @extend_schema(
+        request=PlacementStartInput, responses={201: OpenApiResponse(PlacementSerializer, description="The placement")}
+    )
     def post(self, request, pk):
         placement_request = selectors.request_for_placement(membership=request.membership, pk=pk)
         serializer = PlacementStartInput(data=request.data)
@@ -166,13 +191,16 @@ class RequestPlacement(APIView):
             membership=request.membership,
             **serializer.validated_data,
         )
-        return Response(placement_data(placement), status=status.HTTP_201_CREATED)
+        return Response(PlacementSerializer(placement).data, status=status.HTTP_201_CREATED)
 
 
 class PlacementEnd(APIView):
     permission_classes = [HasRole(Role.COORDINATOR, Role.PROVIDER)]
 
-    @extend_schema(request=PlacementEndInput, responses={200: OpenApiResponse(description="The ended placement")})
+    @extend_schema(
+        request=PlacementEndInput,
+        responses={200: OpenApiResponse(PlacementSerializer, description="The ended placement")},
+    )
     def post(self, request, pk):
         placement = selectors.placement_get(membership=request.membership, pk=pk)
         serializer = PlacementEndInput(data=request.data)
@@ -181,4 +209,4 @@ class PlacementEnd(APIView):
             placement=placement, by=request.user, membership=request.membership, **serializer.validated_data
         )
         placement = selectors.placement_get(membership=request.membership, pk=placement.pk)
-        return Response(placement_data(placement))
+        return Response(PlacementSerializer(placement).data)

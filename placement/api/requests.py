@@ -4,6 +4,7 @@ Wrong role -> 403 (HasRole); a request outside the caller's scope -> 404 (select
 """
 
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -19,15 +20,16 @@ from intake import selectors as intake_selectors
 from intake import services as intake_services
 from placement.api.serializers.requests import (
     AnalysisInput,
+    AnalysisSerializer,
+    DocumentSerializer,
     DocumentUploadInput,
     RequestCreateInput,
+    RequestDetailSerializer,
     RequestSerializer,
     RequestUpdateInput,
+    TimelineEventSerializer,
     TriageInput,
     WithdrawInput,
-    analysis_data,
-    document_data,
-    request_detail_data,
 )
 
 READERS = (Role.REFERRER, Role.COORDINATOR, Role.BEHAVIOURAL_SCIENTIST)
@@ -35,12 +37,14 @@ READERS = (Role.REFERRER, Role.COORDINATOR, Role.BEHAVIOURAL_SCIENTIST)
 
 def _detail(request, placement_request):
     membership = request.membership
-    duplicates = missing = None
+    context = {}
     if membership.role == Role.COORDINATOR:
-        duplicates = intake_selectors.request_possible_duplicates(placement_request=placement_request)
+        context["possible_duplicates"] = intake_selectors.request_possible_duplicates(
+            placement_request=placement_request
+        )
     if membership.role == Role.REFERRER and placement_request.is_editable:
-        missing = intake_services.request_missing_items(placement_request)
-    return request_detail_data(placement_request, duplicates=duplicates, missing=missing)
+        context["missing"] = intake_services.request_missing_items(placement_request)
+    return RequestDetailSerializer(placement_request, context=context).data
 
 
 def _reload(request, pk):
@@ -48,6 +52,8 @@ def _reload(request, pk):
 
 
 class RequestListCreate(APIView):
+    pagination_class = Pagination
+
     def get_permissions(self):
         if self.request.method == "POST":
             return [HasRole(Role.REFERRER)()]
@@ -58,11 +64,11 @@ class RequestListCreate(APIView):
         rows = intake_selectors.request_list(
             membership=request.membership, statuses=request.query_params.getlist("status") or None
         )
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(RequestSerializer(page, many=True).data)
 
-    @extend_schema(request=RequestCreateInput, responses={201: RequestSerializer})
+    @extend_schema(request=RequestCreateInput, responses={201: RequestDetailSerializer})
     def post(self, request):
         serializer = RequestCreateInput(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -98,11 +104,11 @@ class RequestDetail(APIView):
             return [HasRole(Role.REFERRER)()]
         return [HasRole(*READERS)()]
 
-    @extend_schema(responses=RequestSerializer)
+    @extend_schema(responses=RequestDetailSerializer)
     def get(self, request, pk):
         return Response(_detail(request, _reload(request, pk)))
 
-    @extend_schema(request=RequestUpdateInput, responses=RequestSerializer)
+    @extend_schema(request=RequestUpdateInput, responses=RequestDetailSerializer)
     def patch(self, request, pk):
         placement_request = intake_selectors.request_get(membership=request.membership, pk=pk, log=False)
         serializer = RequestUpdateInput(data=request.data)
@@ -146,13 +152,19 @@ class RequestAnalysis(APIView):
             partial=partial,
             require_need_profile=True,
         )
-        return Response(analysis_data(version))
+        return Response(AnalysisSerializer(version).data)
 
-    @extend_schema(request=AnalysisInput, responses={200: OpenApiResponse(description="The latest analysis version")})
+    @extend_schema(
+        request=AnalysisInput,
+        responses={200: OpenApiResponse(AnalysisSerializer, description="The latest analysis version")},
+    )
     def put(self, request, pk):
         return self._save(request, pk, partial=False)
 
-    @extend_schema(request=AnalysisInput, responses={200: OpenApiResponse(description="The latest analysis version")})
+    @extend_schema(
+        request=AnalysisInput,
+        responses={200: OpenApiResponse(AnalysisSerializer, description="The latest analysis version")},
+    )
     def patch(self, request, pk):
         return self._save(request, pk, partial=True)
 
@@ -162,7 +174,8 @@ class RequestDocuments(APIView):
     permission_classes = [HasRole(Role.REFERRER, Role.BEHAVIOURAL_SCIENTIST)]
 
     @extend_schema(
-        request={"multipart/form-data": DocumentUploadInput}, responses={201: OpenApiResponse(description="Document")}
+        request={"multipart/form-data": DocumentUploadInput},
+        responses={201: OpenApiResponse(DocumentSerializer, description="Document")},
     )
     def post(self, request, pk):
         placement_request = intake_selectors.request_get(membership=request.membership, pk=pk, log=False)
@@ -176,13 +189,13 @@ class RequestDocuments(APIView):
             by=request.user,
             membership=request.membership,
         )
-        return Response(document_data(document), status=status.HTTP_201_CREATED)
+        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
 
 class RequestDocumentDownload(APIView):
     permission_classes = [HasRole(*READERS)]
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="The PDF")})
+    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF")})
     def get(self, request, pk, document_id):
         placement_request = intake_selectors.request_get(membership=request.membership, pk=pk, log=False)
         document = intake_selectors.document_get(
@@ -244,9 +257,12 @@ class RequestWithdraw(APIView):
 class RequestEvents(APIView):
     permission_classes = [HasRole(*READERS)]
 
-    @extend_schema(responses={200: OpenApiResponse(description="The request's events, oldest first")})
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(TimelineEventSerializer(many=True), description="The request's events, oldest first")
+        }
+    )
     def get(self, request, pk):
         placement_request = intake_selectors.request_get(membership=request.membership, pk=pk, log=False)
-        return Response(
-            intake_selectors.request_timeline(placement_request=placement_request, membership=request.membership)
-        )
+        rows = intake_selectors.request_timeline(placement_request=placement_request, membership=request.membership)
+        return Response(TimelineEventSerializer(rows, many=True).data)

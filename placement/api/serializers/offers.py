@@ -1,8 +1,10 @@
 """Input and output of the offers, matching, waiting and placements API."""
 
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from core.api import StrictSerializer
+from placement.api.serializers.fields import RoundedFloatField, UTCDateTimeField
 from placement.models import PROVIDER_DECLINE_REASONS, EndReason, WaitingReason
 from placement.referral import OFFER_TEXT_FIELDS
 
@@ -54,83 +56,154 @@ class PlacementEndInput(StrictSerializer):
     needs_new_place = serializers.BooleanField(required=False, default=False)
 
 
-def criterion_data(criterion) -> dict:
-    return {"code": criterion.code, "ok": criterion.ok, "hard": criterion.hard, "text": str(criterion.text)}
+# --- output ----------------------------------------------------------------------------
 
 
-def match_data(match, facility) -> dict:
-    return {
-        "facility": {
-            "id": facility.pk,
-            "name": facility.name,
-            "provider": facility.provider.name,
-            "municipality": facility.municipality.name,
-            "care_type": facility.care_type.code,
-            "places_free": facility.free,
-            "is_stale": facility.is_stale,
-            "last_confirmed_at": facility.last_confirmed_at,
-        },
-        "group": match.group,
-        "distance_km": round(match.distance_km, 1),
-        "specialisation_coverage": round(match.specialisation_coverage, 2),
-        "declined_this_request": match.facility.declined_this_request,
-        "criteria": [criterion_data(c) for c in match.criteria],
-        "failed": [c.code for c in match.failed],
-    }
+class CriterionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    ok = serializers.BooleanField()
+    hard = serializers.BooleanField(help_text="A facility that fails a hard criterion can never be offered.")
+    text = serializers.CharField()
 
 
-def matching_data(result) -> dict:
-    def rows(matches):
-        return [match_data(m, result.facilities[m.facility.facility_id]) for m in matches]
-
-    return {
-        "start_date": result.need.start_date,
-        "available": rows(result.available),
-        "full": rows(result.full),
-        "unfit": rows(result.unfit),
-    }
-
-
-def offer_data(offer, *, for_provider: bool, identity=None) -> dict:
-    """An offer as its reader may see it: the provider gets the anonymised referral and,
-    once accepted, the identity; the coordinator also sees the request and provider."""
-    data = {
-        "id": offer.pk,
-        "reference": offer.pseudonym,
-        "status": offer.status,
-        "facility": {"id": offer.facility_id, "name": offer.facility.name},
-        "created_at": offer.created_at,
-        "deadline": offer.deadline,
-        "reconfirm_availability": offer.reconfirm_availability,
-        "analysis_version": offer.referral.get("analysis", {}).get("version"),
-        "referral": offer.referral,
-        "answered_at": offer.answered_at,
-        "decline_reason": offer.decline_reason,
-        "motivation": offer.motivation,
-        "withdraw_reason": offer.withdraw_reason,
-        "placement": offer.placement.pk if hasattr(offer, "placement") else None,
-    }
-    if for_provider:
-        data["identity"] = identity
-    else:
-        data["request"] = offer.request_id
-        data["provider"] = {"id": offer.provider_id, "name": offer.provider.name}
-    return data
+class MatchFacilitySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    provider = serializers.CharField(source="provider.name")
+    municipality = serializers.CharField(source="municipality.name")
+    care_type = serializers.CharField(source="care_type.code")
+    places_free = serializers.IntegerField(source="free")
+    is_stale = serializers.BooleanField()
+    last_confirmed_at = UTCDateTimeField(allow_null=True)
 
 
-def placement_data(placement) -> dict:
-    return {
-        "id": placement.pk,
-        "offer": placement.offer_id,
-        "facility": {"id": placement.facility_id, "name": placement.facility.name},
-        "start_date": placement.start_date,
-        "school": placement.school,
-        "handover": placement.handover,
-        "transport": placement.transport,
-        "funding": placement.funding,
-        "end_date": placement.end_date,
-        "end_reason": placement.end_reason,
-        "end_narrative": placement.end_narrative,
-        "needs_new_place": placement.needs_new_place,
-        "transfer_request": placement.transfer.new_request_id if hasattr(placement, "transfer") else None,
-    }
+class MatchSerializer(serializers.Serializer):
+    """One facility of a matching list with the explanation. The facility rows come from
+    the matching result, given by the view in the context (`facilities`: id -> Facility)."""
+
+    facility = serializers.SerializerMethodField()
+    group = serializers.CharField()
+    distance_km = RoundedFloatField(decimals=1)
+    specialisation_coverage = RoundedFloatField(decimals=2)
+    declined_this_request = serializers.BooleanField(source="facility.declined_this_request")
+    criteria = CriterionSerializer(many=True)
+    failed = serializers.SerializerMethodField(help_text="Codes of the hard criteria the facility fails.")
+
+    @extend_schema_field(MatchFacilitySerializer)
+    def get_facility(self, match):
+        return MatchFacilitySerializer(self.context["facilities"][match.facility.facility_id]).data
+
+    def get_failed(self, match) -> list[str]:
+        return [criterion.code for criterion in match.failed]
+
+
+class MatchingSerializer(serializers.Serializer):
+    """A `placement.selectors.matching.MatchingResult`; pass its `facilities` in the context."""
+
+    start_date = serializers.DateField(source="need.start_date")
+    available = MatchSerializer(many=True)
+    full = MatchSerializer(many=True)
+    unfit = MatchSerializer(many=True)
+
+
+class FacilityRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class OrganisationRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class OfferIdentityGuardianSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    relationship = serializers.CharField()
+    phone = serializers.CharField()
+    email = serializers.CharField()
+
+
+class OfferIdentitySerializer(serializers.Serializer):
+    """The identity `placement.selectors.offer_identity` discloses (and access-logs)."""
+
+    given_names = serializers.CharField()
+    family_name = serializers.CharField()
+    birth_date = serializers.DateField()
+    bsn = serializers.CharField()
+    address = serializers.CharField()
+    postcode = serializers.CharField()
+    city = serializers.CharField()
+    school = serializers.CharField()
+    guardians = OfferIdentityGuardianSerializer(many=True)
+
+
+class OfferSerializer(serializers.Serializer):
+    """What every reader of an offer sees: the anonymised referral as it was sent. Use
+    `CoordinatorOfferSerializer` or `ProviderOfferSerializer`."""
+
+    id = serializers.IntegerField()
+    reference = serializers.CharField(source="pseudonym", help_text="What the provider calls this youth.")
+    status = serializers.CharField()
+    facility = FacilityRefSerializer()
+    created_at = UTCDateTimeField()
+    deadline = UTCDateTimeField()
+    reconfirm_availability = serializers.BooleanField()
+    analysis_version = serializers.IntegerField(source="referral.analysis.version", allow_null=True)
+    referral = serializers.JSONField(help_text="The anonymised referral, as sent to the provider.")
+    answered_at = UTCDateTimeField(allow_null=True)
+    decline_reason = serializers.CharField()
+    motivation = serializers.CharField()
+    withdraw_reason = serializers.CharField()
+    placement = serializers.IntegerField(source="placement.pk", allow_null=True)
+
+
+class CoordinatorOfferSerializer(OfferSerializer):
+    """An offer as the coordinator sees it: with the request and the provider."""
+
+    request = serializers.IntegerField(source="request_id")
+    provider = OrganisationRefSerializer()
+
+
+class ProviderOfferSerializer(OfferSerializer):
+    """An offer as the provider sees it. The view gives `identity` in the context: what
+    `placement.selectors.offer_identity` returned (None until the provider's organisation
+    accepted), or None for lists, which never carry identities."""
+
+    identity = serializers.SerializerMethodField()
+
+    @extend_schema_field(OfferIdentitySerializer(allow_null=True))
+    def get_identity(self, offer):
+        identity = self.context["identity"]
+        return None if identity is None else OfferIdentitySerializer(identity).data
+
+
+def _offer_for_reader(**kwargs):
+    return PolymorphicProxySerializer(
+        component_name="OfferForReader",
+        serializers=[CoordinatorOfferSerializer, ProviderOfferSerializer],
+        resource_type_field_name=None,
+        **kwargs,
+    )
+
+
+# Offers read by both roles: the coordinator's form or the provider's.
+OfferForReader = _offer_for_reader()
+OfferForReaderList = _offer_for_reader(many=True)
+
+
+class PlacementSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    offer = serializers.IntegerField(source="offer_id")
+    facility = FacilityRefSerializer()
+    start_date = serializers.DateField()
+    school = serializers.CharField()
+    handover = serializers.CharField()
+    transport = serializers.CharField()
+    funding = serializers.CharField()
+    end_date = serializers.DateField(allow_null=True)
+    end_reason = serializers.CharField()
+    end_narrative = serializers.CharField()
+    needs_new_place = serializers.BooleanField()
+    transfer_request = serializers.IntegerField(
+        source="transfer.new_request_id", allow_null=True, help_text="The request made to find the next place."
+    )

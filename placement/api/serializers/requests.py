@@ -1,5 +1,6 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Municipality, Region
@@ -19,6 +20,7 @@ from intake.models import (
 )
 from intake.services.requests import youth_validate
 from intake.taxonomy import INTENSITY_BANDS, unknown_codes
+from placement.api.serializers.fields import ContextListField, UTCDateTimeField
 
 
 def _raise_as_validation_error(error: Invalid):
@@ -176,7 +178,7 @@ class RequestSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     reference = serializers.CharField()
     status = serializers.CharField()
-    referral_date = serializers.DateField()
+    referral_date = serializers.DateField(allow_null=True, help_text="Null while the request is a draft.")
     region = serializers.CharField(source="region.code")
     kind = serializers.CharField()
     urgency = serializers.CharField()
@@ -185,118 +187,164 @@ class RequestSerializer(serializers.Serializer):
     previous_request = serializers.IntegerField(source="previous_request_id", allow_null=True)
     analysis_version = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
-    submitted_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
 
     def get_analysis_version(self, obj) -> int | None:
         return obj.analysis.version if obj.analysis_id else None
 
 
-def analysis_data(version) -> dict | None:
-    if version is None:
-        return None
-    return {
-        "id": version.pk,
-        "version": version.version,
-        "created_at": version.created_at,
-        "presenting_problems": version.presenting_problems,
-        "origins": version.origins,
-        "maintaining_factors": version.maintaining_factors,
-        "protective_factors": version.protective_factors,
-        "hypotheses": version.hypotheses,
-        "goals": version.goals,
-        "written_by": version.written_by,
-        "made_with_youth": version.made_with_youth,
-        "made_with_family": version.made_with_family,
-        "need_profile": {
-            "care_types": version.care_types,
-            "specialisations": version.specialisations,
-            "intensity": version.intensity,
-            "security": version.security,
-            "preferred_region": version.preferred_region.code if version.preferred_region_id else None,
-            "max_distance_km": version.max_distance_km,
-            "school_continuity": version.school_continuity,
-        }
-        if version.has_need_profile
-        else None,
-    }
+class GuardianSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    relationship = serializers.CharField()
+    has_authority = serializers.BooleanField()
+    phone = serializers.CharField()
+    email = serializers.CharField()
 
 
-def request_detail_data(placement_request, *, duplicates=None, missing=None) -> dict:
-    youth = placement_request.youth
-    data = dict(RequestSerializer(placement_request).data)
-    data["youth"] = {
-        "given_names": youth.given_names,
-        "family_name": youth.family_name,
-        "birth_date": youth.birth_date,
-        "gender": youth.gender,
-        "bsn": youth.bsn,
-        "address": youth.address,
-        "postcode": youth.postcode,
-        "city": youth.city,
-        "municipality": youth.municipality.code,
-        "legal_status": youth.legal_status,
-        "machtiging_end_date": youth.machtiging_end_date,
-        "school": youth.school,
-        "guardians": [
-            {
-                "name": g.name,
-                "relationship": g.relationship,
-                "has_authority": g.has_authority,
-                "phone": g.phone,
-                "email": g.email,
-            }
-            for g in youth.guardians.all()
-        ],
-    }
-    data["referrer_organisation"] = placement_request.referrer_organisation.name
-    data["analysis"] = analysis_data(placement_request.analysis)
-    plan = (
-        getattr(placement_request, "perspective_plan", None) if hasattr(placement_request, "perspective_plan") else None
+class YouthSerializer(serializers.Serializer):
+    """The youth's identifying data (only in responses whose read is access-logged)."""
+
+    given_names = serializers.CharField()
+    family_name = serializers.CharField()
+    birth_date = serializers.DateField()
+    gender = serializers.CharField()
+    bsn = serializers.CharField()
+    address = serializers.CharField()
+    postcode = serializers.CharField()
+    city = serializers.CharField()
+    municipality = serializers.CharField(source="municipality.code")
+    legal_status = serializers.CharField()
+    machtiging_end_date = serializers.DateField(allow_null=True)
+    school = serializers.CharField()
+    guardians = GuardianSerializer(many=True)
+
+
+class NeedProfileSerializer(serializers.Serializer):
+    care_types = serializers.ListField(child=serializers.CharField())
+    specialisations = serializers.ListField(child=serializers.CharField())
+    intensity = serializers.CharField()
+    security = serializers.CharField()
+    preferred_region = serializers.CharField(source="preferred_region.code", allow_null=True)
+    max_distance_km = serializers.IntegerField(allow_null=True)
+    school_continuity = serializers.BooleanField()
+
+
+class AnalysisSerializer(serializers.Serializer):
+    """One version of the explanatory analysis (every save writes a new one)."""
+
+    id = serializers.IntegerField()
+    version = serializers.IntegerField()
+    created_at = UTCDateTimeField()
+    presenting_problems = serializers.CharField()
+    origins = serializers.CharField()
+    maintaining_factors = serializers.CharField()
+    protective_factors = serializers.CharField()
+    hypotheses = serializers.CharField()
+    goals = serializers.CharField()
+    written_by = serializers.CharField()
+    made_with_youth = serializers.BooleanField()
+    made_with_family = serializers.BooleanField()
+    need_profile = serializers.SerializerMethodField(
+        help_text="Null until care types, intensity and security are filled in."
     )
-    data["perspective_plan"] = (
-        {
-            "goal": plan.goal,
-            "expected_duration_months": plan.expected_duration_months,
-            "return_perspective": plan.return_perspective,
-            "return_explanation": plan.return_explanation,
-        }
-        if plan
-        else None
-    )
-    safety = placement_request.safety_plan if hasattr(placement_request, "safety_plan") else None
-    data["safety_plan"] = (
-        {"risks": safety.risks, "agreements": safety.agreements, "contacts": safety.contacts} if safety else None
-    )
-    data["wishes"] = {"youth": placement_request.wishes_youth, "parents": placement_request.wishes_parents}
-    data["alternatives"] = [
-        {"form": a.form, "description": a.description, "why_insufficient": a.why_insufficient}
-        for a in placement_request.alternatives.all()
-    ]
-    data["documents"] = [document_data(d) for d in placement_request.documents.all()]
-    if missing is not None:
-        data["missing"] = missing
-    if duplicates is not None:
-        data["possible_duplicates"] = [
-            {
-                "id": d.pk,
-                "region": d.region.code,
-                "status": d.status,
-                "referral_date": d.referral_date,
-                "referrer_organisation": d.referrer_organisation.name,
-            }
-            for d in duplicates
-        ]
-    return data
+
+    @extend_schema_field(NeedProfileSerializer(allow_null=True))
+    def get_need_profile(self, version):
+        # The need profile is columns of the analysis row, not a row of its own.
+        return NeedProfileSerializer(version).data if version.has_need_profile else None
 
 
-def document_data(document) -> dict:
-    return {
-        "id": document.pk,
-        "kind": document.kind,
-        "title": document.title,
-        "size": document.size,
-        "sha256": document.sha256,
-        "shareable": document.shareable,
-        "uploaded_at": document.uploaded_at,
-        "download": reverse("api-request-document", args=[document.request_id, document.pk]),
-    }
+class PerspectivePlanSerializer(serializers.Serializer):
+    goal = serializers.CharField()
+    expected_duration_months = serializers.IntegerField()
+    return_perspective = serializers.CharField()
+    return_explanation = serializers.CharField()
+
+
+class SafetyPlanSerializer(serializers.Serializer):
+    risks = serializers.CharField()
+    agreements = serializers.CharField()
+    contacts = serializers.CharField()
+
+
+class WishesSerializer(serializers.Serializer):
+    youth = serializers.CharField(source="wishes_youth")
+    parents = serializers.CharField(source="wishes_parents")
+
+
+class AlternativeSerializer(serializers.Serializer):
+    form = serializers.CharField()
+    description = serializers.CharField()
+    why_insufficient = serializers.CharField()
+
+
+class DocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    shareable = serializers.BooleanField()
+    uploaded_at = UTCDateTimeField()
+    download = serializers.SerializerMethodField(help_text="Path of the PDF (GET, access-logged).")
+
+    def get_download(self, document) -> str:
+        return reverse("api-request-document", args=[document.request_id, document.pk])
+
+
+class MissingItemSerializer(serializers.Serializer):
+    """Something that still blocks submission (named as in invalid_params)."""
+
+    name = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class PossibleDuplicateSerializer(serializers.Serializer):
+    """Another open request, in any region, that may be for the same youth."""
+
+    id = serializers.IntegerField()
+    region = serializers.CharField(source="region.code")
+    status = serializers.CharField()
+    referral_date = serializers.DateField(allow_null=True)
+    referrer_organisation = serializers.CharField(source="referrer_organisation.name")
+
+
+class RequestDetailSerializer(RequestSerializer):
+    """One request with the youth's identity and the whole dossier. Views give `missing`
+    (referrer, while the request is editable) and `possible_duplicates` (coordinator) in
+    the context; for anyone else those keys are absent."""
+
+    youth = YouthSerializer()
+    referrer_organisation = serializers.CharField(source="referrer_organisation.name")
+    analysis = AnalysisSerializer(allow_null=True, help_text="The latest version; null until one is written.")
+    perspective_plan = PerspectivePlanSerializer(allow_null=True)
+    safety_plan = SafetyPlanSerializer(allow_null=True)
+    wishes = WishesSerializer(source="*")
+    alternatives = AlternativeSerializer(many=True)
+    documents = DocumentSerializer(many=True)
+    missing = ContextListField(
+        child=MissingItemSerializer(),
+        required=False,
+        help_text="Referrer only, while the request is editable: what still blocks submission.",
+    )
+    possible_duplicates = ContextListField(
+        child=PossibleDuplicateSerializer(),
+        required=False,
+        help_text="Coordinator only: other open requests that may be for the same youth.",
+    )
+
+
+class TimelineEventSerializer(serializers.Serializer):
+    """One row of `intake.selectors.request_timeline` (which decides what the reader may
+    see of providers and reasons)."""
+
+    id = serializers.IntegerField()
+    occurred_at = UTCDateTimeField()
+    event_type = serializers.CharField()
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    reason_code = serializers.CharField()
+    organisation = serializers.CharField(allow_null=True, help_text="Null where the reader may not see who it was.")
+    reason = serializers.CharField()
+    analysis_version = serializers.IntegerField(allow_null=True)
+    facility_name = serializers.CharField()
