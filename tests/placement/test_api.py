@@ -293,12 +293,16 @@ def test_possible_double_registration_is_shown_to_the_coordinator(
     assert body["possible_duplicates"][0]["region"] == "JZ04"
     assert api.get(f"/api/v1/requests/{unrelated.pk}").json()["possible_duplicates"] == []
     # Without BSN: same family name and birth date.
-    named = youth_data()
+    named = youth_data(bsn="")
     a = make_request(referrer, submit=True, youth=named)
     b = make_request(
         other_org,
         submit=True,
-        youth={**youth_data(), "family_name": named["family_name"].upper(), "birth_date": named["birth_date"]},
+        youth={
+            **youth_data(bsn=""),
+            "family_name": named["family_name"].upper(),
+            "birth_date": named["birth_date"],
+        },
     )
     assert [d["id"] for d in api.get(f"/api/v1/requests/{a.pk}").json()["possible_duplicates"]] == [b.pk]
     # Referrers do not get the flag (it would reveal other organisations' work).
