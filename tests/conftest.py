@@ -123,9 +123,9 @@ def start_worker(*, redis_url: str, mail_dir: Path, beat: bool = False, extra_en
     ]
     if beat:
         args += ["--beat", "-s", str(mail_dir.parent / "beat-schedule")]
-    log = open(mail_dir.parent / "worker.log", "ab")
-    proc = subprocess.Popen(args, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
+    with open(mail_dir.parent / "worker.log", "ab") as log:  # the child keeps its own handle
+        proc = subprocess.Popen(args, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 120  # a loaded machine may take long to start Django and Celery
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError((mail_dir.parent / "worker.log").read_text()[-3000:])
@@ -158,7 +158,9 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     stop_process(proc)
 
 
-def wait_for(predicate, timeout=20.0, interval=0.1):
+def wait_for(predicate, timeout=60.0, interval=0.1):
+    """Poll until `predicate()` is truthy (returns its value); generous by default, since
+    the machine may be loaded. Fails the test when it never is."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
