@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.models import Role
@@ -21,6 +22,16 @@ def pytest_configure(config):
     # Hashing every factory user's password with PBKDF2 costs minutes per run; the
     # login flows under test are the same with a fast hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def dutch_until_told_otherwise():
+    """Every test starts and ends in the default language (Dutch). A request that
+    switches to English leaves English active in the thread; without this the next test
+    would read English texts where it expects the Dutch ones."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
