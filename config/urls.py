@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
+from core.api import api_not_found
 from core.views import health
 
 api_v1 = [
@@ -12,6 +13,7 @@ api_v1 = [
     path("", include("placement.api_urls")),
     path("", include("capacity.api_urls")),
     path("", include("reporting.api_urls")),
+    re_path(r"^", api_not_found, name="api-not-found"),  # last: every other /api/v1 path
 ]
 
 urlpatterns = [

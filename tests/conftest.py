@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.models import Role
@@ -21,6 +22,16 @@ def pytest_configure(config):
     # Hashing every factory user's password with PBKDF2 costs minutes per run; the
     # login flows under test are the same with a fast hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def dutch_until_told_otherwise():
+    """Every test starts and ends in the default language (Dutch). A request that
+    switches to English leaves English active in the thread; without this the next test
+    would read English texts where it expects the Dutch ones."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
@@ -123,9 +134,9 @@ def start_worker(*, redis_url: str, mail_dir: Path, beat: bool = False, extra_en
     ]
     if beat:
         args += ["--beat", "-s", str(mail_dir.parent / "beat-schedule")]
-    log = open(mail_dir.parent / "worker.log", "ab")
-    proc = subprocess.Popen(args, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
+    with open(mail_dir.parent / "worker.log", "ab") as log:  # the child keeps its own handle
+        proc = subprocess.Popen(args, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 120  # a loaded machine may take long to start Django and Celery
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError((mail_dir.parent / "worker.log").read_text()[-3000:])
@@ -158,7 +169,9 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     stop_process(proc)
 
 
-def wait_for(predicate, timeout=20.0, interval=0.1):
+def wait_for(predicate, timeout=60.0, interval=0.1):
+    """Poll until `predicate()` is truthy (returns its value); generous by default, since
+    the machine may be loaded. Fails the test when it never is."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()

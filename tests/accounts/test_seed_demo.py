@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -18,9 +20,9 @@ DEMO_USERS = [
 
 @pytest.mark.django_db
 def test_seed_demo_is_idempotent_and_creates_a_login_per_role(client):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     counts = (User.objects.count(), Organisation.objects.count(), Membership.objects.count())
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     assert (User.objects.count(), Organisation.objects.count(), Membership.objects.count()) == counts
     for username in DEMO_USERS:
         response = client.post("/login/", {"username": username, "password": "demo"})

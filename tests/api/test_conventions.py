@@ -112,9 +112,13 @@ def test_other_accounts_are_not_locked_by_someone_elses_failures(api, referrer, 
 
 
 @pytest.mark.django_db
-def test_unknown_api_path_is_problem_json_404(api, referrer):
-    response = api.as_user(referrer).get("/api/v1/nothing-here")
-    assert response.status_code == 404
+@pytest.mark.parametrize("path", ["/api/v1/nothing-here", "/api/v1/requests/1/nothing", "/api/v1/requests/"])
+def test_unknown_api_path_is_problem_json_404(api, referrer, path):
+    body = assert_problem(api.as_user(referrer).get(path), 404)
+    assert body["title"] == "Niet gevonden" and body["type"].startswith("about:blank")
+    assert assert_problem(api.post(path, {"x": 1}, format="json"), 404)["status"] == 404
+    api.credentials()  # without a token too: an unknown path is unknown to everyone
+    assert_problem(api.get(path), 404)
 
 
 @pytest.mark.django_db

@@ -1,5 +1,7 @@
 """Demo data, the taxonomy migration, and the Django admin for administrators."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
@@ -20,7 +22,7 @@ def test_taxonomy_is_seeded_by_migration():
 
 @pytest.mark.django_db
 def test_demo_has_facilities_in_both_regions_some_stale_and_is_idempotent():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     admin = membership_with_role(User.objects.get(username="admin"), Role.ADMIN)
     facilities = list(selectors.facility_list(membership=admin))
     regions = {f.municipality.region.code for f in facilities}
@@ -29,7 +31,7 @@ def test_demo_has_facilities_in_both_regions_some_stale_and_is_idempotent():
     assert {f.provider.name for f in facilities} == {"Jeugdzorg De Horst (demo)", "Stichting Het Esch (demo)"}
     assert all(f.places_free >= 0 for f in facilities)
     history = AvailabilityChange.objects.count()
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     assert Facility.objects.count() == len(facilities) and AvailabilityChange.objects.count() == history
     # coordinators of both regions see something, and the chart has history
     for username in ("coordinator", "coordinator2"):

@@ -37,7 +37,7 @@ def test_run_starts_web_worker_and_beat_and_ctrl_c_stops_them(tmp_path):
         REGIE_WEB_ADDRESS=f"127.0.0.1:{port}",
         EMAIL_FILE_PATH=str(tmp_path / "mail"),
     )
-    log = open(tmp_path / "run.log", "wb")
+    log = open(tmp_path / "run.log", "wb")  # noqa: SIM115 - the server writes to it until it is stopped
     proc = subprocess.Popen(
         [sys.executable, "-m", "config.devstack", "run"],
         cwd=BASE_DIR,

@@ -27,6 +27,22 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def patient_assertions():
+    """Playwright's expect() gives up after 5 s by default; on a loaded machine a page can
+    take longer. The assertions still wait only until the condition holds."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=30_000)
+
+
+@pytest.fixture
+def page(page):
+    page.set_default_timeout(60_000)  # actions and waits, likewise (default 30 s)
+    page.set_default_navigation_timeout(90_000)
+    return page
+
+
 @pytest.fixture
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "nl-NL", "timezone_id": "Europe/Amsterdam"}
@@ -66,7 +82,8 @@ def axe_violations(page):
     def _check():
         page.add_script_tag(path=AXE)
         result = page.evaluate(
-            "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+            "async () => await axe.run(document,"
+            " {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
         )
         return [
             {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}

@@ -1,6 +1,7 @@
 """A provider updates availability in the browser and the coordinator sees it on the
 capacity board, which refreshes itself (htmx) and filters without a page reload."""
 
+import io
 import re
 
 import pytest
@@ -12,7 +13,7 @@ from capacity.models import Facility
 
 @pytest.fixture
 def demo_data(transactional_db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
 
 
 @pytest.mark.e2e

@@ -1,5 +1,6 @@
 """A person logs in as each demo role and lands on that role's own work page."""
 
+import io
 import re
 
 import pytest
@@ -21,7 +22,7 @@ ROLE_PAGES = {
 
 @pytest.fixture
 def demo_data(transactional_db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
 
 
 @pytest.mark.e2e

@@ -11,7 +11,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_contract_manager_dashboard_and_quarterly_report(
-    private_media, scenario, contract_manager, password, login, live_server, tmp_path
+    private_media,  # noqa: F811 - the fixture imported above
+    scenario,  # noqa: F811
+    contract_manager,
+    password,
+    login,
+    live_server,
+    tmp_path,
 ):
     quarterly_report_build(region=scenario["twente"], year=2025, quarter=1)
     page = login(contract_manager.username, password)

@@ -39,9 +39,12 @@ def test_versions_cannot_be_changed_or_deleted_in_the_database(referrer):
     version = make_request(referrer).analysis
     with pytest.raises(ProgrammingError, match="Cannot update or delete"), transaction.atomic():
         ExplanatoryAnalysis.objects.filter(pk=version.pk).update(goals="overschreven")
-    with pytest.raises(ProgrammingError, match="Cannot update or delete"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM analyses_explanatoryanalysis WHERE id = %s", [version.pk])
+    with (
+        pytest.raises(ProgrammingError, match="Cannot update or delete"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM analyses_explanatoryanalysis WHERE id = %s", [version.pk])
     assert ExplanatoryAnalysis.objects.filter(pk=version.pk).exists()
 
 

@@ -14,6 +14,17 @@ from placement import services
 
 VALID_BSNS = ["111222333", "123456782", "999999990", "100000009", "999996356", "999990019"]
 _counter = itertools.count(1)
+_bsn_prefixes = itertools.count(23_000_000)
+
+
+def next_bsn() -> str:
+    """A BSN that passes the elfproef and that no other test youth in this run has."""
+    while True:
+        prefix = f"{next(_bsn_prefixes):08d}"
+        check = sum((9 - i) * int(d) for i, d in enumerate(prefix)) % 11
+        if check < 10:
+            return prefix + str(check)
+
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -29,15 +40,23 @@ def youth_data(municipality_code="GM0153", **overrides):
         "family_name": f"Jansen{n}",
         "birth_date": timezone.localdate().replace(year=timezone.localdate().year - 14, day=1),
         "gender": "m",
-        "bsn": "",
+        "bsn": next_bsn(),
         "address": "Hoofdstraat 1",
-        "postcode": "7511AB",
-        "city": "Enschede",
+        "postcode": "7532TP",
+        "city": "Glanerbrug",  # a woonplaats in the municipality of Enschede
         "municipality": Municipality.objects.get(code=municipality_code),
         "legal_status": "none",
         "machtiging_end_date": None,
         "school": "Het Stedelijk Lyceum",
-        "guardians": [{"name": "Petra Jansen", "relationship": "moeder", "has_authority": True}],
+        "guardians": [
+            {
+                "name": "Petra Jansen",
+                "relationship": "moeder",
+                "has_authority": True,
+                "phone": "06-41234567",
+                "email": "petra.jansen@example.net",
+            }
+        ],
     }
     data.update(overrides)
     return data

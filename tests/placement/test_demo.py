@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -6,8 +8,8 @@ from intake.models import PlacementRequest
 
 @pytest.mark.django_db
 def test_demo_requests_in_various_states_and_idempotent(private_media):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
     twente = PlacementRequest.objects.filter(region__code="JZ14", referrer__username="referrer")
     assert sorted(twente.values_list("status", flat=True)) == [
         "closed",

@@ -127,3 +127,48 @@ def test_expired_machtiging_blocks_submit_of_closed_request(referrer):
     with pytest.raises(Invalid) as caught:
         intake_services.request_submit(placement_request=placement_request, by=referrer, membership=membership)
     assert [p["name"] for p in caught.value.invalid_params] == ["analysis.security"]
+
+
+@pytest.mark.django_db
+def test_a_machtiging_that_lapsed_after_submission_keeps_closed_care_out_of_matching(api, referrer, coordinator):
+    """Submitted with a valid machtiging; it ends before triage: the coordinator cannot put
+    the closed-care request into matching until a new machtiging is recorded."""
+    from core.models import Event
+    from intake.models import Youth
+
+    membership = membership_with_role(referrer, Role.REFERRER)
+    placement_request = make_request(referrer, youth=youth_data(**machtiging(days=10)))
+    intake_services.analysis_save(
+        placement_request=placement_request,
+        data={"security": "closed", "care_types": ["jeugdzorgplus"]},
+        by=referrer,
+        membership=membership,
+    )
+    intake_services.request_submit(placement_request=placement_request, by=referrer, membership=membership)
+    Youth.objects.filter(pk=placement_request.youth_id).update(
+        machtiging_end_date=datetime.date.today() - datetime.timedelta(days=1)
+    )
+    placement_request.refresh_from_db()
+    events = Event.objects.count()
+    with pytest.raises(Invalid) as caught:
+        intake_services.request_triage(
+            placement_request=placement_request,
+            decision="matching",
+            by=coordinator,
+            membership=membership_with_role(coordinator, Role.COORDINATOR),
+        )
+    assert [p["name"] for p in caught.value.invalid_params] == ["analysis.security"]
+    response = api.as_user(coordinator).post(
+        f"/api/v1/requests/{placement_request.pk}/triage", {"decision": "matching"}, format="json"
+    )
+    assert response.status_code == 422
+    assert [p["name"] for p in response.json()["invalid_params"]] == ["analysis.security"]
+    assert PlacementRequest.objects.get(pk=placement_request.pk).status == Status.SUBMITTED
+    assert Event.objects.count() == events
+    # Other decisions stay open to the coordinator (e.g. back to the referrer).
+    response = api.post(
+        f"/api/v1/requests/{placement_request.pk}/triage",
+        {"decision": "return", "reason": "Nieuwe machtiging nodig"},
+        format="json",
+    )
+    assert response.status_code == 200 and response.json()["status"] == "returned"

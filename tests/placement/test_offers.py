@@ -6,14 +6,16 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import Region, Role
 from capacity.models import Facility
 from core.errors import Conflict, Invalid, TransitionNotAllowed
 from core.models import AccessLogEntry, OutboxMessage
 from intake.models import Status
 from placement import selectors, services
+from placement.deadlines import working_days_between
 from placement.models import Offer, OfferStatus
 from tests.accounts.factories import member
 from tests.placement.factories import (
@@ -24,6 +26,7 @@ from tests.placement.factories import (
     provider_membership,
     youth_data,
 )
+from tests.placement.identity import assert_no_identity
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -45,24 +48,13 @@ def test_offer_holds_a_place_sets_deadline_and_sends_an_anonymised_referral(refe
     assert offer.pseudonym.startswith("AM-") and offer.analysis_id == placement_request.analysis_id
     local = timezone.localtime(offer.deadline, AMS)
     assert (local.hour, local.minute) == (23, 59)
-    from placement.deadlines import working_days_between
-
     assert working_days_between(timezone.localdate(offer.created_at), local.date()) == 5
     referral = offer.referral
     youth = placement_request.youth
     assert referral["age"] == 14 and referral["gender"] == "m" and referral["home_region"]["code"] == "JZ14"
     assert referral["analysis"]["version"] == 1 and referral["need_profile"]["intensity"] == "M"
     assert [d["title"] for d in referral["documents"]] == ["Zorgvraag"]
-    flat = str(referral)
-    for secret in (
-        youth.family_name,
-        youth.address,
-        youth.postcode,
-        youth.school,
-        "Petra",
-        youth.birth_date.isoformat(),
-    ):
-        assert secret not in flat
+    assert_no_identity(referral, youth, "referral")
     assert not offer.reconfirm_availability
     assert OutboxMessage.objects.filter(recipient=staff, subject__contains=offer.pseudonym).exists()
 
@@ -254,3 +246,72 @@ def test_accepting_after_the_deadline_is_409_and_changes_nothing(referrer, coord
     offer.refresh_from_db()
     placement_request.refresh_from_db()
     assert offer.status == OfferStatus.OPEN and placement_request.status == Status.OFFERED and held(facility) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("days", [2, 8])
+def test_the_deadline_follows_the_regions_own_setting(referrer, coordinator, days):
+    """Each region sets its own number of working days for an answer (default 5)."""
+    Region.objects.filter(code="JZ14").update(offer_response_working_days=days)
+    placement_request = in_matching(referrer, coordinator)
+    facility = fitting_facility()
+    staff = member(Role.PROVIDER, organisation=facility.provider)
+    offer = offer_to(placement_request, facility, coordinator)
+    local = timezone.localtime(offer.deadline, AMS)
+    assert working_days_between(timezone.localdate(offer.created_at), local.date()) == days
+    assert (local.hour, local.minute) == (23, 59)
+    # The provider is told that date.
+    message = OutboxMessage.objects.get(recipient=staff, channel="in_app", subject__contains=offer.pseudonym)
+    assert local.strftime("%d-%m-%Y") in message.body
+
+
+@pytest.mark.django_db
+def test_the_school_is_identifying_in_the_composer(client, referrer, coordinator):
+    placement_request = in_matching(referrer, coordinator)
+    facility = fitting_facility()
+    school = placement_request.youth.school
+    with pytest.raises(Invalid) as error:
+        offer_to(placement_request, facility, coordinator, texts={"goals": f"Blijft naar {school} gaan."})
+    assert {(p["name"], p["kind"]) for p in error.value.invalid_params} == {("texts.goals", "address")}
+    assert held(facility) == 0 and not Offer.objects.exists()
+    # On the composer page the coordinator sees why, next to the field, and nothing is sent.
+    client.force_login(coordinator)
+    data = {name: "" for name in services.OFFER_TEXT_FIELDS}
+    data.update(goals=f"Blijft naar {school.upper()} gaan.", action="send")
+    response = client.post(f"/coordinator/requests/{placement_request.pk}/offer/{facility.pk}/", data)
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert "bevat het adres of de school" in body and 'id="id_goals-error"' in body
+    assert not Offer.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_second_open_offer_for_a_request(referrer, coordinator):
+    """Below the service: the partial unique index allows one open offer per request."""
+    placement_request = in_matching(referrer, coordinator)
+    first = offer_to(placement_request, fitting_facility(), coordinator)
+    other = fitting_facility()
+    row = {
+        "request": placement_request,
+        "facility": other,
+        "provider_id": other.provider_id,
+        "analysis": first.analysis,
+        "referral": first.referral,
+        "created_by": coordinator,
+        "deadline": first.deadline,
+    }
+    with pytest.raises(IntegrityError, match="offer_one_open_per_request"), transaction.atomic():
+        Offer.objects.create(pseudonym="AM-SECOND01", **row)
+    # Only open offers count: answered offers of the same request sit next to it.
+    Offer.objects.create(
+        pseudonym="AM-ANSWERD1",
+        status=OfferStatus.DECLINED,
+        decline_reason="no_place",
+        motivation="Vol",
+        answered_at=timezone.now(),
+        **row,
+    )
+    assert list(Offer.objects.filter(request=placement_request).values_list("status", flat=True).order_by("id")) == [
+        OfferStatus.OPEN,
+        OfferStatus.DECLINED,
+    ]

@@ -207,17 +207,19 @@ def test_pages_role_matrix(client, make_member, referrer, coordinator, coordinat
     for url in pages:
         client.force_login(provider)
         assert client.get(url).status_code == 403
-    for outsider in (
-        make_member(Role.REFERRER),
-        coordinator_drenthe,
-        make_member(Role.BEHAVIOURAL_SCIENTIST, regions=[twente]),
+    # Outsiders: 404 on someone else's request where their role may act at all, 403
+    # where it may not; nothing is read or changed.
+    for outsider, withdraw, triage in (
+        (make_member(Role.REFERRER), 404, 403),
+        (coordinator_drenthe, 403, 404),
+        (make_member(Role.BEHAVIOURAL_SCIENTIST, regions=[twente]), 403, 403),
     ):
         client.force_login(outsider)
         before = AccessLogEntry.objects.count()
         for url in pages:
             assert client.get(url).status_code == 404, (outsider, url)
-        assert client.post(f"/requests/{pk}/withdraw/").status_code in (403, 404)
-        assert client.post(f"/requests/{pk}/triage/", {"decision": "matching"}).status_code in (403, 404)
+        assert client.post(f"/requests/{pk}/withdraw/").status_code == withdraw, outsider
+        assert client.post(f"/requests/{pk}/triage/", {"decision": "matching"}).status_code == triage, outsider
         assert AccessLogEntry.objects.count() == before
     assert PlacementRequest.objects.get(pk=pk).status == Status.SUBMITTED
     client.force_login(coordinator_drenthe)
@@ -278,3 +280,45 @@ def test_admin_lists_requests_read_only_without_the_bsn(client, make_member, ref
     page = client.get(f"/admin/placement/placementrequest/{placement_request.pk}/change/").content.decode()
     assert "111222333" not in page
     assert client.get("/admin/placement/placementrequest/add/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_every_youth_on_the_coordinators_queue_is_access_logged(client, make_member, referrer, coordinator):
+    """NEN 7513: the queue shows names, so each read writes a row per youth shown (who,
+    in which role and organisation, about whom, why); youth not shown are not logged."""
+    from accounts.selectors import membership_with_role
+    from tests.placement.factories import in_matching
+
+    submitted = make_request(referrer, submit=True)
+    matching = in_matching(referrer, coordinator)
+    draft = make_request(referrer)
+    elsewhere = make_request(make_member(Role.REFERRER), submit=True, municipality_code="GM0106")  # Drenthe
+    organisation = membership_with_role(coordinator, Role.COORDINATOR).organisation
+
+    def logged_by(action):
+        before = set(AccessLogEntry.objects.values_list("pk", flat=True))
+        result = action()
+        rows = AccessLogEntry.objects.exclude(pk__in=before)
+        return result, sorted(
+            (e.user_id, e.role, e.organisation_id, e.subject_type, e.subject_id, e.purpose, e.details.get("view"))
+            for e in rows
+        )
+
+    def row(placement_request, view):
+        return (
+            coordinator.pk,
+            Role.COORDINATOR,
+            organisation.pk,
+            "placement.youth",
+            placement_request.youth_id,
+            "triage",
+            view,
+        )
+
+    client.force_login(coordinator)
+    for _ in range(2):  # every read, not only the first
+        response, rows = logged_by(lambda: client.get("/coordinator/"))
+        html = response.content.decode()
+        assert submitted.youth.full_name in html and matching.youth.full_name in html
+        assert draft.youth.family_name not in html and elsewhere.youth.family_name not in html
+        assert rows == sorted([row(submitted, "queue"), row(matching, "queue")])

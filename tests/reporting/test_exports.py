@@ -25,7 +25,8 @@ TABLES = [
 def test_csv_has_every_table_with_its_header_and_the_suppressed_values(tmp_path):
     progress = []
     path = write_csv(TABLES, tmp_path / "r.csv", progress=lambda done, total: progress.append((done, total)))
-    rows = list(csv.reader(open(path, encoding="utf-8-sig"), delimiter=";"))
+    with open(path, encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
     assert rows[:4] == [["Afwijzingen per aanbieder"], ["Aanbieder", "Aantal"], ["De Horst", "12"], ["Het Esch", "<5"]]
     assert rows[5:] == [["Doorplaatsingen: per/jeugdige?"], ["Jaar", "Aantal"], ["2025", "7"]]
     assert progress[-1] == (3, 3)
