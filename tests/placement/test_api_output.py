@@ -694,6 +694,8 @@ def test_matching_offer_and_placement_outputs_for_coordinator_and_providers(api,
         given_names="Sam",
         family_name="de Boer",
         bsn="999999990",
+        postcode="7511AB",
+        city="Enschede",
         guardians=[
             {"name": "Petra de Boer", "relationship": "moeder", "has_authority": True, "phone": "0687654321"},
             {"name": "Kees de Boer", "relationship": "vader", "email": "kees@example.org"},

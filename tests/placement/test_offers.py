@@ -14,7 +14,7 @@ from capacity.models import Facility
 from core.errors import Conflict, Invalid, TransitionNotAllowed
 from core.models import AccessLogEntry, OutboxMessage
 from intake.models import Status
-from placement import selectors, services
+from placement import referral, selectors, services
 from placement.deadlines import working_days_between
 from placement.models import Offer, OfferStatus
 from tests.accounts.factories import member
@@ -276,7 +276,7 @@ def test_the_school_is_identifying_in_the_composer(client, referrer, coordinator
     assert held(facility) == 0 and not Offer.objects.exists()
     # On the composer page the coordinator sees why, next to the field, and nothing is sent.
     client.force_login(coordinator)
-    data = {name: "" for name in services.OFFER_TEXT_FIELDS}
+    data = {name: "" for name in referral.OFFER_TEXT_FIELDS}
     data.update(goals=f"Blijft naar {school.upper()} gaan.", action="send")
     response = client.post(f"/coordinator/requests/{placement_request.pk}/offer/{facility.pk}/", data)
     body = response.content.decode()
