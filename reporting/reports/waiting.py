@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from reporting.registry import report
 from reporting.reports.common import (
+    SUPPRESSED,
     Scope,
     count_column,
     fetch,
@@ -88,7 +89,7 @@ def _finish(rows, total, *, suppress):
     for row in rows + [total]:
         n = row.pop("_n")
         for k, _l in STATS:
-            if row[k] != "<5":
+            if row[k] != SUPPRESSED:
                 row[k] = figure(row[k], n, suppress=suppress)
     return rows + [total]
 
