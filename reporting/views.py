@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
+from capacity.rules import OCCUPANCY_NORM
 from core.errors import DomainError, NotFound
 from placement.models import PlacementRequest
 from reporting import selectors, services
@@ -48,7 +49,8 @@ def _charts(reports: dict) -> dict:
         "occupancy": {
             "labels": [r["period"] for r in occupancy],
             "rate": [_chart_value(r["rate"]) for r in occupancy],
-            "norm": [90 for _r in occupancy],
+            "norm": [OCCUPANCY_NORM for _r in occupancy],
+            "norm_percent": OCCUPANCY_NORM,
         },
         "waiting": {
             "labels": [r["month"] for r in waiting],
@@ -93,6 +95,7 @@ def _dashboard(request, template_title, drill):
             "drill": drill,
             "drillable": DRILLABLE,
             "formats": ExportJob.Format.choices,
+            "norm": OCCUPANCY_NORM,
         },
     )
 

@@ -65,6 +65,7 @@ class Scope:
             "stop_at": self.stop_at,
             "end_at": self.end_at,
             "day_end": _midnight(self.day + dt.timedelta(days=1)),
+            "now": self.now,
             **extra,
         }
 

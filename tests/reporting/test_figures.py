@@ -3,7 +3,10 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
+from accounts.models import Role
+from capacity.models import Facility
 from reporting.reports import occupancy, refusals, transfers, unmet_need, waiting
 from tests.reporting.conftest import q1_scope, row, summary, table
 from tests.reporting.factories import Scenario, facility, history
@@ -41,8 +44,11 @@ def test_unmet_need(scenario):
     assert comp["Plaatsingen gestart (totaal)"] == (2, 100)
     full = table(tables, "fitting_full").rows
     # Both waiting requests want kwv-open, open; in Twente F1 (4 staffed, 0 occupied now in
-    # the factory figures) and F3 fit; none is full.
-    assert [(r["waiting"], r["facilities"], r["full_now"]) for r in full] == [(2, 2, 0)]
+    # the factory figures) and F3 (6 free) fit. Neither figure was ever confirmed, so no
+    # place is available: both count as full, their 10 free places as stale.
+    assert [(r["waiting"], r["facilities"], r["full_now"], r["free_now"], r["free_stale"]) for r in full] == [
+        (2, 2, 2, 0, 10)
+    ]
 
 
 def test_unmet_need_drill_down_lists_the_requests_behind_a_figure(scenario):
@@ -204,3 +210,22 @@ def test_transfers_per_youth_count_each_youths_transfers(twente):
     assert figures["Jeugdigen met twee of meer doorplaatsingen"] == 1
     per_youth = {str(r["label"]): r["youth"] for r in table(tables, "per_youth").rows}
     assert per_youth == {"1": 1, "2": 1, "3 of meer": 0, "Totaal": 2}
+
+
+def test_fitting_facilities_are_full_unless_a_fresh_figure_shows_a_free_place(twente, make_member):
+    s = Scenario()
+    s.request(referral=dt.date(2025, 3, 1), status="matching")  # wants kwv-open, open
+    fresh_free = facility(name="Vrij", places_staffed=4, occupied_external=3)  # 1 free
+    fresh_full = facility(name="Vol", places_staffed=4, occupied_external=2, held=2)
+    stale_free = facility(name="Verouderd", places_staffed=5, occupied_external=2)  # 3 free, stale
+    facility(name="Gesloten", care="kwv-gesloten")  # another care type: not fitting
+    staff = make_member(Role.PROVIDER, organisation=fresh_free.provider)
+    now = timezone.now()
+    for f, age in (
+        (fresh_free, dt.timedelta(days=1)),
+        (fresh_full, dt.timedelta(days=6)),
+        (stale_free, dt.timedelta(days=8)),
+    ):
+        Facility.objects.filter(pk=f.pk).update(last_confirmed_at=now - age, last_confirmed_by=staff)
+    (row,) = table(unmet_need.build(q1_scope(twente)), "fitting_full").rows
+    assert (row["waiting"], row["facilities"], row["full_now"], row["free_now"], row["free_stale"]) == (1, 3, 2, 1, 3)
