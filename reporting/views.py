@@ -11,7 +11,6 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from capacity.rules import OCCUPANCY_NORM
 from core.errors import DomainError, NotFound
-from placement.models import PlacementRequest
 from reporting import selectors, services
 from reporting.models import ExportJob
 from reporting.registry import build_report
@@ -121,11 +120,7 @@ def drill_down(request, code):
         raise Http404 from exc
     with reporting_reads():
         ids = REPORT_MODULES[code].drill(scope, request.GET.dict())
-        requests = list(
-            PlacementRequest.objects.filter(pk__in=ids, region_id__in=scope.region_ids)
-            .select_related("region")
-            .order_by("referral_date", "pk")
-        )
+        requests = selectors.drill_down_requests(membership=request.membership, ids=ids)
     return render(
         request,
         "reporting/drill_down.html",
