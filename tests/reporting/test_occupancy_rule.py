@@ -115,12 +115,21 @@ def test_the_occupancy_report_is_the_python_rule_on_the_same_history(facilities,
     assert stale == {"P1": (2, 1), "P2": (1, 1)}  # A confirmed exactly a week before the end: fresh
 
 
-def test_the_norm_on_the_report_is_the_rule(facilities, twente):
+def test_below_the_norm_on_the_report_is_the_rule(twente):
+    # All quarter: 9 of 10 places occupied (exactly the norm), 7 of 8 (87.5%), 1 of 4.
+    for name, contracted, occupied in (("Op de norm", 10, 9), ("Net onder", 8, 7), ("Ver onder", 4, 1)):
+        f = facility(name=name)
+        _change(
+            f,
+            dt.datetime(2024, 12, 1, tzinfo=AMS),
+            "created",
+            contracted=contracted,
+            staffed=contracted,
+            external=occupied,
+        )
     tables = occupancy.build(q1_scope(twente))
-    rows = {r["facility"]: r for r in table(tables, "by_facility").rows}
-    assert {name: r["below_norm"] for name, r in rows.items()} == {
-        name: {True: "ja", False: "nee", None: None}[rules.below_norm(r["rate"])] for name, r in rows.items()
-    }
+    rows = {r["facility"]: (r["rate"], r["below_norm"]) for r in table(tables, "by_facility").rows}
+    assert rows == {"Op de norm": (90, "nee"), "Net onder": (87.5, "ja"), "Ver onder": (25, "ja")}
     assert {r["norm"] for r in table(tables, "over_time").rows} == {rules.OCCUPANCY_NORM}
     column = next(c for c in table(tables, "by_facility").columns if c.key == "below_norm")
     assert str(column.label) == f"Onder {rules.OCCUPANCY_NORM}%"
