@@ -7,7 +7,8 @@ starting and ending). The database refuses impossible figures:
     0 <= places_staffed <= places_contracted
     occupied_internal + occupied_external + held <= places_staffed   (free is never negative)
 
-free = places_staffed - occupied_internal - occupied_external - held.
+free = places_staffed - occupied_internal - occupied_external - held (the rules, in Python
+and as SQL, are in `capacity.rules`).
 
 `occupied_internal` counts placements this product knows (the placement issue moves holds
 into it), `occupied_external` youth placed from outside the product (other regions,
@@ -26,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from capacity import rules
 from core.models import APPEND_ONLY
 
 
@@ -220,11 +222,16 @@ class Facility(models.Model):
 
     @property
     def places_free(self) -> int:
-        return self.places_staffed - self.occupied_internal - self.occupied_external - self.held
+        return rules.places_free(
+            staffed=self.places_staffed,
+            internal=self.occupied_internal,
+            external=self.occupied_external,
+            held=self.held,
+        )
 
     @property
     def places_occupied(self) -> int:
-        return self.occupied_internal + self.occupied_external
+        return rules.places_occupied(internal=self.occupied_internal, external=self.occupied_external)
 
     def genders_display(self) -> list[str]:
         return [str(Gender(value).label) for value in self.genders]
@@ -239,7 +246,7 @@ class Facility(models.Model):
         }
 
 
-class AvailabilityChange(models.Model):
+class AvailabilityChange(models.Model):  # noqa: DJ008 (rows are shown by their figures, never by a name)
     """Append-only history: the facility's figures right after each change."""
 
     class Kind(models.TextChoices):
@@ -273,12 +280,17 @@ class AvailabilityChange(models.Model):
         triggers = [APPEND_ONLY]
 
     @property
-    def places_occupied(self) -> int:
-        return self.occupied_internal + self.occupied_external
+    def places_free(self) -> int:
+        return rules.places_free(
+            staffed=self.places_staffed,
+            internal=self.occupied_internal,
+            external=self.occupied_external,
+            held=self.held,
+        )
 
     @property
-    def places_free(self) -> int:
-        return self.places_staffed - self.occupied_internal - self.occupied_external - self.held
+    def places_occupied(self) -> int:
+        return rules.places_occupied(internal=self.occupied_internal, external=self.occupied_external)
 
 
 class PlannedCapacityChange(models.Model):

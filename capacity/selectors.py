@@ -12,58 +12,30 @@ Who sees which facilities (`facility_list`):
 
 Every facility comes annotated with `free` (staffed - occupied - held) and `is_stale`
 (never confirmed, or confirmed longer ago than the `freshness_days` of the region the
-facility is located in). Totals (`facility_totals`) count free places of stale facilities
-separately, so a stale figure is never presented as a trusted free place.
+facility is located in), both written by `capacity.rules`. Totals (`facility_totals`)
+count free places of stale facilities separately, so a stale figure is never presented
+as a trusted free place.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import (
-    Case,
-    Count,
-    DateTimeField,
-    DurationField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    Sum,
-    Value,
-    When,
-)
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 
 from accounts.models import Organisation, Region, Role
 from accounts.selectors import region_ids_of
+from capacity import rules
 from capacity.models import AvailabilityChange, CareType, Facility, PlannedCapacityChange, Specialisation
+from capacity.rules import Occupancy, occupancy_integrate
 
 READ_ROLES = (Role.COORDINATOR, Role.CONTRACT_MANAGER, Role.PROVIDER, Role.ADMIN)
 REGION_ROLES = (Role.COORDINATOR, Role.CONTRACT_MANAGER)
 
 
-def stale_condition(now: datetime) -> Q:
-    """Never confirmed, or confirmed before now - freshness_days of the facility's region."""
-    freshness = ExpressionWrapper(
-        F("municipality__region__freshness_days") * Value(timedelta(days=1)), output_field=DurationField()
-    )
-    threshold = ExpressionWrapper(Value(now, output_field=DateTimeField()) - freshness, output_field=DateTimeField())
-    return Q(last_confirmed_at__isnull=True) | Q(last_confirmed_at__lt=threshold)
-
-
 def _annotated(queryset, now: datetime):
-    return queryset.annotate(
-        free=ExpressionWrapper(
-            F("places_staffed") - F("occupied_internal") - F("occupied_external") - F("held"),
-            output_field=IntegerField(),
-        ),
-        is_stale=Case(When(stale_condition(now), then=Value(True)), default=Value(False)),
-    )
+    return queryset.annotate(free=rules.free_places_expression(), is_stale=rules.stale_expression(now))
 
 
 def active_on(day: date) -> Q:
@@ -115,14 +87,10 @@ def facility_totals(queryset) -> dict:
         t_stale=Count("id", filter=Q(is_stale=True)),
         t_contracted=Sum("places_contracted"),
         t_staffed=Sum("places_staffed"),
-        t_occupied=Sum(F("occupied_internal") + F("occupied_external")),
+        t_occupied=Sum(rules.occupied_places_expression()),
         t_held=Sum("held"),
-        t_free=Sum(
-            F("places_staffed") - F("occupied_internal") - F("occupied_external") - F("held"), filter=Q(is_stale=False)
-        ),
-        t_free_stale=Sum(
-            F("places_staffed") - F("occupied_internal") - F("occupied_external") - F("held"), filter=Q(is_stale=True)
-        ),
+        t_free=Sum(rules.free_places_expression(), filter=Q(is_stale=False)),
+        t_free_stale=Sum(rules.free_places_expression(), filter=Q(is_stale=True)),
     )
     return {key[2:]: value or 0 for key, value in totals.items()}
 
@@ -131,7 +99,7 @@ def facilities_stale_for_reminder(*, now: datetime):
     """Active facilities that are stale and whose provider has not been reminded today."""
     today = timezone.localdate(now)
     return (
-        Facility.objects.filter(stale_condition(now), active_on(today), provider__is_active=True)
+        Facility.objects.filter(rules.stale_expression(now), active_on(today), provider__is_active=True)
         .filter(Q(stale_reminder_sent_on__isnull=True) | Q(stale_reminder_sent_on__lt=today))
         .order_by("provider_id", "name")
     )
@@ -170,45 +138,6 @@ def provider_list():
 # --- Occupancy rate (bezettingsgraad) ----------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Occupancy:
-    """Place-days over a period. `rate` = occupied / contracted place-days (the tariff
-    norm is ~90% of contracted places), None when the facility had no contracted place
-    in the period. Held places do not count as occupied."""
-
-    start: datetime
-    end: datetime
-    occupied_place_days: float
-    contracted_place_days: float
-    staffed_place_days: float
-
-    @property
-    def rate(self) -> float | None:
-        if self.contracted_place_days <= 0:
-            return None
-        return self.occupied_place_days / self.contracted_place_days
-
-
-def _integrate(
-    state: AvailabilityChange | None, changes: list[AvailabilityChange], start: datetime, end: datetime
-) -> Occupancy:
-    """Time-weighted sums: each state holds from its change until the next one. Time
-    before the facility's first history row is not counted."""
-    occupied = contracted = staffed = 0.0
-    cursor = start
-    for change in changes + [None]:
-        until = end if change is None else min(max(change.changed_at, start), end)
-        if state is not None and until > cursor:
-            days = (until - cursor).total_seconds() / 86400
-            occupied += state.places_occupied * days
-            contracted += state.places_contracted * days
-            staffed += state.places_staffed * days
-        if change is not None:
-            cursor = max(cursor, until)
-            state = change
-    return Occupancy(start, end, occupied, contracted, staffed)
-
-
 def occupancy_rate(*, facility, start: datetime, end: datetime, now: datetime | None = None) -> Occupancy:
     """Time-weighted occupancy of `facility` between `start` and `end` (capped at now).
     Two queries: the state in force at `start`, and the changes during the period."""
@@ -218,7 +147,19 @@ def occupancy_rate(*, facility, start: datetime, end: datetime, now: datetime | 
     history = AvailabilityChange.objects.filter(facility=facility)
     state = history.filter(changed_at__lte=start).order_by("-changed_at", "-id").first()
     changes = list(history.filter(changed_at__gt=start, changed_at__lt=end).order_by("changed_at", "id"))
-    return _integrate(state, changes, start, end)
+    return occupancy_integrate(state, changes, start, end)
+
+
+def _last_days(days: int, now: datetime) -> tuple[date, datetime]:
+    """The first of the last `days` days including today, and its midnight."""
+    first_day = timezone.localdate(now) - timedelta(days=days - 1)
+    return first_day, datetime.combine(first_day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def occupancy_last_days(*, facility, days: int = 90, now: datetime | None = None) -> Occupancy:
+    """Time-weighted occupancy over the days `occupancy_series` shows, up to now."""
+    now = now or timezone.now()
+    return occupancy_rate(facility=facility, start=_last_days(days, now)[1], end=now, now=now)
 
 
 def occupancy_series(*, facility, days: int = 90, now: datetime | None = None) -> list[dict]:
@@ -226,9 +167,7 @@ def occupancy_series(*, facility, days: int = 90, now: datetime | None = None) -
     `days` days including today, from the history in two queries (for the chart)."""
     now = now or timezone.now()
     tz = timezone.get_current_timezone()
-    today = timezone.localdate(now)
-    first_day = today - timedelta(days=days - 1)
-    start = datetime.combine(first_day, time.min, tzinfo=tz)
+    first_day, start = _last_days(days, now)
     history = AvailabilityChange.objects.filter(facility=facility)
     state = history.filter(changed_at__lte=start).order_by("-changed_at", "-id").first()
     changes = list(history.filter(changed_at__gt=start, changed_at__lt=now).order_by("changed_at", "id"))
@@ -238,7 +177,7 @@ def occupancy_series(*, facility, days: int = 90, now: datetime | None = None) -
         day_start = datetime.combine(day, time.min, tzinfo=tz)
         day_end = min(datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz), now)
         in_day = [c for c in changes if day_start <= c.changed_at < day_end]
-        occupancy = _integrate(state, in_day, day_start, day_end)
+        occupancy = occupancy_integrate(state, in_day, day_start, day_end)
         rate = occupancy.rate
         series.append({"date": day.isoformat(), "rate": None if rate is None else round(rate * 100, 1)})
         before_next = [c for c in changes if c.changed_at < day_end]

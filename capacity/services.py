@@ -48,9 +48,10 @@ def _history(facility: Facility, *, kind: str, by, reference: str = "", at=None)
     )
 
 
-def _record(facility: Facility, *, event_type: str, by, before: dict, kind: str, reference: str = "", details=None):
-    at = timezone.now()
-    _history(facility, kind=kind, by=by, reference=reference, at=at)
+def _record(
+    facility: Facility, *, event_type: str, by, before: dict, kind: str, reference: str = "", details=None, at=None
+):
+    _history(facility, kind=kind, by=by, reference=reference, at=at or timezone.now())
     event_record(
         subject=facility,
         event_type=event_type,
@@ -134,6 +135,7 @@ def availability_update(*, facility, by, places_staffed=None, occupied_external=
         by=by,
         before=before,
         kind=AvailabilityChange.Kind.UPDATED if changed else AvailabilityChange.Kind.CONFIRMED,
+        at=facility.last_confirmed_at,  # the history holds the very moment of the confirmation
     )
     return facility
 
@@ -347,7 +349,8 @@ def _set_contracted(facility: Facility, contracted: int) -> None:
         raise Invalid.field(
             "places_contracted",
             _(
-                "Er zijn nog %(n)s plaatsen bezet of vastgehouden; minder gecontracteerde plaatsen kan pas als die vrij zijn."
+                "Er zijn nog %(n)s plaatsen bezet of vastgehouden; "
+                "minder gecontracteerde plaatsen kan pas als die vrij zijn."
             )
             % {"n": in_use},
             code="in_use",

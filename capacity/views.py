@@ -16,6 +16,7 @@ from capacity import selectors, services
 from capacity.filters import FacilityFilter
 from capacity.forms import AvailabilityForm
 from capacity.models import CareType, Gender, SecurityLevel, Specialisation
+from capacity.rules import OCCUPANCY_NORM
 from core.errors import DomainError, Invalid
 
 BOARD_PAGE_SIZE = 250
@@ -87,8 +88,9 @@ def _provider_facility(request, pk):
 
 
 def _detail_context(facility, *, can_update, form=None):
-    series = selectors.occupancy_series(facility=facility, days=90)
-    rates = [point["rate"] for point in series if point["rate"] is not None]
+    now = timezone.now()
+    series = selectors.occupancy_series(facility=facility, days=90, now=now)
+    rate = selectors.occupancy_last_days(facility=facility, days=90, now=now).rate
     return {
         "facility": facility,
         "can_update": can_update,
@@ -97,7 +99,8 @@ def _detail_context(facility, *, can_update, form=None):
             initial={"places_staffed": facility.places_staffed, "occupied_external": facility.occupied_external}
         ),
         "series": series,
-        "average_rate": round(sum(rates) / len(rates), 1) if rates else None,
+        "average_rate": None if rate is None else round(rate * 100, 1),
+        "norm": OCCUPANCY_NORM,
         "history": selectors.facility_history(facility=facility),
         "planned_changes": selectors.planned_changes_of(facility=facility),
     }

@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 
 from accounts.geo import distance_km
 from capacity.models import IntensityBand
+from capacity.rules import is_available
 
 OPEN, CLOSED = "open", "closed"
 INTENSITY_BANDS = list(IntensityBand.values)  # lightest first
@@ -226,7 +227,8 @@ def evaluate(need: Need, facility: FacilityFacts, texts: _Texts | None = None) -
     match = Match(facility, Group.UNFIT, criteria, distance, coverage, intensity)
     match._home_region_id = need.home_region_id
     if match.fits:
-        match.group = Group.AVAILABLE if facility.free_places > 0 and not facility.is_stale else Group.FULL
+        available = is_available(free=facility.free_places, stale=facility.is_stale)
+        match.group = Group.AVAILABLE if available else Group.FULL
     return match
 
 

@@ -18,3 +18,11 @@ def quarterly_list(*, membership):
 
 def quarterly_get(*, membership, pk):
     return quarterly_list(membership=membership).filter(pk=pk).first()
+
+
+def drill_down_requests(*, membership, ids) -> list:
+    """The requests behind a report figure (ids from the report's drill-down SQL), as far
+    as the membership may see them (the placement request scope), oldest referral first."""
+    from placement.selectors import request_scope
+
+    return list(request_scope(membership).filter(pk__in=ids).select_related("region").order_by("referral_date", "pk"))

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
+from capacity.rules import OCCUPANCY_NORM
 from core.errors import DomainError, NotFound
-from intake.models import PlacementRequest
 from reporting import selectors, services
 from reporting.models import ExportJob
 from reporting.registry import build_report
@@ -48,7 +48,8 @@ def _charts(reports: dict) -> dict:
         "occupancy": {
             "labels": [r["period"] for r in occupancy],
             "rate": [_chart_value(r["rate"]) for r in occupancy],
-            "norm": [90 for _r in occupancy],
+            "norm": [OCCUPANCY_NORM for _r in occupancy],
+            "norm_percent": OCCUPANCY_NORM,
         },
         "waiting": {
             "labels": [r["month"] for r in waiting],
@@ -93,6 +94,7 @@ def _dashboard(request, template_title, drill):
             "drill": drill,
             "drillable": DRILLABLE,
             "formats": ExportJob.Format.choices,
+            "norm": OCCUPANCY_NORM,
         },
     )
 
@@ -118,11 +120,7 @@ def drill_down(request, code):
         raise Http404 from exc
     with reporting_reads():
         ids = REPORT_MODULES[code].drill(scope, request.GET.dict())
-        requests = list(
-            PlacementRequest.objects.filter(pk__in=ids, region_id__in=scope.region_ids)
-            .select_related("region")
-            .order_by("referral_date", "pk")
-        )
+        requests = selectors.drill_down_requests(membership=request.membership, ids=ids)
     return render(
         request,
         "reporting/drill_down.html",

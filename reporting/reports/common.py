@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Region, Role
 from accounts.selectors import region_ids_of
 from core.errors import Invalid, NotFound
-from reporting.suppression import SUPPRESSED, Figure, show, suppress_counts, suppress_total
+from reporting.suppression import SUPPRESSED, Figure, is_small, show, suppress_counts, suppress_total
 
 READ_ROLES = (Role.CONTRACT_MANAGER, Role.COORDINATOR, Role.ADMIN)
 DEFAULT_THRESHOLD_DAYS = 90
@@ -65,6 +65,7 @@ class Scope:
             "stop_at": self.stop_at,
             "end_at": self.end_at,
             "day_end": _midnight(self.day + dt.timedelta(days=1)),
+            "now": self.now,
             **extra,
         }
 
@@ -150,7 +151,7 @@ def fetch(sql: str, params: dict) -> list[dict]:
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         names = [c.name for c in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def num(value, digits=1):
@@ -166,7 +167,7 @@ def pct(part: int, whole: int):
 
 def shown_share(part: int, whole: int, *, suppress: bool):
     """A share is derived from both counts: hidden when either is small."""
-    if suppress and (0 < part < 5 or 0 < whole < 5):
+    if suppress and (is_small(part) or is_small(whole)):
         return SUPPRESSED
     return pct(part, whole)
 
@@ -177,7 +178,7 @@ def count_column(rows: list[dict], key: str, total_row: dict | None, *, suppress
     values = [row[key] or 0 for row in rows]
     shown = suppress_counts(values, with_total=total_row is not None, suppress=suppress)
     hidden = set()
-    for index, (row, value) in enumerate(zip(rows, shown)):
+    for index, (row, value) in enumerate(zip(rows, shown, strict=True)):
         row[key] = value
         if value == SUPPRESSED:
             hidden.add(index)

@@ -1,10 +1,11 @@
-"""4. Capacity: time-weighted occupancy rate (occupied / contracted place-days, the tariff
-norm is 90%) per facility and care type, contracted vs staffed vs occupied, free places
+"""4. Capacity: time-weighted occupancy rate (occupied / contracted place-days against the
+tariff norm) per facility and care type, contracted vs staffed vs occupied, free places
 (and how many of them fresh) over time, and the share of stale availability per provider.
 
-Computed in SQL from the append-only availability history (the same integration as
-`capacity.selectors.occupancy_rate`, for many facilities at once): the state in force at
-the start of the period plus the changes during it, each holding until the next.
+Computed in SQL from the append-only availability history with the SQL of
+`capacity.rules` (free and occupied places, staleness, the occupancy integration that
+`capacity.selectors.occupancy_rate` does in Python for one facility): the state in force
+at the start of the period plus the changes during it, each holding until the next.
 
 These are figures about places, not people: they are shown exactly to everyone who may
 see the report (the capacity board shows them live already)."""
@@ -15,12 +16,18 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
+from capacity.rules import (
+    OCCUPANCY_NORM,
+    below_norm,
+    confirmed_at_sql,
+    free_places_sql,
+    is_stale_sql,
+    occupancy_intervals_sql,
+    place_days_sql,
+)
 from reporting.registry import report
 from reporting.reports.common import Scope, _midnight, fetch, num, pct, scope_from_params
 from reporting.tables import Column, Table
-
-NORM = 90
-CONFIRMING = "('updated', 'confirmed')"
 
 FACILITIES = """
     f AS (
@@ -35,93 +42,51 @@ FACILITIES = """
           AND (f.active_until IS NULL OR f.active_until >= %(start)s)
     )"""
 
-INTERVALS = (
-    FACILITIES
-    + """,
-    states AS (
-        SELECT f.id AS facility_id, s.id, s.changed_at, s.places_contracted, s.places_staffed,
-               s.occupied_internal + s.occupied_external AS occupied, s.held
-        FROM f CROSS JOIN LATERAL (
-            SELECT * FROM capacity_availabilitychange c WHERE c.facility_id = f.id AND c.changed_at <= %(start_at)s
-            ORDER BY c.changed_at DESC, c.id DESC LIMIT 1) s
-        UNION ALL
-        SELECT c.facility_id, c.id, c.changed_at, c.places_contracted, c.places_staffed,
-               c.occupied_internal + c.occupied_external, c.held
-        FROM capacity_availabilitychange c JOIN f ON f.id = c.facility_id
-        WHERE c.changed_at > %(start_at)s AND c.changed_at < %(stop_at)s
-    ),
-    intervals AS (
-        SELECT facility_id, greatest(changed_at, %(start_at)s) AS t0,
-               coalesce(lead(changed_at) OVER (PARTITION BY facility_id ORDER BY changed_at, id), %(stop_at)s) AS t1,
-               places_contracted AS contracted, places_staffed AS staffed, occupied, held
-        FROM states
-    )"""
-)
+INTERVALS = FACILITIES + "," + occupancy_intervals_sql(facilities="f", start="%(start_at)s", stop="%(stop_at)s")
 
-BY_FACILITY_SQL = (
-    "WITH "
-    + INTERVALS
-    + """
+BY_FACILITY_SQL = f"""
+    WITH {INTERVALS}
     SELECT f.id, f.name, f.provider, f.care_type, f.care_label,
-           COALESCE(sum(extract(epoch FROM (i.t1 - i.t0)) * i.occupied), 0) / 86400 AS occupied_days,
-           COALESCE(sum(extract(epoch FROM (i.t1 - i.t0)) * i.contracted), 0) / 86400 AS contracted_days,
-           COALESCE(sum(extract(epoch FROM (i.t1 - i.t0)) * i.staffed), 0) / 86400 AS staffed_days
+           {place_days_sql("i.occupied")} AS occupied_days,
+           {place_days_sql("i.contracted")} AS contracted_days,
+           {place_days_sql("i.staffed")} AS staffed_days
     FROM f LEFT JOIN intervals i ON i.facility_id = f.id AND i.t1 > i.t0
     GROUP BY f.id, f.name, f.provider, f.care_type, f.care_label
     ORDER BY f.provider, f.name, f.id
 """
-)
 
-OVER_TIME_SQL = (
-    "WITH "
-    + INTERVALS
-    + """,
+_IN_BUCKET = {"t0": "greatest(i.t0, b.b0)", "t1": "least(i.t1, b.b1)"}
+OVER_TIME_SQL = f"""
+    WITH {INTERVALS},
     buckets AS (SELECT * FROM unnest(%(b0)s::timestamptz[], %(b1)s::timestamptz[]) AS b(b0, b1))
     SELECT b.b0, b.b1,
-           COALESCE(sum(extract(epoch FROM (least(i.t1, b.b1) - greatest(i.t0, b.b0))) * i.occupied), 0) / 86400 AS occupied_days,
-           COALESCE(sum(extract(epoch FROM (least(i.t1, b.b1) - greatest(i.t0, b.b0))) * i.contracted), 0) / 86400 AS contracted_days
+           {place_days_sql("i.occupied", **_IN_BUCKET)} AS occupied_days,
+           {place_days_sql("i.contracted", **_IN_BUCKET)} AS contracted_days
     FROM buckets b LEFT JOIN intervals i ON i.t0 < b.b1 AND i.t1 > b.b0
     GROUP BY b.b0, b.b1 ORDER BY b.b0
 """
-)
 
-# Free places at each moment, and the part of them confirmed within the region's freshness.
-FREE_SQL = (
-    "WITH "
-    + FACILITIES
-    + """,
+# Free places at each moment, and the part of them that was not stale then.
+_STALE_AT_POINT = is_stale_sql(confirmed_at_sql("f.id", "p.t"), "p.t", "f.freshness_days")
+FREE_SQL = f"""
+    WITH {FACILITIES},
     points AS (SELECT unnest(%(points)s::timestamptz[]) AS t)
     SELECT p.t, COALESCE(sum(s.free), 0) AS free,
-           COALESCE(sum(s.free) FILTER (WHERE s.fresh), 0) AS free_fresh
+           COALESCE(sum(s.free) FILTER (WHERE NOT {_STALE_AT_POINT}), 0) AS free_fresh
     FROM points p CROSS JOIN f
     CROSS JOIN LATERAL (
-        SELECT greatest(c.places_staffed - c.occupied_internal - c.occupied_external - c.held, 0) AS free,
-               EXISTS (SELECT 1 FROM capacity_availabilitychange k
-                       WHERE k.facility_id = f.id AND k.kind IN """
-    + CONFIRMING
-    + """
-                         AND k.changed_at <= p.t AND k.changed_at > p.t - f.freshness_days * interval '1 day') AS fresh
+        SELECT {free_places_sql("c")} AS free
         FROM capacity_availabilitychange c WHERE c.facility_id = f.id AND c.changed_at <= p.t
         ORDER BY c.changed_at DESC, c.id DESC LIMIT 1) s
     GROUP BY p.t ORDER BY p.t
 """
-)
 
-STALE_SQL = (
-    "WITH "
-    + FACILITIES
-    + """
-    SELECT f.provider_id, f.provider, count(*) AS facilities,
-           count(*) FILTER (WHERE NOT EXISTS (
-               SELECT 1 FROM capacity_availabilitychange k
-               WHERE k.facility_id = f.id AND k.kind IN """
-    + CONFIRMING
-    + """
-                 AND k.changed_at <= %(stop_at)s AND k.changed_at > %(stop_at)s - f.freshness_days * interval '1 day'
-           )) AS stale
+_STALE_AT_STOP = is_stale_sql(confirmed_at_sql("f.id", "%(stop_at)s"), "%(stop_at)s", "f.freshness_days")
+STALE_SQL = f"""
+    WITH {FACILITIES}
+    SELECT f.provider_id, f.provider, count(*) AS facilities, count(*) FILTER (WHERE {_STALE_AT_STOP}) AS stale
     FROM f GROUP BY f.provider_id, f.provider ORDER BY f.provider, f.provider_id
 """
-)
 
 
 def buckets(scope: Scope) -> list[tuple[dt.datetime, dt.datetime, str]]:
@@ -164,7 +129,7 @@ def build(scope: Scope) -> list[Table]:
                 "staffed": num(r["staffed_days"] / period_days) if period_days else None,
                 "occupied": num(r["occupied_days"] / period_days) if period_days else None,
                 "rate": rate,
-                "below_norm": None if rate is None else (_("ja") if rate < NORM else _("nee")),
+                "below_norm": None if rate is None else (_("ja") if below_norm(rate) else _("nee")),
             }
         )
     cols = [
@@ -182,7 +147,7 @@ def build(scope: Scope) -> list[Table]:
                 Column("facility", _("Locatie")),
                 Column("care_type", _("Zorgvorm")),
                 *cols,
-                Column("below_norm", _("Onder 90%")),
+                Column("below_norm", _("Onder %(norm)s%%") % {"norm": OCCUPANCY_NORM}),
             ],
             rows,
         )
@@ -239,7 +204,7 @@ def build(scope: Scope) -> list[Table]:
                 {
                     "period": labels.get(r["b0"], r["b0"].date().isoformat()),
                     "rate": pct(r["occupied_days"], r["contracted_days"]),
-                    "norm": NORM,
+                    "norm": OCCUPANCY_NORM,
                 }
                 for r in over_time
             ],

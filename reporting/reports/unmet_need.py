@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from accounts.geo import distance_km_sql
 from capacity.models import CareType, Specialisation
+from capacity.rules import free_places_sql, is_available_sql, is_stale_sql
 from intake.models import Outcome
+from placement.waiting import waiting_days_sql, waiting_on_sql
 from reporting.registry import report
 from reporting.reports.common import (
     SUPPRESSED,
@@ -21,12 +24,13 @@ from reporting.reports.common import (
 )
 from reporting.tables import Column, Table
 
-# Requests waiting on %(day)s: referred by then, not yet placed then, not closed by then.
-WAITING_SQL = """
+# Requests waiting on %(day)s (placement.waiting: referred by then, not placed by then,
+# not closed by then), with their need profile.
+WAITING_SQL = f"""
     SELECT r.id, r.status, r.referral_date, reg.code AS region, reg.name AS region_name,
-           (%(day)s::date - r.referral_date) AS days,
+           {waiting_days_sql("r", until="%(day)s")} AS days,
            COALESCE(a.care_types[1], '') AS care_type,
-           COALESCE(a.specialisations, '{}') AS specialisations,
+           COALESCE(a.specialisations, '{{}}') AS specialisations,
            COALESCE(NULLIF(a.security, ''), '') AS security,
            CASE WHEN date_part('year', age(%(day)s::date, y.birth_date)) < 12 THEN '0-11'
                 WHEN date_part('year', age(%(day)s::date, y.birth_date)) < 16 THEN '12-15'
@@ -36,9 +40,7 @@ WAITING_SQL = """
     JOIN accounts_region reg ON reg.id = r.region_id
     JOIN placement_youth y ON y.id = r.youth_id
     LEFT JOIN analyses_explanatoryanalysis a ON a.id = r.analysis_id
-    WHERE r.region_id = ANY(%(regions)s) AND r.status <> 'draft' AND r.referral_date <= %(day)s
-      AND NOT EXISTS (SELECT 1 FROM placement_placement p WHERE p.request_id = r.id AND p.start_date <= %(day)s)
-      AND NOT (r.status IN ('closed', 'crisis') AND r.status_changed_at < %(day_end)s)
+    WHERE r.region_id = ANY(%(regions)s) AND {waiting_on_sql("r", day="%(day)s", day_end="%(day_end)s")}
 """
 
 DIMENSIONS = ("care_type", "age_band", "security", "region")
@@ -70,13 +72,11 @@ CLOSED_SQL = """
 """
 
 # Placements started in the period, with what made them a compromise.
-COMPROMISE_SQL = """
+_DISTANCE = distance_km_sql("ym.latitude", "ym.longitude", "fm.latitude", "fm.longitude")
+COMPROMISE_SQL = f"""
     SELECT p.request_id,
            (fm.region_id <> ym.region_id) AS outside_region,
-           (a.max_distance_km IS NOT NULL AND 6371 * 2 * asin(sqrt(
-                power(sin(radians((fm.latitude - ym.latitude)::float) / 2), 2)
-                + cos(radians(ym.latitude::float)) * cos(radians(fm.latitude::float))
-                  * power(sin(radians((fm.longitude - ym.longitude)::float) / 2), 2))) > a.max_distance_km) AS too_far,
+           (a.max_distance_km IS NOT NULL AND {_DISTANCE} > a.max_distance_km) AS too_far,
            (COALESCE(a.care_types[1], '') <> ct.code) AS not_first_care_type
     FROM placement_placement p
     JOIN placement_placementrequest r ON r.id = p.request_id
@@ -89,21 +89,29 @@ COMPROMISE_SQL = """
     WHERE r.region_id = ANY(%(regions)s) AND p.start_date BETWEEN %(start)s AND %(end)s
 """
 
+# Fitting facilities (care type and security) now: full unless a place is available
+# (free by a fresh figure); free places by stale figures are shown apart, never as free.
+_STALE = is_stale_sql("f.last_confirmed_at", "%(now)s", "reg.freshness_days")
+_AVAILABLE = is_available_sql(free_places_sql("f"), _STALE)
 FITTING_FULL_SQL = f"""
     WITH w AS ({WAITING_SQL}),
-    demand AS (SELECT care_type, security, count(*) AS waiting FROM w WHERE care_type <> '' GROUP BY care_type, security),
+    demand AS (
+        SELECT care_type, security, count(*) AS waiting FROM w WHERE care_type <> '' GROUP BY care_type, security),
     supply AS (
         SELECT ct.code AS care_type, f.security_level AS security, count(*) AS facilities,
-               count(*) FILTER (WHERE f.places_staffed - f.occupied_internal - f.occupied_external - f.held <= 0) AS full_now,
-               COALESCE(sum(greatest(f.places_staffed - f.occupied_internal - f.occupied_external - f.held, 0)), 0) AS free_now
+               count(*) FILTER (WHERE NOT {_AVAILABLE}) AS full_now,
+               COALESCE(sum({free_places_sql("f")}) FILTER (WHERE NOT {_STALE}), 0) AS free_now,
+               COALESCE(sum({free_places_sql("f")}) FILTER (WHERE {_STALE}), 0) AS free_stale
         FROM capacity_facility f
         JOIN accounts_municipality m ON m.id = f.municipality_id
+        JOIN accounts_region reg ON reg.id = m.region_id
         JOIN capacity_caretype ct ON ct.id = f.care_type_id
         WHERE (m.region_id = ANY(%(regions)s) OR f.serves_nationally)
           AND f.active_from <= %(day)s AND (f.active_until IS NULL OR f.active_until >= %(day)s)
         GROUP BY ct.code, f.security_level)
     SELECT d.care_type, d.security, d.waiting, COALESCE(s.facilities, 0) AS facilities,
-           COALESCE(s.full_now, 0) AS full_now, COALESCE(s.free_now, 0) AS free_now
+           COALESCE(s.full_now, 0) AS full_now, COALESCE(s.free_now, 0) AS free_now,
+           COALESCE(s.free_stale, 0) AS free_stale
     FROM demand d LEFT JOIN supply s ON s.care_type = d.care_type AND s.security = d.security
     ORDER BY d.care_type, d.security
 """
@@ -350,6 +358,7 @@ def build(scope: Scope) -> list[Table]:
                 "facilities": r["facilities"],
                 "full_now": r["full_now"],
                 "free_now": int(r["free_now"]),
+                "free_stale": int(r["free_stale"]),
             }
         )
     tables.append(
@@ -363,6 +372,7 @@ def build(scope: Scope) -> list[Table]:
                 Column("facilities", _("Passende locaties"), True),
                 Column("full_now", _("Waarvan vol"), True),
                 Column("free_now", _("Vrije plekken"), True),
+                Column("free_stale", _("Vrij volgens verouderde opgave"), True),
             ],
             full_rows,
         )
@@ -376,11 +386,12 @@ def drill(scope: Scope, query: dict) -> list[int]:
     dimension, value = query.get("dim", ""), query.get("value", "")
     params = scope.sql(threshold=scope.threshold_days, value=value)
     if dimension in DIMENSIONS:
-        sql = f"WITH w AS ({WAITING_SQL}) SELECT id FROM w WHERE {dimension} = %(value)s ORDER BY referral_date, id"
+        where = f"{dimension} = %(value)s"
     elif dimension == "specialisation":
-        sql = f"WITH w AS ({WAITING_SQL}) SELECT id FROM w WHERE %(value)s = ANY(specialisations) ORDER BY referral_date, id"
+        where = "%(value)s = ANY(specialisations)"
     else:
-        sql = f"WITH w AS ({WAITING_SQL}) SELECT id FROM w ORDER BY referral_date, id"
+        where = "TRUE"
+    sql = f"WITH w AS ({WAITING_SQL}) SELECT id FROM w WHERE {where} ORDER BY referral_date, id"
     return [r["id"] for r in fetch(sql, params)]
 
 

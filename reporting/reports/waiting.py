@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from accounts.geo import distance_km_sql
+from placement.waiting import waiting_days_sql
 from reporting.registry import report
 from reporting.reports.common import (
+    SUPPRESSED,
     Scope,
     count_column,
     fetch,
@@ -20,14 +23,11 @@ from reporting.reports.common import (
 )
 from reporting.tables import Column, Table
 
-PLACED_SQL = """
+PLACED_SQL = f"""
     SELECT p.id, p.request_id, p.start_date, reg.code AS region, reg.name AS region_name,
            ct.code AS care_type, ct.label AS care_label,
-           (p.start_date - r.referral_date) AS days,
-           6371 * 2 * asin(sqrt(
-               power(sin(radians((fm.latitude - ym.latitude)::float) / 2), 2)
-               + cos(radians(ym.latitude::float)) * cos(radians(fm.latitude::float))
-                 * power(sin(radians((fm.longitude - ym.longitude)::float) / 2), 2))) AS km,
+           {waiting_days_sql("r", until="p.start_date")} AS days,
+           {distance_km_sql("ym.latitude", "ym.longitude", "fm.latitude", "fm.longitude")} AS km,
            (fm.region_id <> ym.region_id) AS outside_region
     FROM placement_placement p
     JOIN placement_placementrequest r ON r.id = p.request_id
@@ -88,7 +88,7 @@ def _finish(rows, total, *, suppress):
     for row in rows + [total]:
         n = row.pop("_n")
         for k, _l in STATS:
-            if row[k] != "<5":
+            if row[k] != SUPPRESSED:
                 row[k] = figure(row[k], n, suppress=suppress)
     return rows + [total]
 

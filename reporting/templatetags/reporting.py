@@ -1,10 +1,25 @@
 from django import template
+from django.utils.translation import gettext as _
+
+from reporting.suppression import SUPPRESSED, THRESHOLD
 
 register = template.Library()
 
 
+@register.simple_tag
+def suppression_note():
+    """What suppressed figures look like, from the threshold itself."""
+    return _("Aantallen van 1 tot en met %(largest)s en cijfers die ze zouden onthullen staan er als %(shown)s.") % {
+        "largest": THRESHOLD - 1,
+        "shown": SUPPRESSED,
+    }
+
+
 @register.inclusion_tag("reporting/_table.html")
 def report_table(table, code, drill, query):
-    rows = [{"values": list(values), "drill": row.get("drill")} for values, row in zip(table.values(), table.rows)]
+    rows = [
+        {"values": list(values), "drill": row.get("drill")}
+        for values, row in zip(table.values(), table.rows, strict=True)
+    ]
     table.display_rows = rows
     return {"table": table, "code": code, "drill": drill, "query": query}

@@ -10,7 +10,7 @@
   var nl = document.documentElement.lang !== "en";
   draw("chart-occupancy", {type: "line", data: {labels: data.occupancy.labels, datasets: [
     {label: nl ? "Bezettingsgraad %" : "Occupancy rate %", data: data.occupancy.rate, borderColor: "#01689b", spanGaps: false},
-    {label: nl ? "Norm 90%" : "Norm 90%", data: data.occupancy.norm, borderColor: "#d52b1e", borderDash: [6, 4], pointRadius: 0}]},
+    {label: "Norm " + data.occupancy.norm_percent + "%", data: data.occupancy.norm, borderColor: "#d52b1e", borderDash: [6, 4], pointRadius: 0}]},
     options: {scales: {y: {min: 0, suggestedMax: 100}}}});
   draw("chart-waiting", {type: "bar", data: {labels: data.waiting.labels, datasets: [
     {label: nl ? "Mediaan wachtdagen" : "Median days waiting", data: data.waiting.median, backgroundColor: "#01689b"},

@@ -271,3 +271,27 @@ def test_empty_filter_fields_mean_no_filter(client, coordinator, kwartel, horst)
     response = client.get("/coordinator/capacity/?q=&care_type=&specialisation=&age=&gender=&region=&ordering=name")
     assert response.status_code == 200
     assert _rows(response.content.decode()) == [str(kwartel.pk), str(other.pk)]
+
+
+@pytest.mark.django_db
+def test_provider_page_average_occupancy_is_time_weighted(client, staff, kwartel):
+    # 10 contracted with 5 occupied until 45 days ago, then 2 with 2 occupied. Averaging
+    # the daily rates (50% and 100%) would say ~75%; place-days say (5*44 + 2*45) of
+    # (10*44 + 2*45), about 58%.
+    now = timezone.now()
+    for days_ago, contracted, occupied in ((100, 10, 5), (45, 2, 2)):
+        AvailabilityChange.objects.create(
+            facility=kwartel,
+            changed_at=now - timedelta(days=days_ago),
+            kind="contract_changed",
+            places_contracted=contracted,
+            places_staffed=contracted,
+            occupied_internal=0,
+            occupied_external=occupied,
+            held=0,
+        )
+    client.force_login(staff)
+    html = client.get(f"/provider/facilities/{kwartel.pk}/").content.decode()
+    average = float(re.search(r"Gemiddeld ([\d.,]+) procent", html).group(1).replace(",", "."))
+    assert 58 <= average <= 59
+    assert "de norm is 90 procent" in html

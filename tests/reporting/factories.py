@@ -43,6 +43,7 @@ class Scenario:
         status_changed: dt.date | None = None,
         kind="first_placement",
         previous=None,
+        referred=True,  # False: never submitted, so no referral date (`referral` dates the row)
     ):
         youth = (
             previous.youth
@@ -63,7 +64,7 @@ class Scenario:
             status=status,
             kind=kind,
             previous_request=previous,
-            referral_date=referral,
+            referral_date=referral if referred else None,
             outcome=outcome,
             status_changed_at=at(status_changed or referral, 12),
             created_at=at(referral),

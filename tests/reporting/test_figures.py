@@ -1,9 +1,15 @@
 """Every figure against the hand-worked Q1 2025 Twente scenario (see conftest.scenario)."""
 
-import pytest
+import datetime as dt
 
+import pytest
+from django.utils import timezone
+
+from accounts.models import Role
+from capacity.models import Facility
 from reporting.reports import occupancy, refusals, transfers, unmet_need, waiting
 from tests.reporting.conftest import q1_scope, row, summary, table
+from tests.reporting.factories import Scenario, facility, history
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +44,11 @@ def test_unmet_need(scenario):
     assert comp["Plaatsingen gestart (totaal)"] == (2, 100)
     full = table(tables, "fitting_full").rows
     # Both waiting requests want kwv-open, open; in Twente F1 (4 staffed, 0 occupied now in
-    # the factory figures) and F3 fit; none is full.
-    assert [(r["waiting"], r["facilities"], r["full_now"]) for r in full] == [(2, 2, 0)]
+    # the factory figures) and F3 (6 free) fit. Neither figure was ever confirmed, so no
+    # place is available: both count as full, their 10 free places as stale.
+    assert [(r["waiting"], r["facilities"], r["full_now"], r["free_now"], r["free_stale"]) for r in full] == [
+        (2, 2, 2, 0, 10)
+    ]
 
 
 def test_unmet_need_drill_down_lists_the_requests_behind_a_figure(scenario):
@@ -131,3 +140,92 @@ def test_occupancy_is_time_weighted_over_a_capacity_change(scenario):
     assert free["26-03"] == (7, 1)
     stale = {r["provider"]: (r["facilities"], r["stale"]) for r in table(tables, "stale_by_provider").rows}
     assert stale == {"Aanbieder A": (1, 0), "Aanbieder B": (1, 1)}
+
+
+def test_occupancy_counts_placements_and_youth_from_outside_but_not_held_places(twente):
+    # One facility all quarter: 4 contracted and staffed, 1 placed through the product,
+    # 1 placed from outside; from 1 December 1 place held by an open offer, from 1 February
+    # 2. Held places are held, not occupied.
+    f = facility(name="Held", places_contracted=4, places_staffed=4, occupied_internal=1, occupied_external=1, held=2)
+    history(f, dt.date(2024, 12, 1), contracted=4, staffed=4, occupied=1, external=1, held=1, kind="held")
+    history(f, dt.date(2025, 2, 1), contracted=4, staffed=4, occupied=1, external=1, held=2, kind="held")
+    tables = occupancy.build(q1_scope(twente))
+    (by_facility,) = table(tables, "by_facility").rows
+    assert (by_facility["occupied"], by_facility["contracted"], by_facility["rate"]) == (2, 4, 50)
+    assert by_facility["below_norm"] == "ja"
+    assert {r["rate"] for r in table(tables, "over_time").rows} == {50}
+    assert table(tables, "by_care_type").rows[0]["rate"] == 50
+    # Free: 4 - 2 occupied - 1 held in January, nothing from 1 February.
+    free = [r["free"] for r in table(tables, "free_over_time").rows]
+    assert free[:4] == [1, 1, 1, 1] and set(free[4:]) == {0}
+
+
+def test_waiting_on_the_last_day_leaves_out_drafts_later_referrals_and_what_ended_that_day(twente):
+    s = Scenario()
+    f = facility(name="Plek")
+    day = dt.date(2025, 3, 31)
+
+    def placed(request, start):
+        s.placement(request, s.offer(request, f, created=start - dt.timedelta(days=5), status="accepted"), start=start)
+
+    s.request(referral=dt.date(2025, 3, 1), status="matching")  # waits
+    s.request(referral=dt.date(2025, 2, 1), status="draft")  # a draft never waits, whatever it carries
+    s.request(referral=dt.date(2025, 4, 1), status="matching")  # referred after the period
+    s.request(referral=day, status="submitted")  # referred on the last day: waits 0 days
+    s.request(referral=dt.date(2025, 2, 1), status="closed", outcome="other", status_changed=day)  # closed that day
+    s.request(referral=dt.date(2025, 2, 1), status="closed", outcome="other", status_changed=dt.date(2025, 4, 2))
+    placed(s.request(referral=dt.date(2025, 1, 1), status="placed"), day)  # placed that day
+    placed(s.request(referral=dt.date(2025, 1, 1), status="placed"), dt.date(2025, 4, 1))  # still waiting on 31 March
+    figures = summary(unmet_need.build(q1_scope(twente)))
+    # Waiting on 31 March: referred 1 March (30 days), on 31 March (0), closed on 2 April
+    # (58) and placed on 1 April (89).
+    assert figures["Wachtend op 31-03-2025"] == 4
+    assert figures["Mediaan wachtdagen"] == 44  # (30 + 58) / 2
+
+
+def test_transfers_per_youth_count_each_youths_transfers(twente):
+    s = Scenario()
+    f = facility(name="Plek")
+
+    def placement(request, start, end):
+        offer = s.offer(request, f, created=start - dt.timedelta(days=5), status="accepted")
+        return s.placement(request, offer, start=start, end=end, reason="04", needs_new_place=True)
+
+    # Youth 1 moves twice in the quarter, youth 2 once.
+    first = placement(
+        s.request(referral=dt.date(2024, 10, 1), status="ended"), dt.date(2024, 11, 1), dt.date(2025, 1, 10)
+    )
+    second = placement(
+        s.transfer(first, referral=dt.date(2025, 1, 11), status="ended"), dt.date(2025, 1, 20), dt.date(2025, 2, 20)
+    )
+    s.transfer(second, referral=dt.date(2025, 2, 21))
+    other = placement(
+        s.request(referral=dt.date(2024, 11, 1), status="ended"), dt.date(2024, 12, 1), dt.date(2025, 3, 1)
+    )
+    s.transfer(other, referral=dt.date(2025, 3, 2))
+    tables = transfers.build(q1_scope(twente))
+    figures = summary(tables)
+    assert figures["Doorplaatsingen"] == 3
+    assert figures["Jeugdigen doorgeplaatst"] == 2
+    assert figures["Jeugdigen met twee of meer doorplaatsingen"] == 1
+    per_youth = {str(r["label"]): r["youth"] for r in table(tables, "per_youth").rows}
+    assert per_youth == {"1": 1, "2": 1, "3 of meer": 0, "Totaal": 2}
+
+
+def test_fitting_facilities_are_full_unless_a_fresh_figure_shows_a_free_place(twente, make_member):
+    s = Scenario()
+    s.request(referral=dt.date(2025, 3, 1), status="matching")  # wants kwv-open, open
+    fresh_free = facility(name="Vrij", places_staffed=4, occupied_external=3)  # 1 free
+    fresh_full = facility(name="Vol", places_staffed=4, occupied_external=2, held=2)
+    stale_free = facility(name="Verouderd", places_staffed=5, occupied_external=2)  # 3 free, stale
+    facility(name="Gesloten", care="kwv-gesloten")  # another care type: not fitting
+    staff = make_member(Role.PROVIDER, organisation=fresh_free.provider)
+    now = timezone.now()
+    for f, age in (
+        (fresh_free, dt.timedelta(days=1)),
+        (fresh_full, dt.timedelta(days=6)),
+        (stale_free, dt.timedelta(days=8)),
+    ):
+        Facility.objects.filter(pk=f.pk).update(last_confirmed_at=now - age, last_confirmed_by=staff)
+    (row,) = table(unmet_need.build(q1_scope(twente)), "fitting_full").rows
+    assert (row["waiting"], row["facilities"], row["full_now"], row["free_now"], row["free_stale"]) == (1, 3, 2, 1, 3)

@@ -23,7 +23,7 @@ from tests.reporting.conftest import Q1, table
 
 pytestmark = pytest.mark.django_db
 # Figures about facilities and places, not people (shown exactly, like the capacity board).
-PLACE_FIGURES = {"fitting_full": ("facilities", "full_now", "free_now")}
+PLACE_FIGURES = {"fitting_full": ("facilities", "full_now", "free_now", "free_stale")}
 CODES = ["unmet-need", "refusals", "transfers", "occupancy", "waiting-times"]
 
 

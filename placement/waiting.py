@@ -1,0 +1,63 @@
+"""What "waiting" means, written once.
+
+A request waits from its referral date (the original one, never overwritten) until a
+placement for it starts, or until it is closed without a placement or registered as a
+crisis placement. So on a day D a request is waiting when
+
+- it was referred on or before D (a draft was never referred: it never waits),
+- no placement of it had started on or before D, and
+- it was not closed (or registered as a crisis placement) on or before D.
+
+Its waiting time on D is D - referral date in days; a placed request waited from its
+referral date to the placement's start. While it waits, a coordinator may record a
+`WaitingPeriod` (vertraagd: nothing fitting is free) with the bridging care; that is the
+reason it is still waiting, not a different kind of waiting.
+
+`is_waiting_on` is the rule in Python, `waiting_on_sql` the same rule for the reports;
+tests/reporting/test_waiting_rule.py holds one against the other.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from intake.models import Status
+
+# Statuses that end the waiting at the moment the request entered them.
+ENDS_WAITING = (Status.CLOSED, Status.CRISIS)
+
+
+def is_waiting_on(
+    day: date,
+    *,
+    status: str,
+    referral_date: date | None,
+    status_changed_at: datetime,
+    placement_start: date | None,
+) -> bool:
+    if status == Status.DRAFT or referral_date is None or referral_date > day:
+        return False
+    if placement_start is not None and placement_start <= day:
+        return False
+    return not (status in ENDS_WAITING and timezone.localdate(status_changed_at) <= day)
+
+
+def waiting_days(referral_date: date, until: date) -> int:
+    return (until - referral_date).days
+
+
+def waiting_on_sql(request: str = "r", *, day: str = "%(day)s", day_end: str = "%(day_end)s") -> str:
+    """Condition on a `placement_placementrequest` row `request`: waiting on `day` (a
+    date); `day_end` is the local midnight after it (a timestamptz)."""
+    ends = ", ".join(f"'{status}'" for status in ENDS_WAITING)
+    return f"""({request}.status <> '{Status.DRAFT}' AND {request}.referral_date <= {day}
+        AND NOT EXISTS (SELECT 1 FROM placement_placement ps
+                        WHERE ps.request_id = {request}.id AND ps.start_date <= {day})
+        AND NOT ({request}.status IN ({ends}) AND {request}.status_changed_at < {day_end}))"""
+
+
+def waiting_days_sql(request: str = "r", *, until: str = "%(day)s") -> str:
+    """SQL for `waiting_days`: days from the request's referral date to `until` (a date)."""
+    return f"(({until})::date - {request}.referral_date)"
