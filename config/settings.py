@@ -240,7 +240,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Placement coordination for Dutch youth-care regions.",
     "VERSION": "1.0.0",
     # One name for the G7 intensity bands (capacity facilities and need profiles share them).
-    "ENUM_NAME_OVERRIDES": {"IntensityBandEnum": "capacity.models.IntensityBand"},
+    # One gender code set: a youth's gender (GenderEnum) and the subset a facility may
+    # accept (FacilityGenderEnum, without "unknown").
+    "ENUM_NAME_OVERRIDES": {
+        "IntensityBandEnum": "capacity.models.IntensityBand",
+        "GenderEnum": "capacity.models.Gender",
+        "FacilityGenderEnum": "capacity.models.FACILITY_GENDER_CHOICES",
+    },
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
