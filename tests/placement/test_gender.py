@@ -5,6 +5,7 @@ already sent (placement 0003)."""
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import translation
 
 from accounts.models import Role
 from capacity.models import FACILITY_GENDER_CHOICES, Gender
@@ -68,8 +69,9 @@ def test_matching_takes_the_youth_gender_code_as_it_is(referrer, coordinator):
 
     assert fitting(girl) == {everyone.pk, girls.pk, boys_and_girls.pk}
     assert fitting(unknown) == {everyone.pk}
-    result = selectors.matching_for_request(membership=membership, placement_request=unknown)
-    texts = [c.text for c in result.match_of(boys_and_girls.pk).criteria if c.code == "gender"]
+    with translation.override("nl"):
+        result = selectors.matching_for_request(membership=membership, placement_request=unknown)
+        texts = [c.text for c in result.match_of(boys_and_girls.pk).criteria if c.code == "gender"]
     assert texts == ["Geslacht onbekend; deze locatie neemt niet elk geslacht op"]
 
 
