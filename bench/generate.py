@@ -172,7 +172,7 @@ def generate(scale: int, *, seed: int = 6) -> dict:
                     "given_names": "Bench",
                     "family_name": f"J{youth_pk}",
                     "birth_date": referral - dt.timedelta(days=rng.randint(10 * 365, 18 * 365)),
-                    "gender": rng.choice("mfx"),
+                    "gender": rng.choice(("male", "female", "other")),  # three codes as before: same seeded data
                     "municipality_id": municipality.pk,
                     "created_at": at(referral),
                 }

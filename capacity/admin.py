@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from capacity import services
 from capacity.models import (
+    FACILITY_GENDER_CHOICES,
     AvailabilityChange,
     CareType,
     Facility,
-    Gender,
     PlannedCapacityChange,
     Provider,
     Specialisation,
@@ -69,7 +69,7 @@ class ProviderAdmin(admin.ModelAdmin):
 
 class FacilityAdminForm(forms.ModelForm):
     genders = forms.MultipleChoiceField(
-        label=_("geslacht"), choices=Gender.choices, widget=forms.CheckboxSelectMultiple
+        label=_("geslacht"), choices=FACILITY_GENDER_CHOICES, widget=forms.CheckboxSelectMultiple
     )
 
     class Meta:

@@ -10,7 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import Organisation, Region
-from capacity.models import CareType, Gender, SecurityLevel, Specialisation
+from capacity.models import FACILITY_GENDER_CHOICES, CareType, SecurityLevel, Specialisation
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -34,7 +34,7 @@ class FacilityFilter(django_filters.FilterSet):
         conjoined=True,
     )
     age = django_filters.NumberFilter(label=_("Leeftijd"), method="filter_age", min_value=0, max_value=27)
-    gender = django_filters.ChoiceFilter(label=_("Geslacht"), choices=Gender.choices, method="filter_gender")
+    gender = django_filters.ChoiceFilter(label=_("Geslacht"), choices=FACILITY_GENDER_CHOICES, method="filter_gender")
     security_level = django_filters.ChoiceFilter(label=_("Beveiligingsniveau"), choices=SecurityLevel.choices)
     region = django_filters.ModelChoiceFilter(
         label=_("Jeugdregio (ligging)"),

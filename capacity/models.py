@@ -95,9 +95,25 @@ class SecurityLevel(models.TextChoices):
 
 
 class Gender(models.TextChoices):
+    """The one gender code set: a youth's gender (placement), the genders a facility
+    accepts (below) and the anonymised referral a provider receives all use these codes.
+
+    UNKNOWN is not OTHER. "Other / non-binary" is what a youth is; "unknown" is what the
+    referrer does not know. A referral must not tell a provider that a youth is non-binary
+    when nobody said so, and matching must not guess: a youth whose gender is unknown fits
+    only a facility that accepts every gender (placement.matching). A facility cannot
+    accept "unknown" (FACILITY_GENDERS), as it is not a gender a group is composed of.
+    """
+
     FEMALE = "female", _("Meisje")
     MALE = "male", _("Jongen")
     OTHER = "other", _("Anders / non-binair")
+    UNKNOWN = "unknown", _("Onbekend")
+
+
+# The genders a facility may say it accepts: every gender of the code set but UNKNOWN.
+FACILITY_GENDERS = (Gender.FEMALE, Gender.MALE, Gender.OTHER)
+FACILITY_GENDER_CHOICES = [(gender.value, gender.label) for gender in FACILITY_GENDERS]
 
 
 class IntensityBand(models.TextChoices):
@@ -146,7 +162,7 @@ class Facility(models.Model):
     age_min = models.PositiveSmallIntegerField(_("leeftijd vanaf"))
     age_max = models.PositiveSmallIntegerField(_("leeftijd tot en met"))
     genders = ArrayField(
-        models.CharField(max_length=8, choices=Gender.choices), verbose_name=_("geslacht"), default=list
+        models.CharField(max_length=8, choices=FACILITY_GENDER_CHOICES), verbose_name=_("geslacht"), default=list
     )
     intensity_band = models.CharField(_("intensiteit (G7)"), max_length=1, choices=IntensityBand.choices)
     group_size = models.PositiveSmallIntegerField(_("groepsgrootte"))
@@ -202,7 +218,7 @@ class Facility(models.Model):
             models.CheckConstraint(name="facility_group_size_positive", condition=Q(group_size__gte=1)),
             models.CheckConstraint(
                 name="facility_genders_valid",
-                condition=Q(genders__len__gte=1, genders__contained_by=list(Gender.values)),
+                condition=Q(genders__len__gte=1, genders__contained_by=[gender.value for gender in FACILITY_GENDERS]),
             ),
             models.CheckConstraint(
                 name="facility_active_period",

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Municipality, Organisation, Region
-from capacity.models import CareType, Facility, Gender, Specialisation
+from capacity.models import FACILITY_GENDER_CHOICES, CareType, Facility, Specialisation
 from core.api import StrictModelSerializer, StrictSerializer
 
 
@@ -127,7 +127,7 @@ class FacilityWriteSerializer(StrictModelSerializer):
     regions_served = serializers.SlugRelatedField(
         slug_field="code", many=True, queryset=Region.objects.all(), required=False
     )
-    genders = serializers.ListField(child=serializers.ChoiceField(choices=Gender.choices), min_length=1)
+    genders = serializers.ListField(child=serializers.ChoiceField(choices=FACILITY_GENDER_CHOICES), min_length=1)
     places_contracted = StrictIntegerField(min_value=0, max_value=1000)
     places_staffed = StrictIntegerField(min_value=0, max_value=1000, required=False)
     age_min = StrictIntegerField(min_value=0, max_value=27)

@@ -15,7 +15,7 @@ from accounts.permissions import role_required
 from capacity import selectors, services
 from capacity.filters import FacilityFilter
 from capacity.forms import AvailabilityForm
-from capacity.models import CareType, Gender, SecurityLevel, Specialisation
+from capacity.models import FACILITY_GENDER_CHOICES, CareType, SecurityLevel, Specialisation
 from capacity.rules import OCCUPANCY_NORM
 from core.errors import DomainError, Invalid
 
@@ -43,7 +43,7 @@ def board(request):
         "care_types": CareType.objects.order_by("sort_order", "label"),
         "specialisations": Specialisation.objects.order_by("sort_order", "label"),
         "regions": Region.objects.order_by("name"),
-        "genders": Gender.choices,
+        "genders": FACILITY_GENDER_CHOICES,
         "security_levels": SecurityLevel.choices,
         "orderings": [
             ("name", _("Naam")),

@@ -1,7 +1,8 @@
 """Settings, read from the environment (django-environ).
 
 DJANGO_ENV=production turns DEBUG off and requires SECRET_KEY and ALLOWED_HOSTS; cookies
-are then secure and HSTS is on. DATABASE_URL and REDIS_URL are always required here: the
+are then secure and HSTS is on, and it refuses to start with DEBUG on or with weak keys
+(config/production.py). DATABASE_URL and REDIS_URL are always required here: the
 `config.devstack` launcher sets them to embedded servers when they are not given.
 """
 
@@ -13,6 +14,8 @@ import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from config import production
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -21,10 +24,10 @@ PRODUCTION = DJANGO_ENV == "production"
 
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 if PRODUCTION:
-    SECRET_KEY = env.str("SECRET_KEY")
+    SECRET_KEY = env.str("SECRET_KEY", default="")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 else:
-    SECRET_KEY = env.str("SECRET_KEY", default="dev-only-secret-key-not-for-production-use-0123456789")
+    SECRET_KEY = env.str("SECRET_KEY", default=production.DEV_SECRET_KEY)
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -32,8 +35,13 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # duplicates. Several keys may be given, comma separated; the first encrypts.
 FIELD_ENCRYPTION_KEYS = env.list(
     "FIELD_ENCRYPTION_KEYS",
-    default=[] if PRODUCTION else ["dev-only-field-key-0123456789abcdef0123456789abcdef"],
+    default=[] if PRODUCTION else [production.DEV_FIELD_ENCRYPTION_KEY],
 )
+
+# Production refuses DEBUG, a missing, development or weak SECRET_KEY and missing,
+# development or weak field-encryption keys (config/production.py).
+if PRODUCTION:
+    production.refuse_weak_production_settings(debug=DEBUG, secret_key=SECRET_KEY, field_keys=FIELD_ENCRYPTION_KEYS)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -217,7 +225,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_RENDERER_CLASSES": ["core.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
+    # JSON only in production (errors as problem+json); the browsable API only in development.
+    "DEFAULT_RENDERER_CLASSES": ["core.renderers.JSONRenderer"]
+    + ([] if PRODUCTION else ["rest_framework.renderers.BrowsableAPIRenderer"]),
     "EXCEPTION_HANDLER": "core.api.problem_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "core.renderers.Pagination",
     "PAGE_SIZE": 50,
@@ -230,7 +240,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Placement coordination for Dutch youth-care regions.",
     "VERSION": "1.0.0",
     # One name for the G7 intensity bands (capacity facilities and need profiles share them).
-    "ENUM_NAME_OVERRIDES": {"IntensityBandEnum": "capacity.models.IntensityBand"},
+    # One gender code set: a youth's gender (GenderEnum) and the subset a facility may
+    # accept (FacilityGenderEnum, without "unknown").
+    "ENUM_NAME_OVERRIDES": {
+        "IntensityBandEnum": "capacity.models.IntensityBand",
+        "GenderEnum": "capacity.models.Gender",
+        "FacilityGenderEnum": "capacity.models.FACILITY_GENDER_CHOICES",
+    },
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -35,13 +35,13 @@ ANALYSIS = {
 
 # (username, family name, given names, birth date, gender, municipality, bsn, final state)
 DEMO = [
-    ("referrer", "Smit", "Daan", datetime.date(2010, 4, 12), "m", "GM0153", "111222333", "draft"),
-    ("referrer", "de Vries", "Emma", datetime.date(2009, 9, 3), "f", "GM0153", "123456782", "submitted"),
-    ("referrer", "Mulder", "Finn", datetime.date(2011, 1, 23), "m", "GM0164", "", "matching"),
-    ("referrer", "Bos", "Lisa", datetime.date(2008, 6, 30), "f", "GM0141", "999999990", "returned"),
-    ("referrer", "Meijer", "Sem", datetime.date(2012, 11, 5), "m", "GM0153", "", "closed"),
-    ("referrer", "Kok", "Noah", datetime.date(2011, 8, 19), "m", "GM0153", "", "offered"),
-    ("referrer2", "Hendriks", "Julia", datetime.date(2009, 2, 17), "f", "GM0106", "100000009", "submitted"),
+    ("referrer", "Smit", "Daan", datetime.date(2010, 4, 12), "male", "GM0153", "111222333", "draft"),
+    ("referrer", "de Vries", "Emma", datetime.date(2009, 9, 3), "female", "GM0153", "123456782", "submitted"),
+    ("referrer", "Mulder", "Finn", datetime.date(2011, 1, 23), "male", "GM0164", "", "matching"),
+    ("referrer", "Bos", "Lisa", datetime.date(2008, 6, 30), "female", "GM0141", "999999990", "returned"),
+    ("referrer", "Meijer", "Sem", datetime.date(2012, 11, 5), "male", "GM0153", "", "closed"),
+    ("referrer", "Kok", "Noah", datetime.date(2011, 8, 19), "male", "GM0153", "", "offered"),
+    ("referrer2", "Hendriks", "Julia", datetime.date(2009, 2, 17), "female", "GM0106", "100000009", "submitted"),
 ]
 
 

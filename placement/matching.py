@@ -5,9 +5,9 @@ selector that feeds them from the database lives in placement/selectors (matchin
 
 Hard criteria (a facility that fails one can never be offered, free places or not):
 care type acceptable, age at the intended start within the facility's range, gender
-accepted, security level (a closed facility only when the need requires closed care
-and the youth has a valid machtiging; a need for closed care only in a closed facility),
-and the facility active on the intended start date.
+accepted (an unknown gender only where every gender is), security level (a closed facility
+only when the need requires closed care and the youth has a valid machtiging; a need for
+closed care only in a closed facility), and the facility active on the intended start date.
 
 Ranking of fitting facilities: own (home) region first, then specialisation coverage,
 intensity match, distance from the home municipality, and fresh availability before
@@ -22,11 +22,12 @@ from datetime import date
 from django.utils.translation import gettext
 
 from accounts.geo import distance_km
-from capacity.models import IntensityBand
+from capacity.models import FACILITY_GENDERS, Gender, IntensityBand
 from capacity.rules import is_available
 
 OPEN, CLOSED = "open", "closed"
 INTENSITY_BANDS = list(IntensityBand.values)  # lightest first
+ALL_FACILITY_GENDERS = frozenset(gender.value for gender in FACILITY_GENDERS)
 
 
 class Group:
@@ -125,6 +126,28 @@ class _Texts(dict):
         return value
 
 
+def gender_fits(gender: str, accepted: frozenset[str]) -> bool:
+    """Youth and facilities share one code set (capacity.models.Gender). A youth whose
+    gender is unknown fits only where every gender is accepted: any other facility would
+    be a guess about who the youth is (see Gender)."""
+    if gender == Gender.UNKNOWN:
+        return accepted >= ALL_FACILITY_GENDERS
+    return gender in accepted
+
+
+def _gender_criterion(gender: str, accepted: frozenset[str], _) -> Criterion:
+    fits = gender_fits(gender, accepted)
+    if gender == Gender.UNKNOWN:
+        text = (
+            _("Geslacht onbekend; deze locatie neemt elk geslacht op")
+            if fits
+            else _("Geslacht onbekend; deze locatie neemt niet elk geslacht op")
+        )
+    else:
+        text = _("Geslacht wordt opgenomen") if fits else _("Geslacht wordt hier niet opgenomen")
+    return Criterion("gender", fits, text)
+
+
 def evaluate(need: Need, facility: FacilityFacts, texts: _Texts | None = None) -> Match:
     _ = (_Texts() if texts is None else texts).__getitem__
     criteria = [
@@ -144,13 +167,7 @@ def evaluate(need: Need, facility: FacilityFacts, texts: _Texts | None = None) -
             else _("Leeftijd %(age)s valt buiten %(min)s-%(max)s jaar")
             % {"age": need.age_at_start, "min": facility.age_min, "max": facility.age_max},
         ),
-        Criterion(
-            "gender",
-            need.gender in facility.genders,
-            _("Geslacht wordt opgenomen")
-            if need.gender in facility.genders
-            else _("Geslacht wordt hier niet opgenomen"),
-        ),
+        _gender_criterion(need.gender, facility.genders, _),
     ]
     if facility.security == CLOSED and need.security != CLOSED:
         criteria.append(
@@ -242,12 +259,3 @@ def rank(need: Need, facilities) -> dict[str, list[Match]]:
     for matches in groups.values():
         matches.sort(key=Match.sort_key)
     return groups
-
-
-# Youth gender codes (placement.Gender: m/f/x) and facility gender codes (capacity.Gender:
-# male/female/other) differ; this is the one place that maps them.
-YOUTH_TO_FACILITY_GENDER = {"m": "male", "f": "female", "x": "other"}
-
-
-def facility_gender(youth_gender: str) -> str:
-    return YOUTH_TO_FACILITY_GENDER.get(youth_gender, "other")

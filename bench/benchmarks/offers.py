@@ -51,7 +51,7 @@ def _request(referrer_org, referrer, municipality, n=0, status=Status.MATCHING):
         given_names="Bench",
         family_name=f"Jeugdige{n}",
         birth_date=date(2011, 5, 1),
-        gender="m",
+        gender="male",
         municipality=municipality,
     )
     placement_request = PlacementRequest.objects.create(

@@ -17,13 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from capacity.models import Gender  # the one gender code set, shared with facilities
 from intake import crypto
-
-
-class Gender(models.TextChoices):
-    MALE = "m", _("Jongen")
-    FEMALE = "f", _("Meisje")
-    OTHER = "x", _("Anders / onbekend")
 
 
 class LegalStatus(models.TextChoices):
@@ -43,7 +38,7 @@ class Youth(models.Model):
     given_names = models.CharField(_("voornamen"), max_length=200)
     family_name = models.CharField(_("achternaam"), max_length=200)
     birth_date = models.DateField(_("geboortedatum"))
-    gender = models.CharField(_("geslacht"), max_length=1, choices=Gender.choices)
+    gender = models.CharField(_("geslacht"), max_length=8, choices=Gender.choices)
     bsn_encrypted = models.TextField(blank=True, editable=False)
     bsn_hash = models.CharField(max_length=64, blank=True, editable=False)
     address = models.CharField(_("adres"), max_length=200, blank=True)
@@ -76,6 +71,7 @@ class Youth(models.Model):
                 name="youth_bsn_encrypted_with_hash",
                 condition=(Q(bsn_encrypted="") & Q(bsn_hash="")) | (~Q(bsn_encrypted="") & ~Q(bsn_hash="")),
             ),
+            models.CheckConstraint(name="youth_gender_valid", condition=Q(gender__in=Gender.values)),
         ]
 
     def __str__(self):

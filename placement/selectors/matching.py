@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from capacity.models import Facility
 from capacity.selectors import facility_list
-from placement.matching import CLOSED, FacilityFacts, Group, Need, facility_gender, rank
+from placement.matching import CLOSED, FacilityFacts, Group, Need, rank
 from placement.models import Offer, OfferStatus
 
 REFUSED = (OfferStatus.DECLINED, OfferStatus.EXPIRED)
@@ -36,7 +36,7 @@ def need_for_request(placement_request, *, start_date: date | None = None) -> Ne
         security=CLOSED if analysis and analysis.security == CLOSED else "open",
         machtiging_valid=youth.has_valid_machtiging(start_date),
         age_at_start=youth.age_on(start_date),
-        gender=facility_gender(youth.gender),
+        gender=youth.gender,
         home_lat=float(municipality.latitude),
         home_lon=float(municipality.longitude),
         home_region_id=municipality.region_id,

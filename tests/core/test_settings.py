@@ -5,6 +5,8 @@ import sys
 import pytest
 from django.conf import settings
 
+from config import production
+
 PRODUCTION_ENV = {
     "DJANGO_ENV": "production",
     "SECRET_KEY": "a-long-random-production-secret-key-with-enough-entropy-0987654321-qwerty",
@@ -36,18 +38,120 @@ def test_production_deploy_check_is_clean():
     assert "WARNING" not in result.stderr and "no issues" in result.stdout
 
 
-def test_production_requires_a_secret_key():
-    clean_env = _environ(PRODUCTION_ENV)
-    clean_env.pop("SECRET_KEY", None)
+# One broken variable at a time on top of the good production configuration: each must
+# stop `manage.py` (so also gunicorn and the Celery worker, which load the same settings)
+# with a message that names the variable and the reason. None means: leave the variable out.
+STRONG_KEY = "k7Qm2xV9pL4sT1wZ8rB6nC3yF5hJ0dGa"  # 32 characters, many different ones
+REFUSED = {
+    "debug-on": ({"DEBUG": "true"}, "DEBUG is on"),
+    "secret-key-missing": ({"SECRET_KEY": None}, "SECRET_KEY is not set"),
+    "secret-key-empty": ({"SECRET_KEY": ""}, "SECRET_KEY is not set"),
+    "secret-key-dev-default": ({"SECRET_KEY": production.DEV_SECRET_KEY}, "SECRET_KEY is the development key"),
+    "secret-key-too-short": ({"SECRET_KEY": STRONG_KEY + "x" * 17}, "SECRET_KEY is weak"),  # 49 characters
+    "secret-key-few-characters": ({"SECRET_KEY": "abcd" * 20}, "SECRET_KEY is weak"),
+    "secret-key-django-insecure": ({"SECRET_KEY": "django-insecure-" + STRONG_KEY * 2}, "SECRET_KEY is weak"),
+    "field-keys-missing": ({"FIELD_ENCRYPTION_KEYS": None}, "FIELD_ENCRYPTION_KEYS is not set"),
+    "field-keys-empty": ({"FIELD_ENCRYPTION_KEYS": ""}, "FIELD_ENCRYPTION_KEYS is not set"),
+    "field-keys-blank": ({"FIELD_ENCRYPTION_KEYS": "   "}, "FIELD_ENCRYPTION_KEYS key 1 is empty"),
+    "field-keys-dev-key": (
+        {"FIELD_ENCRYPTION_KEYS": production.DEV_FIELD_ENCRYPTION_KEY},
+        "FIELD_ENCRYPTION_KEYS key 1 is the development key",
+    ),
+    "field-keys-dev-key-as-old-key": (
+        {"FIELD_ENCRYPTION_KEYS": f"{STRONG_KEY},{production.DEV_FIELD_ENCRYPTION_KEY}"},
+        "FIELD_ENCRYPTION_KEYS key 2 is the development key",
+    ),
+    "field-keys-too-short": ({"FIELD_ENCRYPTION_KEYS": STRONG_KEY[:31]}, "FIELD_ENCRYPTION_KEYS key 1 is weak"),
+    "field-keys-few-characters": ({"FIELD_ENCRYPTION_KEYS": "ab" * 20}, "FIELD_ENCRYPTION_KEYS key 1 is weak"),
+    # Bytes that are not UTF-8 reach Python as surrogates the cipher cannot encode.
+    "field-keys-not-utf8": (
+        {"FIELD_ENCRYPTION_KEYS": STRONG_KEY.encode() + b"\xff\xfe"},
+        "FIELD_ENCRYPTION_KEYS key 1 is not valid UTF-8",
+    ),
+}
+
+
+def _environ_changed(base, changes):
+    env = _environ(base)
+    for name, value in changes.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
+
+
+def _problems(stderr):
+    return [line[2:] for line in stderr.splitlines() if line.startswith("- ")]
+
+
+@pytest.mark.parametrize("changes, reason", REFUSED.values(), ids=REFUSED.keys())
+def test_production_refuses_to_start_with(changes, reason):
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=settings.BASE_DIR,
-        env=clean_env,
+        env=_environ_changed(PRODUCTION_ENV, changes),
         capture_output=True,
         text=True,
         timeout=120,
     )
-    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert "ImproperlyConfigured: DJANGO_ENV=production refuses to start" in result.stderr, result.stderr
+    problems = _problems(result.stderr)
+    assert len(problems) == 1 and problems[0].startswith(reason), result.stderr
+    for value in changes.values():  # a refused secret is named, never printed
+        if isinstance(value, str) and len(value) > 8:
+            assert value not in result.stderr
+
+
+def test_production_names_every_problem_at_once():
+    result = _manage("check", env={**PRODUCTION_ENV, "DEBUG": "1", "SECRET_KEY": "short", "FIELD_ENCRYPTION_KEYS": ""})
+    assert result.returncode != 0
+    assert [p.split()[0] for p in _problems(result.stderr)] == ["DEBUG", "SECRET_KEY", "FIELD_ENCRYPTION_KEYS"]
+
+
+def test_development_keeps_its_defaults_without_any_variable():
+    env = _environ_changed(
+        {"DJANGO_ENV": "development"}, {"DEBUG": None, "SECRET_KEY": None, "FIELD_ENCRYPTION_KEYS": None}
+    )
+    script = """
+from django.conf import settings as s
+from config.production import DEV_FIELD_ENCRYPTION_KEY, DEV_SECRET_KEY
+print("DEFAULTS", s.DEBUG, s.SECRET_KEY == DEV_SECRET_KEY, s.FIELD_ENCRYPTION_KEYS == [DEV_FIELD_ENCRYPTION_KEY])
+"""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "DEFAULTS True True True" in result.stdout.splitlines()
+
+
+# What a browser (Accept: text/html first) gets from an API endpoint: the browsable API
+# page in development, the JSON problem body (this is a 401) in production.
+BROWSER_REQUEST = """
+import json
+from django.test import Client
+response = Client().get("/api/v1/me", HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8",
+                        HTTP_HOST="regie.example.org", secure=True)
+body = response.content.decode()
+print("BODY", response.status_code, "html" if body.lstrip().startswith("<") else json.loads(body)["status"])
+"""
+
+
+@pytest.mark.parametrize(
+    "env, expected",
+    [(PRODUCTION_ENV, "BODY 401 401"), ({"DJANGO_ENV": "development"}, "BODY 401 html")],
+    ids=["production-json-only", "development-browsable"],
+)
+def test_browsable_api_only_outside_production(env, expected):
+    result = _manage("shell", "-c", BROWSER_REQUEST, env={"ALLOWED_HOSTS": "regie.example.org", **env})
+    assert result.returncode == 0, result.stderr
+    assert expected in result.stdout.splitlines(), result.stdout + result.stderr
 
 
 @pytest.mark.django_db

@@ -34,7 +34,7 @@ def test_referrer_wizard_to_coordinator_triage_into_matching(page, live_server, 
     page.get_by_label("Voornamen").fill("Mila")
     page.get_by_label("Achternaam").fill("Kuipers")
     page.get_by_label("Geboortedatum").fill("2010-02-14")
-    page.get_by_label("Geslacht").select_option("f")
+    page.get_by_label("Geslacht").select_option("female")
     page.get_by_label("BSN").fill("123456789")  # wrong elfproef first
     page.get_by_label("Woongemeente").select_option(label="Enschede")
     page.get_by_label("Naam ouder/verzorger 1").fill("Ilse Kuipers")

@@ -39,7 +39,7 @@ def youth_data(municipality_code="GM0153", **overrides):
         "given_names": "Sam",
         "family_name": f"Jansen{n}",
         "birth_date": timezone.localdate().replace(year=timezone.localdate().year - 14, day=1),
-        "gender": "m",
+        "gender": "male",
         "bsn": next_bsn(),
         "address": "Hoofdstraat 1",
         "postcode": "7532TP",

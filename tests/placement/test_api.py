@@ -23,7 +23,7 @@ def create_body(**overrides):
             "given_names": "Noor",
             "family_name": "Bakker",
             "birth_date": "2011-03-04",
-            "gender": "f",
+            "gender": "female",
             "bsn": "123456782",
             "address": "Marktstraat 2",
             "postcode": "7511 AA",

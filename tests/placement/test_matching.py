@@ -11,7 +11,7 @@ from core.errors import Invalid
 from intake import selectors as intake_selectors
 from intake.models import Status
 from placement import selectors, services
-from placement.matching import Group, facility_gender
+from placement.matching import Group
 from tests.accounts.factories import member
 from tests.capacity.factories import care_type, municipality
 from tests.placement.factories import (
@@ -21,10 +21,6 @@ from tests.placement.factories import (
     offer_to,
     provider_membership,
 )
-
-
-def test_gender_codes_map_in_one_place():
-    assert [facility_gender(g) for g in ("m", "f", "x")] == ["male", "female", "other"]
 
 
 @pytest.mark.django_db

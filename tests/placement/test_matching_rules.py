@@ -17,7 +17,7 @@ NEED = Need(
     security=OPEN,
     machtiging_valid=False,
     age_at_start=14,
-    gender="f",
+    gender="female",
     home_lat=ENSCHEDE[0],
     home_lon=ENSCHEDE[1],
     home_region_id=TWENTE,
@@ -31,7 +31,7 @@ BASE = FacilityFacts(
     specialisations=frozenset({"trauma", "lvb"}),
     age_min=12,
     age_max=18,
-    genders=frozenset({"f", "m", "x"}),
+    genders=frozenset({"female", "male", "other"}),
     security=OPEN,
     intensity="P",
     lat=HENGELO[0],
@@ -55,7 +55,7 @@ def test_each_hard_criterion_makes_it_unfit_even_with_free_places():
     cases = {
         "care_type": replace(BASE, care_type="gezinshuis"),
         "age": replace(BASE, age_min=16),
-        "gender": replace(BASE, genders=frozenset({"m"})),
+        "gender": replace(BASE, genders=frozenset({"male"})),
         "security": replace(BASE, security=CLOSED),
         "active": replace(BASE, active_until=date(2026, 11, 30)),
     }
@@ -63,6 +63,18 @@ def test_each_hard_criterion_makes_it_unfit_even_with_free_places():
         match = evaluate(NEED, facility)
         assert match.group == Group.UNFIT, code
         assert [c.code for c in match.failed] == [code]
+
+
+def test_gender_other_is_a_gender_and_unknown_fits_only_where_every_gender_is_accepted():
+    def fits(gender, accepted):
+        return evaluate(replace(NEED, gender=gender), replace(BASE, genders=frozenset(accepted))).fits
+
+    assert fits("other", {"other"}) and not fits("other", {"female", "male"})
+    assert fits("unknown", {"female", "male", "other"})
+    for accepted in ({"female", "male"}, {"other"}, {"female", "other"}, {"male"}):
+        assert not fits("unknown", accepted), accepted
+    unfit = evaluate(replace(NEED, gender="unknown"), replace(BASE, genders=frozenset({"female"})))
+    assert [c.code for c in unfit.failed] == ["gender"]
 
 
 def test_closed_care_needs_a_closed_need_and_a_valid_machtiging():

@@ -51,7 +51,7 @@ def test_offer_holds_a_place_sets_deadline_and_sends_an_anonymised_referral(refe
     assert working_days_between(timezone.localdate(offer.created_at), local.date()) == 5
     referral = offer.referral
     youth = placement_request.youth
-    assert referral["age"] == 14 and referral["gender"] == "m" and referral["home_region"]["code"] == "JZ14"
+    assert referral["age"] == 14 and referral["gender"] == "male" and referral["home_region"]["code"] == "JZ14"
     assert referral["analysis"]["version"] == 1 and referral["need_profile"]["intensity"] == "M"
     assert [d["title"] for d in referral["documents"]] == ["Zorgvraag"]
     assert_no_identity(referral, youth, "referral")

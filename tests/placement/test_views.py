@@ -14,7 +14,7 @@ def youth_post(**overrides):
         "given_names": "Lotte",
         "family_name": "de Boer",
         "birth_date": "2010-05-06",
-        "gender": "f",
+        "gender": "female",
         "bsn": "",
         "address": "Kerkstraat 3",
         "postcode": "7500AA",

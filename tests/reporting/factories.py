@@ -52,7 +52,7 @@ class Scenario:
                 given_names="Sam",
                 family_name=f"Geheim{next(_n)}",
                 birth_date=birth,
-                gender="m",
+                gender="male",
                 municipality=Municipality.objects.get(code=home),
             )
         )
