@@ -110,13 +110,15 @@ def run_benchmark(benchmark: Benchmark, *, repeat: int = 15, scales: tuple[int, 
 
 def format_table(reports: list[dict]) -> str:
     lines = [
-        f"{'benchmark':<34} {'scale':>5} {'rows':>8} {'path ms':>9} {'floor ms':>9} {'ratio':>6} {'queries':>7} {'growth':>7}"
+        f"{'benchmark':<34} {'scale':>5} {'rows':>8} {'path ms':>9} {'floor ms':>9} "
+        f"{'ratio':>6} {'queries':>7} {'growth':>7}"
     ]
     for report in reports:
         for entry in report["scales"]:
             lines.append(
                 f"{report['name']:<34} {entry['scale']:>5} {entry['rows'] or '':>8} {entry['path_median_ms']:>9} "
-                f"{entry['floor_median_ms']:>9} {entry['ratio']:>6} {entry['queries']:>7} {entry.get('time_growth', ''):>7}"
+                f"{entry['floor_median_ms']:>9} {entry['ratio']:>6} {entry['queries']:>7} "
+                f"{entry.get('time_growth', ''):>7}"
             )
     return "\n".join(lines)
 

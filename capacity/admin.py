@@ -74,13 +74,21 @@ class FacilityAdminForm(forms.ModelForm):
 
     class Meta:
         model = Facility
-        fields = "__all__"
+        # Every field, in the model's order; the admin leaves out its read-only ones (the
+        # figures change only through the availability services).
+        fields = [
+            "provider", "name", "address", "postcode", "municipality", "care_type", "security_level",
+            "age_min", "age_max", "genders", "intensity_band", "group_size", "care_product_code",
+            "serves_nationally", "active_from", "active_until", "places_contracted", "places_staffed",
+            "occupied_internal", "occupied_external", "held", "last_confirmed_at", "last_confirmed_by",
+            "specialisations", "regions_served",
+        ]  # fmt: skip
 
     def clean(self):
         cleaned = super().clean()
         contracted = cleaned.get("places_contracted")
         if self.instance.pk and contracted is not None:
-            in_use = self.instance.occupied_internal + self.instance.occupied_external + self.instance.held
+            in_use = self.instance.places_in_use
             if contracted < in_use:
                 self.add_error(
                     "places_contracted", _("Er zijn nog %(n)s plaatsen bezet of vastgehouden.") % {"n": in_use}

@@ -249,6 +249,10 @@ class Facility(models.Model):
     def places_occupied(self) -> int:
         return rules.places_occupied(internal=self.occupied_internal, external=self.occupied_external)
 
+    @property
+    def places_in_use(self) -> int:
+        return rules.places_in_use(internal=self.occupied_internal, external=self.occupied_external, held=self.held)
+
     def genders_display(self) -> list[str]:
         return [str(Gender(value).label) for value in self.genders]
 

@@ -48,6 +48,12 @@ def places_occupied(*, internal: int, external: int) -> int:
     return internal + external
 
 
+def places_in_use(*, internal: int, external: int, held: int) -> int:
+    """Places that are taken (occupied, or held for an open offer): staffed or contracted
+    places can never go below this, since those youth keep their place."""
+    return places_occupied(internal=internal, external=external) + held
+
+
 def is_available(*, free: int, stale: bool) -> bool:
     return free > 0 and not stale
 

@@ -70,7 +70,7 @@ def write_xlsx(tables: list[Table], path: Path, progress: Progress | None = None
         for values in table.values():
             row = [_cell(v) for v in values]
             sheet.append(row)
-            widths = [max(w, len(str(v))) for w, v in zip(widths, row)]
+            widths = [max(w, len(str(v))) for w, v in zip(widths, row, strict=False)]
             done += 1
             if progress and done % 500 == 0:
                 progress(done, total)

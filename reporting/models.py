@@ -37,6 +37,9 @@ class ExportJob(models.Model):
             models.CheckConstraint(name="export_done_has_file", condition=~Q(status="done") | ~Q(file_name="")),
         ]
 
+    def __str__(self):
+        return f"{self.report}.{self.format} ({self.status})"
+
 
 class QuarterlyReport(models.Model):
     """The report of one region over one quarter, built by beat on the first day of the
@@ -55,6 +58,9 @@ class QuarterlyReport(models.Model):
             models.UniqueConstraint(fields=["region", "year", "quarter"], name="quarterly_report_once"),
             models.CheckConstraint(name="quarterly_report_quarter", condition=Q(quarter__gte=1, quarter__lte=4)),
         ]
+
+    def __str__(self):
+        return f"{self.region_id} {self.year}-Q{self.quarter}"
 
     @property
     def label(self) -> str:

@@ -1,6 +1,8 @@
 """Reads for reporting."""
 
-from reporting.models import ExportJob
+from accounts.selectors import region_ids_of
+from intake.selectors import request_scope
+from reporting.models import ExportJob, QuarterlyReport
 
 
 def export_get(*, user, job_id: int) -> ExportJob | None:
@@ -10,9 +12,6 @@ def export_get(*, user, job_id: int) -> ExportJob | None:
 
 def quarterly_list(*, membership):
     """Quarterly reports of the contract manager's regions."""
-    from accounts.selectors import region_ids_of
-    from reporting.models import QuarterlyReport
-
     return QuarterlyReport.objects.filter(region_id__in=region_ids_of(membership)).select_related("region")
 
 
@@ -22,7 +21,5 @@ def quarterly_get(*, membership, pk):
 
 def drill_down_requests(*, membership, ids) -> list:
     """The requests behind a report figure (ids from the report's drill-down SQL), as far
-    as the membership may see them (the placement request scope), oldest referral first."""
-    from placement.selectors import request_scope
-
+    as the membership may see them (the request scope of intake), oldest referral first."""
     return list(request_scope(membership).filter(pk__in=ids).select_related("region").order_by("referral_date", "pk"))

@@ -1,15 +1,24 @@
 """Writes for reporting: export jobs."""
 
+import datetime as dt
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from accounts.models import Membership, Region, Role
 from core.errors import Invalid
+from core.outbox import outbox_enqueue
 from reporting import exports
-from reporting.models import ExportJob
+from reporting.models import ExportJob, QuarterlyReport
 from reporting.registry import REPORTS, build_report
+from reporting.reports import REPORT_MODULES
+from reporting.reports.common import Scope
+from reporting.router import reporting_reads
 
 
 def export_directory() -> Path:
@@ -30,6 +39,8 @@ def export_request(*, membership, report: str, params: dict, fmt: str, by) -> Ex
 
 
 def _schedule(job_id: int) -> None:
+    # The task module imports this one (tasks call services), so the task is looked up
+    # when it is scheduled, not when this module loads.
     from reporting.tasks import export_run as task
 
     task.apply_async((job_id,), retry=False)
@@ -76,8 +87,6 @@ def export_run(job_id: int) -> bool:
 
 
 def quarter_bounds(year: int, quarter: int):
-    import datetime as dt
-
     start = dt.date(year, 3 * quarter - 2, 1)
     end = dt.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1) - dt.timedelta(days=1)
     return start, end
@@ -89,10 +98,6 @@ def previous_quarter(today) -> tuple[int, int]:
 
 
 def quarterly_tables(*, region, year: int, quarter: int):
-    from reporting.reports import REPORT_MODULES
-    from reporting.reports.common import Scope
-    from reporting.router import reporting_reads
-
     start, end = quarter_bounds(year, quarter)
     scope = Scope(region_ids=[region.pk], start=start, end=end, suppress=True, drill=False)
     with reporting_reads():
@@ -102,14 +107,6 @@ def quarterly_tables(*, region, year: int, quarter: int):
 def quarterly_report_build(*, region, year: int, quarter: int):
     """Build and store the region's quarterly report and notify its contract managers.
     Idempotent: a second call for the same region and quarter returns the stored one."""
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from accounts.models import Membership, Region, Role
-    from core.outbox import outbox_enqueue
-    from reporting.models import QuarterlyReport
-
     with transaction.atomic():
         Region.objects.select_for_update().get(pk=region.pk)  # one builder per region at a time
         existing = QuarterlyReport.objects.filter(region=region, year=year, quarter=quarter).first()
@@ -153,8 +150,6 @@ def quarterly_report_build(*, region, year: int, quarter: int):
 
 def quarterly_reports_build_all(*, today=None) -> int:
     """Beat, first day of each quarter: the previous quarter's report for every region."""
-    from accounts.models import Region
-
     year, quarter = previous_quarter(today or timezone.localdate())
     made = 0
     for region in Region.objects.order_by("code"):

@@ -1,6 +1,8 @@
 """Screens: the contract-management dashboard, the coordinator's figures with drill-down,
 exports (Celery, progress polled with htmx, owner-only download) and quarterly reports."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
@@ -11,6 +13,7 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from capacity.rules import OCCUPANCY_NORM
 from core.errors import DomainError, NotFound
+from placement.models import DeclineReason
 from reporting import selectors, services
 from reporting.models import ExportJob
 from reporting.registry import build_report
@@ -42,8 +45,6 @@ def _charts(reports: dict) -> dict:
     waiting = rows("waiting-times", "by_month")
     transfers = rows("transfers", "by_month")
     reasons = rows("refusals", "by_provider_reason")
-    from placement.models import DeclineReason
-
     return {
         "occupancy": {
             "labels": [r["period"] for r in occupancy],
@@ -178,8 +179,6 @@ def quarterly_download(request, pk):
     report = selectors.quarterly_get(membership=request.membership, pk=pk)
     if report is None:
         raise Http404
-    from pathlib import Path
-
     path = Path(settings.PRIVATE_MEDIA_ROOT) / "quarterly" / report.xlsx_name
     return FileResponse(open(path, "rb"), as_attachment=True, filename=report.xlsx_name)
 

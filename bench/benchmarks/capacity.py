@@ -132,7 +132,8 @@ def _floor_board(context):
     rows = _floor_rows(context)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT count(*), sum({_FREE}) FILTER (WHERE NOT {_STALE}), sum({_FREE}) FILTER (WHERE {_STALE}) {_VISIBLE}",
+            f"SELECT count(*), sum({_FREE}) FILTER (WHERE NOT {_STALE}), "
+            f"sum({_FREE}) FILTER (WHERE {_STALE}) {_VISIBLE}",
             {"regions": context["region_ids"]},
         )
         count, free, free_stale = cursor.fetchone()

@@ -147,10 +147,12 @@ def _floor_matching(context):
             SELECT f.id,
                    (c.code = ANY(need.care_types) AND need.age BETWEEN f.age_min AND f.age_max
                     AND 'male' = ANY(f.genders) AND f.security_level = need.security
-                    AND f.active_from <= current_date AND (f.active_until IS NULL OR f.active_until >= current_date)) AS fits,
+                    AND f.active_from <= current_date
+                    AND (f.active_until IS NULL OR f.active_until >= current_date)) AS fits,
                    (f.places_staffed - f.occupied_internal - f.occupied_external - f.held) > 0
                     AND NOT (f.last_confirmed_at IS NULL
-                             OR f.last_confirmed_at < clock_timestamp() - rg.freshness_days * interval '1 day') AS free_fresh
+                             OR f.last_confirmed_at < clock_timestamp() - rg.freshness_days * interval '1 day')
+                   AS free_fresh
             FROM capacity_facility f
             JOIN capacity_caretype c ON c.id = f.care_type_id
             JOIN accounts_municipality m ON m.id = f.municipality_id
@@ -243,7 +245,9 @@ def _floor_inbox(context):
 register(
     Benchmark(
         name="offers.matching",
-        description="GET /api/v1/requests/{id}/matches (3 lists with explanations) vs raw SQL grouping the same facilities",
+        description=(
+            "GET /api/v1/requests/{id}/matches (3 lists with explanations) vs raw SQL grouping the same facilities"
+        ),
         setup=_setup_matching,
         path=_path_matching,
         floor=_floor_matching,

@@ -49,7 +49,8 @@ FLOORS = {
         GROUP BY 1 ORDER BY 1""",
     # Offers per provider and status.
     "refusals": """
-        SELECT org.name, count(*), count(*) FILTER (WHERE o.status = 'declined'), count(*) FILTER (WHERE o.status = 'expired')
+        SELECT org.name, count(*), count(*) FILTER (WHERE o.status = 'declined'),
+               count(*) FILTER (WHERE o.status = 'expired')
         FROM placement_offer o JOIN placement_placementrequest r ON r.id = o.request_id
         JOIN accounts_organisation org ON org.id = o.provider_id
         WHERE r.region_id = ANY(%(regions)s) AND o.created_at::date BETWEEN %(start)s AND %(end)s
@@ -72,7 +73,8 @@ FLOORS = {
             FROM capacity_availabilitychange c
             JOIN capacity_facility f ON f.id = c.facility_id JOIN accounts_municipality m ON m.id = f.municipality_id
             WHERE m.region_id = ANY(%(regions)s) AND c.changed_at < least(now(), (%(end)s::date + 1)::timestamptz))
-        SELECT f.name, round((100 * sum(occ * extract(epoch FROM least(t1, 'infinity') - greatest(t0, %(start)s::timestamptz)))
+        SELECT f.name,
+               round((100 * sum(occ * extract(epoch FROM least(t1, 'infinity') - greatest(t0, %(start)s::timestamptz)))
                    / nullif(sum(con * extract(epoch FROM t1 - greatest(t0, %(start)s::timestamptz))), 0))::numeric, 1)
         FROM h JOIN capacity_facility f ON f.id = h.facility_id
         WHERE t1 > %(start)s::timestamptz GROUP BY f.id, f.name ORDER BY f.name""",
@@ -114,7 +116,9 @@ def _same(code):
         got = sorted((r["facility"], r["rate"]) for r in _table(tables, "by_facility").rows if r["rate"] is not None)
         want = sorted((name, _r(rate)) for name, rate in rows if rate is not None)
         # Rounded to one decimal on either side: allow the last digit to differ by one.
-        same = len(got) == len(want) and all(a[0] == b[0] and abs(a[1] - b[1]) < 0.15 for a, b in zip(got, want))
+        same = len(got) == len(want) and all(
+            a[0] == b[0] and abs(a[1] - b[1]) < 0.15 for a, b in zip(got, want, strict=True)
+        )
         if not same:
             import sys
 
@@ -122,7 +126,7 @@ def _same(code):
                 "occupancy differs:",
                 len(got),
                 len(want),
-                [(a, b) for a, b in zip(got, want) if a != b][:5],
+                [(a, b) for a, b in zip(got, want, strict=False) if a != b][:5],
                 file=sys.stderr,
             )
         return same

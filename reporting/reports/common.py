@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Region, Role
 from accounts.selectors import region_ids_of
 from core.errors import Invalid, NotFound
+from intake.models import PlacementRequest
 from reporting.suppression import SUPPRESSED, Figure, is_small, show, suppress_counts, suppress_total
 
 READ_ROLES = (Role.CONTRACT_MANAGER, Role.COORDINATOR, Role.ADMIN)
@@ -44,16 +45,16 @@ class Scope:
 
     @property
     def start_at(self) -> dt.datetime:
-        return _midnight(self.start)
+        return midnight(self.start)
 
     @property
     def stop_at(self) -> dt.datetime:
         """End of the period (exclusive), never after now."""
-        return min(_midnight(self.end + dt.timedelta(days=1)), self.now)
+        return min(midnight(self.end + dt.timedelta(days=1)), self.now)
 
     @property
     def end_at(self) -> dt.datetime:
-        return _midnight(self.end + dt.timedelta(days=1))
+        return midnight(self.end + dt.timedelta(days=1))
 
     def sql(self, **extra) -> dict:
         return {
@@ -64,13 +65,13 @@ class Scope:
             "start_at": self.start_at,
             "stop_at": self.stop_at,
             "end_at": self.end_at,
-            "day_end": _midnight(self.day + dt.timedelta(days=1)),
+            "day_end": midnight(self.day + dt.timedelta(days=1)),
             "now": self.now,
             **extra,
         }
 
 
-def _midnight(day: dt.date) -> dt.datetime:
+def midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
 
 
@@ -145,8 +146,6 @@ def scope_from_params(membership, params, *, now=None) -> Scope:
 
 def fetch(sql: str, params: dict) -> list[dict]:
     """Run SQL on the database reporting reads use (the replica inside reporting_reads)."""
-    from intake.models import PlacementRequest
-
     alias = router.db_for_read(PlacementRequest) or "default"
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)

@@ -26,7 +26,7 @@ from capacity.rules import (
     place_days_sql,
 )
 from reporting.registry import report
-from reporting.reports.common import Scope, _midnight, fetch, num, pct, scope_from_params
+from reporting.reports.common import Scope, fetch, midnight, months, num, pct, scope_from_params
 from reporting.tables import Column, Table
 
 FACILITIES = """
@@ -99,12 +99,10 @@ def buckets(scope: Scope) -> list[tuple[dt.datetime, dt.datetime, str]]:
             out.append((day, last, day.strftime("%d-%m")))
             day = last + dt.timedelta(days=1)
     else:
-        from reporting.reports.common import months
-
         out = [(a, b, a.strftime("%Y-%m")) for a, b in months(scope.start, scope.end)]
     result = []
     for a, b, label in out:
-        b0, b1 = _midnight(a), min(_midnight(b + dt.timedelta(days=1)), scope.now)
+        b0, b1 = midnight(a), min(midnight(b + dt.timedelta(days=1)), scope.now)
         if b1 > b0:
             result.append((b0, b1, label))
     return result

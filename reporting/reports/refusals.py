@@ -119,7 +119,7 @@ def build(scope: Scope) -> list[Table]:
         out = {
             "provider": row["provider"],
             "offers": suppress_total(offers_n, suppress=s),
-            **dict(zip(STATUSES, cells)),
+            **dict(zip(STATUSES, cells, strict=True)),
             "refusal_share": shown_share(refused, offers_n, suppress=s),
         }
         if scope.drill:
@@ -130,7 +130,7 @@ def build(scope: Scope) -> list[Table]:
             {
                 "provider": row["provider"],
                 "refused": suppress_total(refused, suppress=s),
-                **{c: v for c, v in zip(reasons, reason_cells)},
+                **dict(zip(reasons, reason_cells, strict=True)),
             }
         )
     tables.append(

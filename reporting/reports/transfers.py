@@ -23,8 +23,10 @@ ENDED_SQL = """
 # Youth transferred in the period, by their number of transfers up to the period's end.
 PER_YOUTH_SQL = """
     SELECT n, count(*) AS youth FROM (
-        SELECT t.youth_id, (SELECT count(*) FROM placement_transfer t2 JOIN placement_placement p2 ON p2.id = t2.from_placement_id
-                            WHERE t2.youth_id = t.youth_id AND p2.end_date <= %(end)s) AS n
+        SELECT t.youth_id,
+               (SELECT count(*) FROM placement_transfer t2
+                JOIN placement_placement p2 ON p2.id = t2.from_placement_id
+                WHERE t2.youth_id = t.youth_id AND p2.end_date <= %(end)s) AS n
         FROM placement_transfer t
         JOIN placement_placement p ON p.id = t.from_placement_id
         JOIN placement_placementrequest r ON r.id = p.request_id
@@ -163,7 +165,8 @@ def build(scope: Scope) -> list[Table]:
 def drill(scope: Scope, query: dict) -> list[int]:
     if query.get("figure") != "provider" or not str(query.get("value", "")).isdigit():
         return []
-    sql = f"SELECT x.request_id AS id FROM ({ENDED_SQL.replace('SELECT p.id,', 'SELECT p.request_id, p.id,', 1)}) x WHERE x.provider_id = %(provider)s ORDER BY x.end_date, x.id"
+    ended = ENDED_SQL.replace("SELECT p.id,", "SELECT p.request_id, p.id,", 1)
+    sql = f"SELECT x.request_id AS id FROM ({ended}) x WHERE x.provider_id = %(provider)s ORDER BY x.end_date, x.id"
     return [r["id"] for r in fetch(sql, scope.sql(provider=int(query["value"])))]
 
 

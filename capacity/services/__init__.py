@@ -1,0 +1,49 @@
+"""Every write to facilities and their availability, by sub-domain. Each module is public;
+this package lists the use cases so that callers can write ``from capacity import services``.
+
+- availability: the provider's figures and the holds offers and placements take;
+- facilities: create and update facilities (administrators, integrations);
+- changes: planned capacity changes (afbouw / opbouw);
+- reminders: daily reminders of stale figures;
+- common: the lock, history and event every change shares.
+"""
+
+from capacity.services.availability import (
+    availability_confirm,
+    availability_hold,
+    availability_occupy_from_hold,
+    availability_release_hold,
+    availability_release_occupied,
+    availability_update,
+)
+from capacity.services.changes import (
+    capacity_change_cancel,
+    capacity_change_plan,
+    capacity_changes_apply_due,
+)
+from capacity.services.facilities import (
+    DESCRIPTIVE_FIELDS,
+    facility_check,
+    facility_create,
+    facility_update,
+)
+from capacity.services.reminders import (
+    stale_reminders_send,
+)
+
+__all__ = [
+    "DESCRIPTIVE_FIELDS",
+    "availability_confirm",
+    "availability_hold",
+    "availability_occupy_from_hold",
+    "availability_release_hold",
+    "availability_release_occupied",
+    "availability_update",
+    "capacity_change_cancel",
+    "capacity_change_plan",
+    "capacity_changes_apply_due",
+    "facility_check",
+    "facility_create",
+    "facility_update",
+    "stale_reminders_send",
+]
