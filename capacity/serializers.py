@@ -1,3 +1,5 @@
+import re
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -161,8 +163,6 @@ class FacilityWriteSerializer(StrictModelSerializer):
         validators = []  # rules that span fields are the service's (422 naming the field)
 
     def validate_postcode(self, value):
-        import re
-
         value = value.strip().upper()
         if not re.fullmatch(r"[1-9][0-9]{3} ?[A-Z]{2}", value):
             raise serializers.ValidationError(_("Vul een Nederlandse postcode in, zoals 7511 AB."))

@@ -2,6 +2,7 @@
 
 import time
 
+import redis
 from celery import shared_task
 from django.conf import settings
 
@@ -23,8 +24,6 @@ def outbox_flush() -> int:
 
 @shared_task(name="core.tasks.worker_heartbeat")
 def worker_heartbeat() -> float:
-    import redis
-
     now = time.time()
     redis.Redis.from_url(settings.REDIS_URL).set(HEARTBEAT_KEY, now, ex=3600)
     return now
