@@ -91,7 +91,12 @@ class MatchSerializer(serializers.Serializer):
 
     @extend_schema_field(MatchFacilitySerializer)
     def get_facility(self, match):
-        return MatchFacilitySerializer(self.context["facilities"][match.facility.facility_id]).data
+        # One facility serializer for the whole list: building a serializer per row copies
+        # its fields each time, which at national scale (2,000 rows) is most of the time.
+        serializer = self.__dict__.get("_facility_serializer")
+        if serializer is None:
+            serializer = self.__dict__["_facility_serializer"] = MatchFacilitySerializer()
+        return serializer.to_representation(self.context["facilities"][match.facility.facility_id])
 
     def get_failed(self, match) -> list[str]:
         return [criterion.code for criterion in match.failed]
