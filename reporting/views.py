@@ -145,8 +145,8 @@ def export_create(request):
         )
     except NotFound as exc:
         raise Http404 from exc
-    except DomainError as exc:
-        return HttpResponse(str(exc), status=422)
+    except DomainError as exc:  # the message may echo what was sent: the template escapes it
+        return render(request, "reporting/_export_error.html", {"error": exc}, status=422)
     return render(request, "reporting/_export_status.html", {"job": job})
 
 

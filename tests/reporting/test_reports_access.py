@@ -191,6 +191,19 @@ def test_export_screens_only_the_owner_downloads(client, scenario, contract_mana
     assert client.get(reverse("reporting:export-status", args=[job.pk])).status_code == 404
 
 
+def test_an_export_error_echoing_the_input_is_escaped_and_starts_nothing(client, scenario, contract_manager):
+    client.force_login(contract_manager)
+    attack = "<script>alert(1)</script>"
+    response = client.post(
+        reverse("reporting:export-create"), {"report": "refusals", "format": "csv", "region": attack}
+    )
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert attack not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "Onbekende regio" in body and 'role="alert"' in body
+    assert not ExportJob.objects.exists()
+
+
 def test_quarterly_report_built_once_notified_and_downloadable(
     client, scenario, contract_manager, make_member, drenthe, twente, private_media
 ):
