@@ -112,8 +112,10 @@ def offer_referral(placement_request, *, texts: dict, pseudonym: str, today=None
             "expected_duration_months": plan.expected_duration_months if plan else None,
             "return_perspective": plan.return_perspective if plan else "",
         },
+        # By kind only: a title is free text the referrer wrote ("Zorgvraag <name>") and the
+        # file is the dossier itself; both reach the provider only after it accepts.
         "documents": [
-            {"id": d.pk, "kind": d.kind, "title": d.title}
+            {"id": d.pk, "kind": d.kind}
             for d in placement_request.documents.filter(shareable=True).order_by("uploaded_at", "id")
         ],
     }

@@ -15,6 +15,7 @@ from placement.selectors.matching import (
 from placement.selectors.offers import (
     coordinator_queue,
     offer_document_get,
+    offer_documents_open,
     offer_get,
     offer_identity,
     offer_list,
@@ -35,6 +36,7 @@ __all__ = [
     "matching_for_request",
     "need_for_request",
     "offer_document_get",
+    "offer_documents_open",
     "offer_get",
     "offer_identity",
     "offer_list",

@@ -250,9 +250,21 @@ def coordinator_queue(*, membership, now=None) -> dict:
     }
 
 
+def offer_documents_open(offer) -> bool:
+    """A provider reads the dossier's documents only while its relation with the youth
+    lives: from acceptance until the placement ends (never before, nor after a decline,
+    expiry or withdrawal)."""
+    if offer.status != OfferStatus.ACCEPTED:
+        return False
+    placement = Placement.objects.filter(offer=offer).only("end_date").first()
+    return placement is None or placement.end_date is None
+
+
 def offer_document_get(*, membership, offer, document_id):
     """A document the coordinator marked shareable and sent with this offer, for the
-    provider it went to; logs the download (NEN 7513)."""
+    provider it went to, while `offer_documents_open`; logs the download (NEN 7513)."""
+    if not offer_documents_open(offer):
+        raise NotFound()
     shared = {d["id"] for d in offer.referral.get("documents", [])}
     document = offer.request.documents.filter(pk=document_id, shareable=True).first()
     if document is None or document.pk not in shared:

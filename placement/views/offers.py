@@ -307,6 +307,7 @@ def _provider_offer_page(request, offer, *, decline_form=None, status=200):
             and placement is None
             and "start" in offer.request.actions_for(Role.PROVIDER),
             "can_end": placement is not None and placement.end_date is None,
+            "documents_open": selectors.offer_documents_open(offer),
         },
         status=status,
     )

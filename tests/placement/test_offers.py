@@ -53,7 +53,8 @@ def test_offer_holds_a_place_sets_deadline_and_sends_an_anonymised_referral(refe
     youth = placement_request.youth
     assert referral["age"] == 14 and referral["gender"] == "male" and referral["home_region"]["code"] == "JZ14"
     assert referral["analysis"]["version"] == 1 and referral["need_profile"]["intensity"] == "M"
-    assert [d["title"] for d in referral["documents"]] == ["Zorgvraag"]
+    assert [d["kind"] for d in referral["documents"]] == ["zorgvraag"]
+    assert all("title" not in d for d in referral["documents"])
     assert_no_identity(referral, youth, "referral")
     assert not offer.reconfirm_availability
     assert OutboxMessage.objects.filter(recipient=staff, subject__contains=offer.pseudonym).exists()
