@@ -115,8 +115,10 @@ def request_for_placement(*, membership, pk):
     if membership is not None and membership.role == Role.COORDINATOR:
         placement_request = request_scope(membership).select_related("youth", "region").filter(pk=pk).first()
     else:
-        offer = offer_scope(membership).filter(request_id=pk, status=OfferStatus.ACCEPTED).select_related("request")
-        placement_request = offer.first().request if offer.exists() else None
+        offer = (
+            offer_scope(membership).filter(request_id=pk, status=OfferStatus.ACCEPTED).select_related("request").first()
+        )
+        placement_request = offer.request if offer is not None else None
     if placement_request is None:
         raise NotFound()
     return placement_request
@@ -256,7 +258,8 @@ def offer_documents_open(offer) -> bool:
     expiry or withdrawal)."""
     if offer.status != OfferStatus.ACCEPTED:
         return False
-    placement = Placement.objects.filter(offer=offer).only("end_date").first()
+    # The reverse one-to-one is cached on the offer: the offer page reads it once for both.
+    placement = getattr(offer, "placement", None) if hasattr(offer, "placement") else None
     return placement is None or placement.end_date is None
 
 

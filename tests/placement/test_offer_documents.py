@@ -95,3 +95,15 @@ def test_after_a_decline_withdrawal_or_expiry_nothing_opens(client, offered, coo
     assert offer.status != "open"
     client.force_login(staff)
     assert _download(client, offer, document).status_code == 404
+
+
+@pytest.mark.django_db
+def test_another_provider_gets_404_and_a_referrer_403_for_an_accepted_offers_document(
+    client, offered, referrer, make_member
+):
+    _placement_request, document, staff, offer = offered
+    services.offer_accept(offer=offer, by=staff, membership=provider_membership(staff))
+    client.force_login(make_member(Role.PROVIDER))
+    assert _download(client, offer, document).status_code == 404
+    client.force_login(referrer)
+    assert _download(client, offer, document).status_code == 403
