@@ -45,7 +45,9 @@ def page(page):
 
 @pytest.fixture
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "nl-NL", "timezone_id": "Europe/Amsterdam"}
+    # axe-core is injected as an inline script, which the product's CSP rightly blocks:
+    # these contexts bypass the CSP; tests/e2e/test_csp.py checks pages with it enforced.
+    return {**browser_context_args, "locale": "nl-NL", "timezone_id": "Europe/Amsterdam", "bypass_csp": True}
 
 
 @pytest.fixture
