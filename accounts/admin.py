@@ -78,11 +78,16 @@ class UserAdmin(AdministratorOnly, BaseUserAdmin):
         for formset in formsets:
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.pk == request.user.pk:
+            return False  # the service refuses it; the admin does not offer it
+        return super().has_delete_permission(request, obj)
+
     def delete_model(self, request, obj):
         services.user_delete(user=obj, by=request.user)
 
     def delete_queryset(self, request, queryset):
-        for user in queryset:
+        for user in queryset.exclude(pk=request.user.pk):
             services.user_delete(user=user, by=request.user)
 
 

@@ -418,3 +418,15 @@ def test_two_administrators_approving_at_once_grant_one_membership(monkeypatch, 
     assert Event.objects.filter(event_type="role_grant_approved").count() == 1
     assert RoleGrantRequest.objects.get(pk=grant.pk).decided_by_id == wins[0].decided_by_id
     assert User.objects.filter(pk=colleague.pk).exists()
+
+
+@pytest.mark.django_db
+def test_deleting_users_in_the_django_admin_is_logged_and_never_oneself(client, admins):
+    admin, _other, _third = admins
+    leaver = UserFactory()
+    client.force_login(admin)
+    assert client.post(f"/admin/accounts/user/{admin.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.post(f"/admin/accounts/user/{leaver.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not User.objects.filter(pk=leaver.pk).exists()
+    event = Event.objects.get(event_type="user_deleted", subject_id=leaver.pk)
+    assert event.actor == admin and event.details["username"] == leaver.username
