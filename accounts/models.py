@@ -223,6 +223,17 @@ class RoleGrantRequest(models.Model):
                 condition=Q(status="pending", decided_by__isnull=True, decided_at__isnull=True)
                 | (~Q(status="pending") & Q(decided_by__isnull=False, decided_at__isnull=False)),
             ),
+            # One pending request per thing to grant (two administrators asking at once).
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"],
+                condition=Q(status="pending", kind="membership"),
+                name="role_grant_one_pending_membership",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                condition=Q(status="pending") & ~Q(kind="membership"),
+                name="role_grant_one_pending_right",
+            ),
             models.CheckConstraint(
                 name="role_grant_membership_has_role",
                 condition=(Q(kind="membership") & Q(organisation__isnull=False) & ~Q(role=""))

@@ -10,7 +10,7 @@ Taking a privilege away (deactivating a membership, a user or an organisation) n
 administrator and is logged too.
 """
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -139,20 +139,24 @@ def role_grant_request(
             problems.append({"name": "kind", "reason": _("Deze persoon heeft deze rechten al.")})
     if problems:
         raise Invalid(invalid_params=problems)
+    duplicate = Invalid.field("user", _("Voor deze persoon ligt al zo'n aanvraag ter goedkeuring."))
     with transaction.atomic():
-        duplicate = RoleGrantRequest.objects.filter(
+        if RoleGrantRequest.objects.filter(
             user=user, kind=kind, organisation=organisation, role=role or "", status=RoleGrantRequest.Status.PENDING
-        ).exists()
-        if duplicate:
-            raise Invalid.field("user", _("Voor deze persoon ligt al zo'n aanvraag ter goedkeuring."))
-        grant = RoleGrantRequest.objects.create(
-            kind=kind,
-            user=user,
-            organisation=organisation,
-            role=role or "",
-            reason=reason.strip(),
-            requested_by=by,
-        )
+        ).exists():
+            raise duplicate
+        try:
+            with transaction.atomic():  # the unique constraint decides a concurrent duplicate
+                grant = RoleGrantRequest.objects.create(
+                    kind=kind,
+                    user=user,
+                    organisation=organisation,
+                    role=role or "",
+                    reason=reason.strip(),
+                    requested_by=by,
+                )
+        except IntegrityError:
+            raise duplicate from None
         grant.regions.set(regions)
         event_record(
             subject=grant,

@@ -430,3 +430,20 @@ def test_deleting_users_in_the_django_admin_is_logged_and_never_oneself(client, 
     assert not User.objects.filter(pk=leaver.pk).exists()
     event = Event.objects.get(event_type="user_deleted", subject_id=leaver.pk)
     assert event.actor == admin and event.details["username"] == leaver.username
+
+
+@pytest.mark.django_db
+def test_one_pending_request_per_grant(admins, office, twente):
+    asker, other, _third = admins
+    colleague = UserFactory()
+    _ask(asker, colleague, office, [twente])
+    with pytest.raises(Invalid) as error:
+        _ask(other, colleague, office, [twente])
+    assert error.value.invalid_params[0]["name"] == "user"
+    with pytest.raises(IntegrityError), transaction.atomic():  # the database holds it too
+        RoleGrantRequest.objects.create(
+            user=colleague, requested_by=other, organisation=office, role=Role.COORDINATOR, reason="x"
+        )
+    services.role_grant_request(by=asker, user=colleague, kind="staff", reason="x")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoleGrantRequest.objects.create(user=colleague, requested_by=other, kind="staff", reason="y")
