@@ -1,6 +1,10 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template import loader
+from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Organisation, Region, Role, RoleGrantRequest, User
+from core.forms import AccessibleForm
 from core.outbox import outbox_enqueue
 
 
@@ -17,3 +21,45 @@ class OutboxPasswordResetForm(PasswordResetForm):
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         outbox_enqueue(recipient=context["user"], subject=subject, body=body, in_app=False)
+
+
+class RoleGrantRequestForm(AccessibleForm):
+    """An administrator asks for a privilege for someone else. The rules (which role fits
+    which organisation, regions, nobody for themselves) are the service's; its errors are
+    put next to these fields."""
+
+    username = forms.CharField(label=_("Gebruikersnaam van de persoon"), max_length=150)
+    kind = forms.ChoiceField(
+        label=_("Wat wilt u toekennen?"),
+        choices=RoleGrantRequest.Kind.choices,
+        initial=RoleGrantRequest.Kind.MEMBERSHIP,
+        widget=forms.RadioSelect,
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisatie"), queryset=Organisation.objects.filter(is_active=True).order_by("name"), required=False
+    )
+    role = forms.ChoiceField(label=_("Rol"), choices=[("", "—"), *Role.choices], required=False)
+    regions = forms.ModelMultipleChoiceField(
+        label=_("Jeugdregio's (voor coördinator, contractmanager en gedragswetenschapper)"),
+        queryset=Region.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    # Required by the service (which reports it together with the other rules).
+    reason = forms.CharField(
+        label=_("Waarom heeft deze persoon dit nodig?"), widget=forms.Textarea, max_length=2000, required=False
+    )
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise forms.ValidationError(_("Er is geen gebruiker met deze gebruikersnaam."))
+        self.cleaned_data["user"] = user
+        return username
+
+
+class RoleGrantDecisionForm(AccessibleForm):
+    reason = forms.CharField(
+        label=_("Toelichting (verplicht bij weigeren)"), widget=forms.Textarea, max_length=2000, required=False
+    )

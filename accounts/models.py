@@ -166,3 +166,80 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} - {self.get_role_display()} - {self.organisation}"
+
+
+class RoleGrantRequest(models.Model):
+    """Four-eyes for every grant of a privilege: a membership (new, re-activated, or more
+    regions) or staff/superuser rights. One administrator asks, a second one approves
+    or refuses; nobody grants anything to themselves (the database refuses a decision by
+    the requester and a request or decision for oneself). Applied only on approval
+    (`accounts.services.role_grant_approve`)."""
+
+    class Kind(models.TextChoices):
+        MEMBERSHIP = "membership", _("Lidmaatschap (rol in een organisatie)")
+        STAFF = "staff", _("Toegang tot de beheeromgeving (staf)")
+        SUPERUSER = "superuser", _("Alle rechten (superuser)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Wacht op goedkeuring")
+        APPROVED = "approved", _("Goedgekeurd")
+        REFUSED = "refused", _("Geweigerd")
+
+    kind = models.CharField(_("soort"), max_length=16, choices=Kind.choices, default=Kind.MEMBERSHIP)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="grant_requests", verbose_name=_("voor"))
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisatie")
+    )
+    role = models.CharField(_("rol"), max_length=32, choices=Role.choices, blank=True)
+    regions = models.ManyToManyField(Region, blank=True, related_name="+", verbose_name=_("jeugdregio's"))
+    reason = models.TextField(_("toelichting"))
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="grant_requests_made", verbose_name=_("aangevraagd door")
+    )
+    requested_at = models.DateTimeField(_("aangevraagd op"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("besloten door")
+    )
+    decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
+    decision_reason = models.TextField(_("toelichting bij het besluit"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("aanvraag voor een rol")
+        verbose_name_plural = _("aanvragen voor rollen")
+        constraints = [
+            models.CheckConstraint(
+                name="role_grant_not_decided_by_requester",
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("requested_by")),
+            ),
+            models.CheckConstraint(
+                name="role_grant_not_decided_by_grantee",
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("user")),
+            ),
+            models.CheckConstraint(name="role_grant_not_for_requester", condition=~Q(user=models.F("requested_by"))),
+            models.CheckConstraint(
+                name="role_grant_decision_complete",
+                condition=Q(status="pending", decided_by__isnull=True, decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_by__isnull=False, decided_at__isnull=False)),
+            ),
+            # One pending request per thing to grant (two administrators asking at once).
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"],
+                condition=Q(status="pending", kind="membership"),
+                name="role_grant_one_pending_membership",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                condition=Q(status="pending") & ~Q(kind="membership"),
+                name="role_grant_one_pending_right",
+            ),
+            models.CheckConstraint(
+                name="role_grant_membership_has_role",
+                condition=(Q(kind="membership") & Q(organisation__isnull=False) & ~Q(role=""))
+                | (~Q(kind="membership") & Q(organisation__isnull=True) & Q(role="")),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} - {self.user} ({self.get_status_display()})"

@@ -2,7 +2,8 @@
 
 from django.db.models import Prefetch
 
-from accounts.models import REGION_SCOPED_ROLES, Membership, Municipality, Region, Role
+from accounts.models import REGION_SCOPED_ROLES, Membership, Municipality, Region, Role, RoleGrantRequest
+from core.errors import NotFound
 
 
 def memberships_of(user):
@@ -67,3 +68,27 @@ def municipality_list(*, region_code: str | None = None):
     if region_code:
         queryset = queryset.filter(region__code=region_code)
     return queryset
+
+
+def is_administrator(user) -> bool:
+    """An active administrator membership (a Django superuser flag alone is not enough)."""
+    return membership_with_role(user, Role.ADMIN) is not None
+
+
+def role_grant_lists() -> dict:
+    """The four-eyes queue for administrators: pending requests (oldest first) and the
+    latest decisions."""
+    base = RoleGrantRequest.objects.select_related(
+        "user", "organisation", "requested_by", "decided_by"
+    ).prefetch_related("regions")
+    return {
+        "pending": list(base.filter(status=RoleGrantRequest.Status.PENDING).order_by("requested_at", "id")),
+        "decided": list(base.exclude(status=RoleGrantRequest.Status.PENDING).order_by("-decided_at", "-id")[:50]),
+    }
+
+
+def role_grant_get(pk):
+    grant = RoleGrantRequest.objects.filter(pk=pk).first()
+    if grant is None:
+        raise NotFound()
+    return grant

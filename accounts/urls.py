@@ -19,6 +19,19 @@ auth_patterns = [
 
 account_patterns = [
     path("administration/", views.admin_home, name="admin-home"),
+    path("administration/role-grants/", views.role_grants, name="role-grants"),
+    path(
+        "administration/role-grants/<int:pk>/approve/",
+        views.role_grant_decide,
+        {"decision": "approve"},
+        name="role-grant-approve",
+    ),
+    path(
+        "administration/role-grants/<int:pk>/refuse/",
+        views.role_grant_decide,
+        {"decision": "refuse"},
+        name="role-grant-refuse",
+    ),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications-read"),
 ]

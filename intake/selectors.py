@@ -3,8 +3,11 @@ the acting membership may see.
 
 - referrer: the requests of their own organisation (drafts included);
 - coordinator: submitted requests (not drafts) of their own region(s);
-- behavioural scientist: requests with an assignment open in their region(s) or assigned
-  to them;
+- behavioural scientist: only the requests whose assignment they accepted, while it is
+  active (`AnalysisAssignment.objects.granting_identity`); an open (not yet accepted)
+  assignment of their region shows only its question and the request's reference
+  (`assignment_scope`), and after the assignment ends (completed, or the request closed,
+  withdrawn or ended) the request and the assignment are a 404;
 - everyone else: nothing.
 
 Every read that returns identifying youth data writes the access log (the youth is the
@@ -39,8 +42,17 @@ def request_scope(membership):
     if membership.role == Role.COORDINATOR:
         return queryset.filter(region_id__in=region_ids_of(membership)).exclude(status=Status.DRAFT)
     if membership.role == Role.BEHAVIOURAL_SCIENTIST:
-        return queryset.filter(pk__in=assignment_scope(membership).values("request_id"))
+        return queryset.filter(pk__in=identity_assignments(membership).values("request_id"))
     return queryset.none()
+
+
+def identity_assignments(membership):
+    """The behavioural scientist's assignments that open the youth's identity to them."""
+    if membership is None or membership.role != Role.BEHAVIOURAL_SCIENTIST:
+        return AnalysisAssignment.objects.none()
+    return AnalysisAssignment.objects.granting_identity(
+        user_id=membership.user_id, region_ids=region_ids_of(membership)
+    )
 
 
 def _with_related(queryset):
@@ -201,24 +213,43 @@ def document_get(*, membership, placement_request, document_id):
 
 
 def assignment_scope(membership):
+    """Assignments a behavioural scientist may see: the open ones of their regions (to
+    decide whether to accept; no identity, see `assignment_request_get`) and the ones they
+    accepted while those are active. Completed and cancelled assignments are gone."""
     if membership is None or membership.role != Role.BEHAVIOURAL_SCIENTIST:
         return AnalysisAssignment.objects.none()
+    open_in_region = AnalysisAssignment.objects.filter(
+        status=AnalysisAssignment.AssignmentStatus.OPEN,
+        request__region_id__in=region_ids_of(membership),
+        request__status__in=OPEN_STATUSES,
+    )
     return AnalysisAssignment.objects.filter(
-        Q(status=AnalysisAssignment.AssignmentStatus.OPEN, request__region_id__in=region_ids_of(membership))
-        | Q(assigned_to_id=membership.user_id)
-    ).exclude(status=AnalysisAssignment.AssignmentStatus.CANCELLED)
+        Q(pk__in=open_in_region.values("pk")) | Q(pk__in=identity_assignments(membership).values("pk"))
+    )
 
 
 def assignment_list(*, membership):
     return list(
         assignment_scope(membership)
-        .select_related("request", "request__region", "request__youth", "assigned_to", "requested_by")
+        .select_related("request", "request__region", "assigned_to", "requested_by")
         .order_by("status", "requested_at", "id")
     )
 
 
 def assignment_get(*, membership, pk) -> AnalysisAssignment:
-    assignment = assignment_scope(membership).select_related("request", "assigned_to").filter(pk=pk).first()
+    assignment = (
+        assignment_scope(membership).select_related("request", "request__region", "assigned_to").filter(pk=pk).first()
+    )
     if assignment is None:
         raise NotFound()
     return assignment
+
+
+def assignment_request_get(*, membership, assignment) -> PlacementRequest | None:
+    """The request behind an assignment with the youth's identity (access-logged), or None
+    when the assignment does not open it (open, not yet accepted): the page then shows
+    only the question and the reference."""
+    try:
+        return request_get(membership=membership, pk=assignment.request_id, view="assignment")
+    except NotFound:
+        return None

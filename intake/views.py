@@ -12,7 +12,6 @@ from core.errors import DomainError, Invalid, NotFound
 from intake import selectors, services
 from intake import selectors as intake_selectors
 from intake.forms import AnalysisForm, CompleteAssignmentForm, NeedProfileForm, initial_from_version
-from intake.models import AnalysisAssignment
 
 
 def _assignment(request, pk):
@@ -31,19 +30,19 @@ def behavioural_scientist_home(request):
 @role_required(Role.BEHAVIOURAL_SCIENTIST)
 def assignment_detail(request, pk):
     assignment = _assignment(request, pk)
-    placement_request = selectors.request_get(membership=request.membership, pk=assignment.request_id)
-    mine = (
-        assignment.status == AnalysisAssignment.AssignmentStatus.ACCEPTED
-        and assignment.assigned_to_id == request.user.pk
-    )
+    # The dossier only through an accepted, active assignment (the selector decides);
+    # an open assignment shows the question and the reference, nothing identifying.
+    placement_request = selectors.assignment_request_get(membership=request.membership, assignment=assignment)
+    if placement_request is None:
+        if request.method == "POST":
+            raise Http404
+        return render(request, "analyses/assignment_detail.html", {"assignment": assignment, "mine": False})
     fields = AnalysisForm.FIELDS + NeedProfileForm.FIELDS
     initial = initial_from_version(placement_request.analysis, fields)
     analysis_form = AnalysisForm(request.POST or None, initial=initial, prefix="analysis")
     need_form = NeedProfileForm(request.POST or None, initial=initial, prefix="need")
     status = 200
     if request.method == "POST":
-        if not mine:
-            raise Http404
         if analysis_form.is_valid() and need_form.is_valid():
             try:
                 version = services.analysis_save(
@@ -68,7 +67,7 @@ def assignment_detail(request, pk):
             "assignment": assignment,
             "placement_request": placement_request,
             "youth": placement_request.youth,
-            "mine": mine,
+            "mine": True,
             "analysis_form": analysis_form,
             "need_form": need_form,
             "complete_form": CompleteAssignmentForm(),

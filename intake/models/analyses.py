@@ -239,8 +239,30 @@ class Document(models.Model):
         return settings.PRIVATE_MEDIA_ROOT / "documents" / self.storage_name
 
 
+class AssignmentQuerySet(models.QuerySet):
+    def granting_identity(self, *, user_id, region_ids):
+        """The assignments through which a behavioural scientist sees a youth's identity
+        (name, BSN, birth date, address, guardians, documents): accepted by them and not
+        ended (completed or cancelled), on a request that is still open and lies in one
+        of the regions of their membership. The one statement of that rule: the request
+        selectors and the analysis service both ask it."""
+        from intake.models.requests import OPEN_STATUSES
+
+        return self.filter(
+            status=AnalysisAssignment.AssignmentStatus.ACCEPTED,
+            assigned_to_id=user_id,
+            request__region_id__in=region_ids,
+            request__status__in=OPEN_STATUSES,
+        )
+
+
 class AnalysisAssignment(models.Model):
-    """A coordinator asks the behavioural-scientist pool to help write an analysis."""
+    """A coordinator asks the behavioural-scientist pool to help write an analysis.
+
+    Least privilege: while an assignment is open (not yet accepted) the pool of the region
+    sees only the question and the request's reference; the scientist who accepts it sees
+    the dossier until the assignment ends (completed, or cancelled because the request was
+    closed, withdrawn or its placement ended)."""
 
     class AssignmentStatus(models.TextChoices):
         OPEN = "open", _("Open")
@@ -261,6 +283,8 @@ class AnalysisAssignment(models.Model):
         ExplanatoryAnalysis, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     completion_note = models.TextField(_("toelichting bij afronding"), blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["requested_at", "id"]

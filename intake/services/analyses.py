@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role
+from accounts.selectors import region_ids_of
 from core.errors import Forbidden, Invalid
 from core.events import event_record
 from intake.models import (
@@ -30,10 +31,14 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ANALYSIS_FIELDS = SECTION_FIELDS + ["written_by", "made_with_youth", "made_with_family"] + NEED_PROFILE_FIELDS
 
 
-def active_assignment_for(placement_request, user):
-    return AnalysisAssignment.objects.filter(
-        request=placement_request, status=AnalysisAssignment.AssignmentStatus.ACCEPTED, assigned_to=user
-    ).first()
+def active_assignment_for(placement_request, membership):
+    """The assignment through which this behavioural scientist may write (the same rule
+    that opens the dossier to them)."""
+    return (
+        AnalysisAssignment.objects.granting_identity(user_id=membership.user_id, region_ids=region_ids_of(membership))
+        .filter(request=placement_request)
+        .first()
+    )
 
 
 def content_edit_check(placement_request, membership):
@@ -47,7 +52,7 @@ def content_edit_check(placement_request, membership):
         request_editable_check(placement_request)
         return None
     if membership.role == Role.BEHAVIOURAL_SCIENTIST:
-        assignment = active_assignment_for(placement_request, membership.user)
+        assignment = active_assignment_for(placement_request, membership)
         if assignment is None:
             raise Forbidden(_("Neem de opdracht eerst aan."))
         return assignment

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from accounts.selectors import region_members
+from accounts.selectors import region_ids_of, region_members
 from core.errors import Forbidden, Invalid, TransitionNotAllowed
 from core.events import event_record
 from core.outbox import outbox_enqueue
@@ -59,6 +59,8 @@ def assignment_accept(*, assignment: AnalysisAssignment, by, membership) -> Anal
     if membership is None or membership.role != Role.BEHAVIOURAL_SCIENTIST:
         raise Forbidden()
     assignment = AnalysisAssignment.objects.select_for_update().select_related("request").get(pk=assignment.pk)
+    if assignment.request.region_id not in region_ids_of(membership):
+        raise Forbidden()
     if assignment.status != AnalysisAssignment.AssignmentStatus.OPEN:
         raise TransitionNotAllowed(_("Deze opdracht is al aangenomen of afgerond."))
     assignment.status = AnalysisAssignment.AssignmentStatus.ACCEPTED

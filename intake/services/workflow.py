@@ -7,7 +7,8 @@ A workflow service does, in one transaction and in this order:
 1. check who acts (`referrer_check`, `coordinator_check`);
 2. lock the request row (`request_lock`), then any other row it decides on;
 3. ask the transition table whether the move is allowed (`transition_check`);
-4. change the status with an event (`status_change`, which also tells the referrer);
+4. change the status with an event (`status_change`, which also tells the referrer and,
+   when the request leaves the open states, ends its behavioural-scientist assignments);
 5. tell the others through the outbox (`coordinators_notify`, `provider_staff_notify`).
 
 Lock order everywhere: the request row, then the offer row, then (inside the capacity
@@ -23,9 +24,10 @@ from accounts.selectors import provider_staff, region_coordinators, region_ids_o
 from core.errors import Forbidden, TransitionNotAllowed
 from core.events import event_record
 from core.outbox import outbox_enqueue
-from intake.models import EDITABLE_STATUSES, PlacementRequest, Status, move_allowed
+from intake.models import EDITABLE_STATUSES, OPEN_STATUSES, AnalysisAssignment, PlacementRequest, Status, move_allowed
 
 __all__ = [
+    "assignments_end",
     "coordinator_check",
     "coordinators_notify",
     "is_coordinator_of",
@@ -118,7 +120,38 @@ def status_change(placement_request, *, to, by, organisation, event_type, reason
         reason_code=reason_code,
         details=details or {},
     )
+    if to not in OPEN_STATUSES:
+        assignments_end(placement_request, by=by, organisation=organisation, cause=event_type)
     referrer_notify(placement_request)
+
+
+def assignments_end(placement_request, *, by, organisation, cause: str) -> int:
+    """Cancel the request's open and accepted behavioural-scientist assignments (the
+    request was closed, withdrawn or its placement ended): the scientist's access to the
+    youth's identity ends with them. One event per ended assignment; returns how many."""
+    active = list(
+        AnalysisAssignment.objects.select_for_update()
+        .filter(
+            request=placement_request,
+            status__in=(AnalysisAssignment.AssignmentStatus.OPEN, AnalysisAssignment.AssignmentStatus.ACCEPTED),
+        )
+        .order_by("pk")
+    )
+    for assignment in active:
+        source = assignment.status
+        assignment.status = AnalysisAssignment.AssignmentStatus.CANCELLED
+        assignment.save(update_fields=["status"])
+        event_record(
+            subject=placement_request,
+            event_type="assignment_ended",
+            by=by,
+            organisation=organisation,
+            from_state=source,
+            to_state=AnalysisAssignment.AssignmentStatus.CANCELLED,
+            reason_code=cause,
+            details={"assignment_id": assignment.pk, "assigned_to": assignment.assigned_to_id},
+        )
+    return len(active)
 
 
 def waiting_end(placement_request) -> None:

@@ -51,6 +51,7 @@ def _timeline(request, placement_request):
         "assignment_requested": _("Hulp van gedragswetenschapper gevraagd"),
         "assignment_accepted": _("Gedragswetenschapper heeft de opdracht aangenomen"),
         "assignment_completed": _("Gedragswetenschapper heeft de analyse afgerond"),
+        "assignment_ended": _("Opdracht gedragswetenschapper beëindigd (verzoek afgesloten)"),
         "offer_made": _("Aangemeld bij een aanbieder"),
         "offer_accepted": _("Aanbieder heeft de aanmelding geaccepteerd"),
         "offer_declined": _("Aanbieder heeft de aanmelding afgewezen"),

@@ -15,6 +15,7 @@ DEMO_USERS = [
     "contract_manager",
     "behavioural_scientist",
     "admin",
+    "admin2",
 ]
 
 

@@ -30,9 +30,12 @@ def test_assignment_is_requested_accepted_and_completed_with_a_version(
     assert placement_request.reference in client.get("/behavioural-scientist/").content.decode()
     page = client.get(f"/behavioural-scientist/assignments/{assignment.pk}/")
     assert page.status_code == 200 and "Opdracht aannemen" in page.content.decode()
-    assert AccessLogEntry.objects.filter(user=scientist, purpose="analysis_support").exists()
+    # Before acceptance the scientist reads nothing identifying (nothing to log).
+    assert not AccessLogEntry.objects.filter(user=scientist).exists()
     # Completing before writing anything is refused.
     client.post(f"/behavioural-scientist/assignments/{assignment.pk}/accept/")
+    client.get(f"/behavioural-scientist/assignments/{assignment.pk}/")
+    assert AccessLogEntry.objects.filter(user=scientist, purpose="analysis_support").exists()
     client.post(f"/behavioural-scientist/assignments/{assignment.pk}/complete/", {"note": "klaar"})
     assignment.refresh_from_db()
     assert assignment.status == "accepted" and assignment.assigned_to == scientist

@@ -43,6 +43,8 @@ USERS = [
     ("contract_manager", "Karin", "Contract", "contract_twente", Role.CONTRACT_MANAGER, [TWENTE]),
     ("behavioural_scientist", "Bas", "Gedrag", "pool_twente", Role.BEHAVIOURAL_SCIENTIST, [TWENTE]),
     ("admin", "Anna", "Beheer", "beheer", Role.ADMIN, []),
+    # A second administrator: role grants are four-eyes (one asks, another approves).
+    ("admin2", "Bert", "Beheer", "beheer", Role.ADMIN, []),
 ]
 
 
