@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("capacity.urls")),
     path("", include("intake.urls")),
     path("", include("reporting.urls")),
+    path("", include("privacy.urls")),
 ]
