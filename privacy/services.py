@@ -185,6 +185,7 @@ def youth_erase(*, membership, youth_id, ground: str, explanation: str, by) -> Y
         raise Invalid(invalid_params=errors)
     with transaction.atomic():
         youth = Youth.objects.select_for_update().get(pk=youth.pk)
+        list(PlacementRequest.objects.select_for_update().filter(youth=youth))  # no move while we decide
         refusal = selectors.erasure_refusal(youth)
         if refusal:
             raise Conflict(refusal, code="erasure_not_allowed")
