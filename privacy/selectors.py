@@ -89,11 +89,13 @@ def _finished_before(policies, field: str, *, now: datetime, unit: str) -> Q:
 
 
 def youth_past_term(*, policies, now: datetime):
-    """Youth not yet pseudonymised whose every request finished longer ago than its
-    region's identity term (a youth with any live or recent request is kept), and no
-    machtiging still running."""
+    """Youth not yet pseudonymised whose every request (also those of other records with
+    the same BSN) finished longer ago than its region's identity term (a youth with any
+    live or recent request is kept), and no machtiging still running."""
     past = _finished_before(policies, "identity_years", now=now, unit="years")
-    not_past = PlacementRequest.objects.filter(youth=OuterRef("pk")).exclude(past)
+    # The same person may have several youth records (one per referral), linked by BSN.
+    same_person = Q(youth=OuterRef("pk")) | (Q(youth__bsn_hash=OuterRef("bsn_hash")) & ~Q(youth__bsn_hash=""))
+    not_past = PlacementRequest.objects.filter(same_person).exclude(past)
     today = timezone.localdate()
     return (
         Youth.objects.filter(requests__isnull=False, pseudonymisation__isnull=True)
@@ -159,7 +161,9 @@ def youth_find(*, membership, bsn: str = "", reference: str = "") -> Youth:
     if bsn:
         if not crypto.bsn_is_valid(bsn):
             raise Invalid.field("bsn", _("Dit is geen geldig BSN (elfproef)."))
-        youth = Youth.objects.filter(bsn_hash=crypto.blind_index(crypto.bsn_normalise(bsn))).order_by("pk").first()
+        probe = Youth()
+        probe.set_bsn(bsn)  # the model's own blind index, whatever key it uses
+        youth = Youth.objects.filter(bsn_hash=probe.bsn_hash).order_by("pk").first()
     else:
         pk = _parse_reference(reference)
         if pk is None:
@@ -199,16 +203,45 @@ def youth_get(*, membership, pk, log: bool = True) -> Youth:
     return youth
 
 
+def person_records(youth) -> list[Youth]:
+    """Every youth record of the same person: this one and those with the same BSN (a
+    youth referred twice has a record per referral). Without a BSN: this record only."""
+    records = Youth.objects.filter(pk=youth.pk)
+    if youth.bsn_hash:
+        records = Youth.objects.filter(Q(pk=youth.pk) | Q(bsn_hash=youth.bsn_hash))
+    return list(
+        records.select_related("municipality", "pseudonymisation")
+        .prefetch_related(
+            "guardians",
+            Prefetch(
+                "requests",
+                queryset=PlacementRequest.objects.select_related("region", "placement").order_by("created_at"),
+            ),
+        )
+        .order_by("pk")
+    )
+
+
 def is_pseudonymised(youth) -> bool:
     return hasattr(youth, "pseudonymisation")
 
 
 def erasure_refusal(youth, *, today: date | None = None) -> str | None:
-    """Why the law does not allow erasing this youth now (AVG art. 17(3), Jeugdwet
-    art. 7.3.9), or None when it does. The one place for the rule."""
+    """Why the law does not allow erasing this person now (AVG art. 17(3), Jeugdwet
+    art. 7.3.9), or None when it does; over every record of the person. The one place
+    for the rule."""
     today = today or timezone.localdate()
-    if is_pseudonymised(youth):
+    records = person_records(youth)
+    if all(is_pseudonymised(record) for record in records):
         return _("De identiteitsgegevens van deze jeugdige zijn al gewist.")
+    for record in records:
+        refusal = _record_refusal(record, today=today)
+        if refusal:
+            return refusal
+    return None
+
+
+def _record_refusal(youth, *, today: date) -> str | None:
     live = [r for r in youth.requests.all() if r.status not in FINISHED_STATUSES]
     if live:
         return _(
@@ -369,7 +402,11 @@ YOUTH_FIELDS = (
 
 
 def _request_data(placement_request, events) -> dict:
-    data = {"reference": placement_request.reference, **_row(placement_request, REQUEST_FIELDS)}
+    data = {
+        "reference": placement_request.reference,
+        "youth_id": placement_request.youth_id,
+        **_row(placement_request, REQUEST_FIELDS),
+    }
     data["region"] = str(placement_request.region)
     data["referrer_organisation"] = str(placement_request.referrer_organisation)
     data["referrer"] = _user(placement_request.referrer)
@@ -429,10 +466,30 @@ def _request_data(placement_request, events) -> dict:
     return data
 
 
+def _youth_data(youth) -> dict:
+    pseudonymisation = youth.pseudonymisation if is_pseudonymised(youth) else None
+    return {
+        "id": youth.pk,
+        **_row(youth, YOUTH_FIELDS),
+        "bsn": youth.bsn,
+        "municipality": str(youth.municipality),
+        "pseudonymised": (
+            {"reason": pseudonymisation.reason, "at": pseudonymisation.done_at.isoformat()}
+            if pseudonymisation
+            else None
+        ),
+        "guardians": [
+            _row(g, ("name", "relationship", "has_authority", "phone", "email")) for g in youth.guardians.all()
+        ],
+    }
+
+
 def inzage_data(youth) -> dict:
-    """Everything the product holds about one youth, and every read of it."""
+    """Everything the product holds about one person (every youth record with the same
+    BSN), and every read of it."""
+    records = person_records(youth)
     requests = list(
-        PlacementRequest.objects.filter(youth=youth)
+        PlacementRequest.objects.filter(youth__in=records)
         .select_related("region", "referrer_organisation", "referrer")
         .prefetch_related(
             "analysis_versions__preferred_region",
@@ -445,28 +502,17 @@ def inzage_data(youth) -> dict:
         )
         .order_by("created_at", "pk")
     )
-    subjects = _subjects(youth, requests)
+    subjects: dict[str, list[int]] = {}
+    for record in records:
+        for subject_type, ids in _subjects(record, [r for r in requests if r.youth_id == record.pk]).items():
+            subjects.setdefault(subject_type, []).extend(ids)
     events = list(Event.objects.filter(_subject_q(subjects)).select_related("actor", "organisation").order_by("pk"))
     reads = list(
         AccessLogEntry.objects.filter(_subject_q(subjects)).select_related("user", "organisation").order_by("pk")
     )
-    pseudonymisation = getattr(youth, "pseudonymisation", None) if is_pseudonymised(youth) else None
     return {
         "generated_at": timezone.now().isoformat(),
-        "youth": {
-            "id": youth.pk,
-            **_row(youth, YOUTH_FIELDS),
-            "bsn": youth.bsn,
-            "municipality": str(youth.municipality),
-            "pseudonymised": (
-                {"reason": pseudonymisation.reason, "at": pseudonymisation.done_at.isoformat()}
-                if pseudonymisation
-                else None
-            ),
-        },
-        "guardians": [
-            _row(g, ("name", "relationship", "has_authority", "phone", "email")) for g in youth.guardians.all()
-        ],
+        "youth": [_youth_data(record) for record in records],
         "requests": [_request_data(r, events) for r in requests],
         "events": [
             {
@@ -507,10 +553,11 @@ README = gettext_noop(
     """Inzage in persoonsgegevens (AVG artikel 15)
 
 Dit archief bevat alle gegevens die Regie op plaatsing over deze jeugdige bewaart:
-- inzage.json: de jeugdige, ouders/verzorgers, elk plaatsingsverzoek met de versies van de
-  verklarende analyse en het zorgprofiel, triagebesluiten, aanmeldingen bij aanbieders met
-  de redenen van weigering, plaatsingen, wachtperiodes, de lijst van documenten en alle
-  gebeurtenissen; en onder "access_log" wie de gegevens heeft ingezien.
+- inzage.json: de jeugdige (elke registratie met hetzelfde BSN), ouders/verzorgers, elk
+  plaatsingsverzoek met de versies van de verklarende analyse en het zorgprofiel,
+  triagebesluiten, aanmeldingen bij aanbieders met de redenen van weigering, plaatsingen,
+  wachtperiodes, de lijst van documenten en alle gebeurtenissen; en onder "access_log" wie
+  de gegevens heeft ingezien.
 - inzagelog.csv: wie de gegevens heeft ingezien (wanneer, wie, rol, organisatie, doel).
 - gebeurtenissen.csv: de geschiedenis van de verzoeken.
 De documenten zelf (PDF's) zijn niet bijgevoegd; ze zijn op te vragen bij de beheerder.

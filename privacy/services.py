@@ -169,8 +169,8 @@ def retention_apply(*, now=None) -> RetentionRun:
 
 
 def youth_erase(*, membership, youth_id, ground: str, explanation: str, by) -> Youth:
-    """Erase a youth's identity and documents on their (or their representative's)
-    request, where the law allows (`selectors.erasure_refusal`). Invalid for missing
+    """Erase a person's identity and documents (every youth record with the same BSN) on
+    their (or their representative's) request, where the law allows (`selectors.erasure_refusal`). Invalid for missing
     input (all fields at once), NotFound for an unknown youth, Conflict with the reason
     when the law does not allow it; nothing changes on any error."""
     errors = []
@@ -184,8 +184,9 @@ def youth_erase(*, membership, youth_id, ground: str, explanation: str, by) -> Y
     if errors:
         raise Invalid(invalid_params=errors)
     with transaction.atomic():
-        youth = Youth.objects.select_for_update().get(pk=youth.pk)
-        list(PlacementRequest.objects.select_for_update().filter(youth=youth))  # no move while we decide
+        records = [r.pk for r in selectors.person_records(youth)]
+        list(Youth.objects.select_for_update().filter(pk__in=records).order_by("pk"))
+        list(PlacementRequest.objects.select_for_update().filter(youth__in=records))  # no move while we decide
         refusal = selectors.erasure_refusal(youth)
         if refusal:
             raise Conflict(refusal, code="erasure_not_allowed")
@@ -195,13 +196,14 @@ def youth_erase(*, membership, youth_id, ground: str, explanation: str, by) -> Y
             by=by,
             organisation=membership.organisation,
             reason_code=ground,
-            details={"explanation": explanation.strip()},
+            details={"explanation": explanation.strip(), "records": records},
         )
-        for document in Document.objects.filter(request__youth=youth).order_by("pk"):
+        for document in Document.objects.filter(request__youth__in=records).order_by("pk"):
             document_delete(
                 document=document, reason=Pseudonymisation.Reason.ERASURE, by=by, organisation=membership.organisation
             )
-        youth_pseudonymise(
-            youth=youth, reason=Pseudonymisation.Reason.ERASURE, by=by, organisation=membership.organisation
-        )
+        for record in Youth.objects.filter(pk__in=records).order_by("pk"):
+            youth_pseudonymise(
+                youth=record, reason=Pseudonymisation.Reason.ERASURE, by=by, organisation=membership.organisation
+            )
     return youth

@@ -46,6 +46,7 @@ def _youth_page(request, pk, *, erasure_form=None, status=200):
         raise Http404 from None
     context = {
         "youth": youth,
+        "records": selectors.person_records(youth),
         "pseudonymised": selectors.is_pseudonymised(youth),
         "refusal": selectors.erasure_refusal(youth),
         "erasure_form": erasure_form or ErasureForm(),

@@ -46,7 +46,7 @@ def test_administrator_inzage_and_erasure_journey(
         page.get_by_role("link", name="Inzage downloaden").click()
     with zipfile.ZipFile(download_info.value.path()) as archive:
         data = json.loads(archive.read("inzage.json"))
-    assert data["youth"]["family_name"] == youth.family_name
+    assert data["youth"][0]["family_name"] == youth.family_name
     assert any(r["purpose"] == "inzage" for r in data["access_log"])
 
     page.get_by_role("button", name="Gegevens wissen").click()  # nothing filled in

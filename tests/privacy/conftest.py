@@ -26,9 +26,9 @@ def years_ago(years: float) -> dt.datetime:
     return timezone.now() - dt.timedelta(days=round(365.25 * years))
 
 
-def closed_request(referrer, *, years: float, submit=True):
+def closed_request(referrer, *, years: float, submit=True, youth=None):
     """A complete request the referrer withdrew (closed) `years` ago."""
-    placement_request = make_request(referrer, submit=submit)
+    placement_request = make_request(referrer, submit=submit, youth=youth)
     intake_services.request_withdraw(
         placement_request=placement_request, by=referrer, membership=membership_with_role(referrer, Role.REFERRER)
     )

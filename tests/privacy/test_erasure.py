@@ -11,7 +11,7 @@ from core.models import Event
 from intake.models import Document, Youth
 from privacy import services
 from privacy.models import Pseudonymisation
-from tests.placement.factories import in_matching, machtiging
+from tests.placement.factories import in_matching, machtiging, make_request, next_bsn, youth_data
 from tests.privacy.conftest import closed_request
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +129,22 @@ def test_erasure_and_retention_share_one_pseudonymisation(referrer, admin_user, 
     fields = ("given_names", "bsn_hash", "address", "postcode", "city", "school")
     assert [getattr(a, f) for f in fields] == [getattr(b, f) for f in fields] == ["Jeugdige", "", "", "", "", ""]
     assert (a.family_name, b.family_name) == (str(a.pk), str(b.pk))
+
+
+def test_erasure_covers_every_record_of_the_person_and_waits_for_all(admin_user, referrer, twente):
+    bsn = next_bsn()
+    first = closed_request(referrer, years=1, youth=youth_data(bsn=bsn))
+    second = make_request(referrer, submit=True, youth=youth_data(bsn=bsn))
+    membership = membership_with_role(admin_user, Role.ADMIN)
+    with pytest.raises(Conflict) as error:
+        services.youth_erase(membership=membership, youth_id=first.youth_id, by=admin_user, **GOOD)
+    assert second.reference in str(error.value.detail)
+    assert _unchanged(first.youth)
+    from intake import services as intake_services
+
+    intake_services.request_withdraw(
+        placement_request=second, by=referrer, membership=membership_with_role(referrer, Role.REFERRER)
+    )
+    services.youth_erase(membership=membership, youth_id=first.youth_id, by=admin_user, **GOOD)
+    assert set(Pseudonymisation.objects.values_list("youth_id", flat=True)) == {first.youth_id, second.youth_id}
+    assert not Document.objects.filter(request__in=[first, second]).exists()

@@ -102,8 +102,8 @@ def test_inzage_holds_all_data_and_who_read_it_and_is_itself_logged(client, admi
     files = _archive(response)
     assert set(files) == {"LEESMIJ.txt", "inzage.json", "inzagelog.csv", "gebeurtenissen.csv"}
     data = json.loads(files["inzage.json"])
-    assert data["youth"]["family_name"] == youth.family_name and data["youth"]["bsn"] == youth.bsn
-    assert data["guardians"][0]["phone"] == "06-41234567"
+    assert data["youth"][0]["family_name"] == youth.family_name and data["youth"][0]["bsn"] == youth.bsn
+    assert data["youth"][0]["guardians"][0]["phone"] == "06-41234567"
     (request_data,) = data["requests"]
     assert request_data["reference"] == dossier.reference
     assert request_data["analyses"][0]["care_types"] == ["behandelgroep", "kwv-open"]
@@ -163,3 +163,16 @@ def test_csv_cells_cannot_run_as_formulas():
         csv.reader(io.StringIO(_csv([{"purpose": "=HYPERLINK(1)", "user": "@x", "n": "plain"}])), delimiter=";")
     )
     assert rows == [["purpose", "user", "n"], ["'=HYPERLINK(1)", "'@x", "plain"]]
+
+
+def test_inzage_by_bsn_covers_every_record_of_the_person(client, admin_user, referrer, dossier):
+    from tests.placement.factories import make_request, youth_data
+
+    again = make_request(referrer, youth=youth_data(bsn=dossier.youth.bsn))  # referred again: a second record
+    client.force_login(admin_user)
+    files = _archive(client.get(f"/administration/privacy/youth/{dossier.youth_id}/inzage"))
+    data = json.loads(files["inzage.json"])
+    assert [y["id"] for y in data["youth"]] == [dossier.youth_id, again.youth_id]
+    assert {r["reference"] for r in data["requests"]} == {dossier.reference, again.reference}
+    page = client.get(f"/administration/privacy/youth/{dossier.youth_id}/").content.decode()
+    assert again.reference in page and dossier.reference in page

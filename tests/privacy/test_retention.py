@@ -14,7 +14,7 @@ from intake.models import Document, Guardian, PlacementRequest, Youth
 from privacy import services, tasks
 from privacy.models import Pseudonymisation, RetentionPolicy, RetentionRun
 from tests.accounts.factories import member
-from tests.placement.factories import machtiging, make_request
+from tests.placement.factories import machtiging, make_request, next_bsn, youth_data
 from tests.privacy.conftest import closed_request, share_youth, years_ago
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +48,19 @@ def test_only_youth_whose_every_request_is_past_the_term_are_pseudonymised(refer
     kept = Youth.objects.get(pk=recent.youth_id)
     assert kept.family_name == original[recent.youth_id].family_name and kept.bsn
     assert Youth.objects.get(pk=live.youth_id).bsn == original[live.youth_id].bsn
+
+
+def test_records_of_the_same_person_by_bsn_go_only_together(referrer, twente):
+    """Every referral makes a youth record; records with the same BSN are one person."""
+    bsn = next_bsn()
+    old = closed_request(referrer, years=21, youth=youth_data(bsn=bsn))
+    again = make_request(referrer, submit=True, youth=youth_data(bsn=bsn))  # referred again, still open
+    assert old.youth_id != again.youth_id
+    assert services.retention_apply().youth_pseudonymised == 0
+    assert Youth.objects.get(pk=old.youth_id).bsn == bsn
+    PlacementRequest.objects.filter(pk=again.pk).update(status="ended", status_changed_at=years_ago(20.2))
+    assert services.retention_apply().youth_pseudonymised == 2
+    assert not Youth.objects.filter(pk__in=[old.youth_id, again.youth_id]).exclude(bsn_hash="").exists()
 
 
 def test_pseudonymisation_keeps_only_what_reports_need(referrer, twente):
