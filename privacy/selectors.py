@@ -304,25 +304,24 @@ def _access_row(entry) -> dict:
     return row
 
 
-def _subjects(youth, requests) -> dict[str, list[int]]:
-    request_ids = [r.pk for r in requests]
+def _subjects(records, requests) -> dict[str, list[int]]:
+    """Every row about the person, by the subject type the event and access logs use."""
+    youth_ids, request_ids = [y.pk for y in records], [r.pk for r in requests]
+
+    def ids(model, **lookup):
+        return list(model.objects.filter(**lookup).values_list("pk", flat=True))
+
     return {
-        Youth._meta.label_lower: [youth.pk],
-        Guardian._meta.label_lower: [g.pk for g in youth.guardians.all()],
+        Youth._meta.label_lower: youth_ids,
+        Guardian._meta.label_lower: [g.pk for y in records for g in y.guardians.all()],
         PlacementRequest._meta.label_lower: request_ids,
-        ExplanatoryAnalysis._meta.label_lower: list(
-            ExplanatoryAnalysis.objects.filter(request__in=request_ids).values_list("pk", flat=True)
-        ),
-        Document._meta.label_lower: list(Document.objects.filter(request__in=request_ids).values_list("pk", flat=True)),
-        Offer._meta.label_lower: list(Offer.objects.filter(request__in=request_ids).values_list("pk", flat=True)),
-        Placement._meta.label_lower: list(Placement.objects.filter(youth=youth).values_list("pk", flat=True)),
-        AnalysisAssignment._meta.label_lower: list(
-            AnalysisAssignment.objects.filter(request__in=request_ids).values_list("pk", flat=True)
-        ),
-        WaitingPeriod._meta.label_lower: list(
-            WaitingPeriod.objects.filter(request__in=request_ids).values_list("pk", flat=True)
-        ),
-        Transfer._meta.label_lower: list(Transfer.objects.filter(youth=youth).values_list("pk", flat=True)),
+        ExplanatoryAnalysis._meta.label_lower: ids(ExplanatoryAnalysis, request__in=request_ids),
+        Document._meta.label_lower: ids(Document, request__in=request_ids),
+        Offer._meta.label_lower: ids(Offer, request__in=request_ids),
+        Placement._meta.label_lower: ids(Placement, youth__in=youth_ids),
+        AnalysisAssignment._meta.label_lower: ids(AnalysisAssignment, request__in=request_ids),
+        WaitingPeriod._meta.label_lower: ids(WaitingPeriod, request__in=request_ids),
+        Transfer._meta.label_lower: ids(Transfer, youth__in=youth_ids),
     }
 
 
@@ -490,7 +489,15 @@ def inzage_data(youth) -> dict:
     records = person_records(youth)
     requests = list(
         PlacementRequest.objects.filter(youth__in=records)
-        .select_related("region", "referrer_organisation", "referrer")
+        .select_related(
+            "region",
+            "referrer_organisation",
+            "referrer",
+            "perspective_plan",
+            "safety_plan",
+            "placement__facility",
+            "placement__provider",
+        )
         .prefetch_related(
             "analysis_versions__preferred_region",
             "alternatives",
@@ -502,10 +509,7 @@ def inzage_data(youth) -> dict:
         )
         .order_by("created_at", "pk")
     )
-    subjects: dict[str, list[int]] = {}
-    for record in records:
-        for subject_type, ids in _subjects(record, [r for r in requests if r.youth_id == record.pk]).items():
-            subjects.setdefault(subject_type, []).extend(ids)
+    subjects = _subjects(records, requests)
     events = list(Event.objects.filter(_subject_q(subjects)).select_related("actor", "organisation").order_by("pk"))
     reads = list(
         AccessLogEntry.objects.filter(_subject_q(subjects)).select_related("user", "organisation").order_by("pk")

@@ -176,3 +176,22 @@ def test_inzage_by_bsn_covers_every_record_of_the_person(client, admin_user, ref
     assert {r["reference"] for r in data["requests"]} == {dossier.reference, again.reference}
     page = client.get(f"/administration/privacy/youth/{dossier.youth_id}/").content.decode()
     assert again.reference in page and dossier.reference in page
+
+
+def test_inzage_queries_do_not_grow_with_the_requests(admin_user, referrer, coordinator, dossier):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.selectors import membership_with_role
+    from privacy import selectors
+    from tests.placement.factories import make_request, youth_data
+
+    membership = membership_with_role(admin_user, Role.ADMIN)
+    with CaptureQueriesContext(connection) as one:
+        selectors.inzage_archive(membership=membership, youth_id=dossier.youth_id)
+    for _ in range(3):  # the same person referred three more times, with documents and analyses
+        make_request(referrer, submit=True, youth=youth_data(bsn=dossier.youth.bsn))
+    with CaptureQueriesContext(connection) as four:
+        selectors.inzage_archive(membership=membership, youth_id=dossier.youth_id)
+    # The same queries for one record with one request as for four records with four requests.
+    assert len(four) <= len(one), (len(one), len(four))
