@@ -191,3 +191,26 @@ def test_administrator_sees_recent_runs(client, referrer, twente):
     # Nobody else reads the privacy page.
     client.force_login(member(Role.COORDINATOR, regions=[twente]))
     assert client.get("/administration/privacy/").status_code == 403
+
+
+def test_the_access_log_is_never_deleted_and_still_answers_who_read_it(referrer, coordinator, twente):
+    """NEN 7513: the log outlives the identity; after pseudonymisation the inzage still
+    lists who read the record."""
+    from accounts.selectors import membership_with_role
+    from core.access_log import access_log_record
+    from core.models import AccessLogEntry
+    from privacy.selectors import inzage_data
+
+    placement_request = closed_request(referrer, years=21)
+    entry = access_log_record(
+        user=coordinator,
+        membership=membership_with_role(coordinator, Role.COORDINATOR),
+        subject=placement_request.youth,
+        purpose="triage",
+    )
+    assert entry.pk
+    count = AccessLogEntry.objects.count()
+    assert services.retention_apply().youth_pseudonymised == 1
+    assert AccessLogEntry.objects.count() == count
+    readers = inzage_data(Youth.objects.get(pk=placement_request.youth_id))["access_log"]
+    assert [(r["username"], r["purpose"]) for r in readers] == [(coordinator.username, "triage")]
