@@ -2,6 +2,7 @@
 models and services; the forms only parse and show the errors next to the fields."""
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import AccessibleForm
@@ -13,11 +14,12 @@ _INTEGER_ERRORS = {"required": _("Vul een heel getal in."), "invalid": _("Vul ee
 class RetentionPolicyForm(AccessibleForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in BOUNDS:
+        for name, (low, high) in BOUNDS.items():
             model_field = RetentionPolicy._meta.get_field(name)
+            bounds = gettext("Van %(low)s tot en met %(high)s.") % {"low": low, "high": high}
             self.fields[name] = forms.IntegerField(
                 label=model_field.verbose_name,
-                help_text=model_field.help_text,
+                help_text=f"{model_field.help_text} {bounds}",
                 error_messages=_INTEGER_ERRORS,
                 widget=forms.NumberInput(attrs={"class": "utrecht-textbox", "inputmode": "numeric"}),
             )

@@ -40,28 +40,28 @@ class RetentionPolicy(models.Model):
         default=DEFAULTS["identity_years"],
         help_text=_(
             "Na afsluiting of einde van alle verzoeken van een jeugdige: naam, BSN, adres, school en "
-            "contactgegevens van ouders worden vervangen door een pseudoniem. Tussen 2 en 20 jaar "
-            "(Jeugdwet art. 7.3.8: twintig jaar)."
+            "contactgegevens van ouders worden vervangen door een pseudoniem (Jeugdwet art. 7.3.8: "
+            "twintig jaar)."
         ),
     )
     document_years = models.PositiveSmallIntegerField(
         _("documenten verwijderen na (jaren)"),
         default=DEFAULTS["document_years"],
         help_text=_(
-            "Na afsluiting of einde van het verzoek: de geüploade PDF's worden verwijderd. Tussen 1 jaar en "
-            "de termijn voor identiteit."
+            "Na afsluiting of einde van het verzoek: de geüploade PDF's worden verwijderd; niet later dan "
+            "de identiteit."
         ),
     )
     notification_months = models.PositiveSmallIntegerField(
         _("meldingen en verzonden berichten verwijderen na (maanden)"),
         default=DEFAULTS["notification_months"],
-        help_text=_("Tussen 1 en 24 maanden."),
+        help_text=_("Afgeleverde of mislukte berichten; een bericht dat nog verstuurd moet worden blijft."),
     )
     access_log_years = models.PositiveSmallIntegerField(
         _("inzagelog bewaren (jaren)"),
         default=DEFAULTS["access_log_years"],
         help_text=_(
-            "Minstens 5 jaar (NEN 7513). De applicatie verwijdert het inzagelog nooit; deze termijn zegt "
+            "NEN 7513: minstens vijf jaar. De applicatie verwijdert het inzagelog nooit; deze termijn zegt "
             "vanaf wanneer de archivaris dat mag."
         ),
     )
