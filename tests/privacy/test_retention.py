@@ -91,8 +91,7 @@ def test_each_region_applies_its_own_term(referrer, twente, drenthe):
     in_drenthe = make_request(referrer, submit=True, municipality_code="GM0106")  # Assen
     assert in_drenthe.region == drenthe
     in_twente = closed_request(referrer, years=6)
-    for r in (in_drenthe,):
-        PlacementRequest.objects.filter(pk=r.pk).update(status="ended", status_changed_at=years_ago(6))
+    PlacementRequest.objects.filter(pk=in_drenthe.pk).update(status="ended", status_changed_at=years_ago(6))
     services.retention_apply()
     assert set(Pseudonymisation.objects.values_list("youth_id", flat=True)) == {in_drenthe.youth_id}
     assert Youth.objects.get(pk=in_twente.youth_id).bsn
