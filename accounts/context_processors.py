@@ -23,8 +23,14 @@ ROLE_NAV_LABEL = {
 }
 # Further navigation entries per role, after the role's home: (url name, label).
 ROLE_NAV_EXTRA = {
-    Role.COORDINATOR: [("capacity:board", _("Capaciteit")), ("reporting:coordinator-figures", _("Cijfers"))],
+    Role.COORDINATOR: [
+        ("capacity:board", _("Capaciteit")),
+        ("reporting:coordinator-figures", _("Cijfers")),
+        ("privacy:policies", _("Bewaartermijnen")),
+    ],
     Role.PROVIDER: [("placement:provider-inbox", _("Aanmeldingen"))],
+    Role.CONTRACT_MANAGER: [("privacy:policies", _("Bewaartermijnen"))],
+    Role.ADMIN: [("privacy:home", _("Privacy (AVG)"))],
 }
 
 

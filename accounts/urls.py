@@ -44,4 +44,5 @@ urlpatterns = [
     path("", include("capacity.urls")),
     path("", include("intake.urls")),
     path("", include("reporting.urls")),
+    path("", include("privacy.urls")),
 ]

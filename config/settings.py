@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "intake.apps.IntakeConfig",
     "placement",
     "reporting",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -218,6 +219,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.quarterly_reports_build",
         "schedule": crontab(day_of_month=1, month_of_year="1,4,7,10", hour=6, minute=0),
     },
+    # Privacy: carry out every region's retention policy at night (idempotent).
+    "privacy-retention-apply": {"task": "privacy.tasks.retention_apply", "schedule": crontab(hour=2, minute=30)},
 }
 HEALTH_HEARTBEAT_MAX_AGE = env.int("HEALTH_HEARTBEAT_MAX_AGE", default=120)
 
