@@ -35,8 +35,16 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_postgres(dbname: str) -> str:
-    """Start (or attach to) the embedded PostgreSQL and return a URL for `dbname`."""
+# The embedded database has the same two roles as production (core/pg/roles.sql): the
+# owner migrates (DATABASE_OWNER_URL), the application role runs (DATABASE_URL).
+OWNER_ROLE = "regie_owner"
+APP_ROLE = "regie_app"
+ROLES_SQL = BASE_DIR / "core" / "pg" / "roles.sql"
+
+
+def start_postgres(dbname: str) -> tuple[str, str]:
+    """Start (or attach to) the embedded PostgreSQL, create `dbname` and the two roles
+    (as the superuser, like a DBA would) and return (application URL, owner URL)."""
     import pgserver
 
     DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -45,8 +53,13 @@ def start_postgres(dbname: str) -> str:
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{dbname}';")
     if "(0 rows)" in exists:
         server.psql(f'CREATE DATABASE "{dbname}";')
-    socket_dir = parse_qs(urlparse(server.get_uri()).query)["host"][0]
-    return f"postgresql://postgres@{quote(socket_dir, safe='')}/{dbname}"
+    server.psql(
+        f"\\set owner {OWNER_ROLE}\n\\set app {APP_ROLE}\n\\connect {dbname}\n{ROLES_SQL.read_text()}\n"
+        # Development only: the test suite's owner creates and drops the test database.
+        f"ALTER ROLE {OWNER_ROLE} CREATEDB;\n"
+    )
+    socket_dir = quote(parse_qs(urlparse(server.get_uri()).query)["host"][0], safe="")
+    return (f"postgresql://{APP_ROLE}@{socket_dir}/{dbname}", f"postgresql://{OWNER_ROLE}@{socket_dir}/{dbname}")
 
 
 def start_redis(*, persistent: bool, port: int | None = None) -> tuple[str, subprocess.Popen]:
@@ -88,7 +101,7 @@ def prepare_environment(*, dbname: str, persistent_redis: bool) -> dict:
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     if not env.get("DATABASE_URL"):
-        env["DATABASE_URL"] = start_postgres(dbname)
+        env["DATABASE_URL"], env["DATABASE_OWNER_URL"] = start_postgres(dbname)
     if not env.get("REDIS_URL"):
         env["REDIS_URL"], _ = start_redis(persistent=persistent_redis)
     env.setdefault("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))

@@ -115,6 +115,10 @@ def _database(url: str) -> dict:
 
 
 DATABASES = {"default": _database(env.str("DATABASE_URL"))}
+# The application role is DATABASE_URL's user. DATABASE_OWNER_URL (the owner role, same
+# database) is only for `migrate`/`flush` (core.db_roles); never give it to web/worker/beat.
+DATABASE_APP_ROLE = DATABASES["default"]["USER"]
+DATABASE_OWNER = _database(env.str("DATABASE_OWNER_URL")) if env.str("DATABASE_OWNER_URL", default="") else None
 # Reporting may read from a replica (reporting issue); the router is a no-op without one.
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = _database(env.str("DATABASE_REPLICA_URL"))
