@@ -27,7 +27,10 @@ def _setup(scale):
     user = User.objects.create(username="bench-logs")
     with connection.cursor() as cursor:
         for table in ("core_event", "core_accesslogentry"):
-            cursor.execute(f"CREATE TEMP TABLE bench_{table} (LIKE {table} INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES)")
+            cursor.execute(
+                f"CREATE TEMP TABLE bench_{table} "
+                f"(LIKE {table} INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES)"
+            )
     return {"user": user.pk}
 
 
