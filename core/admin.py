@@ -22,8 +22,19 @@ class EventAdmin(ReadOnlyAdmin):
 
 @admin.register(AccessLogEntry)
 class AccessLogAdmin(ReadOnlyAdmin):
-    list_display = ["accessed_at", "user", "role", "organisation", "subject_type", "subject_id", "purpose"]
-    list_filter = ["purpose", "role"]
+    list_display = [
+        "accessed_at",
+        "user",
+        "role",
+        "organisation",
+        "subject_type",
+        "subject_id",
+        "purpose",
+        "action",
+        "outcome",
+        "source_address",
+    ]
+    list_filter = ["action", "outcome", "purpose", "role"]
 
 
 @admin.register(OutboxMessage)

@@ -3,6 +3,14 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
+from core.access_log import (
+    AccessContext,
+    access_context_reset,
+    access_context_set,
+    access_log_denied,
+    source_address_of,
+)
+
 
 class DutchFirstLocaleMiddleware(LocaleMiddleware):
     """Dutch unless the user chose another language with the language switch.
@@ -32,4 +40,22 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         if not request.path.startswith(settings.STATIC_URL) and not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class AccessLogMiddleware:
+    """Gives the access log the request's source address (core.access_log, a context
+    variable for the selectors that log reads) and logs refused reads of identifying data
+    (a 403/404 on a route of `core.access_log.DENIED_ROUTES`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = access_context_set(AccessContext(source_address=source_address_of(request)))
+        try:
+            response = self.get_response(request)
+            access_log_denied(request, response)
+        finally:
+            access_context_reset(token)
         return response

@@ -5,7 +5,10 @@
 - `AccessLogEntry`: the append-only NEN 7513 log of reads of identifying personal data.
 - `OutboxMessage` / `Notification`: the transactional outbox and the in-app inbox.
 
-The database refuses UPDATE and DELETE on the two logs (pgtrigger.Protect).
+The database refuses UPDATE and DELETE on the two logs (pgtrigger.Protect), the
+application's database role may only INSERT and SELECT them (core/sql/grants.sql and
+migration 0002), and each row carries the SHA-256 of the row before it (a hash chain kept
+by a database trigger, see `LogChainHead`; `manage.py verify_log_chain` checks it).
 """
 
 import pgtrigger
@@ -17,7 +20,22 @@ from django.utils.translation import gettext_lazy as _
 APPEND_ONLY = pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
 
 
-class Event(models.Model):
+class ChainedLog(models.Model):
+    """The hash-chain columns of an append-only log. The BEFORE INSERT trigger of
+    migration core/0002 fills them (whatever the writer passed): `chain_seq` is the row's
+    place in the chain (1, 2, 3, ... in commit order), `prev_hash` the `row_hash` of the
+    row before it (64 zeros for the first), `row_hash` the SHA-256 of this row's content
+    and `prev_hash`."""
+
+    chain_seq = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Event(ChainedLog):
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -44,8 +62,19 @@ class Event(models.Model):
         return f"{self.event_type} {self.subject_type}#{self.subject_id}"
 
 
-class AccessLogEntry(models.Model):
-    """Who read which identifying personal data, for whom and why (NEN 7513)."""
+class AccessLogEntry(ChainedLog):
+    """Who read (or tried to read) which identifying personal data, for whom, why, how
+    and from where (NEN 7513)."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("inzien")
+        DOWNLOAD = "download", _("downloaden")
+        EXPORT = "export", _("exporteren")
+        DENIED = "denied", _("geweigerd")
+
+    class Outcome(models.TextChoices):
+        ALLOWED = "allowed", _("toegestaan")
+        REFUSED = "refused", _("geweigerd")
 
     accessed_at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -56,6 +85,11 @@ class AccessLogEntry(models.Model):
     subject_type = models.CharField(max_length=64)
     subject_id = models.BigIntegerField()
     purpose = models.CharField(max_length=64)
+    action = models.CharField(max_length=16, choices=Action.choices, default=Action.VIEW)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.ALLOWED)
+    # The request's address (REMOTE_ADDR, or the first X-Forwarded-For hop behind a
+    # trusted proxy); empty for reads without a web request (tasks, commands).
+    source_address = models.GenericIPAddressField(null=True, blank=True)
     details = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -67,6 +101,25 @@ class AccessLogEntry(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.purpose} {self.subject_type}:{self.subject_id}"
+
+
+class LogChainHead(models.Model):
+    """The end of each log's hash chain: one row per log table. The insert trigger
+    updates it in the inserting transaction, so the row lock serialises writers of that
+    log until they commit (the chain cannot fork) and a deleted last row is noticed. Only
+    the trigger (SECURITY DEFINER, owned by the owner role) writes it; the application
+    role may only read it."""
+
+    log_table = models.CharField(max_length=63, primary_key=True)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("einde van de logketen")
+        verbose_name_plural = _("einden van de logketens")
+
+    def __str__(self):
+        return f"{self.log_table} #{self.last_seq}"
 
 
 class OutboxMessage(models.Model):

@@ -19,7 +19,7 @@ from django.db.models import Prefetch, Q
 from accounts.models import Organisation, Role
 from accounts.selectors import region_ids_of
 from capacity.models import CareType, Specialisation
-from core.access_log import Purpose, access_log_record
+from core.access_log import Purpose, access_log_entry, access_log_record
 from core.errors import NotFound
 from core.events import events_for
 from core.models import AccessLogEntry
@@ -77,7 +77,7 @@ def access_log_bulk(*, membership, requests, view: str) -> None:
     purpose = PURPOSE_BY_ROLE.get(membership.role, Purpose.ADMINISTRATION)
     AccessLogEntry.objects.bulk_create(
         [
-            AccessLogEntry(
+            access_log_entry(
                 user_id=membership.user_id,
                 role=membership.role,
                 organisation_id=membership.organisation_id,

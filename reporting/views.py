@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import role_required
 from capacity.rules import OCCUPANCY_NORM
+from core.access_log import Action
 from core.errors import DomainError, NotFound
 from placement.models import DeclineReason
 from reporting import selectors, services
@@ -160,8 +161,8 @@ def export_status(request, pk):
 
 @role_required(*READ_ROLES)
 def export_download(request, pk):
-    job = selectors.export_get(user=request.user, job_id=pk)
-    if job is None or job.status != ExportJob.Status.DONE:
+    job = selectors.export_download_get(membership=request.membership, user=request.user, job_id=pk)
+    if job is None:
         raise Http404
     path = services.export_directory() / job.file_name
     return FileResponse(open(path, "rb"), as_attachment=True, filename=job.file_name)
@@ -176,7 +177,7 @@ def quarterly_list(request):
 
 @role_required(Role.CONTRACT_MANAGER)
 def quarterly_download(request, pk):
-    report = selectors.quarterly_get(membership=request.membership, pk=pk)
+    report = selectors.quarterly_get(membership=request.membership, pk=pk, action=Action.DOWNLOAD)
     if report is None:
         raise Http404
     path = Path(settings.PRIVATE_MEDIA_ROOT) / "quarterly" / report.xlsx_name
@@ -185,7 +186,7 @@ def quarterly_download(request, pk):
 
 @role_required(Role.CONTRACT_MANAGER)
 def quarterly_page(request, pk):
-    report = selectors.quarterly_get(membership=request.membership, pk=pk)
+    report = selectors.quarterly_get(membership=request.membership, pk=pk, action=Action.VIEW)
     if report is None:
         raise Http404
     return HttpResponse(report.html)

@@ -24,6 +24,31 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# --- database roles (core.db_roles) ----------------------------------------------------
+# pytest-django creates and migrates the test database as the owner role (CREATEDB, owns
+# the schema); then every test runs as the application role, so a missing grant fails a
+# test. The flush between `transaction=True` tests truncates as the owner (core's `flush`).
+_owner_switch: list = []
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    from core.db_roles import connect_as_owner
+
+    _owner_switch.append(connect_as_owner())
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from core.db_roles import connect_as_owner, restore_role
+
+    with django_db_blocker.unblock():
+        restore_role(_owner_switch.pop() if _owner_switch else None)  # tests: application role
+    yield
+    with django_db_blocker.unblock():
+        connect_as_owner()  # pytest-django drops the test database as its owner
+
+
 @pytest.fixture(autouse=True)
 def dutch_until_told_otherwise():
     """Every test starts and ends in the default language (Dutch). A request that

@@ -112,9 +112,13 @@ def _referral_gender(offer_id):
 
 
 def _migrate(target=None):
-    """Migrate to `target`, or forward to the latest migrations of every app."""
-    executor = MigrationExecutor(connection)
-    executor.migrate([target] if target else executor.loader.graph.leaf_nodes())
+    """Migrate to `target`, or forward to the latest migrations of every app (as the owner
+    role: the application role the tests run as may not alter tables)."""
+    from core.db_roles import as_owner
+
+    with as_owner():
+        executor = MigrationExecutor(connection)
+        executor.migrate([target] if target else executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)

@@ -155,4 +155,7 @@ def test_a_provider_that_declined_never_sees_whom_another_provider_accepted(clie
     assert api.as_user(first_staff).get(f"/api/v1/offers/{second_offer.pk}").status_code == 404
     client.force_login(first_staff)
     assert client.get(f"/provider/offers/{second_offer.pk}/").status_code == 404
-    assert not AccessLogEntry.objects.filter(user=first_staff).exists()
+    assert not AccessLogEntry.objects.filter(user=first_staff, outcome="allowed").exists()  # nothing read
+    # The two refused reads of the other provider's offer are logged (NEN 7513).
+    refused = AccessLogEntry.objects.filter(user=first_staff, action="denied")
+    assert sorted(refused.values_list("details__route", flat=True)) == ["api-offer", "placement:provider-offer"]

@@ -215,12 +215,19 @@ def test_pages_role_matrix(client, make_member, referrer, coordinator, coordinat
         (make_member(Role.BEHAVIOURAL_SCIENTIST, regions=[twente]), 403, 403),
     ):
         client.force_login(outsider)
-        before = AccessLogEntry.objects.count()
+        before = AccessLogEntry.objects.filter(outcome="allowed").count()
         for url in pages:
             assert client.get(url).status_code == 404, (outsider, url)
         assert client.post(f"/requests/{pk}/withdraw/").status_code == withdraw, outsider
         assert client.post(f"/requests/{pk}/triage/", {"decision": "matching"}).status_code == triage, outsider
-        assert AccessLogEntry.objects.count() == before
+        assert AccessLogEntry.objects.filter(outcome="allowed").count() == before  # nothing read
+        # ... and both refused reads are in the access log (NEN 7513), on the youth.
+        denied = AccessLogEntry.objects.filter(user=outsider, action="denied")
+        assert sorted(denied.values_list("details__route", flat=True)) == [
+            "placement:document-download",
+            "placement:request-detail",
+        ]
+        assert {(e.subject_type, e.subject_id) for e in denied} == {("placement.youth", placement_request.youth_id)}
     assert PlacementRequest.objects.get(pk=pk).status == Status.SUBMITTED
     client.force_login(coordinator_drenthe)
     assert client.post(f"/requests/{pk}/triage/", {"decision": "matching"}).status_code == 404
