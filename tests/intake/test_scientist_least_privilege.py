@@ -80,7 +80,7 @@ def test_an_open_assignment_shows_the_question_but_nothing_identifying(client, a
     assert reads.pop("api list").json()["results"] == []
     for where, response in reads.items():
         assert response.status_code == 404, where
-    assert not AccessLogEntry.objects.filter(user=scientist).exists()
+    assert not AccessLogEntry.objects.filter(user=scientist, outcome="allowed").exists()
     # Writing the analysis through the API before acceptance is refused too.
     response = api.patch(f"/api/v1/requests/{placement_request.pk}/analysis", {"goals": "x"}, format="json")
     assert response.status_code == 404
@@ -151,7 +151,7 @@ def test_the_end_of_the_assignment_ends_every_read(
         ended = [e for e in events_for(placement_request) if e.event_type == "assignment_ended"]
         assert len(ended) == 1 and ended[0].details["assignment_id"] == assignment.pk
         assert ended[0].from_state == "accepted" and ended[0].to_state == "cancelled"
-    logged_before = AccessLogEntry.objects.filter(user=scientist).count()
+    logged_before = AccessLogEntry.objects.filter(user=scientist, outcome="allowed").count()
     reads = dict(_reads(client, api, scientist, placement_request, assignment))
     home = reads.pop("home page")
     assert home.status_code == 200 and placement_request.reference not in home.content.decode()
@@ -159,7 +159,9 @@ def test_the_end_of_the_assignment_ends_every_read(
     for where, response in reads.items():
         assert response.status_code == 404, where
         assert_no_identity(_body(response), placement_request.youth, where)
-    assert AccessLogEntry.objects.filter(user=scientist).count() == logged_before
+    # Nothing was read; every refused read is on record as denied.
+    assert AccessLogEntry.objects.filter(user=scientist, outcome="allowed").count() == logged_before
+    assert AccessLogEntry.objects.filter(user=scientist, outcome="refused").exists()
 
 
 @pytest.mark.django_db
