@@ -1,6 +1,7 @@
 """API session authentication that also needs the second factor (accounts/two_factor.py)."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
 
@@ -17,3 +18,9 @@ class VerifiedSessionAuthentication(SessionAuthentication):
                 _("Bevestig eerst je inlog met de code uit je authenticator-app."), code="two_factor_required"
             )
         return result
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """The OpenAPI document names it as Django's session cookie, as before."""
+
+    target_class = VerifiedSessionAuthentication

@@ -40,20 +40,20 @@ def cool_off_for(failures: int) -> timedelta:
     return min(base * 2 ** min(lockouts - 1, 16), cap)
 
 
-def cool_off(request=None) -> timedelta:
-    """AXES_COOLOFF_TIME: the cool-off for this request's username and address."""
+def cool_off(request=None, *, failure_logged=False) -> timedelta:
+    """AXES_COOLOFF_TIME: the cool-off for this request's username and address. Axes asks
+    before it writes the failure it is handling, so that one is counted too."""
     username = getattr(request, USERNAME_ATTRIBUTE, None)
     if username is None and request is not None:
         username = request.POST.get("username") if request.method == "POST" else None
     ip_address = getattr(request, "axes_ip_address", None)
     if not username or not ip_address:
         return settings.AXES_COOLOFF_BASE
-    # +1: axes asks before it writes the failure it is handling.
-    return cool_off_for(earlier_failures(username, ip_address) + 1)
+    return cool_off_for(earlier_failures(username, ip_address) + (0 if failure_logged else 1))
 
 
 def lockout_response(request, original_response=None, credentials=None):
-    retry_after = int(cool_off(request).total_seconds())
+    retry_after = int(cool_off(request, failure_logged=True).total_seconds())
     detail = _(
         "Er is te vaak een verkeerd wachtwoord ingevoerd. Inloggen met deze gebruikersnaam "
         "vanaf dit adres is tijdelijk geblokkeerd (%(minutes)s minuten)."

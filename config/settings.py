@@ -92,9 +92,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -277,6 +277,9 @@ REST_FRAMEWORK = {
 # API tokens (django-rest-knox): only a hash is stored, each expires, one per client name
 # (accounts/tokens.py); `Authorization: Token <token>`.
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations would create its unused default table (knox_authtoken) even though
+# accounts.ApiToken replaces it; without them nothing of knox is migrated.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=8)),
     "AUTH_HEADER_PREFIX": "Token",
