@@ -265,3 +265,10 @@ def test_demo_users_may_skip_it_in_development_only(client, make_member, setting
     client.force_login(demo)
     settings.PRODUCTION = True  # and never in production (config/production.py refuses it too)
     assert client.get("/coordinator/").status_code == 302
+
+
+def test_before_the_second_factor_the_menu_offers_no_product_pages(client, coordinator):
+    client.force_login(coordinator)
+    html = client.get("/login/setup/").content.decode()
+    assert 'href="/coordinator/"' not in html and 'href="/notifications/"' not in html
+    assert "Uitloggen" in html  # but leaving is possible
