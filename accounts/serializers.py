@@ -45,6 +45,18 @@ class TokenRequestSerializer(StrictSerializer):
 
     @staticmethod
     def _second_factor(user, code):
+        if not two_factor.has_device(user):
+            raise serializers.ValidationError(
+                {
+                    "otp_token": [
+                        _(
+                            "Stel eerst een authenticator-app in: log in op de website. "
+                            "Vraag daarna een token aan met de code uit de app."
+                        )
+                    ]
+                },
+                code="otp_not_set_up",
+            )
         if not code.strip():
             raise serializers.ValidationError(
                 {"otp_token": [_("Vul de code uit je authenticator-app of een herstelcode in.")]},

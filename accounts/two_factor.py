@@ -164,6 +164,11 @@ def recovery_codes_replace(user) -> list[str]:
     return codes
 
 
+def recovery_codes_left(device) -> int | None:
+    """How many recovery codes remain, when `device` is the recovery-code device."""
+    return device.token_set.count() if isinstance(device, StaticDevice) else None
+
+
 # -- checking a code ----------------------------------------------------------------------
 
 

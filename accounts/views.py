@@ -1,8 +1,10 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -98,7 +100,7 @@ def two_factor_verify(request):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            two_factor.verify(request, code=form.cleaned_data["code"])
+            device = two_factor.verify(request, code=form.cleaned_data["code"])
         except two_factor.CodeRefused as refused:
             status = 422
             form.add_error(
@@ -108,6 +110,17 @@ def two_factor_verify(request):
                 else _("Deze code klopt niet. Vul de nieuwste code uit je app in, of een herstelcode."),
             )
         else:
+            left = two_factor.recovery_codes_left(device)
+            if left is not None:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "Je hebt een herstelcode gebruikt. Je hebt er nog %(count)s over.",
+                        "Je hebt een herstelcode gebruikt. Je hebt er nog %(count)s over.",
+                        left,
+                    )
+                    % {"count": left},
+                )
             return redirect(_next_url(request))
     elif request.method == "POST":
         status = 422

@@ -137,7 +137,8 @@ def test_a_coordinator_without_a_code_gets_no_token(api, coordinator, password):
 
 def test_a_coordinator_without_an_app_gets_no_token_either(api, coordinator, password):
     body = problem(ask(api, coordinator, password, otp_token="123456"), 422)
-    assert [(p["name"], p["code"]) for p in body["invalid_params"]] == [("otp_token", "otp_invalid")]
+    assert [(p["name"], p["code"]) for p in body["invalid_params"]] == [("otp_token", "otp_not_set_up")]
+    assert "log in op de website" in body["invalid_params"][0]["reason"]
     assert not ApiToken.objects.exists()
 
 

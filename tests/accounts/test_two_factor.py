@@ -195,7 +195,9 @@ def test_a_recovery_code_works_once(client, coordinator):
     codes = two_factor.recovery_codes_replace(coordinator)
     client.force_login(coordinator)
     response = client.post("/login/verify/", {"code": codes[0].upper(), "next": "/coordinator/"})
-    assert response.status_code == 302 and client.get("/coordinator/").status_code == 200
+    assert response.status_code == 302
+    page = client.get("/coordinator/")
+    assert page.status_code == 200 and "Je hebt er nog 9 over." in page.content.decode()
     client.post("/logout/")
     client.force_login(coordinator)
     assert client.post("/login/verify/", {"code": codes[0]}).status_code == 422
