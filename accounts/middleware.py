@@ -59,6 +59,14 @@ def _with_next(url_name, request):
     return f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}"
 
 
+def _send_to(url, request):
+    """A redirect; for an htmx request one of the whole page (HX-Redirect), so the login or
+    verify page does not land inside a fragment."""
+    if request.headers.get("HX-Request") == "true":
+        return HttpResponse(status=204, headers={"HX-Redirect": url})
+    return redirect(url)
+
+
 class SessionTimeoutMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -79,7 +87,7 @@ class SessionTimeoutMiddleware:
                 if _is_api(request):
                     return _problem_401(_("Sessie verlopen"), detail, "session_expired")
                 messages.warning(request, detail)
-                return redirect(_with_next(settings.LOGIN_URL, request))
+                return _send_to(_with_next(settings.LOGIN_URL, request), request)
         return self.get_response(request)
 
     @staticmethod
@@ -127,4 +135,4 @@ class TwoFactorRequiredMiddleware:
         if two_factor.satisfied(request):
             return None
         step = "two-factor-verify" if two_factor.has_device(user) else "two-factor-setup"
-        return redirect(_with_next(step, request))
+        return _send_to(_with_next(step, request), request)

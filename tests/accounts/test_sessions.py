@@ -93,3 +93,10 @@ def test_limits_follow_the_settings(client, coordinator, settings):
     client.force_login(coordinator)
     shift(client, login=121, seen=1)
     assert client.get("/coordinator/").url.startswith("/login/")
+
+
+def test_an_htmx_request_of_an_expired_session_redirects_the_whole_page(client, coordinator):
+    client.force_login(coordinator)
+    shift(client, seen=settings.SESSION_IDLE_SECONDS + 1)
+    response = client.get("/coordinator/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 204 and response["HX-Redirect"] == "/login/?next=%2Fcoordinator%2F"

@@ -274,3 +274,9 @@ def test_before_the_second_factor_the_menu_offers_no_product_pages(client, coord
     html = client.get("/login/setup/").content.decode()
     assert 'href="/coordinator/"' not in html and 'href="/notifications/"' not in html
     assert "Uitloggen" in html  # but leaving is possible
+
+
+def test_an_htmx_request_before_the_second_factor_redirects_the_whole_page(client, coordinator):
+    client.force_login(coordinator)
+    response = client.get("/coordinator/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 204 and response["HX-Redirect"].startswith("/login/setup/?next=")
