@@ -1,11 +1,11 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from knox.auth import TokenAuthentication
 from rest_framework import generics, status
-from rest_framework.authtoken.models import Token
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors
+from accounts import selectors, tokens
 from accounts.serializers import (
     MeSerializer,
     MunicipalitySerializer,
@@ -16,17 +16,34 @@ from accounts.serializers import (
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token (counted by the lockout)."""
+    """POST: exchange a username and password (and, with two-factor authentication, a code)
+    for an API token that expires; one per `client`, a new one replaces that client's old
+    one. Counted by the lockout. DELETE: revoke the token this request is made with."""
 
-    authentication_classes = []
-    permission_classes = [AllowAny]
+    def _revoking(self):
+        return getattr(getattr(self, "request", None), "method", None) == "DELETE"
+
+    def get_authenticators(self):
+        # POST needs no token (a stale one in the header must not stand in the way)
+        return [TokenAuthentication()] if self._revoking() else []
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self._revoking() else [AllowAny()]
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response(TokenSerializer(token).data, status=status.HTTP_200_OK)
+        instance, token = tokens.token_issue(
+            user=serializer.validated_data["user"], client=serializer.validated_data["client"]
+        )
+        data = {"token": token, "expiry": instance.expiry, "client": instance.client}
+        return Response(TokenSerializer(data).data, status=status.HTTP_200_OK)
+
+    @extend_schema(request=None, responses={204: OpenApiResponse(description="Token ingetrokken")})
+    def delete(self, request):
+        tokens.token_revoke(token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeView(APIView):

@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts import two_factor
 from accounts.models import Role
 from accounts.selectors import memberships_of
 
@@ -44,6 +45,8 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     memberships = list(memberships_of(user))
+    if not two_factor.satisfied(request):  # before the second factor: no links that lead nowhere
+        return {"nav_items": [], "current_memberships": memberships, "unread_notifications": 0}
     nav, seen = [], set()
     for membership in memberships:
         if membership.role in seen:

@@ -3,13 +3,42 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
+from accounts.lockout import note_username
 from accounts.models import Organisation, Region, Role, RoleGrantRequest, User
 from core.forms import AccessibleForm
 from core.outbox import outbox_enqueue
 
 
 class LoginForm(AuthenticationForm):
-    """Django's login form; django-axes counts its failures and locks the account."""
+    """Django's login form; django-axes counts its failures per username and address."""
+
+    def clean(self):
+        note_username(self.request, self.cleaned_data.get("username"))
+        return super().clean()
+
+
+class TwoFactorSetupForm(AccessibleForm):
+    code = forms.CharField(
+        label=_("Code uit de app"),
+        max_length=10,
+        help_text=_("De 6 cijfers die de app nu laat zien."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError(_("Vul de 6 cijfers in die de app laat zien."), code="format")
+        return code
+
+
+class TwoFactorVerifyForm(AccessibleForm):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("De 6 cijfers uit je authenticator-app, of een van je herstelcodes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
 
 
 class OutboxPasswordResetForm(PasswordResetForm):

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 
 
 class Region(models.Model):
@@ -91,6 +92,14 @@ class Organisation(models.Model):
     email = models.EmailField(_("e-mailadres"), blank=True)
     phone = models.CharField(_("telefoon"), max_length=32, blank=True)
     is_active = models.BooleanField(_("actief"), default=True)
+    two_factor_required = models.BooleanField(
+        _("tweestapsverificatie verplicht"),
+        default=False,
+        help_text=_(
+            "Alle medewerkers van deze organisatie loggen in met een tweede stap (authenticator-app). "
+            "Voor zorgaanbieders, coördinatiepunten, pools van gedragswetenschappers en beheer altijd verplicht."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -118,6 +127,21 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if self.kind in TWO_FACTOR_MANDATORY_KINDS:  # shown as on; accounts.two_factor requires it anyway
+            self.two_factor_required = True
+        super().save(*args, **kwargs)
+
+
+# Organisations whose members always log in with a second factor (they see or steer
+# children's dossiers); referrer and contract-management organisations choose.
+TWO_FACTOR_MANDATORY_KINDS = {
+    Organisation.Kind.PROVIDER,
+    Organisation.Kind.COORDINATION,
+    Organisation.Kind.EXPERT_POOL,
+    Organisation.Kind.ADMINISTRATION,
+}
+
 
 class Role(models.TextChoices):
     REFERRER = "referrer", _("Verwijzer")
@@ -137,6 +161,8 @@ ROLE_ORGANISATION_KINDS = {
     Role.BEHAVIOURAL_SCIENTIST: {Organisation.Kind.EXPERT_POOL, Organisation.Kind.COORDINATION},
     Role.ADMIN: {Organisation.Kind.ADMINISTRATION},
 }
+# Roles that always log in with a second factor, whatever their organisation's policy.
+TWO_FACTOR_MANDATORY_ROLES = {Role.COORDINATOR, Role.PROVIDER, Role.BEHAVIOURAL_SCIENTIST, Role.ADMIN}
 # Roles whose view of the data is limited to the regions of their membership.
 REGION_SCOPED_ROLES = {Role.COORDINATOR, Role.CONTRACT_MANAGER, Role.BEHAVIOURAL_SCIENTIST}
 
@@ -243,3 +269,18 @@ class RoleGrantRequest(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} - {self.user} ({self.get_status_display()})"
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox): only its hash is stored, it expires, and a user has
+    at most one per client name; a new token for the same client replaces the old one."""
+
+    client = models.CharField(_("client"), max_length=64)
+
+    class Meta:
+        verbose_name = _("API-token")
+        verbose_name_plural = _("API-tokens")
+        constraints = [models.UniqueConstraint(fields=["user", "client"], name="api_token_one_per_client")]
+
+    def __str__(self):
+        return f"{self.user} - {self.client}"

@@ -7,6 +7,8 @@ from accounts.forms import LoginForm, OutboxPasswordResetForm
 auth_patterns = [
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/setup/", views.two_factor_setup, name="two-factor-setup"),
+    path("login/verify/", views.two_factor_verify, name="two-factor-verify"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(form_class=OutboxPasswordResetForm),

@@ -1,13 +1,17 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import selectors, services
+from accounts import selectors, services, two_factor
 from accounts.context_processors import ROLE_HOME
-from accounts.forms import RoleGrantDecisionForm, RoleGrantRequestForm
+from accounts.forms import RoleGrantDecisionForm, RoleGrantRequestForm, TwoFactorSetupForm, TwoFactorVerifyForm
 from accounts.models import Role
 from accounts.permissions import role_required
 from accounts.selectors import memberships_of
@@ -102,3 +106,88 @@ def notification_list(request):
 def notifications_mark_read(request):
     services.notifications_mark_read(user=request.user)
     return redirect("accounts:notifications")
+
+
+def _next_url(request):
+    """Where to go after the second factor: the page asked for, if it is ours."""
+    candidate = request.POST.get("next") or request.GET.get("next")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@login_required
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request):
+    """Set up an authenticator app: scan the QR code (or type the secret), confirm with a
+    code, then see the recovery codes once. Once an app is set up, only verify is offered
+    (someone with just the password cannot add an app of their own)."""
+    user = request.user
+    if two_factor.has_device(user):
+        return redirect(f"{resolve_url('two-factor-verify')}?{request.GET.urlencode()}")
+    form = TwoFactorSetupForm(request.POST if request.method == "POST" else None)
+    status = 422 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
+        codes = two_factor.setup_confirm(request, code=form.cleaned_data["code"])
+        if codes is not None:
+            return render(
+                request, "registration/two_factor_recovery_codes.html", {"codes": codes, "next": _next_url(request)}
+            )
+        form.add_error(
+            "code",
+            _("Deze code klopt niet. Controleer of de tijd op je telefoon goed staat en vul de nieuwste code in."),
+        )
+    device = two_factor.unsaved_device(user, two_factor.setup_key(request))
+    context = {
+        "form": form,
+        "qr_svg": two_factor.qr_svg(device),
+        "secret": two_factor.secret_for_display(device.key),
+        "next": request.POST.get("next") or request.GET.get("next", ""),
+        "required": two_factor.required(user),
+    }
+    return render(request, "registration/two_factor_setup.html", context, status=status)
+
+
+@login_required
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request):
+    """The second step of logging in: a code from the app, or a recovery code."""
+    user = request.user
+    if not two_factor.has_device(user):
+        return redirect(f"{resolve_url('two-factor-setup')}?{request.GET.urlencode()}")
+    if two_factor.is_verified(user):
+        return redirect(_next_url(request))
+    form = TwoFactorVerifyForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = two_factor.verify(request, code=form.cleaned_data["code"])
+        except two_factor.CodeRefused as refused:
+            status = 422
+            form.add_error(
+                "code",
+                _("Te veel verkeerde codes na elkaar. Wacht een paar seconden en probeer het opnieuw.")
+                if refused.throttled
+                else _("Deze code klopt niet. Vul de nieuwste code uit je app in, of een herstelcode."),
+            )
+        else:
+            left = two_factor.recovery_codes_left(device)
+            if left is not None:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "Je hebt een herstelcode gebruikt. Je hebt er nog %(count)s over.",
+                        "Je hebt een herstelcode gebruikt. Je hebt er nog %(count)s over.",
+                        left,
+                    )
+                    % {"count": left},
+                )
+            return redirect(_next_url(request))
+    elif request.method == "POST":
+        status = 422
+    context = {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}
+    return render(request, "registration/two_factor_verify.html", context, status=status)

@@ -64,12 +64,20 @@ def field_keys_problem(keys: list[str]) -> str | None:
     return None
 
 
-def refuse_weak_production_settings(*, debug: bool, secret_key: str, field_keys: list[str]) -> None:
+def refuse_weak_production_settings(
+    *, debug: bool, secret_key: str, field_keys: list[str], two_factor_demo_exempt: bool = False
+) -> None:
     """Raise ImproperlyConfigured listing every problem, so one restart fixes them all."""
     problems = [
         "DEBUG is on; production never runs with DEBUG (unset DEBUG or set DEBUG=false)." if debug else None,
         secret_key_problem(secret_key),
         field_keys_problem(field_keys),
+        (
+            "TWO_FACTOR_DEMO_EXEMPT is on; demo users skip two-factor authentication only in "
+            "development (unset TWO_FACTOR_DEMO_EXEMPT)."
+        )
+        if two_factor_demo_exempt
+        else None,
     ]
     problems = [problem for problem in problems if problem]
     if problems:

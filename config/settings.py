@@ -39,13 +39,25 @@ FIELD_ENCRYPTION_KEYS = env.list(
     default=[] if PRODUCTION else [production.DEV_FIELD_ENCRYPTION_KEY],
 )
 
-# Production refuses DEBUG, a missing, development or weak SECRET_KEY and missing,
-# development or weak field-encryption keys (config/production.py).
+# Two-factor authentication (django-otp, accounts/two_factor.py): required for coordinators,
+# providers, behavioural scientists, administrators and staff, and for every member of an
+# organisation whose policy asks for it. Only in development may the demo users of
+# `seed_demo` skip it (TWO_FACTOR_DEMO_EXEMPT=true); production refuses the setting.
+TWO_FACTOR_DEMO_EXEMPT = env.bool("TWO_FACTOR_DEMO_EXEMPT", default=False)
+
+# Production refuses DEBUG, a missing, development or weak SECRET_KEY, missing, development
+# or weak field-encryption keys and the demo exemption from two-factor authentication
+# (config/production.py).
 if PRODUCTION:
-    production.refuse_weak_production_settings(debug=DEBUG, secret_key=SECRET_KEY, field_keys=FIELD_ENCRYPTION_KEYS)
+    production.refuse_weak_production_settings(
+        debug=DEBUG,
+        secret_key=SECRET_KEY,
+        field_keys=FIELD_ENCRYPTION_KEYS,
+        two_factor_demo_exempt=TWO_FACTOR_DEMO_EXEMPT,
+    )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.apps.TwoFactorAdminConfig",  # django.contrib.admin, its site asking for the second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -53,7 +65,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -81,7 +96,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.AccessLogMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -153,16 +171,36 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lockout after repeated failures (django-axes): 5 wrong passwords lock the account.
+# Lockout after repeated failures (django-axes): 5 wrong passwords lock that username
+# from that address only, so an outsider elsewhere cannot keep the real user out (and one
+# user's typos do not lock the colleagues behind the same address). The cool-off doubles
+# with every further lockout of the pair within AXES_PROGRESSIVE_WINDOW_HOURS, up to
+# AXES_COOLOFF_MAX_MINUTES (accounts/lockout.py cool_off).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-# Lock per account: municipal teams and providers often share one outgoing IP address,
-# so locking by IP would lock a whole organisation out after one user's typos.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_COOLOFF_BASE = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_COOLOFF_MAX = timedelta(minutes=env.int("AXES_COOLOFF_MAX_MINUTES", default=24 * 60))
+AXES_PROGRESSIVE_WINDOW = timedelta(hours=env.int("AXES_PROGRESSIVE_WINDOW_HOURS", default=24))
+AXES_COOLOFF_TIME = "accounts.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Every failure is kept (AccessFailureLog) so repeated lockouts can be counted; each
+# attempt expires by its own cool-off (not by the current request's).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_USE_ATTEMPT_EXPIRATION = True
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_VERBOSE = False
+# Behind a proxy set AXES_IPWARE_PROXY_COUNT / AXES_IPWARE_META_PRECEDENCE_ORDER so the
+# address is the client's, not the proxy's.
+
+# Sessions: at most 8 hours after login, and 30 minutes without a request
+# (accounts/middleware.py SessionTimeoutMiddleware).
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=8 * 60 * 60)
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+
+OTP_TOTP_ISSUER = "Regie op plaatsing"
+# Recovery codes handed out when an authenticator app is set up (each works once).
+TWO_FACTOR_RECOVERY_CODES = 10
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
@@ -237,8 +275,8 @@ HEALTH_HEARTBEAT_MAX_AGE = env.int("HEALTH_HEARTBEAT_MAX_AGE", default=120)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "knox.auth.TokenAuthentication",
+        "accounts.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
@@ -251,6 +289,17 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# API tokens (django-rest-knox): only a hash is stored, each expires, one per client name
+# (accounts/tokens.py); `Authorization: Token <token>`.
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations would create its unused default table (knox_authtoken) even though
+# accounts.ApiToken replaces it; without them nothing of knox is migrated.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=8)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Regie op plaatsing API",

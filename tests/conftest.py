@@ -1,6 +1,7 @@
 """Shared fixtures. Every test runs on the real PostgreSQL and Redis that
 `config.devstack test` (make test) provides."""
 
+import itertools
 import os
 import subprocess
 import sys
@@ -9,11 +10,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client as DjangoClient
 from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.models import Role
 from tests.accounts.factories import PASSWORD, member, region
+from tests.accounts.two_factor import second_factor_given
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -57,6 +60,24 @@ def dutch_until_told_otherwise():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def force_login_gives_the_second_factor(request, monkeypatch):
+    """`client.force_login(user)` stands for a finished login, and a finished login of a
+    user who must use two-factor authentication includes the code: the session gets the
+    verified second factor of a real confirmed TOTP device (as the verify step leaves it).
+    The middleware and every check stay on. Tests of the enforcement itself are marked
+    `@pytest.mark.real_second_factor` and get Django's plain force_login (password only)."""
+    if request.node.get_closest_marker("real_second_factor"):
+        return
+    original = DjangoClient.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        second_factor_given(self, user)
+
+    monkeypatch.setattr(DjangoClient, "force_login", force_login)
 
 
 @pytest.fixture
@@ -104,16 +125,21 @@ def contract_manager(twente):
     return member(Role.CONTRACT_MANAGER, regions=[twente])
 
 
+_clients = itertools.count()
+
+
 @pytest.fixture
 def api():
-    """An API client; `api.as_user(user)` authenticates with a real token."""
+    """An API client; `api.as_user(user)` authenticates with a real (knox) token, as
+    POST /api/v1/auth/token issues it after the password and, where needed, the code."""
 
     class Client(APIClient):
         def as_user(self, user):
-            from rest_framework.authtoken.models import Token
+            from accounts.tokens import token_issue
 
-            token, _ = Token.objects.get_or_create(user=user)
-            self.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            # a client name per call: two clients of one user in a test keep their own token
+            _instance, token = token_issue(user=user, client=f"tests-{next(_clients)}")
+            self.credentials(HTTP_AUTHORIZATION=f"Token {token}")
             return self
 
     return Client()

@@ -20,6 +20,7 @@ from accounts.reference_data import reference_data_load
 from bench.harness import Benchmark, register
 from capacity.models import CareType, Facility, Specialisation
 from capacity.taxonomy import taxonomy_load
+from tests.accounts.two_factor import verified_login
 
 PAGE = 250
 
@@ -85,7 +86,7 @@ def _setup(scale):
         ]
     )
     client = Client()
-    client.force_login(user)
+    verified_login(client, user)  # password and second factor
     return {"client": client, "region_ids": [r.pk for r in regions], "n": len(facilities)}
 
 

@@ -26,6 +26,7 @@ from capacity.models import CareType, Facility, Specialisation
 from capacity.taxonomy import taxonomy_load
 from intake.models import ExplanatoryAnalysis, PlacementRequest, Status, Youth
 from placement.models import Offer
+from tests.accounts.two_factor import verified_login
 
 NEED = {
     "care_types": ["behandelgroep", "kwv-open"],
@@ -120,7 +121,7 @@ def _setup_matching(scale):
     )
     placement_request, _analysis = _request(referrer_org, referrer, Municipality.objects.get(code="GM0153"))
     client = Client()
-    client.force_login(user)
+    verified_login(client, user)  # password and second factor
     return {"client": client, "request": placement_request, "n": len(facilities)}
 
 
@@ -221,7 +222,7 @@ def _setup_inbox(scale):
         )
     Offer.objects.bulk_create(offers)
     client = Client()
-    client.force_login(staff)
+    verified_login(client, staff)  # password and second factor
     return {"client": client, "provider": provider.pk, "n": len(offers) // 2}
 
 

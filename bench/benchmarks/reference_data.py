@@ -6,6 +6,7 @@ from django.test import Client
 from accounts.models import Membership, Organisation, Role, User
 from accounts.reference_data import reference_data_load
 from bench.harness import Benchmark, register
+from tests.accounts.two_factor import verified_login
 
 
 def _setup(scale):
@@ -16,7 +17,7 @@ def _setup(scale):
     user = User.objects.create(username="bench-referrer")
     Membership.objects.create(user=user, organisation=organisation, role=Role.REFERRER)
     client = Client()
-    client.force_login(user)
+    verified_login(client, user)  # password and second factor
     return {"client": client}
 
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from accounts.models import Role
+from accounts.models import TWO_FACTOR_MANDATORY_ROLES, Role
+from tests.accounts.two_factor import confirmed_device, totp_code
 
 HOMES = {
     Role.REFERRER: "/referrer/",
@@ -18,7 +19,11 @@ HOMES = {
 @pytest.mark.parametrize("role", list(HOMES))
 def test_login_lands_on_the_role_home(client, make_member, password, role, twente):
     user = make_member(role, regions=[twente])
+    device = confirmed_device(user) if role in TWO_FACTOR_MANDATORY_ROLES else None
     response = client.post("/login/", {"username": user.username, "password": password}, follow=True)
+    if device is not None:  # the code from the app comes between the password and the home page
+        assert response.redirect_chain[-1][0] == "/login/verify/?next=%2F"
+        response = client.post("/login/verify/?next=%2F", {"code": totp_code(device)}, follow=True)
     assert response.redirect_chain[-1][0] == HOMES[role]
     assert response.status_code == 200
     html = response.content.decode()

@@ -1,9 +1,9 @@
 """API conventions: problem+json for every error, token auth, lockout."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from accounts.models import Role
+from accounts.tokens import token_issue
 
 TOKEN_URL = "/api/v1/auth/token"
 
@@ -73,10 +73,10 @@ def test_invalid_token_is_401(api):
 
 @pytest.mark.django_db
 def test_token_of_a_deactivated_user_is_refused(api, referrer):
-    token, _ = Token.objects.get_or_create(user=referrer)
+    _instance, token = token_issue(user=referrer, client="default")
     referrer.is_active = False
     referrer.save()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert_problem(api.get("/api/v1/me"), 401)
 
 

@@ -68,6 +68,7 @@ REFUSED = {
         {"FIELD_ENCRYPTION_KEYS": STRONG_KEY.encode() + b"\xff\xfe"},
         "FIELD_ENCRYPTION_KEYS key 1 is not valid UTF-8",
     ),
+    "two-factor-demo-exempt": ({"TWO_FACTOR_DEMO_EXEMPT": "true"}, "TWO_FACTOR_DEMO_EXEMPT is on"),
 }
 
 

@@ -1,10 +1,12 @@
 """Browser journeys: Playwright drives Debian's Chromium against pytest-django's live
 server (a real threaded server on the test database)."""
 
+import base64
 import os
 import re
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls that set up
 # test data are still synchronous and safe here.
@@ -50,16 +52,41 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "nl-NL", "timezone_id": "Europe/Amsterdam", "bypass_csp": True}
 
 
+def second_factor_in_browser(page, username):
+    """The second login step as a person does it: on first login, set up the app from the
+    secret on the page and confirm with its code (then leave the recovery codes); later,
+    type the app's current code. Nothing happens when the step is not asked for."""
+    from accounts.models import User
+    from tests.accounts.two_factor import totp_code, totp_code_for_key
+
+    if re.search(r"/login/setup/", page.url):
+        secret = page.locator("#totp-secret").inner_text().replace(" ", "")
+        page.get_by_label("Code uit de app").fill(totp_code_for_key(base64.b32decode(secret).hex()))
+        page.get_by_role("button", name="Bevestigen").click()
+        page.get_by_role("heading", name="Je herstelcodes").wait_for()
+        page.get_by_role("link", name="Ik heb de codes bewaard, verder").click()
+        page.wait_for_load_state()
+    elif re.search(r"/login/verify/", page.url):
+        device = TOTPDevice.objects.get(user=User.objects.get(username=username), confirmed=True)
+        page.get_by_label("Code", exact=True).fill(totp_code(device))
+        page.get_by_role("button", name="Inloggen").click()
+        page.wait_for_load_state()
+    return page
+
+
 @pytest.fixture
 def login(page, live_server):
-    """Log in through the real login form; returns the page on the role's home."""
+    """Log in through the real login form, with the second factor where the user's role
+    asks for it (`second_factor=False` stops after the password); returns the page."""
 
-    def _login(username, password):
+    def _login(username, password, *, second_factor=True):
         page.goto(f"{live_server.url}/login/")
         page.get_by_label("Gebruikersnaam").fill(username)
         page.get_by_label("Wachtwoord", exact=True).fill(password)
         page.get_by_role("button", name="Inloggen").click()
         page.wait_for_load_state()
+        if second_factor:
+            second_factor_in_browser(page, username)
         return page
 
     return _login

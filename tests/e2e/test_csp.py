@@ -9,6 +9,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from capacity.models import Facility
+from tests.e2e.conftest import second_factor_in_browser
 
 
 @pytest.fixture
@@ -36,6 +37,7 @@ def _login(page, live_server, username):
     page.get_by_label("Wachtwoord", exact=True).fill("demo")
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_load_state()
+    second_factor_in_browser(page, username)  # the setup page (QR code) runs under the policy too
 
 
 @pytest.mark.e2e

@@ -1077,12 +1077,29 @@ def test_report_outputs_are_the_report_tables(api, people, places, contract_mana
 
 
 def test_token_and_me_outputs(api, people, password):
-    from rest_framework.authtoken.models import Token
+    from knox.crypto import hash_token
+    from rest_framework.fields import DateTimeField
+
+    from accounts.models import ApiToken
+    from tests.accounts.two_factor import confirmed_device, totp_code
 
     response = api.post(
-        "/api/v1/auth/token", {"username": people.coordinator.username, "password": password}, format="json"
+        "/api/v1/auth/token",
+        {
+            "username": people.coordinator.username,
+            "password": password,
+            "otp_token": totp_code(confirmed_device(people.coordinator)),
+        },
+        format="json",
     )
-    check(response, 200, {"token": Token.objects.get(user=people.coordinator).key})
+    stored = ApiToken.objects.get(user=people.coordinator)  # only the token's hash is stored
+    token = response.json()["token"]
+    assert hash_token(token) == stored.digest and token != stored.digest
+    check(
+        response,
+        200,
+        {"token": token, "expiry": DateTimeField().to_representation(stored.expiry), "client": "default"},
+    )
     people.coordinator.first_name, people.coordinator.last_name = "Anna", "de Vries"
     people.coordinator.save()
     check(

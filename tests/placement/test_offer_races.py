@@ -78,8 +78,9 @@ def test_two_coordinators_offer_the_same_request_one_wins(referrer, coordinator,
 
 @pytest.mark.django_db(transaction=True)
 def test_api_two_coordinators_one_201_one_409(referrer, coordinator, twente):
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
+
+    from accounts.tokens import token_issue
 
     colleague = member(
         Role.COORDINATOR, organisation=coordinator_membership(coordinator).organisation, regions=[twente]
@@ -89,7 +90,7 @@ def test_api_two_coordinators_one_201_one_409(referrer, coordinator, twente):
 
     def post(user, facility):
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user, client='race')[1]}")
         return client.post(
             f"/api/v1/requests/{placement_request.pk}/offers", {"facility": facility.pk}, format="json"
         ).status_code

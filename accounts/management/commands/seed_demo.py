@@ -15,6 +15,7 @@ from django.db import transaction
 
 from accounts.models import Membership, Organisation, Region, Role, User
 from accounts.reference_data import reference_data_load
+from accounts.two_factor import DEMO_EMAIL_DOMAIN
 
 DEMO_PASSWORD = "demo"
 TWENTE, DRENTHE = "JZ14", "JZ04"
@@ -64,6 +65,13 @@ class Command(BaseCommand):
         self.stdout.write("\nDemo logins (password for all: demo):")
         for username, *_rest, role, _regions in USERS:
             self.stdout.write(f"  {username:<24} {Role(role).label}")
+        if settings.TWO_FACTOR_DEMO_EXEMPT:
+            self.stdout.write("Two-factor authentication: skipped for these demo users (TWO_FACTOR_DEMO_EXEMPT).")
+        else:
+            self.stdout.write(
+                "Two-factor authentication: coordinators, providers, the behavioural scientist and the admin\n"
+                "set up an authenticator app at their first login (or run with TWO_FACTOR_DEMO_EXEMPT=true)."
+            )
 
     def _organisations(self):
         regions = {region.code: region for region in Region.objects.filter(code__in=[TWENTE, DRENTHE])}
@@ -79,7 +87,7 @@ class Command(BaseCommand):
         for username, first, last, org_key, role, region_codes in USERS:
             user, created = User.objects.get_or_create(
                 username=username,
-                defaults={"first_name": first, "last_name": last, "email": f"{username}@demo.example.org"},
+                defaults={"first_name": first, "last_name": last, "email": f"{username}@{DEMO_EMAIL_DOMAIN}"},
             )
             if created or not user.check_password(DEMO_PASSWORD):
                 user.set_password(DEMO_PASSWORD)
