@@ -31,17 +31,24 @@ else:
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# Key for encrypting personal data (BSN) at rest and for the keyed hash that finds
-# duplicates. Several keys may be given, comma separated; the first encrypts.
+# Keys for encrypting personal data (BSN, names, birth date, address, guardians' contact
+# details, uploaded files) at rest. Several keys may be given, comma separated; the first
+# encrypts, all decrypt (rotate with `manage.py rotate_encryption_keys`).
 FIELD_ENCRYPTION_KEYS = env.list(
     "FIELD_ENCRYPTION_KEYS",
     default=[] if PRODUCTION else [production.DEV_FIELD_ENCRYPTION_KEY],
 )
+# Key for the keyed hashes (blind indexes) that find the same youth again (BSN, family
+# name + birth date). Separate from the encryption keys and stable: rotating those never
+# changes a hash. Changing this one needs `rotate_encryption_keys --reindex`.
+BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY", default="" if PRODUCTION else production.DEV_BLIND_INDEX_KEY)
 
-# Production refuses DEBUG, a missing, development or weak SECRET_KEY and missing,
-# development or weak field-encryption keys (config/production.py).
+# Production refuses DEBUG, a missing, development or weak SECRET_KEY, and missing,
+# development or weak field-encryption and blind-index keys (config/production.py).
 if PRODUCTION:
-    production.refuse_weak_production_settings(debug=DEBUG, secret_key=SECRET_KEY, field_keys=FIELD_ENCRYPTION_KEYS)
+    production.refuse_weak_production_settings(
+        debug=DEBUG, secret_key=SECRET_KEY, field_keys=FIELD_ENCRYPTION_KEYS, blind_index_key=BLIND_INDEX_KEY
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -40,7 +40,7 @@ def _detail(request, placement_request):
     context = {}
     if membership.role == Role.COORDINATOR:
         context["possible_duplicates"] = intake_selectors.request_possible_duplicates(
-            placement_request=placement_request
+            placement_request=placement_request, membership=membership
         )
     if membership.role == Role.REFERRER and placement_request.is_editable:
         context["missing"] = intake_services.request_missing_items(placement_request)
