@@ -47,6 +47,11 @@ def _fernets(secrets: tuple[str, ...]) -> tuple[Fernet, ...]:
     return tuple(Fernet(base64.urlsafe_b64encode(_derive(s, FERNET_LABEL))) for s in secrets)
 
 
+@lru_cache(maxsize=8)
+def _multi_for(secrets: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet(list(_fernets(secrets)))
+
+
 @lru_cache(maxsize=32)
 def _index_key(secret: str, purpose: str) -> bytes:
     if not secret:
@@ -55,7 +60,7 @@ def _index_key(secret: str, purpose: str) -> bytes:
 
 
 def _multi() -> MultiFernet:
-    return MultiFernet(list(_fernets(tuple(settings.FIELD_ENCRYPTION_KEYS))))
+    return _multi_for(tuple(settings.FIELD_ENCRYPTION_KEYS))
 
 
 def _primary() -> Fernet:

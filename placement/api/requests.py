@@ -62,7 +62,7 @@ class RequestListCreate(APIView):
     @extend_schema(responses=RequestSerializer(many=True))
     def get(self, request):
         rows = intake_selectors.request_list(
-            membership=request.membership, statuses=request.query_params.getlist("status") or None
+            membership=request.membership, statuses=request.query_params.getlist("status") or None, with_youth=False
         )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(rows, request, view=self)
