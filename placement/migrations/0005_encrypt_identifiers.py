@@ -50,6 +50,12 @@ def _name_birth_hash(family: str, birth: datetime.date) -> str:
     return crypto.blind_index(f"{family}\x1f{birth.isoformat()}", purpose="name_birth")
 
 
+def _flush_deferred_checks(cursor):
+    """The updates queue deferred foreign-key checks; PostgreSQL refuses the ALTER TABLEs
+    that follow in this transaction while any are pending, so run them now."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def encrypt_rows(apps, schema_editor):
     from core import crypto
 
@@ -82,6 +88,7 @@ def encrypt_rows(apps, schema_editor):
                 "UPDATE placement_guardian SET " + ", ".join(f"{c} = %s" for c in GUARDIAN_TEXT) + " WHERE id = %s",
                 [[*[crypto.encrypt(t or "") for t in texts], pk] for pk, *texts in rows],
             )
+        _flush_deferred_checks(cursor)
 
 
 def decrypt_rows(apps, schema_editor):
@@ -110,6 +117,7 @@ def decrypt_rows(apps, schema_editor):
                 "UPDATE placement_guardian SET " + ", ".join(f"{c} = %s" for c in GUARDIAN_TEXT) + " WHERE id = %s",
                 [[*[crypto.decrypt(t or "") for t in texts], pk] for pk, *texts in rows],
             )
+        _flush_deferred_checks(cursor)
 
 
 class Migration(migrations.Migration):

@@ -284,3 +284,22 @@ def test_data_migration_encrypts_existing_rows_and_reverses(referrer):
     assert again.bsn_hash == crypto.blind_index("111222333", purpose="bsn") == youth.bsn_hash
     assert again.name_birth_hash == youth.name_birth_hash and again.birth_month == youth.birth_month
     assert youth.family_name not in _row_text("placement_youth", "id", youth.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_decrypts_backward_and_encrypts_forward(referrer):
+    from django.db.migrations.executor import MigrationExecutor
+
+    youth = Youth.objects.get(pk=make_request(referrer, complete=False, youth=youth_data(bsn="111222333")).youth_id)
+    expected = (youth.family_name, youth.birth_date, youth.postcode, youth.bsn_hash, youth.name_birth_hash)
+    executor = MigrationExecutor(connection)
+    try:
+        executor.migrate([("placement", "0004_referral_documents_by_kind")])
+        assert _raw("placement_youth", "family_name", youth.pk) == youth.family_name
+        assert _raw("placement_youth", "birth_date", youth.pk) == youth.birth_date  # a date column again
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    again = Youth.objects.get(pk=youth.pk)
+    assert (again.family_name, again.birth_date, again.postcode, again.bsn_hash, again.name_birth_hash) == expected
+    assert youth.family_name not in _row_text("placement_youth", "id", youth.pk)
