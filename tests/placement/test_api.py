@@ -359,3 +359,34 @@ def test_openapi_lists_the_request_endpoints(client):
         "/api/v1/requests/{id}/events",
     ]:
         assert path.replace("{id}", "{pk}") in paths or path in paths, path
+
+
+@pytest.mark.django_db
+def test_possible_duplicates_in_a_hidden_region_are_one_entry_without_request_details(
+    api, make_member, referrer, coordinator
+):
+    from tests.placement.factories import youth_data
+
+    first = make_request(referrer, submit=True, youth=youth_data(bsn="111222333"))
+    elsewhere = [
+        make_request(make_member(Role.REFERRER), submit=True, youth=youth_data("GM0106", bsn="111222333"))
+        for _ in range(2)
+    ]
+    response = api.as_user(coordinator).get(f"/api/v1/requests/{first.pk}")
+    duplicates = response.json()["possible_duplicates"]
+    # Two requests in Drenthe, which has no coordination organisation here: one entry, no contact.
+    assert duplicates == [
+        {
+            "visible": False,
+            "region": "JZ04",
+            "region_name": "Drenthe",
+            "id": None,
+            "status": None,
+            "referral_date": None,
+            "referrer_organisation": None,
+            "contact": None,
+        }
+    ]
+    text = response.content.decode()
+    for other in elsewhere:
+        assert other.reference not in text and f'"id": {other.pk}' not in text
