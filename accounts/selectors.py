@@ -1,8 +1,8 @@
 """Reads about users, their memberships and the regions they may see."""
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
-from accounts.models import REGION_SCOPED_ROLES, Membership, Municipality, Region, Role, RoleGrantRequest
+from accounts.models import REGION_SCOPED_ROLES, Membership, Municipality, Organisation, Region, Role, RoleGrantRequest
 from core.errors import NotFound
 
 
@@ -32,6 +32,20 @@ def region_ids_of(membership) -> set[int]:
     if membership.role in REGION_SCOPED_ROLES:
         return {region.pk for region in membership.regions.all()}
     return {region.pk for region in membership.organisation.regions.all()}
+
+
+def region_coordination_contacts(region_ids) -> dict:
+    """Per region id, the active coordination organisation (regional coördinatiepunt) that
+    answers for it: who another region's coordinator contacts (name, e-mail, phone)."""
+    contacts = {}
+    organisations = (
+        Organisation.objects.filter(kind=Organisation.Kind.COORDINATION, is_active=True, regions__in=region_ids)
+        .annotate(region_id=F("regions"))
+        .order_by("name", "id")
+    )
+    for organisation in organisations:
+        contacts.setdefault(organisation.region_id, organisation)
+    return contacts
 
 
 def provider_staff(organisation_id) -> list:

@@ -22,6 +22,7 @@ from accounts.models import Membership, Municipality, Organisation, Region, Role
 from accounts.reference_data import reference_data_load
 from capacity.models import AvailabilityChange, CareType, Facility
 from capacity.taxonomy import taxonomy_load
+from core.fields import DerivedField, EncryptedField
 from core.models import Event
 from intake.models import ExplanatoryAnalysis, PlacementRequest, Youth
 from placement.models import Offer, Placement, Transfer, WaitingPeriod
@@ -57,10 +58,17 @@ def copy_rows(model, rows: list[dict]) -> None:
         if f.attname not in rows[0]:
             value = f.get_default()
             defaults[f.attname] = json.dumps(value) if f.get_internal_type() == "JSONField" else value
+    # Encrypted and derived columns (core.fields) are what the field makes of the value.
+    stored = [f for f in fields if isinstance(f, (EncryptedField, DerivedField))]
     raw = connection.cursor().cursor  # psycopg cursor inside Django's transaction
     with raw.copy(f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row([row[f.attname] if f.attname in row else defaults[f.attname] for f in fields])
+            values = {f.attname: row[f.attname] if f.attname in row else defaults[f.attname] for f in fields}
+            if stored:
+                instance = model(**values)
+                for f in stored:
+                    values[f.attname] = f.get_db_prep_save(f.pre_save(instance, True), connection)
+            copy.write_row([values[f.attname] for f in fields])
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT setval(pg_get_serial_sequence('{model._meta.db_table}', 'id'), "

@@ -13,15 +13,19 @@ from django.core.checks.security.base import (
 )
 from django.core.exceptions import ImproperlyConfigured
 
-DEV_SECRET_KEY = "dev-only-secret-key-not-for-production-use-0123456789"
-DEV_FIELD_ENCRYPTION_KEY = "dev-only-field-key-0123456789abcdef0123456789abcdef"
+# The rules for the personal-data keys live in core (the `check --deploy` system check uses
+# them too); re-exported here with the development defaults settings.py falls back to.
+from core.keys import (  # noqa: F401 - re-exported
+    DEV_BLIND_INDEX_KEY,
+    DEV_FIELD_ENCRYPTION_KEY,
+    FIELD_KEY_MIN_LENGTH,
+    GENERATE_HINT,
+    blind_index_key_problem,
+    field_keys_problem,
+    key_problems,
+)
 
-# The field cipher (crypto.py, for the BSN) derives its Fernet key and its blind-index key
-# from each configured secret with HKDF-SHA256 over the secret's UTF-8 bytes, so the
-# derivation adds no strength: the secret itself must carry it. 32 characters such as
-# `secrets.token_urlsafe(32)` (43 characters, 256 bits) or a Fernet key (44) are enough.
-FIELD_KEY_MIN_LENGTH = 32
-GENERATE_HINT = 'python -c "import secrets; print(secrets.token_urlsafe(64))"'
+DEV_SECRET_KEY = "dev-only-secret-key-not-for-production-use-0123456789"
 
 
 def secret_key_problem(secret_key: str) -> str | None:
@@ -42,36 +46,14 @@ def secret_key_problem(secret_key: str) -> str | None:
     return None
 
 
-def field_keys_problem(keys: list[str]) -> str | None:
-    """Why FIELD_ENCRYPTION_KEYS cannot protect personal data in production, or None."""
-    if not keys:
-        return "FIELD_ENCRYPTION_KEYS is not set: personal data (BSN) cannot be encrypted."
-    for position, key in enumerate(keys, start=1):
-        where = f"FIELD_ENCRYPTION_KEYS key {position}"
-        if not key.strip():
-            return f"{where} is empty."
-        if key == DEV_FIELD_ENCRYPTION_KEY:
-            return f"{where} is the development key."
-        try:
-            key.encode("utf-8")  # what the cipher derives its keys from
-        except UnicodeEncodeError:
-            return f"{where} is not valid UTF-8 text."
-        if len(key) < FIELD_KEY_MIN_LENGTH or len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS:
-            return (
-                f"{where} is weak: it needs at least {FIELD_KEY_MIN_LENGTH} characters and at least "
-                f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS} different ones."
-            )
-    return None
-
-
 def refuse_weak_production_settings(
-    *, debug: bool, secret_key: str, field_keys: list[str], two_factor_demo_exempt: bool = False
+    *, debug: bool, secret_key: str, field_keys: list[str], blind_index_key: str, two_factor_demo_exempt: bool = False
 ) -> None:
     """Raise ImproperlyConfigured listing every problem, so one restart fixes them all."""
     problems = [
         "DEBUG is on; production never runs with DEBUG (unset DEBUG or set DEBUG=false)." if debug else None,
         secret_key_problem(secret_key),
-        field_keys_problem(field_keys),
+        *key_problems(field_keys=field_keys, blind_index_key=blind_index_key),
         (
             "TWO_FACTOR_DEMO_EXEMPT is on; demo users skip two-factor authentication only in "
             "development (unset TWO_FACTOR_DEMO_EXEMPT)."

@@ -32,12 +32,17 @@ else:
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# Key for encrypting personal data (BSN) at rest and for the keyed hash that finds
-# duplicates. Several keys may be given, comma separated; the first encrypts.
+# Keys for encrypting personal data (BSN, names, birth date, address, guardians' contact
+# details, uploaded files) at rest. Several keys may be given, comma separated; the first
+# encrypts, all decrypt (rotate with `manage.py rotate_encryption_keys`).
 FIELD_ENCRYPTION_KEYS = env.list(
     "FIELD_ENCRYPTION_KEYS",
     default=[] if PRODUCTION else [production.DEV_FIELD_ENCRYPTION_KEY],
 )
+# Key for the keyed hashes (blind indexes) that find the same youth again (BSN, family
+# name + birth date). Separate from the encryption keys and stable: rotating those never
+# changes a hash. Changing this one needs `rotate_encryption_keys --reindex`.
+BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY", default="" if PRODUCTION else production.DEV_BLIND_INDEX_KEY)
 
 # Two-factor authentication (django-otp, accounts/two_factor.py): required for coordinators,
 # providers, behavioural scientists, administrators and staff, and for every member of an
@@ -46,13 +51,14 @@ FIELD_ENCRYPTION_KEYS = env.list(
 TWO_FACTOR_DEMO_EXEMPT = env.bool("TWO_FACTOR_DEMO_EXEMPT", default=False)
 
 # Production refuses DEBUG, a missing, development or weak SECRET_KEY, missing, development
-# or weak field-encryption keys and the demo exemption from two-factor authentication
+# or weak field-encryption and blind-index keys and the demo exemption from two-factor authentication
 # (config/production.py).
 if PRODUCTION:
     production.refuse_weak_production_settings(
         debug=DEBUG,
         secret_key=SECRET_KEY,
         field_keys=FIELD_ENCRYPTION_KEYS,
+        blind_index_key=BLIND_INDEX_KEY,
         two_factor_demo_exempt=TWO_FACTOR_DEMO_EXEMPT,
     )
 

@@ -14,10 +14,12 @@ Every read that returns identifying youth data writes the access log (the youth 
 subject); list pages log one row per youth shown.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, Q
 
-from accounts.models import Organisation, Role
-from accounts.selectors import region_ids_of
+from accounts.models import Organisation, Region, Role
+from accounts.selectors import region_coordination_contacts, region_ids_of
 from capacity.models import CareType, Specialisation
 from core.access_log import Purpose, access_log_entry, access_log_record
 from core.errors import NotFound
@@ -61,10 +63,20 @@ def _with_related(queryset):
     )
 
 
-def request_list(*, membership, statuses=None, log_identities: bool = False):
+# Youth columns a list page does not show. They are encrypted (core.fields), and every
+# column loaded is decrypted, so a list of requests leaves these out: it decrypts the
+# name (two values per row), not seven. Reading one of them on a row costs a query.
+LIST_DEFERRED_YOUTH = ("youth__address", "youth__postcode", "youth__city", "youth__school")
+
+
+def request_list(*, membership, statuses=None, log_identities: bool = False, with_youth: bool = True):
     """Requests the membership may see, newest first. With `log_identities` (pages that
-    show names) one access-log row per youth is written."""
-    queryset = _with_related(request_scope(membership))
+    show names) one access-log row per youth is written. Without `with_youth` (lists that
+    show no identity, such as the API list) the youth is not read at all."""
+    if with_youth:
+        queryset = _with_related(request_scope(membership)).defer(*LIST_DEFERRED_YOUTH, "youth__birth_date")
+    else:
+        queryset = request_scope(membership).select_related("region", "referrer_organisation", "referrer", "analysis")
     if statuses:
         queryset = queryset.filter(status__in=statuses)
     rows = list(queryset.order_by("-created_at", "-id"))
@@ -178,20 +190,50 @@ def request_summary(placement_request) -> dict:
     }
 
 
-def request_possible_duplicates(*, placement_request) -> list[PlacementRequest]:
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    """Another open request that may be for the same youth. `request` is set only when the
+    reader may see that request; otherwise only its region is named, with the region's
+    coordination organisation as `contact` (None when the region has none): no name, no
+    request id, no dates (issue 10, least privilege)."""
+
+    region: Region
+    request: PlacementRequest | None = None
+    contact: Organisation | None = None
+
+    @property
+    def visible(self) -> bool:
+        return self.request is not None
+
+
+def request_possible_duplicates(*, placement_request, membership) -> list[PossibleDuplicate]:
     """Other open requests for the same youth in any region: by BSN (keyed hash), or by
-    family name and birth date when either youth has no BSN."""
+    family name and birth date (keyed hash) when either youth has no BSN. Those the
+    membership may see (`request_scope`) in detail, first; every other region once, by
+    name and contact."""
     youth = placement_request.youth
     same_youth = Q(youth__bsn_hash=youth.bsn_hash) if youth.bsn_hash else Q(pk__in=[])
-    by_name = Q(youth__family_name__iexact=youth.family_name, youth__birth_date=youth.birth_date)
+    name_birth = youth.name_birth_hash or youth.name_birth_index()
+    by_name = Q(youth__name_birth_hash=name_birth) if name_birth else Q(pk__in=[])
     if youth.bsn_hash:
         by_name &= Q(youth__bsn_hash="")
-    return list(
+    found = list(
         PlacementRequest.objects.filter(same_youth | by_name, status__in=OPEN_STATUSES)
         .exclude(pk=placement_request.pk)
         .select_related("region", "referrer_organisation")
         .order_by("referral_date", "id")
     )
+    if not found:
+        return []
+    visible_ids = set(request_scope(membership).filter(pk__in=[r.pk for r in found]).values_list("pk", flat=True))
+    shown = [PossibleDuplicate(region=r.region, request=r) for r in found if r.pk in visible_ids]
+    hidden_regions = {r.region_id: r.region for r in found if r.pk not in visible_ids}
+    contacts = region_coordination_contacts(list(hidden_regions)) if hidden_regions else {}
+    hidden = [
+        PossibleDuplicate(region=region, contact=contacts.get(region_id))
+        for region_id, region in sorted(hidden_regions.items(), key=lambda item: (item[1].name, item[0]))
+    ]
+    return shown + hidden
 
 
 def document_get(*, membership, placement_request, document_id):

@@ -47,7 +47,9 @@ DEMO = [
 
 def seed(organisations):
     for username, family, given, birth, gender, municipality, bsn, state in DEMO:
-        if Youth.objects.filter(family_name=family, given_names=given, birth_date=birth).exists():
+        # Names are encrypted: find the youth by the keyed hash, compare given names in Python.
+        same = Youth.objects.filter(name_birth_hash=Youth.name_birth_index_for(family, birth))
+        if any(youth.given_names == given for youth in same):
             continue
         referrer = User.objects.get(username=username)
         membership = Membership.objects.get(user=referrer, role=Role.REFERRER)

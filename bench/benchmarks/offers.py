@@ -139,7 +139,7 @@ def _floor_matching(context):
             """
             WITH need AS (
                 SELECT a.care_types, a.security,
-                       date_part('year', age(current_date, y.birth_date))::int AS age
+                       date_part('year', age(current_date, y.birth_month))::int AS age
                 FROM placement_placementrequest r
                 JOIN placement_youth y ON y.id = r.youth_id
                 JOIN analyses_explanatoryanalysis a ON a.id = r.analysis_id

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from capacity.models import Gender  # the one gender code set, shared with facilities
+from core.fields import BlindIndexField, DerivedDateField, EncryptedDateField, EncryptedEmailField, EncryptedTextField
 from intake import crypto
 
 
@@ -31,19 +32,26 @@ class LegalStatus(models.TextChoices):
 class Youth(models.Model):
     """A young person (jeugdige). Identifying data: every read is access-logged.
 
-    The BSN is stored only encrypted (`bsn_encrypted`) and as a keyed hash (`bsn_hash`) to
-    find the same youth in other requests; never in plain text.
+    Direct identifiers are encrypted at rest (core.fields; the attributes read as plain
+    text and dates): names, birth date, address, postcode, city, school. The BSN is stored
+    only encrypted (`bsn_encrypted`) and as a keyed hash (`bsn_hash`) to find the same
+    youth in other requests; never in plain text. `name_birth_hash` (keyed hash of the
+    normalised family name and birth date) finds the same youth without a BSN;
+    `birth_month` (first day of the month of birth) is what reports group ages by.
+    Both are recomputed at every save.
     """
 
-    given_names = models.CharField(_("voornamen"), max_length=200)
-    family_name = models.CharField(_("achternaam"), max_length=200)
-    birth_date = models.DateField(_("geboortedatum"))
+    given_names = EncryptedTextField(_("voornamen"), max_length=200)
+    family_name = EncryptedTextField(_("achternaam"), max_length=200)
+    birth_date = EncryptedDateField(_("geboortedatum"))
+    birth_month = DerivedDateField(compute="birth_month_of")
+    name_birth_hash = BlindIndexField(compute="name_birth_index")
     gender = models.CharField(_("geslacht"), max_length=8, choices=Gender.choices)
     bsn_encrypted = models.TextField(blank=True, editable=False)
     bsn_hash = models.CharField(max_length=64, blank=True, editable=False)
-    address = models.CharField(_("adres"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
-    city = models.CharField(_("woonplaats"), max_length=100, blank=True)
+    address = EncryptedTextField(_("adres"), max_length=200, blank=True)
+    postcode = EncryptedTextField(_("postcode"), max_length=7, blank=True)
+    city = EncryptedTextField(_("woonplaats"), max_length=100, blank=True)
     municipality = models.ForeignKey(
         "accounts.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("woongemeente")
     )
@@ -51,7 +59,7 @@ class Youth(models.Model):
         _("juridische status"), max_length=16, choices=LegalStatus.choices, default=LegalStatus.NONE
     )
     machtiging_end_date = models.DateField(_("einddatum machtiging"), null=True, blank=True)
-    school = models.CharField(_("huidige school"), max_length=200, blank=True)
+    school = EncryptedTextField(_("huidige school"), max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -60,7 +68,7 @@ class Youth(models.Model):
         verbose_name_plural = _("jeugdigen")
         indexes = [
             models.Index(fields=["bsn_hash"], condition=~Q(bsn_hash=""), name="youth_bsn_hash"),
-            models.Index(fields=["family_name", "birth_date"], name="youth_name_birth"),
+            models.Index(fields=["name_birth_hash"], condition=~Q(name_birth_hash=""), name="youth_name_birth_hash"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -77,6 +85,13 @@ class Youth(models.Model):
     def __str__(self):
         return self.full_name
 
+    def save(self, *args, update_fields=None, **kwargs):
+        """A save of some fields also saves the columns derived from them (DERIVED_FROM)."""
+        if update_fields is not None:
+            update_fields = set(update_fields)
+            update_fields |= {name for name, sources in self.DERIVED_FROM.items() if sources & update_fields}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
     @property
     def full_name(self):
         return f"{self.given_names} {self.family_name}"
@@ -88,7 +103,25 @@ class Youth(models.Model):
     def set_bsn(self, value: str) -> None:
         normalised = crypto.bsn_normalise(value)
         self.bsn_encrypted = crypto.encrypt(normalised)
-        self.bsn_hash = crypto.blind_index(normalised)
+        self.bsn_hash = crypto.blind_index(normalised, purpose="bsn")
+
+    # Derived columns (core.fields.DerivedField calls these at every save).
+    DERIVED_FROM = {"birth_month": {"birth_date"}, "name_birth_hash": {"family_name", "birth_date"}}
+
+    @staticmethod
+    def name_birth_index_for(family_name: str, birth_date) -> str:
+        """The blind index of a family name and birth date (same youth, any spelling of case,
+        spacing or invisible characters)."""
+        family = crypto.normalise_text(family_name)
+        if not family or not birth_date:
+            return ""
+        return crypto.blind_index(f"{family}\x1f{birth_date.isoformat()}", purpose="name_birth")
+
+    def name_birth_index(self) -> str:
+        return self.name_birth_index_for(self.family_name, self.birth_date)
+
+    def birth_month_of(self):
+        return self.birth_date.replace(day=1) if self.birth_date else None
 
     def age_on(self, day: date) -> int:
         return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
@@ -103,14 +136,15 @@ class Youth(models.Model):
 
 
 class Guardian(models.Model):
-    """A parent or guardian, with whether they hold parental authority (gezag)."""
+    """A parent or guardian, with whether they hold parental authority (gezag). Name, phone
+    and e-mail are encrypted at rest (core.fields)."""
 
     youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="guardians")
-    name = models.CharField(_("naam"), max_length=200)
+    name = EncryptedTextField(_("naam"), max_length=200)
     relationship = models.CharField(_("relatie"), max_length=100, blank=True)
     has_authority = models.BooleanField(_("heeft gezag"), default=False)
-    phone = models.CharField(_("telefoon"), max_length=32, blank=True)
-    email = models.EmailField(_("e-mailadres"), blank=True)
+    phone = EncryptedTextField(_("telefoon"), max_length=32, blank=True)
+    email = EncryptedEmailField(_("e-mailadres"), max_length=254, blank=True)
 
     class Meta:
         app_label = "placement"  # the table was created under this label

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import Invalid
 from core.events import event_record
+from core.private_files import private_write
 from intake.models import Document
 from intake.services.analyses import content_edit_check
 from intake.services.workflow import coordinator_check, request_lock
@@ -44,7 +45,8 @@ def _read_upload(upload) -> bytes:
 
 
 def document_upload(*, placement_request, upload, kind: str, title: str, by, membership) -> Document:
-    """Store a PDF outside the web root and register it (content checked, not the name)."""
+    """Store a PDF outside the web root, encrypted, and register it (content checked, not
+    the name)."""
     problems = []
     if kind not in Document.DocumentKind.values:
         problems.append({"name": "kind", "reason": _("Kies het soort document.")})
@@ -52,10 +54,8 @@ def document_upload(*, placement_request, upload, kind: str, title: str, by, mem
         raise Invalid(invalid_params=problems)
     content = _read_upload(upload)
     storage_name = f"{uuid.uuid4().hex}.pdf"
-    directory = settings.PRIVATE_MEDIA_ROOT / "documents"
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / storage_name
-    path.write_bytes(content)
+    path = settings.PRIVATE_MEDIA_ROOT / "documents" / storage_name
+    private_write(path, content)  # encrypted at rest, mode 0600 in a 0700 directory
     try:
         with transaction.atomic():
             locked = request_lock(placement_request)

@@ -40,7 +40,7 @@ def _detail(request, placement_request):
     context = {}
     if membership.role == Role.COORDINATOR:
         context["possible_duplicates"] = intake_selectors.request_possible_duplicates(
-            placement_request=placement_request
+            placement_request=placement_request, membership=membership
         )
     if membership.role == Role.REFERRER and placement_request.is_editable:
         context["missing"] = intake_services.request_missing_items(placement_request)
@@ -62,7 +62,7 @@ class RequestListCreate(APIView):
     @extend_schema(responses=RequestSerializer(many=True))
     def get(self, request):
         rows = intake_selectors.request_list(
-            membership=request.membership, statuses=request.query_params.getlist("status") or None
+            membership=request.membership, statuses=request.query_params.getlist("status") or None, with_youth=False
         )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(rows, request, view=self)

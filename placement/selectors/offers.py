@@ -18,7 +18,7 @@ from accounts.selectors import region_ids_of
 from core.access_log import Purpose, access_log_record
 from core.errors import NotFound
 from intake.models import Status
-from intake.selectors import access_log_bulk, request_scope
+from intake.selectors import LIST_DEFERRED_YOUTH, access_log_bulk, request_scope
 from placement.deadlines import AMSTERDAM, add_working_days
 from placement.matching import Group, evaluate
 from placement.models import Offer, OfferStatus, Placement, Transfer
@@ -186,6 +186,7 @@ def coordinator_queue(*, membership, now=None) -> dict:
         request_scope(membership)
         .filter(status__in=statuses)
         .select_related("youth__municipality", "region", "referrer_organisation", "analysis")
+        .defer(*LIST_DEFERRED_YOUTH)  # encrypted columns the queue does not show
         .annotate(
             latest_offer_status=Subquery(latest.values("status")[:1]),
             latest_offer_deadline=Subquery(latest.values("deadline")[:1]),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from datetime import date
 
@@ -16,6 +15,7 @@ from accounts.models import Role
 from capacity import services as capacity_services
 from core.errors import Conflict, Forbidden, Invalid
 from core.events import event_record
+from core.private_files import private_copy
 from intake.models import (
     RESUME_FROM,
     AlternativeConsidered,
@@ -193,8 +193,7 @@ def _copy_documents(source: PlacementRequest, target: PlacementRequest, by) -> N
         if not document.path.is_file():
             continue
         storage_name = f"{uuid.uuid4().hex}.pdf"
-        directory.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(document.path, directory / storage_name)
+        private_copy(document.path, directory / storage_name)  # encrypted, 0600 in 0700
         Document.objects.create(
             request=target,
             kind=document.kind,

@@ -117,7 +117,9 @@ def request_detail(request, pk):
         context["can_withdraw"] = "withdraw" in placement_request.actions_for(role)
         context["withdraw_form"] = WithdrawForm()
     if role == Role.COORDINATOR:
-        context["duplicates"] = intake_selectors.request_possible_duplicates(placement_request=placement_request)
+        context["duplicates"] = intake_selectors.request_possible_duplicates(
+            placement_request=placement_request, membership=request.membership
+        )
         context["triage_form"] = TriageForm()
         context["can_triage"] = "triage" in placement_request.actions_for(role)
         context["assignments"] = list(placement_request.assignments.select_related("assigned_to"))
@@ -203,7 +205,9 @@ def request_triage(request, pk):
         "timeline": _timeline(request, placement_request),
         **intake_selectors.request_summary(placement_request),
         **_offer_context(request, placement_request, Role.COORDINATOR),
-        "duplicates": intake_selectors.request_possible_duplicates(placement_request=placement_request),
+        "duplicates": intake_selectors.request_possible_duplicates(
+            placement_request=placement_request, membership=request.membership
+        ),
         "triage_form": form,
         "can_triage": "triage" in placement_request.actions_for(Role.COORDINATOR),
         "assignments": list(placement_request.assignments.select_related("assigned_to")),

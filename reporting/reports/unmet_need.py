@@ -25,16 +25,19 @@ from reporting.reports.common import (
 from reporting.tables import Column, Table
 
 # Requests waiting on %(day)s (placement.waiting: referred by then, not placed by then,
-# not closed by then), with their need profile.
+# not closed by then), with their need profile. The birth date is encrypted; the age band
+# comes from the birth month (`Youth.birth_month`, the 1st of the month of birth), so a
+# youth counts one band up from the 1st of the month of a 12th, 16th or 18th birthday.
+AGE_SQL = "date_part('year', age(%(day)s::date, y.birth_month))"
 WAITING_SQL = f"""
     SELECT r.id, r.status, r.referral_date, reg.code AS region, reg.name AS region_name,
            {waiting_days_sql("r", until="%(day)s")} AS days,
            COALESCE(a.care_types[1], '') AS care_type,
            COALESCE(a.specialisations, '{{}}') AS specialisations,
            COALESCE(NULLIF(a.security, ''), '') AS security,
-           CASE WHEN date_part('year', age(%(day)s::date, y.birth_date)) < 12 THEN '0-11'
-                WHEN date_part('year', age(%(day)s::date, y.birth_date)) < 16 THEN '12-15'
-                WHEN date_part('year', age(%(day)s::date, y.birth_date)) < 18 THEN '16-17'
+           CASE WHEN {AGE_SQL} < 12 THEN '0-11'
+                WHEN {AGE_SQL} < 16 THEN '12-15'
+                WHEN {AGE_SQL} < 18 THEN '16-17'
                 ELSE '18+' END AS age_band
     FROM placement_placementrequest r
     JOIN accounts_region reg ON reg.id = r.region_id

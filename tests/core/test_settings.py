@@ -12,6 +12,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "a-long-random-production-secret-key-with-enough-entropy-0987654321-qwerty",
     "ALLOWED_HOSTS": "regie.example.org",
     "FIELD_ENCRYPTION_KEYS": "production-field-key-0123456789abcdef",
+    "BLIND_INDEX_KEY": "production-blind-index-key-9876543210-zyxwv",
 }
 
 
@@ -69,6 +70,34 @@ REFUSED = {
         "FIELD_ENCRYPTION_KEYS key 1 is not valid UTF-8",
     ),
     "two-factor-demo-exempt": ({"TWO_FACTOR_DEMO_EXEMPT": "true"}, "TWO_FACTOR_DEMO_EXEMPT is on"),
+    "field-keys-one-letter": ({"FIELD_ENCRYPTION_KEYS": "x"}, "FIELD_ENCRYPTION_KEYS key 1 is weak"),
+    "field-keys-blind-index-dev-key": (
+        {"FIELD_ENCRYPTION_KEYS": production.DEV_BLIND_INDEX_KEY},
+        "FIELD_ENCRYPTION_KEYS key 1 is the development key",
+    ),
+    # The blind-index key (issue 10): its own secret, as strong as an encryption key.
+    "blind-index-key-missing": ({"BLIND_INDEX_KEY": None}, "BLIND_INDEX_KEY is not set"),
+    "blind-index-key-empty": ({"BLIND_INDEX_KEY": ""}, "BLIND_INDEX_KEY is not set"),
+    "blind-index-key-blank": ({"BLIND_INDEX_KEY": "   "}, "BLIND_INDEX_KEY is empty"),
+    "blind-index-key-one-letter": ({"BLIND_INDEX_KEY": "x"}, "BLIND_INDEX_KEY is weak"),
+    "blind-index-key-too-short": ({"BLIND_INDEX_KEY": STRONG_KEY[:31]}, "BLIND_INDEX_KEY is weak"),
+    "blind-index-key-few-characters": ({"BLIND_INDEX_KEY": "ab" * 20}, "BLIND_INDEX_KEY is weak"),
+    "blind-index-key-dev-key": (
+        {"BLIND_INDEX_KEY": production.DEV_BLIND_INDEX_KEY},
+        "BLIND_INDEX_KEY is the development key",
+    ),
+    "blind-index-key-field-dev-key": (
+        {"BLIND_INDEX_KEY": production.DEV_FIELD_ENCRYPTION_KEY},
+        "BLIND_INDEX_KEY is the development key",
+    ),
+    "blind-index-key-equals-field-key": (
+        {"BLIND_INDEX_KEY": PRODUCTION_ENV["FIELD_ENCRYPTION_KEYS"]},
+        "BLIND_INDEX_KEY equals one of FIELD_ENCRYPTION_KEYS",
+    ),
+    "blind-index-key-equals-old-field-key": (
+        {"FIELD_ENCRYPTION_KEYS": f"{STRONG_KEY},{PRODUCTION_ENV['BLIND_INDEX_KEY']}"},
+        "BLIND_INDEX_KEY equals one of FIELD_ENCRYPTION_KEYS",
+    ),
 }
 
 
@@ -106,19 +135,35 @@ def test_production_refuses_to_start_with(changes, reason):
 
 
 def test_production_names_every_problem_at_once():
-    result = _manage("check", env={**PRODUCTION_ENV, "DEBUG": "1", "SECRET_KEY": "short", "FIELD_ENCRYPTION_KEYS": ""})
+    result = _manage(
+        "check",
+        env={
+            **PRODUCTION_ENV,
+            "DEBUG": "1",
+            "SECRET_KEY": "short",
+            "FIELD_ENCRYPTION_KEYS": "",
+            "BLIND_INDEX_KEY": "x",
+        },
+    )
     assert result.returncode != 0
-    assert [p.split()[0] for p in _problems(result.stderr)] == ["DEBUG", "SECRET_KEY", "FIELD_ENCRYPTION_KEYS"]
+    assert [p.split()[0] for p in _problems(result.stderr)] == [
+        "DEBUG",
+        "SECRET_KEY",
+        "FIELD_ENCRYPTION_KEYS",
+        "BLIND_INDEX_KEY",
+    ]
 
 
 def test_development_keeps_its_defaults_without_any_variable():
     env = _environ_changed(
-        {"DJANGO_ENV": "development"}, {"DEBUG": None, "SECRET_KEY": None, "FIELD_ENCRYPTION_KEYS": None}
+        {"DJANGO_ENV": "development"},
+        {"DEBUG": None, "SECRET_KEY": None, "FIELD_ENCRYPTION_KEYS": None, "BLIND_INDEX_KEY": None},
     )
     script = """
 from django.conf import settings as s
-from config.production import DEV_FIELD_ENCRYPTION_KEY, DEV_SECRET_KEY
-print("DEFAULTS", s.DEBUG, s.SECRET_KEY == DEV_SECRET_KEY, s.FIELD_ENCRYPTION_KEYS == [DEV_FIELD_ENCRYPTION_KEY])
+from config.production import DEV_BLIND_INDEX_KEY, DEV_FIELD_ENCRYPTION_KEY, DEV_SECRET_KEY
+print("DEFAULTS", s.DEBUG, s.SECRET_KEY == DEV_SECRET_KEY, s.FIELD_ENCRYPTION_KEYS == [DEV_FIELD_ENCRYPTION_KEY],
+      s.BLIND_INDEX_KEY == DEV_BLIND_INDEX_KEY)
 """
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", script],
@@ -129,7 +174,41 @@ print("DEFAULTS", s.DEBUG, s.SECRET_KEY == DEV_SECRET_KEY, s.FIELD_ENCRYPTION_KE
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert "DEFAULTS True True True" in result.stdout.splitlines()
+    assert "DEFAULTS True True True True" in result.stdout.splitlines()
+
+
+def test_deploy_check_refuses_the_development_keys():
+    """`check --deploy` names the personal-data key problems for settings that did not go
+    through the production start-up refusal (here: development defaults)."""
+    env = _environ_changed({"DJANGO_ENV": "development"}, {"FIELD_ENCRYPTION_KEYS": None, "BLIND_INDEX_KEY": None})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "(core.E101) FIELD_ENCRYPTION_KEYS key 1 is the development key." in result.stderr, result.stderr
+    assert "(core.E102) BLIND_INDEX_KEY is the development key." in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    "field_keys, blind_index_key, codes",
+    [
+        ([], "", ["core.E101", "core.E102"]),
+        (["x"], "y", ["core.E101", "core.E102"]),
+        ([STRONG_KEY], STRONG_KEY, ["core.E102"]),
+        ([STRONG_KEY], PRODUCTION_ENV["BLIND_INDEX_KEY"], []),
+    ],
+    ids=["missing", "one-letter", "equal", "good"],
+)
+def test_deploy_system_check_on_the_loaded_settings(settings, field_keys, blind_index_key, codes):
+    from core.checks import personal_data_keys_check
+
+    settings.FIELD_ENCRYPTION_KEYS, settings.BLIND_INDEX_KEY = field_keys, blind_index_key
+    assert [error.id for error in personal_data_keys_check(None)] == codes
 
 
 # What a browser (Accept: text/html first) gets from an API endpoint: the browsable API

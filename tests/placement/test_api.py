@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from accounts.models import Role
+from accounts.models import Organisation, Region, Role
 from core.models import AccessLogEntry, Event, OutboxMessage
 from intake.models import Document, PlacementRequest, Status, Youth
 from tests.placement.factories import ANALYSIS, PDF, make_request, pdf_upload
@@ -291,9 +291,34 @@ def test_possible_double_registration_is_shown_to_the_coordinator(
         other_org, submit=True, municipality_code="GM0106", youth=youth_data("GM0106", bsn="111222333")
     )
     unrelated = make_request(referrer, submit=True, youth=youth_data(bsn="999999990"))
-    body = api.as_user(coordinator).get(f"/api/v1/requests/{first.pk}").json()
-    assert [d["id"] for d in body["possible_duplicates"]] == [second.pk]
-    assert body["possible_duplicates"][0]["region"] == "JZ04"
+    drenthe_point = coordinator_drenthe.memberships.get().organisation
+    Organisation.objects.filter(pk=drenthe_point.pk).update(email="regie@drenthe.example.org", phone="0592 123 456")
+    response = api.as_user(coordinator).get(f"/api/v1/requests/{first.pk}")
+    # In Drenthe, which this coordinator does not cover: the region and its contact only.
+    assert response.json()["possible_duplicates"] == [
+        {
+            "visible": False,
+            "region": "JZ04",
+            "region_name": "Drenthe",
+            "id": None,
+            "status": None,
+            "referral_date": None,
+            "referrer_organisation": None,
+            "contact": {
+                "organisation": drenthe_point.name,
+                "email": "regie@drenthe.example.org",
+                "phone": "0592 123 456",
+            },
+        }
+    ]
+    text = response.content.decode()
+    assert second.reference not in text and second.referrer_organisation.name not in text
+    # A coordinator who covers Drenthe too sees the request itself.
+    both = make_member(Role.COORDINATOR, regions=list(Region.objects.filter(code__in=["JZ14", "JZ04"])))
+    shown = api.as_user(both).get(f"/api/v1/requests/{first.pk}").json()["possible_duplicates"]
+    assert [(d["visible"], d["id"], d["region"], d["contact"]) for d in shown] == [(True, second.pk, "JZ04", None)]
+    assert shown[0]["referrer_organisation"] == second.referrer_organisation.name
+    api.as_user(coordinator)
     assert api.get(f"/api/v1/requests/{unrelated.pk}").json()["possible_duplicates"] == []
     # Without BSN: same family name and birth date.
     named = youth_data(bsn="")
@@ -335,3 +360,34 @@ def test_openapi_lists_the_request_endpoints(client):
         "/api/v1/requests/{id}/events",
     ]:
         assert path.replace("{id}", "{pk}") in paths or path in paths, path
+
+
+@pytest.mark.django_db
+def test_possible_duplicates_in_a_hidden_region_are_one_entry_without_request_details(
+    api, make_member, referrer, coordinator
+):
+    from tests.placement.factories import youth_data
+
+    first = make_request(referrer, submit=True, youth=youth_data(bsn="111222333"))
+    elsewhere = [
+        make_request(make_member(Role.REFERRER), submit=True, youth=youth_data("GM0106", bsn="111222333"))
+        for _ in range(2)
+    ]
+    response = api.as_user(coordinator).get(f"/api/v1/requests/{first.pk}")
+    duplicates = response.json()["possible_duplicates"]
+    # Two requests in Drenthe, which has no coordination organisation here: one entry, no contact.
+    assert duplicates == [
+        {
+            "visible": False,
+            "region": "JZ04",
+            "region_name": "Drenthe",
+            "id": None,
+            "status": None,
+            "referral_date": None,
+            "referrer_organisation": None,
+            "contact": None,
+        }
+    ]
+    text = response.content.decode()
+    for other in elsewhere:
+        assert other.reference not in text and f'"id": {other.pk}' not in text

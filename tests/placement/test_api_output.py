@@ -28,7 +28,7 @@ from drf_spectacular.validation import validate_schema
 from jsonschema import Draft202012Validator
 from rest_framework.utils.encoders import JSONEncoder
 
-from accounts.models import Organisation, Role
+from accounts.models import Organisation, Region, Role
 from accounts.selectors import membership_with_role
 from core.events import events_for
 from intake import services as intake_services
@@ -419,8 +419,16 @@ def test_request_outputs_for_referrer_coordinator_and_behavioural_scientist(api,
     check(api.get(f"/api/v1/requests/{pk}"), 200, detail)
     check(api.get("/api/v1/requests"), 200, {"count": 1, "next": None, "previous": None, "results": [request_fields]})
 
-    # The same youth filed in Drenthe by another organisation: the coordinator is told.
-    double = make_request(
+    # The same youth filed in Drenthe by another organisation: the Twente coordinator is told
+    # that a possible duplicate exists there and whom to contact, nothing about the request.
+    drenthe_point = OrganisationFactory(
+        kind=Organisation.Kind.COORDINATION,
+        name="Regie op plaatsing Drenthe",
+        email="regie@drenthe.example.org",
+        phone="0592 123 456",
+    )
+    drenthe_point.regions.set(Region.objects.filter(code="JZ04"))
+    make_request(
         people.referrer_drenthe,
         submit=True,
         municipality_code="GM0106",
@@ -435,11 +443,18 @@ def test_request_outputs_for_referrer_coordinator_and_behavioural_scientist(api,
             **detail,
             "possible_duplicates": [
                 {
-                    "id": double.pk,
+                    "visible": False,
                     "region": "JZ04",
-                    "status": "submitted",
-                    "referral_date": today,
-                    "referrer_organisation": "Jeugdbescherming Drenthe",
+                    "region_name": "Drenthe",
+                    "id": None,
+                    "status": None,
+                    "referral_date": None,
+                    "referrer_organisation": None,
+                    "contact": {
+                        "organisation": "Regie op plaatsing Drenthe",
+                        "email": "regie@drenthe.example.org",
+                        "phone": "0592 123 456",
+                    },
                 }
             ],
         },

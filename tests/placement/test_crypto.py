@@ -15,13 +15,20 @@ def test_encrypt_round_trip_and_ciphertext_is_not_the_value(settings):
     assert crypto.encrypt("111222333") != token  # random IV: equal values do not look equal
 
 
-def test_key_rotation_old_tokens_still_decrypt(settings):
+def test_key_rotation_old_tokens_still_decrypt_and_the_blind_index_stays(settings):
     settings.FIELD_ENCRYPTION_KEYS = ["old-key-0123456789abcdef0123456789"]
     old_token = crypto.encrypt("123456782")
     old_hash = crypto.blind_index("123456782")
     settings.FIELD_ENCRYPTION_KEYS = ["new-key-fedcba9876543210fedcba9876", "old-key-0123456789abcdef0123456789"]
     assert crypto.decrypt(old_token) == "123456782"
+    # The blind index has its own key: rotating the encryption keys leaves every hash as it was.
+    assert crypto.blind_index("123456782") == old_hash
+    settings.BLIND_INDEX_KEY = "another-blind-index-key-0123456789abcdef"
     assert crypto.blind_index("123456782") != old_hash  # the hash is keyed: another key, another hash
+
+
+def test_blind_indexes_of_different_purposes_differ():
+    assert crypto.blind_index("111222333", purpose="bsn") != crypto.blind_index("111222333", purpose="name_birth")
 
 
 def test_blind_index_is_keyed_not_a_plain_hash():

@@ -3,7 +3,7 @@ queue and request page, the role matrix for pages, escaping of free text."""
 
 import pytest
 
-from accounts.models import Role
+from accounts.models import Organisation, Role
 from core.models import AccessLogEntry
 from intake.models import PlacementRequest, Status
 from tests.placement.factories import make_request, pdf_upload, youth_data
@@ -167,14 +167,21 @@ def test_my_requests_and_queue_show_status_and_log_the_reads(client, referrer, c
 
 @pytest.mark.django_db
 def test_coordinator_triages_on_the_request_page_with_double_registration_flag(
-    client, make_member, referrer, coordinator
+    client, make_member, referrer, coordinator, coordinator_drenthe
 ):
     first = make_request(referrer, submit=True, youth=youth_data(bsn="111222333"))
     other = make_request(make_member(Role.REFERRER), submit=True, youth=youth_data("GM0106", bsn="111222333"))
+    drenthe_point = coordinator_drenthe.memberships.get().organisation
+    Organisation.objects.filter(pk=drenthe_point.pk).update(email="regie@drenthe.example.org", phone="0592 123 456")
     client.force_login(coordinator)
     page = client.get(f"/requests/{first.pk}/")
     html = page.content.decode()
-    assert "Mogelijke dubbele registratie" in html and other.reference in html and "Drenthe" in html
+    # Drenthe is not the coordinator's region: only that a duplicate exists there, and whom to ask.
+    assert "Mogelijke dubbele registratie" in html
+    assert "Er is mogelijk een dubbele registratie in regio Drenthe." in html
+    assert drenthe_point.name in html and "regie@drenthe.example.org" in html and "0592 123 456" in html
+    assert other.reference not in html and f"/requests/{other.pk}/" not in html
+    assert other.referrer_organisation.name not in html
     entry = AccessLogEntry.objects.order_by("-id").first()
     assert (entry.user, entry.subject_id, entry.purpose) == (coordinator, first.youth_id, "triage")
     response = client.post(f"/requests/{first.pk}/triage/", {"decision": "return", "reason": ""})
@@ -329,3 +336,18 @@ def test_every_youth_on_the_coordinators_queue_is_access_logged(client, make_mem
         assert submitted.youth.full_name in html and matching.youth.full_name in html
         assert draft.youth.family_name not in html and elsewhere.youth.family_name not in html
         assert rows == sorted([row(submitted, "queue"), row(matching, "queue")])
+
+
+@pytest.mark.django_db
+def test_double_registration_in_a_region_the_coordinator_covers_is_shown_in_detail(
+    client, make_member, twente, drenthe
+):
+    both = make_member(Role.COORDINATOR, regions=[twente, drenthe])
+    first = make_request(make_member(Role.REFERRER), submit=True, youth=youth_data(bsn="111222333"))
+    other = make_request(make_member(Role.REFERRER), submit=True, youth=youth_data("GM0106", bsn="111222333"))
+    client.force_login(both)
+    html = client.get(f"/requests/{first.pk}/").content.decode()
+    assert "Mogelijke dubbele registratie" in html
+    assert other.reference in html and f"/requests/{other.pk}/" in html
+    assert other.referrer_organisation.name in html
+    assert "Er is mogelijk een dubbele registratie in regio" not in html

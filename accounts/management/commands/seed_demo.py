@@ -24,8 +24,18 @@ ORGANISATIONS = {
     # key: (name, kind, extra fields, region codes)
     "wijkteam": ("Wijkteam Enschede-Noord (demo)", Organisation.Kind.REFERRER, {"referrer_code": "01"}, [TWENTE]),
     "gi": ("Jeugdbescherming Oost (demo)", Organisation.Kind.REFERRER, {"referrer_code": "04"}, [TWENTE, DRENTHE]),
-    "cwv_twente": ("Coördinatiepunt Wonen en Verblijf Twente (demo)", Organisation.Kind.COORDINATION, {}, [TWENTE]),
-    "rop_drenthe": ("Regie op plaatsing Drenthe (demo)", Organisation.Kind.COORDINATION, {}, [DRENTHE]),
+    "cwv_twente": (
+        "Coördinatiepunt Wonen en Verblijf Twente (demo)",
+        Organisation.Kind.COORDINATION,
+        {"email": "regie@twente.example.org", "phone": "053 000 0000"},
+        [TWENTE],
+    ),
+    "rop_drenthe": (
+        "Regie op plaatsing Drenthe (demo)",
+        Organisation.Kind.COORDINATION,
+        {"email": "regie@drenthe.example.org", "phone": "0592 000 000"},
+        [DRENTHE],
+    ),
     "horst": ("Jeugdzorg De Horst (demo)", Organisation.Kind.PROVIDER, {"agb_code": "98000001"}, [TWENTE]),
     "esch": ("Stichting Het Esch (demo)", Organisation.Kind.PROVIDER, {"agb_code": "98000002"}, [TWENTE, DRENTHE]),
     "contract_twente": ("Contractmanagement Jeugd Twente (demo)", Organisation.Kind.CONTRACT_MANAGEMENT, {}, [TWENTE]),

@@ -299,14 +299,46 @@ class MissingItemSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class PossibleDuplicateSerializer(serializers.Serializer):
-    """Another open request, in any region, that may be for the same youth."""
+class DuplicateContactSerializer(serializers.Serializer):
+    """The coordination organisation of the region a hidden possible duplicate is in."""
 
-    id = serializers.IntegerField()
+    organisation = serializers.CharField(source="name")
+    email = serializers.CharField()
+    phone = serializers.CharField()
+
+
+class PossibleDuplicateSerializer(serializers.Serializer):
+    """Another open request that may be for the same youth (`intake.selectors.PossibleDuplicate`).
+    In a region the reader may see (`visible`): the request's id, status, referral date and
+    referrer organisation. Elsewhere only the region and its coordination contact; the
+    request fields are null and one entry stands for the region."""
+
+    visible = serializers.BooleanField()
     region = serializers.CharField(source="region.code")
-    status = serializers.CharField()
-    referral_date = serializers.DateField(allow_null=True)
-    referrer_organisation = serializers.CharField(source="referrer_organisation.name")
+    region_name = serializers.CharField(source="region.name")
+    id = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField()
+    referral_date = serializers.SerializerMethodField()
+    referrer_organisation = serializers.SerializerMethodField()
+    contact = DuplicateContactSerializer(allow_null=True)
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_id(self, duplicate):
+        return duplicate.request.pk if duplicate.visible else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_status(self, duplicate):
+        return duplicate.request.status if duplicate.visible else None
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_referral_date(self, duplicate):
+        if not duplicate.visible or duplicate.request.referral_date is None:
+            return None
+        return duplicate.request.referral_date.isoformat()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_referrer_organisation(self, duplicate):
+        return duplicate.request.referrer_organisation.name if duplicate.visible else None
 
 
 class RequestDetailSerializer(RequestSerializer):
@@ -330,7 +362,10 @@ class RequestDetailSerializer(RequestSerializer):
     possible_duplicates = ContextListField(
         child=PossibleDuplicateSerializer(),
         required=False,
-        help_text="Coordinator only: other open requests that may be for the same youth.",
+        help_text=(
+            "Coordinator only: other open requests that may be for the same youth; in a region the "
+            "coordinator does not cover, only the region and its contact."
+        ),
     )
 
 
