@@ -249,7 +249,7 @@ def test_plaintext_files_from_before_are_encrypted_by_the_command(private_media,
 def test_file_migration_encrypts_plaintext_files_and_reverses(private_media, referrer):
     from django.apps import apps
 
-    migration = importlib.import_module("intake.migrations.0003_encrypt_document_files")
+    migration = importlib.import_module("intake.migrations.0004_encrypt_document_files")
     _placement_request, document = _make_dossier(referrer)
     migration.decrypt_files(apps, None)
     assert document.path.read_bytes() == PDF
