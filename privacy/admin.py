@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from accounts.admin import AdministratorOnly
 from privacy.models import RetentionRun
 
 
 @admin.register(RetentionRun)
-class RetentionRunAdmin(admin.ModelAdmin):
+class RetentionRunAdmin(AdministratorOnly, admin.ModelAdmin):
     list_display = (
         "started_at",
         "finished_at",
