@@ -219,7 +219,7 @@ def _date_patterns(day: date) -> list[re.Pattern]:
     yy = f"{y % 100:02d}"
     sep = r"\s*[-/.]\s*"
     year = rf"(?:{y}|'?{yy})"
-    no_more = r"(?!\s*[-/.]\s*\d)"
+    no_more = r"(?!\s*[-/.]\s*'?\d)"
     # 14-5, 14-05, 14/05/10, 14-5-'10, 14-05-2010, 14.5.2010 (a different year is no match)
     numeric = rf"0?{d}{sep}0?{m}(?:{sep}{year}(?!\d)|{no_more})"
     iso = rf"{y}{sep}0?{m}{sep}0?{d}"
