@@ -67,6 +67,10 @@ APOSTROPHES = {"\u2019", "\u2018", "\u02bc", "\u0060", "\u00b4", "\u2032"}
 _ALNUM = r"[^\W_]"
 BEFORE = rf"(?<!{_ALNUM})"
 AFTER = rf"(?!{_ALNUM})"
+# Around a name only letters join: a handle's digits do not hide it (zoe_jansen2010).
+_LETTER = r"[^\W\d_]"
+NAME_BEFORE = rf"(?<!{_LETTER})"
+NAME_AFTER = rf"(?!{_LETTER})"
 # Dutch possessive and diminutive: Zoë's, Zoës, Sannes, Zoetje, Bramje, Brammetje, Sem's.
 NAME_SUFFIX = r"(?:'s|'|s|'?je|'?tje|'?pje|'?kje|[a-z]?etje)?"
 # A bare "s" after a name of one or two letters makes ordinary words (Bo -> bos).
@@ -194,7 +198,7 @@ def _words(term: str) -> list[str]:
 def _name_pattern(term: str) -> re.Pattern:
     words = _words(term)
     suffix = SHORT_NAME_SUFFIX if len(words) == 1 and len(words[0]) < 3 else NAME_SUFFIX
-    return re.compile(BEFORE + SEPARATOR.join(re.escape(w) for w in words) + suffix + AFTER)
+    return re.compile(NAME_BEFORE + SEPARATOR.join(re.escape(w) for w in words) + suffix + NAME_AFTER)
 
 
 def _term_pattern(term: str) -> re.Pattern:
