@@ -167,3 +167,30 @@ def test_deduce_is_loaded_once_per_process():
     thread.join(timeout=60)
     assert anonymisation.deduce_model() is first
     assert anonymisation.model_load_seconds is not None
+
+
+def test_concurrent_first_use_builds_the_model_once(monkeypatch):
+    """Many requests arriving before the model is loaded wait for one construction."""
+    import threading
+    import time
+
+    import deduce
+
+    built = []
+
+    class SlowDeduce:
+        def __init__(self):
+            built.append(self)
+            time.sleep(0.2)
+
+    real = anonymisation.deduce_model()
+    monkeypatch.setattr(anonymisation, "_model", None)
+    monkeypatch.setattr(deduce, "Deduce", SlowDeduce)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(anonymisation.deduce_model())) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(built) == 1 and all(r is built[0] for r in results) and len(results) == 8
+    monkeypatch.setattr(anonymisation, "_model", real)
