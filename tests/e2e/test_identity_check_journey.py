@@ -29,7 +29,7 @@ def test_findings_are_marked_in_place_and_one_is_overridden_with_a_reason(page, 
     placement_request, facility = setup["request"], setup["facility"]
     login("coordinator", PASSWORD)
     page.goto(f"{live_server.url}/coordinator/requests/{placement_request.pk}/offer/{facility.pk}/")
-    page.get_by_label("Doelen", exact=True).fill("Zoës wens: dicht bij broer Daan wonen.")
+    page.locator("#id_goals").fill("Zoës wens: dicht bij broer Daan wonen.")
     page.get_by_role("button", name="Controleren en voorbeeld tonen").click()
     marks = page.locator("mark.finding")
     expect(marks).to_have_count(2)
@@ -40,8 +40,8 @@ def test_findings_are_marked_in_place_and_one_is_overridden_with_a_reason(page, 
     page.get_by_role("button", name="Aanmelding versturen").click()
     expect(page.get_by_text("Geef aan waarom dit gegeven toch in de aanmelding mag staan.")).to_be_visible()
     # Edit the youth's name away, give the reason, send.
-    page.get_by_label("Doelen", exact=True).fill("Haar wens: dicht bij broer Daan wonen.")
-    page.get_by_label("Reden om dit gegeven te laten staan").fill("Broer is minderjarig en woont elders.")
+    page.locator("#id_goals").fill("Haar wens: dicht bij broer Daan wonen.")
+    page.get_by_label("Reden om “Daan” te laten staan").fill("Broer is minderjarig en woont elders.")
     page.get_by_role("button", name="Aanmelding versturen").click()
     expect(page.get_by_text("De aanmelding is verstuurd")).to_be_visible()
     event = Event.objects.get(event_type="identifying_data_overridden")
