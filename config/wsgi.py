@@ -4,3 +4,10 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
+
+if os.environ.get("IDENTITY_CHECK_WARM_UP", "1") != "0":
+    # Load the identifying-data model (deduce, ~1 GB, seconds to minutes) in the
+    # background now, so the first offer composer does not wait for it.
+    from placement.anonymisation import deduce_warm_up
+
+    deduce_warm_up()

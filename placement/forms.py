@@ -158,6 +158,15 @@ class OfferTextsForm(AccessibleForm):
     placement_goal = forms.CharField(label=_("Doel van de plaatsing"), required=False, widget=forms.Textarea)
 
 
+def overrides_from_post(data) -> list[dict]:
+    """The composer's overrides: every ticked finding (`override`) with its reason
+    (`override_reason:<finding id>`). The service decides whether they hold."""
+    return [
+        {"finding": finding_id, "reason": data.get(f"override_reason:{finding_id}", "")}
+        for finding_id in dict.fromkeys(data.getlist("override"))
+    ]
+
+
 class DeclineForm(AccessibleForm):
     reason = forms.ChoiceField(
         label=_("Reden van afwijzing"), choices=[("", "---------")] + list(PROVIDER_DECLINE_REASONS)

@@ -1,13 +1,20 @@
 """The anonymised referral (landelijk aanmeldformulier) a provider receives with an
 offer, and the check that its free texts hold nothing that identifies the youth or the
-parents (`placement.anonymisation`). The coordinator may edit the copy that is sent."""
+parents (`placement.anonymisation`). The coordinator may edit the copy that is sent, and
+may leave one finding in place with a reason (an override, recorded as an event that
+names the field, the kind and the reason, never the found value).
+
+Every text of the referral a provider can read is in `OFFER_TEXT_FIELDS` (the rest of
+the referral is codes, numbers, the pseudonym and the region); the withdraw reason the
+provider is told is checked too (`withdraw_reason_check`). tests/placement/
+test_identity_check_coverage.py walks the stored referral to keep it that way."""
 
 import re
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from placement.anonymisation import Identity, find_identifying_data
+from placement.anonymisation import Finding, Identity, contains_found_value, find_identifying_data, mark_segments
 
 OFFER_TEXT_FIELDS = [
     "presenting_problems",
@@ -55,6 +62,24 @@ def offer_default_texts(placement_request) -> dict:
     return texts
 
 
+def kind_label(kind: str) -> str:
+    """What was found, as a short noun (the mark's hidden label and the override list)."""
+    return {
+        "name": _("naam van de jeugdige of een ouder"),
+        "bsn": _("BSN"),
+        "birth_date": _("geboortedatum"),
+        "address": _("adres of school"),
+        "postcode": _("postcode"),
+        "phone": _("telefoonnummer"),
+        "email": _("e-mailadres"),
+        "person": _("naam van een persoon"),
+        "place": _("plaatsnaam of adres"),
+        "date": _("datum"),
+        "identifier": _("nummer dat iemand kan identificeren"),
+        "url": _("webadres"),
+    }.get(kind, kind)
+
+
 def finding_reason(finding) -> str:
     kinds = {
         "name": _("bevat een naam van de jeugdige of een ouder"),
@@ -64,18 +89,125 @@ def finding_reason(finding) -> str:
         "postcode": _("bevat een postcode"),
         "phone": _("bevat een telefoonnummer"),
         "email": _("bevat een e-mailadres"),
+        "person": _("bevat waarschijnlijk de naam van een persoon"),
+        "place": _("bevat waarschijnlijk een plaatsnaam of adres"),
+        "date": _("bevat een datum"),
+        "identifier": _("bevat een nummer dat iemand kan identificeren"),
+        "url": _("bevat een webadres"),
     }
-    return _("Deze tekst %(what)s (tekens %(start)s-%(end)s); pas de tekst aan.") % {
+    return _(
+        "Deze tekst %(what)s (tekens %(start)s-%(end)s); pas de tekst aan of laat het gegeven met een reden staan."
+    ) % {
         "what": kinds.get(finding.kind, finding.kind),
         "start": finding.start + 1,
         "end": finding.end,
     }
 
 
-def offer_texts_check(placement_request, texts: dict) -> list[dict]:
-    """invalid_params for every identifying finding in the texts (empty when clean)."""
-    findings = find_identifying_data(texts, request_identity(placement_request))
-    return [{"name": f"texts.{f.field}", "reason": finding_reason(f), "kind": f.kind} for f in findings]
+def offer_findings(placement_request, texts: dict) -> list[Finding]:
+    """Every identifying finding in the texts the provider will read."""
+    return find_identifying_data(
+        {name: texts.get(name, "") for name in OFFER_TEXT_FIELDS}, request_identity(placement_request)
+    )
+
+
+def finding_param(finding: Finding) -> dict:
+    """A finding as an invalid_params entry: the field, what kind, where (0-based, end
+    exclusive, in the text as sent) and the id an override names. Never the value."""
+    return {
+        "name": f"texts.{finding.field}",
+        "code": "identifying_data",
+        "reason": finding_reason(finding),
+        "kind": finding.kind,
+        "source": finding.source,
+        "start": finding.start,
+        "end": finding.end,
+        "finding": finding.id,
+    }
+
+
+def overrides_resolve(findings: list[Finding], overrides: list[dict] | None, texts: dict):
+    """Match the coordinator's overrides to the findings. Returns (overridden: {id:
+    reason}, problems: invalid_params for overrides that name no finding, give no reason,
+    or repeat the found value in the reason)."""
+    by_id = {f.id: f for f in findings}
+    overridden: dict[str, str] = {}
+    problems = []
+    for index, override in enumerate(overrides or []):
+        finding_id = str((override or {}).get("finding") or "").strip()
+        reason = str((override or {}).get("reason") or "").strip()
+        finding = by_id.get(finding_id)
+        if finding is None:
+            problems.append(
+                {
+                    "name": f"overrides.{index}.finding",
+                    "code": "unknown_finding",
+                    "reason": _(
+                        "Deze bevinding staat niet (meer) in de tekst. Controleer de tekst opnieuw en kies "
+                        "uit de bevindingen die dan getoond worden."
+                    ),
+                }
+            )
+        elif not reason:
+            problems.append(
+                {
+                    "name": f"overrides.{index}.reason",
+                    "code": "reason_required",
+                    "reason": _("Geef aan waarom dit gegeven toch in de aanmelding mag staan."),
+                }
+            )
+        elif contains_found_value(reason, texts, finding):
+            problems.append(
+                {
+                    "name": f"overrides.{index}.reason",
+                    "code": "reason_repeats_value",
+                    "reason": _("Herhaal het gevonden gegeven niet in de reden; de reden wordt vastgelegd."),
+                }
+            )
+        else:
+            overridden[finding.id] = reason
+    return overridden, problems
+
+
+def offer_texts_check(placement_request, texts: dict, overrides: list[dict] | None = None):
+    """(findings, overridden, problems): problems are invalid_params for every finding
+    not overridden and for every bad override (empty when the texts may be sent)."""
+    findings = offer_findings(placement_request, texts)
+    overridden, problems = overrides_resolve(findings, overrides, texts)
+    problems = [finding_param(f) for f in findings if f.id not in overridden] + problems
+    return findings, overridden, problems
+
+
+def marked_fields(texts: dict, findings: list[Finding]) -> list[dict]:
+    """Per text with findings: the text cut into plain and marked segments (for the
+    composer, which marks each finding in place)."""
+    rows = []
+    for name in OFFER_TEXT_FIELDS:
+        own = [f for f in findings if f.field == name]
+        if own:
+            segments = [
+                {"text": s.text, "kinds": [kind_label(k) for k in dict.fromkeys(f.kind for f in s.findings)]}
+                for s in mark_segments(texts.get(name, ""), own)
+            ]
+            rows.append({"name": name, "segments": segments, "findings": own})
+        # fields without findings are not repeated
+    return rows
+
+
+def withdraw_reason_check(placement_request, reason: str) -> list[dict]:
+    """invalid_params when the withdraw reason (sent to the provider) identifies the youth."""
+    findings = find_identifying_data({"reason": reason}, request_identity(placement_request))
+    return [
+        {
+            "name": "reason",
+            "code": "identifying_data",
+            "reason": finding_reason(f),
+            "kind": f.kind,
+            "start": f.start,
+            "end": f.end,
+        }
+        for f in findings
+    ]
 
 
 def offer_referral(placement_request, *, texts: dict, pseudonym: str, today=None) -> dict:

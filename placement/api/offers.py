@@ -61,7 +61,15 @@ class RequestOffers(APIView):
     permission_classes = [HasRole(Role.COORDINATOR)]
 
     @extend_schema(
-        request=OfferCreateInput, responses={201: OpenApiResponse(CoordinatorOfferSerializer, description="The offer")}
+        request=OfferCreateInput,
+        responses={
+            201: OpenApiResponse(CoordinatorOfferSerializer, description="The offer"),
+            422: OpenApiResponse(
+                description="problem+json; `identifying_data`: one invalid_params entry per finding "
+                "(name `texts.<field>`, kind, source, start, end, finding). Send again with "
+                "`overrides: [{finding, reason}]` to leave a finding in place (recorded as an event)."
+            ),
+        },
     )
     def post(self, request, pk):
         placement_request = intake_selectors.request_get(membership=request.membership, pk=pk, log=False)
@@ -73,6 +81,7 @@ class RequestOffers(APIView):
             by=request.user,
             membership=request.membership,
             texts=serializer.validated_data.get("texts"),
+            overrides=serializer.validated_data.get("overrides"),
         )
         return _offer_response(request, offer, status.HTTP_201_CREATED)
 

@@ -33,7 +33,13 @@ from intake.services.workflow import (
 from placement.deadlines import AMSTERDAM, add_working_days, deadline_after
 from placement.matching import Group
 from placement.models import PROVIDER_DECLINE_REASONS, DeclineReason, Offer, OfferStatus
-from placement.referral import OFFER_TEXT_FIELDS, offer_default_texts, offer_referral, offer_texts_check
+from placement.referral import (
+    OFFER_TEXT_FIELDS,
+    offer_default_texts,
+    offer_referral,
+    offer_texts_check,
+    withdraw_reason_check,
+)
 from placement.selectors.matching import matching_for_request
 
 
@@ -60,10 +66,18 @@ def _offer_lock(offer) -> Offer:
 
 @transaction.atomic
 def offer_create(
-    *, placement_request: PlacementRequest, facility_id, by, membership, texts: dict | None = None
+    *,
+    placement_request: PlacementRequest,
+    facility_id,
+    by,
+    membership,
+    texts: dict | None = None,
+    overrides: list[dict] | None = None,
 ) -> Offer:
     """Offer the request to one facility: only when no offer is open, only where the
-    facility fits, with one place held; the texts must hold no identifying data."""
+    facility fits, with one place held; the texts must hold no identifying data, except
+    findings the coordinator overrides with a reason (`overrides`: [{"finding": id,
+    "reason": text}]), each recorded as an event naming field, kind and reason."""
     coordinator_check(membership, placement_request)
     placement_request = request_lock(placement_request)
     if Offer.objects.filter(request=placement_request, status=OfferStatus.OPEN).exists():
@@ -93,16 +107,19 @@ def offer_create(
             invalid_params=[{"name": f"texts.{n}", "reason": _("Onbekend tekstveld.")} for n in sorted(unknown)]
         )
     sent_texts.update({k: (v or "").strip() for k, v in (texts or {}).items()})
-    findings = offer_texts_check(placement_request, sent_texts)
-    if findings:
+    findings, overridden, problems = offer_texts_check(placement_request, sent_texts, overrides)
+    if problems:
+        open_findings = [p for p in problems if p.get("code") == "identifying_data"]
         raise Invalid(
             _(
                 "De teksten bevatten gegevens waarmee de jeugdige herkend kan worden (%(n)s). "
-                "Pas ze aan voor u aanmeldt."
+                "Pas ze aan of laat een gegeven met een reden staan voor u aanmeldt."
             )
-            % {"n": len(findings)},
-            code="identifying_data",
-            invalid_params=findings,
+            % {"n": len(open_findings)}
+            if open_findings
+            else _("Niet elke uitzondering op de controle is geldig."),
+            code="identifying_data" if open_findings else "invalid_override",
+            invalid_params=problems,
         )
     facility = result.facilities[facility_id]
     now = timezone.now()
@@ -126,6 +143,24 @@ def offer_create(
     capacity_services.availability_hold(facility=facility, by=by, reason_ref=f"offer:{offer.pk}")
     offer.referral["reconfirm_availability"] = offer.reconfirm_availability
     offer.save(update_fields=["referral"])
+    for finding in findings:
+        if finding.id in overridden:
+            # The field, the kind and the reason; never the found value (nor its position,
+            # which with the stored referral would point at it).
+            event_record(
+                subject=placement_request,
+                event_type="identifying_data_overridden",
+                by=by,
+                organisation=membership.organisation,
+                reason_code=finding.kind,
+                details={
+                    "offer": offer.pk,
+                    "field": finding.field,
+                    "kind": finding.kind,
+                    "source": finding.source,
+                    "reason": overridden[finding.id],
+                },
+            )
     waiting_end(placement_request)
     status_change(
         placement_request,
@@ -273,6 +308,13 @@ def offer_withdraw(*, offer: Offer, reason: str, by, membership) -> Offer:
     reason = (reason or "").strip()
     if not reason:
         raise Invalid.field("reason", _("Geef aan waarom u de aanmelding intrekt."))
+    problems = withdraw_reason_check(offer.request, reason)
+    if problems:  # the provider is told the reason
+        raise Invalid(
+            _("De reden bevat gegevens waarmee de jeugdige herkend kan worden; de aanbieder krijgt haar te zien."),
+            code="identifying_data",
+            invalid_params=problems,
+        )
     placement_request = request_lock(offer.request)
     offer = _offer_lock(offer)
     if offer.status != OfferStatus.OPEN:

@@ -19,6 +19,7 @@ from placement.forms import (
     PlacementEndForm,
     PlacementStartForm,
     WaitForm,
+    overrides_from_post,
 )
 from placement.matching import Group
 from placement.models import OfferStatus
@@ -79,7 +80,9 @@ def offer_compose(request, pk, facility_id):
     defaults = referral.offer_default_texts(placement_request)
     form = OfferTextsForm(request.POST or None, initial=defaults)
     texts = defaults
+    overrides = overrides_from_post(request.POST) if request.method == "POST" else []
     status = 200
+    aliases = {f"texts.{n}": n for n in referral.OFFER_TEXT_FIELDS}
     if request.method == "POST" and form.is_valid():
         texts = {name: form.cleaned_data[name] for name in referral.OFFER_TEXT_FIELDS}
         if request.POST.get("action") == "send":
@@ -90,10 +93,13 @@ def offer_compose(request, pk, facility_id):
                     by=request.user,
                     membership=request.membership,
                     texts=texts,
+                    overrides=overrides,
                 )
             except Invalid as error:
-                form.apply_invalid(error, aliases={f"texts.{n}": n for n in referral.OFFER_TEXT_FIELDS})
                 status = 422
+                other = [p for p in error.invalid_params if not p["name"].startswith(("texts.", "overrides."))]
+                if other or not error.invalid_params:
+                    form.apply_invalid(Invalid(error.detail, invalid_params=other), aliases=aliases)
             except DomainError as error:
                 messages.error(request, str(error.detail))
                 return redirect("placement:matching", pk=pk)
@@ -102,12 +108,20 @@ def offer_compose(request, pk, facility_id):
                     request, _("De aanmelding is verstuurd naar %(provider)s.") % {"provider": facility.provider.name}
                 )
                 return redirect("placement:request-detail", pk=pk)
-    findings = referral.offer_texts_check(placement_request, texts)
-    if findings and request.method == "POST" and status == 200:
-        form.apply_invalid(
-            Invalid(invalid_params=findings), aliases={f"texts.{n}": n for n in referral.OFFER_TEXT_FIELDS}
-        )
+    findings, overridden, problems = referral.offer_texts_check(placement_request, texts, overrides)
+    override_errors = {}
+    if request.method == "POST":
+        finding_params = [p for p in problems if p["name"].startswith("texts.")]
+        if finding_params:
+            form.apply_invalid(Invalid(invalid_params=finding_params), aliases=aliases)
+        for problem in problems:
+            if problem["name"].startswith("overrides."):
+                index = int(problem["name"].split(".")[1])
+                override_errors[overrides[index]["finding"]] = problem["reason"]
+        if status == 200 and problems and request.POST.get("action") == "send":
+            status = 422
     preview = referral.offer_referral(placement_request, texts=texts, pseudonym=_("(kenmerk volgt bij versturen)"))
+    submitted = {o["finding"]: o["reason"] for o in overrides}
     return render(
         request,
         "placement/offer_compose.html",
@@ -117,6 +131,30 @@ def offer_compose(request, pk, facility_id):
             "match": match,
             "form": form,
             "findings": findings,
+            "open_findings": [f for f in findings if f.id not in overridden],
+            "marked_fields": [
+                {
+                    **row,
+                    "label": form.fields[row["name"]].label,
+                    "findings": [
+                        {
+                            "id": f.id,
+                            "kind": referral.kind_label(f.kind),
+                            "value": texts.get(f.field, "")[f.start : f.end],
+                            "start": f.start + 1,
+                            "end": f.end,
+                            "checked": f.id in submitted,
+                            "reason": submitted.get(f.id, ""),
+                            "overridden": f.id in overridden,
+                            "error": override_errors.get(f.id, ""),
+                        }
+                        for f in row["findings"]
+                    ],
+                }
+                for row in referral.marked_fields(texts, findings)
+            ],
+            "stale_overrides": [o for o in overrides if o["finding"] not in {f.id for f in findings}],
+            "override_errors": override_errors,
             "referral": preview,
             "fits": match.group != Group.UNFIT,
             "can_offer": "offer" in placement_request.actions_for(Role.COORDINATOR),

@@ -53,6 +53,7 @@ def _timeline(request, placement_request):
         "assignment_completed": _("Gedragswetenschapper heeft de analyse afgerond"),
         "assignment_ended": _("Opdracht gedragswetenschapper beëindigd (verzoek afgesloten)"),
         "offer_made": _("Aangemeld bij een aanbieder"),
+        "identifying_data_overridden": _("Herkenbaar gegeven bewust in de aanmelding gelaten"),
         "offer_accepted": _("Aanbieder heeft de aanmelding geaccepteerd"),
         "offer_declined": _("Aanbieder heeft de aanmelding afgewezen"),
         "offer_expired": _("Aanmelding verlopen zonder antwoord"),

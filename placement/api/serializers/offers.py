@@ -16,9 +16,17 @@ OfferTextsInput = type(
 )
 
 
+class OverrideInput(StrictSerializer):
+    """Leave one finding of the identifying-data check in the text, with a reason."""
+
+    finding = serializers.CharField(max_length=300, help_text="The `finding` of an invalid_params entry.")
+    reason = serializers.CharField(allow_blank=True, max_length=500)
+
+
 class OfferCreateInput(StrictSerializer):
     facility = serializers.IntegerField()
     texts = OfferTextsInput(required=False)
+    overrides = OverrideInput(many=True, required=False)
 
 
 class DeclineInput(StrictSerializer):
