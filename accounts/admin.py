@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from accounts import services
 from accounts.models import Membership, Municipality, Organisation, Region, RoleGrantRequest, User
 from accounts.selectors import is_administrator
+from core.admin import ReadOnlyAdmin
 from core.errors import DomainError
 
 # Roles are memberships; Django groups and permissions are not used and would be a way
@@ -147,7 +148,7 @@ class OrganisationAdmin(AdministratorOnly, admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(AdministratorOnly, admin.ModelAdmin):
+class MembershipAdmin(AdministratorOnly, ReadOnlyAdmin):
     """Read-only: a membership is granted through a role-grant request (four-eyes) and
     ended with the action below (one administrator, logged)."""
 
@@ -155,15 +156,6 @@ class MembershipAdmin(AdministratorOnly, admin.ModelAdmin):
     list_filter = ["role", "is_active"]
     search_fields = ["user__username", "organisation__name"]
     actions = ["deactivate"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_deactivate_permission(self, request):
         return is_administrator(request.user)
@@ -176,17 +168,8 @@ class MembershipAdmin(AdministratorOnly, admin.ModelAdmin):
 
 
 @admin.register(RoleGrantRequest)
-class RoleGrantRequestAdmin(AdministratorOnly, admin.ModelAdmin):
+class RoleGrantRequestAdmin(AdministratorOnly, ReadOnlyAdmin):
     """Read-only record of the four-eyes requests; decide on `/administration/role-grants/`."""
 
     list_display = ["requested_at", "kind", "user", "organisation", "role", "requested_by", "status", "decided_by"]
     list_filter = ["status", "kind"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -18,6 +18,7 @@ from capacity.models import (
     Provider,
     Specialisation,
 )
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(CareType)
@@ -194,7 +195,7 @@ class PlannedCapacityChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(AvailabilityChange)
-class AvailabilityChangeAdmin(admin.ModelAdmin):
+class AvailabilityChangeAdmin(ReadOnlyAdmin):
     list_display = [
         "facility",
         "changed_at",
@@ -210,12 +211,3 @@ class AvailabilityChangeAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["facility__name", "reference"]
     list_select_related = ["facility", "changed_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

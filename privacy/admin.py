@@ -1,11 +1,12 @@
 from django.contrib import admin
 
 from accounts.admin import AdministratorOnly
+from core.admin import ReadOnlyAdmin
 from privacy.models import RetentionRun
 
 
 @admin.register(RetentionRun)
-class RetentionRunAdmin(AdministratorOnly, admin.ModelAdmin):
+class RetentionRunAdmin(AdministratorOnly, ReadOnlyAdmin):
     list_display = (
         "started_at",
         "finished_at",
@@ -14,12 +15,3 @@ class RetentionRunAdmin(AdministratorOnly, admin.ModelAdmin):
         "notifications_deleted",
         "outbox_deleted",
     )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
