@@ -95,9 +95,10 @@ def youth_pseudonymise(*, youth: Youth, reason: str, by=None, organisation=None,
             guardian.name = _("Ouder/verzorger %(number)s") % {"number": number}
             guardian.phone = guardian.email = ""
             guardian.save()
-        for placement in Placement.objects.filter(youth=youth).exclude(school=""):
-            placement.school = ""
-            placement.save(update_fields=["school"])
+        for placement in Placement.objects.filter(youth=youth):  # school is encrypted: no SQL filter
+            if placement.school:
+                placement.school = ""
+                placement.save(update_fields=["school"])
         PlacementRequest.objects.filter(youth=youth).update(wishes_youth="", wishes_parents="")
         Pseudonymisation.objects.create(youth=youth, reason=reason, pseudonym=pseudonym, done_by=by, run=run)
         event_record(

@@ -6,6 +6,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import EncryptedTextField
+
 
 class EndReason(models.TextChoices):
     """CBS Beleidsinformatie Jeugd: reason a placement ended."""
@@ -24,7 +26,7 @@ class Placement(models.Model):
     facility = models.ForeignKey("capacity.Facility", on_delete=models.PROTECT, related_name="placements")
     provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="placements")
     start_date = models.DateField(_("startdatum"))
-    school = models.CharField(_("school"), max_length=200, blank=True)
+    school = EncryptedTextField(_("school"), max_length=200, blank=True)  # identifying: encrypted at rest
     handover = models.TextField(_("overdracht"), blank=True)
     transport = models.CharField(_("vervoer (leerlingenvervoer)"), max_length=200, blank=True)
     funding = models.CharField(_("bekostiging"), max_length=200, blank=True)

@@ -4,6 +4,7 @@ matrix for offers and placements (right role, wrong role 403, outsider 404, noth
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Role
@@ -99,6 +100,10 @@ def test_placement_start_and_end_with_transfer(api, accepted, referrer, coordina
     )
     assert response.status_code == 201, response.content
     placement = Placement.objects.get()
+    assert placement.school == "Praktijkschool"  # read back in clear, stored encrypted (issue 10)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT school FROM placement_placement WHERE id = %s", [placement.pk])
+        assert "Praktijkschool" not in cursor.fetchone()[0]
     facility.refresh_from_db()
     assert (facility.held, facility.occupied_internal) == (0, 1)
     placement_request.refresh_from_db()
