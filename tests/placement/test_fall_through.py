@@ -317,3 +317,75 @@ def test_fall_through_racing_the_placement_start_exactly_one_wins(referrer, coor
     else:
         assert placement_request.status == Status.MATCHING and offer.status == OfferStatus.FALLEN_THROUGH
         assert facility.held == 0 and not hasattr(Offer.objects.get(pk=offer.pk), "placement")
+
+
+# --- the API ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_api_introduction_roles_outsiders_and_bad_input(api, referrer, coordinator):
+    _request, _facility, staff, offer = accepted(referrer, coordinator)
+    path = f"/api/v1/offers/{offer.pk}/introduction"
+    today = timezone.localdate().isoformat()
+    assert api.as_user(referrer).post(path, {"date": today, "outcome": "positive"}, format="json").status_code == 403
+    outsider = member(Role.PROVIDER)
+    assert api.as_user(outsider).post(path, {"date": today, "outcome": "positive"}, format="json").status_code == 404
+    response = api.as_user(staff).post(path, {"date": None, "outcome": "meh"}, format="json")
+    assert response.status_code == 422 and response["Content-Type"].startswith("application/problem+json")
+    assert {p["name"] for p in response.json()["invalid_params"]} == {"date", "outcome"}
+    offer.refresh_from_db()
+    assert offer.introduction_date is None
+    response = api.as_user(staff).post(path, {"date": today, "outcome": "positive", "note": "Goed"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["introduction"] == {"date": today, "outcome": "positive", "note": "Goed"}
+
+
+@pytest.mark.django_db
+def test_api_fall_through_roles_outsiders_bad_input_and_success(api, referrer, coordinator):
+    placement_request, facility, staff, offer = accepted(referrer, coordinator)
+    path = f"/api/v1/offers/{offer.pk}/fall-through"
+    body = {"party": "parents", "reason_code": "other_solution", "motivation": "Ouders kiezen voor oma"}
+    assert api.as_user(referrer).post(path, body, format="json").status_code == 403
+    assert api.as_user(member(Role.PROVIDER)).post(path, body, format="json").status_code == 404
+    response = api.as_user(staff).post(path, body, format="json")  # staff: only their own retraction
+    assert response.status_code == 403 and response["Content-Type"].startswith("application/problem+json")
+    response = api.as_user(coordinator).post(path, {**body, "party": "x", "motivation": ""}, format="json")
+    assert response.status_code == 422
+    assert "party" in {p["name"] for p in response.json()["invalid_params"]}
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.ACCEPTED and held(facility) == 1
+    response = api.as_user(coordinator).post(path, body, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "fallen_through" and response.json()["fall_through_party"] == "parents"
+    placement_request.refresh_from_db()
+    assert placement_request.status == Status.MATCHING and held(facility) == 0
+    assert api.as_user(coordinator).post(path, body, format="json").status_code == 409  # once only
+
+
+@pytest.mark.django_db
+def test_api_withdraw_of_an_accepted_request(api, referrer, coordinator):
+    placement_request, facility, _staff, _offer = accepted(referrer, coordinator)
+    path = f"/api/v1/requests/{placement_request.pk}/withdraw"
+    response = api.as_user(coordinator).post(path, {"reason": ""}, format="json")
+    assert response.status_code == 422 and [p["name"] for p in response.json()["invalid_params"]] == ["reason"]
+    assert held(facility) == 1
+    response = api.as_user(coordinator).post(path, {"reason": "Jeugdige blijft thuis"}, format="json")
+    assert response.status_code == 200, response.json()
+    placement_request.refresh_from_db()
+    assert placement_request.status == Status.CLOSED and held(facility) == 0
+
+
+@pytest.mark.django_db
+def test_api_coordinator_cannot_withdraw_a_request_in_matching(api, referrer, coordinator):
+    placement_request = in_matching(referrer, coordinator)
+    response = api.as_user(coordinator).post(f"/api/v1/requests/{placement_request.pk}/withdraw", {}, format="json")
+    assert response.status_code == 403
+    placement_request.refresh_from_db()
+    assert placement_request.status == Status.MATCHING
+
+
+@pytest.mark.django_db
+def test_openapi_documents_the_new_endpoints(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "post" in paths["/api/v1/offers/{id}/introduction"]
+    assert "post" in paths["/api/v1/offers/{id}/fall-through"]

@@ -45,11 +45,16 @@ class OfferWithdrawInput(StrictSerializer):
     reason = serializers.CharField(allow_blank=True, max_length=2000)
 
 
+def _choices(choices) -> str:
+    return "One of: " + ", ".join(choices.values)
+
+
 class IntroductionInput(StrictSerializer):
     """The introduction visit (kennismaking) on an accepted offer."""
 
+    # Checked by the service, so that every problem is named at once.
     date = serializers.DateField(allow_null=True)
-    outcome = serializers.ChoiceField(choices=IntroductionOutcome.choices)
+    outcome = serializers.CharField(allow_blank=True, max_length=16, help_text=_choices(IntroductionOutcome))
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
@@ -57,8 +62,8 @@ class FallThroughInput(StrictSerializer):
     """Who refused after acceptance, why, and a motivation. Provider staff may only send
     `party: provider` (403 otherwise)."""
 
-    party = serializers.ChoiceField(choices=FallThroughParty.choices)
-    reason_code = serializers.ChoiceField(choices=FallThroughReason.choices)
+    party = serializers.CharField(allow_blank=True, max_length=16, help_text=_choices(FallThroughParty))
+    reason_code = serializers.CharField(allow_blank=True, max_length=32, help_text=_choices(FallThroughReason))
     motivation = serializers.CharField(allow_blank=True, max_length=5000)
 
 
