@@ -389,3 +389,66 @@ def test_openapi_documents_the_new_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "post" in paths["/api/v1/offers/{id}/introduction"]
     assert "post" in paths["/api/v1/offers/{id}/fall-through"]
+
+
+# --- the screens -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_screens_offer_the_forms_and_record_the_introduction_and_fall_through(client, referrer, coordinator):
+    placement_request, facility, staff, offer = accepted(referrer, coordinator)
+    client.force_login(coordinator)
+    page = client.get(f"/requests/{placement_request.pk}/").content.decode()
+    assert f"/offers/{offer.pk}/introduction/" in page and f"/offers/{offer.pk}/fall-through/" in page
+    assert f"/requests/{placement_request.pk}/withdraw-accepted/" in page
+    response = client.post(f"/offers/{offer.pk}/introduction/", {"date": "", "outcome": ""})
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert 'id="id_date-error"' in body and 'id="id_outcome-error"' in body  # every error, next to its field
+    response = client.post(
+        f"/offers/{offer.pk}/introduction/", {"date": timezone.localdate().isoformat(), "outcome": "negative"}
+    )
+    assert response.status_code == 302
+    page = client.get(f"/requests/{placement_request.pk}/").content.decode()
+    assert "Kennismaking vastgelegd" in page  # on the timeline
+    response = client.post(f"/offers/{offer.pk}/fall-through/", {"party": "youth", "reason_code": "", "motivation": ""})
+    assert response.status_code == 422
+    assert 'id="id_reason_code-error"' in response.content.decode()
+    assert held(facility) == 1
+    response = client.post(
+        f"/offers/{offer.pk}/fall-through/",
+        {"party": "youth", "reason_code": "introduction_mismatch", "motivation": "Wil niet"},
+    )
+    assert response.status_code == 302 and held(facility) == 0
+    placement_request.refresh_from_db()
+    assert placement_request.status == Status.MATCHING
+
+
+@pytest.mark.django_db
+def test_provider_page_retracts_without_choosing_a_party(client, referrer, coordinator):
+    _request, facility, staff, offer = accepted(referrer, coordinator)
+    client.force_login(staff)
+    page = client.get(f"/provider/offers/{offer.pk}/").content.decode()
+    assert "Acceptatie intrekken" in page and 'name="party"' not in page
+    response = client.post(
+        f"/offers/{offer.pk}/fall-through/", {"party": "parents", "reason_code": "no_place", "motivation": "Vol"}
+    )
+    assert response.status_code == 302
+    offer.refresh_from_db()
+    assert offer.fall_through_party == "provider" and held(facility) == 0
+    page = client.get(f"/provider/offers/{offer.pk}/").content.decode()
+    assert "Acceptatie intrekken" not in page
+
+
+@pytest.mark.django_db
+def test_referrer_withdraws_an_accepted_request_on_the_page(client, referrer, coordinator):
+    placement_request, facility, _staff, _offer = accepted(referrer, coordinator)
+    client.force_login(referrer)
+    assert (
+        f"/requests/{placement_request.pk}/withdraw-accepted/"
+        in client.get(f"/requests/{placement_request.pk}/").content.decode()
+    )
+    response = client.post(f"/requests/{placement_request.pk}/withdraw-accepted/", {"reason": ""})
+    assert response.status_code == 422 and 'id="id_reason-error"' in response.content.decode()
+    response = client.post(f"/requests/{placement_request.pk}/withdraw-accepted/", {"reason": "Blijft thuis"})
+    assert response.status_code == 302 and held(facility) == 0
