@@ -28,5 +28,7 @@ urlpatterns += [
     path("offers/<int:pk>/accept", offers.OfferAccept.as_view(), name="api-offer-accept"),
     path("offers/<int:pk>/decline", offers.OfferDecline.as_view(), name="api-offer-decline"),
     path("offers/<int:pk>/withdraw", offers.OfferWithdraw.as_view(), name="api-offer-withdraw"),
+    path("offers/<int:pk>/introduction", offers.OfferIntroduction.as_view(), name="api-offer-introduction"),
+    path("offers/<int:pk>/fall-through", offers.OfferFallThrough.as_view(), name="api-offer-fall-through"),
     path("placements/<int:pk>/end", offers.PlacementEnd.as_view(), name="api-placement-end"),
 ]

@@ -10,7 +10,14 @@ from core.forms import AccessibleForm
 from intake import crypto
 from intake.models import Gender, LegalStatus, Outcome, TriageDecision, Urgency
 from intake.services.requests import YOUTH_FIELDS
-from placement.models import PROVIDER_DECLINE_REASONS, EndReason, WaitingReason
+from placement.models import (
+    PROVIDER_DECLINE_REASONS,
+    EndReason,
+    FallThroughParty,
+    FallThroughReason,
+    IntroductionOutcome,
+    WaitingReason,
+)
 
 GUARDIAN_SLOTS = (1, 2)
 
@@ -181,6 +188,50 @@ class DeclineForm(AccessibleForm):
 
 class OfferWithdrawForm(AccessibleForm):
     reason = forms.CharField(label=_("Reden van intrekken"), required=False, widget=forms.Textarea)
+
+
+class IntroductionForm(AccessibleForm):
+    """The introduction visit (kennismaking); the service checks the date and outcome."""
+
+    date = forms.DateField(label=_("Datum van de kennismaking"), required=False, widget=DateInput())
+    outcome = forms.ChoiceField(
+        label=_("Uitkomst"), required=False, choices=[("", "---------")] + list(IntroductionOutcome.choices)
+    )
+    note = forms.CharField(label=_("Notitie"), required=False, widget=forms.Textarea)
+
+
+class FallThroughForm(AccessibleForm):
+    """A refusal after acceptance. The coordinator names the party; provider staff record
+    only their own retraction (the view leaves `party` out for them)."""
+
+    party = forms.ChoiceField(
+        label=_("Wie wijst de plaatsing af?"),
+        required=False,
+        choices=[("", "---------")] + list(FallThroughParty.choices),
+    )
+    reason_code = forms.ChoiceField(
+        label=_("Reden"), required=False, choices=[("", "---------")] + list(FallThroughReason.choices)
+    )
+    motivation = forms.CharField(
+        label=_("Toelichting"),
+        required=False,
+        widget=forms.Textarea,
+        help_text=_("Verplicht: de verwijzer, de coördinator en de aanbieder krijgen de toelichting te zien."),
+    )
+
+    def __init__(self, *args, with_party=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_party:
+            del self.fields["party"]
+
+
+class AcceptedWithdrawForm(AccessibleForm):
+    reason = forms.CharField(
+        label=_("Reden van intrekken"),
+        required=False,
+        widget=forms.Textarea,
+        help_text=_("Verplicht: de vastgehouden plek wordt vrijgegeven en de aanbieder krijgt de reden te zien."),
+    )
 
 
 class WaitForm(AccessibleForm):

@@ -21,12 +21,14 @@ from intake.models.analyses import (
 from intake.models.requests import (
     ACTIONS,
     EDITABLE_STATUSES,
+    FALL_THROUGH_FROM,
     OPEN_STATUSES,
     RESUME_FROM,
     SYSTEM,
     TRANSITIONS,
     TRIAGE_FROM,
     TRIAGE_TARGET,
+    WITHDRAW_ACCEPTED_FROM,
     WITHDRAW_FROM,
     Gender,
     Guardian,
@@ -46,6 +48,8 @@ from intake.models.requests import (
 __all__ = [
     "ACTIONS",
     "RESUME_FROM",
+    "FALL_THROUGH_FROM",
+    "WITHDRAW_ACCEPTED_FROM",
     "TRIAGE_FROM",
     "actions_allowed",
     "move_allowed",

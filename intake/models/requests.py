@@ -233,6 +233,10 @@ TRANSITIONS.update(
         (Status.OFFERED, Status.MATCHING): frozenset({Role.COORDINATOR, Role.PROVIDER, SYSTEM}),
         (Status.OFFERED, Status.ACCEPTED): frozenset({Role.PROVIDER}),
         (Status.ACCEPTED, Status.PLACED): frozenset({Role.COORDINATOR, Role.PROVIDER}),
+        # Issue 11: an accepted offer falls through (the coordinator records any party's
+        # refusal, the provider its own retraction), or the request is withdrawn.
+        (Status.ACCEPTED, Status.MATCHING): frozenset({Role.COORDINATOR, Role.PROVIDER}),
+        (Status.ACCEPTED, Status.CLOSED): frozenset({Role.REFERRER, Role.COORDINATOR}),
         (Status.PLACED, Status.ENDED): frozenset({Role.COORDINATOR, Role.PROVIDER}),
     }
 )
@@ -269,10 +273,16 @@ def transition_allowed(source: str, target: str, role: str) -> bool:
 # (`transition_check`).
 TRIAGE_FROM = frozenset(_TRIAGE_FROM)
 RESUME_FROM = frozenset({Status.WAITING})
+FALL_THROUGH_FROM = frozenset({Status.ACCEPTED})
+# Withdrawing an accepted request releases the held place: a placement service, not the
+# intake withdrawal (which starts only from WITHDRAW_FROM).
+WITHDRAW_ACCEPTED_FROM = frozenset({Status.ACCEPTED})
 ACTIONS: dict[str, tuple[str, frozenset | None, frozenset | None]] = {
     "submit": (Status.SUBMITTED, None, None),
     "triage": (Status.MATCHING, TRIAGE_FROM, None),
     "withdraw": (Status.CLOSED, WITHDRAW_FROM, frozenset({Role.REFERRER})),
+    "withdraw_accepted": (Status.CLOSED, WITHDRAW_ACCEPTED_FROM, frozenset({Role.REFERRER, Role.COORDINATOR})),
+    "fall_through": (Status.MATCHING, FALL_THROUGH_FROM, None),
     "offer": (Status.OFFERED, None, None),
     "wait": (Status.WAITING, None, None),
     "resume": (Status.MATCHING, RESUME_FROM, None),

@@ -10,7 +10,16 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role
 from core.errors import Invalid
-from intake.models import TRIAGE_FROM, TRIAGE_TARGET, Document, Outcome, PlacementRequest, Status, TriageDecision
+from intake.models import (
+    TRIAGE_FROM,
+    TRIAGE_TARGET,
+    WITHDRAW_FROM,
+    Document,
+    Outcome,
+    PlacementRequest,
+    Status,
+    TriageDecision,
+)
 from intake.services.workflow import (
     coordinator_check,
     coordinators_notify,
@@ -156,7 +165,7 @@ def request_withdraw(
     """The referrer withdraws the request; it closes with outcome 'withdrawn'."""
     referrer_check(membership, placement_request)
     placement_request = request_lock(placement_request)
-    transition_check(placement_request, Status.CLOSED, Role.REFERRER)
+    transition_check(placement_request, Status.CLOSED, Role.REFERRER, sources=WITHDRAW_FROM)
     placement_request.outcome = Outcome.WITHDRAWN
     waiting_end(placement_request)  # a withdrawn request no longer counts as unmet need
     status_change(

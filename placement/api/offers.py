@@ -18,6 +18,8 @@ from placement import selectors, services
 from placement.api.serializers.offers import (
     CoordinatorOfferSerializer,
     DeclineInput,
+    FallThroughInput,
+    IntroductionInput,
     MatchingSerializer,
     OfferCreateInput,
     OfferForReader,
@@ -158,6 +160,55 @@ class OfferWithdraw(APIView):
         serializer.is_valid(raise_exception=True)
         services.offer_withdraw(
             offer=offer, by=request.user, membership=request.membership, reason=serializer.validated_data["reason"]
+        )
+        return _offer_response(request, offer)
+
+
+class OfferIntroduction(APIView):
+    permission_classes = [HasRole(Role.PROVIDER, Role.COORDINATOR)]
+
+    @extend_schema(
+        request=IntroductionInput,
+        responses={
+            200: OpenApiResponse(OfferForReader, description="The offer with its introduction visit"),
+            409: OpenApiResponse(description="problem+json; the offer is not (or no longer) accepted"),
+            422: OpenApiResponse(description="problem+json naming `date` and/or `outcome`"),
+        },
+    )
+    def post(self, request, pk):
+        offer = selectors.offer_get(membership=request.membership, pk=pk)
+        serializer = IntroductionInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.offer_introduction_record(
+            offer=offer,
+            introduction_date=data["date"],
+            outcome=data["outcome"],
+            note=data["note"],
+            by=request.user,
+            membership=request.membership,
+        )
+        return _offer_response(request, offer)
+
+
+class OfferFallThrough(APIView):
+    permission_classes = [HasRole(Role.PROVIDER, Role.COORDINATOR)]
+
+    @extend_schema(
+        request=FallThroughInput,
+        responses={
+            200: OpenApiResponse(OfferForReader, description="The fallen-through offer; the request is in matching"),
+            403: OpenApiResponse(description="problem+json; provider staff recording another party's refusal"),
+            409: OpenApiResponse(description="problem+json; the offer is not accepted or the placement started"),
+            422: OpenApiResponse(description="problem+json naming party, reason_code and/or motivation"),
+        },
+    )
+    def post(self, request, pk):
+        offer = selectors.offer_get(membership=request.membership, pk=pk)
+        serializer = FallThroughInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.offer_fall_through(
+            offer=offer, by=request.user, membership=request.membership, **serializer.validated_data
         )
         return _offer_response(request, offer)
 

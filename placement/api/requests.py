@@ -18,6 +18,8 @@ from core.errors import Invalid
 from core.renderers import Pagination
 from intake import selectors as intake_selectors
 from intake import services as intake_services
+from intake.models import WITHDRAW_ACCEPTED_FROM
+from placement import services as placement_services
 from placement.api.serializers.requests import (
     AnalysisInput,
     AnalysisSerializer,
@@ -238,14 +240,22 @@ class RequestTriage(APIView):
 
 
 class RequestWithdraw(APIView):
-    permission_classes = [HasRole(Role.REFERRER)]
+    """The referrer withdraws; an accepted request (the place is held) may be withdrawn by
+    the referrer or the coordinator, with a reason, and its hold is released."""
+
+    permission_classes = [HasRole(Role.REFERRER, Role.COORDINATOR)]
 
     @extend_schema(request=WithdrawInput, responses=RequestSerializer)
     def post(self, request, pk):
         placement_request = intake_selectors.request_get(membership=request.membership, pk=pk, log=False)
         serializer = WithdrawInput(data=request.data or {})
         serializer.is_valid(raise_exception=True)
-        placement_request = intake_services.request_withdraw(
+        withdraw = (
+            placement_services.request_withdraw_accepted
+            if placement_request.status in WITHDRAW_ACCEPTED_FROM
+            else intake_services.request_withdraw
+        )
+        placement_request = withdraw(
             placement_request=placement_request,
             by=request.user,
             membership=request.membership,

@@ -4,13 +4,24 @@
 - placements: placements, their end, transfers, waiting with bridging care.
 """
 
-from placement.models.offers import PROVIDER_DECLINE_REASONS, DeclineReason, Offer, OfferStatus
+from placement.models.offers import (
+    PROVIDER_DECLINE_REASONS,
+    DeclineReason,
+    FallThroughParty,
+    FallThroughReason,
+    IntroductionOutcome,
+    Offer,
+    OfferStatus,
+)
 from placement.models.placements import EndReason, Placement, Transfer, WaitingPeriod, WaitingReason
 
 __all__ = [
     "PROVIDER_DECLINE_REASONS",
     "DeclineReason",
     "EndReason",
+    "FallThroughParty",
+    "FallThroughReason",
+    "IntroductionOutcome",
     "Offer",
     "OfferStatus",
     "Placement",

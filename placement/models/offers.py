@@ -13,6 +13,8 @@ class OfferStatus(models.TextChoices):
     DECLINED = "declined", _("Afgewezen")
     EXPIRED = "expired", _("Verlopen (geen antwoord)")
     WITHDRAWN = "withdrawn", _("Ingetrokken door coördinator")
+    # After acceptance: the youth or the parents refused, or the provider retracted.
+    FALLEN_THROUGH = "fallen_through", _("Afgevallen na acceptatie")
 
 
 class DeclineReason(models.TextChoices):
@@ -30,6 +32,35 @@ class DeclineReason(models.TextChoices):
 
 # Reasons a provider may choose; NO_ANSWER is recorded only by the expiry job.
 PROVIDER_DECLINE_REASONS = [choice for choice in DeclineReason.choices if choice[0] != DeclineReason.NO_ANSWER]
+
+
+class FallThroughParty(models.TextChoices):
+    """Who refused after the provider accepted."""
+
+    YOUTH = "youth", _("De jeugdige")
+    PARENTS = "parents", _("De ouders of gezagdragers")
+    PROVIDER = "provider", _("De aanbieder (trekt acceptatie in)")
+
+
+class FallThroughReason(models.TextChoices):
+    """Why an accepted offer fell through. A list of its own: the decline reasons describe
+    a provider's capacity and contract, while after a kennismaking the youth or the
+    parents refuse for other reasons (the place, the distance, another solution). The
+    provider's retraction reasons overlap with the decline list and keep its codes."""
+
+    INTRODUCTION_MISMATCH = "introduction_mismatch", _("Klikte niet bij de kennismaking")
+    LOCATION = "location", _("Locatie of afstand tot school en netwerk")
+    OTHER_SOLUTION = "other_solution", _("Andere oplossing gevonden")
+    NO_PLACE = "no_place", _("Geen plek meer")
+    GROUP_COMPOSITION = "group_composition", _("Groepssamenstelling of veiligheid")
+    BEYOND_EXPERTISE = "beyond_expertise", _("Zorgvraag overstijgt de expertise")
+    OTHER = "other", _("Anders")
+
+
+class IntroductionOutcome(models.TextChoices):
+    POSITIVE = "positive", _("Positief")
+    DOUBTS = "doubts", _("Twijfels")
+    NEGATIVE = "negative", _("Negatief")
 
 
 class Offer(models.Model):
@@ -60,6 +91,16 @@ class Offer(models.Model):
     decline_reason = models.CharField(max_length=32, choices=DeclineReason.choices, blank=True)
     motivation = models.TextField(blank=True)
     withdraw_reason = models.TextField(blank=True)
+    # Fall-through after acceptance (the motivation goes in `motivation`).
+    fall_through_party = models.CharField(max_length=16, choices=FallThroughParty.choices, blank=True)
+    fall_through_reason = models.CharField(max_length=32, choices=FallThroughReason.choices, blank=True)
+    # The introduction visit (kennismaking) on an accepted offer; the last one recorded.
+    introduction_date = models.DateField(null=True, blank=True)
+    introduction_outcome = models.CharField(max_length=16, choices=IntroductionOutcome.choices, blank=True)
+    introduction_note = models.TextField(blank=True)
+    introduction_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -78,6 +119,26 @@ class Offer(models.Model):
             ),
             models.CheckConstraint(
                 name="offer_withdraw_has_reason", condition=~Q(status="withdrawn") | ~Q(withdraw_reason="")
+            ),
+            models.CheckConstraint(
+                name="offer_fall_through_complete",
+                condition=(
+                    Q(
+                        status="fallen_through",
+                        fall_through_party__in=["youth", "parents", "provider"],
+                        fall_through_reason__in=[c for c, _label in FallThroughReason.choices],
+                    )
+                    & ~Q(motivation="")
+                )
+                | (~Q(status="fallen_through") & Q(fall_through_party="", fall_through_reason="")),
+            ),
+            models.CheckConstraint(
+                name="offer_introduction_complete",
+                condition=Q(introduction_date__isnull=True, introduction_outcome="")
+                | Q(
+                    introduction_date__isnull=False,
+                    introduction_outcome__in=["positive", "doubts", "negative"],
+                ),
             ),
             models.CheckConstraint(
                 name="offer_answered_has_time", condition=Q(status="open") | Q(answered_at__isnull=False)

@@ -13,9 +13,12 @@ from placement.services.offers import (
     offer_create,
     offer_decline,
     offer_expire,
+    offer_fall_through,
+    offer_introduction_record,
     offer_reminders_send,
     offer_withdraw,
     offers_expire_overdue,
+    request_withdraw_accepted,
 )
 from placement.services.placements import placement_end, placement_start, request_resume_matching, request_wait
 
@@ -24,11 +27,14 @@ __all__ = [
     "offer_create",
     "offer_decline",
     "offer_expire",
+    "offer_fall_through",
+    "offer_introduction_record",
     "offer_reminders_send",
     "offer_withdraw",
     "offers_expire_overdue",
     "placement_end",
     "placement_start",
     "request_resume_matching",
+    "request_withdraw_accepted",
     "request_wait",
 ]

@@ -20,11 +20,13 @@ from accounts.models import Role
 from capacity import services as capacity_services
 from core.errors import Conflict, Forbidden, Invalid
 from core.events import event_record
-from intake.models import SYSTEM, PlacementRequest, Status
+from intake.models import FALL_THROUGH_FROM, SYSTEM, WITHDRAW_ACCEPTED_FROM, Outcome, PlacementRequest, Status
 from intake.services.workflow import (
     coordinator_check,
     coordinators_notify,
+    is_coordinator_of,
     provider_staff_notify,
+    referrer_check,
     request_lock,
     status_change,
     transition_check,
@@ -32,7 +34,15 @@ from intake.services.workflow import (
 )
 from placement.deadlines import AMSTERDAM, add_working_days, deadline_after
 from placement.matching import Group
-from placement.models import PROVIDER_DECLINE_REASONS, DeclineReason, Offer, OfferStatus
+from placement.models import (
+    PROVIDER_DECLINE_REASONS,
+    DeclineReason,
+    FallThroughParty,
+    FallThroughReason,
+    IntroductionOutcome,
+    Offer,
+    OfferStatus,
+)
 from placement.referral import (
     OFFER_TEXT_FIELDS,
     offer_default_texts,
@@ -192,9 +202,17 @@ def offer_create(
     return offer
 
 
-def _back_to_matching(placement_request, offer, *, by, organisation, role, event_type, reason_code, details):
-    transition_check(placement_request, Status.MATCHING, role, sources=(Status.OFFERED,))
+def _hold_release(offer, *, by) -> None:
+    """The one rule for giving back the place an offer holds (decline, expiry, withdrawal,
+    fall-through, withdrawal of an accepted request)."""
     capacity_services.availability_release_hold(facility=offer.facility, by=by, reason_ref=f"offer:{offer.pk}")
+
+
+def _back_to_matching(
+    placement_request, offer, *, by, organisation, role, event_type, reason_code, details, sources=(Status.OFFERED,)
+):
+    transition_check(placement_request, Status.MATCHING, role, sources=sources)
+    _hold_release(offer, by=by)
     status_change(
         placement_request,
         to=Status.MATCHING,
@@ -339,6 +357,155 @@ def offer_withdraw(*, offer: Offer, reason: str, by, membership) -> Offer:
         _("De coördinator heeft de aanmelding ingetrokken: %(reason)s") % {"reason": reason},
     )
     return offer
+
+
+def _accepted_actor_role(membership, offer) -> str:
+    """The coordinator of the request's region, or staff of the provider the offer went to."""
+    if is_coordinator_of(membership, offer.request):
+        return Role.COORDINATOR
+    _provider_check(membership, offer)
+    return Role.PROVIDER
+
+
+def _accepted_offer_lock(placement_request, offer) -> Offer:
+    """The accepted offer that has not become a placement (row locked), else 409."""
+    offer = _offer_lock(offer)
+    if offer.status != OfferStatus.ACCEPTED or Offer.objects.filter(pk=offer.pk, placement__isnull=False).exists():
+        raise Conflict(
+            _("Alleen een geaccepteerde aanmelding waarvan de plaatsing nog niet is gestart kan dit."),
+            code="offer_not_accepted",
+        )
+    return offer
+
+
+@transaction.atomic
+def offer_introduction_record(
+    *, offer: Offer, introduction_date, outcome: str, note: str = "", by, membership
+) -> Offer:
+    """The introduction visit (kennismaking) after acceptance: date, outcome and a note,
+    recorded by the coordinator or the provider's staff; an event on the request's timeline."""
+    _accepted_actor_role(membership, offer)
+    note = (note or "").strip()
+    problems = []
+    if introduction_date is None:
+        problems.append({"name": "date", "reason": _("Vul de datum van de kennismaking in.")})
+    elif introduction_date > timezone.localdate() or introduction_date < timezone.localdate(offer.answered_at):
+        problems.append({"name": "date", "reason": _("De kennismaking ligt tussen de acceptatie en vandaag.")})
+    if outcome not in IntroductionOutcome.values:
+        problems.append({"name": "outcome", "reason": _("Kies de uitkomst van de kennismaking.")})
+    if problems:
+        raise Invalid(_("De kennismaking is niet volledig."), invalid_params=problems)
+    placement_request = request_lock(offer.request)
+    offer = _accepted_offer_lock(placement_request, offer)
+    offer.introduction_date = introduction_date
+    offer.introduction_outcome = outcome
+    offer.introduction_note = note
+    offer.introduction_by = by
+    offer.save(update_fields=["introduction_date", "introduction_outcome", "introduction_note", "introduction_by"])
+    event_record(
+        subject=placement_request,
+        event_type="introduction_recorded",
+        by=by,
+        organisation=membership.organisation,
+        reason_code=outcome,
+        details={"offer": offer.pk, "date": introduction_date.isoformat(), "outcome": outcome, "note": note},
+    )
+    return offer
+
+
+@transaction.atomic
+def offer_fall_through(*, offer: Offer, party: str, reason_code: str, motivation: str, by, membership) -> Offer:
+    """After acceptance the youth or the parents refuse, or the provider retracts: the held
+    place is released, the request goes back to matching and the provider's access to the
+    dossier ends (`offer_documents_open`). Provider staff record only their own retraction;
+    the coordinator records any party."""
+    role = _accepted_actor_role(membership, offer)
+    motivation = (motivation or "").strip()
+    problems = []
+    if party not in FallThroughParty.values:
+        problems.append({"name": "party", "reason": _("Kies wie de plaatsing afwijst.")})
+    elif role == Role.PROVIDER and party != FallThroughParty.PROVIDER:
+        raise Forbidden(_("Een aanbieder legt alleen de eigen intrekking vast; de coördinator legt de rest vast."))
+    if reason_code not in FallThroughReason.values:
+        problems.append({"name": "reason_code", "reason": _("Kies een reden uit de lijst.")})
+    if not motivation:
+        problems.append({"name": "motivation", "reason": _("Licht de afwijzing toe.")})
+    if problems:
+        raise Invalid(_("De afwijzing na acceptatie is niet volledig."), invalid_params=problems)
+    placement_request = request_lock(offer.request)
+    transition_check(placement_request, Status.MATCHING, role, sources=FALL_THROUGH_FROM)
+    offer = _accepted_offer_lock(placement_request, offer)
+    offer.status = OfferStatus.FALLEN_THROUGH
+    offer.fall_through_party = party
+    offer.fall_through_reason = reason_code
+    offer.motivation = motivation
+    offer.save(update_fields=["status", "fall_through_party", "fall_through_reason", "motivation"])
+    _back_to_matching(
+        placement_request,
+        offer,
+        by=by,
+        organisation=membership.organisation,
+        role=role,
+        event_type="offer_fallen_through",
+        reason_code=reason_code,
+        details={"party": party, "motivation": motivation},
+        sources=FALL_THROUGH_FROM,
+    )
+    subject = _("Aanmelding %(ref)s afgevallen na acceptatie") % {"ref": placement_request.reference}
+    body = _("%(party)s: %(reason)s. Toelichting: %(motivation)s Het verzoek staat weer in matching.") % {
+        "party": offer.get_fall_through_party_display(),
+        "reason": offer.get_fall_through_reason_display(),
+        "motivation": motivation,
+    }
+    coordinators_notify(placement_request, subject, body)
+    _notify_provider(offer, _("Aanmelding %(ref)s afgevallen") % {"ref": offer.pseudonym}, body)
+    return offer
+
+
+@transaction.atomic
+def request_withdraw_accepted(*, placement_request: PlacementRequest, reason: str, by, membership) -> PlacementRequest:
+    """The referrer or the coordinator withdraws a request whose offer was accepted: the
+    held place is released, the request closes with outcome 'withdrawn'."""
+    if is_coordinator_of(membership, placement_request):
+        role = Role.COORDINATOR
+    else:
+        referrer_check(membership, placement_request)
+        role = Role.REFERRER
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid.field("reason", _("Geef aan waarom u het verzoek intrekt."))
+    placement_request = request_lock(placement_request)
+    transition_check(placement_request, Status.CLOSED, role, sources=WITHDRAW_ACCEPTED_FROM)
+    offer = Offer.objects.filter(request=placement_request, status=OfferStatus.ACCEPTED).first()
+    if offer is None:
+        raise Conflict(_("Er is geen geaccepteerde aanmelding om in te trekken."), code="offer_not_accepted")
+    offer = _accepted_offer_lock(placement_request, offer)
+    offer.status = OfferStatus.WITHDRAWN
+    offer.withdraw_reason = reason
+    offer.save(update_fields=["status", "withdraw_reason"])
+    _hold_release(offer, by=by)
+    placement_request.outcome = Outcome.WITHDRAWN
+    status_change(
+        placement_request,
+        to=Status.CLOSED,
+        by=by,
+        organisation=membership.organisation,
+        event_type="request_withdrawn",
+        reason_code=Outcome.WITHDRAWN,
+        reason=reason,
+        details={"reason": reason, "offer": offer.pk, "facility": offer.facility_id, "provider": offer.provider_id},
+    )
+    coordinators_notify(
+        placement_request,
+        _("Plaatsingsverzoek %(ref)s is ingetrokken") % {"ref": placement_request.reference},
+        _("Het verzoek is ingetrokken na acceptatie: %(reason)s") % {"reason": reason},
+    )
+    _notify_provider(
+        offer,
+        _("Aanmelding %(ref)s ingetrokken") % {"ref": offer.pseudonym},
+        _("Het verzoek is ingetrokken na uw acceptatie: %(reason)s") % {"reason": reason},
+    )
+    return placement_request
 
 
 @transaction.atomic

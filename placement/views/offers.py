@@ -13,7 +13,10 @@ from core.downloads import private_pdf_response
 from core.errors import DomainError, Invalid, NotFound
 from placement import referral, selectors, services
 from placement.forms import (
+    AcceptedWithdrawForm,
     DeclineForm,
+    FallThroughForm,
+    IntroductionForm,
     OfferTextsForm,
     OfferWithdrawForm,
     PlacementEndForm,
@@ -338,6 +341,11 @@ def _provider_offer_page(request, offer, *, decline_form=None, status=200):
             "identity": identity,
             "placement": placement,
             "decline_form": decline_form or DeclineForm(),
+            "introduction_form": IntroductionForm(),
+            "retract_form": FallThroughForm(with_party=False),
+            "can_fall_through": offer.status == OfferStatus.ACCEPTED
+            and placement is None
+            and "fall_through" in offer.request.actions_for(Role.PROVIDER),
             "start_form": PlacementStartForm(initial={"school": identity["school"]} if identity else None),
             "end_form": PlacementEndForm(),
             "placement_request": offer.request,
@@ -394,6 +402,120 @@ def provider_offer_decline(request, pk):
             messages.success(request, _("U heeft de aanmelding afgewezen. De coördinator is op de hoogte gebracht."))
             return redirect("placement:provider-inbox")
     return _provider_offer_page(request, _offer(request, pk), decline_form=form, status=422)
+
+
+# --- after acceptance: introduction visit, fall-through, withdrawal (issue 11) ----------------
+
+
+def _after_acceptance_page(request, offer):
+    if request.membership.role == Role.PROVIDER:
+        return redirect("placement:provider-offer", pk=offer.pk)
+    return redirect("placement:request-detail", pk=offer.request_id)
+
+
+def _form_page(request, form, *, title, placement_request, status):
+    return render(
+        request,
+        "placement/placement_form.html",
+        {"title": title, "form": form, "placement_request": placement_request},
+        status=status,
+    )
+
+
+@role_required(Role.COORDINATOR, Role.PROVIDER)
+def offer_introduction(request, pk):
+    offer = _offer(request, pk)
+    form = IntroductionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offer_introduction_record(
+                offer=offer,
+                introduction_date=form.cleaned_data["date"],
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+                membership=request.membership,
+            )
+        except Invalid as error:
+            form.apply_invalid(error)
+        except DomainError as error:
+            messages.error(request, str(error.detail))
+            return _after_acceptance_page(request, offer)
+        else:
+            messages.success(request, _("De kennismaking is vastgelegd."))
+            return _after_acceptance_page(request, offer)
+    return _form_page(
+        request,
+        form,
+        title=_("Kennismaking vastleggen"),
+        placement_request=offer.request,
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@role_required(Role.COORDINATOR, Role.PROVIDER)
+def offer_fall_through(request, pk):
+    offer = _offer(request, pk)
+    is_provider = request.membership.role == Role.PROVIDER
+    form = FallThroughForm(request.POST or None, with_party=not is_provider)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offer_fall_through(
+                offer=offer,
+                party="provider" if is_provider else form.cleaned_data["party"],
+                reason_code=form.cleaned_data["reason_code"],
+                motivation=form.cleaned_data["motivation"],
+                by=request.user,
+                membership=request.membership,
+            )
+        except Invalid as error:
+            form.apply_invalid(error)
+        except DomainError as error:
+            messages.error(request, str(error.detail))
+            return _after_acceptance_page(request, offer)
+        else:
+            messages.success(
+                request, _("De afwijzing is vastgelegd; de plek is vrijgegeven en het verzoek staat weer in matching.")
+            )
+            if is_provider:
+                return redirect("placement:provider-inbox")
+            return redirect("placement:request-detail", pk=offer.request_id)
+    return _form_page(
+        request,
+        form,
+        title=_("Acceptatie intrekken") if is_provider else _("Afwijzing na acceptatie vastleggen"),
+        placement_request=offer.request,
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@role_required(Role.COORDINATOR, Role.REFERRER)
+def request_withdraw_accepted(request, pk):
+    placement_request = request_or_404(request, pk, log=False)
+    form = AcceptedWithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_withdraw_accepted(
+                placement_request=placement_request,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+                membership=request.membership,
+            )
+        except Invalid as error:
+            form.apply_invalid(error)
+        except DomainError as error:
+            messages.error(request, str(error.detail))
+            return redirect("placement:request-detail", pk=pk)
+        else:
+            messages.success(request, _("Het verzoek is ingetrokken; de vastgehouden plek is vrijgegeven."))
+            return redirect("placement:request-detail", pk=pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Geaccepteerd verzoek intrekken"),
+        placement_request=placement_request,
+        status=422 if request.method == "POST" else 200,
+    )
 
 
 @role_required(Role.PROVIDER)

@@ -18,7 +18,10 @@ from intake import services as intake_services
 from intake.models import AnalysisAssignment, Status
 from placement import selectors
 from placement.forms import (
+    AcceptedWithdrawForm,
     AssignmentRequestForm,
+    FallThroughForm,
+    IntroductionForm,
     OfferWithdrawForm,
     PlacementEndForm,
     PlacementStartForm,
@@ -58,6 +61,8 @@ def _timeline(request, placement_request):
         "offer_declined": _("Aanbieder heeft de aanmelding afgewezen"),
         "offer_expired": _("Aanmelding verlopen zonder antwoord"),
         "offer_withdrawn": _("Aanmelding ingetrokken door de coördinator"),
+        "introduction_recorded": _("Kennismaking vastgelegd"),
+        "offer_fallen_through": _("Afgevallen na acceptatie (jeugdige, ouders of aanbieder)"),
         "request_waiting": _("Wacht op een passende plek (overbruggingszorg geregeld)"),
         "request_matching_resumed": _("Terug in matching"),
         "placement_started": _("Plaatsing gestart"),
@@ -80,6 +85,8 @@ def _offer_context(request, placement_request, role):
         "transfer_requests": list(placement_request.transfers.all()),
     }
     actions = placement_request.actions_for(role)
+    context["can_withdraw_accepted"] = "withdraw_accepted" in actions
+    context["accepted_withdraw_form"] = AcceptedWithdrawForm()
     if role == Role.COORDINATOR:
         context.update(
             {
@@ -89,6 +96,9 @@ def _offer_context(request, placement_request, role):
                 "can_resume": "resume" in actions,
                 "wait_form": WaitForm(),
                 "offer_withdraw_form": OfferWithdrawForm(),
+                "can_fall_through": "fall_through" in actions,
+                "introduction_form": IntroductionForm(),
+                "fall_through_form": FallThroughForm(),
                 "can_start": "start" in actions,
                 "start_form": PlacementStartForm(initial={"school": placement_request.youth.school}),
                 "can_end": "end" in actions and placement is not None and placement.end_date is None,

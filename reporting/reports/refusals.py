@@ -1,24 +1,25 @@
 """2. Refusals: how many providers were asked per placement, declines per provider and
-reason (an expiry counts as the reason "no answer in time"), withdrawals, and the share
-placed at the first offer. Offers count in the period they were made."""
+reason (an expiry counts as the reason "no answer in time"), withdrawals, the share
+placed at the first offer, and refusals after acceptance (fall-through) under who refused:
+the youth, the parents or the provider. Offers count in the period they were made."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from placement.models import DeclineReason
+from placement.models import DeclineReason, FallThroughParty
 from reporting.registry import report
 from reporting.reports.common import Scope, count_column, fetch, figure, num, scope_from_params, shown_share
 from reporting.suppression import SUPPRESSED, suppress_counts, suppress_total
 from reporting.tables import Column, Table
 
 OFFERS_SQL = """
-    SELECT o.provider_id, org.name AS provider, o.status, o.decline_reason, count(*) AS n
+    SELECT o.provider_id, org.name AS provider, o.status, o.decline_reason, o.fall_through_party, count(*) AS n
     FROM placement_offer o
     JOIN placement_placementrequest r ON r.id = o.request_id
     JOIN accounts_organisation org ON org.id = o.provider_id
     WHERE r.region_id = ANY(%(regions)s) AND o.created_at >= %(start_at)s AND o.created_at < %(end_at)s
-    GROUP BY o.provider_id, org.name, o.status, o.decline_reason
+    GROUP BY o.provider_id, org.name, o.status, o.decline_reason, o.fall_through_party
 """
 
 # Placements started in the period and how many offers their request needed up to and
@@ -34,7 +35,7 @@ PLACEMENTS_SQL = """
     ) x GROUP BY n_offers ORDER BY n_offers
 """
 
-STATUSES = ["accepted", "declined", "expired", "withdrawn", "open"]
+STATUSES = ["accepted", "declined", "expired", "withdrawn", "fallen_through", "open"]
 
 
 def build(scope: Scope) -> list[Table]:
@@ -55,6 +56,10 @@ def build(scope: Scope) -> list[Table]:
         {
             "figure": _("Ingetrokken door coördinator"),
             "value": figure(total["withdrawn"], total["withdrawn"], suppress=s),
+        },
+        {
+            "figure": _("Afgevallen na acceptatie"),
+            "value": figure(total["fallen_through"], total["fallen_through"], suppress=s),
         },
         {"figure": _("Plaatsingen gestart"), "value": figure(n_placed, n_placed, suppress=s)},
         {
@@ -144,10 +149,40 @@ def build(scope: Scope) -> list[Table]:
                 Column("declined", _("Afgewezen"), True),
                 Column("expired", _("Verlopen"), True),
                 Column("withdrawn", _("Ingetrokken"), True),
+                Column("fallen_through", _("Afgevallen na acceptatie"), True),
                 Column("open", _("Open"), True),
                 Column("refusal_share", _("Weigeringen %"), True),
             ],
             by_provider,
+        )
+    )
+
+    # Who refused: the provider before acceptance (declines and expiries) and, after it,
+    # the youth, the parents or the provider (fall-through).
+    parties = {p: sum(r["n"] for r in offers if r["fall_through_party"] == p) for p in FallThroughParty.values}
+    who_rows = [
+        {
+            "code": "provider_decline",
+            "label": _("Aanbieder, voor acceptatie"),
+            "count": total["declined"] + total["expired"],
+        },
+        *(
+            {
+                "code": f"fall_through_{code}",
+                "label": _("%(party)s, na acceptatie") % {"party": label},
+                "count": parties[code],
+            }
+            for code, label in FallThroughParty.choices
+        ),
+    ]
+    who_total = {"code": "", "label": _("Totaal"), "count": sum(r["count"] for r in who_rows)}
+    count_column(who_rows, "count", who_total, suppress=s)
+    tables.append(
+        Table(
+            "by_who",
+            _("Weigeringen naar wie weigerde"),
+            [Column("label", _("Wie weigerde")), Column("count", _("Weigeringen"), True)],
+            who_rows + [who_total],
         )
     )
 

@@ -20,10 +20,11 @@ EXPECTED = {
     (Status.EXPERT_TABLE, C): {"triage"},
     (Status.MATCHING, C): {"offer", "wait"},
     (Status.WAITING, C): {"offer", "resume"},
-    (Status.ACCEPTED, C): {"start"},
+    (Status.ACCEPTED, R): {"withdraw_accepted"},
+    (Status.ACCEPTED, C): {"start", "fall_through", "withdraw_accepted"},
     (Status.PLACED, C): {"end"},
     (Status.OFFERED, P): {"accept"},
-    (Status.ACCEPTED, P): {"start"},
+    (Status.ACCEPTED, P): {"start", "fall_through"},
     (Status.PLACED, P): {"end"},
 }
 

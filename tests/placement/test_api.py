@@ -208,7 +208,7 @@ def test_role_matrix(api, make_member, referrer, coordinator, coordinator_drenth
     submit, withdraw, triage, analysis, update = (url for _method, url, _data in writes)
     acts_on = {
         other_referrer: {submit, withdraw, analysis, update},
-        coordinator_drenthe: {triage},
+        coordinator_drenthe: {triage, withdraw},  # a coordinator withdraws accepted requests
         scientist: {analysis},
     }
     for user, own_actions in acts_on.items():

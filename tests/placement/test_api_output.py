@@ -791,6 +791,9 @@ def test_matching_offer_and_placement_outputs_for_coordinator_and_providers(api,
             "decline_reason": texts.get("decline_reason", ""),
             "motivation": texts.get("motivation", ""),
             "withdraw_reason": texts.get("withdraw_reason", ""),
+            "fall_through_party": "",
+            "fall_through_reason": "",
+            "introduction": None,
             "placement": placement,
         }
 

@@ -39,6 +39,9 @@ ALLOWED_MOVES = {
     (OF, MA, COORD), (OF, MA, PROV), (OF, MA, SYSTEM), (OF, AC, PROV),
     # placement start and end, by the coordinator or the provider
     (AC, PL, COORD), (AC, PL, PROV), (PL, EN, COORD), (PL, EN, PROV),
+    # issue 11: after acceptance the offer falls through (coordinator: any party; provider:
+    # its retraction), or the referrer or the coordinator withdraws the request
+    (AC, MA, COORD), (AC, MA, PROV), (AC, CL, REF), (AC, CL, COORD),
 }  # fmt: skip
 ROLES = [*Role.values, SYSTEM]
 
@@ -64,6 +67,10 @@ ACTIONS = {
     "placement_start_by_provider": (PROV, PL, {AC}),
     "placement_end": (COORD, EN, {PL}),
     "placement_end_by_provider": (PROV, EN, {PL}),
+    "fall_through": (COORD, MA, {AC}),
+    "fall_through_by_provider": (PROV, MA, {AC}),
+    "withdraw_accepted": (REF, CL, {AC}),
+    "withdraw_accepted_by_coordinator": (COORD, CL, {AC}),
 }
 
 
@@ -88,14 +95,14 @@ def _prepare(action, referrer, coordinator):
     from tests.placement.factories import fitting_facility, in_matching, offer_to
 
     context = {}
-    if action in ("offer",) or action in OFFER_ACTIONS or action.startswith("placement_"):
+    if action in ("offer",) or action in OFFER_ACTIONS | AFTER_ACCEPT or action.startswith("placement_"):
         placement_request = in_matching(referrer, coordinator)
         facility = fitting_facility()
         context["staff"] = member(Role.PROVIDER, organisation=facility.provider)
         context["facility"] = facility
         if action != "offer":
             context["offer"] = offer_to(placement_request, facility, coordinator)
-        if action.startswith("placement_"):
+        if action.startswith("placement_") or action in AFTER_ACCEPT:
             services.offer_accept(
                 offer=context["offer"],
                 by=context["staff"],
@@ -114,6 +121,7 @@ def _prepare(action, referrer, coordinator):
 
 
 OFFER_ACTIONS = {"withdraw_offer", "decline", "expire", "accept"}
+AFTER_ACCEPT = {"fall_through", "fall_through_by_provider", "withdraw_accepted", "withdraw_accepted_by_coordinator"}
 
 
 def _run(action, placement_request, referrer, coordinator, context=None):
@@ -166,6 +174,25 @@ def _run(action, placement_request, referrer, coordinator, context=None):
         else:  # the beat job, run after the deadline
             services.offer_expire(offer_id=offer.pk, now=offer.deadline + datetime.timedelta(minutes=1))
         return placement_request
+    if action in AFTER_ACCEPT:
+        if action.startswith("fall_through"):
+            by_provider = action.endswith("_by_provider")
+            services.offer_fall_through(
+                offer=context["offer"],
+                party="provider" if by_provider else "youth",
+                reason_code="other",
+                motivation="Toelichting",
+                by=staff if by_provider else coordinator,
+                membership=membership_with_role(staff, Role.PROVIDER) if by_provider else coordination,
+            )
+            return placement_request
+        by_referrer = action == "withdraw_accepted"
+        return services.request_withdraw_accepted(
+            placement_request=placement_request,
+            reason="Toelichting",
+            by=referrer if by_referrer else coordinator,
+            membership=membership_with_role(referrer, Role.REFERRER) if by_referrer else coordination,
+        )
     if action.startswith("placement_"):
         by_provider = action.endswith("_by_provider")
         user = staff if by_provider else coordinator

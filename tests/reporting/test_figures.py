@@ -7,7 +7,9 @@ from django.utils import timezone
 
 from accounts.models import Role
 from capacity.models import Facility
+from placement.models import Offer
 from reporting.reports import occupancy, refusals, transfers, unmet_need, waiting
+from reporting.suppression import SUPPRESSED
 from tests.reporting.conftest import q1_scope, row, summary, table
 from tests.reporting.factories import Scenario, facility, history
 
@@ -229,3 +231,44 @@ def test_fitting_facilities_are_full_unless_a_fresh_figure_shows_a_free_place(tw
         Facility.objects.filter(pk=f.pk).update(last_confirmed_at=now - age, last_confirmed_by=staff)
     (row,) = table(unmet_need.build(q1_scope(twente)), "fitting_full").rows
     assert (row["waiting"], row["facilities"], row["full_now"], row["free_now"], row["free_stale"]) == (1, 3, 2, 1, 3)
+
+
+def _fall_through(scenario, request, facility, *, created, party, reason="introduction_mismatch"):
+    offer = scenario["s"].offer(request, facility, created=created, status="accepted")
+    Offer.objects.filter(pk=offer.pk).update(
+        status="fallen_through", fall_through_party=party, fall_through_reason=reason, motivation="Toelichting"
+    )
+    return offer
+
+
+def test_refusals_count_fall_through_under_who_refused(scenario):
+    """Refusals after acceptance count under the youth, the parents or the provider, next
+    to the provider's declines and expiries before acceptance."""
+    r3, f1, f2 = scenario["r3"], scenario["f1"], scenario["f2"]
+    _fall_through(scenario, r3, f1, created=dt.date(2025, 2, 10), party="youth")
+    _fall_through(scenario, r3, f1, created=dt.date(2025, 2, 20), party="youth", reason="location")
+    _fall_through(scenario, r3, f2, created=dt.date(2025, 3, 1), party="parents")
+    _fall_through(scenario, r3, f2, created=dt.date(2025, 3, 5), party="provider", reason="no_place")
+    _fall_through(scenario, r3, f2, created=dt.date(2024, 11, 5), party="parents")  # outside Q1
+    tables = refusals.build(q1_scope(scenario["twente"]))
+    assert summary(tables)["Afgevallen na acceptatie"] == 4
+    who = {r["code"]: r["count"] for r in table(tables, "by_who").rows}
+    assert who == {
+        "provider_decline": 2,  # R1 declined at B, R2 expired at B
+        "fall_through_youth": 2,
+        "fall_through_parents": 1,
+        "fall_through_provider": 1,
+        "": 6,
+    }
+    providers = {r["provider"]: r for r in table(tables, "by_provider").rows}
+    assert (providers["Aanbieder A"]["fallen_through"], providers["Aanbieder B"]["fallen_through"]) == (2, 2)
+    assert providers["Aanbieder B"]["offers"] == 5
+
+
+def test_refusals_by_who_keep_small_count_suppression(scenario):
+    _fall_through(scenario, scenario["r3"], scenario["f1"], created=dt.date(2025, 2, 10), party="parents")
+    tables = refusals.build(q1_scope(scenario["twente"], suppress=True))
+    who = {r["code"]: r["count"] for r in table(tables, "by_who").rows}
+    assert who["fall_through_parents"] == SUPPRESSED and who["provider_decline"] == SUPPRESSED
+    assert who[""] == SUPPRESSED  # 3 in all: a small total is hidden too
+    assert who["fall_through_youth"] == 0  # zero is not a small count to hide

@@ -5,7 +5,14 @@ from rest_framework import serializers
 
 from core.api import StrictSerializer
 from placement.api.serializers.fields import RoundedFloatField, UTCDateTimeField
-from placement.models import PROVIDER_DECLINE_REASONS, EndReason, WaitingReason
+from placement.models import (
+    PROVIDER_DECLINE_REASONS,
+    EndReason,
+    FallThroughParty,
+    FallThroughReason,
+    IntroductionOutcome,
+    WaitingReason,
+)
 from placement.referral import OFFER_TEXT_FIELDS
 
 # The free texts the coordinator may edit for this offer (a copy; the referrer's original stays).
@@ -36,6 +43,34 @@ class DeclineInput(StrictSerializer):
 
 class OfferWithdrawInput(StrictSerializer):
     reason = serializers.CharField(allow_blank=True, max_length=2000)
+
+
+def _choices(choices) -> str:
+    return "One of: " + ", ".join(choices.values)
+
+
+class IntroductionInput(StrictSerializer):
+    """The introduction visit (kennismaking) on an accepted offer."""
+
+    # Checked by the service, so that every problem is named at once.
+    date = serializers.DateField(allow_null=True)
+    outcome = serializers.CharField(allow_blank=True, max_length=16, help_text=_choices(IntroductionOutcome))
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class FallThroughInput(StrictSerializer):
+    """Who refused after acceptance, why, and a motivation. Provider staff may only send
+    `party: provider` (403 otherwise)."""
+
+    party = serializers.CharField(allow_blank=True, max_length=16, help_text=_choices(FallThroughParty))
+    reason_code = serializers.CharField(allow_blank=True, max_length=32, help_text=_choices(FallThroughReason))
+    motivation = serializers.CharField(allow_blank=True, max_length=5000)
+
+
+class IntroductionSerializer(serializers.Serializer):
+    date = serializers.DateField(source="introduction_date")
+    outcome = serializers.CharField(source="introduction_outcome")
+    note = serializers.CharField(source="introduction_note")
 
 
 class BridgingCareInput(StrictSerializer):
@@ -167,7 +202,14 @@ class OfferSerializer(serializers.Serializer):
     decline_reason = serializers.CharField()
     motivation = serializers.CharField()
     withdraw_reason = serializers.CharField()
+    fall_through_party = serializers.CharField(help_text="youth, parents or provider; empty unless fallen_through")
+    fall_through_reason = serializers.CharField()
+    introduction = serializers.SerializerMethodField()
     placement = serializers.IntegerField(source="placement.pk", allow_null=True)
+
+    @extend_schema_field(IntroductionSerializer(allow_null=True))
+    def get_introduction(self, offer):
+        return IntroductionSerializer(offer).data if offer.introduction_date else None
 
 
 class CoordinatorOfferSerializer(OfferSerializer):
