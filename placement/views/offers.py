@@ -413,43 +413,48 @@ def _after_acceptance_page(request, offer):
     return redirect("placement:request-detail", pk=offer.request_id)
 
 
-def _form_page(request, form, *, title, placement_request, status):
+def _form_action(request, form, *, act, done, refused, success, title, placement_request):
+    """The after-acceptance forms: on a valid POST run the service (`act(cleaned_data)`);
+    its field errors go next to the fields (422), a refused action is a message on
+    `refused`, success a message on `done`. GET or invalid input shows the form page."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except Invalid as error:
+            form.apply_invalid(error)
+        except DomainError as error:
+            messages.error(request, str(error.detail))
+            return refused
+        else:
+            messages.success(request, success)
+            return done
     return render(
         request,
         "placement/placement_form.html",
         {"title": title, "form": form, "placement_request": placement_request},
-        status=status,
+        status=422 if request.method == "POST" else 200,
     )
 
 
 @role_required(Role.COORDINATOR, Role.PROVIDER)
 def offer_introduction(request, pk):
     offer = _offer(request, pk)
-    form = IntroductionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.offer_introduction_record(
-                offer=offer,
-                introduction_date=form.cleaned_data["date"],
-                outcome=form.cleaned_data["outcome"],
-                note=form.cleaned_data["note"],
-                by=request.user,
-                membership=request.membership,
-            )
-        except Invalid as error:
-            form.apply_invalid(error)
-        except DomainError as error:
-            messages.error(request, str(error.detail))
-            return _after_acceptance_page(request, offer)
-        else:
-            messages.success(request, _("De kennismaking is vastgelegd."))
-            return _after_acceptance_page(request, offer)
-    return _form_page(
+    return _form_action(
         request,
-        form,
+        IntroductionForm(request.POST or None),
+        act=lambda data: services.offer_introduction_record(
+            offer=offer,
+            introduction_date=data["date"],
+            outcome=data["outcome"],
+            note=data["note"],
+            by=request.user,
+            membership=request.membership,
+        ),
+        done=_after_acceptance_page(request, offer),
+        refused=_after_acceptance_page(request, offer),
+        success=_("De kennismaking is vastgelegd."),
         title=_("Kennismaking vastleggen"),
         placement_request=offer.request,
-        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -457,64 +462,42 @@ def offer_introduction(request, pk):
 def offer_fall_through(request, pk):
     offer = _offer(request, pk)
     is_provider = request.membership.role == Role.PROVIDER
-    form = FallThroughForm(request.POST or None, with_party=not is_provider)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.offer_fall_through(
-                offer=offer,
-                party="provider" if is_provider else form.cleaned_data["party"],
-                reason_code=form.cleaned_data["reason_code"],
-                motivation=form.cleaned_data["motivation"],
-                by=request.user,
-                membership=request.membership,
-            )
-        except Invalid as error:
-            form.apply_invalid(error)
-        except DomainError as error:
-            messages.error(request, str(error.detail))
-            return _after_acceptance_page(request, offer)
-        else:
-            messages.success(
-                request, _("De afwijzing is vastgelegd; de plek is vrijgegeven en het verzoek staat weer in matching.")
-            )
-            if is_provider:
-                return redirect("placement:provider-inbox")
-            return redirect("placement:request-detail", pk=offer.request_id)
-    return _form_page(
+    return _form_action(
         request,
-        form,
+        FallThroughForm(request.POST or None, with_party=not is_provider),
+        act=lambda data: services.offer_fall_through(
+            offer=offer,
+            party="provider" if is_provider else data["party"],
+            reason_code=data["reason_code"],
+            motivation=data["motivation"],
+            by=request.user,
+            membership=request.membership,
+        ),
+        done=redirect("placement:provider-inbox")
+        if is_provider
+        else redirect("placement:request-detail", pk=offer.request_id),
+        refused=_after_acceptance_page(request, offer),
+        success=_("De afwijzing is vastgelegd; de plek is vrijgegeven en het verzoek staat weer in matching."),
         title=_("Acceptatie intrekken") if is_provider else _("Afwijzing na acceptatie vastleggen"),
         placement_request=offer.request,
-        status=422 if request.method == "POST" else 200,
     )
 
 
 @role_required(Role.COORDINATOR, Role.REFERRER)
 def request_withdraw_accepted(request, pk):
     placement_request = request_or_404(request, pk, log=False)
-    form = AcceptedWithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.request_withdraw_accepted(
-                placement_request=placement_request,
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-                membership=request.membership,
-            )
-        except Invalid as error:
-            form.apply_invalid(error)
-        except DomainError as error:
-            messages.error(request, str(error.detail))
-            return redirect("placement:request-detail", pk=pk)
-        else:
-            messages.success(request, _("Het verzoek is ingetrokken; de vastgehouden plek is vrijgegeven."))
-            return redirect("placement:request-detail", pk=pk)
-    return _form_page(
+    back = redirect("placement:request-detail", pk=pk)
+    return _form_action(
         request,
-        form,
+        AcceptedWithdrawForm(request.POST or None),
+        act=lambda data: services.request_withdraw_accepted(
+            placement_request=placement_request, reason=data["reason"], by=request.user, membership=request.membership
+        ),
+        done=back,
+        refused=back,
+        success=_("Het verzoek is ingetrokken; de vastgehouden plek is vrijgegeven."),
         title=_("Geaccepteerd verzoek intrekken"),
         placement_request=placement_request,
-        status=422 if request.method == "POST" else 200,
     )
 
 
