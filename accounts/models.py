@@ -5,8 +5,9 @@ contract managers) the regions the membership covers. Selectors scope every read
 """
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
 
@@ -20,6 +21,38 @@ class Region(models.Model):
     offer_response_working_days = models.PositiveSmallIntegerField(
         _("werkdagen voor het antwoord op een aanmelding"), default=5
     )
+    # Urgency sets shorter offer deadlines (H10 norm: crisis within 24 hours).
+    offer_response_working_days_urgent = models.PositiveSmallIntegerField(
+        _("werkdagen voor het antwoord op een spoedaanmelding"), default=2
+    )
+    offer_response_hours_crisis = models.PositiveSmallIntegerField(
+        _("uren voor het antwoord op een crisisaanmelding"), default=24
+    )
+    # The bounds within which a coordinator may set the deadline of one offer.
+    offer_deadline_min_hours = models.PositiveSmallIntegerField(
+        _("kortste termijn voor een aanmelding (uren)"), default=4
+    )
+    offer_deadline_max_working_days = models.PositiveSmallIntegerField(
+        _("langste termijn voor een aanmelding (werkdagen)"), default=10
+    )
+    # After a crisis placement the dossier (a regular follow-up request) must follow.
+    crisis_dossier_working_days = models.PositiveSmallIntegerField(
+        _("werkdagen voor het dossier na een crisisplaatsing"), default=5
+    )
+    # The coordinator and provider are told this many days before a machtiging ends.
+    machtiging_warning_days = models.PositiveSmallIntegerField(
+        _("dagen vooraf waarschuwen voor het einde van een machtiging"), default=28
+    )
+    # Fit with the current group of a small home: a soft criterion unless the region makes it hard.
+    group_fit_hard = models.BooleanField(_("groepssamenstelling is een harde eis"), default=False)
+    # Decline policy: after these decline reasons a request is parked for decline_parking_days.
+    decline_parking_reasons = ArrayField(
+        models.CharField(max_length=32),
+        verbose_name=_("afwijzingsredenen die een aanvraag parkeren"),
+        default=list,
+        blank=True,
+    )
+    decline_parking_days = models.PositiveSmallIntegerField(_("dagen dat een aanvraag geparkeerd blijft"), default=0)
 
     class Meta:
         ordering = ["name"]
@@ -31,6 +64,31 @@ class Region(models.Model):
             models.CheckConstraint(
                 name="region_response_days_positive", condition=Q(offer_response_working_days__gte=1)
             ),
+            models.CheckConstraint(
+                name="region_urgent_response_days_positive",
+                condition=Q(offer_response_working_days_urgent__gte=1)
+                & Q(offer_response_working_days_urgent__lte=F("offer_response_working_days")),
+            ),
+            models.CheckConstraint(
+                name="region_crisis_response_hours_range",
+                condition=Q(offer_response_hours_crisis__gte=1) & Q(offer_response_hours_crisis__lte=72),
+            ),
+            models.CheckConstraint(
+                name="region_offer_deadline_bounds",
+                condition=Q(offer_deadline_min_hours__gte=1)
+                & Q(offer_deadline_min_hours__lte=F("offer_response_hours_crisis"))
+                & Q(offer_deadline_max_working_days__gte=F("offer_response_working_days"))
+                & Q(offer_deadline_max_working_days__lte=30),
+            ),
+            models.CheckConstraint(
+                name="region_crisis_dossier_days_range",
+                condition=Q(crisis_dossier_working_days__gte=1) & Q(crisis_dossier_working_days__lte=30),
+            ),
+            models.CheckConstraint(
+                name="region_machtiging_warning_days_range",
+                condition=Q(machtiging_warning_days__gte=1) & Q(machtiging_warning_days__lte=180),
+            ),
+            models.CheckConstraint(name="region_decline_parking_days_range", condition=Q(decline_parking_days__lte=90)),
         ]
 
     def __str__(self):
