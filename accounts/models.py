@@ -11,6 +11,30 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
 
+# The bounds of each numeric region setting: the database checks below and the settings
+# service (placement.services.region_settings) both read them. None = no bound.
+REGION_SETTING_LIMITS = {
+    "freshness_days": (1, None),
+    "offer_response_working_days": (1, None),
+    "offer_response_working_days_urgent": (1, None),  # and at most the regular term
+    "offer_response_hours_crisis": (1, 72),
+    "offer_deadline_min_hours": (1, None),  # and at most the crisis term
+    "offer_deadline_max_working_days": (None, 30),  # and at least the regular term
+    "crisis_dossier_working_days": (1, 30),
+    "machtiging_warning_days": (1, 180),
+    "decline_parking_days": (None, 90),
+}
+
+
+def _in_range(name: str) -> Q:
+    low, high = REGION_SETTING_LIMITS[name]
+    condition = Q()
+    if low is not None:
+        condition &= Q(**{f"{name}__gte": low})
+    if high is not None:
+        condition &= Q(**{f"{name}__lte": high})
+    return condition
+
 
 class Region(models.Model):
     """A youth-care region (jeugdregio), with the region's own settings."""
@@ -60,35 +84,34 @@ class Region(models.Model):
         verbose_name_plural = _("jeugdregio's")
         constraints = [
             models.CheckConstraint(name="region_code_format", condition=Q(code__regex=r"^JZ[0-9]{2}$")),
-            models.CheckConstraint(name="region_freshness_positive", condition=Q(freshness_days__gte=1)),
+            models.CheckConstraint(name="region_freshness_positive", condition=_in_range("freshness_days")),
             models.CheckConstraint(
-                name="region_response_days_positive", condition=Q(offer_response_working_days__gte=1)
+                name="region_response_days_positive", condition=_in_range("offer_response_working_days")
             ),
             models.CheckConstraint(
                 name="region_urgent_response_days_positive",
-                condition=Q(offer_response_working_days_urgent__gte=1)
+                condition=_in_range("offer_response_working_days_urgent")
                 & Q(offer_response_working_days_urgent__lte=F("offer_response_working_days")),
             ),
             models.CheckConstraint(
-                name="region_crisis_response_hours_range",
-                condition=Q(offer_response_hours_crisis__gte=1) & Q(offer_response_hours_crisis__lte=72),
+                name="region_crisis_response_hours_range", condition=_in_range("offer_response_hours_crisis")
             ),
             models.CheckConstraint(
                 name="region_offer_deadline_bounds",
-                condition=Q(offer_deadline_min_hours__gte=1)
+                condition=_in_range("offer_deadline_min_hours")
                 & Q(offer_deadline_min_hours__lte=F("offer_response_hours_crisis"))
                 & Q(offer_deadline_max_working_days__gte=F("offer_response_working_days"))
-                & Q(offer_deadline_max_working_days__lte=30),
+                & _in_range("offer_deadline_max_working_days"),
             ),
             models.CheckConstraint(
-                name="region_crisis_dossier_days_range",
-                condition=Q(crisis_dossier_working_days__gte=1) & Q(crisis_dossier_working_days__lte=30),
+                name="region_crisis_dossier_days_range", condition=_in_range("crisis_dossier_working_days")
             ),
             models.CheckConstraint(
-                name="region_machtiging_warning_days_range",
-                condition=Q(machtiging_warning_days__gte=1) & Q(machtiging_warning_days__lte=180),
+                name="region_machtiging_warning_days_range", condition=_in_range("machtiging_warning_days")
             ),
-            models.CheckConstraint(name="region_decline_parking_days_range", condition=Q(decline_parking_days__lte=90)),
+            models.CheckConstraint(
+                name="region_decline_parking_days_range", condition=_in_range("decline_parking_days")
+            ),
         ]
 
     def __str__(self):

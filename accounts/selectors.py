@@ -106,3 +106,16 @@ def role_grant_get(pk):
     if grant is None:
         raise NotFound()
     return grant
+
+
+def regions_covered(membership):
+    """The regions a coordinator's membership covers (whose settings it may change)."""
+    return Region.objects.filter(pk__in=region_ids_of(membership)).order_by("name")
+
+
+def region_covered_get(membership, code: str) -> Region:
+    """One region the membership covers, by CBS code; NotFound otherwise (also for other regions)."""
+    region = regions_covered(membership).filter(code=code).first()
+    if region is None:
+        raise NotFound()
+    return region

@@ -3,9 +3,10 @@ rules and their `Invalid` errors are put next to the fields they name."""
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Municipality
+from accounts.models import REGION_SETTING_LIMITS, Municipality, Region
 from core.forms import AccessibleForm
 from intake import crypto
 from intake.models import Gender, LegalStatus, Outcome, TriageDecision, Urgency
@@ -18,6 +19,7 @@ from placement.models import (
     IntroductionOutcome,
     WaitingReason,
 )
+from placement.services.region_settings import PARKING_REASONS
 
 GUARDIAN_SLOTS = (1, 2)
 
@@ -258,3 +260,66 @@ class PlacementEndForm(AccessibleForm):
     )
     narrative = forms.CharField(label=_("Toelichting op het einde"), required=False, widget=forms.Textarea)
     needs_new_place = forms.BooleanField(label=_("Heeft een nieuwe plek nodig (doorplaatsing)"), required=False)
+
+
+# --- region settings (issue 11) -----------------------------------------------------------
+
+
+class RegionSettingsForm(AccessibleForm):
+    """The region's coordination settings. Each number's bounds come from
+    `accounts.models.REGION_SETTING_LIMITS`; the service checks how settings relate."""
+
+    INTEGER_FIELDS = (
+        "freshness_days",
+        "offer_response_working_days",
+        "offer_response_working_days_urgent",
+        "offer_response_hours_crisis",
+        "offer_deadline_min_hours",
+        "offer_deadline_max_working_days",
+        "crisis_dossier_working_days",
+        "machtiging_warning_days",
+        "decline_parking_days",
+    )
+    SECTIONS = (
+        (_("Beschikbaarheid"), ("freshness_days",)),
+        (
+            _("Termijnen voor het antwoord op een aanmelding"),
+            (
+                "offer_response_working_days",
+                "offer_response_working_days_urgent",
+                "offer_response_hours_crisis",
+                "offer_deadline_min_hours",
+                "offer_deadline_max_working_days",
+            ),
+        ),
+        (_("Crisis en machtiging"), ("crisis_dossier_working_days", "machtiging_warning_days")),
+        (_("Matching en afwijzingen"), ("group_fit_hard", "decline_parking_reasons", "decline_parking_days")),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.INTEGER_FIELDS:
+            model_field = Region._meta.get_field(name)
+            low, high = REGION_SETTING_LIMITS[name]
+            self.fields[name] = forms.IntegerField(
+                label=capfirst(model_field.verbose_name),
+                min_value=low if low is not None else 0,
+                max_value=high,
+                widget=forms.NumberInput(attrs={"class": "utrecht-textbox utrecht-textbox--numeric"}),
+            )
+        self.fields["group_fit_hard"] = forms.BooleanField(
+            label=capfirst(Region._meta.get_field("group_fit_hard").verbose_name),
+            required=False,
+            widget=forms.CheckboxInput(attrs={"class": "utrecht-checkbox"}),
+            help_text=_("Uit: wie niet bij de groep past, komt lager in de lijst met de reden erbij."),
+        )
+        self.fields["decline_parking_reasons"] = forms.MultipleChoiceField(
+            label=capfirst(Region._meta.get_field("decline_parking_reasons").verbose_name),
+            choices=PARKING_REASONS,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("Na een afwijzing om een van deze redenen wordt de aanvraag even niet aangemeld."),
+        )
+
+    def sections(self):
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]

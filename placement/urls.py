@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placement.views import offers, requests, wizard
+from placement.views import offers, region_settings, requests, wizard
 
 app_name = "placement"
 
@@ -42,4 +42,9 @@ urlpatterns += [
         offers.provider_offer_document,
         name="provider-offer-document",
     ),
+]
+
+urlpatterns += [
+    path("coordinator/regions/", region_settings.region_settings_list, name="region-settings-list"),
+    path("coordinator/regions/<str:code>/settings/", region_settings.region_settings, name="region-settings"),
 ]
