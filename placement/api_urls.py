@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placement.api import offers, requests
+from placement.api import offers, requests, youth
 
 urlpatterns = [
     path("requests", requests.RequestListCreate.as_view(), name="api-requests"),
@@ -31,4 +31,11 @@ urlpatterns += [
     path("offers/<int:pk>/introduction", offers.OfferIntroduction.as_view(), name="api-offer-introduction"),
     path("offers/<int:pk>/fall-through", offers.OfferFallThrough.as_view(), name="api-offer-fall-through"),
     path("placements/<int:pk>/end", offers.PlacementEnd.as_view(), name="api-placement-end"),
+]
+
+# Issue 11 point 3: one youth across requests.
+urlpatterns += [
+    path("requests/<int:pk>/youth/link", youth.RequestYouthLink.as_view(), name="api-request-youth-link"),
+    path("requests/<int:pk>/youth/unlink", youth.RequestYouthUnlink.as_view(), name="api-request-youth-unlink"),
+    path("youth/<int:pk>", youth.YouthDetail.as_view(), name="api-youth"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placement.views import offers, requests, wizard
+from placement.views import offers, requests, wizard, youth
 
 app_name = "placement"
 
@@ -42,4 +42,11 @@ urlpatterns += [
         offers.provider_offer_document,
         name="provider-offer-document",
     ),
+]
+
+# Issue 11 point 3: one youth across requests.
+urlpatterns += [
+    path("youth/<int:pk>/", youth.youth_detail, name="youth-detail"),
+    path("requests/<int:pk>/youth/link/", youth.youth_link, name="youth-link"),
+    path("requests/<int:pk>/youth/unlink/", youth.youth_unlink, name="youth-unlink"),
 ]
