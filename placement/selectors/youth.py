@@ -54,6 +54,7 @@ def _reentry_of(placement_request: PlacementRequest, ended: list[Placement]) -> 
         for p in ended
         if p.youth_id == placement_request.youth_id
         and p.request_id != placement_request.pk
+        and (p.request.created_at, p.request_id) < (placement_request.created_at, placement_request.pk)
         and p.pk != placement_request.previous_placement_id
         and since <= p.end_date <= day
     ]
@@ -61,16 +62,17 @@ def _reentry_of(placement_request: PlacementRequest, ended: list[Placement]) -> 
 
 
 def requests_reentry(requests) -> dict[int, Placement]:
-    """For each request that is a re-entry, the earlier placement of the same youth that
-    ended within REENTRY_MONTHS before it (the latest such one). One query for any number
+    """For each request that is a re-entry, the placement of an earlier request of the same
+    youth that ended within REENTRY_MONTHS before it (the latest such one). One query for any number
     of requests. A transfer request is never a re-entry."""
     requests = list(requests)
     if not requests:
         return {}
     ended = list(
-        Placement.objects.filter(youth_id__in={r.youth_id for r in requests}, end_date__isnull=False).order_by(
-            "end_date", "id"
-        )
+        Placement.objects.filter(youth_id__in={r.youth_id for r in requests}, end_date__isnull=False)
+        .select_related("request")
+        .only("id", "youth_id", "request_id", "end_date", "request__created_at")
+        .order_by("end_date", "id")
     )
     found = {r.pk: _reentry_of(r, ended) for r in requests}
     return {pk: placement for pk, placement in found.items() if placement is not None}

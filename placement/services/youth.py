@@ -144,6 +144,7 @@ def youth_link(*, placement_request: PlacementRequest, target, reason: str, by, 
         _guardians_copy(old, youth)
         filled.append("guardians")
     _move(placement_request, youth)
+    old_id = old.pk
     old_deleted = _delete_if_orphan(old)
     event_record(
         subject=placement_request,
@@ -155,7 +156,7 @@ def youth_link(*, placement_request: PlacementRequest, target, reason: str, by, 
             "how": "manual",
             "reason": reason,
             "youth": youth.pk,
-            "from_youth": old.pk,
+            "from_youth": old_id,
             "from_youth_deleted": old_deleted,
             "target_request": target_request.pk,
             "filled": filled,

@@ -60,7 +60,7 @@ def _act(request, placement_request, form, *, act, unlink: bool, success: str):
         return _link_page(request, placement_request, form, unlink=unlink)
     if form.is_valid():
         try:
-            act(form.cleaned_data)
+            placement_request = act(form.cleaned_data)
         except Invalid as error:
             form.apply_invalid(error)
         except NotFound as error:
