@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from accounts.permissions import role_required
@@ -22,8 +23,8 @@ YOUTH_ROLES = (Role.REFERRER, Role.COORDINATOR)
 
 # The youth page's timeline labels: those of the request page plus the links.
 LINK_LABELS = {
-    "youth_linked": _("Gekoppeld aan de jeugdige van een eerder verzoek"),
-    "youth_unlinked": _("Ontkoppeld: eigen gegevens van de jeugdige"),
+    "youth_linked": gettext_lazy("Gekoppeld aan de jeugdige van een eerder verzoek"),
+    "youth_unlinked": gettext_lazy("Ontkoppeld: eigen gegevens van de jeugdige"),
 }
 
 

@@ -521,3 +521,19 @@ def test_the_transfers_report_counts_a_returning_childs_transfers_for_one_youth(
     assert summary["Doorplaatsingen"] == 2
     assert summary["Jeugdigen doorgeplaatst"] == 1
     assert summary["Jeugdigen met twee of meer doorplaatsingen"] == 1
+
+
+@pytest.mark.django_db
+def test_api_youth_shows_the_requests_counts_and_timeline_without_identity(api, referrer, coordinator):
+    bsn = next_bsn()
+    earlier, placement = placed_and_ended(referrer, coordinator, youth=youth_data(bsn=bsn, family_name="Zichtbaar"))
+    again = make_request(referrer, submit=True, youth=youth_data(bsn=bsn))
+    response = api.as_user(coordinator).get(f"/api/v1/youth/{earlier.youth_id}")
+    assert response.status_code == 200
+    body = response.json()
+    assert [(r["request"]["id"], r["reentry"]) for r in body["requests"]] == [(earlier.pk, False), (again.pk, True)]
+    assert body["counts"] == {"placements": 1, "transfers": 0, "provider_changes": 0, "reentries": 1}
+    assert {e["request"] for e in body["timeline"]} == {earlier.pk, again.pk} and body["elsewhere"] == []
+    assert "Zichtbaar" not in response.content.decode() and bsn not in response.content.decode()
+    row = AccessLogEntry.objects.filter(user=coordinator, subject_id=earlier.youth_id).order_by("-chain_seq").first()
+    assert row.details["view"] == "youth"
