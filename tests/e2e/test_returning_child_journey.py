@@ -65,6 +65,9 @@ def test_returning_child_joins_the_earlier_youth_and_the_youth_page_shows_both(
     expect(page.locator("#youth-timeline")).to_contain_text("Gekoppeld aan de jeugdige van een eerder verzoek")
     expect(page.locator("#youth-timeline")).to_contain_text("Plaatsing beëindigd")
     assert axe_violations() == []
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: no sideways scrolling
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 1366, "height": 768})
 
     # A sibling record without BSN: linked by hand, every error at once first.
     loose = make_request(setup["referrer"], complete=False, youth=youth_data(bsn="", given_names="Noah"))
