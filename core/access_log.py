@@ -157,6 +157,13 @@ DENIED_ROUTES = {
     "api-request-offers": _REQUEST,
     "api-request-placement": _REQUEST,
     "api-offer": _OFFER,
+    # Issue 11 point 3: the youth's page (all requests) and linking a request to a youth.
+    "placement:youth-detail": ("placement.Youth", "pk", None),
+    "placement:youth-link": _REQUEST,
+    "placement:youth-unlink": _REQUEST,
+    "api-youth": ("placement.Youth", "pk", None),
+    "api-request-youth-link": _REQUEST,
+    "api-request-youth-unlink": _REQUEST,
     "reporting:export-download": ("reporting.ExportJob", "pk", None),
     "reporting:quarterly-download": ("reporting.QuarterlyReport", "pk", None),
     "reporting:quarterly-page": ("reporting.QuarterlyReport", "pk", None),

@@ -295,3 +295,75 @@ def assignment_request_get(*, membership, assignment) -> PlacementRequest | None
         return request_get(membership=membership, pk=assignment.request_id, view="assignment")
     except NotFound:
         return None
+
+
+# --- one youth across requests (issue 11 point 3) -------------------------------------------
+
+
+def youth_for_bsn(*, bsn_hash: str, membership) -> int | None:
+    """The id of the youth record a new request with this BSN (keyed hash) joins: the youth of the
+    newest request with that BSN the membership may see (`request_scope`; a referrer: its
+    own organisation's requests). None when there is none in scope: a youth known only in
+    another organisation or region is not linked (and nothing of it is read), that stays
+    the possible-duplicate hint of the coordinator (`request_possible_duplicates`). A
+    pseudonymised youth has no BSN hash left, so it is never found."""
+    if not bsn_hash:
+        return None
+    return (
+        request_scope(membership)
+        .filter(youth__bsn_hash=bsn_hash)
+        .order_by("-created_at", "-id")
+        .values_list("youth_id", flat=True)
+        .first()
+    )
+
+
+def youth_link_candidates(*, placement_request, membership) -> list[PlacementRequest]:
+    """Requests the membership may see that may be for the same youth as this request but
+    are on another youth record: same BSN (keyed hash), or same family name and birth date
+    (keyed hash) where either has no BSN. Any status: a returning child's earlier request
+    has ended. Newest first. Reads no identity (the page shows references only)."""
+    youth = placement_request.youth
+    by_bsn = Q(youth__bsn_hash=youth.bsn_hash) if youth.bsn_hash else Q(pk__in=[])
+    name_birth = youth.name_birth_hash or youth.name_birth_index()
+    by_name = Q(youth__name_birth_hash=name_birth) if name_birth else Q(pk__in=[])
+    if youth.bsn_hash:
+        by_name &= Q(youth__bsn_hash="")
+    return list(
+        request_scope(membership)
+        .filter(by_bsn | by_name)
+        .exclude(youth_id=youth.pk)
+        .select_related("region", "referrer_organisation")
+        .order_by("-created_at", "-id")
+    )
+
+
+def youth_requests(*, membership, youth_id) -> list[PlacementRequest]:
+    """The requests of one youth record the membership may see, oldest first."""
+    return list(
+        request_scope(membership)
+        .filter(youth_id=youth_id)
+        .select_related("region", "referrer_organisation", "referrer", "previous_request")
+        .order_by("created_at", "id")
+    )
+
+
+def youth_hidden_regions(*, membership, youth_id, visible_ids) -> list[PossibleDuplicate]:
+    """For a coordinator: the other regions in which this youth record has requests the
+    coordinator may not see, once per region with its coordination contact (the rule of
+    `request_possible_duplicates`: no request, no name, no date). Nobody else gets these."""
+    if membership is None or membership.role != Role.COORDINATOR:
+        return []
+    hidden = (
+        PlacementRequest.objects.filter(youth_id=youth_id)
+        .exclude(pk__in=visible_ids)
+        .exclude(status=Status.DRAFT)
+        .exclude(region_id__in=region_ids_of(membership))
+        .select_related("region")
+    )
+    regions = {r.region_id: r.region for r in hidden}
+    contacts = region_coordination_contacts(list(regions)) if regions else {}
+    return [
+        PossibleDuplicate(region=region, contact=contacts.get(region_id))
+        for region_id, region in sorted(regions.items(), key=lambda item: (item[1].name, item[0]))
+    ]

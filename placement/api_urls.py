@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placement.api import offers, region_settings, requests
+from placement.api import offers, region_settings, requests, youth
 
 urlpatterns = [
     path("requests", requests.RequestListCreate.as_view(), name="api-requests"),
@@ -35,4 +35,11 @@ urlpatterns += [
 
 urlpatterns += [
     path("regions/<str:code>/settings", region_settings.RegionSettings.as_view(), name="api-region-settings"),
+]
+
+# Issue 11 point 3: one youth across requests.
+urlpatterns += [
+    path("requests/<int:pk>/youth/link", youth.RequestYouthLink.as_view(), name="api-request-youth-link"),
+    path("requests/<int:pk>/youth/unlink", youth.RequestYouthUnlink.as_view(), name="api-request-youth-unlink"),
+    path("youth/<int:pk>", youth.YouthDetail.as_view(), name="api-youth"),
 ]

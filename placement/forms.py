@@ -20,6 +20,7 @@ from placement.models import (
     WaitingReason,
 )
 from placement.services.region_settings import PARKING_REASONS
+from placement.services.youth import request_number_parse
 
 GUARDIAN_SLOTS = (1, 2)
 
@@ -323,3 +324,36 @@ class RegionSettingsForm(AccessibleForm):
 
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
+
+# --- one youth across requests (issue 11 point 3) -------------------------------------------
+
+
+class YouthLinkForm(AccessibleForm):
+    """Link this request to the youth of an earlier request (by its number). Every error at
+    once: the number is read here as the service reads it, the service checks the rest."""
+
+    target_request = forms.CharField(
+        label=_("Verzoeknummer van het eerdere verzoek"),
+        max_length=20,
+        help_text=_("Bijvoorbeeld PV-000123. U kunt alleen koppelen aan een verzoek dat u zelf mag inzien."),
+    )
+    reason = forms.CharField(
+        label=_("Waarom is dit dezelfde jeugdige?"),
+        widget=forms.Textarea,
+        help_text=_("Bijvoorbeeld: zelfde naam, geboortedatum en ouders; geen BSN bekend."),
+    )
+
+    def clean_target_request(self):
+        value = self.cleaned_data["target_request"]
+        if request_number_parse(value) is None:
+            raise forms.ValidationError(_("Vul het verzoeknummer in, bijvoorbeeld PV-000123."))
+        return value
+
+
+class YouthUnlinkForm(AccessibleForm):
+    reason = forms.CharField(
+        label=_("Waarom is dit niet dezelfde jeugdige?"),
+        widget=forms.Textarea,
+        help_text=_("Het verzoek krijgt een eigen kopie van de gegevens van de jeugdige."),
+    )

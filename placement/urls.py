@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placement.views import offers, region_settings, requests, wizard
+from placement.views import offers, region_settings, requests, wizard, youth
 
 app_name = "placement"
 
@@ -47,4 +47,11 @@ urlpatterns += [
 urlpatterns += [
     path("coordinator/regions/", region_settings.region_settings_list, name="region-settings-list"),
     path("coordinator/regions/<str:code>/settings/", region_settings.region_settings, name="region-settings"),
+]
+
+# Issue 11 point 3: one youth across requests.
+urlpatterns += [
+    path("youth/<int:pk>/", youth.youth_detail, name="youth-detail"),
+    path("requests/<int:pk>/youth/link/", youth.youth_link, name="youth-link"),
+    path("requests/<int:pk>/youth/unlink/", youth.youth_unlink, name="youth-unlink"),
 ]

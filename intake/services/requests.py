@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership
 from core.errors import Invalid
 from core.events import event_record
-from intake import crypto
+from intake import crypto, selectors
 from intake.models import (
     Guardian,
     Kind,
@@ -41,6 +41,22 @@ YOUTH_FIELDS = [
     "school",
 ]
 REQUIRED_YOUTH_FIELDS = ["given_names", "family_name", "birth_date", "gender", "municipality"]
+# One youth across requests (issue 11 point 3). When a new request joins an existing youth
+# record by BSN, what the referrer entered now is the latest known for the youth's
+# circumstances (where they live, school, legal status, and the guardians when given),
+# so those replace the stored values; the identity (names, birth date, gender) stays as it
+# was stored with the BSN, and which of those differed is recorded (names of fields only).
+# The BSN itself matched and is never changed by a link.
+YOUTH_CURRENT_FIELDS = [
+    "address",
+    "postcode",
+    "city",
+    "municipality",
+    "legal_status",
+    "machtiging_end_date",
+    "school",
+]
+YOUTH_IDENTITY_FIELDS = ["given_names", "family_name", "birth_date", "gender"]
 
 
 # --- youth -----------------------------------------------------------------------------
@@ -106,6 +122,26 @@ def _guardians_set(youth: Youth, guardians) -> None:
     )
 
 
+def _shared_bsn_check(record: Youth, data: dict) -> None:
+    """A youth record shared by several requests keeps its BSN: a draft may add one where
+    there is none, but not change or remove it (that would silently change the BSN of the
+    other requests too). Unlinking first gives the request its own record."""
+    if "bsn" not in data or not record.bsn_hash:
+        return
+    new = crypto.bsn_normalise(data.get("bsn") or "")
+    if crypto.blind_index(new, purpose="bsn") == record.bsn_hash:
+        return
+    if record.requests.count() > 1:
+        raise Invalid.field(
+            "bsn",
+            _(
+                "Deze jeugdige is gekoppeld aan andere verzoeken; het BSN wijzigt u hier niet. "
+                "Ontkoppel het verzoek eerst als het om een andere jeugdige gaat."
+            ),
+            code="bsn_shared",
+        )
+
+
 # --- requests --------------------------------------------------------------------------
 
 
@@ -126,10 +162,7 @@ def request_create(
     youth_validate(youth)
     if kind == Kind.TRANSFER and previous_request is None:
         raise Invalid.field("previous_request", _("Een doorplaatsing verwijst naar het vorige verzoek."))
-    record = Youth()
-    _youth_apply(record, youth)
-    record.save()
-    _guardians_set(record, youth.get("guardians"))
+    record, link = _youth_for_new_request(youth, membership=membership)
     placement_request = PlacementRequest.objects.create(
         youth=record,
         referrer_organisation=membership.organisation,
@@ -149,7 +182,51 @@ def request_create(
         to_state=Status.DRAFT,
         details={"kind": kind, "urgency": urgency},
     )
+    if link is not None:
+        event_record(
+            subject=placement_request,
+            event_type="youth_linked",
+            by=by,
+            organisation=membership.organisation,
+            reason_code="bsn",
+            details={"how": "bsn", "youth": record.pk, **link},
+        )
     return placement_request
+
+
+def _youth_for_new_request(data: dict, *, membership) -> tuple[Youth, dict | None]:
+    """The youth record of a new request: the existing one with the same BSN that the
+    referrer may see (`intake.selectors.youth_for_bsn`, row locked), updated as
+    YOUTH_CURRENT_FIELDS says, or a new record. Returns the record and, for a link, what
+    the link event records."""
+    bsn = crypto.bsn_normalise(data.get("bsn") or "")
+    youth_id = selectors.youth_for_bsn(
+        bsn_hash=crypto.blind_index(bsn, purpose="bsn") if bsn else "", membership=membership
+    )
+    if youth_id is None:
+        record = Youth()
+        _youth_apply(record, data)
+        record.save()
+        _guardians_set(record, data.get("guardians"))
+        return record, None
+    record = Youth.objects.select_for_update().get(pk=youth_id)
+    kept = sorted(
+        name
+        for name in YOUTH_IDENTITY_FIELDS
+        if name in data and data[name] not in (None, "") and getattr(record, name) != data[name]
+    )
+    current = {name: data[name] for name in YOUTH_CURRENT_FIELDS if name in data}
+    updated = sorted(
+        name
+        for name, value in current.items()
+        if getattr(record, name) != (value if value is not None or name == "machtiging_end_date" else "")
+    )
+    _youth_apply(record, current)
+    record.save()
+    if data.get("guardians"):
+        _guardians_set(record, data["guardians"])
+        updated.append("guardians")
+    return record, {"kept": kept, "updated": updated}
 
 
 @transaction.atomic
@@ -164,6 +241,7 @@ def request_update(
     if youth:
         youth_validate(youth, partial=True)
         record = placement_request.youth
+        _shared_bsn_check(record, youth)
         _youth_apply(record, youth)
         youth_validate({name: getattr(record, name) for name in YOUTH_FIELDS})
         record.save()

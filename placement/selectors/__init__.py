@@ -2,7 +2,9 @@
 that callers can write ``from placement import selectors``.
 
 - matching: the need of a request against the facilities that may fit it;
-- offers: offers, placements, the provider's inbox and the coordinator's work queue.
+- offers: offers, placements, the provider's inbox and the coordinator's work queue;
+- youth: one youth across requests (the youth's page, re-entry, transfers and changes of
+  provider per youth).
 """
 
 from placement.selectors.matching import (
@@ -27,8 +29,16 @@ from placement.selectors.offers import (
     request_for_placement,
     transfers_of_youth,
 )
+from placement.selectors.youth import (
+    REENTRY_MONTHS,
+    request_reentry,
+    requests_reentry,
+    youth_care_counts,
+    youth_page,
+)
 
 __all__ = [
+    "REENTRY_MONTHS",
     "coordinator_queue",
     "declined_provider_ids",
     "facilities_for_matching",
@@ -46,5 +56,9 @@ __all__ = [
     "placement_scope",
     "provider_inbox",
     "request_for_placement",
+    "request_reentry",
+    "requests_reentry",
     "transfers_of_youth",
+    "youth_care_counts",
+    "youth_page",
 ]

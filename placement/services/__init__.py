@@ -5,7 +5,8 @@ with an event, notifications).
 
 - offers: offers to one provider at a time (create, accept, decline, withdraw, expire,
   remind); the anonymised referral they carry is built by `placement.referral`;
-- placements: waiting with bridging care, placement start and end, transfers.
+- placements: waiting with bridging care, placement start and end, transfers;
+- youth: link a request to an earlier request's youth by hand, or unlink it.
 """
 
 from placement.services.offers import (
@@ -21,6 +22,7 @@ from placement.services.offers import (
     request_withdraw_accepted,
 )
 from placement.services.placements import placement_end, placement_start, request_resume_matching, request_wait
+from placement.services.youth import request_number_parse, youth_link, youth_unlink
 
 __all__ = [
     "offer_accept",
@@ -36,5 +38,8 @@ __all__ = [
     "placement_start",
     "request_resume_matching",
     "request_withdraw_accepted",
+    "request_number_parse",
     "request_wait",
+    "youth_link",
+    "youth_unlink",
 ]

@@ -168,7 +168,9 @@ def test_csv_cells_cannot_run_as_formulas():
 def test_inzage_by_bsn_covers_every_record_of_the_person(client, admin_user, referrer, dossier):
     from tests.placement.factories import make_request, youth_data
 
-    again = make_request(referrer, youth=youth_data(bsn=dossier.youth.bsn))  # referred again: a second record
+    # Referred again by another organisation: a second record (the same organisation's new
+    # request would join the first record, issue 11 point 3).
+    again = make_request(member(Role.REFERRER), youth=youth_data(bsn=dossier.youth.bsn))
     client.force_login(admin_user)
     files = _archive(client.get(f"/administration/privacy/youth/{dossier.youth_id}/inzage"))
     data = json.loads(files["inzage.json"])

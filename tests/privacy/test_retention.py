@@ -51,10 +51,12 @@ def test_only_youth_whose_every_request_is_past_the_term_are_pseudonymised(refer
 
 
 def test_records_of_the_same_person_by_bsn_go_only_together(referrer, twente):
-    """Every referral makes a youth record; records with the same BSN are one person."""
+    """A referral by another organisation makes a youth record of its own (the referrer's
+    own organisation's new request joins the record, issue 11 point 3); records with the
+    same BSN are one person."""
     bsn = next_bsn()
     old = closed_request(referrer, years=21, youth=youth_data(bsn=bsn))
-    again = make_request(referrer, submit=True, youth=youth_data(bsn=bsn))  # referred again, still open
+    again = make_request(member(Role.REFERRER), submit=True, youth=youth_data(bsn=bsn))  # still open
     assert old.youth_id != again.youth_id
     assert services.retention_apply().youth_pseudonymised == 0
     assert Youth.objects.get(pk=old.youth_id).bsn == bsn
