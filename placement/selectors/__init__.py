@@ -11,6 +11,7 @@ from placement.selectors.matching import (
     facility_facts,
     matching_for_request,
     need_for_request,
+    refusals_of,
 )
 from placement.selectors.offers import (
     coordinator_queue,
@@ -45,6 +46,7 @@ __all__ = [
     "placement_get",
     "placement_scope",
     "provider_inbox",
+    "refusals_of",
     "request_for_placement",
     "transfers_of_youth",
 ]

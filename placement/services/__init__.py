@@ -5,7 +5,8 @@ with an event, notifications).
 
 - offers: offers to one provider at a time (create, accept, decline, withdraw, expire,
   remind); the anonymised referral they carry is built by `placement.referral`;
-- placements: waiting with bridging care, placement start and end, transfers.
+- placements: waiting with bridging care, placement start and end, transfers;
+- parking: the decline policy's parking of a request and lifting it early.
 """
 
 from placement.services.offers import (
@@ -20,6 +21,7 @@ from placement.services.offers import (
     offers_expire_overdue,
     request_withdraw_accepted,
 )
+from placement.services.parking import request_park_after_decline, request_parking_lift
 from placement.services.placements import placement_end, placement_start, request_resume_matching, request_wait
 
 __all__ = [
@@ -34,6 +36,8 @@ __all__ = [
     "offers_expire_overdue",
     "placement_end",
     "placement_start",
+    "request_park_after_decline",
+    "request_parking_lift",
     "request_resume_matching",
     "request_withdraw_accepted",
     "request_wait",
