@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Role
+from placement.anonymisation import deduce_model
 from tests.accounts.factories import PASSWORD, member, region
 from tests.capacity.factories import provider_org
 from tests.placement.factories import fitting_facility, in_matching
@@ -17,6 +18,7 @@ from tests.placement.factories import fitting_facility, in_matching
 @pytest.fixture
 def setup(transactional_db, tmp_path, settings):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    deduce_model()  # the live server shares this process: load the model before the composer asks for it
     twente = region("JZ14")
     coordinator = member(Role.COORDINATOR, regions=[twente], username="coordinator")
     referrer = member(Role.REFERRER, username="verwijzer")
