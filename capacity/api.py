@@ -20,6 +20,9 @@ from capacity.serializers import (
     FacilityPatchSerializer,
     FacilitySerializer,
     FacilityWriteSerializer,
+    GroupInputDoc,
+    GroupInputSerializer,
+    GroupSerializer,
     ProviderSerializer,
     SpecialisationSerializer,
 )
@@ -93,6 +96,36 @@ class FacilityAvailability(APIView):
         serializer.is_valid(raise_exception=True)
         services.availability_update(facility=facility, by=request.user, **serializer.validated_data)
         return Response(FacilitySerializer(_facility_or_404(request, pk)).data)
+
+
+def _group_response(request, pk):
+    facility = _facility_or_404(request, pk)
+    facility.group_residents = selectors.group_of(facility=facility)
+    return Response(GroupSerializer(facility).data)
+
+
+class FacilityGroup(APIView):
+    """The current group of a small home (no names). GET: anyone who may see the
+    facility. PUT (the owning provider's staff): replace the whole group; every bad field
+    of every row is named at once (`residents.<row>.<field>`) and nothing is written.
+    Another organisation's facility: 404."""
+
+    def get_permissions(self):
+        if self.request.method == "PUT":
+            return [HasRole(Role.PROVIDER)()]
+        return [HasRole(*selectors.READ_ROLES)()]
+
+    @extend_schema(responses=GroupSerializer)
+    def get(self, request, pk):
+        return _group_response(request, pk)
+
+    @extend_schema(request=GroupInputDoc, responses=GroupSerializer)
+    def put(self, request, pk):
+        facility = _facility_or_404(request, pk)
+        serializer = GroupInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.group_replace(facility=facility, residents=serializer.validated_data["residents"], by=request.user)
+        return _group_response(request, pk)
 
 
 class ProviderList(generics.ListAPIView):

@@ -6,6 +6,7 @@ urlpatterns = [
     path("facilities", api.FacilityList.as_view(), name="api-facilities"),
     path("facilities/<str:pk>", api.FacilityDetail.as_view(), name="api-facility"),
     path("facilities/<str:pk>/availability", api.FacilityAvailability.as_view(), name="api-facility-availability"),
+    path("facilities/<str:pk>/group", api.FacilityGroup.as_view(), name="api-facility-group"),
     path("providers", api.ProviderList.as_view(), name="api-providers"),
     path("care-types", api.CareTypeList.as_view(), name="api-care-types"),
     path("specialisations", api.SpecialisationList.as_view(), name="api-specialisations"),

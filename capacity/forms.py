@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from capacity.models import FACILITY_GENDER_CHOICES, FunctioningLevel
+from core.forms import AccessibleForm
+
 
 class AvailabilityForm(forms.Form):
     places_staffed = forms.IntegerField(
@@ -15,3 +18,38 @@ class AvailabilityForm(forms.Form):
         max_value=1000,
         help_text=_("Bijvoorbeeld crisisplaatsingen of jongeren uit andere regio's."),
     )
+
+
+class GroupResidentForm(AccessibleForm):
+    """One row of the group (no names). Ranges and the number of rows are the service's
+    rules (capacity.services.group); the form parses the input."""
+
+    age = forms.IntegerField(label=_("Leeftijd (jaren)"))
+    gender = forms.ChoiceField(label=_("Geslacht"), choices=[("", "---------"), *FACILITY_GENDER_CHOICES])
+    level = forms.ChoiceField(
+        label=_("Niveau van functioneren"), choices=[("", "---------"), *FunctioningLevel.choices]
+    )
+    machtiging = forms.BooleanField(label=_("Met machtiging gesloten jeugdzorg"), required=False)
+
+
+def group_formset(data=None, *, residents=(), places: int = 0):
+    """The whole group as a formset: the current residents, plus empty rows up to the
+    facility's places (an empty row is skipped)."""
+    initial = [{"age": r.age, "gender": r.gender, "level": r.level, "machtiging": r.machtiging} for r in residents]
+    formset_class = forms.formset_factory(
+        GroupResidentForm, extra=max(0, min(places, 12) - len(initial)), can_delete=True
+    )
+    return formset_class(data, initial=initial, prefix="group")
+
+
+def group_rows(formset) -> tuple[list[dict], list]:
+    """The rows to record (deleted and empty rows left out) and the form of each row."""
+    rows, forms_used = [], []
+    for form in formset.forms:
+        if not form.has_changed() and form not in formset.initial_forms:
+            continue
+        if formset.can_delete and formset._should_delete_form(form):
+            continue
+        rows.append({name: form.cleaned_data[name] for name in ("age", "gender", "level", "machtiging")})
+        forms_used.append(form)
+    return rows, forms_used

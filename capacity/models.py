@@ -19,6 +19,7 @@ so the figures in force at any moment, and the occupancy rate over any period, c
 computed (see `capacity.selectors.occupancy_rate`).
 """
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -190,6 +191,17 @@ class Facility(models.Model):
         verbose_name=_("laatst bevestigd door"),
     )
     stale_reminder_sent_on = models.DateField(null=True, blank=True, editable=False)
+    # The current group (GroupResident rows), recorded whole by the provider like its
+    # figures: when and by whom; stale after the region's freshness_days like availability.
+    group_recorded_at = models.DateTimeField(_("groep vastgelegd op"), null=True, blank=True)
+    group_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("groep vastgelegd door"),
+    )
 
     class Meta:
         ordering = ["name", "id"]
@@ -230,6 +242,10 @@ class Facility(models.Model):
             models.CheckConstraint(
                 name="facility_confirmation_has_author",
                 condition=Q(last_confirmed_at__isnull=True) | Q(last_confirmed_by__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="facility_group_recording_has_author",
+                condition=Q(group_recorded_at__isnull=True) | Q(group_recorded_by__isnull=False),
             ),
         ]
 
@@ -357,3 +373,65 @@ class PlannedCapacityChange(models.Model):
     @property
     def direction(self):
         return _("opbouw") if self.places_contracted > self.facility.places_contracted else _("afbouw")
+
+
+# --- The current group of a small home (issue 11 point 7) --------------------------------
+
+
+class FunctioningLevel(models.TextChoices):
+    """Level of functioning of a resident, in the three bands Dutch youth care uses to
+    compose groups: LVB (licht verstandelijk beperkt: IQ about 50-85 with limited social
+    self-reliance, the LVB specialisation of the need profile), average, above average.
+    Ordered from LVB up; matching compares a youth with the group on this order
+    (placement.matching.group_fit)."""
+
+    LVB = "lvb", _("Licht verstandelijk beperkt (LVB)")
+    AVERAGE = "average", _("Gemiddeld")
+    ABOVE_AVERAGE = "above_average", _("Boven gemiddeld")
+
+
+GROUP_AGE_MIN, GROUP_AGE_MAX = 0, 27  # the ages youth care serves (as facility_age_range)
+
+
+class GroupResident(models.Model):  # noqa: DJ008 (rows have no name on purpose)
+    """One youth living in the facility now, without names or identifiers: age, gender,
+    level of functioning, with or without a machtiging. The provider replaces the whole
+    group at once (capacity.services.group_replace). The database refuses an age outside
+    0-27, a gender or level outside the code sets, and more residents than the facility's
+    contracted places (trigger)."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="residents")
+    position = models.PositiveSmallIntegerField()
+    age = models.PositiveSmallIntegerField(_("leeftijd (jaren)"))
+    gender = models.CharField(_("geslacht"), max_length=8, choices=FACILITY_GENDER_CHOICES)
+    level = models.CharField(_("niveau van functioneren"), max_length=16, choices=FunctioningLevel.choices)
+    machtiging = models.BooleanField(_("met machtiging"), default=False)
+
+    class Meta:
+        ordering = ["facility", "position"]
+        verbose_name = _("groepsgenoot")
+        verbose_name_plural = _("groepsgenoten")
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "position"], name="group_resident_position_unique"),
+            models.CheckConstraint(
+                name="group_resident_age_range", condition=Q(age__gte=GROUP_AGE_MIN, age__lte=GROUP_AGE_MAX)
+            ),
+            models.CheckConstraint(
+                name="group_resident_gender_valid",
+                condition=Q(gender__in=[gender.value for gender in FACILITY_GENDERS]),
+            ),
+            models.CheckConstraint(name="group_resident_level_valid", condition=Q(level__in=FunctioningLevel.values)),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="group_within_places",
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                when=pgtrigger.After,
+                func=pgtrigger.Func(
+                    "IF (SELECT count(*) FROM {meta.db_table} WHERE facility_id = NEW.facility_id) > "
+                    "(SELECT places_contracted FROM capacity_facility WHERE id = NEW.facility_id) THEN "
+                    "RAISE EXCEPTION 'group of facility % larger than its places', NEW.facility_id "
+                    "USING ERRCODE = 'check_violation'; END IF; RETURN NULL;"
+                ),
+            ),
+        ]

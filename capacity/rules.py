@@ -113,11 +113,12 @@ def confirmed_at_sql(facility_id: str, at: str) -> str:
     )
 
 
-def stale_expression(now: datetime) -> Fragment:
-    """`is_stale_sql` for a Facility queryset: the freshness of the region it is located in."""
+def stale_expression(now: datetime, confirmed_at: str = "last_confirmed_at") -> Fragment:
+    """`is_stale_sql` for a Facility queryset: the freshness of the region it is located in
+    (of its figures, or with `confirmed_at="group_recorded_at"` of its recorded group)."""
     return Fragment(
         is_stale_sql,
-        F("last_confirmed_at"),
+        F(confirmed_at),
         Value(now, output_field=DateTimeField()),
         F("municipality__region__freshness_days"),
         output_field=BooleanField(),

@@ -27,7 +27,14 @@ from django.utils import timezone
 from accounts.models import Organisation, Region, Role
 from accounts.selectors import region_ids_of
 from capacity import rules
-from capacity.models import AvailabilityChange, CareType, Facility, PlannedCapacityChange, Specialisation
+from capacity.models import (
+    AvailabilityChange,
+    CareType,
+    Facility,
+    GroupResident,
+    PlannedCapacityChange,
+    Specialisation,
+)
 from capacity.rules import Occupancy, occupancy_integrate
 
 READ_ROLES = (Role.COORDINATOR, Role.CONTRACT_MANAGER, Role.PROVIDER, Role.ADMIN)
@@ -35,7 +42,11 @@ REGION_ROLES = (Role.COORDINATOR, Role.CONTRACT_MANAGER)
 
 
 def _annotated(queryset, now: datetime):
-    return queryset.annotate(free=rules.free_places_expression(), is_stale=rules.stale_expression(now))
+    return queryset.annotate(
+        free=rules.free_places_expression(),
+        is_stale=rules.stale_expression(now),
+        group_is_stale=rules.stale_expression(now, "group_recorded_at"),
+    )
 
 
 def active_on(day: date) -> Q:
@@ -111,6 +122,22 @@ def facility_history(*, facility, limit: int = 20):
         .select_related("changed_by")
         .order_by("-changed_at", "-id")[:limit]
     )
+
+
+def group_of(*, facility) -> list[GroupResident]:
+    """The facility's current group in the order it was recorded (the facility comes from
+    `facility_get`, so the caller may see it)."""
+    return list(GroupResident.objects.filter(facility=facility).order_by("position"))
+
+
+def groups_of(facility_ids) -> dict[int, list[GroupResident]]:
+    """The current group of each of these facilities, one query (matching)."""
+    groups: dict[int, list[GroupResident]] = {}
+    for resident in GroupResident.objects.filter(facility_id__in=list(facility_ids)).order_by(
+        "facility_id", "position"
+    ):
+        groups.setdefault(resident.facility_id, []).append(resident)
+    return groups
 
 
 def planned_changes_of(*, facility):

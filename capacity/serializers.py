@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Municipality, Organisation, Region
-from capacity.models import FACILITY_GENDER_CHOICES, CareType, Facility, Specialisation
+from capacity.models import FACILITY_GENDER_CHOICES, CareType, Facility, FunctioningLevel, Specialisation
 from core.api import StrictModelSerializer, StrictSerializer
 
 
@@ -177,3 +177,42 @@ class FacilityPatchSerializer(FacilityWriteSerializer):
         fields = super().get_fields()
         fields.pop("places_staffed", None)
         return fields
+
+
+# --- The current group of a small home (issue 11 point 7) --------------------------------
+
+
+class GroupResidentSerializer(serializers.Serializer):
+    """One resident: no names, no identifiers."""
+
+    age = serializers.IntegerField(help_text="Age in years, 0-27.")
+    gender = serializers.ChoiceField(choices=FACILITY_GENDER_CHOICES)
+    level = serializers.ChoiceField(
+        choices=FunctioningLevel.choices, help_text="Level of functioning: lvb, average, above_average."
+    )
+    machtiging = serializers.BooleanField(help_text="Lives here with a machtiging gesloten jeugdzorg.")
+
+
+class GroupSerializer(serializers.Serializer):
+    """The facility's current group as recorded by its provider. `recorded_at` null: no
+    group recorded (matching treats fit with the group as unknown); `is_stale`: recorded
+    longer ago than the region's freshness period."""
+
+    facility = serializers.IntegerField(source="pk")
+    recorded_at = serializers.DateTimeField(source="group_recorded_at", allow_null=True)
+    is_stale = serializers.BooleanField(source="group_is_stale")
+    places_contracted = serializers.IntegerField()
+    residents = GroupResidentSerializer(many=True, source="group_residents")
+
+
+class GroupInputDoc(serializers.Serializer):
+    """PUT body (documentation): the whole group; an empty list says nobody lives there."""
+
+    residents = GroupResidentSerializer(many=True)
+
+
+class GroupInputSerializer(StrictSerializer):
+    """PUT body as parsed: the rows go to `capacity.services.group_replace`, which checks
+    every field of every row at once and names each as `residents.<row>.<field>`."""
+
+    residents = serializers.ListField(child=serializers.JSONField(), allow_empty=True)

@@ -10,6 +10,7 @@ urlpatterns = [
     path(
         "provider/facilities/<int:pk>/availability/", views.provider_availability_update, name="provider-availability"
     ),
+    path("provider/facilities/<int:pk>/group/", views.provider_group_update, name="provider-group"),
     path("provider/facilities/<int:pk>/confirm/", views.provider_availability_confirm, name="provider-confirm"),
     path("coordinator/capacity/", views.board, name="board"),
     path("coordinator/capacity/<int:pk>/", views.coordinator_facility, name="coordinator-facility"),

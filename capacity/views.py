@@ -14,7 +14,7 @@ from accounts.models import Region, Role
 from accounts.permissions import role_required
 from capacity import selectors, services
 from capacity.filters import FacilityFilter
-from capacity.forms import AvailabilityForm
+from capacity.forms import AvailabilityForm, group_formset, group_rows
 from capacity.models import FACILITY_GENDER_CHOICES, CareType, SecurityLevel, Specialisation
 from capacity.rules import OCCUPANCY_NORM
 from core.errors import DomainError, Invalid
@@ -87,8 +87,9 @@ def _provider_facility(request, pk):
     return facility
 
 
-def _detail_context(facility, *, can_update, form=None):
+def _detail_context(facility, *, can_update, form=None, group_form=None):
     now = timezone.now()
+    residents = selectors.group_of(facility=facility)
     series = selectors.occupancy_series(facility=facility, days=90, now=now)
     rate = selectors.occupancy_last_days(facility=facility, days=90, now=now).rate
     return {
@@ -103,6 +104,9 @@ def _detail_context(facility, *, can_update, form=None):
         "norm": OCCUPANCY_NORM,
         "history": selectors.facility_history(facility=facility),
         "planned_changes": selectors.planned_changes_of(facility=facility),
+        "residents": residents,
+        "group_formset": group_form
+        or (group_formset(residents=residents, places=facility.places_contracted) if can_update else None),
     }
 
 
@@ -147,3 +151,39 @@ def provider_availability_confirm(request, pk):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("capacity:provider-home")
     return redirect(target)
+
+
+@require_POST
+@role_required(Role.PROVIDER)
+def provider_group_update(request, pk):
+    """Replace the facility's whole current group (issue 11 point 7). Every error of every
+    row is shown at once, next to its field; nothing is written until all rows are right."""
+    facility = _provider_facility(request, pk)
+    formset = group_formset(
+        request.POST, residents=selectors.group_of(facility=facility), places=facility.places_contracted
+    )
+    if formset.is_valid():
+        rows, forms_used = group_rows(formset)
+        try:
+            services.group_replace(facility=facility, residents=rows, by=request.user)
+        except Invalid as exc:
+            for param in exc.invalid_params:
+                parts = param["name"].split(".")
+                if len(parts) == 3 and parts[2] in forms_used[int(parts[1])].fields:
+                    forms_used[int(parts[1])].add_error(parts[2], param["reason"])
+                else:
+                    formset._non_form_errors = formset.error_class(
+                        [*formset.non_form_errors(), param["reason"]], renderer=formset.renderer
+                    )
+        else:
+            messages.success(
+                request,
+                _("De groep van %(name)s is vastgelegd (%(n)s jeugdigen).") % {"name": facility.name, "n": len(rows)},
+            )
+            return redirect("capacity:provider-facility", pk=facility.pk)
+    return render(
+        request,
+        "capacity/facility_detail.html",
+        _detail_context(facility, can_update=True, group_form=formset),
+        status=422,
+    )

@@ -21,6 +21,7 @@ urlpatterns = [
 urlpatterns += [
     path("requests/<int:pk>/matches", offers.RequestMatches.as_view(), name="api-request-matches"),
     path("requests/<int:pk>/offers", offers.RequestOffers.as_view(), name="api-request-offers"),
+    path("requests/<int:pk>/parking/lift", offers.RequestParkingLift.as_view(), name="api-request-parking-lift"),
     path("requests/<int:pk>/wait", offers.RequestWait.as_view(), name="api-request-wait"),
     path("requests/<int:pk>/placement", offers.RequestPlacement.as_view(), name="api-request-placement"),
     path("offers", offers.OfferList.as_view(), name="api-offers"),

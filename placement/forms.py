@@ -189,6 +189,27 @@ class DeclineForm(AccessibleForm):
     )
 
 
+class ReofferReasonForm(AccessibleForm):
+    """Decline policy: why this request goes again to a provider that refused it before
+    (required then; the service decides and names the field)."""
+
+    reoffer_reason = forms.CharField(
+        label=_("Reden om opnieuw aan te melden"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "aria-required": "true"}),
+    )
+
+
+class ParkingLiftForm(AccessibleForm):
+    reason = forms.CharField(
+        label=_("Reden om het parkeren op te heffen"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, "aria-required": "true"}),
+    )
+
+
 class OfferWithdrawForm(AccessibleForm):
     reason = forms.CharField(label=_("Reden van intrekken"), required=False, widget=forms.Textarea)
 

@@ -9,9 +9,24 @@ accepted (an unknown gender only where every gender is), security level (a close
 only when the need requires closed care and the youth has a valid machtiging; a need for
 closed care only in a closed facility), and the facility active on the intended start date.
 
-Ranking of fitting facilities: own (home) region first, then specialisation coverage,
-intensity match, distance from the home municipality, and fresh availability before
-stale.
+Fit with the current group of a small home (issue 11 point 7, `group_fit`), each rule
+explained in words; soft (it lowers the ranking) unless the region sets `group_fit_hard`
+(then a facility that breaks one is unfit). No group recorded is "unknown", never a misfit.
+
+- age: the youth and the group together span at most GROUP_MAX_AGE_SPREAD years;
+- gender: in a group of GROUP_ALONE_FROM or more, the youth is not the only girl or the
+  only boy (a youth whose gender is "other" or unknown is not judged on this);
+- level of functioning (capacity.models.FunctioningLevel, ordered LVB < average < above
+  average): nobody in the group is two levels from the youth, and in a group of
+  GROUP_ALONE_FROM or more at least one resident shares the youth's level. The youth's
+  level is LVB when the need profile asks for the LVB specialisation, else average;
+- machtiging: youth with and without a machtiging may live together (DOMAIN: nobody has
+  to move when a machtiging ends); shown, never a misfit.
+
+Ranking of fitting facilities: a provider that refused this request before (declined,
+no answer in time, or retracted after acceptance) last; then own (home) region first,
+fewer misfits with the group, specialisation coverage, intensity match, distance from
+the home municipality, and fresh availability before stale.
 """
 
 from __future__ import annotations
@@ -19,15 +34,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from accounts.geo import distance_km
-from capacity.models import FACILITY_GENDERS, Gender, IntensityBand
+from capacity.models import FACILITY_GENDERS, FunctioningLevel, Gender, IntensityBand
 from capacity.rules import is_available
 
 OPEN, CLOSED = "open", "closed"
 INTENSITY_BANDS = list(IntensityBand.values)  # lightest first
 ALL_FACILITY_GENDERS = frozenset(gender.value for gender in FACILITY_GENDERS)
+GROUP_MAX_AGE_SPREAD = 4  # years between the youngest and the oldest, the youth included
+GROUP_ALONE_FROM = 2  # residents from which nobody should be the only one of a gender or level
+LEVELS = list(FunctioningLevel.values)  # LVB first
+GROUP_CRITERIA = ("group_age", "group_gender", "group_level")  # the rules that can misfit
 
 
 class Group:
@@ -50,6 +70,16 @@ class Need:
     home_region_id: int
     start_date: date
     max_distance_km: float | None = None
+    level: str = FunctioningLevel.AVERAGE
+    group_fit_hard: bool = False  # the request's region makes fit with the group a hard criterion
+
+
+@dataclass(frozen=True)
+class Resident:
+    age: int
+    gender: str
+    level: str
+    machtiging: bool
 
 
 @dataclass(frozen=True)
@@ -70,6 +100,11 @@ class FacilityFacts:
     free_places: int
     is_stale: bool
     declined_this_request: bool = False
+    declined_on: date | None = None  # the latest refusal of this request by the provider
+    declined_reason: str = ""  # its reason, in words
+    group: tuple[Resident, ...] | None = None  # None: no group recorded
+    group_recorded_on: date | None = None
+    group_is_stale: bool = False
 
 
 @dataclass
@@ -78,6 +113,7 @@ class Criterion:
     ok: bool
     text: str
     hard: bool = True
+    unknown: bool = False  # nothing to judge on (e.g. no group recorded): neither fit nor misfit
 
 
 @dataclass
@@ -97,9 +133,15 @@ class Match:
     def failed(self) -> list[Criterion]:
         return [c for c in self.criteria if c.hard and not c.ok]
 
+    @property
+    def group_misfits(self) -> int:
+        return sum(1 for c in self.criteria if c.code in GROUP_CRITERIA and not c.ok)
+
     def sort_key(self):
         return (
+            self.facility.declined_this_request,
             self.facility.region_id != self._home_region_id,
+            self.group_misfits,
             -self.specialisation_coverage,
             -self.intensity_score,
             round(self.distance_km, 1),
@@ -146,6 +188,112 @@ def _gender_criterion(gender: str, accepted: frozenset[str], _) -> Criterion:
     else:
         text = _("Geslacht wordt opgenomen") if fits else _("Geslacht wordt hier niet opgenomen")
     return Criterion("gender", fits, text)
+
+
+def _group_age(need: Need, group, hard: bool, _) -> Criterion:
+    ages = [r.age for r in group] + [need.age_at_start]
+    spread = max(ages) - min(ages)
+    values = {
+        "min": min(r.age for r in group),
+        "max": max(r.age for r in group),
+        "spread": spread,
+        "limit": GROUP_MAX_AGE_SPREAD,
+    }
+    if spread <= GROUP_MAX_AGE_SPREAD:
+        text = _("Leeftijd: de groep is %(min)s-%(max)s jaar; met deze jeugdige %(spread)s jaar verschil") % values
+    else:
+        text = (
+            _(
+                "Leeftijd: de groep is %(min)s-%(max)s jaar; met deze jeugdige %(spread)s jaar verschil, "
+                "meer dan %(limit)s"
+            )
+            % values
+        )
+    return Criterion("group_age", spread <= GROUP_MAX_AGE_SPREAD, text, hard=hard)
+
+
+def _group_gender(need: Need, group, hard: bool, _) -> Criterion:
+    if need.gender not in (Gender.FEMALE, Gender.MALE):
+        return Criterion(
+            "group_gender", True, _("Geslachtsverdeling: niet beoordeeld (geslacht anders of onbekend)"), hard=hard
+        )
+    same = sum(1 for r in group if r.gender == need.gender)
+    values = {"same": same, "n": len(group)}
+    if len(group) >= GROUP_ALONE_FROM and same == 0:
+        text = (
+            _("Geslachtsverdeling: de jeugdige zou het enige meisje zijn in een groep van %(n)s")
+            if need.gender == Gender.FEMALE
+            else _("Geslachtsverdeling: de jeugdige zou de enige jongen zijn in een groep van %(n)s")
+        ) % values
+        return Criterion("group_gender", False, text, hard=hard)
+    text = (
+        _("Geslachtsverdeling: %(same)s van de %(n)s groepsgenoten is ook een meisje")
+        if need.gender == Gender.FEMALE
+        else _("Geslachtsverdeling: %(same)s van de %(n)s groepsgenoten is ook een jongen")
+    ) % values
+    return Criterion("group_gender", True, text, hard=hard)
+
+
+def _group_level(need: Need, group, hard: bool, _) -> Criterion:
+    youth = LEVELS.index(need.level) if need.level in LEVELS else LEVELS.index(FunctioningLevel.AVERAGE)
+    far = sum(1 for r in group if abs(LEVELS.index(r.level) - youth) >= 2)
+    same = sum(1 for r in group if LEVELS.index(r.level) == youth)
+    values = {"level": str(FunctioningLevel(LEVELS[youth]).label), "same": same, "far": far, "n": len(group)}
+    if far:
+        text = _("Niveau: %(far)s van de %(n)s groepsgenoten functioneren twee niveaus van de jeugdige (%(level)s)")
+        return Criterion("group_level", False, text % values, hard=hard)
+    if len(group) >= GROUP_ALONE_FROM and same == 0:
+        text = _("Niveau: niemand in de groep van %(n)s functioneert op het niveau van de jeugdige (%(level)s)")
+        return Criterion("group_level", False, text % values, hard=hard)
+    text = _("Niveau: %(same)s van de %(n)s groepsgenoten functioneren op het niveau van de jeugdige (%(level)s)")
+    return Criterion("group_level", True, text % values, hard=hard)
+
+
+def group_fit(need: Need, facility: FacilityFacts, _=gettext) -> list[Criterion]:
+    """Fit with the facility's current group, explained (see the module docstring)."""
+    group = facility.group
+    if group is None:
+        return [
+            Criterion(
+                "group",
+                True,
+                _("Groepssamenstelling onbekend: de aanbieder heeft geen groep vastgelegd"),
+                hard=False,
+                unknown=True,
+            )
+        ]
+    recorded = date_format(facility.group_recorded_on, "j F Y") if facility.group_recorded_on else "-"
+    freshness = Criterion(
+        "group_recorded",
+        not facility.group_is_stale,
+        (
+            _("Groep vastgelegd op %(date)s (verouderd)")
+            if facility.group_is_stale
+            else _("Groep vastgelegd op %(date)s")
+        )
+        % {"date": recorded},
+        hard=False,
+    )
+    if not group:
+        return [Criterion("group", True, _("Er woont nu niemand in de groep"), hard=False), freshness]
+    hard = need.group_fit_hard
+    with_machtiging = sum(1 for r in group if r.machtiging)
+    return [
+        _group_age(need, group, hard, _),
+        _group_gender(need, group, hard, _),
+        _group_level(need, group, hard, _),
+        Criterion(
+            "group_machtiging",
+            True,
+            _(
+                "Machtiging: %(with)s van de %(n)s groepsgenoten met machtiging; "
+                "wonen met en zonder machtiging samen mag"
+            )
+            % {"with": with_machtiging, "n": len(group)},
+            hard=False,
+        ),
+        freshness,
+    ]
 
 
 def evaluate(need: Need, facility: FacilityFacts, texts: _Texts | None = None) -> Match:
@@ -238,8 +386,20 @@ def evaluate(need: Need, facility: FacilityFacts, texts: _Texts | None = None) -
             hard=False,
         )
     )
+    criteria.extend(group_fit(need, facility, _))
     if facility.declined_this_request:
-        criteria.append(Criterion("declined", False, _("Deze aanbieder heeft dit verzoek al afgewezen"), hard=False))
+        criteria.append(
+            Criterion(
+                "declined",
+                False,
+                _("Wees eerder af op %(date)s: %(reason)s")
+                % {
+                    "date": date_format(facility.declined_on, "j F Y") if facility.declined_on else "-",
+                    "reason": facility.declined_reason or "-",
+                },
+                hard=False,
+            )
+        )
 
     match = Match(facility, Group.UNFIT, criteria, distance, coverage, intensity)
     match._home_region_id = need.home_region_id

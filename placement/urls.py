@@ -27,6 +27,7 @@ urlpatterns += [
     path("coordinator/requests/<int:pk>/offer/<int:facility_id>/", offers.offer_compose, name="offer-compose"),
     path("coordinator/requests/<int:pk>/wait/", offers.request_wait, name="request-wait"),
     path("coordinator/requests/<int:pk>/resume/", offers.request_resume, name="request-resume"),
+    path("coordinator/requests/<int:pk>/parking/lift/", offers.request_parking_lift, name="request-parking-lift"),
     path("coordinator/offers/<int:pk>/withdraw/", offers.offer_withdraw, name="offer-withdraw"),
     path("offers/<int:pk>/introduction/", offers.offer_introduction, name="offer-introduction"),
     path("offers/<int:pk>/fall-through/", offers.offer_fall_through, name="offer-fall-through"),

@@ -5,6 +5,7 @@ this package lists the use cases so that callers can write ``from capacity impor
 - facilities: create and update facilities (administrators, integrations);
 - changes: planned capacity changes (afbouw / opbouw);
 - reminders: daily reminders of stale figures;
+- group: the current group of a small home (who lives there, without names);
 - common: the lock, history and event every change shares.
 """
 
@@ -27,12 +28,17 @@ from capacity.services.facilities import (
     facility_create,
     facility_update,
 )
+from capacity.services.group import (
+    RESIDENT_FIELDS,
+    group_replace,
+)
 from capacity.services.reminders import (
     stale_reminders_send,
 )
 
 __all__ = [
     "DESCRIPTIVE_FIELDS",
+    "RESIDENT_FIELDS",
     "availability_confirm",
     "availability_hold",
     "availability_occupy_from_hold",
@@ -45,5 +51,6 @@ __all__ = [
     "facility_check",
     "facility_create",
     "facility_update",
+    "group_replace",
     "stale_reminders_send",
 ]

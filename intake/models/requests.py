@@ -374,6 +374,12 @@ class PlacementRequest(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Decline policy (issue 11 point 8): after a decline with one of the region's
+    # decline_parking_reasons the request is parked (not offered) until this date; the
+    # reason is the decline reason code. A field, not a status: a parked request stays in
+    # matching or waiting and keeps every move of the transition table but the offer.
+    parked_until = models.DateField(_("geparkeerd tot"), null=True, blank=True, editable=False)
+    parked_reason = models.CharField(_("reden van parkeren"), max_length=32, blank=True, editable=False)
 
     class Meta:
         app_label = "placement"  # the table was created under this label
@@ -400,6 +406,11 @@ class PlacementRequest(models.Model):
                 condition=Q(status__in=["draft", "closed"]) | Q(referral_date__isnull=False),
             ),
             models.CheckConstraint(
+                name="request_parked_has_reason",
+                condition=Q(parked_until__isnull=True, parked_reason="")
+                | (Q(parked_until__isnull=False) & ~Q(parked_reason="")),
+            ),
+            models.CheckConstraint(
                 name="request_transfer_links_previous",
                 condition=Q(kind="first_placement")
                 | Q(previous_request__isnull=False)
@@ -418,6 +429,10 @@ class PlacementRequest(models.Model):
 
     def __str__(self):
         return _("Verzoek %(id)s") % {"id": self.pk}
+
+    def is_parked(self, on: date | None = None) -> bool:
+        """Parked on `on` (default today): not offered before `parked_until`."""
+        return self.parked_until is not None and self.parked_until > (on or timezone.localdate())
 
     @property
     def reference(self) -> str:

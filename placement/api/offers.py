@@ -25,6 +25,7 @@ from placement.api.serializers.offers import (
     OfferForReader,
     OfferForReaderList,
     OfferWithdrawInput,
+    ParkingLiftInput,
     PlacementEndInput,
     PlacementSerializer,
     PlacementStartInput,
@@ -84,8 +85,29 @@ class RequestOffers(APIView):
             membership=request.membership,
             texts=serializer.validated_data.get("texts"),
             overrides=serializer.validated_data.get("overrides"),
+            reoffer_reason=serializer.validated_data.get("reoffer_reason", ""),
         )
         return _offer_response(request, offer, status.HTTP_201_CREATED)
+
+
+class RequestParkingLift(APIView):
+    """Decline policy: the coordinator lifts the parking of a request early, with a reason
+    (422 naming `reason` without one, 409 `not_parked` when it is not parked)."""
+
+    permission_classes = [HasRole(Role.COORDINATOR)]
+
+    @extend_schema(request=ParkingLiftInput, responses=RequestSerializer)
+    def post(self, request, pk):
+        placement_request = intake_selectors.request_get(membership=request.membership, pk=pk, log=False)
+        serializer = ParkingLiftInput(data=request.data or {})
+        serializer.is_valid(raise_exception=True)
+        placement_request = services.request_parking_lift(
+            placement_request=placement_request,
+            reason=serializer.validated_data["reason"],
+            by=request.user,
+            membership=request.membership,
+        )
+        return Response(RequestSerializer(placement_request).data)
 
 
 class OfferList(APIView):

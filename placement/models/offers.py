@@ -1,5 +1,6 @@
 """Offers (aanmeldingen): the anonymised referral put to one provider at a time."""
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -101,6 +102,10 @@ class Offer(models.Model):
     introduction_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Decline policy: why the coordinator offers again to a provider that refused this
+    # request before (required then; placement.services.offer_create). Internal: the
+    # provider does not receive it.
+    reoffer_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -145,6 +150,20 @@ class Offer(models.Model):
             ),
             models.CheckConstraint(
                 name="offer_deadline_after_creation", condition=Q(deadline__gt=models.F("created_at"))
+            ),
+        ]
+        triggers = [
+            # Decline policy: no offer while the request is parked (the service says so first).
+            pgtrigger.Trigger(
+                name="offer_not_while_parked",
+                operation=pgtrigger.Insert,
+                when=pgtrigger.Before,
+                func=pgtrigger.Func(
+                    "IF EXISTS (SELECT 1 FROM placement_placementrequest r WHERE r.id = NEW.request_id "
+                    "AND r.parked_until > (now() AT TIME ZONE 'Europe/Amsterdam')::date) THEN "
+                    "RAISE EXCEPTION 'request % is parked', NEW.request_id USING ERRCODE = 'check_violation'; "
+                    "END IF; RETURN NEW;"
+                ),
             ),
         ]
 

@@ -13,6 +13,7 @@ from placement.selectors.matching import (
     facility_facts,
     matching_for_request,
     need_for_request,
+    refusals_of,
 )
 from placement.selectors.offers import (
     coordinator_queue,
@@ -55,6 +56,7 @@ __all__ = [
     "placement_get",
     "placement_scope",
     "provider_inbox",
+    "refusals_of",
     "request_for_placement",
     "request_reentry",
     "requests_reentry",

@@ -7,6 +7,7 @@ with an event, notifications).
   remind); the anonymised referral they carry is built by `placement.referral`;
 - placements: waiting with bridging care, placement start and end, transfers;
 - youth: link a request to an earlier request's youth by hand, or unlink it.
+- parking: the decline policy's parking of a request and lifting it early.
 """
 
 from placement.services.offers import (
@@ -21,6 +22,7 @@ from placement.services.offers import (
     offers_expire_overdue,
     request_withdraw_accepted,
 )
+from placement.services.parking import request_park_after_decline, request_parking_lift
 from placement.services.placements import placement_end, placement_start, request_resume_matching, request_wait
 from placement.services.youth import request_number_parse, youth_link, youth_unlink
 
@@ -36,6 +38,8 @@ __all__ = [
     "offers_expire_overdue",
     "placement_end",
     "placement_start",
+    "request_park_after_decline",
+    "request_parking_lift",
     "request_resume_matching",
     "request_withdraw_accepted",
     "request_number_parse",

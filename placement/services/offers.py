@@ -51,6 +51,7 @@ from placement.referral import (
     withdraw_reason_check,
 )
 from placement.selectors.matching import matching_for_request
+from placement.services.parking import request_park_after_decline
 
 
 # The free texts the provider reads; the coordinator may edit the copy that is sent.
@@ -83,11 +84,15 @@ def offer_create(
     membership,
     texts: dict | None = None,
     overrides: list[dict] | None = None,
+    reoffer_reason: str = "",
 ) -> Offer:
     """Offer the request to one facility: only when no offer is open, only where the
     facility fits, with one place held; the texts must hold no identifying data, except
     findings the coordinator overrides with a reason (`overrides`: [{"finding": id,
-    "reason": text}]), each recorded as an event naming field, kind and reason."""
+    "reason": text}]), each recorded as an event naming field, kind and reason.
+
+    Decline policy: never while the request is parked; to a provider that refused this
+    request before only with `reoffer_reason` (stored on the offer and in the event)."""
     coordinator_check(membership, placement_request)
     placement_request = request_lock(placement_request)
     if Offer.objects.filter(request=placement_request, status=OfferStatus.OPEN).exists():
@@ -96,6 +101,12 @@ def offer_create(
             code="open_offer_exists",
         )
     transition_check(placement_request, Status.OFFERED, Role.COORDINATOR)
+    if placement_request.is_parked():
+        raise Conflict(
+            _("Dit verzoek is geparkeerd tot %(date)s en kan tot dan niet worden aangemeld.")
+            % {"date": placement_request.parked_until.strftime("%d-%m-%Y")},
+            code="request_parked",
+        )
     try:
         facility_id = int(facility_id)
     except (TypeError, ValueError):
@@ -110,6 +121,23 @@ def offer_create(
             code="does_not_fit",
             invalid_params=[{"name": "facility", "reason": c.text} for c in match.failed],
         )
+    reoffer_reason = (reoffer_reason or "").strip()
+    refusal = (result.refusals or {}).get(result.facilities[facility_id].provider_id)
+    reoffer_problems = []
+    if refusal is not None and not reoffer_reason:
+        reoffer_problems.append(
+            {
+                "name": "reoffer_reason",
+                "code": "reoffer_reason_required",
+                "reason": _(
+                    "Deze aanbieder wees dit verzoek eerder af op %(date)s (%(reason)s). "
+                    "Geef aan waarom u opnieuw aanmeldt."
+                )
+                % {"date": refusal.on.strftime("%d-%m-%Y"), "reason": refusal.reason},
+            }
+        )
+    elif refusal is None:
+        reoffer_reason = ""  # only a re-offer carries a reason
     sent_texts = offer_default_texts(placement_request)
     unknown = set(texts or {}) - set(OFFER_TEXT_FIELDS)
     if unknown:
@@ -129,8 +157,10 @@ def offer_create(
             if open_findings
             else _("Niet elke uitzondering op de controle is geldig."),
             code="identifying_data" if open_findings else "invalid_override",
-            invalid_params=problems,
+            invalid_params=problems + reoffer_problems,
         )
+    if reoffer_problems:
+        raise Invalid(reoffer_problems[0]["reason"], code="reoffer_reason_required", invalid_params=reoffer_problems)
     facility = result.facilities[facility_id]
     now = timezone.now()
     pseudonym = _pseudonym()
@@ -142,6 +172,7 @@ def offer_create(
                 provider_id=facility.provider_id,
                 analysis=placement_request.analysis,
                 pseudonym=pseudonym,
+                reoffer_reason=reoffer_reason,
                 referral=offer_referral(placement_request, texts=sent_texts, pseudonym=pseudonym),
                 reconfirm_availability=match.facility.is_stale,
                 created_at=now,
@@ -185,6 +216,7 @@ def offer_create(
             "analysis_version": placement_request.analysis.version,
             "deadline": offer.deadline.isoformat(),
             "reconfirm_availability": offer.reconfirm_availability,
+            **({"reoffer_reason": reoffer_reason, "refused_before": refusal.offer_id} if refusal is not None else {}),
         },
     )
     deadline = timezone.localtime(offer.deadline, AMSTERDAM)
@@ -311,11 +343,15 @@ def offer_decline(*, offer: Offer, reason: str, motivation: str, by, membership)
         reason_code=reason,
         details={"motivation": motivation},
     )
+    parked = request_park_after_decline(placement_request, offer, by=by, organisation=membership.organisation)
     coordinators_notify(
         placement_request,
         _("Aanmelding %(ref)s afgewezen") % {"ref": placement_request.reference},
         _("%(provider)s heeft de aanmelding afgewezen: %(reason)s. Toelichting: %(motivation)s")
-        % {"provider": offer.provider.name, "reason": offer.get_decline_reason_display(), "motivation": motivation},
+        % {"provider": offer.provider.name, "reason": offer.get_decline_reason_display(), "motivation": motivation}
+        + (
+            " " + _("Het verzoek is geparkeerd tot %(date)s.") % {"date": parked.strftime("%d-%m-%Y")} if parked else ""
+        ),
     )
     return offer
 

@@ -19,13 +19,15 @@ from placement.forms import (
     IntroductionForm,
     OfferTextsForm,
     OfferWithdrawForm,
+    ParkingLiftForm,
     PlacementEndForm,
     PlacementStartForm,
+    ReofferReasonForm,
     WaitForm,
     overrides_from_post,
 )
 from placement.matching import Group
-from placement.models import OfferStatus
+from placement.models import DeclineReason, OfferStatus
 from placement.views.common import request_or_404
 
 
@@ -57,9 +59,13 @@ def _matching_context(request, placement_request, **extra):
             },
             {"key": Group.UNFIT, "title": _("Past niet"), "rows": rows(result.unfit)},
         ],
-        "can_offer": "offer" in placement_request.actions_for(Role.COORDINATOR),
+        "can_offer": "offer" in placement_request.actions_for(Role.COORDINATOR) and not placement_request.is_parked(),
         "can_wait": "wait" in placement_request.actions_for(Role.COORDINATOR),
         "wait_form": extra.pop("wait_form", None) or WaitForm(),
+        "parking_form": extra.pop("parking_form", None) or ParkingLiftForm(),
+        "parked_reason_label": DeclineReason(placement_request.parked_reason).label
+        if placement_request.parked_reason in DeclineReason.values
+        else placement_request.parked_reason,
         **extra,
     }
 
@@ -82,6 +88,9 @@ def offer_compose(request, pk, facility_id):
     facility = result.facilities[facility_id]
     defaults = referral.offer_default_texts(placement_request)
     form = OfferTextsForm(request.POST or None, initial=defaults)
+    refusal = (result.refusals or {}).get(facility.provider_id)
+    reoffer_form = ReofferReasonForm(request.POST or None) if refusal else None
+    reoffer_reason = request.POST.get("reoffer_reason", "") if refusal else ""
     texts = defaults
     overrides = overrides_from_post(request.POST) if request.method == "POST" else []
     status = 200
@@ -97,10 +106,19 @@ def offer_compose(request, pk, facility_id):
                     membership=request.membership,
                     texts=texts,
                     overrides=overrides,
+                    reoffer_reason=reoffer_reason,
                 )
             except Invalid as error:
                 status = 422
-                other = [p for p in error.invalid_params if not p["name"].startswith(("texts.", "overrides."))]
+                reoffer_params = [p for p in error.invalid_params if p["name"] == "reoffer_reason"]
+                if reoffer_form is not None and reoffer_params:
+                    reoffer_form.is_valid()
+                    reoffer_form.apply_invalid(Invalid(invalid_params=reoffer_params))
+                other = [
+                    p
+                    for p in error.invalid_params
+                    if not p["name"].startswith(("texts.", "overrides.")) and p["name"] != "reoffer_reason"
+                ]
                 if other or not error.invalid_params:
                     form.apply_invalid(Invalid(error.detail, invalid_params=other), aliases=aliases)
             except DomainError as error:
@@ -161,6 +179,8 @@ def offer_compose(request, pk, facility_id):
             "referral": preview,
             "fits": match.group != Group.UNFIT,
             "can_offer": "offer" in placement_request.actions_for(Role.COORDINATOR),
+            "refusal": refusal,
+            "reoffer_form": reoffer_form,
         },
         status=status,
     )
@@ -510,3 +530,34 @@ def provider_offer_document(request, pk, document_id):
         return private_pdf_response(document.path, filename=f"{document.title}.pdf")
     except NotFound:
         raise Http404 from None
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def request_parking_lift(request, pk):
+    """Decline policy: the coordinator lifts the parking of a request early, with a reason."""
+    placement_request = request_or_404(request, pk, log=False)
+    form = ParkingLiftForm(request.POST)
+    form.is_valid()
+    try:
+        services.request_parking_lift(
+            placement_request=placement_request,
+            reason=form.cleaned_data.get("reason", ""),
+            by=request.user,
+            membership=request.membership,
+        )
+    except Invalid as error:
+        form.apply_invalid(error)
+    except DomainError as error:
+        messages.error(request, str(error.detail))
+        return redirect("placement:matching", pk=pk)
+    else:
+        messages.success(request, _("Het parkeren is opgeheven; het verzoek kan weer worden aangemeld."))
+        return redirect("placement:matching", pk=pk)
+    placement_request = request_or_404(request, pk, view="matching")
+    return render(
+        request,
+        "placement/matching.html",
+        _matching_context(request, placement_request, parking_form=form),
+        status=422,
+    )

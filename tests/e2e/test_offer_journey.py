@@ -61,7 +61,7 @@ def test_offer_decline_offer_accept_place_end_transfer(page, live_server, setup,
     login("coordinator", PASSWORD)
     expect(page.get_by_role("heading", name=re.compile("Aanmelding afgewezen"))).to_be_visible()
     page.goto(f"{live_server.url}/coordinator/requests/{placement_request.pk}/matching/")
-    expect(page.get_by_text("Al afgewezen door deze aanbieder")).to_be_visible()
+    expect(page.locator(".declined-flag")).to_contain_text("Wees eerder af op")
     offer(page, live_server, placement_request, "Esch Behandelgroep")
     logout()
 

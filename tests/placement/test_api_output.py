@@ -24,6 +24,7 @@ import re
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django.utils.formats import date_format
 from drf_spectacular.validation import validate_schema
 from jsonschema import Draft202012Validator
 from rest_framework.utils.encoders import JSONEncoder
@@ -318,6 +319,8 @@ def test_request_outputs_for_referrer_coordinator_and_behavioural_scientist(api,
         "analysis_version": 1,
         "created_at": amsterdam(placement_request.created_at),
         "submitted_at": None,
+        "parked_until": None,
+        "parked_reason": "",
     }
     detail = {
         **request_fields,
@@ -581,6 +584,8 @@ def test_a_bare_draft_has_nulls_where_nothing_was_written(api, people):
         "analysis_version": None,
         "created_at": amsterdam(placement_request.created_at),
         "submitted_at": None,
+        "parked_until": None,
+        "parked_reason": "",
         "youth": {**YOUTH, "bsn": "", "guardians": []},
         "referrer_organisation": "Wijkteam Enschede-Noord",
         "analysis": None,
@@ -648,6 +653,8 @@ def test_waiting_and_withdrawn_request_outputs(api, people):
         "analysis_version": 1,
         "created_at": amsterdam(placement_request.created_at),
         "submitted_at": amsterdam(placement_request.submitted_at),
+        "parked_until": None,
+        "parked_reason": "",
     }
     response = api.as_user(people.coordinator).post(
         f"/api/v1/requests/{pk}/wait",
@@ -682,11 +689,28 @@ def criteria(*, age="Leeftijd 14 valt binnen 12-18 jaar", age_ok=True, km=0, fre
             "text": "Beschikbaarheid recent bevestigd" if fresh else "Beschikbaarheid verouderd",
         },
     ]
+    rows.append(
+        {
+            "code": "group",
+            "ok": True,
+            "hard": False,
+            "text": "Groepssamenstelling onbekend: de aanbieder heeft geen groep vastgelegd",
+        }
+    )
     if declined:
+        today = date_format(timezone.localdate(), "j F Y")
         rows.append(
-            {"code": "declined", "ok": False, "hard": False, "text": "Deze aanbieder heeft dit verzoek al afgewezen"}
+            {
+                "code": "declined",
+                "ok": False,
+                "hard": False,
+                "text": f"Wees eerder af op {today}: Personele bezetting",
+            }
         )
-    return rows
+    return [
+        {"code": r["code"], "ok": r["ok"], "hard": r["hard"], "unknown": r["code"] == "group", "text": r["text"]}
+        for r in rows
+    ]
 
 
 @pytest.fixture
@@ -797,8 +821,8 @@ def test_matching_offer_and_placement_outputs_for_coordinator_and_providers(api,
             "placement": placement,
         }
 
-    def for_coordinator(body, provider):
-        return {**body, "request": pk, "provider": provider}
+    def for_coordinator(body, provider, reoffer_reason=""):
+        return {**body, "request": pk, "provider": provider, "reoffer_reason": reoffer_reason}
 
     def for_provider(body, identity=None):
         return {**body, "identity": identity}
@@ -832,8 +856,8 @@ def test_matching_offer_and_placement_outputs_for_coordinator_and_providers(api,
         200,
         {
             "start_date": today,
+            # Decline policy: the provider that declined comes last among the fitting ones.
             "available": [
-                match(places.horst_noord, provider="Jeugdzorg De Horst", group="available", declined=True),
                 match(
                     places.esch_hengelo,
                     provider="Stichting Het Esch",
@@ -842,10 +866,11 @@ def test_matching_offer_and_placement_outputs_for_coordinator_and_providers(api,
                     municipality="Hengelo (O.)",
                     km=8,
                 ),
+                match(places.horst_noord, provider="Jeugdzorg De Horst", group="available", declined=True),
             ],
             "full": [
-                match(places.horst_zuid, provider="Jeugdzorg De Horst", group="full", places_free=0, declined=True),
                 match(places.ambiq_oost, provider="Ambiq", group="full", fresh=False),
+                match(places.horst_zuid, provider="Jeugdzorg De Horst", group="full", places_free=0, declined=True),
             ],
             "unfit": [kamers],
         },

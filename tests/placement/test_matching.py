@@ -64,7 +64,8 @@ def test_provider_that_declined_is_marked(referrer, coordinator):
     )
     match = result.match_of(facility.pk)
     assert match.group == Group.AVAILABLE and match.facility.declined_this_request
-    assert "Deze aanbieder heeft dit verzoek al afgewezen" in [c.text for c in match.criteria]
+    declined = [c for c in match.criteria if c.code == "declined"]
+    assert declined and declined[0].text.startswith("Wees eerder af op ") and "Personele bezetting" in declined[0].text
 
 
 @pytest.mark.django_db

@@ -34,6 +34,17 @@ class OfferCreateInput(StrictSerializer):
     facility = serializers.IntegerField()
     texts = OfferTextsInput(required=False)
     overrides = OverrideInput(many=True, required=False)
+    reoffer_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=1000,
+        help_text="Required when the facility's provider refused this request before (decline policy); "
+        "without it: 422 naming `reoffer_reason`. Stored on the offer, not shown to the provider.",
+    )
+
+
+class ParkingLiftInput(StrictSerializer):
+    reason = serializers.CharField(allow_blank=True, max_length=1000)
 
 
 class DeclineInput(StrictSerializer):
@@ -106,6 +117,7 @@ class CriterionSerializer(serializers.Serializer):
     code = serializers.CharField()
     ok = serializers.BooleanField()
     hard = serializers.BooleanField(help_text="A facility that fails a hard criterion can never be offered.")
+    unknown = serializers.BooleanField(help_text="Nothing to judge on (e.g. no group recorded): not a misfit.")
     text = serializers.CharField()
 
 
@@ -217,6 +229,7 @@ class CoordinatorOfferSerializer(OfferSerializer):
 
     request = serializers.IntegerField(source="request_id")
     provider = OrganisationRefSerializer()
+    reoffer_reason = serializers.CharField(help_text="Why it was offered again to a provider that refused before.")
 
 
 class ProviderOfferSerializer(OfferSerializer):

@@ -188,6 +188,10 @@ class RequestSerializer(serializers.Serializer):
     analysis_version = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     submitted_at = serializers.DateTimeField(allow_null=True)
+    parked_until = serializers.DateField(
+        allow_null=True, help_text="Decline policy: not offered before this date (null: not parked)."
+    )
+    parked_reason = serializers.CharField(help_text="The decline reason code that parked the request.")
 
     def get_analysis_version(self, obj) -> int | None:
         return obj.analysis.version if obj.analysis_id else None
