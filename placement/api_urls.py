@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placement.api import offers, requests
+from placement.api import crisis, offers, requests
 
 urlpatterns = [
     path("requests", requests.RequestListCreate.as_view(), name="api-requests"),
@@ -32,3 +32,6 @@ urlpatterns += [
     path("offers/<int:pk>/fall-through", offers.OfferFallThrough.as_view(), name="api-offer-fall-through"),
     path("placements/<int:pk>/end", offers.PlacementEnd.as_view(), name="api-placement-end"),
 ]
+
+# Issue 11: a crisis placement in one step.
+urlpatterns += [path("crisis-placements", crisis.CrisisPlacements.as_view(), name="api-crisis-placements")]

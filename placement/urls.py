@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placement.views import offers, requests, wizard
+from placement.views import crisis, offers, requests, wizard
 
 app_name = "placement"
 
@@ -42,4 +42,11 @@ urlpatterns += [
         offers.provider_offer_document,
         name="provider-offer-document",
     ),
+]
+
+# Issue 11: crisis placements, registered at once; the dossier follows.
+urlpatterns += [
+    path("coordinator/crisis-placements/new/", crisis.crisis_register, name="crisis-register"),
+    path("requests/<int:pk>/crisis-submit/", crisis.crisis_submit, name="crisis-submit"),
+    path("requests/<int:pk>/crisis-triage/", crisis.crisis_followup_triage, name="crisis-triage"),
 ]

@@ -20,6 +20,8 @@ from intake.models.analyses import (
 )
 from intake.models.requests import (
     ACTIONS,
+    CONVERT_FROM,
+    CRISIS_SUBMIT_FROM,
     EDITABLE_STATUSES,
     FALL_THROUGH_FROM,
     OPEN_STATUSES,
@@ -49,6 +51,8 @@ __all__ = [
     "ACTIONS",
     "RESUME_FROM",
     "FALL_THROUGH_FROM",
+    "CONVERT_FROM",
+    "CRISIS_SUBMIT_FROM",
     "WITHDRAW_ACCEPTED_FROM",
     "TRIAGE_FROM",
     "actions_allowed",

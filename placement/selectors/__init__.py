@@ -2,9 +2,11 @@
 that callers can write ``from placement import selectors``.
 
 - matching: the need of a request against the facilities that may fit it;
-- offers: offers, placements, the provider's inbox and the coordinator's work queue.
+- offers: offers, placements, the provider's inbox and the coordinator's work queue;
+- crisis: open crisis dossiers and the facilities a crisis placement may use (issue 11).
 """
 
+from placement.selectors.crisis import crisis_facilities, crisis_followups, crisis_placement_of
 from placement.selectors.matching import (
     declined_provider_ids,
     facilities_for_matching,
@@ -30,6 +32,9 @@ from placement.selectors.offers import (
 
 __all__ = [
     "coordinator_queue",
+    "crisis_facilities",
+    "crisis_followups",
+    "crisis_placement_of",
     "declined_provider_ids",
     "facilities_for_matching",
     "facility_facts",

@@ -5,9 +5,19 @@ with an event, notifications).
 
 - offers: offers to one provider at a time (create, accept, decline, withdraw, expire,
   remind); the anonymised referral they carry is built by `placement.referral`;
-- placements: waiting with bridging care, placement start and end, transfers.
+- placements: waiting with bridging care, placement start and end, transfers;
+- crisis: crisis placements registered at once, the dossier that follows (issue 11).
 """
 
+from placement.services.crisis import (
+    CrisisYouth,
+    FollowUpDecision,
+    crisis_dossier_submit,
+    crisis_followup_triage,
+    crisis_overdue_notify,
+    crisis_placement_register,
+    crisis_placement_validate,
+)
 from placement.services.offers import (
     offer_accept,
     offer_create,
@@ -23,6 +33,13 @@ from placement.services.offers import (
 from placement.services.placements import placement_end, placement_start, request_resume_matching, request_wait
 
 __all__ = [
+    "CrisisYouth",
+    "FollowUpDecision",
+    "crisis_dossier_submit",
+    "crisis_followup_triage",
+    "crisis_overdue_notify",
+    "crisis_placement_register",
+    "crisis_placement_validate",
     "offer_accept",
     "offer_create",
     "offer_decline",
