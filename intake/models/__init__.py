@@ -26,6 +26,7 @@ from intake.models.requests import (
     FALL_THROUGH_FROM,
     OPEN_STATUSES,
     RESUME_FROM,
+    START_FROM,
     SYSTEM,
     TRANSITIONS,
     TRIAGE_FROM,
@@ -50,6 +51,7 @@ from intake.models.requests import (
 __all__ = [
     "ACTIONS",
     "RESUME_FROM",
+    "START_FROM",
     "FALL_THROUGH_FROM",
     "CONVERT_FROM",
     "CRISIS_SUBMIT_FROM",

@@ -295,6 +295,9 @@ FALL_THROUGH_FROM = frozenset({Status.ACCEPTED})
 # Withdrawing an accepted request releases the held place: a placement service, not the
 # intake withdrawal (which starts only from WITHDRAW_FROM).
 WITHDRAW_ACCEPTED_FROM = frozenset({Status.ACCEPTED})
+# A regular placement starts from an accepted offer only (issue 11: SUBMITTED -> PLACED is
+# the crisis follow-up's move, not a placement start).
+START_FROM = frozenset({Status.ACCEPTED})
 ACTIONS: dict[str, tuple[str, frozenset | None, frozenset | None]] = {
     "submit": (Status.SUBMITTED, None, frozenset({Role.REFERRER})),
     "crisis_register": (Status.CRISIS, TRIAGE_FROM, frozenset({Role.COORDINATOR})),
@@ -308,7 +311,7 @@ ACTIONS: dict[str, tuple[str, frozenset | None, frozenset | None]] = {
     "wait": (Status.WAITING, None, None),
     "resume": (Status.MATCHING, RESUME_FROM, None),
     "accept": (Status.ACCEPTED, None, None),
-    "start": (Status.PLACED, None, None),
+    "start": (Status.PLACED, START_FROM, None),
     "end": (Status.ENDED, None, None),
 }
 

@@ -135,16 +135,6 @@ def request_triage(
                 "reason": _("Registreer de crisisplaatsing met locatie en start (POST /api/v1/crisis-placements)."),
             }
         )
-    elif placement_request.follows_crisis and decision in (TriageDecision.MATCHING, TriageDecision.CLOSE):
-        problems.append(
-            {
-                "name": "decision",
-                "reason": _(
-                    "Dit is het dossier van een lopende crisisplaatsing: kies of de jeugdige blijft "
-                    "of een langere plek nodig heeft."
-                ),
-            }
-        )
     if decision in (TriageDecision.RETURN, TriageDecision.EXPERT_TABLE) and not reason:
         problems.append({"name": "reason", "reason": _("Geef aan waarom (de verwijzer ziet deze toelichting).")})
     if decision == TriageDecision.CLOSE:
@@ -157,6 +147,15 @@ def request_triage(
     placement_request = request_lock(placement_request)
     target = TRIAGE_TARGET[TriageDecision(decision)]
     transition_check(placement_request, target, Role.COORDINATOR, sources=TRIAGE_FROM)
+    if placement_request.follows_crisis and decision in (TriageDecision.MATCHING, TriageDecision.CLOSE):
+        # The youth is in the crisis place: placement.services.crisis decides what follows.
+        raise Invalid.field(
+            "decision",
+            _(
+                "Dit is het dossier van een lopende crisisplaatsing: kies of de jeugdige blijft "
+                "of een langere plek nodig heeft."
+            ),
+        )
     if decision == TriageDecision.MATCHING and request_missing_items(placement_request):
         raise Invalid(
             _("Het verzoek is niet compleet en kan niet in matching."),

@@ -38,9 +38,16 @@ class CrisisPlacements(APIView):
     )
     def post(self, request):
         membership = request.membership
+        raw = request.data if isinstance(request.data, dict) else {}
         serializer = CrisisPlacementInput(data=request.data)
         valid = serializer.is_valid()
-        data = serializer.validated_data if valid else _readable(serializer, request.data)
+        errors = serializer.errors
+        known = {k: v for k, v in raw.items() if k in serializer.fields}
+        if not valid and len(known) < len(raw):  # unknown fields, and what is wrong with the rest
+            rest = CrisisPlacementInput(data=known)
+            rest.is_valid()
+            errors = {**errors, **rest.errors}
+        data = serializer.validated_data if valid else _readable(serializer, raw)
         placement_request = None
         if valid and data["request"] is not None:
             placement_request = intake_selectors.request_get(
@@ -56,7 +63,7 @@ class CrisisPlacements(APIView):
             checked.update(youth=youth, referrer_organisation_id=data.get("referrer_organisation"))
         try:
             if not valid:  # every problem at once: the input's and the rules'
-                problems = _flatten(serializer.errors)
+                problems = _flatten(errors)
                 try:
                     services.crisis_placement_validate(membership=membership, **checked)
                 except Invalid as error:

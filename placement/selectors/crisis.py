@@ -9,7 +9,6 @@ from intake.selectors import LIST_DEFERRED_YOUTH, access_log_bulk, request_scope
 from placement.deadlines import AMSTERDAM
 from placement.models import Placement, PlacementKind
 
-
 # A follow-up shows until the coordinator decided on it: its dossier is due, back with the
 # referrer, or submitted and waiting for the follow-up triage.
 FOLLOW_UP_OPEN = (Status.CRISIS, Status.RETURNED, Status.SUBMITTED, Status.EXPERT_TABLE)
