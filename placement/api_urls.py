@@ -34,4 +34,8 @@ urlpatterns += [
 ]
 
 # Issue 11: a crisis placement in one step.
-urlpatterns += [path("crisis-placements", crisis.CrisisPlacements.as_view(), name="api-crisis-placements")]
+urlpatterns += [
+    path("crisis-placements", crisis.CrisisPlacements.as_view(), name="api-crisis-placements"),
+    path("requests/<int:pk>/crisis-submit", crisis.CrisisDossierSubmit.as_view(), name="api-request-crisis-submit"),
+    path("requests/<int:pk>/crisis-triage", crisis.CrisisFollowUpTriage.as_view(), name="api-request-crisis-triage"),
+]

@@ -17,7 +17,12 @@ from core.api import _flatten
 from core.errors import DomainError, Invalid
 from intake import selectors as intake_selectors
 from placement import selectors, services
-from placement.api.serializers.crisis import CrisisPlacementInput, CrisisPlacementSerializer
+from placement.api.serializers.crisis import (
+    CrisisFollowUpTriageInput,
+    CrisisPlacementInput,
+    CrisisPlacementSerializer,
+)
+from placement.api.serializers.requests import RequestSerializer
 
 
 class CrisisPlacements(APIView):
@@ -114,3 +119,44 @@ def _readable(serializer, raw):
         except (serializers.ValidationError, SkipField):
             continue
     return out
+
+
+class CrisisDossierSubmit(APIView):
+    """The coordinator submits a crisis placement's dossier (the referrer uses /submit)."""
+
+    permission_classes = [HasRole(Role.COORDINATOR)]
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: RequestSerializer,
+            409: OpenApiResponse(description="problem+json; not a crisis dossier that is still due"),
+            422: OpenApiResponse(description="problem+json naming every missing item"),
+        },
+    )
+    def post(self, request, pk):
+        placement_request = intake_selectors.request_get(membership=request.membership, pk=pk, log=False)
+        placement_request = services.crisis_dossier_submit(
+            placement_request=placement_request, by=request.user, membership=request.membership
+        )
+        return Response(RequestSerializer(placement_request).data)
+
+
+class CrisisFollowUpTriage(APIView):
+    """Triage of a crisis placement's submitted dossier: the youth stays, or a longer-term
+    place is sought (the answer is then the transfer request, in matching)."""
+
+    permission_classes = [HasRole(Role.COORDINATOR)]
+
+    @extend_schema(request=CrisisFollowUpTriageInput, responses=RequestSerializer)
+    def post(self, request, pk):
+        placement_request = intake_selectors.request_get(membership=request.membership, pk=pk, log=False)
+        serializer = CrisisFollowUpTriageInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = services.crisis_followup_triage(
+            placement_request=placement_request,
+            by=request.user,
+            membership=request.membership,
+            **serializer.validated_data,
+        )
+        return Response(RequestSerializer(result).data)

@@ -266,3 +266,28 @@ def test_crisis_placements_count_as_placements_with_their_own_figure(referrer, c
     tables = waiting.build(scope_from_params(membership, params))
     summary = {row["figure"]: row["value"] for row in tables[0].rows}
     assert summary["Plaatsingen gestart"] == summary["Waarvan crisisplaatsingen"] == 1  # exact for a coordinator
+
+
+@pytest.mark.django_db
+def test_api_coordinator_submits_and_triages_the_follow_up(api, referrer, coordinator, coordinator_drenthe):
+    placement_request = make_request(referrer, submit=True)
+    facility = fitting_facility()
+    response = api.as_user(coordinator).post(
+        "/api/v1/crisis-placements",
+        {"request": placement_request.pk, "facility": facility.pk, "started_at": timezone.now().isoformat()},
+        format="json",
+    )
+    assert response.status_code == 201
+    submit = f"/api/v1/requests/{placement_request.pk}/crisis-submit"
+    triage = f"/api/v1/requests/{placement_request.pk}/crisis-triage"
+    assert api.as_user(referrer).post(submit).status_code == 403
+    assert api.as_user(coordinator_drenthe).post(submit).status_code == 404
+    assert api.as_user(coordinator).post(triage, {"decision": "longer_term"}, format="json").status_code == 409
+    response = api.as_user(coordinator).post(submit)
+    assert response.status_code == 200 and response.json()["status"] == "submitted"
+    response = api.as_user(coordinator).post(triage, {"decision": "elsewhere"}, format="json")
+    assert response.status_code == 422 and [p["name"] for p in response.json()["invalid_params"]] == ["decision"]
+    response = api.as_user(coordinator).post(triage, {"decision": "longer_term"}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "matching"
+    placement_request.refresh_from_db()
+    assert placement_request.status == Status.PLACED

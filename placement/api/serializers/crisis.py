@@ -43,3 +43,12 @@ class CrisisPlacementSerializer(serializers.Serializer):
     started_at = UTCDateTimeField()
     start_date = serializers.DateField()
     end_date = serializers.DateField(allow_null=True)
+
+
+class CrisisFollowUpTriageInput(StrictSerializer):
+    decision = serializers.ChoiceField(
+        choices=[("stay", "stay"), ("longer_term", "longer_term")],
+        help_text="`stay`: the crisis placement continues as the placement; `longer_term`: a transfer "
+        "request goes to matching (the crisis placement ends when the next one starts).",
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
