@@ -291,3 +291,20 @@ def test_api_coordinator_submits_and_triages_the_follow_up(api, referrer, coordi
     assert response.status_code == 200 and response.json()["status"] == "matching"
     placement_request.refresh_from_db()
     assert placement_request.status == Status.PLACED
+
+
+@pytest.mark.django_db
+def test_provider_inbox_lists_the_crisis_placement_without_an_offer(client, referrer, coordinator):
+    facility = fitting_facility()
+    staff = member(Role.PROVIDER, organisation=facility.provider)
+    services.crisis_placement_register(
+        by=coordinator,
+        membership=coordinator_membership(coordinator),
+        facility_id=facility.pk,
+        started_at=timezone.now(),
+        youth=services.CrisisYouth(municipality_id=Municipality.objects.get(code="GM0153").pk),
+        referrer_organisation_id=org_of(referrer).pk,
+    )
+    client.force_login(staff)
+    response = client.get("/provider/offers/")
+    assert response.status_code == 200 and "Crisisplaatsing" in response.content.decode()
