@@ -269,6 +269,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "placement.tasks.offer_reminders_send",
         "schedule": crontab(hour=8, minute=30),
     },
+    # Crisis placements (issue 11): a dossier past its due day is reported once, hourly check.
+    "placement-crisis-overdue": {"task": "placement.tasks.crisis_overdue_notify", "schedule": crontab(minute=7)},
     # Reporting: the previous quarter's report per region on the first day of each quarter.
     "reporting-quarterly-reports": {
         "task": "reporting.tasks.quarterly_reports_build",

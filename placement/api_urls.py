@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placement.api import offers, region_settings, requests, youth
+from placement.api import crisis, offers, region_settings, requests, youth
 
 urlpatterns = [
     path("requests", requests.RequestListCreate.as_view(), name="api-requests"),
@@ -43,4 +43,11 @@ urlpatterns += [
     path("requests/<int:pk>/youth/link", youth.RequestYouthLink.as_view(), name="api-request-youth-link"),
     path("requests/<int:pk>/youth/unlink", youth.RequestYouthUnlink.as_view(), name="api-request-youth-unlink"),
     path("youth/<int:pk>", youth.YouthDetail.as_view(), name="api-youth"),
+]
+
+# Issue 11: a crisis placement in one step.
+urlpatterns += [
+    path("crisis-placements", crisis.CrisisPlacements.as_view(), name="api-crisis-placements"),
+    path("requests/<int:pk>/crisis-submit", crisis.CrisisDossierSubmit.as_view(), name="api-request-crisis-submit"),
+    path("requests/<int:pk>/crisis-triage", crisis.CrisisFollowUpTriage.as_view(), name="api-request-crisis-triage"),
 ]

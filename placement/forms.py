@@ -378,3 +378,82 @@ class YouthUnlinkForm(AccessibleForm):
         widget=forms.Textarea,
         help_text=_("Het verzoek krijgt een eigen kopie van de gegevens van de jeugdige."),
     )
+
+
+# --- crisis placements (issue 11) --------------------------------------------------------
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class CrisisPlacementForm(AccessibleForm):
+    """One step: what is known of the youth, the referrer, the facility and the start.
+    The fields the service requires are marked required; the service checks them all at
+    once (also when a field could not be read), so every error shows next to its field."""
+
+    facility = forms.ChoiceField(label=_("Locatie"), required=True)
+    started_at = forms.DateTimeField(label=_("Start (datum en tijd)"), required=True, widget=DateTimeInput())
+    municipality = forms.ModelChoiceField(
+        label=_("Woongemeente"),
+        required=True,
+        queryset=Municipality.objects.select_related("region").order_by("name"),
+        help_text=_("De woongemeente bepaalt de verantwoordelijke regio."),
+    )
+    referrer_organisation = forms.ChoiceField(
+        label=_("Verwijzende organisatie"),
+        required=True,
+        help_text=_("Deze organisatie vult het dossier aan."),
+    )
+    given_names = forms.CharField(label=_("Voornamen"), max_length=200, required=False)
+    family_name = forms.CharField(label=_("Achternaam"), max_length=200, required=False)
+    birth_date = forms.DateField(label=_("Geboortedatum"), required=False, widget=DateInput())
+    gender = forms.ChoiceField(label=_("Geslacht"), choices=Gender.choices, initial=Gender.UNKNOWN)
+    bsn = forms.CharField(label=_("BSN"), max_length=20, required=False, help_text=_("Alleen als het bekend is."))
+    note = forms.CharField(
+        label=_("Overdracht"), required=False, widget=forms.Textarea, help_text=_("Wat de locatie nu moet weten.")
+    )
+
+    YOUTH_FIELDS = (
+        "municipality",
+        "referrer_organisation",
+        "given_names",
+        "family_name",
+        "birth_date",
+        "gender",
+        "bsn",
+    )
+
+    def __init__(self, *args, facilities=(), referrers=(), placement_request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].choices = [("", "---------")] + [
+            (
+                str(f.pk),
+                _("%(name)s (%(provider)s), %(free)s vrij")
+                % {"name": f.name, "provider": f.provider.name, "free": f.free},
+            )
+            for f in facilities
+        ]
+        self.fields["referrer_organisation"].choices = [("", "---------")] + [(str(o.pk), o.name) for o in referrers]
+        if placement_request is not None:  # the request's youth and referrer are known
+            for name in self.YOUTH_FIELDS:
+                del self.fields[name]
+
+    def value(self, name):
+        """The parsed value, or None when the field is missing or could not be read."""
+        return (self.cleaned_data or {}).get(name) if name in self.fields else None
+
+
+class CrisisFollowUpTriageForm(AccessibleForm):
+    decision = forms.ChoiceField(
+        label=_("Besluit over het dossier van de crisisplaatsing"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("stay", _("De jeugdige blijft op de crisisplek (omzetten naar een gewone plaatsing)")),
+            ("longer_term", _("Een langere plek zoeken (doorplaatsing, het verzoek gaat naar matching)")),
+        ],
+    )
+    reason = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea)

@@ -15,3 +15,9 @@ def offers_expire_overdue() -> int:
 def offer_reminders_send() -> int:
     """Remind providers the working day before an offer's deadline."""
     return services.offer_reminders_send()
+
+
+@shared_task(name="placement.tasks.crisis_overdue_notify")
+def crisis_overdue_notify() -> int:
+    """Tell coordinators and referrer once when a crisis placement's dossier is overdue."""
+    return services.crisis_overdue_notify()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placement.views import offers, region_settings, requests, wizard, youth
+from placement.views import crisis, offers, region_settings, requests, wizard, youth
 
 app_name = "placement"
 
@@ -55,4 +55,11 @@ urlpatterns += [
     path("youth/<int:pk>/", youth.youth_detail, name="youth-detail"),
     path("requests/<int:pk>/youth/link/", youth.youth_link, name="youth-link"),
     path("requests/<int:pk>/youth/unlink/", youth.youth_unlink, name="youth-unlink"),
+]
+
+# Issue 11: crisis placements, registered at once; the dossier follows.
+urlpatterns += [
+    path("coordinator/crisis-placements/new/", crisis.crisis_register, name="crisis-register"),
+    path("requests/<int:pk>/crisis-submit/", crisis.crisis_submit, name="crisis-submit"),
+    path("requests/<int:pk>/crisis-triage/", crisis.crisis_followup_triage, name="crisis-triage"),
 ]

@@ -88,7 +88,8 @@ def youth_pseudonymise(*, youth: Youth, reason: str, by=None, organisation=None,
         youth.given_names = _("Jeugdige")
         youth.family_name = str(youth.pk)
         youth.set_bsn("")
-        youth.birth_date = youth.birth_date.replace(day=1)
+        if youth.birth_date:  # a crisis registration may have none (issue 11)
+            youth.birth_date = youth.birth_date.replace(day=1)
         youth.address = youth.postcode = youth.city = youth.school = ""
         youth.save()
         for number, guardian in enumerate(Guardian.objects.filter(youth=youth).order_by("pk"), start=1):

@@ -20,10 +20,13 @@ from intake.models.analyses import (
 )
 from intake.models.requests import (
     ACTIONS,
+    CONVERT_FROM,
+    CRISIS_SUBMIT_FROM,
     EDITABLE_STATUSES,
     FALL_THROUGH_FROM,
     OPEN_STATUSES,
     RESUME_FROM,
+    START_FROM,
     SYSTEM,
     TRANSITIONS,
     TRIAGE_FROM,
@@ -48,7 +51,10 @@ from intake.models.requests import (
 __all__ = [
     "ACTIONS",
     "RESUME_FROM",
+    "START_FROM",
     "FALL_THROUGH_FROM",
+    "CONVERT_FROM",
+    "CRISIS_SUBMIT_FROM",
     "WITHDRAW_ACCEPTED_FROM",
     "TRIAGE_FROM",
     "actions_allowed",

@@ -43,8 +43,9 @@ class Youth(models.Model):
 
     given_names = EncryptedTextField(_("voornamen"), max_length=200)
     family_name = EncryptedTextField(_("achternaam"), max_length=200)
-    birth_date = EncryptedDateField(_("geboortedatum"))
-    birth_month = DerivedDateField(compute="birth_month_of")
+    # Unknown at a crisis registration (the dossier follows); required before submission.
+    birth_date = EncryptedDateField(_("geboortedatum"), null=True, blank=True)
+    birth_month = DerivedDateField(compute="birth_month_of", null=True)
     name_birth_hash = BlindIndexField(compute="name_birth_index")
     gender = models.CharField(_("geslacht"), max_length=8, choices=Gender.choices)
     bsn_encrypted = models.TextField(blank=True, editable=False)
@@ -163,7 +164,8 @@ class Status(models.TextChoices):
     MATCHING = "matching", _("In matching")
     EXPERT_TABLE = "expert_table", _("Naar experttafel")
     CLOSED = "closed", _("Afgesloten")
-    CRISIS = "crisis", _("Crisisplaatsing geregistreerd")
+    # Issue 11: a crisis placement is registered and the dossier (this request) follows.
+    CRISIS = "crisis", _("Crisisplaatsing, dossier volgt")
     # Issue 5 (matching, offers, placements) adds services for these states.
     WAITING = "waiting", _("Wacht op passende plek")
     OFFERED = "offered", _("Aangemeld bij aanbieder")
@@ -240,6 +242,20 @@ TRANSITIONS.update(
         (Status.PLACED, Status.ENDED): frozenset({Role.COORDINATOR, Role.PROVIDER}),
     }
 )
+# Issue 11, crisis: a crisis placement is registered at once (a new request is created in
+# CRISIS, or triage sends a request there); its dossier is submitted by the referrer or the
+# coordinator; at triage the youth stays (convert: the crisis placement continues) or a
+# longer-term place is sought (the request stays placed in the crisis place and a transfer
+# request goes to matching); the crisis placement can end before the dossier is in.
+CRISIS_SUBMIT_FROM = frozenset({Status.CRISIS})
+CONVERT_FROM = frozenset({Status.SUBMITTED, Status.EXPERT_TABLE})
+TRANSITIONS.update(
+    {
+        (Status.CRISIS, Status.SUBMITTED): frozenset({Role.REFERRER, Role.COORDINATOR}),
+        **{(source, Status.PLACED): frozenset({Role.COORDINATOR}) for source in CONVERT_FROM},
+        (Status.CRISIS, Status.ENDED): frozenset({Role.COORDINATOR, Role.PROVIDER}),
+    }
+)
 # Withdrawal by the referrer closes the request with outcome "withdrawn".
 WITHDRAW_FROM = frozenset(_WITHDRAWABLE)
 for _source in WITHDRAW_FROM:
@@ -256,10 +272,12 @@ OPEN_STATUSES = frozenset(
         Status.OFFERED,
         Status.ACCEPTED,
         Status.PLACED,
+        Status.CRISIS,
     }
 )
 # States in which the referrer (or an assigned behavioural scientist) may still edit content.
-EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.RETURNED})
+# A crisis placement's dossier follows: the referrer completes it after the registration.
+EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.RETURNED, Status.CRISIS})
 
 
 def transition_allowed(source: str, target: str, role: str) -> bool:
@@ -277,8 +295,14 @@ FALL_THROUGH_FROM = frozenset({Status.ACCEPTED})
 # Withdrawing an accepted request releases the held place: a placement service, not the
 # intake withdrawal (which starts only from WITHDRAW_FROM).
 WITHDRAW_ACCEPTED_FROM = frozenset({Status.ACCEPTED})
+# A regular placement starts from an accepted offer only (issue 11: SUBMITTED -> PLACED is
+# the crisis follow-up's move, not a placement start).
+START_FROM = frozenset({Status.ACCEPTED})
 ACTIONS: dict[str, tuple[str, frozenset | None, frozenset | None]] = {
-    "submit": (Status.SUBMITTED, None, None),
+    "submit": (Status.SUBMITTED, None, frozenset({Role.REFERRER})),
+    "crisis_register": (Status.CRISIS, TRIAGE_FROM, frozenset({Role.COORDINATOR})),
+    "crisis_submit": (Status.SUBMITTED, CRISIS_SUBMIT_FROM, frozenset({Role.COORDINATOR})),
+    "crisis_convert": (Status.PLACED, CONVERT_FROM, frozenset({Role.COORDINATOR})),
     "triage": (Status.MATCHING, TRIAGE_FROM, None),
     "withdraw": (Status.CLOSED, WITHDRAW_FROM, frozenset({Role.REFERRER})),
     "withdraw_accepted": (Status.CLOSED, WITHDRAW_ACCEPTED_FROM, frozenset({Role.REFERRER, Role.COORDINATOR})),
@@ -287,7 +311,7 @@ ACTIONS: dict[str, tuple[str, frozenset | None, frozenset | None]] = {
     "wait": (Status.WAITING, None, None),
     "resume": (Status.MATCHING, RESUME_FROM, None),
     "accept": (Status.ACCEPTED, None, None),
-    "start": (Status.PLACED, None, None),
+    "start": (Status.PLACED, START_FROM, None),
     "end": (Status.ENDED, None, None),
 }
 
@@ -371,6 +395,11 @@ class PlacementRequest(models.Model):
     status_reason = models.TextField(_("toelichting bij de status"), blank=True)
     wishes_youth = models.TextField(_("wensen van de jeugdige"), blank=True)
     wishes_parents = models.TextField(_("wensen van de ouders"), blank=True)
+    # Issue 11: the request that follows a crisis placement (its dossier) is due on this day
+    # (region.crisis_dossier_working_days working days after the start); the coordinators
+    # and the referrer are told once when it passes.
+    crisis_dossier_due = models.DateField(_("dossier uiterlijk"), null=True, blank=True, editable=False)
+    crisis_overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -411,6 +440,10 @@ class PlacementRequest(models.Model):
                 | (Q(parked_until__isnull=False) & ~Q(parked_reason="")),
             ),
             models.CheckConstraint(
+                name="request_crisis_has_dossier_due",
+                condition=~Q(status="crisis") | Q(crisis_dossier_due__isnull=False),
+            ),
+            models.CheckConstraint(
                 name="request_transfer_links_previous",
                 condition=Q(kind="first_placement")
                 | Q(previous_request__isnull=False)
@@ -444,3 +477,8 @@ class PlacementRequest(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
+
+    @property
+    def follows_crisis(self) -> bool:
+        """This request is the dossier of a crisis placement."""
+        return self.crisis_dossier_due is not None

@@ -34,6 +34,14 @@ from intake.services.workflow import (
 def request_missing_items(placement_request: PlacementRequest) -> list[dict]:
     """Everything that still blocks submission, as invalid_params (name, reason)."""
     missing = []
+    youth = placement_request.youth
+    # A crisis registration may leave these for later (issue 11); the dossier needs them.
+    for name in ("given_names", "family_name", "birth_date"):
+        if getattr(youth, name) in (None, ""):
+            label = youth._meta.get_field(name).verbose_name
+            missing.append(
+                {"name": f"youth.{name}", "reason": _("Vul bij de jeugdige in: %(field)s.") % {"field": label}}
+            )
     analysis = placement_request.analysis
     if analysis is None:
         missing.append({"name": "analysis", "reason": _("De verklarende analyse ontbreekt.")})
@@ -118,6 +126,15 @@ def request_triage(
     if decision not in TriageDecision.values:
         problems.append({"name": "decision", "reason": _("Kies een van de mogelijke besluiten.")})
     reason = (reason or "").strip()
+    if decision == TriageDecision.CRISIS:
+        # Issue 11: a crisis placement needs a facility and a start; it is registered in
+        # one step (placement.services.crisis), with this request as the follow-up.
+        problems.append(
+            {
+                "name": "decision",
+                "reason": _("Registreer de crisisplaatsing met locatie en start (POST /api/v1/crisis-placements)."),
+            }
+        )
     if decision in (TriageDecision.RETURN, TriageDecision.EXPERT_TABLE) and not reason:
         problems.append({"name": "reason", "reason": _("Geef aan waarom (de verwijzer ziet deze toelichting).")})
     if decision == TriageDecision.CLOSE:
@@ -130,6 +147,15 @@ def request_triage(
     placement_request = request_lock(placement_request)
     target = TRIAGE_TARGET[TriageDecision(decision)]
     transition_check(placement_request, target, Role.COORDINATOR, sources=TRIAGE_FROM)
+    if placement_request.follows_crisis and decision in (TriageDecision.MATCHING, TriageDecision.CLOSE):
+        # The youth is in the crisis place: placement.services.crisis decides what follows.
+        raise Invalid.field(
+            "decision",
+            _(
+                "Dit is het dossier van een lopende crisisplaatsing: kies of de jeugdige blijft "
+                "of een langere plek nodig heeft."
+            ),
+        )
     if decision == TriageDecision.MATCHING and request_missing_items(placement_request):
         raise Invalid(
             _("Het verzoek is niet compleet en kan niet in matching."),

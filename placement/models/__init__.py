@@ -13,7 +13,14 @@ from placement.models.offers import (
     Offer,
     OfferStatus,
 )
-from placement.models.placements import EndReason, Placement, Transfer, WaitingPeriod, WaitingReason
+from placement.models.placements import (
+    EndReason,
+    Placement,
+    PlacementKind,
+    Transfer,
+    WaitingPeriod,
+    WaitingReason,
+)
 
 __all__ = [
     "PROVIDER_DECLINE_REASONS",
@@ -25,6 +32,7 @@ __all__ = [
     "Offer",
     "OfferStatus",
     "Placement",
+    "PlacementKind",
     "Transfer",
     "WaitingPeriod",
     "WaitingReason",

@@ -19,9 +19,23 @@ class EndReason(models.TextChoices):
     EXTERNAL = "05", _("Voortijdig, door externe omstandigheden")
 
 
+class PlacementKind(models.TextChoices):
+    REGULAR = "regular", _("Reguliere plaatsing")
+    CRISIS = "crisis", _("Crisisplaatsing")
+
+
 class Placement(models.Model):
+    """A youth in a facility. A regular placement starts from an accepted offer; a crisis
+    placement (issue 11) is registered at once by a coordinator, without an offer, and its
+    request is the dossier that follows (`PlacementRequest.crisis_dossier_due`)."""
+
     request = models.OneToOneField("placement.PlacementRequest", on_delete=models.PROTECT, related_name="placement")
-    offer = models.OneToOneField("placement.Offer", on_delete=models.PROTECT, related_name="placement")
+    offer = models.OneToOneField(
+        "placement.Offer", null=True, blank=True, on_delete=models.PROTECT, related_name="placement"
+    )
+    kind = models.CharField(_("soort plaatsing"), max_length=8, choices=PlacementKind.choices, default="regular")
+    # The moment a crisis placement started (the 24-hour norm is measured from the request).
+    started_at = models.DateTimeField(_("start (datum en tijd)"), null=True, blank=True)
     youth = models.ForeignKey("placement.Youth", on_delete=models.PROTECT, related_name="placements")
     facility = models.ForeignKey("capacity.Facility", on_delete=models.PROTECT, related_name="placements")
     provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="placements")
@@ -48,6 +62,13 @@ class Placement(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="placement_end_after_start", condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date"))
+            ),
+            models.CheckConstraint(
+                # A regular placement comes from an offer; a crisis placement from no offer,
+                # with its starting moment.
+                name="placement_kind_offer",
+                condition=Q(kind="regular", offer__isnull=False)
+                | Q(kind="crisis", offer__isnull=True, started_at__isnull=False),
             ),
             models.CheckConstraint(
                 name="placement_end_has_reason",

@@ -5,8 +5,10 @@ that callers can write ``from placement import selectors``.
 - offers: offers, placements, the provider's inbox and the coordinator's work queue;
 - youth: one youth across requests (the youth's page, re-entry, transfers and changes of
   provider per youth).
+- crisis: open crisis dossiers and the facilities a crisis placement may use (issue 11).
 """
 
+from placement.selectors.crisis import crisis_facilities, crisis_followups, crisis_placement_of
 from placement.selectors.matching import (
     declined_provider_ids,
     facilities_for_matching,
@@ -41,6 +43,9 @@ from placement.selectors.youth import (
 __all__ = [
     "REENTRY_MONTHS",
     "coordinator_queue",
+    "crisis_facilities",
+    "crisis_followups",
+    "crisis_placement_of",
     "declined_provider_ids",
     "facilities_for_matching",
     "facility_facts",

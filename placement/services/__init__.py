@@ -8,8 +8,18 @@ with an event, notifications).
 - placements: waiting with bridging care, placement start and end, transfers;
 - youth: link a request to an earlier request's youth by hand, or unlink it.
 - parking: the decline policy's parking of a request and lifting it early.
+- crisis: crisis placements registered at once, the dossier that follows (issue 11).
 """
 
+from placement.services.crisis import (
+    CrisisYouth,
+    FollowUpDecision,
+    crisis_dossier_submit,
+    crisis_followup_triage,
+    crisis_overdue_notify,
+    crisis_placement_register,
+    crisis_placement_validate,
+)
 from placement.services.offers import (
     offer_accept,
     offer_create,
@@ -27,6 +37,13 @@ from placement.services.placements import placement_end, placement_start, reques
 from placement.services.youth import request_number_parse, youth_link, youth_unlink
 
 __all__ = [
+    "CrisisYouth",
+    "FollowUpDecision",
+    "crisis_dossier_submit",
+    "crisis_followup_triage",
+    "crisis_overdue_notify",
+    "crisis_placement_register",
+    "crisis_placement_validate",
     "offer_accept",
     "offer_create",
     "offer_decline",

@@ -18,6 +18,7 @@ from core.events import event_record
 from core.private_files import private_copy
 from intake.models import (
     RESUME_FROM,
+    START_FROM,
     AlternativeConsidered,
     Document,
     ExplanatoryAnalysis,
@@ -38,7 +39,16 @@ from intake.services.workflow import (
     transition_check,
     waiting_end,
 )
-from placement.models import EndReason, Offer, OfferStatus, Placement, Transfer, WaitingPeriod, WaitingReason
+from placement.models import (
+    EndReason,
+    Offer,
+    OfferStatus,
+    Placement,
+    PlacementKind,
+    Transfer,
+    WaitingPeriod,
+    WaitingReason,
+)
 
 
 @transaction.atomic
@@ -137,7 +147,7 @@ def placement_start(
         .first()
     )
     role = _placement_actor_role(membership, placement_request, offer.provider_id if offer else None)
-    transition_check(placement_request, Status.PLACED, role)
+    transition_check(placement_request, Status.PLACED, role, sources=START_FROM)
     if offer is None:
         raise Conflict(_("Er is geen geaccepteerde aanmelding om te plaatsen."), code="no_accepted_offer")
     if start_date is None:
@@ -157,6 +167,7 @@ def placement_start(
         funding=(funding or "").strip(),
         created_by=by,
     )
+    _crisis_placement_end_on_transfer(placement_request, placement, role=role, by=by, membership=membership)
     capacity_services.availability_occupy_from_hold(
         facility=offer.facility, by=by, reason_ref=f"placement:{placement.pk}"
     )
@@ -187,6 +198,51 @@ def placement_start(
     return placement
 
 
+def _crisis_placement_end_on_transfer(placement_request, placement, *, role, by, membership) -> None:
+    """The longer-term placement after a crisis placement starts (issue 11): the crisis
+    placement ends according to plan on that day and its request ends; the transfer was
+    recorded when the dossier was triaged. Locks the crisis request, then its placement,
+    then (inside capacity) its facility."""
+    if not placement_request.previous_placement_id:
+        return
+    crisis = Placement.objects.filter(
+        pk=placement_request.previous_placement_id, kind=PlacementKind.CRISIS, end_date__isnull=True
+    ).first()
+    if crisis is None:
+        return
+    crisis_request = request_lock(crisis.request)
+    crisis = Placement.objects.select_for_update(of=("self",)).select_related("facility").get(pk=crisis.pk)
+    if crisis.end_date is not None:
+        return
+    transition_check(crisis_request, Status.ENDED, role)
+    crisis.end_date = max(placement.start_date, crisis.start_date)
+    crisis.end_reason = EndReason.ACCORDING_TO_PLAN
+    crisis.end_narrative = _("Doorgeplaatst naar %(facility)s.") % {"facility": placement.facility.name}
+    crisis.needs_new_place = True
+    crisis.ended_by = by
+    crisis.save(update_fields=["end_date", "end_reason", "end_narrative", "needs_new_place", "ended_by"])
+    capacity_services.availability_release_occupied(
+        facility=crisis.facility, by=by, reason_ref=f"placement:{crisis.pk}"
+    )
+    status_change(
+        crisis_request,
+        to=Status.ENDED,
+        by=by,
+        organisation=membership.organisation,
+        event_type="placement_ended",
+        reason_code=EndReason.ACCORDING_TO_PLAN,
+        reason=crisis.end_narrative,
+        details={
+            "placement": crisis.pk,
+            "provider": crisis.provider_id,
+            "end_date": crisis.end_date.isoformat(),
+            "end_reason": EndReason.ACCORDING_TO_PLAN,
+            "needs_new_place": True,
+            "next_placement": placement.pk,
+        },
+    )
+
+
 def _copy_documents(source: PlacementRequest, target: PlacementRequest, by) -> None:
     directory = settings.PRIVATE_MEDIA_ROOT / "documents"
     for document in source.documents.all():
@@ -207,17 +263,19 @@ def _copy_documents(source: PlacementRequest, target: PlacementRequest, by) -> N
 
 
 def _transfer_request(
-    placement: Placement, placement_request: PlacementRequest, *, end_date: date, by
+    placement: Placement, placement_request: PlacementRequest, *, end_date: date, by, status=Status.SUBMITTED
 ) -> PlacementRequest:
     """A new request for the same youth, linked to the ended placement, prefilled from the
-    latest analysis and plans, and submitted so it is in the coordinator's triage."""
+    latest analysis and plans, and submitted so it is in the coordinator's triage. After a
+    crisis placement's dossier was triaged (issue 11) it goes straight into matching
+    (`status`), while the crisis placement continues until the new placement starts."""
     now = timezone.now()
     new = PlacementRequest.objects.create(
         youth=placement_request.youth,
         referrer_organisation=placement_request.referrer_organisation,
         referrer=placement_request.referrer,
         region=placement_request.youth.municipality.region,
-        status=Status.SUBMITTED,
+        status=status,
         urgency=placement_request.urgency,
         kind=Kind.TRANSFER,
         previous_request=placement_request,
@@ -237,7 +295,9 @@ def _transfer_request(
         }
         copy = ExplanatoryAnalysis.objects.create(request=new, version=1, created_by=by, **fields)
         new.analysis = copy
-        new.save(update_fields=["analysis"])
+        if status == Status.MATCHING:  # triaged already (the crisis dossier)
+            new.triage_analysis = copy
+        new.save(update_fields=["analysis", "triage_analysis"])
     if hasattr(placement_request, "perspective_plan"):
         plan = placement_request.perspective_plan
         PerspectivePlan.objects.create(
@@ -267,7 +327,7 @@ def _transfer_request(
         subject=new,
         event_type="transfer_request_created",
         by=by,
-        to_state=Status.SUBMITTED,
+        to_state=status,
         details={
             "previous_request": placement_request.pk,
             "previous_placement": placement.pk,
@@ -278,10 +338,9 @@ def _transfer_request(
     coordinators_notify(
         new,
         _("Doorplaatsing %(ref)s") % {"ref": new.reference},
-        _(
-            "Een plaatsing is beëindigd en de jeugdige heeft een nieuwe plek nodig. "
-            "Het verzoek staat klaar voor triage."
-        ),
+        _("Een plaatsing is beëindigd en de jeugdige heeft een nieuwe plek nodig. Het verzoek staat klaar voor triage.")
+        if status == Status.SUBMITTED
+        else _("De jeugdige heeft na de crisisplaatsing een langere plek nodig. Het verzoek staat in matching."),
     )
     return new
 
@@ -351,7 +410,8 @@ def placement_end(
             "reason": placement.end_narrative,
         },
     )
-    if placement.needs_new_place:
+    # A crisis placement whose transfer request already exists (issue 11) gets no second one.
+    if placement.needs_new_place and not Transfer.objects.filter(from_placement=placement).exists():
         _transfer_request(placement, placement_request, end_date=end_date, by=by)
     if role == Role.PROVIDER:
         coordinators_notify(

@@ -15,7 +15,7 @@ from core.downloads import private_pdf_response
 from core.errors import DomainError, Invalid, NotFound
 from intake import selectors as intake_selectors
 from intake import services as intake_services
-from intake.models import AnalysisAssignment, Status
+from intake.models import AnalysisAssignment, Status, TriageDecision
 from placement import selectors
 from placement.forms import (
     AcceptedWithdrawForm,
@@ -182,7 +182,9 @@ QUEUE_SECTIONS = [
 def coordinator_home(request):
     queue = selectors.coordinator_queue(membership=request.membership)
     sections = [{"status": key, "title": title, "requests": queue[key]} for key, title in QUEUE_SECTIONS]
-    return render(request, "placement/coordinator_home.html", {"sections": sections, "total": queue["total"]})
+    context = {"sections": sections, "total": queue["total"]}
+    context["crisis_followups"] = selectors.crisis_followups(membership=request.membership)  # issue 11
+    return render(request, "placement/coordinator_home.html", context)
 
 
 @role_required(Role.COORDINATOR)
@@ -190,6 +192,9 @@ def coordinator_home(request):
 def request_triage(request, pk):
     placement_request = request_or_404(request, pk, log=False)
     form = TriageForm(request.POST)
+    if form.is_valid() and form.cleaned_data["decision"] == TriageDecision.CRISIS:
+        # Issue 11: a crisis placement is registered in one step, this request as follow-up.
+        return redirect(reverse("placement:crisis-register") + f"?request={placement_request.pk}")
     if form.is_valid():
         try:
             intake_services.request_triage(

@@ -24,7 +24,7 @@ from reporting.reports.common import (
 from reporting.tables import Column, Table
 
 PLACED_SQL = f"""
-    SELECT p.id, p.request_id, p.start_date, reg.code AS region, reg.name AS region_name,
+    SELECT p.id, p.request_id, p.start_date, p.kind, reg.code AS region, reg.name AS region_name,
            ct.code AS care_type, ct.label AS care_label,
            {waiting_days_sql("r", until="p.start_date")} AS days,
            {distance_km_sql("ym.latitude", "ym.longitude", "fm.latitude", "fm.longitude")} AS km,
@@ -49,6 +49,7 @@ GROUPED_SQL = f"""
            percentile_cont(0.5) WITHIN GROUP (ORDER BY km) AS km_median,
            percentile_cont(0.9) WITHIN GROUP (ORDER BY km) AS km_p90,
            count(*) FILTER (WHERE outside_region) AS outside,
+           count(*) FILTER (WHERE kind = 'crisis') AS crisis,
            count(*) FILTER (WHERE km < 10) AS d10, count(*) FILTER (WHERE km >= 10 AND km < 25) AS d25,
            count(*) FILTER (WHERE km >= 25 AND km < 50) AS d50, count(*) FILTER (WHERE km >= 50 AND km < 100) AS d100,
            count(*) FILTER (WHERE km >= 100) AS dmore
@@ -100,11 +101,15 @@ def build(scope: Scope) -> list[Table]:
     n = overall["n"] if overall else 0
     o = overall or {
         "outside": 0,
+        "crisis": 0,
         **{k: None for k, _l in STATS},
         **{k: 0 for k in ("d10", "d25", "d50", "d100", "dmore")},
     }
     summary = [
         {"figure": _("Plaatsingen gestart"), "value": figure(n, n, suppress=s)},
+        # Issue 11: crisis placements are placements; their share is a figure of its own.
+        {"figure": _("Waarvan crisisplaatsingen"), "value": figure(o["crisis"], o["crisis"], suppress=s)},
+        {"figure": _("Aandeel crisisplaatsingen (%)"), "value": shown_share(o["crisis"], n, suppress=s)},
         *({"figure": label, "value": figure(num(o[k]), n, suppress=s)} for k, label in STATS),
         {"figure": _("Buiten de eigen regio geplaatst"), "value": figure(o["outside"], o["outside"], suppress=s)},
         {"figure": _("Aandeel buiten de eigen regio (%)"), "value": shown_share(o["outside"], n, suppress=s)},

@@ -121,3 +121,12 @@ def axe_violations(page):
         ]
 
     return _check
+
+
+@pytest.fixture(scope="session")
+def identity_check_loaded():
+    """The live server runs in this process: load deduce's model once before a page that
+    checks texts (the offer composer) asks for it, so no click waits for the load."""
+    from placement.anonymisation import deduce_model
+
+    deduce_model()

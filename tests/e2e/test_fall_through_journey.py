@@ -18,7 +18,7 @@ from tests.placement.factories import fitting_facility, in_matching
 
 
 @pytest.fixture
-def setup(transactional_db, tmp_path, settings):
+def setup(transactional_db, tmp_path, settings, identity_check_loaded):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     twente = region("JZ14")
     coordinator = member(Role.COORDINATOR, regions=[twente], username="coordinator")
@@ -69,7 +69,7 @@ def test_parents_refuse_after_the_introduction_and_the_request_is_offered_elsewh
     expect(page.locator("#id_motivation-error")).to_be_visible()
     assert Offer.objects.get(request=placement_request).status == OfferStatus.ACCEPTED
     page.get_by_label("Toelichting").fill("Na de kennismaking willen de ouders een kleinere groep.")
-    page.get_by_role("button", name=re.compile("Afwijzing vastleggen")).click()
+    page.get_by_role("button", name=re.compile("Afwijzing.*vastleggen")).click()
     expect(page.get_by_text(re.compile("terug naar matching|terug in matching"))).to_be_visible()
     assert Facility.objects.get(pk=first.pk).held == 0
 

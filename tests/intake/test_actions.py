@@ -16,8 +16,13 @@ EXPECTED = {
     (Status.EXPERT_TABLE, R): {"withdraw"},
     (Status.MATCHING, R): {"withdraw"},
     (Status.WAITING, R): {"withdraw"},
-    (Status.SUBMITTED, C): {"triage"},
-    (Status.EXPERT_TABLE, C): {"triage"},
+    # issue 11: triage may register a crisis placement; a crisis dossier is decided on
+    # (the screen offers that only for a request that follows a crisis placement)
+    (Status.SUBMITTED, C): {"triage", "crisis_register", "crisis_convert"},
+    (Status.EXPERT_TABLE, C): {"triage", "crisis_register", "crisis_convert"},
+    (Status.CRISIS, R): {"submit"},
+    (Status.CRISIS, C): {"crisis_submit", "end"},
+    (Status.CRISIS, P): {"end"},
     (Status.MATCHING, C): {"offer", "wait"},
     (Status.WAITING, C): {"offer", "resume"},
     (Status.ACCEPTED, R): {"withdraw_accepted"},

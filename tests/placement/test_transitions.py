@@ -42,6 +42,10 @@ ALLOWED_MOVES = {
     # issue 11: after acceptance the offer falls through (coordinator: any party; provider:
     # its retraction), or the referrer or the coordinator withdraws the request
     (AC, MA, COORD), (AC, MA, PROV), (AC, CL, REF), (AC, CL, COORD),
+    # issue 11, crisis: the dossier of a crisis placement is submitted by the referrer or
+    # the coordinator; at triage the youth stays or a longer-term place is sought (both:
+    # placed, in the crisis place for now); the crisis placement may end before the dossier
+    (CR, SU, REF), (CR, SU, COORD), (SU, PL, COORD), (EX, PL, COORD), (CR, EN, COORD), (CR, EN, PROV),
 }  # fmt: skip
 ROLES = [*Role.values, SYSTEM]
 
@@ -49,12 +53,15 @@ ROLES = [*Role.values, SYSTEM]
 # states it works from. Several services share a (from, to) pair; each starts only from
 # its own states (e.g. "resume matching" only from waiting, not from an open offer).
 ACTIONS = {
-    "submit": (REF, SU, {DR, RE}),
+    "submit": (REF, SU, {DR, RE, CR}),
     "triage_matching": (COORD, MA, {SU, EX}),
     "triage_return": (COORD, RE, {SU, EX}),
     "triage_expert_table": (COORD, EX, {SU}),
     "triage_close": (COORD, CL, {SU, EX}),
-    "triage_crisis": (COORD, CR, {SU, EX}),
+    "crisis_register": (COORD, CR, {SU, EX}),
+    "crisis_submit": (COORD, SU, {CR}),
+    "crisis_stay": (COORD, PL, {SU, EX}),
+    "crisis_longer_term": (COORD, PL, {SU, EX}),
     "withdraw": (REF, CL, {DR, SU, RE, EX, MA, WA}),
     "offer": (COORD, OF, {MA, WA}),
     "wait": (COORD, WA, {MA}),
@@ -65,8 +72,8 @@ ACTIONS = {
     "accept": (PROV, AC, {OF}),
     "placement_start": (COORD, PL, {AC}),
     "placement_start_by_provider": (PROV, PL, {AC}),
-    "placement_end": (COORD, EN, {PL}),
-    "placement_end_by_provider": (PROV, EN, {PL}),
+    "placement_end": (COORD, EN, {PL, CR}),
+    "placement_end_by_provider": (PROV, EN, {PL, CR}),
     "fall_through": (COORD, MA, {AC}),
     "fall_through_by_provider": (PROV, MA, {AC}),
     "withdraw_accepted": (REF, CL, {AC}),
@@ -117,7 +124,23 @@ def _prepare(action, referrer, coordinator):
             )
         placement_request.refresh_from_db()
         return placement_request, context
+    if action in CRISIS_ACTIONS:
+        context["facility"] = fitting_facility()
+        placement_request = make_request(referrer, submit=True)
+        if action != "crisis_register":  # the request has its crisis placement
+            services.crisis_placement_register(
+                by=coordinator,
+                membership=membership_with_role(coordinator, Role.COORDINATOR),
+                facility_id=context["facility"].pk,
+                started_at=timezone.now(),
+                placement_request=placement_request,
+            )
+            placement_request.refresh_from_db()
+        return placement_request, context
     return make_request(referrer), context
+
+
+CRISIS_ACTIONS = {"crisis_register", "crisis_submit", "crisis_stay", "crisis_longer_term"}
 
 
 OFFER_ACTIONS = {"withdraw_offer", "decline", "expire", "accept"}
@@ -132,6 +155,27 @@ def _run(action, placement_request, referrer, coordinator, context=None):
         return intake_services.request_submit(
             placement_request=placement_request, by=referrer, membership=membership_with_role(referrer, Role.REFERRER)
         )
+    if action == "crisis_register":
+        services.crisis_placement_register(
+            by=coordinator,
+            membership=coordination,
+            facility_id=context["facility"].pk,
+            started_at=timezone.now(),
+            placement_request=placement_request,
+        )
+        return placement_request
+    if action == "crisis_submit":
+        return services.crisis_dossier_submit(
+            placement_request=placement_request, by=coordinator, membership=coordination
+        )
+    if action in ("crisis_stay", "crisis_longer_term"):
+        services.crisis_followup_triage(
+            placement_request=placement_request,
+            decision=action.removeprefix("crisis_"),
+            by=coordinator,
+            membership=coordination,
+        )
+        return placement_request  # the longer-term search is a new (transfer) request
     if action == "withdraw":
         return intake_services.request_withdraw(
             placement_request=placement_request, by=referrer, membership=membership_with_role(referrer, Role.REFERRER)
@@ -229,6 +273,8 @@ def _put_in(placement_request, status):
     fields = {"status": status, "outcome": "other" if status == Status.CLOSED else ""}
     if status != Status.DRAFT:
         fields["referral_date"] = placement_request.referral_date or __import__("datetime").date.today()
+    if status == Status.CRISIS:  # the database requires the dossier's due day
+        fields["crisis_dossier_due"] = placement_request.crisis_dossier_due or __import__("datetime").date.today()
     PlacementRequest.objects.filter(pk=placement_request.pk).update(**fields)
     placement_request.refresh_from_db()
 
@@ -281,7 +327,9 @@ def test_table_covers_only_known_states_and_roles():
     assert (Status.DRAFT, Status.SUBMITTED) in allowed and (Status.RETURNED, Status.SUBMITTED) in allowed
     assert (Status.SUBMITTED, Status.MATCHING) in allowed
     assert (Status.DRAFT, Status.MATCHING) not in allowed
-    assert not any(s in (Status.CLOSED, Status.CRISIS, Status.ENDED) for s, _t in allowed)  # end states
+    assert not any(s in (Status.CLOSED, Status.ENDED) for s, _t in allowed)  # end states
+    # Issue 11: crisis is no longer a dead end (its dossier follows), but nobody withdraws it.
+    assert {t for s, t in allowed if s == Status.CRISIS} == {Status.SUBMITTED, Status.ENDED}
 
 
 @pytest.mark.django_db

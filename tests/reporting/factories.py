@@ -65,6 +65,7 @@ class Scenario:
             kind=kind,
             previous_request=previous,
             referral_date=referral if referred else None,
+            crisis_dossier_due=referral if status == "crisis" else None,  # the database requires it (issue 11)
             outcome=outcome,
             status_changed_at=at(status_changed or referral, 12),
             created_at=at(referral),

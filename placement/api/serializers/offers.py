@@ -261,7 +261,7 @@ OfferForReaderList = _offer_for_reader(many=True)
 
 class PlacementSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    offer = serializers.IntegerField(source="offer_id")
+    offer = serializers.IntegerField(source="offer_id", allow_null=True, help_text="Empty for a crisis placement.")
     facility = FacilityRefSerializer()
     start_date = serializers.DateField()
     school = serializers.CharField()

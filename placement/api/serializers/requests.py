@@ -210,7 +210,7 @@ class YouthSerializer(serializers.Serializer):
 
     given_names = serializers.CharField()
     family_name = serializers.CharField()
-    birth_date = serializers.DateField()
+    birth_date = serializers.DateField(allow_null=True, help_text="Empty until a crisis dossier gives it.")
     gender = serializers.CharField()
     bsn = serializers.CharField()
     address = serializers.CharField()
