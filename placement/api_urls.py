@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placement.api import offers, requests
+from placement.api import offers, pool, requests
 
 urlpatterns = [
     path("requests", requests.RequestListCreate.as_view(), name="api-requests"),
@@ -31,4 +31,18 @@ urlpatterns += [
     path("offers/<int:pk>/introduction", offers.OfferIntroduction.as_view(), name="api-offer-introduction"),
     path("offers/<int:pk>/fall-through", offers.OfferFallThrough.as_view(), name="api-offer-fall-through"),
     path("placements/<int:pk>/end", offers.PlacementEnd.as_view(), name="api-placement-end"),
+]
+
+# Issue 11: help from the pool before submission; records of the expert table.
+urlpatterns += [
+    path("requests/<int:pk>/analysis-help", pool.RequestAnalysisHelp.as_view(), name="api-request-analysis-help"),
+    path(
+        "requests/<int:pk>/expert-table-meetings",
+        pool.RequestExpertTableMeetings.as_view(),
+        name="api-request-expert-table-meetings",
+    ),
+    path("assignments", pool.AssignmentList.as_view(), name="api-assignments"),
+    path("assignments/waiting", pool.AssignmentWaiting.as_view(), name="api-assignments-waiting"),
+    path("assignments/<int:pk>/accept", pool.AssignmentAccept.as_view(), name="api-assignment-accept"),
+    path("assignments/<int:pk>/complete", pool.AssignmentComplete.as_view(), name="api-assignment-complete"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placement.views import offers, requests, wizard
+from placement.views import offers, pool, requests, wizard
 
 app_name = "placement"
 
@@ -42,4 +42,10 @@ urlpatterns += [
         offers.provider_offer_document,
         name="provider-offer-document",
     ),
+]
+
+# Issue 11: help from the pool before submission; records of the expert table.
+urlpatterns += [
+    path("requests/<int:pk>/analysis-help/", pool.draft_help_request, name="draft-help-request"),
+    path("coordinator/requests/<int:pk>/expert-table/", pool.expert_table_record, name="expert-table-record"),
 ]

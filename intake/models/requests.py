@@ -277,9 +277,13 @@ FALL_THROUGH_FROM = frozenset({Status.ACCEPTED})
 # Withdrawing an accepted request releases the held place: a placement service, not the
 # intake withdrawal (which starts only from WITHDRAW_FROM).
 WITHDRAW_ACCEPTED_FROM = frozenset({Status.ACCEPTED})
+# Issue 11: the coordinator records an expert-table meeting, whose decision moves the
+# request on through triage (to matching, back to the referrer, closed or crisis).
+EXPERT_TABLE_FROM = frozenset({Status.EXPERT_TABLE})
 ACTIONS: dict[str, tuple[str, frozenset | None, frozenset | None]] = {
     "submit": (Status.SUBMITTED, None, None),
     "triage": (Status.MATCHING, TRIAGE_FROM, None),
+    "expert_table": (Status.MATCHING, EXPERT_TABLE_FROM, frozenset({Role.COORDINATOR})),
     "withdraw": (Status.CLOSED, WITHDRAW_FROM, frozenset({Role.REFERRER})),
     "withdraw_accepted": (Status.CLOSED, WITHDRAW_ACCEPTED_FROM, frozenset({Role.REFERRER, Role.COORDINATOR})),
     "fall_through": (Status.MATCHING, FALL_THROUGH_FROM, None),

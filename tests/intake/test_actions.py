@@ -17,7 +17,7 @@ EXPECTED = {
     (Status.MATCHING, R): {"withdraw"},
     (Status.WAITING, R): {"withdraw"},
     (Status.SUBMITTED, C): {"triage"},
-    (Status.EXPERT_TABLE, C): {"triage"},
+    (Status.EXPERT_TABLE, C): {"triage", "expert_table"},  # issue 11: record a meeting
     (Status.MATCHING, C): {"offer", "wait"},
     (Status.WAITING, C): {"offer", "resume"},
     (Status.ACCEPTED, R): {"withdraw_accepted"},
