@@ -59,6 +59,9 @@ class ExpertTableForm(AccessibleForm):
                 if slot == 1
                 else "",
             )
+        # At least one participant: the first row is required unless another row is filled.
+        if self.is_bound and any(self.data.get(f"participant_{slot}_role") for slot in PARTICIPANT_SLOTS[1:]):
+            self.fields["participant_1_role"].required = False
 
     MAIN_FIELDS = ("held_on", "advice", "decision", "motivation", "outcome")
 
