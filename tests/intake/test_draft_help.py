@@ -19,6 +19,7 @@ from intake import selectors as intake_selectors
 from intake import services as intake_services
 from intake.models import SECTION_FIELDS, AnalysisAssignment, Status
 from tests.placement.factories import ANALYSIS, PERSPECTIVE, SAFETY, make_request, pdf_upload
+from tests.placement.test_api_output import assert_documented
 
 AMS = datetime.timezone(datetime.timedelta(hours=1))  # Amsterdam in winter (CET)
 
@@ -212,17 +213,24 @@ def test_the_api_who_may_ask_and_take(api, make_member, referrer, coordinator, s
     response = api.as_user(referrer).post(url, {"question": "Graag hulp"}, format="json")
     assert response.status_code == 201
     body = response.json()
+    assert_documented("POST", url, 201, body)
     assert body["before_submission"] is True and body["status"] == "open" and body["waiting_working_days"] == 0
     assert "youth" not in body
     pk = body["id"]
     listed = api.as_user(scientist).get("/api/v1/assignments").json()
     assert [row["id"] for row in listed] == [pk]
+    assert_documented("GET", "/api/v1/assignments", 200, listed)
+    figures = api.as_user(scientist).get("/api/v1/assignments/waiting").json()
+    assert (figures["waiting"], figures["waiting_before_submission"], figures["median_waiting"]) == (1, 1, 0.0)
+    assert_documented("GET", "/api/v1/assignments/waiting", 200, figures)
+    assert api.as_user(referrer).get("/api/v1/assignments/waiting").status_code == 403
     other_pool = make_member(Role.BEHAVIOURAL_SCIENTIST, regions=[drenthe])
     assert api.as_user(other_pool).post(f"/api/v1/assignments/{pk}/accept").status_code == 404
     assert api.as_user(referrer).post(f"/api/v1/assignments/{pk}/accept").status_code == 403
     assert AnalysisAssignment.objects.get().status == "open"
     response = api.as_user(scientist).post(f"/api/v1/assignments/{pk}/accept")
     assert response.status_code == 200 and response.json()["status"] == "accepted"
+    assert_documented("POST", f"/api/v1/assignments/{pk}/accept", 200, response.json())
     # Completing before any analysis version is written: 422 naming the analysis, nothing changes.
     response = api.as_user(scientist).post(f"/api/v1/assignments/{pk}/complete", {"note": "klaar"}, format="json")
     assert response.status_code == 422
@@ -234,6 +242,7 @@ def test_the_api_who_may_ask_and_take(api, make_member, referrer, coordinator, s
     assert response.status_code == 200, response.json()
     response = api.as_user(scientist).post(f"/api/v1/assignments/{pk}/complete", {"note": "klaar"}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "completed"
+    assert_documented("POST", f"/api/v1/assignments/{pk}/complete", 200, response.json())
     response = api.as_user(referrer).post(f"/api/v1/requests/{placement_request.pk}/submit")
     assert response.status_code == 200 and response.json()["status"] == "submitted"
 

@@ -16,6 +16,7 @@ from core.models import OutboxMessage
 from intake import services as intake_services
 from intake.models import ExpertTableMeeting, ExpertTableParticipant, Status
 from tests.placement.factories import make_request
+from tests.placement.test_api_output import assert_documented
 
 PARTICIPANTS = [
     {"role": "coordinator", "organisation": "Coördinatiepunt Twente"},
@@ -267,9 +268,11 @@ def test_the_api_records_a_meeting_and_the_request_detail_carries_it(api, referr
     response = api.as_user(coordinator).post(url, _body(), format="json")
     assert response.status_code == 201, response.json()
     assert response.json()["status_after"] == "matching"
+    assert_documented("POST", url, 201, response.json())
     for user in (coordinator, referrer):
         detail = api.as_user(user).get(f"/api/v1/requests/{placement_request.pk}").json()
         assert detail["status"] == "matching"
+        assert_documented("GET", f"/api/v1/requests/{placement_request.pk}", 200, detail)
         [meeting] = detail["expert_table_meetings"]
         assert meeting["decision"] == "matching" and meeting["participants"][2] == {
             "role": "parents",
