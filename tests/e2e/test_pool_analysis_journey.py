@@ -17,6 +17,17 @@ from intake.models import AnalysisAssignment, ExpertTableMeeting, PlacementReque
 from tests.accounts.factories import PASSWORD, member, region
 from tests.placement.factories import PERSPECTIVE, SAFETY, make_request, pdf_upload
 
+# Only what this part adds is held to the 390 px here: the site header and the request
+# page's other sections are the screens part's (issue 11, point 10).
+FITS = """(selector) => [...document.querySelectorAll(selector)]
+    .filter(e => e.getBoundingClientRect().right > innerWidth + 1)
+    .map(e => e.tagName + '.' + e.className + '#' + e.id)"""
+
+
+def fits_the_width(page, selector):
+    """The elements under `selector` that stick out to the right (none: no sideways scrolling)."""
+    return page.evaluate(FITS, selector)
+
 
 @pytest.fixture
 def people(transactional_db, tmp_path, settings):
@@ -75,6 +86,9 @@ def test_a_draft_without_analysis_gets_its_analysis_from_the_pool(
     page.goto(f"{live_server.url}/requests/{placement_request.pk}/")
     expect(page.get_by_text("De verklarende analyse ontbreekt.")).to_be_visible()
     assert axe_violations() == []
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert fits_the_width(page, "#draft-help, #draft-help *") == []
+    page.set_viewport_size({"width": 1366, "height": 768})
     page.get_by_role("button", name="Hulp vragen aan de pool").click()
     expect(page.locator("#id_question-error")).to_be_visible()
     page.get_by_label("Waarmee kan de gedragswetenschapper helpen?").fill(
@@ -141,6 +155,9 @@ def test_the_coordinator_records_an_expert_table_meeting(page, live_server, peop
     page.goto(f"{live_server.url}/requests/{placement_request.pk}/")
     page.get_by_role("link", name="Bespreking vastleggen").click()
     assert axe_violations() == []
+    # On a phone the form fits without sideways scrolling.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert fits_the_width(page, "main, main *") == []
     # Everything missing at once, next to the fields.
     page.get_by_role("button", name="Bespreking en besluit vastleggen").click()
     for field in ("held_on", "participant_1_role", "advice", "decision", "motivation"):

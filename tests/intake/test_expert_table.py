@@ -325,3 +325,15 @@ def test_bad_input_to_the_api_names_every_field_and_writes_nothing(api, referrer
         assert name in [p["name"] for p in response.json()["invalid_params"]], response.json()
     placement_request.refresh_from_db()
     assert placement_request.status == Status.EXPERT_TABLE and ExpertTableMeeting.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_records_are_in_the_youths_inzage(client, admin_user, referrer, coordinator):
+    from privacy.selectors import inzage_data
+
+    placement_request = at_expert_table(referrer, coordinator)
+    record(placement_request, coordinator, decision="adjourned", motivation="Eerst advies school")
+    (request_data,) = inzage_data(placement_request.youth)["requests"]
+    (meeting,) = request_data["expert_table_meetings"]
+    assert meeting["decision"] == "adjourned" and meeting["motivation"] == "Eerst advies school"
+    assert [p["role"] for p in meeting["participants"]] == [p["role"] for p in PARTICIPANTS]
