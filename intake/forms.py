@@ -157,4 +157,4 @@ class DocumentForm(AccessibleForm):
 
 
 class CompleteAssignmentForm(AccessibleForm):
-    note = forms.CharField(label=_("Toelichting voor de coördinator"), required=False, widget=forms.Textarea)
+    note = forms.CharField(label=_("Toelichting bij afronding"), required=False, widget=forms.Textarea)

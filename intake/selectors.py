@@ -14,9 +14,12 @@ Every read that returns identifying youth data writes the access log (the youth 
 subject); list pages log one row per youth shown.
 """
 
+import statistics
 from dataclasses import dataclass
+from datetime import timedelta
 
-from django.db.models import Prefetch, Q
+from django.db.models import Case, Prefetch, Q, Value, When
+from django.utils import timezone
 
 from accounts.models import Organisation, Region, Role
 from accounts.selectors import region_coordination_contacts, region_ids_of
@@ -25,7 +28,7 @@ from core.access_log import Purpose, access_log_entry, access_log_record
 from core.errors import NotFound
 from core.events import events_for
 from core.models import AccessLogEntry
-from intake.models import OPEN_STATUSES, AnalysisAssignment, Document, PlacementRequest, Status
+from intake.models import OPEN_STATUSES, AnalysisAssignment, Document, ExpertTableMeeting, PlacementRequest, Status
 from intake.taxonomy import labels
 
 PURPOSE_BY_ROLE = {
@@ -114,6 +117,10 @@ def request_get(*, membership, pk, log: bool = True, view: str = "detail") -> Pl
                 "youth__guardians",
                 "alternatives",
                 Prefetch("documents", queryset=Document.objects.order_by("uploaded_at", "id")),
+                Prefetch(
+                    "expert_table_meetings",
+                    queryset=ExpertTableMeeting.objects.select_related("recorded_by").prefetch_related("participants"),
+                ),
             )
             .get(pk=pk)
         )
@@ -187,6 +194,7 @@ def request_summary(placement_request) -> dict:
         "safety_plan": getattr(placement_request, "safety_plan", None),
         "documents": list(placement_request.documents.all()),
         "alternatives": list(placement_request.alternatives.all()),
+        "expert_table_meetings": list(placement_request.expert_table_meetings.all()),
     }
 
 
@@ -260,10 +268,9 @@ def assignment_scope(membership):
     accepted while those are active. Completed and cancelled assignments are gone."""
     if membership is None or membership.role != Role.BEHAVIOURAL_SCIENTIST:
         return AnalysisAssignment.objects.none()
-    open_in_region = AnalysisAssignment.objects.filter(
+    open_in_region = AnalysisAssignment.objects.live().filter(
         status=AnalysisAssignment.AssignmentStatus.OPEN,
         request__region_id__in=region_ids_of(membership),
-        request__status__in=OPEN_STATUSES,
     )
     return AnalysisAssignment.objects.filter(
         Q(pk__in=open_in_region.values("pk")) | Q(pk__in=identity_assignments(membership).values("pk"))
@@ -271,10 +278,13 @@ def assignment_scope(membership):
 
 
 def assignment_list(*, membership):
+    """The pool's list: the requests for help still waiting for someone to take them
+    first, oldest first (they wait longest); then the scientist's own, oldest first."""
+    waiting_first = Case(When(status=AnalysisAssignment.AssignmentStatus.OPEN, then=Value(0)), default=Value(1))
     return list(
         assignment_scope(membership)
         .select_related("request", "request__region", "assigned_to", "requested_by")
-        .order_by("status", "requested_at", "id")
+        .order_by(waiting_first, "requested_at", "id")
     )
 
 
@@ -367,3 +377,54 @@ def youth_hidden_regions(*, membership, youth_id, visible_ids) -> list[PossibleD
         PossibleDuplicate(region=region, contact=contacts.get(region_id))
         for region_id, region in sorted(regions.items(), key=lambda item: (item[1].name, item[0]))
     ]
+
+
+# --- the pool's waiting (issue 11) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PoolWaiting:
+    """How long requests for help wait for a behavioural scientist to take them, in
+    working days (`AnalysisAssignment.waiting_working_days`), in the scientist's regions.
+    `waiting`: open now; `median_waiting`: of those, now; `median_until_taken`: of the
+    requests taken in the last `period_days` days, from asking to taking."""
+
+    waiting: int
+    waiting_before_submission: int
+    median_waiting: float | None
+    oldest_waiting: int | None
+    taken: int
+    median_until_taken: float | None
+    period_days: int
+
+
+def _median(values: list[int]) -> float | None:
+    return float(statistics.median(values)) if values else None
+
+
+def pool_waiting(*, membership, today=None, period_days: int = 90) -> PoolWaiting:
+    if membership is None or membership.role != Role.BEHAVIOURAL_SCIENTIST:
+        raise NotFound()
+    today = today or timezone.localdate()
+    regions = region_ids_of(membership)
+    open_rows = list(
+        AnalysisAssignment.objects.live()
+        .filter(status=AnalysisAssignment.AssignmentStatus.OPEN, request__region_id__in=regions)
+        .only("requested_at", "accepted_at", "before_submission")
+    )
+    since = timezone.now() - timedelta(days=period_days)
+    taken_rows = list(
+        AnalysisAssignment.objects.filter(
+            request__region_id__in=regions, accepted_at__isnull=False, accepted_at__gte=since
+        ).only("requested_at", "accepted_at")
+    )
+    waiting_days = [a.waiting_working_days(today) for a in open_rows]
+    return PoolWaiting(
+        waiting=len(open_rows),
+        waiting_before_submission=sum(1 for a in open_rows if a.before_submission),
+        median_waiting=_median(waiting_days),
+        oldest_waiting=max(waiting_days) if waiting_days else None,
+        taken=len(taken_rows),
+        median_until_taken=_median([a.waiting_working_days() for a in taken_rows]),
+        period_days=period_days,
+    )

@@ -24,7 +24,11 @@ def _assignment(request, pk):
 @role_required(Role.BEHAVIOURAL_SCIENTIST)
 def behavioural_scientist_home(request):
     assignments = intake_selectors.assignment_list(membership=request.membership)
-    return render(request, "analyses/behavioural_scientist_home.html", {"assignments": assignments})
+    return render(
+        request,
+        "analyses/behavioural_scientist_home.html",
+        {"assignments": assignments, "pool_waiting": intake_selectors.pool_waiting(membership=request.membership)},
+    )
 
 
 @role_required(Role.BEHAVIOURAL_SCIENTIST)
@@ -106,5 +110,8 @@ def assignment_complete(request, pk):
     except DomainError as error:
         messages.error(request, str(error.detail))
         return redirect("analyses:assignment-detail", pk=pk)
-    messages.success(request, _("De opdracht is afgerond; de coördinator is op de hoogte gebracht."))
+    if assignment.before_submission:
+        messages.success(request, _("De hulp is afgerond; de verwijzer is op de hoogte gebracht en kan indienen."))
+    else:
+        messages.success(request, _("De opdracht is afgerond; de coördinator is op de hoogte gebracht."))
     return redirect("analyses:behavioural-scientist-home")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placement.api import crisis, offers, region_settings, requests, youth
+from placement.api import crisis, offers, pool, region_settings, requests, youth
 
 urlpatterns = [
     path("requests", requests.RequestListCreate.as_view(), name="api-requests"),
@@ -50,4 +50,18 @@ urlpatterns += [
     path("crisis-placements", crisis.CrisisPlacements.as_view(), name="api-crisis-placements"),
     path("requests/<int:pk>/crisis-submit", crisis.CrisisDossierSubmit.as_view(), name="api-request-crisis-submit"),
     path("requests/<int:pk>/crisis-triage", crisis.CrisisFollowUpTriage.as_view(), name="api-request-crisis-triage"),
+]
+
+# Issue 11: help from the pool before submission; records of the expert table.
+urlpatterns += [
+    path("requests/<int:pk>/analysis-help", pool.RequestAnalysisHelp.as_view(), name="api-request-analysis-help"),
+    path(
+        "requests/<int:pk>/expert-table-meetings",
+        pool.RequestExpertTableMeetings.as_view(),
+        name="api-request-expert-table-meetings",
+    ),
+    path("assignments", pool.AssignmentList.as_view(), name="api-assignments"),
+    path("assignments/waiting", pool.AssignmentWaiting.as_view(), name="api-assignments-waiting"),
+    path("assignments/<int:pk>/accept", pool.AssignmentAccept.as_view(), name="api-assignment-accept"),
+    path("assignments/<int:pk>/complete", pool.AssignmentComplete.as_view(), name="api-assignment-complete"),
 ]

@@ -4,44 +4,15 @@ Offer deadlines (iJw practice: a provider decides within 5 working days) are com
 here, so the rule lives in one place.
 """
 
-from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-import holidays
+# The calendar itself is in core (one place for every layer); re-exported here.
+from core.working_days import add_working_days, is_working_day, working_days_between
+
+__all__ = ["AMSTERDAM", "add_working_days", "deadline_after", "is_working_day", "working_days_between"]
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-
-
-@lru_cache(maxsize=32)
-def _holidays(year: int):
-    return holidays.NL(years=year)
-
-
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _holidays(day.year)
-
-
-def add_working_days(start: date, days: int) -> date:
-    """The date `days` working days after `start` (start itself does not count)."""
-    if days < 0:
-        raise ValueError("days must be zero or more")
-    current = start
-    remaining = days
-    while remaining:
-        current += timedelta(days=1)
-        if is_working_day(current):
-            remaining -= 1
-    return current
-
-
-def working_days_between(start: date, end: date) -> int:
-    """Working days after `start` up to and including `end` (0 if end <= start)."""
-    count, current = 0, start
-    while current < end:
-        current += timedelta(days=1)
-        count += is_working_day(current)
-    return count
 
 
 def deadline_after(moment: datetime, working_days: int) -> datetime:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placement.views import crisis, offers, region_settings, requests, wizard, youth
+from placement.views import crisis, offers, pool, region_settings, requests, wizard, youth
 
 app_name = "placement"
 
@@ -62,4 +62,10 @@ urlpatterns += [
     path("coordinator/crisis-placements/new/", crisis.crisis_register, name="crisis-register"),
     path("requests/<int:pk>/crisis-submit/", crisis.crisis_submit, name="crisis-submit"),
     path("requests/<int:pk>/crisis-triage/", crisis.crisis_followup_triage, name="crisis-triage"),
+]
+
+# Issue 11: help from the pool before submission; records of the expert table.
+urlpatterns += [
+    path("requests/<int:pk>/analysis-help/", pool.draft_help_request, name="draft-help-request"),
+    path("coordinator/requests/<int:pk>/expert-table/", pool.expert_table_record, name="expert-table-record"),
 ]

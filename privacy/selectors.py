@@ -436,8 +436,26 @@ def _request_data(placement_request, events) -> dict:
         if e.event_type == "request_triaged" and e.subject_id == placement_request.pk
     ]
     data["assignments"] = [
-        _row(a, ("question", "status", "requested_at", "completed_at", "completion_note"))
+        _row(
+            a,
+            (
+                "question",
+                "status",
+                "before_submission",
+                "requested_at",
+                "accepted_at",
+                "completed_at",
+                "completion_note",
+            ),
+        )
         for a in placement_request.assignments.all()
+    ]
+    data["expert_table_meetings"] = [
+        {
+            **_row(m, ("held_on", "advice", "decision", "motivation", "outcome", "status_after", "recorded_at")),
+            "participants": [_row(p, ("role", "organisation")) for p in m.participants.all()],
+        }
+        for m in placement_request.expert_table_meetings.all()
     ]
     data["offers"] = [
         {
@@ -502,6 +520,7 @@ def inzage_data(youth) -> dict:
             "analysis_versions__preferred_region",
             "alternatives",
             "assignments",
+            "expert_table_meetings__participants",
             "offers__provider",
             "offers__facility",
             "waiting_periods",

@@ -3,7 +3,8 @@
 - requests: youth, guardians, placement requests, their states and the transition table
   (app label ``placement``, where their tables were created);
 - analyses: the explanatory analysis with its need profile, perspectiefplan,
-  veiligheidsplan, documents, alternatives considered, behavioural-scientist assignments.
+  veiligheidsplan, documents, alternatives considered, behavioural-scientist assignments;
+- expert_table: the records of expert-table meetings (issue 11).
 """
 
 from intake.models.analyses import (
@@ -18,11 +19,19 @@ from intake.models.analyses import (
     SafetyPlan,
     Security,
 )
+from intake.models.expert_table import (
+    PERSONAL_ROLES,
+    ExpertTableDecision,
+    ExpertTableMeeting,
+    ExpertTableParticipant,
+    ParticipantRole,
+)
 from intake.models.requests import (
     ACTIONS,
     CONVERT_FROM,
     CRISIS_SUBMIT_FROM,
     EDITABLE_STATUSES,
+    EXPERT_TABLE_FROM,
     FALL_THROUGH_FROM,
     OPEN_STATUSES,
     RESUME_FROM,
@@ -50,6 +59,12 @@ from intake.models.requests import (
 
 __all__ = [
     "ACTIONS",
+    "EXPERT_TABLE_FROM",
+    "PERSONAL_ROLES",
+    "ExpertTableDecision",
+    "ExpertTableMeeting",
+    "ExpertTableParticipant",
+    "ParticipantRole",
     "RESUME_FROM",
     "START_FROM",
     "FALL_THROUGH_FROM",

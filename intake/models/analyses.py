@@ -21,6 +21,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.working_days import working_days_between
+
 APPEND_ONLY = pgtrigger.Protect(name="immutable_version", operation=pgtrigger.Update | pgtrigger.Delete)
 
 
@@ -246,18 +248,26 @@ class AssignmentQuerySet(models.QuerySet):
         ended (completed or cancelled), on a request that is still open and lies in one
         of the regions of their membership. The one statement of that rule: the request
         selectors and the analysis service both ask it."""
-        from intake.models.requests import OPEN_STATUSES
-
-        return self.filter(
+        return self.live().filter(
             status=AnalysisAssignment.AssignmentStatus.ACCEPTED,
             assigned_to_id=user_id,
             request__region_id__in=region_ids,
-            request__status__in=OPEN_STATUSES,
+        )
+
+    def live(self):
+        """Assignments whose request still allows help: an open request, or the draft the
+        referrer asked help for (issue 11: help before submission). A draft that is
+        withdrawn closes, which ends its assignments (`workflow.assignments_end`)."""
+        from intake.models.requests import OPEN_STATUSES, Status
+
+        return self.filter(
+            Q(request__status__in=OPEN_STATUSES) | Q(request__status=Status.DRAFT, before_submission=True)
         )
 
 
 class AnalysisAssignment(models.Model):
-    """A coordinator asks the behavioural-scientist pool to help write an analysis.
+    """A coordinator asks the behavioural-scientist pool to help write an analysis, or a
+    referrer asks it for a draft that has no (complete) analysis yet (`before_submission`).
 
     Least privilege: while an assignment is open (not yet accepted) the pool of the region
     sees only the question and the request's reference; the scientist who accepts it sees
@@ -283,6 +293,10 @@ class AnalysisAssignment(models.Model):
         ExplanatoryAnalysis, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     completion_note = models.TextField(_("toelichting bij afronding"), blank=True)
+    # Issue 11: help asked by the referrer on a draft, before submission; when the
+    # scientist took it (the end of the waiting).
+    before_submission = models.BooleanField(_("gevraagd voor indiening"), default=False, editable=False)
+    accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -301,6 +315,10 @@ class AnalysisAssignment(models.Model):
                 condition=~Q(status="completed") | (Q(completed_at__isnull=False) & Q(completed_version__isnull=False)),
             ),
             models.CheckConstraint(
+                name="assignment_accepted_after_requested",
+                condition=Q(accepted_at__isnull=True) | Q(accepted_at__gte=models.F("requested_at")),
+            ),
+            models.CheckConstraint(
                 name="assignment_accepted_has_assignee",
                 condition=Q(status__in=["open", "cancelled"]) | Q(assigned_to__isnull=False),
             ),
@@ -308,3 +326,13 @@ class AnalysisAssignment(models.Model):
 
     def __str__(self):
         return _("Opdracht %(id)s") % {"id": self.pk}
+
+    def waiting_working_days(self, today=None) -> int:
+        """Working days the request for help waited (or waits) for a scientist to take it:
+        from the day it was asked to the day it was accepted, or to today while open."""
+        end = timezone.localdate(self.accepted_at) if self.accepted_at else (today or timezone.localdate())
+        return working_days_between(timezone.localdate(self.requested_at), end)
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == self.AssignmentStatus.OPEN

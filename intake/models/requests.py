@@ -298,12 +298,16 @@ WITHDRAW_ACCEPTED_FROM = frozenset({Status.ACCEPTED})
 # A regular placement starts from an accepted offer only (issue 11: SUBMITTED -> PLACED is
 # the crisis follow-up's move, not a placement start).
 START_FROM = frozenset({Status.ACCEPTED})
+# Issue 11: the coordinator records an expert-table meeting, whose decision moves the
+# request on through triage (to matching, back to the referrer, closed or crisis).
+EXPERT_TABLE_FROM = frozenset({Status.EXPERT_TABLE})
 ACTIONS: dict[str, tuple[str, frozenset | None, frozenset | None]] = {
     "submit": (Status.SUBMITTED, None, frozenset({Role.REFERRER})),
     "crisis_register": (Status.CRISIS, TRIAGE_FROM, frozenset({Role.COORDINATOR})),
     "crisis_submit": (Status.SUBMITTED, CRISIS_SUBMIT_FROM, frozenset({Role.COORDINATOR})),
     "crisis_convert": (Status.PLACED, CONVERT_FROM, frozenset({Role.COORDINATOR})),
     "triage": (Status.MATCHING, TRIAGE_FROM, None),
+    "expert_table": (Status.MATCHING, EXPERT_TABLE_FROM, frozenset({Role.COORDINATOR})),
     "withdraw": (Status.CLOSED, WITHDRAW_FROM, frozenset({Role.REFERRER})),
     "withdraw_accepted": (Status.CLOSED, WITHDRAW_ACCEPTED_FROM, frozenset({Role.REFERRER, Role.COORDINATOR})),
     "fall_through": (Status.MATCHING, FALL_THROUGH_FROM, None),

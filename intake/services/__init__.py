@@ -6,6 +6,8 @@ cases so that callers can write ``from intake import services``.
 - analyses: the analysis versions, perspectiefplan, veiligheidsplan, alternatives;
 - documents: PDF uploads and which may be shared with a provider;
 - assignments: behavioural-scientist help with the analysis;
+- draft_help: that help asked by the referrer for a draft, before submission (issue 11);
+- expert_table: records of expert-table meetings, whose decision moves the request (issue 11);
 - workflow: the plumbing every request move uses (lock, transition check, status
   change with an event, notifications); placement's services use it too.
 """
@@ -26,6 +28,8 @@ from intake.services.assignments import (
     assignment_request,
 )
 from intake.services.documents import document_set_shareable, document_upload
+from intake.services.draft_help import draft_help_problems, draft_help_refusal, draft_help_request
+from intake.services.expert_table import expert_table_meeting_record, expert_table_problems
 from intake.services.requests import request_content_save, request_create, request_file, request_update
 from intake.services.triage import request_missing_items, request_submit, request_triage, request_withdraw
 
@@ -38,6 +42,11 @@ __all__ = [
     "assignment_complete",
     "assignment_request",
     "document_set_shareable",
+    "draft_help_problems",
+    "draft_help_refusal",
+    "draft_help_request",
+    "expert_table_meeting_record",
+    "expert_table_problems",
     "document_upload",
     "perspective_plan_save",
     "request_content_save",

@@ -1,5 +1,6 @@
 """Writes for behavioural-scientist assignments: a coordinator asks the pool to help write
-the analysis; a behavioural scientist accepts and completes."""
+the analysis (a referrer asks it for a draft: `intake.services.draft_help`); a behavioural
+scientist accepts and completes."""
 
 from django.db import transaction
 from django.urls import reverse
@@ -43,15 +44,22 @@ def assignment_request(*, placement_request, question: str, by, membership) -> A
         organisation=membership.organisation,
         details={"assignment_id": assignment.pk},
     )
+    pool_notify(assignment)
+    return assignment
+
+
+def pool_notify(assignment: AnalysisAssignment) -> None:
+    """Every behavioural scientist of the request's region hears of a new request for
+    help, in the app: the question and the reference, nothing identifying."""
+    placement_request = assignment.request
     for user in region_members(placement_request.region_id, Role.BEHAVIOURAL_SCIENTIST):
         outbox_enqueue(
             recipient=user,
             subject=_("Hulpvraag bij verklarende analyse %(ref)s") % {"ref": placement_request.reference},
-            body=question.strip(),
+            body=assignment.question,
             url=reverse("analyses:assignment-detail", args=[assignment.pk]),
             email=False,
         )
-    return assignment
 
 
 @transaction.atomic
@@ -65,14 +73,23 @@ def assignment_accept(*, assignment: AnalysisAssignment, by, membership) -> Anal
         raise TransitionNotAllowed(_("Deze opdracht is al aangenomen of afgerond."))
     assignment.status = AnalysisAssignment.AssignmentStatus.ACCEPTED
     assignment.assigned_to = by
-    assignment.save(update_fields=["status", "assigned_to"])
+    assignment.accepted_at = timezone.now()
+    assignment.save(update_fields=["status", "assigned_to", "accepted_at"])
     event_record(
         subject=assignment.request,
         event_type="assignment_accepted",
         by=by,
         organisation=membership.organisation,
-        details={"assignment_id": assignment.pk},
+        details={"assignment_id": assignment.pk, "waited_working_days": assignment.waiting_working_days()},
     )
+    if assignment.before_submission:
+        outbox_enqueue(
+            recipient=assignment.requested_by,
+            subject=_("Een gedragswetenschapper helpt bij %(ref)s") % {"ref": assignment.request.reference},
+            body=_("Uw hulpvraag is aangenomen. De gedragswetenschapper neemt contact met u op."),
+            url=reverse("placement:request-detail", args=[assignment.request_id]),
+            email=False,
+        )
     return assignment
 
 

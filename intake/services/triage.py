@@ -110,6 +110,22 @@ def request_submit(*, placement_request: PlacementRequest, by, membership: Membe
     return placement_request
 
 
+def triage_problems(*, decision: str, reason: str, outcome: str) -> list[dict]:
+    """What is wrong with a triage decision's input, as invalid_params (the rule for
+    triage and for the expert table's decision, `intake.services.expert_table`)."""
+    problems = []
+    if decision not in TriageDecision.values:
+        problems.append({"name": "decision", "reason": _("Kies een van de mogelijke besluiten.")})
+    if decision in (TriageDecision.RETURN, TriageDecision.EXPERT_TABLE) and not (reason or "").strip():
+        problems.append({"name": "reason", "reason": _("Geef aan waarom (de verwijzer ziet deze toelichting).")})
+    if decision == TriageDecision.CLOSE:
+        if outcome not in Outcome.values:
+            problems.append({"name": "outcome", "reason": _("Kies de uitkomst waarmee het verzoek wordt afgesloten.")})
+    elif outcome:
+        problems.append({"name": "outcome", "reason": _("Een uitkomst hoort alleen bij afsluiten.")})
+    return problems
+
+
 @transaction.atomic
 def request_triage(
     *,
@@ -122,10 +138,8 @@ def request_triage(
 ) -> PlacementRequest:
     """A coordinator of the responsible region decides where the request goes next."""
     coordinator_check(membership, placement_request)
-    problems = []
-    if decision not in TriageDecision.values:
-        problems.append({"name": "decision", "reason": _("Kies een van de mogelijke besluiten.")})
     reason = (reason or "").strip()
+    problems = triage_problems(decision=decision, reason=reason, outcome=outcome)
     if decision == TriageDecision.CRISIS:
         # Issue 11: a crisis placement needs a facility and a start; it is registered in
         # one step (placement.services.crisis), with this request as the follow-up.
@@ -135,13 +149,6 @@ def request_triage(
                 "reason": _("Registreer de crisisplaatsing met locatie en start (POST /api/v1/crisis-placements)."),
             }
         )
-    if decision in (TriageDecision.RETURN, TriageDecision.EXPERT_TABLE) and not reason:
-        problems.append({"name": "reason", "reason": _("Geef aan waarom (de verwijzer ziet deze toelichting).")})
-    if decision == TriageDecision.CLOSE:
-        if outcome not in Outcome.values:
-            problems.append({"name": "outcome", "reason": _("Kies de uitkomst waarmee het verzoek wordt afgesloten.")})
-    elif outcome:
-        problems.append({"name": "outcome", "reason": _("Een uitkomst hoort alleen bij afsluiten.")})
     if problems:
         raise Invalid(invalid_params=problems)
     placement_request = request_lock(placement_request)

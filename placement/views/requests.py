@@ -30,6 +30,7 @@ from placement.forms import (
     WithdrawForm,
 )
 from placement.views.common import request_or_404
+from placement.views.pool import pool_context
 
 READERS = (Role.REFERRER, Role.COORDINATOR, Role.BEHAVIOURAL_SCIENTIST)
 
@@ -68,6 +69,7 @@ def _timeline(request, placement_request):
         "placement_started": _("Plaatsing gestart"),
         "placement_ended": _("Plaatsing beëindigd"),
         "transfer_request_created": _("Doorplaatsing: nieuw verzoek na beëindigde plaatsing"),
+        "expert_table_meeting_recorded": _("Bespreking experttafel vastgelegd"),
     }
     rows = intake_selectors.request_timeline(placement_request=placement_request, membership=request.membership)
     for row in rows:
@@ -120,6 +122,7 @@ def request_detail(request, pk):
         "timeline": _timeline(request, placement_request),
         **intake_selectors.request_summary(placement_request),
         **_offer_context(request, placement_request, role),
+        **pool_context(placement_request, role),
     }
     if role == Role.REFERRER:
         context["missing"] = (

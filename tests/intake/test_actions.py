@@ -17,9 +17,10 @@ EXPECTED = {
     (Status.MATCHING, R): {"withdraw"},
     (Status.WAITING, R): {"withdraw"},
     # issue 11: triage may register a crisis placement; a crisis dossier is decided on
-    # (the screen offers that only for a request that follows a crisis placement)
+    # (the screen offers that only for a request that follows a crisis placement); at the
+    # expert table the coordinator records a meeting
     (Status.SUBMITTED, C): {"triage", "crisis_register", "crisis_convert"},
-    (Status.EXPERT_TABLE, C): {"triage", "crisis_register", "crisis_convert"},
+    (Status.EXPERT_TABLE, C): {"triage", "crisis_register", "crisis_convert", "expert_table"},
     (Status.CRISIS, R): {"submit"},
     (Status.CRISIS, C): {"crisis_submit", "end"},
     (Status.CRISIS, P): {"end"},

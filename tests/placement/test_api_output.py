@@ -340,6 +340,7 @@ def test_request_outputs_for_referrer_coordinator_and_behavioural_scientist(api,
             {"form": "foster", "description": "Netwerkpleegzorg bij oma", "why_insufficient": "Oma kan het niet aan"},
         ],
         "documents": [],
+        "expert_table_meetings": [],  # issue 11: the expert table's records
     }
     check(
         response,
@@ -594,6 +595,7 @@ def test_a_bare_draft_has_nulls_where_nothing_was_written(api, people):
         "wishes": {"youth": "", "parents": ""},
         "alternatives": [],
         "documents": [],
+        "expert_table_meetings": [],
     }
     check(response, 201, {**detail, "missing": missing})
 

@@ -78,6 +78,11 @@ ACTIONS = {
     "fall_through_by_provider": (PROV, MA, {AC}),
     "withdraw_accepted": (REF, CL, {AC}),
     "withdraw_accepted_by_coordinator": (COORD, CL, {AC}),
+    # issue 11: the decision of a recorded expert-table meeting moves the request
+    "expert_table_matching": (COORD, MA, {EX}),
+    "expert_table_return": (COORD, RE, {EX}),
+    "expert_table_close": (COORD, CL, {EX}),
+    "expert_table_crisis": (COORD, CR, {EX}),
 }
 
 
@@ -253,6 +258,20 @@ def _run(action, placement_request, referrer, coordinator, context=None):
                 by=user,
                 membership=membership,
             )
+        return placement_request
+    if action.startswith("expert_table_"):
+        decision = action.removeprefix("expert_table_")
+        intake_services.expert_table_meeting_record(
+            placement_request=placement_request,
+            held_on=timezone.localdate(),
+            participants=[{"role": "coordinator", "organisation": "Coördinatiepunt"}],
+            advice="Advies",
+            decision=decision,
+            motivation="Motivering",
+            outcome="help_at_home" if decision == "close" else "",
+            by=coordinator,
+            membership=coordination,
+        )
         return placement_request
     decision = {"triage_return": "return"}.get(action, action.removeprefix("triage_"))
     return intake_services.request_triage(

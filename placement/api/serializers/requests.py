@@ -21,6 +21,7 @@ from intake.models import (
 from intake.services.requests import youth_validate
 from intake.taxonomy import INTENSITY_BANDS, unknown_codes
 from placement.api.serializers.fields import ContextListField, UTCDateTimeField
+from placement.api.serializers.pool import ExpertTableMeetingSerializer
 
 
 def _raise_as_validation_error(error: Invalid):
@@ -358,6 +359,9 @@ class RequestDetailSerializer(RequestSerializer):
     wishes = WishesSerializer(source="*")
     alternatives = AlternativeSerializer(many=True)
     documents = DocumentSerializer(many=True)
+    expert_table_meetings = ExpertTableMeetingSerializer(
+        many=True, help_text="The expert table's records, oldest first; the latest decision moved the request."
+    )
     missing = ContextListField(
         child=MissingItemSerializer(),
         required=False,
