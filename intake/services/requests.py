@@ -162,7 +162,7 @@ def request_create(
     youth_validate(youth)
     if kind == Kind.TRANSFER and previous_request is None:
         raise Invalid.field("previous_request", _("Een doorplaatsing verwijst naar het vorige verzoek."))
-    record, link = _youth_for_new_request(youth, membership=membership)
+    record, link = youth_for_new_request(youth, membership=membership)
     placement_request = PlacementRequest.objects.create(
         youth=record,
         referrer_organisation=membership.organisation,
@@ -194,7 +194,7 @@ def request_create(
     return placement_request
 
 
-def _youth_for_new_request(data: dict, *, membership) -> tuple[Youth, dict | None]:
+def youth_for_new_request(data: dict, *, membership) -> tuple[Youth, dict | None]:
     """The youth record of a new request: the existing one with the same BSN that the
     referrer may see (`intake.selectors.youth_for_bsn`, row locked), updated as
     YOUTH_CURRENT_FIELDS says, or a new record. Returns the record and, for a link, what

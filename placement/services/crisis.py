@@ -44,8 +44,8 @@ from intake.models import (
     PlacementRequest,
     Status,
     Urgency,
-    Youth,
 )
+from intake.services.requests import youth_for_new_request
 from intake.services.triage import request_missing_items
 from intake.services.workflow import (
     coordinator_check,
@@ -224,15 +224,20 @@ def crisis_placement_register(
         placement_request.crisis_dossier_due = dossier_due(placement_request.region, started_at)
     else:
         municipality = resolved["municipality"]
-        record = Youth(
-            given_names=youth.given_names.strip(),
-            family_name=youth.family_name.strip(),
-            birth_date=youth.birth_date,
-            gender=youth.gender,
-            municipality=municipality,
+        # A known BSN joins the youth record of the region's earlier requests (issue 11
+        # point 3, the rule of intake.services.requests.youth_for_new_request); what is
+        # not known yet is left out, so it never blanks what the record holds.
+        known = {
+            "given_names": youth.given_names.strip(),
+            "family_name": youth.family_name.strip(),
+            "birth_date": youth.birth_date,
+            "gender": youth.gender,
+            "bsn": youth.bsn or "",
+        }
+        record, link = youth_for_new_request(
+            {"municipality": municipality, **{name: value for name, value in known.items() if value}},
+            membership=membership,
         )
-        record.set_bsn(youth.bsn or "")
-        record.save()
         placement_request = PlacementRequest.objects.create(
             youth=record,
             referrer_organisation=resolved["organisation"],
@@ -243,6 +248,15 @@ def crisis_placement_register(
             referral_date=start_day,
             crisis_dossier_due=dossier_due(municipality.region, started_at),
         )
+        if link is not None:
+            event_record(
+                subject=placement_request,
+                event_type="youth_linked",
+                by=by,
+                organisation=membership.organisation,
+                reason_code="bsn",
+                details={"how": "bsn", "youth": record.pk, **link},
+            )
     placement = Placement.objects.create(
         request=placement_request,
         offer=None,

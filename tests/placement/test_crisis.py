@@ -467,3 +467,20 @@ def test_crisis_registration_racing_a_placement_start_cannot_take_the_held_place
     assert counts() == (rows[0], rows[1], rows[2] + 1)  # only the regular placement
     after = figures(facility)
     assert after["held"] == 0 and after["free"] == 0
+
+
+@pytest.mark.django_db
+def test_a_known_bsn_joins_the_youth_of_the_regions_earlier_request(referrer, coordinator):
+    """Issue 11 point 3 for the crisis path: the returning child is not a stranger."""
+    earlier = make_request(referrer, submit=True)
+    bsn = earlier.youth.bsn
+    placement = register(coordinator, fitting_facility(free=2), referrer, bsn=bsn)
+    youth = placement.request.youth
+    assert youth.pk == earlier.youth_id
+    # what the crisis did not know stays as the record holds it
+    assert youth.family_name == earlier.youth.family_name and youth.birth_date == earlier.youth.birth_date
+    linked = [e for e in events_for(placement.request) if e.event_type == "youth_linked"]
+    assert len(linked) == 1 and linked[0].details["how"] == "bsn"
+    # without a BSN it is a new record
+    other = register(coordinator, fitting_facility(free=2), referrer)
+    assert other.request.youth_id != youth.pk
