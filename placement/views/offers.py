@@ -207,8 +207,16 @@ def offer_compose(request, pk, facility_id):
     error_summary = []
     if posted:
         error_summary += [(f"id_{r['field'].name}", r["field"].label, r["message"]) for r in text_rows if r["message"]]
+        # The reason fields' own messages stand next to them; the summary links to them.
         error_summary += [
-            (f["reason_id"], r["field"].label, f["error"]) for r in text_rows for f in r["findings"] if f["error"]
+            (
+                f["reason_id"],
+                r["field"].label,
+                _("de reden om “%(value)s” te laten staan is niet geldig") % {"value": f["value"]},
+            )
+            for r in text_rows
+            for f in r["findings"]
+            if f["error"]
         ]
         error_summary += [
             (form[name].auto_id, form.fields[name].label, e) if name in form.fields else ("", "", e)

@@ -59,6 +59,19 @@ def test_preview_first_mark_fix_choose_documents_and_deadline_send_provider_read
     expect(page.locator("#findings-safety_risks")).to_contain_text("naam van de jeugdige of een ouder “Zoë”")
     expect(page.locator("#check-result")).to_contain_text("De controle vond 1 gegeven")
     assert axe_violations() == []
+    # On a phone nothing of the composer sticks out sideways and "send" is reachable. (The
+    # site header's navigation is not part of the composer; the screens work fixes it.)
+    size = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 844})
+    wide = page.evaluate(
+        """() => [...document.querySelectorAll('main *')]
+            .filter(e => e.getBoundingClientRect().right > innerWidth + 1)
+            .map(e => e.tagName + '#' + e.id + '.' + e.className)"""
+    )
+    assert wide == [], wide
+    page.get_by_role("button", name="Aanmelding versturen").scroll_into_view_if_needed()
+    expect(page.get_by_role("button", name="Aanmelding versturen")).to_be_in_viewport()
+    page.set_viewport_size(size)
     # Fixing the text: the preview follows as the coordinator types (htmx), the mark goes.
     page.locator("#id_safety_risks").fill("Loopt weg bij spanning; vraagt dan om een vaste begeleider.")
     expect(preview).to_contain_text("vraagt dan om een vaste begeleider")
