@@ -14,6 +14,7 @@ from placement.deadlines import AMSTERDAM, deadline_after
 from placement.models import Offer
 from tests.accounts.factories import PASSWORD, member, region
 from tests.capacity.factories import provider_org
+from tests.e2e.conftest import second_factor_in_browser
 from tests.placement.factories import fitting_facility, machtiging, youth_data
 from tests.placement.test_referral_contents import with_two_documents
 
@@ -109,3 +110,32 @@ def test_preview_first_mark_fix_choose_documents_and_deadline_send_provider_read
     expect(page.get_by_text(end.strftime("%d-%m-%Y"))).to_have_count(0)
     expect(page.get_by_text(f"antwoord uiterlijk {chosen.day}", exact=False)).to_be_visible()
     assert axe_violations() == []
+
+
+@pytest.fixture
+def strict_page(browser, live_server):
+    """A page whose context enforces the CSP (the other tests bypass it for axe-core)."""
+    context = browser.new_context(locale="nl-NL", bypass_csp=False)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.violations = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and page.violations.append(m.text))
+    yield page
+    context.close()
+
+
+@pytest.mark.e2e
+def test_the_live_preview_works_under_the_content_security_policy(strict_page, live_server, setup):
+    page = strict_page
+    placement_request, facility = setup["request"], setup["facility"]
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Gebruikersnaam").fill("coordinator")
+    page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_load_state()
+    second_factor_in_browser(page, "coordinator")
+    page.goto(f"{live_server.url}/coordinator/requests/{placement_request.pk}/offer/{facility.pk}/")
+    expect(page.locator("#preview mark.finding")).to_have_count(1)
+    page.locator("#id_goals").fill("Terug naar huis met steun van een mentor.")
+    expect(page.locator("#preview")).to_contain_text("met steun van een mentor")
+    assert page.violations == []
