@@ -166,6 +166,52 @@ class OfferTextsForm(AccessibleForm):
     wishes_youth = forms.CharField(label=_("Wensen van de jeugdige"), required=False, widget=forms.Textarea)
     wishes_parents = forms.CharField(label=_("Wensen van de ouders"), required=False, widget=forms.Textarea)
     placement_goal = forms.CharField(label=_("Doel van de plaatsing"), required=False, widget=forms.Textarea)
+    return_explanation = forms.CharField(
+        label=_("Toelichting op het perspectief"), required=False, widget=forms.Textarea
+    )
+    safety_risks = forms.CharField(
+        label=_("Risico's en signalen (veiligheidsplan)"), required=False, widget=forms.Textarea
+    )
+    safety_agreements = forms.CharField(label=_("Afspraken (veiligheidsplan)"), required=False, widget=forms.Textarea)
+
+
+class OfferComposeForm(OfferTextsForm):
+    """The offer composer: the texts, which kinds of the shareable documents go along, and
+    the provider's deadline (default by urgency; the service checks the region's bounds)."""
+
+    document_kinds = forms.MultipleChoiceField(
+        label=_("Documenten die meegaan"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "De aanbieder ziet alleen de soort; de gekozen documenten kan hij openen zodra hij de aanmelding "
+            "accepteert."
+        ),
+    )
+    deadline = forms.DateTimeField(
+        label=_("Antwoord uiterlijk"),
+        required=False,  # empty: the default for the request's urgency
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args, document_kinds=(), bounds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document_kinds"].choices = list(document_kinds)
+        if not document_kinds:
+            del self.fields["document_kinds"]
+        if bounds:
+            earliest, latest = (timezone.localtime(b) for b in bounds)
+            self.fields["deadline"].widget.attrs.update(
+                {"min": earliest.strftime("%Y-%m-%dT%H:%M"), "max": latest.strftime("%Y-%m-%dT%H:%M")}
+            )
+            self.fields["deadline"].help_text = _(
+                "Vooringevuld volgens de urgentie (leeg laten kan ook); kies een moment tussen %(earliest)s en "
+                "%(latest)s."
+            ) % {"earliest": earliest.strftime("%d-%m-%Y %H:%M"), "latest": latest.strftime("%d-%m-%Y %H:%M")}
+
+    def text_fields(self):
+        return [self[name] for name in self.fields if name not in ("document_kinds", "deadline")]
 
 
 def overrides_from_post(data) -> list[dict]:

@@ -7,13 +7,19 @@ names the field, the kind and the reason, never the found value).
 Every text of the referral a provider can read is in `OFFER_TEXT_FIELDS` (the rest of
 the referral is codes, numbers, the pseudonym and the region); the withdraw reason the
 provider is told is checked too (`withdraw_reason_check`). tests/placement/
-test_identity_check_coverage.py walks the stored referral to keep it that way."""
+test_identity_check_offers.py walks the stored referral to keep it that way; the words
+there (labels of the taxonomy and code lists, the end month of a machtiging) are checked
+to be labels, not text about the youth."""
 
 import re
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 
+from capacity.models import CareType, IntensityBand, Specialisation
+from intake import taxonomy
+from intake.models import LegalStatus, Security
 from placement.anonymisation import Finding, Identity, contains_found_value, find_identifying_data, mark_segments
 
 OFFER_TEXT_FIELDS = [
@@ -26,7 +32,21 @@ OFFER_TEXT_FIELDS = [
     "wishes_youth",
     "wishes_parents",
     "placement_goal",
+    # Issue 11: the safety plan and the perspective the provider needs to decide.
+    "safety_risks",
+    "safety_agreements",
+    "return_explanation",
 ]
+# Where each text sits in the stored referral (the walking test and the preview use it).
+TEXT_PATHS = {
+    **{name: ("analysis", name) for name in OFFER_TEXT_FIELDS[:6]},
+    "wishes_youth": ("wishes", "youth"),
+    "wishes_parents": ("wishes", "parents"),
+    "placement_goal": ("perspective", "goal"),
+    "safety_risks": ("safety_plan", "risks"),
+    "safety_agreements": ("safety_plan", "agreements"),
+    "return_explanation": ("perspective", "return_explanation"),
+}
 _PARTICLES = {"van", "de", "der", "den", "het", "ter", "ten", "te", "op", "in", "la", "le", "du", "da", "von"}
 
 
@@ -52,13 +72,25 @@ def request_identity(placement_request) -> Identity:
     )
 
 
-def offer_default_texts(placement_request) -> dict:
-    analysis = placement_request.analysis
+def _plans(placement_request):
     plan = placement_request.perspective_plan if hasattr(placement_request, "perspective_plan") else None
+    safety = placement_request.safety_plan if hasattr(placement_request, "safety_plan") else None
+    return plan, safety
+
+
+def offer_default_texts(placement_request) -> dict:
+    """The referrer's texts, as the composer starts from them. The safety plan's contacts
+    ("wie doet wat bij een crisis": names and numbers of the network) are not among them:
+    the provider gets them with the identity, after it accepts."""
+    analysis = placement_request.analysis
+    plan, safety = _plans(placement_request)
     texts = {name: getattr(analysis, name, "") if analysis else "" for name in OFFER_TEXT_FIELDS[:6]}
     texts["wishes_youth"] = placement_request.wishes_youth
     texts["wishes_parents"] = placement_request.wishes_parents
     texts["placement_goal"] = plan.goal if plan else ""
+    texts["return_explanation"] = plan.return_explanation if plan else ""
+    texts["safety_risks"] = safety.risks if safety else ""
+    texts["safety_agreements"] = safety.agreements if safety else ""
     return texts
 
 
@@ -95,13 +127,22 @@ def finding_reason(finding) -> str:
         "identifier": _("bevat een nummer dat iemand kan identificeren"),
         "url": _("bevat een webadres"),
     }
-    return _(
-        "Deze tekst %(what)s (tekens %(start)s-%(end)s); pas de tekst aan of laat het gegeven met een reden staan."
-    ) % {
+    return _("Deze tekst %(what)s; pas de tekst aan of laat het gegeven met een reden staan.") % {
         "what": kinds.get(finding.kind, finding.kind),
-        "start": finding.start + 1,
-        "end": finding.end,
     }
+
+
+def finding_message(findings: list[Finding], text: str) -> str:
+    """The composer's message next to a text field: the words found, by kind, named as
+    they stand in the text (the coordinator wrote them; the message is not stored)."""
+    words = [
+        _("%(kind)s “%(value)s”") % {"kind": kind_label(f.kind), "value": text[f.start : f.end]}
+        for f in sorted(findings, key=lambda f: (f.start, f.end))
+    ]
+    return _(
+        "Deze tekst bevat gegevens waarmee de jeugdige herkend kan worden: %(words)s. Pas de tekst aan, of "
+        "laat een gegeven met een reden staan."
+    ) % {"words": "; ".join(words)}
 
 
 def offer_findings(placement_request, texts: dict) -> list[Finding]:
@@ -210,12 +251,56 @@ def withdraw_reason_check(placement_request, reason: str) -> list[dict]:
     ]
 
 
-def offer_referral(placement_request, *, texts: dict, pseudonym: str, today=None) -> dict:
-    """The anonymised referral (landelijk aanmeldformulier) as the provider receives it."""
+def need_profile_words(analysis) -> dict:
+    """The need profile in words (the taxonomy's labels, not its codes), and as one line:
+    "Behandelgroep, Kleinschalig wonen open; intensiteit M - 4 tot 8 uur per dag; ..."."""
+    care_types = [str(label) for label in taxonomy.labels(list(analysis.care_types), CareType)]
+    specialisations = [str(label) for label in taxonomy.labels(list(analysis.specialisations), Specialisation)]
+    intensity = str(IntensityBand(analysis.intensity).label) if analysis.intensity in IntensityBand.values else ""
+    security = str(Security(analysis.security).label) if analysis.security in Security.values else ""
+    parts = [", ".join(care_types)] if care_types else []
+    if intensity:
+        parts.append(_("intensiteit %(band)s") % {"band": intensity})
+    if security:
+        parts.append(_("beveiliging: %(level)s") % {"level": security})
+    if specialisations:
+        parts.append(_("specialisaties: %(list)s") % {"list": ", ".join(specialisations)})
+    if analysis.max_distance_km:
+        parts.append(_("maximaal %(km)s km van huis") % {"km": analysis.max_distance_km})
+    if analysis.school_continuity:
+        parts.append(_("huidige school behouden"))
+    return {
+        "care_types": care_types,
+        "specialisations": specialisations,
+        "intensity": intensity,
+        "security": security,
+        "summary": "; ".join(parts),
+    }
+
+
+def legal_status_words(youth) -> dict:
+    """The legal status (code and label) and, for a machtiging, the month it ends: the
+    month, not the date (an exact date is one more key to the youth)."""
+    status = {"code": youth.legal_status, "label": str(LegalStatus(youth.legal_status).label)}
+    end = youth.machtiging_end_date if youth.legal_status == LegalStatus.MACHTIGING_GJ else None
+    status["machtiging_end_month"] = end.strftime("%Y-%m") if end else None
+    status["machtiging_end"] = dateformat.format(end, "F Y") if end else ""
+    return status
+
+
+def offer_referral(placement_request, *, texts: dict, pseudonym: str, today=None, document_kinds=None) -> dict:
+    """The anonymised referral (landelijk aanmeldformulier) as the provider receives it.
+    Its words (labels of codes) are written in Dutch, the form's language, whoever sends
+    it. `document_kinds`: the kinds of the shareable documents that go along (None: all)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _offer_referral(placement_request, texts=texts, pseudonym=pseudonym, today=today, kinds=document_kinds)
+
+
+def _offer_referral(placement_request, *, texts, pseudonym, today, kinds) -> dict:
     today = today or timezone.localdate()
     youth = placement_request.youth
     analysis = placement_request.analysis
-    plan = placement_request.perspective_plan if hasattr(placement_request, "perspective_plan") else None
+    plan, _safety = _plans(placement_request)
     region = youth.municipality.region
     return {
         "reference": pseudonym,
@@ -224,6 +309,7 @@ def offer_referral(placement_request, *, texts: dict, pseudonym: str, today=None
         "home_region": {"code": region.code, "name": region.name},
         "urgency": placement_request.urgency,
         "kind": placement_request.kind,
+        "legal_status": legal_status_words(youth),
         "analysis": {
             "version": analysis.version,
             **{name: texts.get(name, "") for name in OFFER_TEXT_FIELDS[:6]},
@@ -237,17 +323,28 @@ def offer_referral(placement_request, *, texts: dict, pseudonym: str, today=None
             "security": analysis.security,
             "max_distance_km": analysis.max_distance_km,
             "school_continuity": analysis.school_continuity,
+            "words": need_profile_words(analysis),
         },
         "wishes": {"youth": texts.get("wishes_youth", ""), "parents": texts.get("wishes_parents", "")},
         "perspective": {
             "goal": texts.get("placement_goal", ""),
             "expected_duration_months": plan.expected_duration_months if plan else None,
             "return_perspective": plan.return_perspective if plan else "",
+            "return_perspective_label": str(plan.get_return_perspective_display()) if plan else "",
+            "return_explanation": texts.get("return_explanation", ""),
         },
+        "safety_plan": {"risks": texts.get("safety_risks", ""), "agreements": texts.get("safety_agreements", "")},
         # By kind only: a title is free text the referrer wrote ("Zorgvraag <name>") and the
-        # file is the dossier itself; both reach the provider only after it accepts.
+        # file is the dossier itself; both reach the provider only after it accepts, and
+        # only the kinds the coordinator chose for this offer.
         "documents": [
             {"id": d.pk, "kind": d.kind}
-            for d in placement_request.documents.filter(shareable=True).order_by("uploaded_at", "id")
+            for d in shareable_documents(placement_request)
+            if kinds is None or d.kind in kinds
         ],
     }
+
+
+def shareable_documents(placement_request) -> list:
+    """The documents the coordinator marked shareable, oldest first (what an offer may carry)."""
+    return list(placement_request.documents.filter(shareable=True).order_by("uploaded_at", "id"))

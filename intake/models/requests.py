@@ -177,6 +177,13 @@ class Status(models.TextChoices):
 class Urgency(models.TextChoices):
     REGULAR = "regular", _("Regulier")
     URGENT = "urgent", _("Met spoed")
+    # Issue 11: a crisis request gets the shortest offer deadline (region setting, in hours;
+    # `placement.deadlines.offer_deadline_default`).
+    CRISIS = "crisis", _("Crisis")
+
+
+# Most urgent first (work queues sort by it).
+URGENCY_ORDER = {Urgency.CRISIS: 0, Urgency.URGENT: 1, Urgency.REGULAR: 2}
 
 
 class Kind(models.TextChoices):

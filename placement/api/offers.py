@@ -70,7 +70,9 @@ class RequestOffers(APIView):
             422: OpenApiResponse(
                 description="problem+json; `identifying_data`: one invalid_params entry per finding "
                 "(name `texts.<field>`, kind, source, start, end, finding). Send again with "
-                "`overrides: [{finding, reason}]` to leave a finding in place (recorded as an event)."
+                "`overrides: [{finding, reason}]` to leave a finding in place (recorded as an event). "
+                "`deadline` outside the region's bounds and `document_kinds` without a shareable document "
+                "are named in the same invalid_params."
             ),
         },
     )
@@ -86,6 +88,8 @@ class RequestOffers(APIView):
             texts=serializer.validated_data.get("texts"),
             overrides=serializer.validated_data.get("overrides"),
             reoffer_reason=serializer.validated_data.get("reoffer_reason", ""),
+            document_kinds=serializer.validated_data.get("document_kinds"),
+            deadline=serializer.validated_data.get("deadline"),
         )
         return _offer_response(request, offer, status.HTTP_201_CREATED)
 

@@ -10,6 +10,8 @@ way: the second finds the offer no longer open and gets 409.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -20,7 +22,15 @@ from accounts.models import Role
 from capacity import services as capacity_services
 from core.errors import Conflict, Forbidden, Invalid
 from core.events import event_record
-from intake.models import FALL_THROUGH_FROM, SYSTEM, WITHDRAW_ACCEPTED_FROM, Outcome, PlacementRequest, Status
+from intake.models import (
+    FALL_THROUGH_FROM,
+    SYSTEM,
+    WITHDRAW_ACCEPTED_FROM,
+    Document,
+    Outcome,
+    PlacementRequest,
+    Status,
+)
 from intake.services.workflow import (
     coordinator_check,
     coordinators_notify,
@@ -32,7 +42,13 @@ from intake.services.workflow import (
     transition_check,
     waiting_end,
 )
-from placement.deadlines import AMSTERDAM, add_working_days, deadline_after
+from placement.deadlines import (
+    AMSTERDAM,
+    add_working_days,
+    offer_deadline_bounds,
+    offer_deadline_default,
+    offer_deadline_within_bounds,
+)
 from placement.matching import Group
 from placement.models import (
     PROVIDER_DECLINE_REASONS,
@@ -48,13 +64,94 @@ from placement.referral import (
     offer_default_texts,
     offer_referral,
     offer_texts_check,
+    shareable_documents,
     withdraw_reason_check,
 )
 from placement.selectors.matching import matching_for_request
 from placement.services.parking import request_park_after_decline
 
 
-# The free texts the provider reads; the coordinator may edit the copy that is sent.
+@dataclass(frozen=True)
+class OfferDraft:
+    """What an offer would carry, and every problem with it (empty: it may be sent)."""
+
+    texts: dict
+    findings: list
+    overridden: dict
+    document_kinds: frozenset
+    deadline: datetime
+    problems: list = field(default_factory=list)
+
+
+def offer_draft_check(
+    *, placement_request, texts=None, overrides=None, document_kinds=None, deadline=None, now=None
+) -> OfferDraft:
+    """Check an offer before it is sent, writing nothing (the composer's preview asks it
+    too): the texts (the referrer's, with the coordinator's edits) through the
+    identifying-data check with the overrides, the document kinds against the shareable
+    documents, and the deadline against the region's bounds (`placement.deadlines`).
+    Returns every problem at once, as invalid_params."""
+    now = now or timezone.now()
+    region = placement_request.region
+    sent_texts = offer_default_texts(placement_request)
+    sent_texts.update({k: (v or "").strip() for k, v in (texts or {}).items() if k in OFFER_TEXT_FIELDS})
+    findings, overridden, problems = offer_texts_check(placement_request, sent_texts, overrides)
+    available = {d.kind for d in shareable_documents(placement_request)}
+    if document_kinds is None:
+        kinds = frozenset(available)
+    else:
+        kinds = frozenset(document_kinds)
+        missing = sorted(kinds - available)
+        if missing:
+            problems.append(
+                {
+                    "name": "document_kinds",
+                    "code": "no_such_document",
+                    "reason": _("Dit verzoek heeft geen deelbaar document van deze soort: %(kinds)s.")
+                    % {"kinds": ", ".join(str(Document.DocumentKind(k).label) for k in missing)},
+                }
+            )
+    if deadline is None:
+        deadline = offer_deadline_default(region, placement_request.urgency, now)
+    else:
+        if timezone.is_naive(deadline):
+            deadline = timezone.make_aware(deadline, AMSTERDAM)
+        broken = offer_deadline_within_bounds(region, deadline, now)
+        earliest, latest = offer_deadline_bounds(region, now)
+        if broken == "too_soon":
+            problems.append(
+                {
+                    "name": "deadline",
+                    "code": "deadline_too_soon",
+                    "reason": _("Geef de aanbieder minstens %(hours)s uur: kies een moment na %(earliest)s.")
+                    % {
+                        "hours": region.offer_deadline_min_hours,
+                        "earliest": timezone.localtime(earliest, AMSTERDAM).strftime("%d-%m-%Y %H:%M"),
+                    },
+                }
+            )
+        elif broken == "too_late":
+            problems.append(
+                {
+                    "name": "deadline",
+                    "code": "deadline_too_late",
+                    "reason": _("De termijn is hoogstens %(days)s werkdagen: kies uiterlijk %(latest)s.")
+                    % {
+                        "days": region.offer_deadline_max_working_days,
+                        "latest": timezone.localtime(latest, AMSTERDAM).strftime("%d-%m-%Y %H:%M"),
+                    },
+                }
+            )
+    return OfferDraft(
+        texts=sent_texts,
+        findings=findings,
+        overridden=overridden,
+        document_kinds=kinds,
+        deadline=deadline,
+        problems=problems,
+    )
+
+
 def _provider_check(membership, offer) -> None:
     if membership is None or membership.role != Role.PROVIDER or membership.organisation_id != offer.provider_id:
         raise Forbidden()
@@ -75,6 +172,24 @@ def _offer_lock(offer) -> Offer:
     return Offer.objects.select_for_update(of=("self",)).select_related("facility", "provider").get(pk=offer.pk)
 
 
+def offer_reoffer_problems(*, refusal, reoffer_reason: str) -> list[dict]:
+    """Decline policy: a new offer to a provider that refused this request before
+    (`refusal`, from matching) needs a reason."""
+    if refusal is None or (reoffer_reason or "").strip():
+        return []
+    return [
+        {
+            "name": "reoffer_reason",
+            "code": "reoffer_reason_required",
+            "reason": _(
+                "Deze aanbieder wees dit verzoek eerder af op %(date)s (%(reason)s). "
+                "Geef aan waarom u opnieuw aanmeldt."
+            )
+            % {"date": refusal.on.strftime("%d-%m-%Y"), "reason": refusal.reason},
+        }
+    ]
+
+
 @transaction.atomic
 def offer_create(
     *,
@@ -85,11 +200,16 @@ def offer_create(
     texts: dict | None = None,
     overrides: list[dict] | None = None,
     reoffer_reason: str = "",
+    document_kinds: list[str] | None = None,
+    deadline=None,
 ) -> Offer:
     """Offer the request to one facility: only when no offer is open, only where the
     facility fits, with one place held; the texts must hold no identifying data, except
     findings the coordinator overrides with a reason (`overrides`: [{"finding": id,
     "reason": text}]), each recorded as an event naming field, kind and reason.
+    `document_kinds`: which kinds of the shareable documents go along (None: all of them;
+    only these open to the provider after acceptance). `deadline`: the provider's answer
+    deadline within the region's bounds (None: the default for the request's urgency).
 
     Decline policy: never while the request is parked; to a provider that refused this
     request before only with `reoffer_reason` (stored on the offer and in the event)."""
@@ -123,31 +243,26 @@ def offer_create(
         )
     reoffer_reason = (reoffer_reason or "").strip()
     refusal = (result.refusals or {}).get(result.facilities[facility_id].provider_id)
-    reoffer_problems = []
-    if refusal is not None and not reoffer_reason:
-        reoffer_problems.append(
-            {
-                "name": "reoffer_reason",
-                "code": "reoffer_reason_required",
-                "reason": _(
-                    "Deze aanbieder wees dit verzoek eerder af op %(date)s (%(reason)s). "
-                    "Geef aan waarom u opnieuw aanmeldt."
-                )
-                % {"date": refusal.on.strftime("%d-%m-%Y"), "reason": refusal.reason},
-            }
-        )
-    elif refusal is None:
+    reoffer_problems = offer_reoffer_problems(refusal=refusal, reoffer_reason=reoffer_reason)
+    if refusal is None:
         reoffer_reason = ""  # only a re-offer carries a reason
-    sent_texts = offer_default_texts(placement_request)
     unknown = set(texts or {}) - set(OFFER_TEXT_FIELDS)
     if unknown:
         raise Invalid(
             invalid_params=[{"name": f"texts.{n}", "reason": _("Onbekend tekstveld.")} for n in sorted(unknown)]
         )
-    sent_texts.update({k: (v or "").strip() for k, v in (texts or {}).items()})
-    findings, overridden, problems = offer_texts_check(placement_request, sent_texts, overrides)
-    if problems:
-        open_findings = [p for p in problems if p.get("code") == "identifying_data"]
+    now = timezone.now()
+    draft = offer_draft_check(
+        placement_request=placement_request,
+        texts=texts,
+        overrides=overrides,
+        document_kinds=document_kinds,
+        deadline=deadline,
+        now=now,
+    )
+    if draft.problems:
+        open_findings = [p for p in draft.problems if p.get("code") == "identifying_data"]
+        bad_overrides = [p for p in draft.problems if p["name"].startswith("overrides.")]
         raise Invalid(
             _(
                 "De teksten bevatten gegevens waarmee de jeugdige herkend kan worden (%(n)s). "
@@ -155,14 +270,16 @@ def offer_create(
             )
             % {"n": len(open_findings)}
             if open_findings
-            else _("Niet elke uitzondering op de controle is geldig."),
-            code="identifying_data" if open_findings else "invalid_override",
-            invalid_params=problems + reoffer_problems,
+            else _("Niet elke uitzondering op de controle is geldig.")
+            if bad_overrides
+            else _("De aanmelding is niet volledig."),
+            code="identifying_data" if open_findings else "invalid_override" if bad_overrides else "invalid",
+            invalid_params=draft.problems + reoffer_problems,
         )
+    sent_texts, findings, overridden = draft.texts, draft.findings, draft.overridden
     if reoffer_problems:
         raise Invalid(reoffer_problems[0]["reason"], code="reoffer_reason_required", invalid_params=reoffer_problems)
     facility = result.facilities[facility_id]
-    now = timezone.now()
     pseudonym = _pseudonym()
     try:
         with transaction.atomic():
@@ -173,11 +290,13 @@ def offer_create(
                 analysis=placement_request.analysis,
                 pseudonym=pseudonym,
                 reoffer_reason=reoffer_reason,
-                referral=offer_referral(placement_request, texts=sent_texts, pseudonym=pseudonym),
+                referral=offer_referral(
+                    placement_request, texts=sent_texts, pseudonym=pseudonym, document_kinds=draft.document_kinds
+                ),
                 reconfirm_availability=match.facility.is_stale,
                 created_at=now,
                 created_by=by,
-                deadline=deadline_after(now, placement_request.region.offer_response_working_days),
+                deadline=draft.deadline,
             )
     except IntegrityError:
         raise Conflict(_("Er loopt al een aanmelding voor dit verzoek."), code="open_offer_exists") from None
@@ -215,16 +334,23 @@ def offer_create(
             "provider": facility.provider_id,
             "analysis_version": placement_request.analysis.version,
             "deadline": offer.deadline.isoformat(),
+            "deadline_set": deadline is not None,
+            "document_kinds": sorted(draft.document_kinds),
             "reconfirm_availability": offer.reconfirm_availability,
             **({"reoffer_reason": reoffer_reason, "refused_before": refusal.offer_id} if refusal is not None else {}),
         },
     )
-    deadline = timezone.localtime(offer.deadline, AMSTERDAM)
+    answer_by = timezone.localtime(offer.deadline, AMSTERDAM)
     _notify_provider(
         offer,
         _("Nieuwe aanmelding %(ref)s") % {"ref": offer.pseudonym},
         _("Er is een aanmelding voor %(facility)s. Geef uw antwoord uiterlijk %(deadline)s.")
-        % {"facility": facility.name, "deadline": deadline.strftime("%d-%m-%Y")}
+        # "08-12-2026 om 23:59": without the word the digits read as a phone number.
+        % {
+            "facility": facility.name,
+            "deadline": _("%(date)s om %(time)s")
+            % {"date": answer_by.strftime("%d-%m-%Y"), "time": answer_by.strftime("%H:%M")},
+        }
         + (
             " " + _("Bevestig in uw antwoord ook de beschikbaarheid: uw opgave is verouderd.")
             if offer.reconfirm_availability

@@ -4,6 +4,7 @@ composer, the provider's inbox and offer page, and the placement start/end forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,13 +12,15 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from core.downloads import private_pdf_response
 from core.errors import DomainError, Invalid, NotFound
+from intake.models import Document
 from placement import referral, selectors, services
+from placement.deadlines import offer_deadline_bounds, offer_deadline_default
 from placement.forms import (
     AcceptedWithdrawForm,
     DeclineForm,
     FallThroughForm,
     IntroductionForm,
-    OfferTextsForm,
+    OfferComposeForm,
     OfferWithdrawForm,
     ParkingLiftForm,
     PlacementEndForm,
@@ -78,6 +81,10 @@ def matching(request, pk):
 
 @role_required(Role.COORDINATOR)
 def offer_compose(request, pk, facility_id):
+    """The offer composer: first the anonymised preview (what the provider will see, with
+    each identifying finding marked in place), then the texts, the documents and the
+    deadline, and "send" last. htmx posts the form as the coordinator types and swaps the
+    preview, the check result and the findings next to each text (no inline script)."""
     placement_request = request_or_404(request, pk, view="offer_compose")
     result = selectors.matching_for_request(
         membership=request.membership, placement_request=placement_request, facility_id=facility_id
@@ -86,63 +93,155 @@ def offer_compose(request, pk, facility_id):
     if match is None:
         raise Http404
     facility = result.facilities[facility_id]
-    defaults = referral.offer_default_texts(placement_request)
-    form = OfferTextsForm(request.POST or None, initial=defaults)
+    now = timezone.now()
+    shareable = referral.shareable_documents(placement_request)
+    kinds = list(dict.fromkeys(d.kind for d in shareable))
+    defaults = {
+        **referral.offer_default_texts(placement_request),
+        "document_kinds": kinds,
+        "deadline": timezone.localtime(
+            offer_deadline_default(placement_request.region, placement_request.urgency, now)
+        ).replace(second=0, microsecond=0),
+    }
     refusal = (result.refusals or {}).get(facility.provider_id)
     reoffer_form = ReofferReasonForm(request.POST or None) if refusal else None
     reoffer_reason = request.POST.get("reoffer_reason", "") if refusal else ""
-    texts = defaults
-    overrides = overrides_from_post(request.POST) if request.method == "POST" else []
+    form = OfferComposeForm(
+        request.POST or None,
+        initial=defaults,
+        document_kinds=[(k, Document.DocumentKind(k).label) for k in kinds],
+        bounds=offer_deadline_bounds(placement_request.region, now),
+    )
+    posted = request.method == "POST"
+    overrides = overrides_from_post(request.POST) if posted else []
+    sending = posted and request.POST.get("action") == "send"
+    if posted:
+        form.is_valid()
+        data = form.cleaned_data
+        texts = {name: data.get(name, "") for name in referral.OFFER_TEXT_FIELDS}
+        document_kinds = data.get("document_kinds", []) if "document_kinds" in form.fields else []
+        deadline = data.get("deadline")
+    else:
+        texts, document_kinds, deadline = None, None, None
+    draft = services.offer_draft_check(
+        placement_request=placement_request,
+        texts=texts,
+        overrides=overrides,
+        document_kinds=document_kinds,
+        deadline=deadline,
+        now=now,
+    )
     status = 200
-    aliases = {f"texts.{n}": n for n in referral.OFFER_TEXT_FIELDS}
-    if request.method == "POST" and form.is_valid():
-        texts = {name: form.cleaned_data[name] for name in referral.OFFER_TEXT_FIELDS}
-        if request.POST.get("action") == "send":
-            try:
-                services.offer_create(
-                    placement_request=placement_request,
-                    facility_id=facility_id,
-                    by=request.user,
-                    membership=request.membership,
-                    texts=texts,
-                    overrides=overrides,
-                    reoffer_reason=reoffer_reason,
-                )
-            except Invalid as error:
-                status = 422
-                reoffer_params = [p for p in error.invalid_params if p["name"] == "reoffer_reason"]
-                if reoffer_form is not None and reoffer_params:
-                    reoffer_form.is_valid()
-                    reoffer_form.apply_invalid(Invalid(invalid_params=reoffer_params))
-                other = [
-                    p
-                    for p in error.invalid_params
-                    if not p["name"].startswith(("texts.", "overrides.")) and p["name"] != "reoffer_reason"
-                ]
-                if other or not error.invalid_params:
-                    form.apply_invalid(Invalid(error.detail, invalid_params=other), aliases=aliases)
-            except DomainError as error:
-                messages.error(request, str(error.detail))
-                return redirect("placement:matching", pk=pk)
-            else:
-                messages.success(
-                    request, _("De aanmelding is verstuurd naar %(provider)s.") % {"provider": facility.provider.name}
-                )
-                return redirect("placement:request-detail", pk=pk)
-    findings, overridden, problems = referral.offer_texts_check(placement_request, texts, overrides)
+    if sending and form.is_valid() and not draft.problems:
+        try:
+            services.offer_create(
+                placement_request=placement_request,
+                facility_id=facility_id,
+                by=request.user,
+                membership=request.membership,
+                texts=texts,
+                overrides=overrides,
+                document_kinds=document_kinds,
+                deadline=deadline,
+                reoffer_reason=reoffer_reason,
+            )
+        except Invalid as error:  # the state changed since the check above, or no reason to re-offer
+            status = 422
+            reoffer_params = [p for p in error.invalid_params if p["name"] == "reoffer_reason"]
+            if reoffer_form is not None and reoffer_params:
+                reoffer_form.is_valid()
+                reoffer_form.apply_invalid(Invalid(invalid_params=reoffer_params))
+            other = [p for p in error.invalid_params if p["name"] not in ("texts", "reoffer_reason")]
+            if other or not error.invalid_params:
+                form.apply_invalid(Invalid(error.detail, invalid_params=other))
+        except DomainError as error:
+            messages.error(request, str(error.detail))
+            return redirect("placement:matching", pk=pk)
+        else:
+            messages.success(
+                request, _("De aanmelding is verstuurd naar %(provider)s.") % {"provider": facility.provider.name}
+            )
+            return redirect("placement:request-detail", pk=pk)
+    findings = draft.findings
+    open_by_field: dict[str, list] = {}
+    for finding in findings:
+        if finding.id not in draft.overridden:
+            open_by_field.setdefault(finding.field, []).append(finding)
     override_errors = {}
-    if request.method == "POST":
-        finding_params = [p for p in problems if p["name"].startswith("texts.")]
-        if finding_params:
-            form.apply_invalid(Invalid(invalid_params=finding_params), aliases=aliases)
-        for problem in problems:
+    if posted:
+        for problem in draft.problems:
             if problem["name"].startswith("overrides."):
                 index = int(problem["name"].split(".")[1])
                 override_errors[overrides[index]["finding"]] = problem["reason"]
-        if status == 200 and problems and request.POST.get("action") == "send":
+            elif problem["name"] in ("deadline", "document_kinds") and problem["name"] in form.fields:
+                form.add_error(problem["name"], problem["reason"])
+        if sending and (draft.problems or form.errors):
             status = 422
-    preview = referral.offer_referral(placement_request, texts=texts, pseudonym=_("(kenmerk volgt bij versturen)"))
+            # every error at once: the decline policy's reason too, though nothing was sent
+            reoffer_params = services.offer_reoffer_problems(refusal=refusal, reoffer_reason=reoffer_reason)
+            if reoffer_form is not None and reoffer_params:
+                reoffer_form.is_valid()
+                reoffer_form.apply_invalid(Invalid(invalid_params=reoffer_params))
+    preview = referral.offer_referral(
+        placement_request,
+        texts=draft.texts,
+        pseudonym=_("(kenmerk volgt bij versturen)"),
+        document_kinds=draft.document_kinds,
+    )
     submitted = {o["finding"]: o["reason"] for o in overrides}
+    url = request.path
+    for field in form.text_fields():
+        field.field.widget.attrs.update({"hx-post": url, "hx-trigger": "input changed delay:500ms"})
+    for name in ("document_kinds", "deadline"):
+        if name in form.fields:
+            form.fields[name].widget.attrs.update({"hx-post": url, "hx-trigger": "change"})
+    rows = {row["name"]: row for row in referral.marked_fields(draft.texts, findings)}
+    text_rows = []
+    for field in form.text_fields():
+        own = open_by_field.get(field.name, [])
+        message = referral.finding_message(own, draft.texts.get(field.name, "")) if own else ""
+        if message:  # next to the field, and the field says so to assistive technology
+            field.field.widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"{field.auto_id}-error"})
+        text_rows.append(
+            {
+                "field": field,
+                "message": message,
+                "findings": [
+                    {
+                        "id": f.id,
+                        "dom_id": f"override-{field.name}-{number}",
+                        "reason_id": f"override-reason-{field.name}-{number}",
+                        "kind": referral.kind_label(f.kind),
+                        "value": draft.texts.get(f.field, "")[f.start : f.end],
+                        "checked": f.id in submitted,
+                        "reason": submitted.get(f.id, ""),
+                        "overridden": f.id in draft.overridden,
+                        "error": override_errors.get(f.id, ""),
+                    }
+                    for number, f in enumerate(rows[field.name]["findings"] if field.name in rows else [], 1)
+                ],
+            }
+        )
+    # Every problem at once, above the form (each links to its field).
+    error_summary = []
+    if posted:
+        error_summary += [(f"id_{r['field'].name}", r["field"].label, r["message"]) for r in text_rows if r["message"]]
+        # The reason fields' own messages stand next to them; the summary links to them.
+        error_summary += [
+            (
+                f["reason_id"],
+                r["field"].label,
+                _("de reden om “%(value)s” te laten staan is niet geldig") % {"value": f["value"]},
+            )
+            for r in text_rows
+            for f in r["findings"]
+            if f["error"]
+        ]
+        error_summary += [
+            (form[name].auto_id, form.fields[name].label, e) if name in form.fields else ("", "", e)
+            for name, errors in form.errors.items()
+            for e in errors
+        ]
     return render(
         request,
         "placement/offer_compose.html",
@@ -151,32 +250,18 @@ def offer_compose(request, pk, facility_id):
             "facility": facility,
             "match": match,
             "form": form,
+            "text_rows": text_rows,
+            "error_summary": error_summary,
             "findings": findings,
-            "open_findings": [f for f in findings if f.id not in overridden],
-            "marked_fields": [
-                {
-                    **row,
-                    "label": form.fields[row["name"]].label,
-                    "findings": [
-                        {
-                            "id": f.id,
-                            "kind": referral.kind_label(f.kind),
-                            "value": texts.get(f.field, "")[f.start : f.end],
-                            "start": f.start + 1,
-                            "end": f.end,
-                            "checked": f.id in submitted,
-                            "reason": submitted.get(f.id, ""),
-                            "overridden": f.id in overridden,
-                            "error": override_errors.get(f.id, ""),
-                        }
-                        for f in row["findings"]
-                    ],
-                }
-                for row in referral.marked_fields(texts, findings)
-            ],
+            "open_findings": [f for f in findings if f.id not in draft.overridden],
+            "marks": {name: row["segments"] for name, row in rows.items()},
             "stale_overrides": [o for o in overrides if o["finding"] not in {f.id for f in findings}],
-            "override_errors": override_errors,
+            "live_targets": ",".join(
+                ["#check-result", "#stale-overrides"] + [f"#findings-{row['field'].name}" for row in text_rows]
+            ),
             "referral": preview,
+            "deadline": draft.deadline,
+            "unshared_documents": placement_request.documents.filter(shareable=False).count(),
             "fits": match.group != Group.UNFIT,
             "can_offer": "offer" in placement_request.actions_for(Role.COORDINATOR),
             "refusal": refusal,

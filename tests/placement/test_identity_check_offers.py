@@ -317,6 +317,8 @@ NOT_FREE_TEXT = {
     "kind",
     "home_region.code",
     "home_region.name",
+    "legal_status.code",
+    "legal_status.machtiging_end_month",
     "need_profile.care_types",
     "need_profile.specialisations",
     "need_profile.intensity",
@@ -324,12 +326,36 @@ NOT_FREE_TEXT = {
     "perspective.return_perspective",
     "documents.kind",
 }
-CHECKED = {
-    **{f"analysis.{name}": name for name in referral.OFFER_TEXT_FIELDS[:6]},
-    "wishes.youth": "wishes_youth",
-    "wishes.parents": "wishes_parents",
-    "perspective.goal": "placement_goal",
+# Paths that hold words from fixed lists: the labels of the taxonomy and of the code lists
+# (the need profile in words, the legal status, the perspective), and the machtiging's
+# end month. None of them is typed by a person about this youth.
+LABELS = {
+    "legal_status.label",
+    "legal_status.machtiging_end",
+    "need_profile.words.care_types",
+    "need_profile.words.specialisations",
+    "need_profile.words.intensity",
+    "need_profile.words.security",
+    "perspective.return_perspective_label",
 }
+SUMMARY = "need_profile.words.summary"
+# The words the one-line need profile adds around the labels.
+SUMMARY_WORDS = {"intensiteit", "beveiliging", "specialisaties", "maximaal", "km", "van", "huis"}
+SUMMARY_WORDS |= {"huidige", "school", "behouden"}
+CHECKED = {
+    **{f"{section}.{key}": name for name, (section, key) in referral.TEXT_PATHS.items()},
+}
+
+
+def known_labels() -> set[str]:
+    from capacity.models import CareType, IntensityBand, Specialisation
+    from intake.models import LegalStatus, PerspectivePlan, Security
+
+    labels = set(CareType.objects.values_list("label", flat=True))
+    labels |= set(Specialisation.objects.values_list("label", flat=True))
+    for choices in (IntensityBand, Security, LegalStatus, PerspectivePlan.Return):
+        labels |= {str(label) for label in choices.labels}
+    return labels
 
 
 def string_leaves(value, path=""):
@@ -345,18 +371,41 @@ def string_leaves(value, path=""):
 
 @pytest.mark.django_db
 def test_every_text_of_the_referral_is_checked_or_is_no_free_text(referrer, coordinator):
-    placement_request = zoe(referrer, coordinator)
+    import re
+
+    from tests.placement.factories import machtiging
+
+    youth = youth_data(given_names="Zoë", family_name="Jansen", birth_date=datetime.date(2010, 5, 14), **machtiging())
+    placement_request = in_matching(referrer, coordinator, youth=youth)
     facility = fitting_facility()
     placement_request.documents.update(shareable=True)
     offer = offer_to(placement_request, facility, coordinator)
     leaves = list(string_leaves(offer.referral))
-    unknown = {path for path, _value in leaves if path not in NOT_FREE_TEXT and path not in CHECKED}
+    paths = {path for path, _value in leaves}
+    unknown = {path for path in paths if path not in NOT_FREE_TEXT | LABELS | {SUMMARY} and path not in CHECKED}
     assert unknown == set(), f"a text the provider reads is not checked: {unknown}"
     assert set(CHECKED.values()) == set(referral.OFFER_TEXT_FIELDS)
+    assert set(CHECKED) <= paths  # every checked text is where the walk looks for it
     # The non-free-text leaves are codes from fixed lists (or the pseudonym / region).
     for path, value in leaves:
         if path in NOT_FREE_TEXT and path not in ("reference", "home_region.name"):
             assert value.replace("-", "").replace("_", "").isalnum() and " " not in value, (path, value)
+    # The words are labels of fixed lists, or the month (and year) a machtiging ends.
+    labels = known_labels()
+    months = re.compile(
+        r"^(januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december) \d{4}$"
+    )
+    for path, value in leaves:
+        if path == "legal_status.machtiging_end":
+            assert months.match(value), value
+        elif path in LABELS:
+            assert value in labels, (path, value)
+    # The one-line need profile is those labels joined by a few fixed words, nothing else.
+    summary = offer.referral["need_profile"]["words"]["summary"]
+    rest = summary
+    for label in sorted(labels, key=len, reverse=True):
+        rest = rest.replace(label, " ")
+    assert set(re.findall(r"[^\W\d]+", rest)) <= SUMMARY_WORDS, rest
 
 
 @pytest.mark.django_db

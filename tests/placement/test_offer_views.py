@@ -49,7 +49,7 @@ def test_matching_page_composer_and_send(client, referrer, coordinator):
     response = client.post(url, data)
     assert response.status_code == 422
     body = response.content.decode()
-    assert "bevat een naam" in body and 'aria-invalid="true"' in body
+    assert "naam van de jeugdige of een ouder “Petra”" in body and 'aria-invalid="true"' in body
     assert not Offer.objects.exists()
     data.update(goals="Terug naar huis")
     response = client.post(url, data)

@@ -282,7 +282,7 @@ def test_the_school_is_identifying_in_the_composer(client, referrer, coordinator
     response = client.post(f"/coordinator/requests/{placement_request.pk}/offer/{facility.pk}/", data)
     body = response.content.decode()
     assert response.status_code == 422
-    assert "bevat het adres of de school" in body and 'id="id_goals-error"' in body
+    assert f"adres of school “{school.upper()}”" in body and 'id="id_goals-error"' in body
     assert not Offer.objects.exists()
 
 

@@ -4,6 +4,7 @@ from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_fiel
 from rest_framework import serializers
 
 from core.api import StrictSerializer
+from intake.models import Document
 from placement.api.serializers.fields import RoundedFloatField, UTCDateTimeField
 from placement.models import (
     PROVIDER_DECLINE_REASONS,
@@ -40,6 +41,21 @@ class OfferCreateInput(StrictSerializer):
         max_length=1000,
         help_text="Required when the facility's provider refused this request before (decline policy); "
         "without it: 422 naming `reoffer_reason`. Stored on the offer, not shown to the provider.",
+    )
+    document_kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=Document.DocumentKind.choices),
+        required=False,
+        allow_empty=True,
+        help_text="Which kinds of the request's shareable documents go along with this offer. The provider "
+        "sees the kinds; after accepting it can open only these documents. Left out: every shareable "
+        "kind; []: none. A kind without a shareable document is refused (422, `document_kinds`).",
+    )
+    deadline = serializers.DateTimeField(
+        required=False,
+        help_text="When the provider must answer (ISO 8601; without an offset: Europe/Amsterdam). Left out: "
+        "by the request's urgency (region settings: crisis in hours, urgent and regular in working days). "
+        "Must lie between `offer_deadline_min_hours` hours and `offer_deadline_max_working_days` working "
+        "days from now (422, `deadline`).",
     )
 
 
