@@ -85,7 +85,7 @@ def test_query_count_does_not_grow_with_facilities(referrer, coordinator):
     with CaptureQueriesContext(connection) as many:
         result = run()
     assert len(result.available) == 16
-    # request, analysis, facilities, offers, declines, availability, and the small homes' groups (issue 11)
+    # issue 11 added one query: the current groups of the small homes
     assert len(many.captured_queries) == len(few.captured_queries) <= 7
 
 
