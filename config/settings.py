@@ -269,6 +269,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "placement.tasks.offer_reminders_send",
         "schedule": crontab(hour=8, minute=30),
     },
+    # Issue 11: warn coordinators and providers before a machtiging ends (once per end date).
+    "placement-machtiging-warnings": {
+        "task": "placement.tasks.machtiging_warnings_send",
+        "schedule": crontab(hour=7, minute=45),
+    },
     # Reporting: the previous quarter's report per region on the first day of each quarter.
     "reporting-quarterly-reports": {
         "task": "reporting.tasks.quarterly_reports_build",

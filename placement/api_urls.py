@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placement.api import offers, requests
+from placement.api import changes, offers, requests
 
 urlpatterns = [
     path("requests", requests.RequestListCreate.as_view(), name="api-requests"),
@@ -31,4 +31,8 @@ urlpatterns += [
     path("offers/<int:pk>/introduction", offers.OfferIntroduction.as_view(), name="api-offer-introduction"),
     path("offers/<int:pk>/fall-through", offers.OfferFallThrough.as_view(), name="api-offer-fall-through"),
     path("placements/<int:pk>/end", offers.PlacementEnd.as_view(), name="api-placement-end"),
+]
+
+urlpatterns += [
+    path("placements/<int:pk>/changes", changes.PlacementChanges.as_view(), name="api-placement-changes"),
 ]

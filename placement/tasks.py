@@ -1,4 +1,4 @@
-"""Offer jobs (Celery beat). Thin and idempotent: running one twice is harmless."""
+"""Offer and machtiging jobs (Celery beat). Thin and idempotent: running one twice is harmless."""
 
 from celery import shared_task
 
@@ -15,3 +15,9 @@ def offers_expire_overdue() -> int:
 def offer_reminders_send() -> int:
     """Remind providers the working day before an offer's deadline."""
     return services.offer_reminders_send()
+
+
+@shared_task(name="placement.tasks.machtiging_warnings_send")
+def machtiging_warnings_send() -> int:
+    """Tell coordinators and providers, once, that a machtiging is about to end (issue 11)."""
+    return services.machtiging_warnings_send()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placement.views import offers, requests, wizard
+from placement.views import changes, offers, requests, wizard
 
 app_name = "placement"
 
@@ -42,4 +42,8 @@ urlpatterns += [
         offers.provider_offer_document,
         name="provider-offer-document",
     ),
+]
+
+urlpatterns += [
+    path("placements/<int:pk>/change/", changes.placement_change, name="placement-change"),
 ]

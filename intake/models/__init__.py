@@ -20,6 +20,7 @@ from intake.models.analyses import (
 )
 from intake.models.requests import (
     ACTIONS,
+    CHANGE_IN_PLACE_FROM,
     EDITABLE_STATUSES,
     FALL_THROUGH_FROM,
     OPEN_STATUSES,
@@ -47,6 +48,7 @@ from intake.models.requests import (
 
 __all__ = [
     "ACTIONS",
+    "CHANGE_IN_PLACE_FROM",
     "RESUME_FROM",
     "FALL_THROUGH_FROM",
     "WITHDRAW_ACCEPTED_FROM",

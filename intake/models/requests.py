@@ -238,6 +238,9 @@ TRANSITIONS.update(
         (Status.ACCEPTED, Status.MATCHING): frozenset({Role.COORDINATOR, Role.PROVIDER}),
         (Status.ACCEPTED, Status.CLOSED): frozenset({Role.REFERRER, Role.COORDINATOR}),
         (Status.PLACED, Status.ENDED): frozenset({Role.COORDINATOR, Role.PROVIDER}),
+        # Issue 11: a change in place (intensity, legal status, care type) keeps the request
+        # placed: no end, no transfer. The coordinator or the placement's provider records it.
+        (Status.PLACED, Status.PLACED): frozenset({Role.COORDINATOR, Role.PROVIDER}),
     }
 )
 # Withdrawal by the referrer closes the request with outcome "withdrawn".
@@ -277,6 +280,8 @@ FALL_THROUGH_FROM = frozenset({Status.ACCEPTED})
 # Withdrawing an accepted request releases the held place: a placement service, not the
 # intake withdrawal (which starts only from WITHDRAW_FROM).
 WITHDRAW_ACCEPTED_FROM = frozenset({Status.ACCEPTED})
+# A change in place starts only from a running placement and stays there.
+CHANGE_IN_PLACE_FROM = frozenset({Status.PLACED})
 ACTIONS: dict[str, tuple[str, frozenset | None, frozenset | None]] = {
     "submit": (Status.SUBMITTED, None, None),
     "triage": (Status.MATCHING, TRIAGE_FROM, None),
@@ -289,6 +294,7 @@ ACTIONS: dict[str, tuple[str, frozenset | None, frozenset | None]] = {
     "accept": (Status.ACCEPTED, None, None),
     "start": (Status.PLACED, None, None),
     "end": (Status.ENDED, None, None),
+    "change_in_place": (Status.PLACED, CHANGE_IN_PLACE_FROM, None),
 }
 
 

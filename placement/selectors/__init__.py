@@ -2,9 +2,17 @@
 that callers can write ``from placement import selectors``.
 
 - matching: the need of a request against the facilities that may fit it;
-- offers: offers, placements, the provider's inbox and the coordinator's work queue.
+- offers: offers, placements, the provider's inbox and the coordinator's work queue;
+- changes: changes in place and the machtiging watch (issue 11).
 """
 
+from placement.selectors.changes import (
+    machtiging_ending,
+    machtiging_warning_due,
+    machtigingen_ending,
+    placement_changes,
+    running_with_machtiging,
+)
 from placement.selectors.matching import (
     declined_provider_ids,
     facilities_for_matching,
@@ -29,6 +37,11 @@ from placement.selectors.offers import (
 )
 
 __all__ = [
+    "machtiging_ending",
+    "machtiging_warning_due",
+    "machtigingen_ending",
+    "placement_changes",
+    "running_with_machtiging",
     "coordinator_queue",
     "declined_provider_ids",
     "facilities_for_matching",

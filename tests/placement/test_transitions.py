@@ -42,6 +42,9 @@ ALLOWED_MOVES = {
     # issue 11: after acceptance the offer falls through (coordinator: any party; provider:
     # its retraction), or the referrer or the coordinator withdraws the request
     (AC, MA, COORD), (AC, MA, PROV), (AC, CL, REF), (AC, CL, COORD),
+    # issue 11: a change in place (intensity, legal status, care type) keeps the request
+    # placed; the coordinator or the placement's provider records it
+    (PL, PL, COORD), (PL, PL, PROV),
 }  # fmt: skip
 ROLES = [*Role.values, SYSTEM]
 
@@ -71,6 +74,8 @@ ACTIONS = {
     "fall_through_by_provider": (PROV, MA, {AC}),
     "withdraw_accepted": (REF, CL, {AC}),
     "withdraw_accepted_by_coordinator": (COORD, CL, {AC}),
+    "change_in_place": (COORD, PL, {PL}),
+    "change_in_place_by_provider": (PROV, PL, {PL}),
 }
 
 
@@ -95,20 +100,20 @@ def _prepare(action, referrer, coordinator):
     from tests.placement.factories import fitting_facility, in_matching, offer_to
 
     context = {}
-    if action in ("offer",) or action in OFFER_ACTIONS | AFTER_ACCEPT or action.startswith("placement_"):
+    if action in ("offer",) or action in OFFER_ACTIONS | AFTER_ACCEPT or action.startswith(PLACED_ACTIONS):
         placement_request = in_matching(referrer, coordinator)
         facility = fitting_facility()
         context["staff"] = member(Role.PROVIDER, organisation=facility.provider)
         context["facility"] = facility
         if action != "offer":
             context["offer"] = offer_to(placement_request, facility, coordinator)
-        if action.startswith("placement_") or action in AFTER_ACCEPT:
+        if action.startswith(PLACED_ACTIONS) or action in AFTER_ACCEPT:
             services.offer_accept(
                 offer=context["offer"],
                 by=context["staff"],
                 membership=membership_with_role(context["staff"], Role.PROVIDER),
             )
-        if action.startswith("placement_end"):
+        if action.startswith(("placement_end", "change_in_place")):
             context["placement"] = services.placement_start(
                 placement_request=placement_request,
                 start_date=timezone.localdate(),
@@ -120,6 +125,7 @@ def _prepare(action, referrer, coordinator):
     return make_request(referrer), context
 
 
+PLACED_ACTIONS = ("placement_", "change_in_place")
 OFFER_ACTIONS = {"withdraw_offer", "decline", "expire", "accept"}
 AFTER_ACCEPT = {"fall_through", "fall_through_by_provider", "withdraw_accepted", "withdraw_accepted_by_coordinator"}
 
@@ -193,6 +199,18 @@ def _run(action, placement_request, referrer, coordinator, context=None):
             by=referrer if by_referrer else coordinator,
             membership=membership_with_role(referrer, Role.REFERRER) if by_referrer else coordination,
         )
+    if action.startswith("change_in_place"):
+        by_provider = action.endswith("_by_provider")
+        user = staff if by_provider else coordinator
+        services.placement_change(
+            placement=context["placement"],
+            effective_date=timezone.localdate(),
+            reason="Meer begeleiding nodig",
+            intensity="P",
+            by=user,
+            membership=membership_with_role(user, Role.PROVIDER if by_provider else Role.COORDINATOR),
+        )
+        return placement_request
     if action.startswith("placement_"):
         by_provider = action.endswith("_by_provider")
         user = staff if by_provider else coordinator
@@ -206,6 +224,7 @@ def _run(action, placement_request, referrer, coordinator, context=None):
                 placement=context["placement"],
                 end_date=timezone.localdate(),
                 reason="01",
+                destination="home",
                 by=user,
                 membership=membership,
             )
