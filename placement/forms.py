@@ -296,6 +296,7 @@ class PlacementChangeForm(AccessibleForm):
                 "care_type": placement.care_type.code if placement.care_type_id else "",
                 "effective_date": timezone.localdate(),
             }
+        kwargs.setdefault("auto_id", "id_change_%s")  # the page also carries the end form (its own `reason`)
         super().__init__(*args, **kwargs)
         unchanged = [("", _("(ongewijzigd)"))]
         self.fields["intensity"].choices = unchanged + list(INTENSITY_BANDS)

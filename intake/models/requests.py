@@ -280,8 +280,10 @@ FALL_THROUGH_FROM = frozenset({Status.ACCEPTED})
 # Withdrawing an accepted request releases the held place: a placement service, not the
 # intake withdrawal (which starts only from WITHDRAW_FROM).
 WITHDRAW_ACCEPTED_FROM = frozenset({Status.ACCEPTED})
-# A change in place starts only from a running placement and stays there.
+# A change in place starts only from a running placement and stays there; the start of a
+# placement goes to the same state, but only from an accepted offer.
 CHANGE_IN_PLACE_FROM = frozenset({Status.PLACED})
+START_FROM = frozenset({Status.ACCEPTED})
 ACTIONS: dict[str, tuple[str, frozenset | None, frozenset | None]] = {
     "submit": (Status.SUBMITTED, None, None),
     "triage": (Status.MATCHING, TRIAGE_FROM, None),
@@ -292,7 +294,7 @@ ACTIONS: dict[str, tuple[str, frozenset | None, frozenset | None]] = {
     "wait": (Status.WAITING, None, None),
     "resume": (Status.MATCHING, RESUME_FROM, None),
     "accept": (Status.ACCEPTED, None, None),
-    "start": (Status.PLACED, None, None),
+    "start": (Status.PLACED, START_FROM, None),
     "end": (Status.ENDED, None, None),
     "change_in_place": (Status.PLACED, CHANGE_IN_PLACE_FROM, None),
 }

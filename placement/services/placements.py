@@ -18,6 +18,7 @@ from core.events import event_record
 from core.private_files import private_copy
 from intake.models import (
     RESUME_FROM,
+    START_FROM,
     AlternativeConsidered,
     Document,
     ExplanatoryAnalysis,
@@ -148,7 +149,7 @@ def placement_start(
         .first()
     )
     role = placement_actor_role(membership, placement_request, offer.provider_id if offer else None)
-    transition_check(placement_request, Status.PLACED, role)
+    transition_check(placement_request, Status.PLACED, role, sources=START_FROM)
     if offer is None:
         raise Conflict(_("Er is geen geaccepteerde aanmelding om te plaatsen."), code="no_accepted_offer")
     if start_date is None:

@@ -165,7 +165,7 @@ def build(scope: Scope) -> list[Table]:
     )
 
     destination_rows = [
-        {"code": code, "label": label, "count": sum(1 for p in ended if p["aftercare_destination"] == code)}
+        {"code": code, "label": str(label), "count": sum(1 for p in ended if p["aftercare_destination"] == code)}
         for code, label in AftercareDestination.choices
     ]
     destination_total = {"code": "", "label": _("Totaal"), "count": n_ended}

@@ -442,7 +442,7 @@ def test_change_form_on_the_page_errors_next_to_fields_and_success(client, refer
     )
     assert response.status_code == 422
     body = response.content.decode()
-    assert 'id="id_effective_date-error"' in body and 'id="id_reason-error"' in body  # all at once
+    assert 'id="id_change_effective_date-error"' in body and 'id="id_change_reason-error"' in body  # all at once
     assert not PlacementChange.objects.exists()
     response = client.post(
         f"/placements/{placement.pk}/change/",
@@ -461,9 +461,9 @@ def test_change_form_marks_required_fields(client, referrer, coordinator):
     placement_request, placement, _facility, _staff = placed(referrer, coordinator)
     client.force_login(coordinator)
     page = client.get(f"/placements/{placement.pk}/change/").content.decode()
-    label = page.split('for="id_reason"')[1].split("</label>")[0]
+    label = page.split('for="id_change_reason"')[1].split("</label>")[0]
     assert "niet verplicht" not in label
-    label = page.split('for="id_intensity"')[1].split("</label>")[0]
+    label = page.split('for="id_change_intensity"')[1].split("</label>")[0]
     assert "niet verplicht" in label
 
 
@@ -542,3 +542,25 @@ def test_openapi_documents_changes_and_destination(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert {"get", "post"} <= set(schema["paths"]["/api/v1/placements/{id}/changes"])
     assert "destination" in schema["components"]["schemas"]["PlacementEndInput"]["required"]
+
+
+@pytest.mark.django_db
+def test_inzage_holds_the_changes_in_place_and_the_destination(referrer, coordinator):
+    from privacy.selectors import inzage_data
+
+    _request, placement, _facility, _staff = placed(referrer, coordinator)
+    change(placement, coordinator, coordinator_membership(coordinator), intensity="T", reason="Zwaardere zorg")
+    services.placement_end(
+        placement=placement,
+        end_date=TODAY(),
+        reason="01",
+        destination="home",
+        by=coordinator,
+        membership=coordinator_membership(coordinator),
+    )
+    data = inzage_data(Youth.objects.get(pk=placement.youth_id))
+    (request_data,) = data["requests"]
+    assert request_data["placement"]["aftercare_destination"] == "home"
+    assert [(c["field"], c["new_value"], c["reason"]) for c in request_data["placement"]["changes"]] == [
+        ("intensity", "T", "Zwaardere zorg")
+    ]
