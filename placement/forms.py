@@ -277,7 +277,7 @@ class PlacementChangeForm(AccessibleForm):
     intensity = forms.ChoiceField(label=_("Intensiteit (G7)"), required=False, choices=[])
     legal_status = forms.ChoiceField(label=_("Juridische status"), required=False, choices=[])
     machtiging_end_date = forms.DateField(
-        label=_("Einddatum machtiging gesloten jeugdzorg"),
+        label=_("Machtiging gesloten jeugdzorg geldig tot en met"),
         required=False,
         widget=DateInput(),
         help_text=_("Alleen bij een machtiging; een verlenging is een nieuwe einddatum."),

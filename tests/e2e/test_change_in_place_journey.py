@@ -2,11 +2,14 @@
 figure does not change. Then the placement ends and the after-care destination is
 recorded (and counted)."""
 
+import datetime
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Role
+from intake.models import Youth
 from placement import services
 from tests.accounts.factories import PASSWORD, member, region
 from tests.capacity.factories import provider_org
@@ -51,7 +54,12 @@ def setup(transactional_db, tmp_path, settings):
         by=coordinator,
         membership=coordinator_membership(coordinator),
     )
-    return {"placement": _placed(referrer, coordinator, facility, staff)}
+    placement = _placed(referrer, coordinator, facility, staff)
+    # The youth's machtiging ends within the region's warning period (28 days by default).
+    Youth.objects.filter(pk=placement.youth_id).update(
+        legal_status="machtiging_gj", machtiging_end_date=timezone.localdate() + datetime.timedelta(days=10)
+    )
+    return {"placement": placement}
 
 
 def summary_figures(page, live_server):
@@ -74,20 +82,34 @@ def destination_count(page, label):
 
 @pytest.mark.e2e
 def test_change_of_intensity_in_place_is_no_transfer_and_the_end_records_the_destination(
-    page, live_server, setup, login, axe_violations
+    page, live_server, setup, login, logout, axe_violations
 ):
     placement = setup["placement"]
+    ends = (timezone.localdate() + datetime.timedelta(days=10)).strftime("%-d")
+
+    # The provider sees the machtiging watch and the placement panel on its page.
+    login("provider", PASSWORD)
+    page.goto(f"{live_server.url}/provider/offers/{placement.offer_id}/")
+    expect(page.locator("#machtiging-notice")).to_contain_text("Machtiging loopt af op " + ends)
+    expect(page.get_by_role("button", name="Wijziging vastleggen")).to_be_visible()
+    assert axe_violations() == []
+    logout()
+
     login("coordinator", PASSWORD)
+    expect(page.get_by_role("heading", name="Machtigingen die binnenkort aflopen (1)")).to_be_visible()
+    assert axe_violations() == []
     before = summary_figures(page, live_server)
     assert before["Doorplaatsingen"] == "1" and before["Plaatsingen beëindigd"] == "1"
 
     # The change in place, with an error first (no reason): shown next to the field.
     page.goto(f"{live_server.url}/requests/{placement.request_id}/")
     expect(page.locator("#placement-intensity")).to_have_text("M")
+    expect(page.locator("#machtiging-notice")).to_be_visible()
     assert axe_violations() == []
     page.get_by_label("Intensiteit (G7)").select_option("P")
     page.get_by_role("button", name="Wijziging vastleggen").click()
     expect(page.locator("#id_change_reason-error")).to_be_visible()
+    assert axe_violations() == []
     page.get_by_label("Reden van de wijziging").fill("Meer begeleiding nodig na escalaties in de groep.")
     page.get_by_role("button", name="Wijziging in de plaatsing").click()
     expect(page.get_by_text("De wijziging is vastgelegd")).to_be_visible()
