@@ -113,7 +113,9 @@ def _check_input(*, placement, youth, effective_date, reason, intensity, care_ty
         if new_status != youth.legal_status or (new_status == LegalStatus.MACHTIGING_GJ and new_end != old_end):
             changes.append((ChangeField.LEGAL_STATUS, youth.legal_status, new_status, old_end, new_end))
 
-    # Closed care only with a valid machtiging (as in matching): on the date it takes effect.
+    # Closed care only with a valid machtiging (as in matching), on the date the change takes
+    # effect; asked of changes to the legal status or the care type (an intensity change
+    # alone leaves the machtiging as it was).
     status_after = new_status or youth.legal_status
     end_after = new_end if new_status else youth.machtiging_end_date
     care_after = new_care_type or placement.care_type
@@ -122,7 +124,8 @@ def _check_input(*, placement, youth, effective_date, reason, intensity, care_ty
     needs_machtiging = placement.facility.security_level == SecurityLevel.CLOSED or (
         care_after is not None and care_after.requires_authorisation
     )
-    if changes and needs_machtiging and not has_machtiging:
+    touches_machtiging = any(c[0] in (ChangeField.LEGAL_STATUS, ChangeField.CARE_TYPE) for c in changes)
+    if touches_machtiging and needs_machtiging and not has_machtiging:
         name = "care_type" if (new_care_type and new_care_type.requires_authorisation) else "legal_status"
         problems.append(
             {

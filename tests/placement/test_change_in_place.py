@@ -251,6 +251,9 @@ def test_closed_care_keeps_a_valid_machtiging(referrer, coordinator):
         change(placement, coordinator, coordinator_membership(coordinator), legal_status="none")
     assert [p["name"] for p in error.value.invalid_params] == ["legal_status"]
     assert Youth.objects.get(pk=placement.youth_id).legal_status == "machtiging_gj"
+    # An intensity change alone leaves the machtiging as it was: not refused for it.
+    Youth.objects.filter(pk=placement.youth_id).update(machtiging_end_date=TODAY() - datetime.timedelta(days=1))
+    assert change(placement, coordinator, coordinator_membership(coordinator), intensity="T")[0].new_value == "T"
 
 
 @pytest.mark.django_db
