@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='placement',
             name='aftercare_destination',
-            field=models.CharField(blank=True, choices=[('home', 'Naar huis (thuis)'), ('lighter_care', 'Lichtere zorg'), ('open_residential', 'Open residentieel'), ('independent_living', 'Zelfstandig wonen'), ('other_region', 'Andere regio'), ('unknown', 'Onbekend')], db_default='', max_length=20, verbose_name='bestemming na vertrek'),
+            field=models.CharField(blank=True, choices=[('home', 'Naar huis (thuis)'), ('lighter_care', 'Lichtere zorg'), ('open_residential', 'Open residentieel'), ('independent_living', 'Zelfstandig wonen'), ('other_region', 'Andere regio'), ('unknown', 'Onbekend')], default='', max_length=20, verbose_name='bestemming na vertrek'),
         ),
         migrations.AddField(
             model_name='placement',
@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='placement',
             name='intensity',
-            field=models.CharField(blank=True, db_default='', max_length=2, verbose_name='intensiteit (G7)'),
+            field=models.CharField(blank=True, default='', max_length=2, verbose_name='intensiteit (G7)'),
         ),
         # Placements that ended before the destination was asked get "unknown"; running ones
         # take their current intensity from the analysis and (last step) their care type from the facility.

@@ -46,9 +46,9 @@ class Placement(models.Model):
     # current intensity and care type, which a change in place updates (history:
     # PlacementChange). Set at the start from the analysis and the facility.
     aftercare_destination = models.CharField(
-        _("bestemming na vertrek"), max_length=20, choices=AFTERCARE_CHOICES, blank=True, db_default=""
+        _("bestemming na vertrek"), max_length=20, choices=AFTERCARE_CHOICES, blank=True, default=""
     )
-    intensity = models.CharField(_("intensiteit (G7)"), max_length=2, blank=True, db_default="")
+    intensity = models.CharField(_("intensiteit (G7)"), max_length=2, blank=True, default="")
     care_type = models.ForeignKey(
         "capacity.CareType",
         null=True,
