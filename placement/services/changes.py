@@ -32,7 +32,13 @@ from intake.services.workflow import coordinators_notify, provider_staff_notify,
 from placement.models import ChangeField, Placement, PlacementChange
 from placement.services.placements import placement_actor_role
 
-__all__ = ["placement_change"]
+__all__ = ["placement_change", "provider_placement_url"]
+
+
+def provider_placement_url(placement) -> str:
+    """Where provider staff find a placement: its offer's page (a placement without an
+    offer, such as a crisis placement, has none yet: no link)."""
+    return reverse("placement:provider-offer", args=[placement.offer_id]) if placement.offer_id else ""
 
 
 def _legal_label(status: str, end_date: date | None) -> str:
@@ -254,7 +260,5 @@ def placement_change(
     if role == Role.PROVIDER:
         coordinators_notify(placement_request, subject, body)
     else:
-        provider_staff_notify(
-            placement.provider_id, subject, body, reverse("placement:provider-offer", args=[placement.offer_id])
-        )
+        provider_staff_notify(placement.provider_id, subject, body, provider_placement_url(placement))
     return rows

@@ -14,7 +14,6 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +21,7 @@ from core.events import event_record
 from intake.services.workflow import coordinators_notify, provider_staff_notify, request_lock
 from placement.models import MachtigingWarning, Placement
 from placement.selectors.changes import machtiging_warning_due, running_with_machtiging
+from placement.services.changes import provider_placement_url
 
 __all__ = ["machtiging_warning_send", "machtiging_warnings_send"]
 
@@ -60,9 +60,7 @@ def machtiging_warning_send(*, placement_id: int, today: date | None = None) -> 
                 "wijziging in de plaatsing."
             ) % {"facility": placement.facility.name, "date": date_text}
             coordinators_notify(placement_request, subject, body)
-            provider_staff_notify(
-                placement.provider_id, subject, body, reverse("placement:provider-offer", args=[placement.offer_id])
-            )
+            provider_staff_notify(placement.provider_id, subject, body, provider_placement_url(placement))
             event_record(
                 subject=placement_request,
                 event_type="machtiging_warning_sent",

@@ -17,6 +17,8 @@ from placement.forms import PlacementChangeForm
 def _back(request, placement):
     if request.membership.role == Role.COORDINATOR:
         return redirect("placement:request-detail", pk=placement.request_id)
+    if placement.offer_id is None:
+        return redirect("placement:provider-inbox")
     return redirect("placement:provider-offer", pk=placement.offer_id)
 
 
