@@ -25,7 +25,7 @@ from capacity.taxonomy import taxonomy_load
 from core.fields import DerivedField, EncryptedField
 from core.models import Event
 from intake.models import ExplanatoryAnalysis, PlacementRequest, Youth
-from placement.models import Offer, Placement, Transfer, WaitingPeriod
+from placement.models import AftercareDestination, Offer, Placement, Transfer, WaitingPeriod
 
 REQUESTS_PER_SCALE = 12_500
 FACILITIES_PER_SCALE = 125
@@ -45,6 +45,10 @@ def _base(model) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(max(id), 0) FROM {model._meta.db_table}")
         return cursor.fetchone()[0]
+
+
+# Issue 11: every ended placement has an after-care destination (database check).
+AFTERCARE = [d for d in AftercareDestination.values for _ in range(3 if d in ("home", "lighter_care") else 1)]
 
 
 def copy_rows(model, rows: list[dict]) -> None:
@@ -342,6 +346,7 @@ def generate(scale: int, *, seed: int = 6) -> dict:
                 "created_by_id": user.pk,
                 "end_date": end if ended else None,
                 "end_reason": rng.choice(["01", "01", "02", "03", "04", "05"]) if ended else "",
+                "aftercare_destination": rng.choice(AFTERCARE) if ended else "",
                 "needs_new_place": transfer,
                 "ended_by_id": None,
             }

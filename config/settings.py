@@ -271,6 +271,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Crisis placements (issue 11): a dossier past its due day is reported once, hourly check.
     "placement-crisis-overdue": {"task": "placement.tasks.crisis_overdue_notify", "schedule": crontab(minute=7)},
+    # Issue 11: warn coordinators and providers before a machtiging ends (once per end date).
+    "placement-machtiging-warnings": {
+        "task": "placement.tasks.machtiging_warnings_send",
+        "schedule": crontab(hour=7, minute=45),
+    },
     # Reporting: the previous quarter's report per region on the first day of each quarter.
     "reporting-quarterly-reports": {
         "task": "reporting.tasks.quarterly_reports_build",

@@ -174,6 +174,8 @@ def request_timeline(*, placement_request, membership) -> list[dict]:
                 "organisation": organisation.name if show_org else None,
                 "reason": details.get("reason", ""),
                 "analysis_version": details.get("analysis_version") or details.get("version"),
+                # issue 11: where the youth went after the placement (placement_ended)
+                "aftercare_destination": details.get("aftercare_destination", ""),
                 "facility_name": details.get("facility_name", "")
                 if (show_providers or event.event_type in PROVIDER_DISCLOSED_EVENTS)
                 else "",

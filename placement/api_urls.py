@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placement.api import crisis, offers, pool, region_settings, requests, youth
+from placement.api import changes, crisis, offers, pool, region_settings, requests, youth
 
 urlpatterns = [
     path("requests", requests.RequestListCreate.as_view(), name="api-requests"),
@@ -64,4 +64,9 @@ urlpatterns += [
     path("assignments/waiting", pool.AssignmentWaiting.as_view(), name="api-assignments-waiting"),
     path("assignments/<int:pk>/accept", pool.AssignmentAccept.as_view(), name="api-assignment-accept"),
     path("assignments/<int:pk>/complete", pool.AssignmentComplete.as_view(), name="api-assignment-complete"),
+]
+
+# Issue 11: changes in place of a running placement.
+urlpatterns += [
+    path("placements/<int:pk>/changes", changes.PlacementChanges.as_view(), name="api-placement-changes"),
 ]

@@ -11,8 +11,10 @@ from core.forms import AccessibleForm
 from intake import crypto
 from intake.models import Gender, LegalStatus, Outcome, TriageDecision, Urgency
 from intake.services.requests import YOUTH_FIELDS
+from intake.taxonomy import INTENSITY_BANDS, care_type_choices
 from placement.models import (
     PROVIDER_DECLINE_REASONS,
+    AftercareDestination,
     EndReason,
     FallThroughParty,
     FallThroughReason,
@@ -326,6 +328,11 @@ class PlacementEndForm(AccessibleForm):
     reason = forms.ChoiceField(
         label=_("Reden van beëindiging (CBS)"), choices=[("", "---------")] + list(EndReason.choices)
     )
+    destination = forms.ChoiceField(
+        label=_("Waar gaat de jeugdige na vertrek heen?"),
+        choices=[("", "---------")] + list(AftercareDestination.choices),
+        help_text=_("Kies 'Onbekend' als u het niet weet; uitstroom naar lichtere zorg is een kerncijfer."),
+    )
     narrative = forms.CharField(label=_("Toelichting op het einde"), required=False, widget=forms.Textarea)
     needs_new_place = forms.BooleanField(label=_("Heeft een nieuwe plek nodig (doorplaatsing)"), required=False)
 
@@ -503,3 +510,49 @@ class CrisisFollowUpTriageForm(AccessibleForm):
         ],
     )
     reason = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea)
+
+
+class PlacementChangeForm(AccessibleForm):
+    """A change in place (issue 11): the current intensity, legal status and care type
+    are filled in; change what changes. The effective date and the reason are required
+    and shown so, but the service checks them, so that every error comes at once."""
+
+    SERVICE_REQUIRED = ("effective_date", "reason")
+
+    intensity = forms.ChoiceField(label=_("Intensiteit (G7)"), required=False, choices=[])
+    legal_status = forms.ChoiceField(label=_("Juridische status"), required=False, choices=[])
+    machtiging_end_date = forms.DateField(
+        label=_("Machtiging gesloten jeugdzorg geldig tot en met"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Alleen bij een machtiging; een verlenging is een nieuwe einddatum."),
+    )
+    care_type = forms.ChoiceField(label=_("Zorgvorm"), required=False, choices=[])
+    effective_date = forms.DateField(label=_("Ingangsdatum"), widget=DateInput())
+    reason = forms.CharField(label=_("Reden van de wijziging"), widget=forms.Textarea)
+
+    def __init__(self, *args, placement=None, **kwargs):
+        if placement is not None and not args and "initial" not in kwargs:
+            youth = placement.youth
+            kwargs["initial"] = {
+                "intensity": placement.intensity,
+                "legal_status": youth.legal_status,
+                "machtiging_end_date": youth.machtiging_end_date,
+                "care_type": placement.care_type.code if placement.care_type_id else "",
+                "effective_date": timezone.localdate(),
+            }
+        kwargs.setdefault("auto_id", "id_change_%s")  # the page also carries the end form (its own `reason`)
+        super().__init__(*args, **kwargs)
+        unchanged = [("", _("(ongewijzigd)"))]
+        self.fields["intensity"].choices = unchanged + list(INTENSITY_BANDS)
+        self.fields["legal_status"].choices = unchanged + list(LegalStatus.choices)
+        self.fields["care_type"].choices = unchanged + care_type_choices()
+
+    def full_clean(self):
+        for name in self.SERVICE_REQUIRED:
+            self.fields[name].required = False
+        try:
+            super().full_clean()
+        finally:
+            for name in self.SERVICE_REQUIRED:
+                self.fields[name].required = True

@@ -1,4 +1,4 @@
-"""Offer jobs (Celery beat). Thin and idempotent: running one twice is harmless."""
+"""Offer and machtiging jobs (Celery beat). Thin and idempotent: running one twice is harmless."""
 
 from celery import shared_task
 
@@ -21,3 +21,9 @@ def offer_reminders_send() -> int:
 def crisis_overdue_notify() -> int:
     """Tell coordinators and referrer once when a crisis placement's dossier is overdue."""
     return services.crisis_overdue_notify()
+
+
+@shared_task(name="placement.tasks.machtiging_warnings_send")
+def machtiging_warnings_send() -> int:
+    """Tell coordinators and providers, once, that a machtiging is about to end (issue 11)."""
+    return services.machtiging_warnings_send()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placement.views import crisis, offers, pool, region_settings, requests, wizard, youth
+from placement.views import changes, crisis, offers, pool, region_settings, requests, wizard, youth
 
 app_name = "placement"
 
@@ -68,4 +68,9 @@ urlpatterns += [
 urlpatterns += [
     path("requests/<int:pk>/analysis-help/", pool.draft_help_request, name="draft-help-request"),
     path("coordinator/requests/<int:pk>/expert-table/", pool.expert_table_record, name="expert-table-record"),
+]
+
+# Issue 11: changes in place of a running placement.
+urlpatterns += [
+    path("placements/<int:pk>/change/", changes.placement_change, name="placement-change"),
 ]

@@ -371,6 +371,19 @@ PLACEMENT_FIELDS = (
     "end_date",
     "end_reason",
     "end_narrative",
+    "aftercare_destination",
+    "intensity",
+)
+# Issue 11: the changes in place of a placement (their reasons are about the youth).
+PLACEMENT_CHANGE_FIELDS = (
+    "field",
+    "old_value",
+    "new_value",
+    "old_end_date",
+    "new_end_date",
+    "effective_date",
+    "reason",
+    "created_at",
 )
 REQUEST_FIELDS = (
     "status",
@@ -468,7 +481,13 @@ def _request_data(placement_request, events) -> dict:
     ]
     placement = getattr(placement_request, "placement", None)
     data["placement"] = (
-        {**_row(placement, PLACEMENT_FIELDS), "facility": str(placement.facility), "provider": str(placement.provider)}
+        {
+            **_row(placement, PLACEMENT_FIELDS),
+            "facility": str(placement.facility),
+            "provider": str(placement.provider),
+            "care_type": placement.care_type.code if placement.care_type_id else "",
+            "changes": [_row(c, PLACEMENT_CHANGE_FIELDS) for c in placement.changes.order_by("created_at", "id")],
+        }
         if placement
         else None
     )

@@ -28,6 +28,7 @@ from intake.models.expert_table import (
 )
 from intake.models.requests import (
     ACTIONS,
+    CHANGE_IN_PLACE_FROM,
     CONVERT_FROM,
     CRISIS_SUBMIT_FROM,
     EDITABLE_STATUSES,
@@ -66,6 +67,7 @@ __all__ = [
     "ExpertTableMeeting",
     "ExpertTableParticipant",
     "ParticipantRole",
+    "CHANGE_IN_PLACE_FROM",
     "RESUME_FROM",
     "START_FROM",
     "FALL_THROUGH_FROM",

@@ -247,6 +247,9 @@ TRANSITIONS.update(
         (Status.ACCEPTED, Status.MATCHING): frozenset({Role.COORDINATOR, Role.PROVIDER}),
         (Status.ACCEPTED, Status.CLOSED): frozenset({Role.REFERRER, Role.COORDINATOR}),
         (Status.PLACED, Status.ENDED): frozenset({Role.COORDINATOR, Role.PROVIDER}),
+        # Issue 11: a change in place (intensity, legal status, care type) keeps the request
+        # placed: no end, no transfer. The coordinator or the placement's provider records it.
+        (Status.PLACED, Status.PLACED): frozenset({Role.COORDINATOR, Role.PROVIDER}),
     }
 )
 # Issue 11, crisis: a crisis placement is registered at once (a new request is created in
@@ -308,6 +311,9 @@ START_FROM = frozenset({Status.ACCEPTED})
 # Issue 11: the coordinator records an expert-table meeting, whose decision moves the
 # request on through triage (to matching, back to the referrer, closed or crisis).
 EXPERT_TABLE_FROM = frozenset({Status.EXPERT_TABLE})
+# A change in place starts only from a running placement and stays there; the start of a
+# placement goes to the same state, but only from an accepted offer (START_FROM).
+CHANGE_IN_PLACE_FROM = frozenset({Status.PLACED})
 ACTIONS: dict[str, tuple[str, frozenset | None, frozenset | None]] = {
     "submit": (Status.SUBMITTED, None, frozenset({Role.REFERRER})),
     "crisis_register": (Status.CRISIS, TRIAGE_FROM, frozenset({Role.COORDINATOR})),
@@ -324,6 +330,7 @@ ACTIONS: dict[str, tuple[str, frozenset | None, frozenset | None]] = {
     "accept": (Status.ACCEPTED, None, None),
     "start": (Status.PLACED, START_FROM, None),
     "end": (Status.ENDED, None, None),
+    "change_in_place": (Status.PLACED, CHANGE_IN_PLACE_FROM, None),
 }
 
 

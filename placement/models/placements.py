@@ -7,6 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import EncryptedTextField
+from placement.models.changes import AftercareDestination
+
+AFTERCARE_CHOICES = AftercareDestination.choices
 
 
 class EndReason(models.TextChoices):
@@ -53,6 +56,21 @@ class Placement(models.Model):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Issue 11: where the youth went after the stay (placement.models.changes), and the
+    # current intensity and care type, which a change in place updates (history:
+    # PlacementChange). Set at the start from the analysis and the facility.
+    aftercare_destination = models.CharField(
+        _("bestemming na vertrek"), max_length=20, choices=AFTERCARE_CHOICES, blank=True, default=""
+    )
+    intensity = models.CharField(_("intensiteit (G7)"), max_length=2, blank=True, default="")
+    care_type = models.ForeignKey(
+        "capacity.CareType",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("zorgvorm"),
+    )
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -69,6 +87,16 @@ class Placement(models.Model):
                 name="placement_kind_offer",
                 condition=Q(kind="regular", offer__isnull=False)
                 | Q(kind="crisis", offer__isnull=True, started_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                # Issue 11: every ended placement has an after-care destination (rows ended
+                # before it existed were migrated to "unknown"); a running one has none.
+                name="placement_end_has_destination",
+                condition=(Q(end_date__isnull=True) & Q(aftercare_destination=""))
+                | (Q(end_date__isnull=False) & Q(aftercare_destination__in=[c[0] for c in AFTERCARE_CHOICES])),
+            ),
+            models.CheckConstraint(
+                name="placement_intensity_band", condition=Q(intensity="") | Q(intensity__regex=r"^[K-Z]$")
             ),
             models.CheckConstraint(
                 name="placement_end_has_reason",

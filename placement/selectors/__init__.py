@@ -5,9 +5,17 @@ that callers can write ``from placement import selectors``.
 - offers: offers, placements, the provider's inbox and the coordinator's work queue;
 - youth: one youth across requests (the youth's page, re-entry, transfers and changes of
   provider per youth).
-- crisis: open crisis dossiers and the facilities a crisis placement may use (issue 11).
+- crisis: open crisis dossiers and the facilities a crisis placement may use (issue 11);
+- changes: changes in place and the machtiging watch (issue 11).
 """
 
+from placement.selectors.changes import (
+    machtiging_ending,
+    machtiging_warning_due,
+    machtigingen_ending,
+    placement_changes,
+    running_with_machtiging,
+)
 from placement.selectors.crisis import crisis_facilities, crisis_followups, crisis_placement_of
 from placement.selectors.matching import (
     declined_provider_ids,
@@ -42,6 +50,11 @@ from placement.selectors.youth import (
 
 __all__ = [
     "REENTRY_MONTHS",
+    "machtiging_ending",
+    "machtiging_warning_due",
+    "machtigingen_ending",
+    "placement_changes",
+    "running_with_machtiging",
     "coordinator_queue",
     "crisis_facilities",
     "crisis_followups",

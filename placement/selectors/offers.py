@@ -126,7 +126,9 @@ def request_for_placement(*, membership, pk):
 
 def placement_get(*, membership, pk) -> Placement:
     try:
-        return placement_scope(membership).select_related("request", "facility", "offer").get(pk=pk)
+        return (
+            placement_scope(membership).select_related("request", "facility", "offer", "youth", "care_type").get(pk=pk)
+        )
     except (Placement.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
 

@@ -6,11 +6,14 @@ with an event, notifications).
 - offers: offers to one provider at a time (create, accept, decline, withdraw, expire,
   remind); the anonymised referral they carry is built by `placement.referral`;
 - placements: waiting with bridging care, placement start and end, transfers;
-- youth: link a request to an earlier request's youth by hand, or unlink it.
-- parking: the decline policy's parking of a request and lifting it early.
-- crisis: crisis placements registered at once, the dossier that follows (issue 11).
+- youth: link a request to an earlier request's youth by hand, or unlink it;
+- parking: the decline policy's parking of a request and lifting it early;
+- crisis: crisis placements registered at once, the dossier that follows (issue 11);
+- changes: changes in place (intensity, legal status, care type) without an end;
+- machtiging: the beat job that warns before a machtiging ends (issue 11).
 """
 
+from placement.services.changes import placement_change
 from placement.services.crisis import (
     CrisisYouth,
     FollowUpDecision,
@@ -20,6 +23,7 @@ from placement.services.crisis import (
     crisis_placement_register,
     crisis_placement_validate,
 )
+from placement.services.machtiging import machtiging_warning_send, machtiging_warnings_send
 from placement.services.offers import (
     offer_accept,
     offer_create,
@@ -35,7 +39,13 @@ from placement.services.offers import (
     request_withdraw_accepted,
 )
 from placement.services.parking import request_park_after_decline, request_parking_lift
-from placement.services.placements import placement_end, placement_start, request_resume_matching, request_wait
+from placement.services.placements import (
+    placement_actor_role,
+    placement_end,
+    placement_start,
+    request_resume_matching,
+    request_wait,
+)
 from placement.services.youth import request_number_parse, youth_link, youth_unlink
 
 __all__ = [
@@ -46,25 +56,29 @@ __all__ = [
     "crisis_overdue_notify",
     "crisis_placement_register",
     "crisis_placement_validate",
+    "machtiging_warning_send",
+    "machtiging_warnings_send",
     "offer_accept",
     "offer_create",
     "offer_decline",
     "offer_draft_check",
-    "offer_reoffer_problems",
     "offer_expire",
     "offer_fall_through",
     "offer_introduction_record",
     "offer_reminders_send",
+    "offer_reoffer_problems",
     "offer_withdraw",
     "offers_expire_overdue",
+    "placement_actor_role",
+    "placement_change",
     "placement_end",
     "placement_start",
+    "request_number_parse",
     "request_park_after_decline",
     "request_parking_lift",
     "request_resume_matching",
-    "request_withdraw_accepted",
-    "request_number_parse",
     "request_wait",
+    "request_withdraw_accepted",
     "youth_link",
     "youth_unlink",
 ]

@@ -264,6 +264,7 @@ def crisis_placement_register(
         youth=placement_request.youth,
         facility=facility,
         provider=facility.provider,
+        care_type_id=facility.care_type_id,  # the current value a change in place may update
         start_date=start_day,
         started_at=started_at,
         handover=(note or "").strip(),

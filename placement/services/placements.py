@@ -40,6 +40,7 @@ from intake.services.workflow import (
     waiting_end,
 )
 from placement.models import (
+    AftercareDestination,
     EndReason,
     Offer,
     OfferStatus,
@@ -118,7 +119,9 @@ def request_resume_matching(*, placement_request: PlacementRequest, by, membersh
     return placement_request
 
 
-def _placement_actor_role(membership, placement_request, provider_id) -> str:
+def placement_actor_role(membership, placement_request, provider_id) -> str:
+    """Who acts on a placement: the coordinator of the request's region, or staff of the
+    placement's provider; anyone else is refused (403)."""
     if is_coordinator_of(membership, placement_request):
         return Role.COORDINATOR
     if membership is not None and membership.role == Role.PROVIDER and membership.organisation_id == provider_id:
@@ -146,7 +149,7 @@ def placement_start(
         .filter(request=placement_request, status=OfferStatus.ACCEPTED, placement__isnull=True)
         .first()
     )
-    role = _placement_actor_role(membership, placement_request, offer.provider_id if offer else None)
+    role = placement_actor_role(membership, placement_request, offer.provider_id if offer else None)
     transition_check(placement_request, Status.PLACED, role, sources=START_FROM)
     if offer is None:
         raise Conflict(_("Er is geen geaccepteerde aanmelding om te plaatsen."), code="no_accepted_offer")
@@ -166,6 +169,9 @@ def placement_start(
         transport=(transport or "").strip(),
         funding=(funding or "").strip(),
         created_by=by,
+        # The current values a change in place may later update (placement.services.changes).
+        intensity=placement_request.analysis.intensity if placement_request.analysis_id else "",
+        care_type_id=offer.facility.care_type_id,
     )
     _crisis_placement_end_on_transfer(placement_request, placement, role=role, by=by, membership=membership)
     capacity_services.availability_occupy_from_hold(
@@ -219,8 +225,20 @@ def _crisis_placement_end_on_transfer(placement_request, placement, *, role, by,
     crisis.end_reason = EndReason.ACCORDING_TO_PLAN
     crisis.end_narrative = _("Doorgeplaatst naar %(facility)s.") % {"facility": placement.facility.name}
     crisis.needs_new_place = True
+    # The youth moves on to this transfer's placement, which the Transfer row records; the
+    # after-care destination is for leaving residential care, so it is not known here.
+    crisis.aftercare_destination = AftercareDestination.UNKNOWN
     crisis.ended_by = by
-    crisis.save(update_fields=["end_date", "end_reason", "end_narrative", "needs_new_place", "ended_by"])
+    crisis.save(
+        update_fields=[
+            "end_date",
+            "end_reason",
+            "end_narrative",
+            "needs_new_place",
+            "aftercare_destination",
+            "ended_by",
+        ]
+    )
     capacity_services.availability_release_occupied(
         facility=crisis.facility, by=by, reason_ref=f"placement:{crisis.pk}"
     )
@@ -353,15 +371,17 @@ def placement_end(
     reason: str,
     by,
     membership,
+    destination: str = "",
     narrative: str = "",
     needs_new_place: bool = False,
 ) -> Placement:
-    """End a placement with the CBS end reason; 'needs another place' makes a transfer."""
+    """End a placement with the CBS end reason and where the youth goes next (the
+    after-care destination, required); 'needs another place' makes a transfer."""
     placement_request = request_lock(placement.request)
     placement = (
         Placement.objects.select_for_update(of=("self",)).select_related("facility", "provider").get(pk=placement.pk)
     )
-    role = _placement_actor_role(membership, placement_request, placement.provider_id)
+    role = placement_actor_role(membership, placement_request, placement.provider_id)
     problems = []
     if end_date is None:
         problems.append({"name": "end_date", "reason": _("Vul de einddatum in.")})
@@ -379,6 +399,10 @@ def placement_end(
         )
     if reason not in EndReason.values:
         problems.append({"name": "reason", "reason": _("Kies de reden van beëindiging (CBS).")})
+    if destination not in AftercareDestination.values:
+        problems.append(
+            {"name": "destination", "reason": _("Kies waar de jeugdige na vertrek heen gaat (of 'Onbekend').")}
+        )
     if problems:
         raise Invalid(_("Het einde van de plaatsing is niet juist ingevuld."), invalid_params=problems)
     if placement.end_date is not None:
@@ -389,7 +413,17 @@ def placement_end(
     placement.end_narrative = (narrative or "").strip()
     placement.needs_new_place = bool(needs_new_place)
     placement.ended_by = by
-    placement.save(update_fields=["end_date", "end_reason", "end_narrative", "needs_new_place", "ended_by"])
+    placement.aftercare_destination = destination
+    placement.save(
+        update_fields=[
+            "end_date",
+            "end_reason",
+            "end_narrative",
+            "needs_new_place",
+            "ended_by",
+            "aftercare_destination",
+        ]
+    )
     capacity_services.availability_release_occupied(
         facility=placement.facility, by=by, reason_ref=f"placement:{placement.pk}"
     )
@@ -406,6 +440,7 @@ def placement_end(
             "provider": placement.provider_id,
             "end_date": end_date.isoformat(),
             "end_reason": reason,
+            "aftercare_destination": destination,
             "needs_new_place": placement.needs_new_place,
             "reason": placement.end_narrative,
         },

@@ -29,6 +29,7 @@ from placement.forms import (
     WaitForm,
     WithdrawForm,
 )
+from placement.models import AftercareDestination, ChangeField
 from placement.views.common import request_or_404
 from placement.views.pool import pool_context
 
@@ -70,11 +71,21 @@ def _timeline(request, placement_request):
         "placement_ended": _("Plaatsing beëindigd"),
         "transfer_request_created": _("Doorplaatsing: nieuw verzoek na beëindigde plaatsing"),
         "expert_table_meeting_recorded": _("Bespreking experttafel vastgelegd"),
+        "placement_changed": _("Wijziging in de plaatsing (geen doorplaatsing)"),
+        "machtiging_warning_sent": _("Gewaarschuwd: de machtiging loopt binnenkort af"),
     }
     rows = intake_selectors.request_timeline(placement_request=placement_request, membership=request.membership)
     for row in rows:
         row["label"] = labels.get(row["event_type"], row["event_type"])
         row["to_state_label"] = Status(row["to_state"]).label if row["to_state"] else ""
+        if row["event_type"] == "placement_changed" and row["reason_code"] in ChangeField.values:
+            row["label"] = _("%(field)s gewijzigd in de plaatsing (geen doorplaatsing)") % {
+                "field": ChangeField(row["reason_code"]).label
+            }
+        if row["aftercare_destination"] in AftercareDestination.values:
+            row["label"] += " — " + _("bestemming na vertrek: %(destination)s") % {
+                "destination": AftercareDestination(row["aftercare_destination"]).label.lower()
+            }
     return rows
 
 

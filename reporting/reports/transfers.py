@@ -1,18 +1,22 @@
 """3. Transfers (doorplaatsingen): of the placements that ended in the period, how many
-led to a transfer, per provider, per youth, per month, and the CBS end reasons."""
+led to a transfer, per provider, per youth, per month, the CBS end reasons and where the
+youth went after the stay (after-care destination, issue 11).
+
+Only `placement_transfer` rows count as transfers: a change in place (intensity, legal
+status, care type; `placement.PlacementChange`) ends nothing and is never counted here."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from placement.models import EndReason
+from placement.models import AftercareDestination, EndReason
 from reporting.registry import report
 from reporting.reports.common import Scope, count_column, fetch, figure, months, scope_from_params, shown_share
 from reporting.tables import Column, Table
 
 ENDED_SQL = """
     SELECT p.id, p.provider_id, org.name AS provider, p.youth_id, p.end_date, p.end_reason,
-           (t.id IS NOT NULL) AS transferred
+           p.aftercare_destination, (t.id IS NOT NULL) AS transferred
     FROM placement_placement p
     JOIN placement_placementrequest r ON r.id = p.request_id
     JOIN accounts_organisation org ON org.id = p.provider_id
@@ -157,6 +161,21 @@ def build(scope: Scope) -> list[Table]:
             _("Reden van beëindiging (CBS)"),
             [Column("label", _("Reden")), Column("count", _("Plaatsingen"), True)],
             reason_rows + [reason_total],
+        )
+    )
+
+    destination_rows = [
+        {"code": code, "label": str(label), "count": sum(1 for p in ended if p["aftercare_destination"] == code)}
+        for code, label in AftercareDestination.choices
+    ]
+    destination_total = {"code": "", "label": _("Totaal"), "count": n_ended}
+    count_column(destination_rows, "count", destination_total, suppress=s)
+    tables.append(
+        Table(
+            "aftercare",
+            _("Bestemming na vertrek (uitstroom naar lichtere zorg is een kerncijfer)"),
+            [Column("label", _("Bestemming")), Column("count", _("Plaatsingen"), True)],
+            destination_rows + [destination_total],
         )
     )
     return tables

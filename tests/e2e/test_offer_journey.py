@@ -80,6 +80,7 @@ def test_offer_decline_offer_accept_place_end_transfer(page, live_server, setup,
     # ... and ends it: the youth needs another place.
     page.get_by_label("Einddatum").fill(timezone.localdate().isoformat())
     page.get_by_label("Reden van beëindiging (CBS)").select_option("04")
+    page.get_by_label("Waar gaat de jeugdige na vertrek heen?").select_option("open_residential")
     page.get_by_label("Toelichting op het einde").fill("Veiligheid in de groep niet te bieden.")
     page.get_by_label("Heeft een nieuwe plek nodig (doorplaatsing)").check()
     page.get_by_role("button", name="Plaatsing beëindigen").click()

@@ -28,10 +28,10 @@ EXPECTED = {
     (Status.WAITING, C): {"offer", "resume"},
     (Status.ACCEPTED, R): {"withdraw_accepted"},
     (Status.ACCEPTED, C): {"start", "fall_through", "withdraw_accepted"},
-    (Status.PLACED, C): {"end"},
+    (Status.PLACED, C): {"end", "change_in_place"},
     (Status.OFFERED, P): {"accept"},
     (Status.ACCEPTED, P): {"start", "fall_through"},
-    (Status.PLACED, P): {"end"},
+    (Status.PLACED, P): {"end", "change_in_place"},
 }
 
 
@@ -46,3 +46,10 @@ def test_resume_and_offer_withdrawal_share_a_move_but_not_a_button():
     # "resume matching" button belongs to waiting requests only.
     assert "resume" not in actions_allowed(Status.OFFERED, C)
     assert "resume" in actions_allowed(Status.WAITING, C)
+
+
+def test_start_and_change_in_place_share_a_target_but_not_a_button():
+    # Issue 11: accepted -> placed (start) and placed -> placed (a change in place) both end
+    # in "placed"; a running placement is not started again, an accepted one not changed.
+    assert "start" not in actions_allowed(Status.PLACED, C) and "start" in actions_allowed(Status.ACCEPTED, C)
+    assert "change_in_place" not in actions_allowed(Status.ACCEPTED, C)

@@ -971,7 +971,13 @@ def test_matching_offer_and_placement_outputs_for_coordinator_and_providers(api,
         "end_date": None,
         "end_reason": "",
         "end_narrative": "",
+        "aftercare_destination": "",
         "needs_new_place": False,
+        # issue 11: the current values a change in place updates, from the analysis and facility
+        "intensity": placement_request.analysis.intensity,
+        "care_type": places.esch_hengelo.care_type.code,
+        "legal_status": "none",
+        "machtiging_end_date": None,
         "transfer_request": None,
     }
     check(response, 201, started)
@@ -982,7 +988,13 @@ def test_matching_offer_and_placement_outputs_for_coordinator_and_providers(api,
     )
     response = api.post(
         f"/api/v1/placements/{placement.pk}/end",
-        {"end_date": today, "reason": "04", "narrative": "Groep kon veiligheid niet bieden", "needs_new_place": True},
+        {
+            "end_date": today,
+            "reason": "04",
+            "destination": "open_residential",
+            "narrative": "Groep kon veiligheid niet bieden",
+            "needs_new_place": True,
+        },
         format="json",
     )
     transfer = PlacementRequest.objects.get(previous_placement=placement)
@@ -994,6 +1006,7 @@ def test_matching_offer_and_placement_outputs_for_coordinator_and_providers(api,
             "end_date": today,
             "end_reason": "04",
             "end_narrative": "Groep kon veiligheid niet bieden",
+            "aftercare_destination": "open_residential",
             "needs_new_place": True,
             "transfer_request": transfer.pk,
         },
@@ -1086,6 +1099,7 @@ def test_report_outputs_are_the_report_tables(api, people, places, contract_mana
         placement=placement,
         end_date=timezone.localdate(),
         reason="04",
+        destination="open_residential",
         needs_new_place=True,
         by=people.coordinator,
         membership=coordinator_membership(people.coordinator),

@@ -309,6 +309,7 @@ def test_crisis_placement_can_end_before_the_dossier_is_in(referrer, coordinator
     services.placement_end(
         placement=placement,
         end_date=timezone.localdate(),
+        destination="home",
         reason="02",
         by=coordinator,
         membership=coordinator_membership(coordinator),

@@ -70,6 +70,7 @@ def test_from_acceptance_until_the_end_of_the_placement_the_files_open(client, o
         placement=placement,
         end_date=timezone.localdate(),
         reason="01",
+        destination="home",
         by=coordinator,
         membership=coordinator_membership(coordinator),
     )

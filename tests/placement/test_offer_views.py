@@ -132,11 +132,12 @@ def test_placement_end_form_errors_next_to_field(client, referrer, coordinator):
     placement = placement_request.__class__.objects.get(pk=placement_request.pk).placement
     response = client.post(
         f"/placements/{placement.pk}/end/",
-        {"end_date": (today - datetime.timedelta(days=3)).isoformat(), "reason": "01"},
+        {"end_date": (today - datetime.timedelta(days=3)).isoformat(), "reason": "01", "destination": "home"},
     )
     assert response.status_code == 422 and 'id="id_end_date-error"' in response.content.decode()
     response = client.post(
-        f"/placements/{placement.pk}/end/", {"end_date": today.isoformat(), "reason": "02", "needs_new_place": "on"}
+        f"/placements/{placement.pk}/end/",
+        {"end_date": today.isoformat(), "reason": "02", "destination": "lighter_care", "needs_new_place": "on"},
     )
     assert response.status_code == 302
     placement_request.refresh_from_db()

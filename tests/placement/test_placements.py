@@ -111,7 +111,9 @@ def test_placement_start_and_end_with_transfer(api, accepted, referrer, coordina
     # End date before start: 422, nothing changed.
     before = (start - datetime.timedelta(days=1)).isoformat()
     response = api.as_user(coordinator).post(
-        f"/api/v1/placements/{placement.pk}/end", {"end_date": before, "reason": "01"}, format="json"
+        f"/api/v1/placements/{placement.pk}/end",
+        {"end_date": before, "reason": "01", "destination": "home"},
+        format="json",
     )
     assert response.status_code == 422 and response.json()["invalid_params"][0]["name"] == "end_date"
     placement.refresh_from_db()
@@ -121,6 +123,7 @@ def test_placement_start_and_end_with_transfer(api, accepted, referrer, coordina
         {
             "end_date": start.isoformat(),
             "reason": "04",
+            "destination": "lighter_care",
             "narrative": "Groep kon veiligheid niet bieden",
             "needs_new_place": True,
         },
@@ -146,7 +149,9 @@ def test_placement_start_and_end_with_transfer(api, accepted, referrer, coordina
     assert OutboxMessage.objects.filter(recipient=staff, subject__contains="beëindigd").exists()
     # Twice: 409.
     response = api.as_user(coordinator).post(
-        f"/api/v1/placements/{placement.pk}/end", {"end_date": start.isoformat(), "reason": "01"}, format="json"
+        f"/api/v1/placements/{placement.pk}/end",
+        {"end_date": start.isoformat(), "reason": "01", "destination": "home"},
+        format="json",
     )
     assert response.status_code == 409
 
@@ -233,7 +238,7 @@ def test_offer_api_role_matrix(api, referrer, coordinator, coordinator_drenthe, 
     response = api.as_user(coordinator).post(f"/api/v1/requests/{placement_request.pk}/placement", body, format="json")
     assert response.status_code == 201
     placement_id = response.json()["id"]
-    end = {"end_date": timezone.localdate().isoformat(), "reason": "01"}
+    end = {"end_date": timezone.localdate().isoformat(), "reason": "01", "destination": "home"}
     assert (
         api.as_user(other_provider).post(f"/api/v1/placements/{placement_id}/end", end, format="json").status_code
         == 404

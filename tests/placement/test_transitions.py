@@ -46,6 +46,9 @@ ALLOWED_MOVES = {
     # the coordinator; at triage the youth stays or a longer-term place is sought (both:
     # placed, in the crisis place for now); the crisis placement may end before the dossier
     (CR, SU, REF), (CR, SU, COORD), (SU, PL, COORD), (EX, PL, COORD), (CR, EN, COORD), (CR, EN, PROV),
+    # issue 11: a change in place (intensity, legal status, care type) keeps the request
+    # placed; the coordinator or the placement's provider records it
+    (PL, PL, COORD), (PL, PL, PROV),
 }  # fmt: skip
 ROLES = [*Role.values, SYSTEM]
 
@@ -82,7 +85,9 @@ ACTIONS = {
     "expert_table_matching": (COORD, MA, {EX}),
     "expert_table_return": (COORD, RE, {EX}),
     "expert_table_close": (COORD, CL, {EX}),
-    "expert_table_crisis": (COORD, CR, {EX}),
+    # (a crisis decision stays at the table until the one-step registration, "crisis_register")
+    "change_in_place": (COORD, PL, {PL}),
+    "change_in_place_by_provider": (PROV, PL, {PL}),
 }
 
 
@@ -107,20 +112,20 @@ def _prepare(action, referrer, coordinator):
     from tests.placement.factories import fitting_facility, in_matching, offer_to
 
     context = {}
-    if action in ("offer",) or action in OFFER_ACTIONS | AFTER_ACCEPT or action.startswith("placement_"):
+    if action in ("offer",) or action in OFFER_ACTIONS | AFTER_ACCEPT or action.startswith(PLACED_ACTIONS):
         placement_request = in_matching(referrer, coordinator)
         facility = fitting_facility()
         context["staff"] = member(Role.PROVIDER, organisation=facility.provider)
         context["facility"] = facility
         if action != "offer":
             context["offer"] = offer_to(placement_request, facility, coordinator)
-        if action.startswith("placement_") or action in AFTER_ACCEPT:
+        if action.startswith(PLACED_ACTIONS) or action in AFTER_ACCEPT:
             services.offer_accept(
                 offer=context["offer"],
                 by=context["staff"],
                 membership=membership_with_role(context["staff"], Role.PROVIDER),
             )
-        if action.startswith("placement_end"):
+        if action.startswith(("placement_end", "change_in_place")):
             context["placement"] = services.placement_start(
                 placement_request=placement_request,
                 start_date=timezone.localdate(),
@@ -148,6 +153,7 @@ def _prepare(action, referrer, coordinator):
 CRISIS_ACTIONS = {"crisis_register", "crisis_submit", "crisis_stay", "crisis_longer_term"}
 
 
+PLACED_ACTIONS = ("placement_", "change_in_place")
 OFFER_ACTIONS = {"withdraw_offer", "decline", "expire", "accept"}
 AFTER_ACCEPT = {"fall_through", "fall_through_by_provider", "withdraw_accepted", "withdraw_accepted_by_coordinator"}
 
@@ -242,6 +248,18 @@ def _run(action, placement_request, referrer, coordinator, context=None):
             by=referrer if by_referrer else coordinator,
             membership=membership_with_role(referrer, Role.REFERRER) if by_referrer else coordination,
         )
+    if action.startswith("change_in_place"):
+        by_provider = action.endswith("_by_provider")
+        user = staff if by_provider else coordinator
+        services.placement_change(
+            placement=context["placement"],
+            effective_date=timezone.localdate(),
+            reason="Meer begeleiding nodig",
+            intensity="P",
+            by=user,
+            membership=membership_with_role(user, Role.PROVIDER if by_provider else Role.COORDINATOR),
+        )
+        return placement_request
     if action.startswith("placement_"):
         by_provider = action.endswith("_by_provider")
         user = staff if by_provider else coordinator
@@ -255,6 +273,7 @@ def _run(action, placement_request, referrer, coordinator, context=None):
                 placement=context["placement"],
                 end_date=timezone.localdate(),
                 reason="01",
+                destination="home",
                 by=user,
                 membership=membership,
             )

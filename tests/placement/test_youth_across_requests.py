@@ -55,6 +55,7 @@ def placed_and_ended(referrer, coordinator, *, youth=None, needs_new_place=False
     services.placement_end(
         placement=placement,
         end_date=timezone.localdate(),
+        destination="home",
         reason="01",
         needs_new_place=needs_new_place,
         by=coordinator,

@@ -103,7 +103,15 @@ class Scenario:
         )
 
     def placement(
-        self, request, offer, *, start: dt.date, end: dt.date | None = None, reason="", needs_new_place=False
+        self,
+        request,
+        offer,
+        *,
+        start: dt.date,
+        end: dt.date | None = None,
+        reason="",
+        needs_new_place=False,
+        destination="unknown",
     ):
         return Placement.objects.create(
             request=request,
@@ -114,6 +122,7 @@ class Scenario:
             start_date=start,
             end_date=end,
             end_reason=reason,
+            aftercare_destination=destination if end else "",
             needs_new_place=needs_new_place,
             created_by=self.user,
         )

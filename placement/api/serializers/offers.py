@@ -8,6 +8,7 @@ from intake.models import Document
 from placement.api.serializers.fields import RoundedFloatField, UTCDateTimeField
 from placement.models import (
     PROVIDER_DECLINE_REASONS,
+    AftercareDestination,
     EndReason,
     FallThroughParty,
     FallThroughReason,
@@ -122,6 +123,9 @@ class PlacementStartInput(StrictSerializer):
 class PlacementEndInput(StrictSerializer):
     end_date = serializers.DateField()
     reason = serializers.ChoiceField(choices=EndReason.choices)
+    destination = serializers.ChoiceField(
+        choices=AftercareDestination.choices, help_text="Where the youth goes after leaving (after-care)."
+    )
     narrative = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     needs_new_place = serializers.BooleanField(required=False, default=False)
 
@@ -287,7 +291,12 @@ class PlacementSerializer(serializers.Serializer):
     end_date = serializers.DateField(allow_null=True)
     end_reason = serializers.CharField()
     end_narrative = serializers.CharField()
+    aftercare_destination = serializers.CharField(help_text="After-care destination; empty while running.")
     needs_new_place = serializers.BooleanField()
+    intensity = serializers.CharField(help_text="Current G7 intensity (a change in place updates it).")
+    care_type = serializers.CharField(source="care_type.code", allow_null=True, default=None)
+    legal_status = serializers.CharField(source="youth.legal_status", help_text="The youth's current legal status.")
+    machtiging_end_date = serializers.DateField(source="youth.machtiging_end_date", allow_null=True)
     transfer_request = serializers.IntegerField(
         source="transfer.new_request_id", allow_null=True, help_text="The request made to find the next place."
     )
