@@ -36,7 +36,7 @@ class TwoFactorVerifyForm(AccessibleForm):
     code = forms.CharField(
         label=_("Code"),
         max_length=20,
-        help_text=_("De 6 cijfers uit je authenticator-app, of een van je herstelcodes."),
+        help_text=_("De 6 cijfers uit uw authenticator-app, of een van uw herstelcodes."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
     )
 

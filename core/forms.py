@@ -5,11 +5,24 @@ from django import forms
 
 
 class AccessibleForm(forms.Form):
-    """Utrecht CSS classes on widgets; aria-invalid/aria-describedby on fields with errors."""
+    """Utrecht CSS classes on widgets; aria-invalid/aria-describedby on fields with errors.
+
+    `service_required` is the service's own {field: message} dict of the fields it requires
+    (e.g. `placement.services.DECLINE_REQUIRED`): those fields become required here too, with
+    the service's message, so the label says "(verplicht)" exactly where the service refuses
+    an empty value and every missing field is reported at once, next to the field."""
+
+    service_required: dict = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, message in self.service_required.items():
+            if name in self.fields:
+                self.fields[name].required = True
+                self.fields[name].error_messages = {**self.fields[name].error_messages, "required": message}
         for field in self.fields.values():
+            if field.required and not isinstance(field.widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
+                field.widget.attrs["aria-required"] = "true"  # radios carry the native `required`
             widget = field.widget
             if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
                 continue

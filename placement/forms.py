@@ -9,7 +9,9 @@ from accounts.models import Municipality
 from core.forms import AccessibleForm
 from intake import crypto
 from intake.models import Gender, LegalStatus, Outcome, TriageDecision, Urgency
+from intake.services import ASSIGNMENT_REQUIRED, TRIAGE_REQUIRED
 from intake.services.requests import YOUTH_FIELDS
+from placement import services
 from placement.models import (
     PROVIDER_DECLINE_REASONS,
     EndReason,
@@ -124,6 +126,8 @@ class YouthForm(AccessibleForm):
 
 
 class TriageForm(AccessibleForm):
+    service_required = TRIAGE_REQUIRED
+
     decision = forms.ChoiceField(label=_("Besluit"), choices=TriageDecision.choices, widget=forms.RadioSelect)
     reason = forms.CharField(
         label=_("Toelichting"),
@@ -141,6 +145,8 @@ class WithdrawForm(AccessibleForm):
 
 
 class AssignmentRequestForm(AccessibleForm):
+    service_required = ASSIGNMENT_REQUIRED
+
     question = forms.CharField(label=_("Hulpvraag aan de pool gedragswetenschappers"), widget=forms.Textarea)
 
 
@@ -174,7 +180,25 @@ def overrides_from_post(data) -> list[dict]:
     ]
 
 
+class AcceptForm(AccessibleForm):
+    """Accepting an offer; the confirmation that the place is really free records a fresh
+    availability confirmation and is required when the availability is stale."""
+
+    availability_confirmed = forms.BooleanField(
+        label=_("Ik bevestig dat er nu echt een plek vrij is (bemensd en bruikbaar)"),
+        required=False,
+        help_text=_("Dit geldt als uw bevestiging van de beschikbaarheid van deze locatie."),
+    )
+
+    def __init__(self, *args, confirmation_required=False, **kwargs):
+        if confirmation_required:
+            self.service_required = services.ACCEPT_REQUIRED_WHEN_STALE
+        super().__init__(*args, **kwargs)
+
+
 class DeclineForm(AccessibleForm):
+    service_required = services.DECLINE_REQUIRED
+
     reason = forms.ChoiceField(
         label=_("Reden van afwijzing"), choices=[("", "---------")] + list(PROVIDER_DECLINE_REASONS)
     )
@@ -187,11 +211,15 @@ class DeclineForm(AccessibleForm):
 
 
 class OfferWithdrawForm(AccessibleForm):
+    service_required = services.OFFER_WITHDRAW_REQUIRED
+
     reason = forms.CharField(label=_("Reden van intrekken"), required=False, widget=forms.Textarea)
 
 
 class IntroductionForm(AccessibleForm):
     """The introduction visit (kennismaking); the service checks the date and outcome."""
+
+    service_required = services.INTRODUCTION_REQUIRED
 
     date = forms.DateField(label=_("Datum van de kennismaking"), required=False, widget=DateInput())
     outcome = forms.ChoiceField(
@@ -203,6 +231,8 @@ class IntroductionForm(AccessibleForm):
 class FallThroughForm(AccessibleForm):
     """A refusal after acceptance. The coordinator names the party; provider staff record
     only their own retraction (the view leaves `party` out for them)."""
+
+    service_required = services.FALL_THROUGH_REQUIRED
 
     party = forms.ChoiceField(
         label=_("Wie wijst de plaatsing af?"),
@@ -226,6 +256,8 @@ class FallThroughForm(AccessibleForm):
 
 
 class AcceptedWithdrawForm(AccessibleForm):
+    service_required = services.WITHDRAW_ACCEPTED_REQUIRED
+
     reason = forms.CharField(
         label=_("Reden van intrekken"),
         required=False,
@@ -235,6 +267,8 @@ class AcceptedWithdrawForm(AccessibleForm):
 
 
 class WaitForm(AccessibleForm):
+    service_required = services.WAIT_REQUIRED
+
     reason = forms.ChoiceField(
         label=_("Waarom wacht het verzoek?"), choices=[("", "---------")] + list(WaitingReason.choices)
     )
@@ -244,6 +278,8 @@ class WaitForm(AccessibleForm):
 
 
 class PlacementStartForm(AccessibleForm):
+    service_required = services.PLACEMENT_START_REQUIRED
+
     start_date = forms.DateField(label=_("Startdatum"), widget=DateInput())
     school = forms.CharField(label=_("School"), required=False, max_length=200)
     handover = forms.CharField(label=_("Overdracht"), required=False, widget=forms.Textarea)
@@ -252,6 +288,8 @@ class PlacementStartForm(AccessibleForm):
 
 
 class PlacementEndForm(AccessibleForm):
+    service_required = services.PLACEMENT_END_REQUIRED
+
     end_date = forms.DateField(label=_("Einddatum"), widget=DateInput())
     reason = forms.ChoiceField(
         label=_("Reden van beëindiging (CBS)"), choices=[("", "---------")] + list(EndReason.choices)

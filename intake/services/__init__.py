@@ -21,17 +21,26 @@ from intake.services.assignments import (
 )
 from intake.services.assignments import (
     ASSIGNABLE_STATUSES,
+    ASSIGNMENT_REQUIRED,
     assignment_accept,
     assignment_complete,
     assignment_request,
 )
 from intake.services.documents import document_set_shareable, document_upload
 from intake.services.requests import request_content_save, request_create, request_file, request_update
-from intake.services.triage import request_missing_items, request_submit, request_triage, request_withdraw
+from intake.services.triage import (
+    TRIAGE_REQUIRED,
+    request_missing_items,
+    request_submit,
+    request_triage,
+    request_withdraw,
+)
 
 __all__ = [
     "ACTIVE_ASSIGNMENT_STATUSES",
     "ASSIGNABLE_STATUSES",
+    "ASSIGNMENT_REQUIRED",
+    "TRIAGE_REQUIRED",
     "alternatives_set",
     "analysis_save",
     "assignment_accept",

@@ -9,7 +9,14 @@ with an event, notifications).
 """
 
 from placement.services.offers import (
+    ACCEPT_REQUIRED_WHEN_STALE,
+    DECLINE_REQUIRED,
+    FALL_THROUGH_REQUIRED,
+    INTRODUCTION_REQUIRED,
+    OFFER_WITHDRAW_REQUIRED,
+    WITHDRAW_ACCEPTED_REQUIRED,
     offer_accept,
+    offer_accept_needs_confirmation,
     offer_create,
     offer_decline,
     offer_expire,
@@ -20,9 +27,27 @@ from placement.services.offers import (
     offers_expire_overdue,
     request_withdraw_accepted,
 )
-from placement.services.placements import placement_end, placement_start, request_resume_matching, request_wait
+from placement.services.placements import (
+    PLACEMENT_END_REQUIRED,
+    PLACEMENT_START_REQUIRED,
+    WAIT_REQUIRED,
+    placement_end,
+    placement_start,
+    request_resume_matching,
+    request_wait,
+)
 
 __all__ = [
+    "ACCEPT_REQUIRED_WHEN_STALE",
+    "offer_accept_needs_confirmation",
+    "DECLINE_REQUIRED",
+    "FALL_THROUGH_REQUIRED",
+    "INTRODUCTION_REQUIRED",
+    "OFFER_WITHDRAW_REQUIRED",
+    "PLACEMENT_END_REQUIRED",
+    "PLACEMENT_START_REQUIRED",
+    "WAIT_REQUIRED",
+    "WITHDRAW_ACCEPTED_REQUIRED",
     "offer_accept",
     "offer_create",
     "offer_decline",

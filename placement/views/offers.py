@@ -14,6 +14,7 @@ from core.errors import DomainError, Invalid, NotFound
 from placement import referral, selectors, services
 from placement.forms import (
     AcceptedWithdrawForm,
+    AcceptForm,
     DeclineForm,
     FallThroughForm,
     IntroductionForm,
@@ -26,7 +27,7 @@ from placement.forms import (
 )
 from placement.matching import Group
 from placement.models import OfferStatus
-from placement.views.common import request_or_404
+from placement.views.common import confirmed_form_action, request_or_404
 
 
 def _offer(request, pk):
@@ -167,20 +168,27 @@ def offer_compose(request, pk, facility_id):
 
 
 @role_required(Role.COORDINATOR)
-@require_POST
 def offer_withdraw(request, pk):
     offer = _offer(request, pk)
-    form = OfferWithdrawForm(request.POST)
-    form.is_valid()
-    try:
-        services.offer_withdraw(
-            offer=offer, reason=form.cleaned_data.get("reason", ""), by=request.user, membership=request.membership
+    back = redirect("placement:request-detail", pk=offer.request_id)
+    return confirmed_form_action(
+        request,
+        OfferWithdrawForm(request.POST or None),
+        act=lambda data: services.offer_withdraw(
+            offer=offer, reason=data["reason"], by=request.user, membership=request.membership
+        ),
+        done=back,
+        refused=back,
+        success=_("De aanmelding is ingetrokken; de vastgehouden plek is vrijgegeven."),
+        title=_("Aanmelding intrekken"),
+        consequence=_(
+            "De aanmelding bij %(provider)s wordt ingetrokken en de vastgehouden plek vrijgegeven; de aanbieder "
+            "krijgt de reden te zien. Dit kan niet ongedaan worden gemaakt."
         )
-    except DomainError as error:
-        messages.error(request, str(error.detail))
-    else:
-        messages.success(request, _("De aanmelding is ingetrokken; de vastgehouden plek is vrijgegeven."))
-    return redirect("placement:request-detail", pk=offer.request_id)
+        % {"provider": offer.provider.name},
+        placement_request=offer.request,
+        back_url=back.url,
+    )
 
 
 @role_required(Role.COORDINATOR)
@@ -329,7 +337,11 @@ def provider_inbox(request):
     return render(request, "placement/provider_inbox.html", selectors.provider_inbox(membership=request.membership))
 
 
-def _provider_offer_page(request, offer, *, decline_form=None, status=200):
+def _accept_form(offer, data=None):
+    return AcceptForm(data, confirmation_required=services.offer_accept_needs_confirmation(offer))
+
+
+def _provider_offer_page(request, offer, *, decline_form=None, accept_form=None, status=200):
     identity = selectors.offer_identity(membership=request.membership, offer=offer)
     placement = getattr(offer, "placement", None) if hasattr(offer, "placement") else None
     return render(
@@ -341,6 +353,7 @@ def _provider_offer_page(request, offer, *, decline_form=None, status=200):
             "identity": identity,
             "placement": placement,
             "decline_form": decline_form or DeclineForm(),
+            "accept_form": accept_form or (_accept_form(offer) if offer.status == OfferStatus.OPEN else None),
             "introduction_form": IntroductionForm(),
             "retract_form": FallThroughForm(with_party=False),
             "can_fall_through": offer.status == OfferStatus.ACCEPTED
@@ -368,8 +381,19 @@ def provider_offer(request, pk):
 @require_POST
 def provider_offer_accept(request, pk):
     offer = _offer(request, pk)
+    form = _accept_form(offer, request.POST)
+    if not form.is_valid():
+        return _provider_offer_page(request, offer, accept_form=form, status=422)
     try:
-        services.offer_accept(offer=offer, by=request.user, membership=request.membership)
+        services.offer_accept(
+            offer=offer,
+            by=request.user,
+            membership=request.membership,
+            availability_confirmed=form.cleaned_data["availability_confirmed"],
+        )
+    except Invalid as error:
+        form.apply_invalid(error)
+        return _provider_offer_page(request, _offer(request, pk), accept_form=form, status=422)
     except DomainError as error:
         messages.error(request, str(error.detail))
     else:
@@ -487,7 +511,7 @@ def offer_fall_through(request, pk):
 def request_withdraw_accepted(request, pk):
     placement_request = request_or_404(request, pk, log=False)
     back = redirect("placement:request-detail", pk=pk)
-    return _form_action(
+    return confirmed_form_action(
         request,
         AcceptedWithdrawForm(request.POST or None),
         act=lambda data: services.request_withdraw_accepted(
@@ -497,7 +521,12 @@ def request_withdraw_accepted(request, pk):
         refused=back,
         success=_("Het verzoek is ingetrokken; de vastgehouden plek is vrijgegeven."),
         title=_("Geaccepteerd verzoek intrekken"),
+        consequence=_(
+            "Het verzoek wordt afgesloten, de vastgehouden plek vrijgegeven en de aanbieder krijgt de reden te zien. "
+            "Dit kan niet ongedaan worden gemaakt."
+        ),
         placement_request=placement_request,
+        back_url=back.url,
     )
 
 

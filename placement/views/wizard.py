@@ -23,7 +23,7 @@ from intake.forms import (
     initial_from_version,
 )
 from placement.forms import WithdrawForm, YouthForm
-from placement.views.common import request_or_404
+from placement.views.common import confirmed_form_action, request_or_404
 
 # The wizard's steps: (slug, title). Drafts are saved at every step.
 STEPS = [
@@ -283,20 +283,22 @@ def request_submit(request, pk):
 
 
 @role_required(Role.REFERRER)
-@require_POST
 def request_withdraw(request, pk):
     placement_request = request_or_404(request, pk, log=False)
-    form = WithdrawForm(request.POST)
-    form.is_valid()
-    try:
-        intake_services.request_withdraw(
-            placement_request=placement_request,
-            by=request.user,
-            membership=request.membership,
-            reason=form.cleaned_data.get("reason", ""),
-        )
-    except DomainError as error:
-        messages.error(request, str(error.detail))
-    else:
-        messages.success(request, _("Het verzoek is ingetrokken."))
-    return redirect("placement:request-detail", pk=pk)
+    back = redirect("placement:request-detail", pk=pk)
+    return confirmed_form_action(
+        request,
+        WithdrawForm(request.POST or None),
+        act=lambda data: intake_services.request_withdraw(
+            placement_request=placement_request, by=request.user, membership=request.membership, reason=data["reason"]
+        ),
+        done=back,
+        refused=back,
+        success=_("Het verzoek is ingetrokken."),
+        title=_("Verzoek intrekken"),
+        consequence=_(
+            "Het verzoek wordt afgesloten met de uitkomst 'ingetrokken'. Dit kan niet ongedaan worden gemaakt."
+        ),
+        placement_request=placement_request,
+        back_url=back.url,
+    )

@@ -253,7 +253,11 @@ def test_referrer_withdraws_on_the_request_page(client, referrer):
     client.force_login(referrer)
     page = client.get(f"/requests/{placement_request.pk}/").content.decode()
     assert "Verzoek intrekken" in page and "Tijdlijn" in page and "Ingediend bij de regio" in page
-    client.post(f"/requests/{placement_request.pk}/withdraw/", {"reason": "Opgelost"})
+    confirm = client.post(f"/requests/{placement_request.pk}/withdraw/", {"reason": "Opgelost"})
+    assert confirm.status_code == 200 and "Weet u het zeker?" in confirm.content.decode()
+    placement_request.refresh_from_db()
+    assert placement_request.status == "submitted"  # not before the confirmation
+    client.post(f"/requests/{placement_request.pk}/withdraw/", {"reason": "Opgelost", "confirmed": "1"})
     placement_request.refresh_from_db()
     assert (placement_request.status, placement_request.outcome) == ("closed", "withdrawn")
     page = client.get(f"/requests/{placement_request.pk}/").content.decode()

@@ -36,6 +36,14 @@ class OfferCreateInput(StrictSerializer):
     overrides = OverrideInput(many=True, required=False)
 
 
+class AcceptInput(StrictSerializer):
+    availability_confirmed = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Confirms the facility's availability (required when it is stale); records a fresh confirmation.",
+    )
+
+
 class DeclineInput(StrictSerializer):
     reason = serializers.ChoiceField(choices=PROVIDER_DECLINE_REASONS)
     motivation = serializers.CharField(allow_blank=True, max_length=5000)
