@@ -46,7 +46,7 @@ def _role_grants_page(request, form, status=200):
 def role_grants(request):
     """Four-eyes: ask for a privilege for someone else; approve or refuse what another
     administrator asked."""
-    form = RoleGrantRequestForm(request.POST or None)
+    form = RoleGrantRequestForm(request.POST if request.method == "POST" else None)
     if request.method != "POST":
         return _role_grants_page(request, form)
     if not form.is_valid():

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality
-from core.forms import AccessibleForm
+from core.forms import AccessibleForm, SearchableChoiceField
 from intake import crypto
 from intake.models import Gender, LegalStatus, Outcome, TriageDecision, Urgency
 from intake.services import ASSIGNMENT_REQUIRED, TRIAGE_REQUIRED
@@ -45,10 +45,13 @@ class YouthForm(AccessibleForm):
     address = forms.CharField(label=_("Adres"), max_length=200, required=False)
     postcode = forms.CharField(label=_("Postcode"), max_length=7, required=False)
     city = forms.CharField(label=_("Woonplaats"), max_length=100, required=False)
-    municipality = forms.ModelChoiceField(
+    municipality = SearchableChoiceField(
         label=_("Woongemeente"),
         queryset=Municipality.objects.select_related("region").order_by("name"),
-        help_text=_("De woongemeente bepaalt de verantwoordelijke regio."),
+        help_text=_(
+            "De woongemeente bepaalt de verantwoordelijke regio. Typ een deel van de naam en kies uit de lijst."
+        ),
+        error_messages={"unknown": _("Deze gemeente kennen we niet. Typ een deel van de naam en kies uit de lijst.")},
     )
     legal_status = forms.ChoiceField(
         label=_("Juridische status"), choices=LegalStatus.choices, initial=LegalStatus.NONE

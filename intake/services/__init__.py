@@ -26,7 +26,12 @@ from intake.services.assignments import (
     assignment_complete,
     assignment_request,
 )
-from intake.services.documents import document_set_shareable, document_upload
+from intake.services.documents import (
+    document_remove,
+    document_set_shareable,
+    document_upload,
+    documents_removable_by_coordinator,
+)
 from intake.services.requests import request_content_save, request_create, request_file, request_update
 from intake.services.triage import (
     TRIAGE_REQUIRED,
@@ -46,8 +51,10 @@ __all__ = [
     "assignment_accept",
     "assignment_complete",
     "assignment_request",
+    "document_remove",
     "document_set_shareable",
     "document_upload",
+    "documents_removable_by_coordinator",
     "perspective_plan_save",
     "request_content_save",
     "request_create",

@@ -82,7 +82,7 @@ def offer_compose(request, pk, facility_id):
         raise Http404
     facility = result.facilities[facility_id]
     defaults = referral.offer_default_texts(placement_request)
-    form = OfferTextsForm(request.POST or None, initial=defaults)
+    form = OfferTextsForm(request.POST if request.method == "POST" else None, initial=defaults)
     texts = defaults
     overrides = overrides_from_post(request.POST) if request.method == "POST" else []
     status = 200
@@ -173,7 +173,7 @@ def offer_withdraw(request, pk):
     back = redirect("placement:request-detail", pk=offer.request_id)
     return confirmed_form_action(
         request,
-        OfferWithdrawForm(request.POST or None),
+        OfferWithdrawForm(request.POST if request.method == "POST" else None),
         act=lambda data: services.offer_withdraw(
             offer=offer, reason=data["reason"], by=request.user, membership=request.membership
         ),
@@ -254,7 +254,7 @@ def _after_placement(request, placement_request):
 @role_required(Role.COORDINATOR, Role.PROVIDER)
 def placement_start(request, pk):
     placement_request = _placement_request_for(request, pk)
-    form = PlacementStartForm(request.POST or None, initial={"school": ""})
+    form = PlacementStartForm(request.POST if request.method == "POST" else None, initial={"school": ""})
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -290,7 +290,7 @@ def placement_end(request, pk):
         placement = selectors.placement_get(membership=request.membership, pk=pk)
     except NotFound:
         raise Http404 from None
-    form = PlacementEndForm(request.POST or None)
+    form = PlacementEndForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -465,7 +465,7 @@ def offer_introduction(request, pk):
     offer = _offer(request, pk)
     return _form_action(
         request,
-        IntroductionForm(request.POST or None),
+        IntroductionForm(request.POST if request.method == "POST" else None),
         act=lambda data: services.offer_introduction_record(
             offer=offer,
             introduction_date=data["date"],
@@ -488,7 +488,7 @@ def offer_fall_through(request, pk):
     is_provider = request.membership.role == Role.PROVIDER
     return _form_action(
         request,
-        FallThroughForm(request.POST or None, with_party=not is_provider),
+        FallThroughForm(request.POST if request.method == "POST" else None, with_party=not is_provider),
         act=lambda data: services.offer_fall_through(
             offer=offer,
             party="provider" if is_provider else data["party"],
@@ -513,7 +513,7 @@ def request_withdraw_accepted(request, pk):
     back = redirect("placement:request-detail", pk=pk)
     return confirmed_form_action(
         request,
-        AcceptedWithdrawForm(request.POST or None),
+        AcceptedWithdrawForm(request.POST if request.method == "POST" else None),
         act=lambda data: services.request_withdraw_accepted(
             placement_request=placement_request, reason=data["reason"], by=request.user, membership=request.membership
         ),
