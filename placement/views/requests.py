@@ -73,7 +73,8 @@ def _timeline(request, placement_request):
     rows = intake_selectors.request_timeline(placement_request=placement_request, membership=request.membership)
     for row in rows:
         row["label"] = labels.get(row["event_type"], row["event_type"])
-        row["to_state_label"] = Status(row["to_state"]).label if row["to_state"] else ""
+        # events of other things on the request (an assignment ending) carry their own states
+        row["to_state_label"] = Status(row["to_state"]).label if row["to_state"] in Status.values else ""
     return rows
 
 

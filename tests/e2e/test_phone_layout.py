@@ -30,8 +30,9 @@ def demo_data(transactional_db, tmp_path, settings):
     # the behavioural scientist's main page lists help asked of the pool: ask for some
     coordinator = User.objects.get(username="coordinator")
     matching = PlacementRequest.objects.filter(status=Status.MATCHING).first()
+    submitted = PlacementRequest.objects.filter(status=Status.SUBMITTED, referrer__username="referrer").first()
     intake_services.assignment_request(
-        placement_request=matching,
+        placement_request=submitted,
         question="Help bij het aanscherpen van de werkhypothesen.",
         by=coordinator,
         membership=Membership.objects.get(user=coordinator, role=Role.COORDINATOR),
@@ -50,6 +51,20 @@ def inside_viewport_width(page, locator):
     box = locator.bounding_box()
     width = page.evaluate("() => window.innerWidth")
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, (page.url, box, width)
+
+
+@pytest.fixture
+def logout(page):
+    """Log out on a phone: the button sits in the folded menu."""
+
+    def _logout():
+        toggle = page.get_by_role("button", name="Menu")
+        if toggle.get_attribute("aria-expanded") != "true":
+            toggle.click()
+        page.get_by_role("button", name="Uitloggen").click()
+        page.wait_for_url(re.compile(r"/login/"))
+
+    return _logout
 
 
 def header_height(page):
