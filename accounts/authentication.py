@@ -15,7 +15,7 @@ class VerifiedSessionAuthentication(SessionAuthentication):
         result = super().authenticate(request)
         if result is not None and not two_factor.satisfied(request._request):
             raise exceptions.NotAuthenticated(
-                _("Bevestig eerst je inlog met de code uit je authenticator-app."), code="two_factor_required"
+                _("Bevestig eerst uw inlog met de code uit uw authenticator-app."), code="two_factor_required"
             )
         return result
 

@@ -3,6 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
+from accounts import services
 from accounts.lockout import note_username
 from accounts.models import Organisation, Region, Role, RoleGrantRequest, User
 from core.forms import AccessibleForm
@@ -36,7 +37,7 @@ class TwoFactorVerifyForm(AccessibleForm):
     code = forms.CharField(
         label=_("Code"),
         max_length=20,
-        help_text=_("De 6 cijfers uit je authenticator-app, of een van je herstelcodes."),
+        help_text=_("De 6 cijfers uit uw authenticator-app, of een van uw herstelcodes."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
     )
 
@@ -57,6 +58,8 @@ class RoleGrantRequestForm(AccessibleForm):
     which organisation, regions, nobody for themselves) are the service's; its errors are
     put next to these fields."""
 
+    service_required = services.ROLE_GRANT_REQUIRED
+
     username = forms.CharField(label=_("Gebruikersnaam van de persoon"), max_length=150)
     kind = forms.ChoiceField(
         label=_("Wat wilt u toekennen?"),
@@ -74,7 +77,7 @@ class RoleGrantRequestForm(AccessibleForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    # Required by the service (which reports it together with the other rules).
+    # Required by the service (`ROLE_GRANT_REQUIRED`), which reports it with the other rules.
     reason = forms.CharField(
         label=_("Waarom heeft deze persoon dit nodig?"), widget=forms.Textarea, max_length=2000, required=False
     )
@@ -86,6 +89,22 @@ class RoleGrantRequestForm(AccessibleForm):
             raise forms.ValidationError(_("Er is geen gebruiker met deze gebruikersnaam."))
         self.cleaned_data["user"] = user
         return username
+
+    def clean(self):
+        """The service's rules run here too, so every error shows at once, next to its field."""
+        data = super().clean()
+        for problem in services.role_grant_problems(
+            user=data.get("user"),
+            kind=data.get("kind") or "",
+            organisation=data.get("organisation"),
+            role=data.get("role") or "",
+            regions=list(data.get("regions") or []),
+            reason=data.get("reason") or "",
+        ):
+            name = problem["name"] if problem["name"] in self.fields else None
+            if name is None or name not in self.errors:
+                self.add_error(name, problem["reason"])
+        return data
 
 
 class RoleGrantDecisionForm(AccessibleForm):

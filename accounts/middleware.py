@@ -78,10 +78,10 @@ class SessionTimeoutMiddleware:
             if expired:
                 logout(request)
                 detail = (
-                    _("Je sessie is verlopen: je was langer dan %(minutes)s minuten niet actief. Log opnieuw in.")
+                    _("Uw sessie is verlopen: u was langer dan %(minutes)s minuten niet actief. Log opnieuw in.")
                     % {"minutes": settings.SESSION_IDLE_SECONDS // 60}
                     if expired == "idle"
-                    else _("Je sessie is verlopen: je bent langer dan %(hours)s uur ingelogd. Log opnieuw in.")
+                    else _("Uw sessie is verlopen: u bent langer dan %(hours)s uur ingelogd. Log opnieuw in.")
                     % {"hours": settings.SESSION_ABSOLUTE_SECONDS // 3600}
                 )
                 if _is_api(request):

@@ -59,7 +59,7 @@ class TokenRequestSerializer(StrictSerializer):
             )
         if not code.strip():
             raise serializers.ValidationError(
-                {"otp_token": [_("Vul de code uit je authenticator-app of een herstelcode in.")]},
+                {"otp_token": [_("Vul de code uit uw authenticator-app of een herstelcode in.")]},
                 code="otp_required",
             )
         try:

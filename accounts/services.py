@@ -13,6 +13,7 @@ administrator and is logged too.
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import (
     REGION_SCOPED_ROLES,
@@ -23,7 +24,7 @@ from accounts.models import (
     RoleGrantRequest,
 )
 from accounts.selectors import membership_with_role
-from core.errors import Forbidden, Invalid, TransitionNotAllowed
+from core.errors import Forbidden, Invalid, TransitionNotAllowed, missing_params
 from core.events import event_record
 
 # --- the membership rule (one place) --------------------------------------------------
@@ -32,14 +33,19 @@ from core.events import event_record
 def membership_check(*, organisation, role: str, regions=()) -> None:
     """A role belongs to some kinds of organisation (`ROLE_ORGANISATION_KINDS`), and a
     region-scoped role needs at least one region. Raises Invalid naming the field."""
+    problems = []
     if role not in Role.values:
-        raise Invalid.field("role", _("Kies een bestaande rol."))
+        problems.append({"name": "role", "reason": _("Kies een bestaande rol.")})
     if organisation is None:
-        raise Invalid.field("organisation", _("Kies de organisatie."))
-    if organisation.kind not in ROLE_ORGANISATION_KINDS[role]:
-        raise Invalid.field("organisation", _("Deze rol hoort niet bij dit soort organisatie."))
+        problems.append({"name": "organisation", "reason": _("Kies de organisatie.")})
+    elif role in Role.values and organisation.kind not in ROLE_ORGANISATION_KINDS[role]:
+        problems.append({"name": "organisation", "reason": _("Deze rol hoort niet bij dit soort organisatie.")})
     if role in REGION_SCOPED_ROLES and not regions:
-        raise Invalid.field("regions", _("Deze rol werkt voor een of meer jeugdregio's; kies er minstens één."))
+        problems.append(
+            {"name": "regions", "reason": _("Deze rol werkt voor een of meer jeugdregio's; kies er minstens één.")}
+        )
+    if problems:  # every problem at once
+        raise Invalid(invalid_params=problems)
 
 
 @transaction.atomic
@@ -107,6 +113,37 @@ def _membership_grant_missing(*, user, organisation, role, regions) -> bool:
     return not {r.pk for r in regions} <= held
 
 
+# What every grant request needs (the form reuses it: `AccessibleForm.service_required`).
+ROLE_GRANT_REQUIRED = {
+    "kind": gettext_lazy("Kies wat u wilt toekennen."),
+    "reason": gettext_lazy("Geef aan waarom deze persoon dit nodig heeft."),
+}
+
+
+def role_grant_problems(*, user, kind: str, organisation=None, role: str = "", regions=(), reason="") -> list[dict]:
+    """Every rule a grant request breaks, at once (`invalid_params`); writes nothing. The
+    form runs it too, so all errors show together next to their fields."""
+    problems = missing_params(ROLE_GRANT_REQUIRED, {"kind": kind, "reason": reason})
+    if kind and kind not in RoleGrantRequest.Kind.values:
+        problems.append({"name": "kind", "reason": _("Kies wat u wilt toekennen.")})
+    if kind == RoleGrantRequest.Kind.MEMBERSHIP:
+        try:
+            membership_check(organisation=organisation, role=role, regions=regions)
+        except Invalid as error:
+            problems += error.invalid_params
+        else:
+            if user is not None and not _membership_grant_missing(
+                user=user, organisation=organisation, role=role, regions=regions
+            ):
+                problems.append({"name": "role", "reason": _("Deze persoon heeft deze rol al, met deze regio's.")})
+    elif kind in RoleGrantRequest.Kind.values:
+        if organisation is not None or role or regions:
+            problems.append({"name": "kind", "reason": _("Staf- en superuserrechten horen niet bij een organisatie.")})
+        if user is not None and (user.is_superuser or (kind == RoleGrantRequest.Kind.STAFF and user.is_staff)):
+            problems.append({"name": "kind", "reason": _("Deze persoon heeft deze rechten al.")})
+    return problems
+
+
 def role_grant_request(
     *, by, user, kind: str = RoleGrantRequest.Kind.MEMBERSHIP, organisation=None, role: str = "", regions=(), reason=""
 ) -> RoleGrantRequest:
@@ -119,24 +156,9 @@ def role_grant_request(
     if user.pk == by.pk:
         _refusal_record(by=by, admin=admin, subject=user, cause="self_grant", details=details)
         raise Forbidden(_("U kunt geen rol of rechten voor uzelf aanvragen. Vraag een andere beheerder."))
-    problems = []
-    if kind not in RoleGrantRequest.Kind.values:
-        problems.append({"name": "kind", "reason": _("Kies wat u wilt toekennen.")})
-    if not (reason or "").strip():
-        problems.append({"name": "reason", "reason": _("Geef aan waarom deze persoon dit nodig heeft.")})
-    if kind == RoleGrantRequest.Kind.MEMBERSHIP:
-        try:
-            membership_check(organisation=organisation, role=role, regions=regions)
-        except Invalid as error:
-            problems += error.invalid_params
-        else:
-            if not _membership_grant_missing(user=user, organisation=organisation, role=role, regions=regions):
-                problems.append({"name": "role", "reason": _("Deze persoon heeft deze rol al, met deze regio's.")})
-    elif kind in RoleGrantRequest.Kind.values:
-        if organisation is not None or role or regions:
-            problems.append({"name": "kind", "reason": _("Staf- en superuserrechten horen niet bij een organisatie.")})
-        if user.is_superuser or (kind == RoleGrantRequest.Kind.STAFF and user.is_staff):
-            problems.append({"name": "kind", "reason": _("Deze persoon heeft deze rechten al.")})
+    problems = role_grant_problems(
+        user=user, kind=kind, organisation=organisation, role=role, regions=regions, reason=reason
+    )
     if problems:
         raise Invalid(invalid_params=problems)
     duplicate = Invalid.field("user", _("Voor deze persoon ligt al zo'n aanvraag ter goedkeuring."))

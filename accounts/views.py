@@ -46,7 +46,7 @@ def _role_grants_page(request, form, status=200):
 def role_grants(request):
     """Four-eyes: ask for a privilege for someone else; approve or refuse what another
     administrator asked."""
-    form = RoleGrantRequestForm(request.POST or None)
+    form = RoleGrantRequestForm(request.POST if request.method == "POST" else None)
     if request.method != "POST":
         return _role_grants_page(request, form)
     if not form.is_valid():
@@ -138,7 +138,7 @@ def two_factor_setup(request):
             )
         form.add_error(
             "code",
-            _("Deze code klopt niet. Controleer of de tijd op je telefoon goed staat en vul de nieuwste code in."),
+            _("Deze code klopt niet. Controleer of de tijd op uw telefoon goed staat en vul de nieuwste code in."),
         )
     device = two_factor.unsaved_device(user, two_factor.setup_key(request))
     context = {
@@ -172,7 +172,7 @@ def two_factor_verify(request):
                 "code",
                 _("Te veel verkeerde codes na elkaar. Wacht een paar seconden en probeer het opnieuw.")
                 if refused.throttled
-                else _("Deze code klopt niet. Vul de nieuwste code uit je app in, of een herstelcode."),
+                else _("Deze code klopt niet. Vul de nieuwste code uit uw app in, of een herstelcode."),
             )
         else:
             left = two_factor.recovery_codes_left(device)
@@ -180,8 +180,8 @@ def two_factor_verify(request):
                 messages.warning(
                     request,
                     ngettext(
-                        "Je hebt een herstelcode gebruikt. Je hebt er nog %(count)s over.",
-                        "Je hebt een herstelcode gebruikt. Je hebt er nog %(count)s over.",
+                        "U heeft een herstelcode gebruikt. U heeft er nog %(count)s over.",
+                        "U heeft een herstelcode gebruikt. U heeft er nog %(count)s over.",
                         left,
                     )
                     % {"count": left},

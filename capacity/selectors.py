@@ -49,6 +49,12 @@ def _annotated(queryset, now: datetime):
     )
 
 
+def facility_is_stale(facility, *, now: datetime | None = None) -> bool:
+    """Whether the facility's figures are stale now: the same SQL rule every list uses."""
+    now = now or timezone.now()
+    return _annotated(Facility.objects.filter(pk=facility.pk), now).values_list("is_stale", flat=True).get()
+
+
 def active_on(day: date) -> Q:
     return Q(active_from__lte=day) & (Q(active_until__isnull=True) | Q(active_until__gte=day))
 

@@ -54,3 +54,16 @@ class Forbidden(DomainError):
     status = 403
     title = _("U heeft geen toegang tot deze actie")
     code = "forbidden"
+
+
+def missing_params(required, values) -> list[dict]:
+    """The `invalid_params` for every field in `required` ({name: message}) that has no
+    value in `values` (None, blank text, empty list). Services declare the fields they
+    require in such a dict and forms reuse it (`AccessibleForm.service_required`), so the
+    label "(verplicht)" and the service's check are one rule."""
+    problems = []
+    for name, message in required.items():
+        value = values.get(name)
+        if value is None or value == [] or value == () or (isinstance(value, str) and not value.strip()):
+            problems.append({"name": name, "reason": str(message)})
+    return problems

@@ -141,6 +141,10 @@ class OutboxMessage(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField()
     url = models.CharField(max_length=300, blank=True)
+    # In-app messages with the same group key (e.g. "request:42") are one unread item per
+    # recipient: delivering another updates that item (latest step, count) instead of
+    # adding one. Empty: every message is an item of its own.
+    group_key = models.CharField(max_length=100, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -172,7 +176,10 @@ class OutboxMessage(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app message; one per delivered outbox message (the database ensures it)."""
+    """An in-app message; at most one per delivered outbox message (the database ensures
+    it). Grouped messages (`group_key`) share one unread item per user: `source` is the
+    latest message, `count` how many steps it stands for (the database allows one unread
+    item per user and group)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     source = models.OneToOneField(OutboxMessage, on_delete=models.PROTECT, related_name="notification")
@@ -181,9 +188,19 @@ class Notification(models.Model):
     body = models.TextField()
     url = models.CharField(max_length=300, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    group_key = models.CharField(max_length=100, blank=True)
+    count = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "group_key"],
+                condition=models.Q(read_at__isnull=True) & ~models.Q(group_key=""),
+                name="notification_one_unread_per_group",
+            ),
+            models.CheckConstraint(name="notification_count_positive", condition=models.Q(count__gte=1)),
+        ]
         verbose_name = _("melding")
         verbose_name_plural = _("meldingen")
 

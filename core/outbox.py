@@ -20,14 +20,27 @@ MAX_ATTEMPTS = 10
 
 
 def outbox_enqueue(
-    *, recipient, subject: str, body: str, url: str = "", email: bool = True, in_app: bool = True
+    *,
+    recipient,
+    subject: str,
+    body: str,
+    url: str = "",
+    email: bool = True,
+    in_app: bool = True,
+    group_key: str = "",
 ) -> list[OutboxMessage]:
-    """Queue an in-app notification and (when the user has an address) an e-mail."""
+    """Queue an in-app notification and (when the user has an address) an e-mail. In-app
+    messages with a `group_key` become one unread item per recipient and group."""
     messages = []
     if in_app:
         messages.append(
             OutboxMessage.objects.create(
-                channel=OutboxMessage.Channel.IN_APP, recipient=recipient, subject=subject, body=body, url=url
+                channel=OutboxMessage.Channel.IN_APP,
+                recipient=recipient,
+                subject=subject,
+                body=body,
+                url=url,
+                group_key=group_key,
             )
         )
     if email and recipient.email:
@@ -68,13 +81,7 @@ def outbox_deliver(message_id: int) -> bool:
         message.attempts += 1
         try:
             if message.channel == OutboxMessage.Channel.IN_APP:
-                Notification.objects.create(
-                    user_id=message.recipient_id,
-                    source=message,
-                    subject=message.subject,
-                    body=message.body,
-                    url=message.url,
-                )
+                _notification_deliver(message)
             else:
                 EmailMessage(
                     subject=message.subject,
@@ -93,6 +100,31 @@ def outbox_deliver(message_id: int) -> bool:
         message.sent_at = timezone.now()
         message.save(update_fields=["attempts", "status", "sent_at"])
         return True
+
+
+def _notification_deliver(message: OutboxMessage) -> Notification:
+    """The in-app item: a new one, or, for a grouped message, the user's unread item of
+    that group updated to this latest step (count + 1, moved to the top)."""
+    fields = {"subject": message.subject, "body": message.body, "url": message.url, "created_at": timezone.now()}
+    if message.group_key:
+        unread = (
+            Notification.objects.select_for_update()
+            .filter(user_id=message.recipient_id, group_key=message.group_key, read_at__isnull=True)
+            .first()
+        )
+        if unread is not None:
+            for name, value in fields.items():
+                setattr(unread, name, value)
+            unread.source = message
+            unread.count += 1
+            unread.save(update_fields=[*fields, "source", "count"])
+            return unread
+    # A concurrent first delivery of the same group fails the partial unique index; the
+    # delivery is retried (attempts) and then finds the item above.
+    with transaction.atomic():
+        return Notification.objects.create(
+            user_id=message.recipient_id, source=message, group_key=message.group_key, **fields
+        )
 
 
 def outbox_pending_ids(limit: int = 500) -> list[int]:

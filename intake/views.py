@@ -43,8 +43,8 @@ def assignment_detail(request, pk):
         return render(request, "analyses/assignment_detail.html", {"assignment": assignment, "mine": False})
     fields = AnalysisForm.FIELDS + NeedProfileForm.FIELDS
     initial = initial_from_version(placement_request.analysis, fields)
-    analysis_form = AnalysisForm(request.POST or None, initial=initial, prefix="analysis")
-    need_form = NeedProfileForm(request.POST or None, initial=initial, prefix="need")
+    analysis_form = AnalysisForm(request.POST if request.method == "POST" else None, initial=initial, prefix="analysis")
+    need_form = NeedProfileForm(request.POST if request.method == "POST" else None, initial=initial, prefix="need")
     status = 200
     if request.method == "POST":
         if analysis_form.is_valid() and need_form.is_valid():

@@ -7,11 +7,13 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import REGION_SETTING_LIMITS, Municipality, Region
-from core.forms import AccessibleForm
+from core.forms import AccessibleForm, SearchableChoiceField
 from intake import crypto
 from intake.models import Gender, LegalStatus, Outcome, TriageDecision, Urgency
+from intake.services import ASSIGNMENT_REQUIRED, TRIAGE_REQUIRED
 from intake.services.requests import YOUTH_FIELDS
 from intake.taxonomy import INTENSITY_BANDS, care_type_choices
+from placement import services
 from placement.models import (
     PROVIDER_DECLINE_REASONS,
     AftercareDestination,
@@ -48,10 +50,13 @@ class YouthForm(AccessibleForm):
     address = forms.CharField(label=_("Adres"), max_length=200, required=False)
     postcode = forms.CharField(label=_("Postcode"), max_length=7, required=False)
     city = forms.CharField(label=_("Woonplaats"), max_length=100, required=False)
-    municipality = forms.ModelChoiceField(
+    municipality = SearchableChoiceField(
         label=_("Woongemeente"),
         queryset=Municipality.objects.select_related("region").order_by("name"),
-        help_text=_("De woongemeente bepaalt de verantwoordelijke regio."),
+        help_text=_(
+            "De woongemeente bepaalt de verantwoordelijke regio. Typ een deel van de naam en kies uit de lijst."
+        ),
+        error_messages={"unknown": _("Deze gemeente kennen we niet. Typ een deel van de naam en kies uit de lijst.")},
     )
     legal_status = forms.ChoiceField(
         label=_("Juridische status"), choices=LegalStatus.choices, initial=LegalStatus.NONE
@@ -129,6 +134,8 @@ class YouthForm(AccessibleForm):
 
 
 class TriageForm(AccessibleForm):
+    service_required = TRIAGE_REQUIRED
+
     decision = forms.ChoiceField(label=_("Besluit"), choices=TriageDecision.choices, widget=forms.RadioSelect)
     reason = forms.CharField(
         label=_("Toelichting"),
@@ -146,6 +153,8 @@ class WithdrawForm(AccessibleForm):
 
 
 class AssignmentRequestForm(AccessibleForm):
+    service_required = ASSIGNMENT_REQUIRED
+
     question = forms.CharField(label=_("Hulpvraag aan de pool gedragswetenschappers"), widget=forms.Textarea)
 
 
@@ -225,7 +234,25 @@ def overrides_from_post(data) -> list[dict]:
     ]
 
 
+class AcceptForm(AccessibleForm):
+    """Accepting an offer; the confirmation that the place is really free records a fresh
+    availability confirmation and is required when the availability is stale."""
+
+    availability_confirmed = forms.BooleanField(
+        label=_("Ik bevestig dat er nu echt een plek vrij is (bemensd en bruikbaar)"),
+        required=False,
+        help_text=_("Dit geldt als uw bevestiging van de beschikbaarheid van deze locatie."),
+    )
+
+    def __init__(self, *args, confirmation_required=False, **kwargs):
+        if confirmation_required:
+            self.service_required = services.ACCEPT_REQUIRED_WHEN_STALE
+        super().__init__(*args, **kwargs)
+
+
 class DeclineForm(AccessibleForm):
+    service_required = services.DECLINE_REQUIRED
+
     reason = forms.ChoiceField(
         label=_("Reden van afwijzing"), choices=[("", "---------")] + list(PROVIDER_DECLINE_REASONS)
     )
@@ -259,11 +286,15 @@ class ParkingLiftForm(AccessibleForm):
 
 
 class OfferWithdrawForm(AccessibleForm):
+    service_required = services.OFFER_WITHDRAW_REQUIRED
+
     reason = forms.CharField(label=_("Reden van intrekken"), required=False, widget=forms.Textarea)
 
 
 class IntroductionForm(AccessibleForm):
     """The introduction visit (kennismaking); the service checks the date and outcome."""
+
+    service_required = services.INTRODUCTION_REQUIRED
 
     date = forms.DateField(label=_("Datum van de kennismaking"), required=False, widget=DateInput())
     outcome = forms.ChoiceField(
@@ -275,6 +306,8 @@ class IntroductionForm(AccessibleForm):
 class FallThroughForm(AccessibleForm):
     """A refusal after acceptance. The coordinator names the party; provider staff record
     only their own retraction (the view leaves `party` out for them)."""
+
+    service_required = services.FALL_THROUGH_REQUIRED
 
     party = forms.ChoiceField(
         label=_("Wie wijst de plaatsing af?"),
@@ -298,6 +331,8 @@ class FallThroughForm(AccessibleForm):
 
 
 class AcceptedWithdrawForm(AccessibleForm):
+    service_required = services.WITHDRAW_ACCEPTED_REQUIRED
+
     reason = forms.CharField(
         label=_("Reden van intrekken"),
         required=False,
@@ -307,6 +342,8 @@ class AcceptedWithdrawForm(AccessibleForm):
 
 
 class WaitForm(AccessibleForm):
+    service_required = services.WAIT_REQUIRED
+
     reason = forms.ChoiceField(
         label=_("Waarom wacht het verzoek?"), choices=[("", "---------")] + list(WaitingReason.choices)
     )
@@ -316,6 +353,8 @@ class WaitForm(AccessibleForm):
 
 
 class PlacementStartForm(AccessibleForm):
+    service_required = services.PLACEMENT_START_REQUIRED
+
     start_date = forms.DateField(label=_("Startdatum"), widget=DateInput())
     school = forms.CharField(label=_("School"), required=False, max_length=200)
     handover = forms.CharField(label=_("Overdracht"), required=False, widget=forms.Textarea)
@@ -324,6 +363,8 @@ class PlacementStartForm(AccessibleForm):
 
 
 class PlacementEndForm(AccessibleForm):
+    service_required = services.PLACEMENT_END_REQUIRED
+
     end_date = forms.DateField(label=_("Einddatum"), widget=DateInput())
     reason = forms.ChoiceField(
         label=_("Reden van beëindiging (CBS)"), choices=[("", "---------")] + list(EndReason.choices)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("requests/<int:pk>/triage/", requests.request_triage, name="request-triage"),
     path("requests/<int:pk>/assignment/", requests.assignment_request, name="assignment-request"),
     path("requests/<int:pk>/documents/<int:document_id>/", requests.document_download, name="document-download"),
+    path("requests/<int:pk>/documents/<int:document_id>/remove/", requests.document_remove, name="document-remove"),
     path(
         "requests/<int:pk>/documents/<int:document_id>/shareable/",
         requests.document_shareable,

@@ -17,7 +17,7 @@ from privacy.models import BOUNDS
 
 @role_required(Role.ADMIN)
 def privacy_home(request):
-    form = YouthFindForm(request.POST or None)
+    form = YouthFindForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -118,7 +118,7 @@ def policy_edit(request, region_id):
     except NotFound:
         raise Http404 from None
     initial = {name: getattr(policy, name) for name in BOUNDS}
-    form = RetentionPolicyForm(request.POST or None, initial=initial)
+    form = RetentionPolicyForm(request.POST if request.method == "POST" else None, initial=initial)
     status = 200
     if request.method == "POST":
         status = 422

@@ -23,24 +23,39 @@ from intake.services.assignments import (
 )
 from intake.services.assignments import (
     ASSIGNABLE_STATUSES,
+    ASSIGNMENT_REQUIRED,
     assignment_accept,
     assignment_complete,
     assignment_request,
 )
-from intake.services.documents import document_set_shareable, document_upload
+from intake.services.documents import (
+    document_remove,
+    document_set_shareable,
+    document_upload,
+    documents_removable_by_coordinator,
+)
 from intake.services.draft_help import draft_help_problems, draft_help_refusal, draft_help_request
 from intake.services.expert_table import expert_table_meeting_record, expert_table_problems
 from intake.services.requests import request_content_save, request_create, request_file, request_update
-from intake.services.triage import request_missing_items, request_submit, request_triage, request_withdraw
+from intake.services.triage import (
+    TRIAGE_REQUIRED,
+    request_missing_items,
+    request_submit,
+    request_triage,
+    request_withdraw,
+)
 
 __all__ = [
     "ACTIVE_ASSIGNMENT_STATUSES",
     "ASSIGNABLE_STATUSES",
+    "ASSIGNMENT_REQUIRED",
+    "TRIAGE_REQUIRED",
     "alternatives_set",
     "analysis_save",
     "assignment_accept",
     "assignment_complete",
     "assignment_request",
+    "document_remove",
     "document_set_shareable",
     "draft_help_problems",
     "draft_help_refusal",
@@ -48,6 +63,7 @@ __all__ = [
     "expert_table_meeting_record",
     "expert_table_problems",
     "document_upload",
+    "documents_removable_by_coordinator",
     "perspective_plan_save",
     "request_content_save",
     "request_create",

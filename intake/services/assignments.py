@@ -6,10 +6,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from accounts.selectors import region_ids_of, region_members
-from core.errors import Forbidden, Invalid, TransitionNotAllowed
+from core.errors import Forbidden, Invalid, TransitionNotAllowed, missing_params
 from core.events import event_record
 from core.outbox import outbox_enqueue
 from intake.models import AnalysisAssignment, Status
@@ -22,6 +23,8 @@ ACTIVE = (AnalysisAssignment.AssignmentStatus.OPEN, AnalysisAssignment.Assignmen
 
 # --- behavioural-scientist assignments --------------------------------------------------
 
+ASSIGNMENT_REQUIRED = {"question": gettext_lazy("Beschrijf waarmee de gedragswetenschapper moet helpen.")}
+
 
 @transaction.atomic
 def assignment_request(*, placement_request, question: str, by, membership) -> AnalysisAssignment:
@@ -29,7 +32,7 @@ def assignment_request(*, placement_request, question: str, by, membership) -> A
     coordinator_check(membership, placement_request)
     placement_request = request_lock(placement_request)
     if not (question or "").strip():
-        raise Invalid.field("question", _("Beschrijf waarmee de gedragswetenschapper moet helpen."))
+        raise Invalid(invalid_params=missing_params(ASSIGNMENT_REQUIRED, {"question": question}))
     if placement_request.status not in ASSIGNABLE_STATUSES:
         raise TransitionNotAllowed(_("In deze status kan geen hulp bij de analyse worden gevraagd."))
     if AnalysisAssignment.objects.filter(request=placement_request, status__in=ACTIVE).exists():

@@ -1,5 +1,5 @@
 """Writes for the PDF documents of a request (the zorgvraag dossier and others): upload,
-and whether a document may go to a provider with an offer."""
+removal, and whether a document may go to a provider with an offer."""
 
 import hashlib
 import uuid
@@ -8,10 +8,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.errors import Invalid
+from accounts.models import Role
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.events import event_record
 from core.private_files import private_write
-from intake.models import Document
+from intake.models import Document, Status
 from intake.services.analyses import content_edit_check
 from intake.services.workflow import coordinator_check, request_lock
 
@@ -100,3 +101,65 @@ def document_set_shareable(*, document: Document, shareable: bool, by, membershi
             details={"document_id": document.pk, "shareable": shareable},
         )
     return document
+
+
+# Before any offer was made a coordinator may still remove a document (e.g. a PDF of the
+# wrong child); from the first offer on the documents are part of what went to providers.
+COORDINATOR_REMOVE_FROM = frozenset(
+    {Status.SUBMITTED, Status.RETURNED, Status.EXPERT_TABLE, Status.MATCHING, Status.WAITING}
+)
+# Where the request must keep its zorgvraag dossier (it has passed the gate into matching).
+ZORGVRAAG_KEPT_IN = frozenset({Status.MATCHING, Status.WAITING})
+
+
+def documents_removable_by_coordinator(placement_request) -> bool:
+    """The coordinator's rule (screens ask it too): before any offer was made."""
+    return placement_request.status in COORDINATOR_REMOVE_FROM and not placement_request.offers.exists()
+
+
+@transaction.atomic
+def document_remove(*, document: Document, by, membership) -> None:
+    """Remove an uploaded PDF: the referrer while the request is a draft or returned (the
+    same rule as every content edit), the coordinator of the region before any offer was
+    made. The row goes, an event records what went (kind, size, hash; not the title), and
+    the encrypted file is deleted from disk once the transaction commits."""
+    if membership is None:
+        raise Forbidden()
+    placement_request = request_lock(document.request)
+    if membership.role == Role.COORDINATOR:
+        coordinator_check(membership, placement_request)
+        if not documents_removable_by_coordinator(placement_request):
+            raise Conflict(
+                _("Na de eerste aanmelding bij een aanbieder kan een document niet meer worden verwijderd."),
+                code="document_after_offer",
+            )
+    elif membership.role == Role.REFERRER:
+        content_edit_check(placement_request, membership)
+    else:
+        raise Forbidden()
+    document = Document.objects.select_for_update().filter(pk=document.pk, request=placement_request).first()
+    if document is None:
+        raise NotFound()
+    if (
+        placement_request.status in ZORGVRAAG_KEPT_IN
+        and document.kind == Document.DocumentKind.ZORGVRAAG
+        and not placement_request.documents.filter(kind=document.kind).exclude(pk=document.pk).exists()
+    ):
+        raise Conflict(
+            _(
+                "Dit is het enige zorgvraagdossier van een verzoek in matching. Stuur het verzoek terug naar de "
+                "verwijzer voor een ander dossier."
+            ),
+            code="last_zorgvraag",
+        )
+    path = document.path
+    details = {"document_id": document.pk, "kind": document.kind, "size": document.size, "sha256": document.sha256}
+    document.delete()
+    event_record(
+        subject=placement_request,
+        event_type="document_removed",
+        by=by,
+        organisation=membership.organisation,
+        details=details,
+    )
+    transaction.on_commit(lambda: path.unlink(missing_ok=True))

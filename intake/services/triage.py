@@ -7,9 +7,10 @@ tells those concerned (`intake.services.workflow`).
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Role
-from core.errors import Invalid
+from core.errors import Invalid, missing_params
 from intake.models import (
     TRIAGE_FROM,
     TRIAGE_TARGET,
@@ -110,11 +111,16 @@ def request_submit(*, placement_request: PlacementRequest, by, membership: Membe
     return placement_request
 
 
+# The fields triage always requires (reused by the form: `AccessibleForm.service_required`);
+# the reason and the outcome depend on the decision (their help texts say when).
+TRIAGE_REQUIRED = {"decision": gettext_lazy("Kies een van de mogelijke besluiten.")}
+
+
 def triage_problems(*, decision: str, reason: str, outcome: str) -> list[dict]:
     """What is wrong with a triage decision's input, as invalid_params (the rule for
     triage and for the expert table's decision, `intake.services.expert_table`)."""
-    problems = []
-    if decision not in TriageDecision.values:
+    problems = missing_params(TRIAGE_REQUIRED, {"decision": decision})
+    if decision and decision not in TriageDecision.values:
         problems.append({"name": "decision", "reason": _("Kies een van de mogelijke besluiten.")})
     if decision in (TriageDecision.RETURN, TriageDecision.EXPERT_TABLE) and not (reason or "").strip():
         problems.append({"name": "reason", "reason": _("Geef aan waarom (de verwijzer ziet deze toelichting).")})

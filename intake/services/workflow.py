@@ -34,6 +34,7 @@ __all__ = [
     "provider_staff_notify",
     "referrer_check",
     "referrer_notify",
+    "referrer_told",
     "request_editable_check",
     "request_lock",
     "status_change",
@@ -122,7 +123,7 @@ def status_change(placement_request, *, to, by, organisation, event_type, reason
     )
     if to not in OPEN_STATUSES:
         assignments_end(placement_request, by=by, organisation=organisation, cause=event_type)
-    referrer_notify(placement_request)
+    referrer_notify(placement_request, source=source, by=by)
 
 
 def assignments_end(placement_request, *, by, organisation, cause: str) -> int:
@@ -166,8 +167,52 @@ def _request_url(placement_request) -> str:
     return reverse("placement:request-detail", args=[placement_request.pk])
 
 
-def referrer_notify(placement_request: PlacementRequest) -> None:
-    """The referrer hears of every status change, with the reason when there is one."""
+# What the referrer is told, by move (source, target): the steps that concern the referrer,
+# not the coordinator's work in between. Offers made, declined, expired or withdrawn and
+# waiting resumed are the coordinator's business; the referrer hears when a provider
+# accepted, and when an accepted offer fell through. In the app every step of one request
+# is ONE unread item (group "request:<id>", updated to the latest step with a count);
+# e-mail only where the referrer must act or the request reached an outcome.
+REFERRER_TOLD = frozenset(
+    {
+        Status.RETURNED,
+        Status.MATCHING,  # taken into matching at triage, or back after an accepted offer fell through
+        Status.EXPERT_TABLE,
+        Status.WAITING,
+        Status.ACCEPTED,
+        Status.PLACED,
+        Status.ENDED,
+        Status.CLOSED,
+        Status.CRISIS,
+    }
+)
+REFERRER_NOT_TOLD_MOVES = frozenset(
+    {
+        (Status.OFFERED, Status.MATCHING),  # a provider declined, the offer expired or was withdrawn
+        (Status.WAITING, Status.MATCHING),  # matching resumed
+    }
+)
+REFERRER_EMAILED = frozenset({Status.RETURNED, Status.PLACED, Status.ENDED, Status.CLOSED})
+REFERRER_EMAILED_MOVES = frozenset({(Status.ACCEPTED, Status.MATCHING)})  # fell through
+
+
+def referrer_told(source: str | None, target: str) -> tuple[bool, bool]:
+    """(in the app, by e-mail) for a move of the referrer's request; `source` None is a
+    request made for the referrer (a transfer), which is told in the app."""
+    if source is None:
+        return True, False
+    if target not in REFERRER_TOLD or (source, target) in REFERRER_NOT_TOLD_MOVES:
+        return False, False
+    return True, target in REFERRER_EMAILED or (source, target) in REFERRER_EMAILED_MOVES
+
+
+def referrer_notify(placement_request: PlacementRequest, *, source: str | None = None, by=None) -> None:
+    """Tell the referrer of a step (`referrer_told` decides whether and how), with the
+    reason when there is one: one unread in-app item per request. Nobody is told of their
+    own step."""
+    in_app, email = referrer_told(source, placement_request.status)
+    if not in_app or (by is not None and by.pk == placement_request.referrer_id):
+        return
     status = placement_request.get_status_display()
     body = _("De status van plaatsingsverzoek %(ref)s is nu: %(status)s.") % {
         "ref": placement_request.reference,
@@ -180,6 +225,8 @@ def referrer_notify(placement_request: PlacementRequest) -> None:
         subject=_("Plaatsingsverzoek %(ref)s: %(status)s") % {"ref": placement_request.reference, "status": status},
         body=body,
         url=_request_url(placement_request),
+        email=email,
+        group_key=f"request:{placement_request.pk}",
     )
 
 

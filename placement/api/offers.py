@@ -16,6 +16,7 @@ from core.renderers import Pagination
 from intake import selectors as intake_selectors
 from placement import selectors, services
 from placement.api.serializers.offers import (
+    AcceptInput,
     CoordinatorOfferSerializer,
     DeclineInput,
     FallThroughInput,
@@ -149,12 +150,17 @@ class OfferAccept(APIView):
     permission_classes = [HasRole(Role.PROVIDER)]
 
     @extend_schema(
-        request=None,
-        responses={200: OpenApiResponse(ProviderOfferSerializer, description="The accepted offer, with identity")},
+        request=AcceptInput,
+        responses={
+            200: OpenApiResponse(ProviderOfferSerializer, description="The accepted offer, with identity"),
+            422: OpenApiResponse(description="problem+json; the availability is stale and not confirmed"),
+        },
     )
     def post(self, request, pk):
         offer = selectors.offer_get(membership=request.membership, pk=pk)
-        services.offer_accept(offer=offer, by=request.user, membership=request.membership)
+        serializer = AcceptInput(data=request.data or {})
+        serializer.is_valid(raise_exception=True)
+        services.offer_accept(offer=offer, by=request.user, membership=request.membership, **serializer.validated_data)
         return _offer_response(request, offer)
 
 

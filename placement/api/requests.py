@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from accounts.models import Role
 from accounts.permissions import HasRole
 from core.downloads import private_pdf_response
-from core.errors import Invalid
+from core.errors import Invalid, NotFound
 from core.renderers import Pagination
 from intake import selectors as intake_selectors
 from intake import services as intake_services
@@ -204,6 +204,22 @@ class RequestDocumentDownload(APIView):
             membership=request.membership, placement_request=placement_request, document_id=document_id
         )
         return document_response(document)
+
+    @extend_schema(
+        responses={
+            204: OpenApiResponse(description="Removed; the file is deleted"),
+            403: OpenApiResponse(description="problem+json; this role may not remove documents"),
+            404: OpenApiResponse(description="problem+json; unknown request or document"),
+            409: OpenApiResponse(description="problem+json; the request is no longer editable or an offer was made"),
+        }
+    )
+    def delete(self, request, pk, document_id):
+        placement_request = intake_selectors.request_get(membership=request.membership, pk=pk, log=False)
+        document = placement_request.documents.filter(pk=document_id).first()
+        if document is None:
+            raise NotFound()
+        intake_services.document_remove(document=document, by=request.user, membership=request.membership)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def document_response(document):

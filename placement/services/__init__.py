@@ -25,7 +25,14 @@ from placement.services.crisis import (
 )
 from placement.services.machtiging import machtiging_warning_send, machtiging_warnings_send
 from placement.services.offers import (
+    ACCEPT_REQUIRED_WHEN_STALE,
+    DECLINE_REQUIRED,
+    FALL_THROUGH_REQUIRED,
+    INTRODUCTION_REQUIRED,
+    OFFER_WITHDRAW_REQUIRED,
+    WITHDRAW_ACCEPTED_REQUIRED,
     offer_accept,
+    offer_accept_needs_confirmation,
     offer_create,
     offer_decline,
     offer_draft_check,
@@ -40,6 +47,9 @@ from placement.services.offers import (
 )
 from placement.services.parking import request_park_after_decline, request_parking_lift
 from placement.services.placements import (
+    PLACEMENT_END_REQUIRED,
+    PLACEMENT_START_REQUIRED,
+    WAIT_REQUIRED,
     placement_actor_role,
     placement_end,
     placement_start,
@@ -49,6 +59,16 @@ from placement.services.placements import (
 from placement.services.youth import request_number_parse, youth_link, youth_unlink
 
 __all__ = [
+    "ACCEPT_REQUIRED_WHEN_STALE",
+    "DECLINE_REQUIRED",
+    "FALL_THROUGH_REQUIRED",
+    "INTRODUCTION_REQUIRED",
+    "OFFER_WITHDRAW_REQUIRED",
+    "PLACEMENT_END_REQUIRED",
+    "PLACEMENT_START_REQUIRED",
+    "WAIT_REQUIRED",
+    "WITHDRAW_ACCEPTED_REQUIRED",
+    "offer_accept_needs_confirmation",
     "CrisisYouth",
     "FollowUpDecision",
     "crisis_dossier_submit",

@@ -17,10 +17,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
+from capacity import selectors as capacity_selectors
 from capacity import services as capacity_services
-from core.errors import Conflict, Forbidden, Invalid
+from core.errors import Conflict, Forbidden, Invalid, missing_params
 from core.events import event_record
 from intake.models import (
     FALL_THROUGH_FROM,
@@ -150,6 +152,32 @@ def offer_draft_check(
         deadline=deadline,
         problems=problems,
     )
+
+
+# The fields each use case requires, with the message next to the field. The forms reuse
+# these dicts (`AccessibleForm.service_required`), so a label says "(verplicht)" exactly
+# where the service refuses an empty value.
+DECLINE_REQUIRED = {
+    "reason": gettext_lazy("Kies een reden uit de lijst."),
+    "motivation": gettext_lazy("Licht de afwijzing toe; de coördinator bespreekt afwijzingen met aanbieders."),
+}
+OFFER_WITHDRAW_REQUIRED = {"reason": gettext_lazy("Geef aan waarom u de aanmelding intrekt.")}
+INTRODUCTION_REQUIRED = {
+    "date": gettext_lazy("Vul de datum van de kennismaking in."),
+    "outcome": gettext_lazy("Kies de uitkomst van de kennismaking."),
+}
+FALL_THROUGH_REQUIRED = {
+    "party": gettext_lazy("Kies wie de plaatsing afwijst."),
+    "reason_code": gettext_lazy("Kies een reden uit de lijst."),
+    "motivation": gettext_lazy("Licht de afwijzing toe."),
+}
+WITHDRAW_ACCEPTED_REQUIRED = {"reason": gettext_lazy("Geef aan waarom u het verzoek intrekt.")}
+# Required only when the availability is stale (`offer_accept_needs_confirmation`).
+ACCEPT_REQUIRED_WHEN_STALE = {
+    "availability_confirmed": gettext_lazy(
+        "Uw opgave van de beschikbaarheid is verouderd: bevestig dat er echt een plek vrij is."
+    )
+}
 
 
 def _provider_check(membership, offer) -> None:
@@ -382,8 +410,17 @@ def _back_to_matching(
     )
 
 
+def offer_accept_needs_confirmation(offer: Offer) -> bool:
+    """Accepting needs the provider's confirmation that the place is really free when the
+    facility's availability is stale now (the capacity rule) or was stale when offered."""
+    return offer.reconfirm_availability or capacity_selectors.facility_is_stale(offer.facility)
+
+
 @transaction.atomic
-def offer_accept(*, offer: Offer, by, membership) -> Offer:
+def offer_accept(*, offer: Offer, by, membership, availability_confirmed: bool = False) -> Offer:
+    """The provider accepts. With `availability_confirmed` the acceptance also confirms the
+    facility's figures (a fresh availability confirmation through the capacity service);
+    where the availability is stale that confirmation is required (422 on the field)."""
     _provider_check(membership, offer)
     placement_request = request_lock(offer.request)
     offer = _offer_lock(offer)
@@ -399,6 +436,10 @@ def offer_accept(*, offer: Offer, by, membership) -> Offer:
             code="offer_deadline_passed",
         )
     transition_check(placement_request, Status.ACCEPTED, Role.PROVIDER)
+    if not availability_confirmed and offer_accept_needs_confirmation(offer):
+        raise Invalid(invalid_params=missing_params(ACCEPT_REQUIRED_WHEN_STALE, {}))
+    if availability_confirmed:
+        capacity_services.availability_confirm(facility=offer.facility, by=by)
     offer.status = OfferStatus.ACCEPTED
     offer.answered_at = timezone.now()
     offer.answered_by = by
@@ -436,16 +477,9 @@ def offer_accept(*, offer: Offer, by, membership) -> Offer:
 def offer_decline(*, offer: Offer, reason: str, motivation: str, by, membership) -> Offer:
     _provider_check(membership, offer)
     motivation = (motivation or "").strip()
-    problems = []
-    if reason not in {code for code, _label in PROVIDER_DECLINE_REASONS}:
+    problems = missing_params(DECLINE_REQUIRED, {"reason": reason, "motivation": motivation})
+    if reason and reason not in {code for code, _label in PROVIDER_DECLINE_REASONS}:
         problems.append({"name": "reason", "reason": _("Kies een reden uit de lijst.")})
-    if not motivation:
-        problems.append(
-            {
-                "name": "motivation",
-                "reason": _("Licht de afwijzing toe; de coördinator bespreekt afwijzingen met aanbieders."),
-            }
-        )
     if problems:
         raise Invalid(_("De afwijzing is niet volledig."), invalid_params=problems)
     placement_request = request_lock(offer.request)
@@ -487,7 +521,7 @@ def offer_withdraw(*, offer: Offer, reason: str, by, membership) -> Offer:
     coordinator_check(membership, offer.request)
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid.field("reason", _("Geef aan waarom u de aanmelding intrekt."))
+        raise Invalid(invalid_params=missing_params(OFFER_WITHDRAW_REQUIRED, {"reason": reason}))
     problems = withdraw_reason_check(offer.request, reason)
     if problems:  # the provider is told the reason
         raise Invalid(
@@ -548,12 +582,12 @@ def offer_introduction_record(
     recorded by the coordinator or the provider's staff; an event on the request's timeline."""
     _accepted_actor_role(membership, offer)
     note = (note or "").strip()
-    problems = []
-    if introduction_date is None:
-        problems.append({"name": "date", "reason": _("Vul de datum van de kennismaking in.")})
-    elif introduction_date > timezone.localdate() or introduction_date < timezone.localdate(offer.answered_at):
+    problems = missing_params(INTRODUCTION_REQUIRED, {"date": introduction_date, "outcome": outcome})
+    if introduction_date is not None and (
+        introduction_date > timezone.localdate() or introduction_date < timezone.localdate(offer.answered_at)
+    ):
         problems.append({"name": "date", "reason": _("De kennismaking ligt tussen de acceptatie en vandaag.")})
-    if outcome not in IntroductionOutcome.values:
+    if outcome and outcome not in IntroductionOutcome.values:
         problems.append({"name": "outcome", "reason": _("Kies de uitkomst van de kennismaking.")})
     if problems:
         raise Invalid(_("De kennismaking is niet volledig."), invalid_params=problems)
@@ -583,15 +617,15 @@ def offer_fall_through(*, offer: Offer, party: str, reason_code: str, motivation
     the coordinator records any party."""
     role = _accepted_actor_role(membership, offer)
     motivation = (motivation or "").strip()
-    problems = []
-    if party not in FallThroughParty.values:
-        problems.append({"name": "party", "reason": _("Kies wie de plaatsing afwijst.")})
-    elif role == Role.PROVIDER and party != FallThroughParty.PROVIDER:
+    if role == Role.PROVIDER and party and party != FallThroughParty.PROVIDER:
         raise Forbidden(_("Een aanbieder legt alleen de eigen intrekking vast; de coördinator legt de rest vast."))
-    if reason_code not in FallThroughReason.values:
+    problems = missing_params(
+        FALL_THROUGH_REQUIRED, {"party": party, "reason_code": reason_code, "motivation": motivation}
+    )
+    if party and party not in FallThroughParty.values:
+        problems.append({"name": "party", "reason": _("Kies wie de plaatsing afwijst.")})
+    if reason_code and reason_code not in FallThroughReason.values:
         problems.append({"name": "reason_code", "reason": _("Kies een reden uit de lijst.")})
-    if not motivation:
-        problems.append({"name": "motivation", "reason": _("Licht de afwijzing toe.")})
     if problems:
         raise Invalid(_("De afwijzing na acceptatie is niet volledig."), invalid_params=problems)
     placement_request = request_lock(offer.request)
@@ -635,7 +669,7 @@ def request_withdraw_accepted(*, placement_request: PlacementRequest, reason: st
         role = Role.REFERRER
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid.field("reason", _("Geef aan waarom u het verzoek intrekt."))
+        raise Invalid(invalid_params=missing_params(WITHDRAW_ACCEPTED_REQUIRED, {"reason": reason}))
     placement_request = request_lock(placement_request)
     transition_check(placement_request, Status.CLOSED, role, sources=WITHDRAW_ACCEPTED_FROM)
     offer = Offer.objects.filter(request=placement_request, status=OfferStatus.ACCEPTED).first()

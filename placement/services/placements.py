@@ -10,10 +10,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from capacity import services as capacity_services
-from core.errors import Conflict, Forbidden, Invalid
+from core.errors import Conflict, Forbidden, Invalid, missing_params
 from core.events import event_record
 from core.private_files import private_copy
 from intake.models import (
@@ -51,6 +52,18 @@ from placement.models import (
     WaitingReason,
 )
 
+# The fields each use case requires (reused by the forms: `AccessibleForm.service_required`).
+WAIT_REQUIRED = {
+    "reason": gettext_lazy("Kies waarom het verzoek moet wachten."),
+    "bridging_care": gettext_lazy("Beschrijf de overbruggingszorg (wat, door wie, vanaf wanneer)."),
+}
+PLACEMENT_START_REQUIRED = {"start_date": gettext_lazy("Vul de startdatum in.")}
+PLACEMENT_END_REQUIRED = {
+    "end_date": gettext_lazy("Vul de einddatum in."),
+    "reason": gettext_lazy("Kies de reden van beëindiging (CBS)."),
+    "destination": gettext_lazy("Kies waar de jeugdige na vertrek heen gaat (of 'Onbekend')."),
+}
+
 
 @transaction.atomic
 def request_wait(
@@ -66,13 +79,9 @@ def request_wait(
     """Nothing fitting is free: the request waits (vertraagd) with bridging care recorded."""
     coordinator_check(membership, placement_request)
     bridging_care = (bridging_care or "").strip()
-    problems = []
-    if reason not in WaitingReason.values:
+    problems = missing_params(WAIT_REQUIRED, {"reason": reason, "bridging_care": bridging_care})
+    if reason and reason not in WaitingReason.values:
         problems.append({"name": "reason", "reason": _("Kies waarom het verzoek moet wachten.")})
-    if not bridging_care:
-        problems.append(
-            {"name": "bridging_care", "reason": _("Beschrijf de overbruggingszorg (wat, door wie, vanaf wanneer).")}
-        )
     if problems:
         raise Invalid(_("Het wachten is niet volledig vastgelegd."), invalid_params=problems)
     placement_request = request_lock(placement_request)
@@ -154,7 +163,7 @@ def placement_start(
     if offer is None:
         raise Conflict(_("Er is geen geaccepteerde aanmelding om te plaatsen."), code="no_accepted_offer")
     if start_date is None:
-        raise Invalid.field("start_date", _("Vul de startdatum in."))
+        raise Invalid(invalid_params=missing_params(PLACEMENT_START_REQUIRED, {"start_date": start_date}))
     if start_date < timezone.localdate(offer.answered_at):
         raise Invalid.field("start_date", _("De startdatum ligt voor de acceptatie van de aanmelding."))
     placement = Placement.objects.create(
@@ -382,9 +391,11 @@ def placement_end(
         Placement.objects.select_for_update(of=("self",)).select_related("facility", "provider").get(pk=placement.pk)
     )
     role = placement_actor_role(membership, placement_request, placement.provider_id)
-    problems = []
+    problems = missing_params(
+        PLACEMENT_END_REQUIRED, {"end_date": end_date, "reason": reason, "destination": destination}
+    )
     if end_date is None:
-        problems.append({"name": "end_date", "reason": _("Vul de einddatum in.")})
+        pass
     elif end_date < placement.start_date:
         problems.append(
             {
@@ -397,9 +408,9 @@ def placement_end(
         problems.append(
             {"name": "end_date", "reason": _("De einddatum ligt in de toekomst; leg het einde vast als het zover is.")}
         )
-    if reason not in EndReason.values:
+    if reason and reason not in EndReason.values:
         problems.append({"name": "reason", "reason": _("Kies de reden van beëindiging (CBS).")})
-    if destination not in AftercareDestination.values:
+    if destination and destination not in AftercareDestination.values:
         problems.append(
             {"name": "destination", "reason": _("Kies waar de jeugdige na vertrek heen gaat (of 'Onbekend').")}
         )

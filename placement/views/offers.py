@@ -17,6 +17,7 @@ from placement import referral, selectors, services
 from placement.deadlines import offer_deadline_bounds, offer_deadline_default
 from placement.forms import (
     AcceptedWithdrawForm,
+    AcceptForm,
     DeclineForm,
     FallThroughForm,
     IntroductionForm,
@@ -31,7 +32,7 @@ from placement.forms import (
 )
 from placement.matching import Group
 from placement.models import DeclineReason, OfferStatus
-from placement.views.common import request_or_404
+from placement.views.common import confirmed_form_action, request_or_404
 
 
 def _offer(request, pk):
@@ -104,10 +105,11 @@ def offer_compose(request, pk, facility_id):
         ).replace(second=0, microsecond=0),
     }
     refusal = (result.refusals or {}).get(facility.provider_id)
-    reoffer_form = ReofferReasonForm(request.POST or None) if refusal else None
+    reoffer_form = ReofferReasonForm(request.POST if request.method == "POST" else None) if refusal else None
     reoffer_reason = request.POST.get("reoffer_reason", "") if refusal else ""
+    bound = request.POST if request.method == "POST" else None
     form = OfferComposeForm(
-        request.POST or None,
+        bound,
         initial=defaults,
         document_kinds=[(k, Document.DocumentKind(k).label) for k in kinds],
         bounds=offer_deadline_bounds(placement_request.region, now),
@@ -272,20 +274,27 @@ def offer_compose(request, pk, facility_id):
 
 
 @role_required(Role.COORDINATOR)
-@require_POST
 def offer_withdraw(request, pk):
     offer = _offer(request, pk)
-    form = OfferWithdrawForm(request.POST)
-    form.is_valid()
-    try:
-        services.offer_withdraw(
-            offer=offer, reason=form.cleaned_data.get("reason", ""), by=request.user, membership=request.membership
+    back = redirect("placement:request-detail", pk=offer.request_id)
+    return confirmed_form_action(
+        request,
+        OfferWithdrawForm(request.POST if request.method == "POST" else None),
+        act=lambda data: services.offer_withdraw(
+            offer=offer, reason=data["reason"], by=request.user, membership=request.membership
+        ),
+        done=back,
+        refused=back,
+        success=_("De aanmelding is ingetrokken; de vastgehouden plek is vrijgegeven."),
+        title=_("Aanmelding intrekken"),
+        consequence=_(
+            "De aanmelding bij %(provider)s wordt ingetrokken en de vastgehouden plek vrijgegeven; de aanbieder "
+            "krijgt de reden te zien. Dit kan niet ongedaan worden gemaakt."
         )
-    except DomainError as error:
-        messages.error(request, str(error.detail))
-    else:
-        messages.success(request, _("De aanmelding is ingetrokken; de vastgehouden plek is vrijgegeven."))
-    return redirect("placement:request-detail", pk=offer.request_id)
+        % {"provider": offer.provider.name},
+        placement_request=offer.request,
+        back_url=back.url,
+    )
 
 
 @role_required(Role.COORDINATOR)
@@ -351,7 +360,7 @@ def _after_placement(request, placement_request):
 @role_required(Role.COORDINATOR, Role.PROVIDER)
 def placement_start(request, pk):
     placement_request = _placement_request_for(request, pk)
-    form = PlacementStartForm(request.POST or None, initial={"school": ""})
+    form = PlacementStartForm(request.POST if request.method == "POST" else None, initial={"school": ""})
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -387,7 +396,7 @@ def placement_end(request, pk):
         placement = selectors.placement_get(membership=request.membership, pk=pk)
     except NotFound:
         raise Http404 from None
-    form = PlacementEndForm(request.POST or None)
+    form = PlacementEndForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -434,7 +443,11 @@ def provider_inbox(request):
     return render(request, "placement/provider_inbox.html", selectors.provider_inbox(membership=request.membership))
 
 
-def _provider_offer_page(request, offer, *, decline_form=None, status=200):
+def _accept_form(offer, data=None):
+    return AcceptForm(data, confirmation_required=services.offer_accept_needs_confirmation(offer))
+
+
+def _provider_offer_page(request, offer, *, decline_form=None, accept_form=None, status=200):
     identity = selectors.offer_identity(membership=request.membership, offer=offer)
     placement = getattr(offer, "placement", None) if hasattr(offer, "placement") else None
     return render(
@@ -446,6 +459,7 @@ def _provider_offer_page(request, offer, *, decline_form=None, status=200):
             "identity": identity,
             "placement": placement,
             "decline_form": decline_form or DeclineForm(),
+            "accept_form": accept_form or (_accept_form(offer) if offer.status == OfferStatus.OPEN else None),
             "introduction_form": IntroductionForm(),
             "retract_form": FallThroughForm(with_party=False),
             "can_fall_through": offer.status == OfferStatus.ACCEPTED
@@ -473,8 +487,19 @@ def provider_offer(request, pk):
 @require_POST
 def provider_offer_accept(request, pk):
     offer = _offer(request, pk)
+    form = _accept_form(offer, request.POST)
+    if not form.is_valid():
+        return _provider_offer_page(request, offer, accept_form=form, status=422)
     try:
-        services.offer_accept(offer=offer, by=request.user, membership=request.membership)
+        services.offer_accept(
+            offer=offer,
+            by=request.user,
+            membership=request.membership,
+            availability_confirmed=form.cleaned_data["availability_confirmed"],
+        )
+    except Invalid as error:
+        form.apply_invalid(error)
+        return _provider_offer_page(request, _offer(request, pk), accept_form=form, status=422)
     except DomainError as error:
         messages.error(request, str(error.detail))
     else:
@@ -546,7 +571,7 @@ def offer_introduction(request, pk):
     offer = _offer(request, pk)
     return _form_action(
         request,
-        IntroductionForm(request.POST or None),
+        IntroductionForm(request.POST if request.method == "POST" else None),
         act=lambda data: services.offer_introduction_record(
             offer=offer,
             introduction_date=data["date"],
@@ -569,7 +594,7 @@ def offer_fall_through(request, pk):
     is_provider = request.membership.role == Role.PROVIDER
     return _form_action(
         request,
-        FallThroughForm(request.POST or None, with_party=not is_provider),
+        FallThroughForm(request.POST if request.method == "POST" else None, with_party=not is_provider),
         act=lambda data: services.offer_fall_through(
             offer=offer,
             party="provider" if is_provider else data["party"],
@@ -592,9 +617,9 @@ def offer_fall_through(request, pk):
 def request_withdraw_accepted(request, pk):
     placement_request = request_or_404(request, pk, log=False)
     back = redirect("placement:request-detail", pk=pk)
-    return _form_action(
+    return confirmed_form_action(
         request,
-        AcceptedWithdrawForm(request.POST or None),
+        AcceptedWithdrawForm(request.POST if request.method == "POST" else None),
         act=lambda data: services.request_withdraw_accepted(
             placement_request=placement_request, reason=data["reason"], by=request.user, membership=request.membership
         ),
@@ -602,7 +627,12 @@ def request_withdraw_accepted(request, pk):
         refused=back,
         success=_("Het verzoek is ingetrokken; de vastgehouden plek is vrijgegeven."),
         title=_("Geaccepteerd verzoek intrekken"),
+        consequence=_(
+            "Het verzoek wordt afgesloten, de vastgehouden plek vrijgegeven en de aanbieder krijgt de reden te zien. "
+            "Dit kan niet ongedaan worden gemaakt."
+        ),
         placement_request=placement_request,
+        back_url=back.url,
     )
 
 

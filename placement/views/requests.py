@@ -53,6 +53,7 @@ def _timeline(request, placement_request):
         "alternatives_saved": _("Alternatieven vastgelegd"),
         "document_uploaded": _("Document toegevoegd"),
         "document_shareable_changed": _("Delen van document gewijzigd"),
+        "document_removed": _("Document verwijderd"),
         "assignment_requested": _("Hulp van gedragswetenschapper gevraagd"),
         "assignment_accepted": _("Gedragswetenschapper heeft de opdracht aangenomen"),
         "assignment_completed": _("Gedragswetenschapper heeft de analyse afgerond"),
@@ -77,7 +78,8 @@ def _timeline(request, placement_request):
     rows = intake_selectors.request_timeline(placement_request=placement_request, membership=request.membership)
     for row in rows:
         row["label"] = labels.get(row["event_type"], row["event_type"])
-        row["to_state_label"] = Status(row["to_state"]).label if row["to_state"] else ""
+        # events of other things on the request (an assignment ending) carry their own states
+        row["to_state_label"] = Status(row["to_state"]).label if row["to_state"] in Status.values else ""
         if row["event_type"] == "placement_changed" and row["reason_code"] in ChangeField.values:
             row["label"] = _("%(field)s gewijzigd in de plaatsing (geen doorplaatsing)") % {
                 "field": ChangeField(row["reason_code"]).label
@@ -146,6 +148,7 @@ def request_detail(request, pk):
             placement_request=placement_request, membership=request.membership
         )
         context["triage_form"] = TriageForm()
+        context["can_remove_documents"] = intake_services.documents_removable_by_coordinator(placement_request)
         context["can_triage"] = "triage" in placement_request.actions_for(role)
         context["assignments"] = list(placement_request.assignments.select_related("assigned_to"))
         context["assignment_form"] = AssignmentRequestForm()
@@ -171,6 +174,28 @@ def document_download(request, pk, document_id):
         return private_pdf_response(document.path, filename=f"{document.title}.pdf")
     except NotFound:
         raise Http404 from None
+
+
+@role_required(Role.REFERRER, Role.COORDINATOR)
+@require_POST
+def document_remove(request, pk, document_id):
+    """Remove an uploaded PDF (the service decides who may, and when); back to the wizard's
+    documents step for the referrer, to the request page for the coordinator."""
+    placement_request = request_or_404(request, pk, log=False)
+    document = placement_request.documents.filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    try:
+        intake_services.document_remove(document=document, by=request.user, membership=request.membership)
+    except NotFound:
+        raise Http404 from None
+    except DomainError as error:
+        messages.error(request, str(error.detail))
+    else:
+        messages.success(request, _("Het document %(title)s is verwijderd.") % {"title": document.title})
+    if request.membership.role == Role.REFERRER and placement_request.is_editable:
+        return redirect("placement:request-step", pk=pk, step="documents")
+    return redirect(reverse("placement:request-detail", args=[pk]) + "#documenten")
 
 
 # --- coordinator ---------------------------------------------------------------------------
@@ -227,7 +252,14 @@ def request_triage(request, pk):
         else:
             messages.success(request, _("Het besluit is vastgelegd en de verwijzer is op de hoogte gebracht."))
             return redirect("placement:coordinator-home")
+    return _coordinator_page_with_errors(request, pk, triage_form=form)
+
+
+def _coordinator_page_with_errors(request, pk, *, triage_form=None, assignment_form=None):
+    """The request page again (422) with the coordinator's form that had errors, each
+    error next to its field."""
     placement_request = request_or_404(request, pk)
+    assignments = list(placement_request.assignments.select_related("assigned_to"))
     context = {
         "placement_request": placement_request,
         "youth": placement_request.youth,
@@ -238,11 +270,16 @@ def request_triage(request, pk):
         "duplicates": intake_selectors.request_possible_duplicates(
             placement_request=placement_request, membership=request.membership
         ),
-        "triage_form": form,
+        "triage_form": triage_form or TriageForm(),
         "can_triage": "triage" in placement_request.actions_for(Role.COORDINATOR),
-        "assignments": list(placement_request.assignments.select_related("assigned_to")),
-        "assignment_form": AssignmentRequestForm(),
-        "can_request_assignment": False,
+        "assignments": assignments,
+        "assignment_form": assignment_form or AssignmentRequestForm(),
+        "can_request_assignment": assignment_form is not None
+        or (
+            placement_request.status in intake_services.ASSIGNABLE_STATUSES
+            and not any(a.status in intake_services.ACTIVE_ASSIGNMENT_STATUSES for a in assignments)
+        ),
+        "can_remove_documents": intake_services.documents_removable_by_coordinator(placement_request),
     }
     return render(request, "placement/request_detail.html", context, status=422)
 
@@ -252,21 +289,23 @@ def request_triage(request, pk):
 def assignment_request(request, pk):
     placement_request = request_or_404(request, pk, log=False)
     form = AssignmentRequestForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Beschrijf waarmee de gedragswetenschapper moet helpen."))
-        return redirect("placement:request-detail", pk=pk)
-    try:
-        intake_services.assignment_request(
-            placement_request=placement_request,
-            question=form.cleaned_data["question"],
-            by=request.user,
-            membership=request.membership,
-        )
-    except DomainError as error:
-        messages.error(request, str(error.detail))
-    else:
-        messages.success(request, _("De pool gedragswetenschappers is gevraagd te helpen."))
-    return redirect("placement:request-detail", pk=pk)
+    if form.is_valid():
+        try:
+            intake_services.assignment_request(
+                placement_request=placement_request,
+                question=form.cleaned_data["question"],
+                by=request.user,
+                membership=request.membership,
+            )
+        except Invalid as error:
+            form.apply_invalid(error)
+        except DomainError as error:
+            messages.error(request, str(error.detail))
+            return redirect("placement:request-detail", pk=pk)
+        else:
+            messages.success(request, _("De pool gedragswetenschappers is gevraagd te helpen."))
+            return redirect("placement:request-detail", pk=pk)
+    return _coordinator_page_with_errors(request, pk, assignment_form=form)
 
 
 @role_required(Role.COORDINATOR)
@@ -290,6 +329,7 @@ def document_shareable(request, pk, document_id):
                 "document": document,
                 "placement_request": placement_request,
                 "role": Role.COORDINATOR,
+                "can_remove_documents": intake_services.documents_removable_by_coordinator(placement_request),
             },
         )
     return redirect(reverse("placement:request-detail", args=[pk]) + "#documenten")

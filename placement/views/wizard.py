@@ -23,7 +23,7 @@ from intake.forms import (
     initial_from_version,
 )
 from placement.forms import WithdrawForm, YouthForm
-from placement.views.common import request_or_404
+from placement.views.common import confirmed_form_action, request_or_404
 
 # The wizard's steps: (slug, title). Drafts are saved at every step.
 STEPS = [
@@ -58,7 +58,7 @@ def referrer_home(request):
 
 @role_required(Role.REFERRER)
 def request_new(request):
-    form = YouthForm(request.POST or None)
+    form = YouthForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             placement_request = intake_services.request_create(
@@ -119,7 +119,9 @@ def request_step(request, pk, step):
 
 
 def _step_youth(request, placement_request):
-    form = YouthForm(request.POST or None, initial=YouthForm.initial_from(placement_request))
+    form = YouthForm(
+        request.POST if request.method == "POST" else None, initial=YouthForm.initial_from(placement_request)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             intake_services.request_update(
@@ -136,7 +138,10 @@ def _step_youth(request, placement_request):
 
 
 def _analysis_step(form_class, request, placement_request):
-    form = form_class(request.POST or None, initial=initial_from_version(placement_request.analysis, form_class.FIELDS))
+    form = form_class(
+        request.POST if request.method == "POST" else None,
+        initial=initial_from_version(placement_request.analysis, form_class.FIELDS),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             intake_services.analysis_save(
@@ -169,12 +174,12 @@ def _step_plans(request, placement_request):
     )
     safety = placement_request.safety_plan if hasattr(placement_request, "safety_plan") else None
     p_form = PerspectivePlanForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         prefix="perspective",
         initial={n: getattr(perspective, n) for n in PerspectivePlanForm.base_fields} if perspective else None,
     )
     s_form = SafetyPlanForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         prefix="safety",
         initial={n: getattr(safety, n) for n in SafetyPlanForm.base_fields} if safety else None,
     )
@@ -208,7 +213,11 @@ def _step_plans(request, placement_request):
 
 
 def _step_documents(request, placement_request):
-    form = DocumentForm(request.POST or None, request.FILES or None, initial={"kind": "zorgvraag"})
+    form = DocumentForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        initial={"kind": "zorgvraag"},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             intake_services.document_upload(
@@ -227,7 +236,9 @@ def _step_documents(request, placement_request):
 
 
 def _step_wishes(request, placement_request):
-    form = WishesForm(request.POST or None, initial=WishesForm.initial_from(placement_request))
+    form = WishesForm(
+        request.POST if request.method == "POST" else None, initial=WishesForm.initial_from(placement_request)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             intake_services.request_update(
@@ -283,20 +294,22 @@ def request_submit(request, pk):
 
 
 @role_required(Role.REFERRER)
-@require_POST
 def request_withdraw(request, pk):
     placement_request = request_or_404(request, pk, log=False)
-    form = WithdrawForm(request.POST)
-    form.is_valid()
-    try:
-        intake_services.request_withdraw(
-            placement_request=placement_request,
-            by=request.user,
-            membership=request.membership,
-            reason=form.cleaned_data.get("reason", ""),
-        )
-    except DomainError as error:
-        messages.error(request, str(error.detail))
-    else:
-        messages.success(request, _("Het verzoek is ingetrokken."))
-    return redirect("placement:request-detail", pk=pk)
+    back = redirect("placement:request-detail", pk=pk)
+    return confirmed_form_action(
+        request,
+        WithdrawForm(request.POST if request.method == "POST" else None),
+        act=lambda data: intake_services.request_withdraw(
+            placement_request=placement_request, by=request.user, membership=request.membership, reason=data["reason"]
+        ),
+        done=back,
+        refused=back,
+        success=_("Het verzoek is ingetrokken."),
+        title=_("Verzoek intrekken"),
+        consequence=_(
+            "Het verzoek wordt afgesloten met de uitkomst 'ingetrokken'. Dit kan niet ongedaan worden gemaakt."
+        ),
+        placement_request=placement_request,
+        back_url=back.url,
+    )

@@ -50,7 +50,7 @@ def test_idle_session_is_logged_out_with_a_message(client, coordinator):
     response = client.get("/coordinator/")
     assert response.status_code == 302 and response.url == "/login/?next=%2Fcoordinator%2F"
     page = client.get(response.url)
-    assert "Je sessie is verlopen: je was langer dan 30 minuten niet actief." in page.content.decode()
+    assert "Uw sessie is verlopen: u was langer dan 30 minuten niet actief." in page.content.decode()
     assert "_auth_user_id" not in client.session
     assert client.get("/coordinator/").url.startswith("/login/")  # logged out, not just redirected once
 
@@ -60,7 +60,7 @@ def test_session_ends_8_hours_after_login_however_active(client, coordinator):
     shift(client, login=settings.SESSION_ABSOLUTE_SECONDS + 1, seen=5)
     response = client.get("/coordinator/", follow=True)
     assert response.redirect_chain[-1][0].startswith("/login/")
-    assert "je bent langer dan 8 uur ingelogd" in response.content.decode()
+    assert "u bent langer dan 8 uur ingelogd" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 

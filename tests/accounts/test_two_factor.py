@@ -197,7 +197,7 @@ def test_a_recovery_code_works_once(client, coordinator):
     response = client.post("/login/verify/", {"code": codes[0].upper(), "next": "/coordinator/"})
     assert response.status_code == 302
     page = client.get("/coordinator/")
-    assert page.status_code == 200 and "Je hebt er nog 9 over." in page.content.decode()
+    assert page.status_code == 200 and "U heeft er nog 9 over." in page.content.decode()
     client.post("/logout/")
     client.force_login(coordinator)
     assert client.post("/login/verify/", {"code": codes[0]}).status_code == 422

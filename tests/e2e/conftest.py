@@ -63,7 +63,7 @@ def second_factor_in_browser(page, username):
         secret = page.locator("#totp-secret").inner_text().replace(" ", "")
         page.get_by_label("Code uit de app").fill(totp_code_for_key(base64.b32decode(secret).hex()))
         page.get_by_role("button", name="Bevestigen").click()
-        page.get_by_role("heading", name="Je herstelcodes").wait_for()
+        page.get_by_role("heading", name="Uw herstelcodes").wait_for()
         page.get_by_role("link", name="Ik heb de codes bewaard, verder").click()
         page.wait_for_load_state()
     elif re.search(r"/login/verify/", page.url):

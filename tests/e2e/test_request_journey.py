@@ -36,7 +36,7 @@ def test_referrer_wizard_to_coordinator_triage_into_matching(page, live_server, 
     page.get_by_label("Geboortedatum").fill("2010-02-14")
     page.get_by_label("Geslacht").select_option("female")
     page.get_by_label("BSN").fill("123456789")  # wrong elfproef first
-    page.get_by_label("Woongemeente").select_option(label="Enschede")
+    page.get_by_label("Woongemeente").fill("Enschede")
     page.get_by_label("Naam ouder/verzorger 1").fill("Ilse Kuipers")
     page.get_by_role("button", name="Opslaan en verder").click()
     expect(page.get_by_role("alert")).to_contain_text("elfproef")
@@ -64,7 +64,7 @@ def test_referrer_wizard_to_coordinator_triage_into_matching(page, live_server, 
     # Step 4: plans.
     page.get_by_label("Doel van de plaatsing").fill("Angstbehandeling in een veilige groep.")
     page.get_by_label("Verwachte duur (maanden)").fill("6")
-    page.get_by_label("Perspectief", exact=True).select_option("home")
+    page.get_by_label("Perspectief (verplicht)", exact=True).select_option("home")
     page.get_by_label("Risico's en signalen").fill("Zelfbeschadiging bij spanning.")
     page.get_by_label("Afspraken").fill("Dagelijks contact met mentor.")
     page.get_by_role("button", name="Opslaan en verder").click()

@@ -48,7 +48,7 @@ def test_coordinator_sets_up_the_app_then_logs_in_with_a_code(page, live_server,
 
     page.get_by_label("Code uit de app").fill(totp_code_for_key(key))
     page.get_by_role("button", name="Bevestigen").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Je herstelcodes")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Uw herstelcodes")
     expect(page.locator(".recovery-codes li")).to_have_count(10)
     assert axe_violations() == []
     page.get_by_role("link", name="Ik heb de codes bewaard, verder").click()

@@ -452,4 +452,9 @@ def test_referrer_withdraws_an_accepted_request_on_the_page(client, referrer, co
     response = client.post(f"/requests/{placement_request.pk}/withdraw-accepted/", {"reason": ""})
     assert response.status_code == 422 and 'id="id_reason-error"' in response.content.decode()
     response = client.post(f"/requests/{placement_request.pk}/withdraw-accepted/", {"reason": "Blijft thuis"})
+    assert response.status_code == 200 and "Weet u het zeker?" in response.content.decode()  # the confirmation step
+    assert held(facility) == 1
+    response = client.post(
+        f"/requests/{placement_request.pk}/withdraw-accepted/", {"reason": "Blijft thuis", "confirmed": "1"}
+    )
     assert response.status_code == 302 and held(facility) == 0

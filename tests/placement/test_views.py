@@ -44,7 +44,7 @@ def enschede(twente):
 @pytest.mark.django_db
 def test_wizard_saves_a_draft_and_says_what_is_missing(client, referrer, enschede, private_media):
     client.force_login(referrer)
-    response = client.post("/referrer/requests/new/", youth_post(municipality=enschede.pk), follow=True)
+    response = client.post("/referrer/requests/new/", youth_post(municipality=enschede.name), follow=True)
     placement_request = PlacementRequest.objects.get()
     assert response.redirect_chain[-1][0] == f"/referrer/requests/{placement_request.pk}/analysis/"
     assert placement_request.status == Status.DRAFT and placement_request.youth.guardians.get().has_authority
@@ -66,7 +66,7 @@ def test_wizard_saves_a_draft_and_says_what_is_missing(client, referrer, ensched
 @pytest.mark.django_db
 def test_wizard_steps_fill_the_request_and_submit(client, referrer, enschede, private_media):
     client.force_login(referrer)
-    client.post("/referrer/requests/new/", youth_post(municipality=enschede.pk))
+    client.post("/referrer/requests/new/", youth_post(municipality=enschede.name))
     pk = PlacementRequest.objects.get().pk
     base = f"/referrer/requests/{pk}"
     r = client.post(
@@ -125,7 +125,7 @@ def test_wizard_steps_fill_the_request_and_submit(client, referrer, enschede, pr
 def test_wizard_errors_are_next_to_the_fields(client, referrer, enschede):
     client.force_login(referrer)
     response = client.post(
-        "/referrer/requests/new/", youth_post(municipality=enschede.pk, bsn="123456789", birth_date="2999-01-01")
+        "/referrer/requests/new/", youth_post(municipality=enschede.name, bsn="123456789", birth_date="2999-01-01")
     )
     html = response.content.decode()
     assert response.status_code == 200 and not PlacementRequest.objects.exists()
@@ -253,7 +253,11 @@ def test_referrer_withdraws_on_the_request_page(client, referrer):
     client.force_login(referrer)
     page = client.get(f"/requests/{placement_request.pk}/").content.decode()
     assert "Verzoek intrekken" in page and "Tijdlijn" in page and "Ingediend bij de regio" in page
-    client.post(f"/requests/{placement_request.pk}/withdraw/", {"reason": "Opgelost"})
+    confirm = client.post(f"/requests/{placement_request.pk}/withdraw/", {"reason": "Opgelost"})
+    assert confirm.status_code == 200 and "Weet u het zeker?" in confirm.content.decode()
+    placement_request.refresh_from_db()
+    assert placement_request.status == "submitted"  # not before the confirmation
+    client.post(f"/requests/{placement_request.pk}/withdraw/", {"reason": "Opgelost", "confirmed": "1"})
     placement_request.refresh_from_db()
     assert (placement_request.status, placement_request.outcome) == ("closed", "withdrawn")
     page = client.get(f"/requests/{placement_request.pk}/").content.decode()

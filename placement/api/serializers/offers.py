@@ -64,6 +64,14 @@ class ParkingLiftInput(StrictSerializer):
     reason = serializers.CharField(allow_blank=True, max_length=1000)
 
 
+class AcceptInput(StrictSerializer):
+    availability_confirmed = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Confirms the facility's availability (required when it is stale); records a fresh confirmation.",
+    )
+
+
 class DeclineInput(StrictSerializer):
     reason = serializers.ChoiceField(choices=PROVIDER_DECLINE_REASONS)
     motivation = serializers.CharField(allow_blank=True, max_length=5000)
