@@ -24,6 +24,7 @@ from datetime import date, datetime
 from django.utils import timezone
 
 from intake.models import Status
+from placement.deadlines import working_days_between
 
 # Statuses that end the waiting at the moment the request entered them.
 ENDS_WAITING = (Status.CLOSED, Status.CRISIS)
@@ -46,6 +47,12 @@ def is_waiting_on(
 
 def waiting_days(referral_date: date, until: date) -> int:
     return (until - referral_date).days
+
+
+def waiting_working_days(referral_date: date, until: date) -> int:
+    """The same waiting in working days (what the work queues show): the working days
+    after the referral date up to and including `until` (placement.deadlines)."""
+    return working_days_between(referral_date, until)
 
 
 def waiting_on_sql(request: str = "r", *, day: str = "%(day)s", day_end: str = "%(day_end)s") -> str:

@@ -43,10 +43,12 @@ from intake.models.requests import (
     actions_allowed,
     move_allowed,
     transition_allowed,
+    urgency_rank,
 )
 
 __all__ = [
     "ACTIONS",
+    "urgency_rank",
     "RESUME_FROM",
     "FALL_THROUGH_FROM",
     "WITHDRAW_ACCEPTED_FROM",

@@ -2,7 +2,8 @@
 that callers can write ``from placement import selectors``.
 
 - matching: the need of a request against the facilities that may fit it;
-- offers: offers, placements, the provider's inbox and the coordinator's work queue.
+- offers: offers, placements and the provider's inbox;
+- queue: the coordinator's work queue (sorting, deadlines, owners, filters, search).
 """
 
 from placement.selectors.matching import (
@@ -13,7 +14,6 @@ from placement.selectors.matching import (
     need_for_request,
 )
 from placement.selectors.offers import (
-    coordinator_queue,
     offer_document_get,
     offer_documents_open,
     offer_get,
@@ -27,8 +27,23 @@ from placement.selectors.offers import (
     request_for_placement,
     transfers_of_youth,
 )
+from placement.selectors.queue import (
+    OWNER_MINE,
+    OWNER_NOBODY,
+    QUEUE_STATUSES,
+    QueueFilters,
+    coordinator_queue,
+    owner_candidates,
+    queue_choices,
+)
 
 __all__ = [
+    "OWNER_MINE",
+    "OWNER_NOBODY",
+    "QUEUE_STATUSES",
+    "QueueFilters",
+    "owner_candidates",
+    "queue_choices",
     "coordinator_queue",
     "declined_provider_ids",
     "facilities_for_matching",

@@ -5,7 +5,8 @@ with an event, notifications).
 
 - offers: offers to one provider at a time (create, accept, decline, withdraw, expire,
   remind); the anonymised referral they carry is built by `placement.referral`;
-- placements: waiting with bridging care, placement start and end, transfers.
+- placements: waiting with bridging care, placement start and end, transfers;
+- queue: who owns a request (a coordinator of its region).
 """
 
 from placement.services.offers import (
@@ -21,6 +22,7 @@ from placement.services.offers import (
     request_withdraw_accepted,
 )
 from placement.services.placements import placement_end, placement_start, request_resume_matching, request_wait
+from placement.services.queue import request_owner_set
 
 __all__ = [
     "offer_accept",
@@ -34,6 +36,7 @@ __all__ = [
     "offers_expire_overdue",
     "placement_end",
     "placement_start",
+    "request_owner_set",
     "request_resume_matching",
     "request_withdraw_accepted",
     "request_wait",
