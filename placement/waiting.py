@@ -55,6 +55,22 @@ def waiting_working_days(referral_date: date, until: date) -> int:
     return working_days_between(referral_date, until)
 
 
+def working_days_waiting_now(placement_request, today: date) -> int | None:
+    """Working days a request has been waiting on `today`, or None when it is not
+    waiting (a draft, placed, ended, closed); by `is_waiting_on`, with a placed or ended
+    request counted as started (its placement's start is not read for a list)."""
+    started = today if placement_request.status in (Status.PLACED, Status.ENDED) else None
+    if not is_waiting_on(
+        today,
+        status=placement_request.status,
+        referral_date=placement_request.referral_date,
+        status_changed_at=placement_request.status_changed_at,
+        placement_start=started,
+    ):
+        return None
+    return waiting_working_days(placement_request.referral_date, today)
+
+
 def waiting_on_sql(request: str = "r", *, day: str = "%(day)s", day_end: str = "%(day_end)s") -> str:
     """Condition on a `placement_placementrequest` row `request`: waiting on `day` (a
     date); `day_end` is the local midnight after it (a timestamptz)."""

@@ -35,6 +35,7 @@ from placement.selectors.queue import (
     coordinator_queue,
     owner_candidates,
     queue_choices,
+    referrer_requests,
 )
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "QueueFilters",
     "owner_candidates",
     "queue_choices",
+    "referrer_requests",
     "coordinator_queue",
     "declined_provider_ids",
     "facilities_for_matching",

@@ -19,13 +19,14 @@ from django.utils import timezone
 
 from accounts.models import Municipality, Role
 from accounts.selectors import region_ids_of
+from intake import selectors as intake_selectors
 from intake.models import Kind, PlacementRequest, Status, urgency_rank
 from intake.selectors import LIST_DEFERRED_YOUTH, access_log_bulk, request_scope
 from placement.deadlines import AMSTERDAM, add_working_days, time_left
 from placement.matching import Group, evaluate
 from placement.models import Offer, OfferStatus
 from placement.selectors.matching import facilities_for_matching, facility_facts, need_for_request
-from placement.waiting import waiting_working_days
+from placement.waiting import working_days_waiting_now
 
 # The statuses the queue holds (a request leaves it when it is closed or its placement ended).
 QUEUE_STATUSES = (
@@ -105,7 +106,7 @@ def _annotate(rows, *, now):
     on what the one query read)."""
     today = timezone.localtime(now, AMSTERDAM).date()
     for r in rows:
-        r.working_days_waiting = waiting_working_days(r.referral_date, today) if r.referral_date else 0
+        r.working_days_waiting = working_days_waiting_now(r, today)
         r.deadline = r.latest_offer_deadline if r.status == Status.OFFERED else None
         r.deadline_label = "offer" if r.deadline else ""
         r.time_left = time_left(r.deadline, now) if r.deadline else None
@@ -117,6 +118,25 @@ def _annotate(rows, *, now):
 def queue_sort_key(r):
     """Most urgent first, then the longest waiting (the original referral date)."""
     return (urgency_rank(r.urgency), r.referral_date, r.pk)
+
+
+def referrer_requests(*, membership, now=None) -> list:
+    """The referrer's own requests (identity reads logged): the open ones first, most
+    urgent and longest waiting first, each with its working days waiting; then the
+    drafts, then the closed and ended ones, newest first."""
+    now = now or timezone.now()
+    today = timezone.localtime(now, AMSTERDAM).date()
+    rows = list(intake_selectors.request_list(membership=membership, log_identities=True))
+    for r in rows:
+        r.working_days_waiting = working_days_waiting_now(r, today)
+
+    def key(r):
+        if r.working_days_waiting is not None:
+            return (0, urgency_rank(r.urgency), r.referral_date.toordinal(), r.pk)
+        group = 1 if r.status == Status.DRAFT else 2
+        return (group, 0, -r.created_at.timestamp(), -r.pk)
+
+    return sorted(rows, key=key)
 
 
 def coordinator_queue(*, membership, now=None, filters: QueueFilters | None = None) -> dict:
@@ -172,6 +192,14 @@ def coordinator_queue(*, membership, now=None, filters: QueueFilters | None = No
         return (r.latest_offer_deadline or now, urgency_rank(r.urgency), r.pk)
 
     in_matching = [r for r in rows if r.status == Status.MATCHING]
+    near_deadline = [
+        r
+        for r in rows
+        if r.status == Status.OFFERED
+        and r.latest_offer_deadline
+        and timezone.localtime(r.latest_offer_deadline, AMSTERDAM).date() <= soon
+    ]
+    near = {r.pk for r in near_deadline}
     return {
         "new": sorted([r for r in rows if r.status == Status.SUBMITTED], key=key),
         "expert_table": sorted([r for r in rows if r.status == Status.EXPERT_TABLE], key=key),
@@ -184,17 +212,9 @@ def coordinator_queue(*, membership, now=None, filters: QueueFilters | None = No
         ),
         "waiting_fitting": sorted([r for r in waiting if r.fitting_free], key=key),
         "waiting": sorted([r for r in waiting if not r.fitting_free], key=key),
-        "near_deadline": sorted(
-            [
-                r
-                for r in rows
-                if r.status == Status.OFFERED
-                and r.latest_offer_deadline
-                and timezone.localtime(r.latest_offer_deadline, AMSTERDAM).date() <= soon
-            ],
-            key=by_deadline,
-        ),
-        "offered": sorted([r for r in rows if r.status == Status.OFFERED], key=by_deadline),
+        # Each request once: an offer near (or past) its deadline is not repeated below.
+        "near_deadline": sorted(near_deadline, key=by_deadline),
+        "offered": sorted([r for r in rows if r.status == Status.OFFERED and r.pk not in near], key=by_deadline),
         "accepted": sorted([r for r in rows if r.status == Status.ACCEPTED], key=key),
         "placed": sorted([r for r in rows if r.status == Status.PLACED], key=key),
         "total": len(rows),

@@ -135,8 +135,9 @@ def test_overdue_offer_is_marked_in_words_not_colour_alone(client, referrer, coo
     placement_request, offer = offered(referrer, coordinator)
     past = timezone.now() - datetime.timedelta(days=6)
     Offer.objects.filter(pk=offer.pk).update(created_at=past - datetime.timedelta(days=1), deadline=past)
-    [row] = selectors.coordinator_queue(membership=coordinator_membership(coordinator))["offered"]
-    assert row.overdue and row.time_left["working_days"] >= 3
+    queue = selectors.coordinator_queue(membership=coordinator_membership(coordinator))
+    [row] = queue["near_deadline"]
+    assert row.overdue and row.time_left["working_days"] >= 3 and not queue["offered"]  # shown once
     client.force_login(coordinator)
     html = client.get("/coordinator/").content.decode()
     start = html.index(f'data-request-id="{placement_request.pk}"')
@@ -391,3 +392,46 @@ def test_queue_issues_a_constant_number_of_queries(client, referrer, coordinator
         batch()
     assert PlacementRequest.objects.filter(region=twente).count() == 12
     assert _queue_queries(client) == small
+
+
+# --- the referrer's list ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_referrer_list_puts_open_requests_first_by_urgency_and_waiting(client, referrer, coordinator):
+    today = timezone.localdate()
+    draft = make_request(referrer)
+    old = submitted(referrer, referral_date=today - datetime.timedelta(days=30))
+    urgent = submitted(referrer, referral_date=today - datetime.timedelta(days=2), urgency="urgent")
+    closed = submitted(referrer)
+    intake_services.request_triage(
+        placement_request=closed,
+        decision="close",
+        outcome="ambulant_care",
+        by=coordinator,
+        membership=coordinator_membership(coordinator),
+    )
+    rows = selectors.referrer_requests(membership=referrer.memberships.get())
+    assert [r.pk for r in rows] == [urgent.pk, old.pk, draft.pk, closed.pk]
+    assert rows[1].working_days_waiting == naive_working_days(old.referral_date, today)
+    assert rows[2].working_days_waiting is None and rows[3].working_days_waiting is None
+    client.force_login(referrer)
+    html = client.get("/referrer/").content.decode()
+    row = html[html.index(f'data-request-id="{old.pk}"') :]
+    assert f"{rows[1].working_days_waiting} werkdag" in row[: row.index("</tr>")]
+
+
+@pytest.mark.django_db
+def test_placed_request_no_longer_counts_as_waiting(referrer, coordinator):
+    placement_request, offer = offered(referrer, coordinator)
+    staff = member(Role.PROVIDER, organisation=offer.provider)
+    services.offer_accept(offer=offer, by=staff, membership=staff.memberships.get())
+    services.placement_start(
+        placement_request=placement_request,
+        start_date=timezone.localdate(),
+        by=coordinator,
+        membership=coordinator_membership(coordinator),
+    )
+    queue = selectors.coordinator_queue(membership=coordinator_membership(coordinator))
+    [row] = queue["placed"]
+    assert row.pk == placement_request.pk and row.working_days_waiting is None
