@@ -16,6 +16,7 @@ urlpatterns = [
     path("requests/<int:pk>/triage", requests.RequestTriage.as_view(), name="api-request-triage"),
     path("requests/<int:pk>/withdraw", requests.RequestWithdraw.as_view(), name="api-request-withdraw"),
     path("requests/<int:pk>/events", requests.RequestEvents.as_view(), name="api-request-events"),
+    path("requests/<int:pk>/owner", requests.RequestOwner.as_view(), name="api-request-owner"),
 ]
 
 urlpatterns += [

@@ -17,6 +17,7 @@ __all__ = [
     "is_working_day",
     "offer_deadline_bounds",
     "offer_deadline_default",
+    "time_left",
     "working_days_between",
 ]
 
@@ -28,6 +29,17 @@ def deadline_after(moment: datetime, working_days: int) -> datetime:
     local = moment.astimezone(AMSTERDAM)
     day = add_working_days(local.date(), working_days)
     return datetime.combine(day, time(23, 59, 59), tzinfo=AMSTERDAM)
+
+
+def time_left(deadline: datetime, now: datetime) -> dict:
+    """What a screen says about a deadline: overdue or not, and the working days (or, on
+    the last day, the hours) left; for an overdue deadline the working days past it."""
+    today = now.astimezone(AMSTERDAM).date()
+    day = deadline.astimezone(AMSTERDAM).date()
+    if deadline < now:
+        return {"overdue": True, "working_days": working_days_between(day, today), "hours": 0}
+    hours = int((deadline - now).total_seconds() // 3600)
+    return {"overdue": False, "working_days": working_days_between(today, day), "hours": hours}
 
 
 # --- the deadline of one offer (issue 11): by urgency, within the region's bounds ----------

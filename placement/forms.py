@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import REGION_SETTING_LIMITS, Municipality, Region
 from core.forms import AccessibleForm, SearchableChoiceField
 from intake import crypto
-from intake.models import Gender, LegalStatus, Outcome, TriageDecision, Urgency
+from intake.models import Gender, Kind, LegalStatus, Outcome, TriageDecision, Urgency
 from intake.services import ASSIGNMENT_REQUIRED, TRIAGE_REQUIRED
 from intake.services.requests import YOUTH_FIELDS
 from intake.taxonomy import INTENSITY_BANDS, care_type_choices
@@ -597,3 +597,50 @@ class PlacementChangeForm(AccessibleForm):
         finally:
             for name in self.SERVICE_REQUIRED:
                 self.fields[name].required = True
+
+
+# --- work queue and owner (issue 11) ------------------------------------------------------
+
+
+class QueueFilterForm(AccessibleForm):
+    """The coordinator's queue filters (GET). The search is on the request number only:
+    the youth's names are encrypted at rest and are never searched."""
+
+    q = forms.CharField(
+        label=_("Verzoeknummer"),
+        required=False,
+        max_length=20,
+        help_text=_("Bijvoorbeeld PV-000123. Zoeken op naam kan niet: die gegevens zijn versleuteld."),
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    urgency = forms.ChoiceField(label=_("Urgentie"), required=False, choices=[("", _("Alle"))] + list(Urgency.choices))
+    owner = forms.ChoiceField(label=_("Behandelaar"), required=False)
+    kind = forms.ChoiceField(label=_("Soort"), required=False, choices=[("", _("Alle"))] + list(Kind.choices))
+    municipality = forms.ModelChoiceField(
+        label=_("Woongemeente"), required=False, queryset=Municipality.objects.none(), empty_label=_("Alle")
+    )
+
+    def __init__(self, *args, statuses, owners, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Alle"))] + [(s.value, s.label) for s in statuses]
+        self.fields["owner"].choices = [
+            ("", _("Iedereen")),
+            ("mine", _("Mijn verzoeken")),
+            ("nobody", _("Nog niemand")),
+        ] + [(str(u.pk), u.get_full_name() or u.username) for u in owners]
+        self.fields["municipality"].queryset = municipalities
+
+
+class OwnerForm(AccessibleForm):
+    """Who has the request in hand: a coordinator of the request's region, or nobody."""
+
+    owner = forms.ChoiceField(label=_("Behandelaar"), required=False)
+    back = forms.ChoiceField(
+        choices=[("detail", "detail"), ("queue", "queue")], required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [("", _("Niemand"))] + [
+            (str(u.pk), u.get_full_name() or u.username) for u in candidates
+        ]

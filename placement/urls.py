@@ -13,6 +13,7 @@ urlpatterns = [
     path("requests/<int:pk>/submit/", wizard.request_submit, name="request-submit"),
     path("requests/<int:pk>/withdraw/", wizard.request_withdraw, name="request-withdraw"),
     path("requests/<int:pk>/triage/", requests.request_triage, name="request-triage"),
+    path("requests/<int:pk>/owner/", requests.request_owner, name="request-owner"),
     path("requests/<int:pk>/assignment/", requests.assignment_request, name="assignment-request"),
     path("requests/<int:pk>/documents/<int:document_id>/", requests.document_download, name="document-download"),
     path("requests/<int:pk>/documents/<int:document_id>/remove/", requests.document_remove, name="document-remove"),

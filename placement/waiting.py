@@ -24,6 +24,7 @@ from datetime import date, datetime
 from django.utils import timezone
 
 from intake.models import Status
+from placement.deadlines import working_days_between
 
 # Statuses that end the waiting at the moment the request entered them.
 ENDS_WAITING = (Status.CLOSED, Status.CRISIS)
@@ -46,6 +47,28 @@ def is_waiting_on(
 
 def waiting_days(referral_date: date, until: date) -> int:
     return (until - referral_date).days
+
+
+def waiting_working_days(referral_date: date, until: date) -> int:
+    """The same waiting in working days (what the work queues show): the working days
+    after the referral date up to and including `until` (placement.deadlines)."""
+    return working_days_between(referral_date, until)
+
+
+def working_days_waiting_now(placement_request, today: date) -> int | None:
+    """Working days a request has been waiting on `today`, or None when it is not
+    waiting (a draft, placed, ended, closed); by `is_waiting_on`, with a placed or ended
+    request counted as started (its placement's start is not read for a list)."""
+    started = today if placement_request.status in (Status.PLACED, Status.ENDED) else None
+    if not is_waiting_on(
+        today,
+        status=placement_request.status,
+        referral_date=placement_request.referral_date,
+        status_changed_at=placement_request.status_changed_at,
+        placement_start=started,
+    ):
+        return None
+    return waiting_working_days(placement_request.referral_date, today)
 
 
 def waiting_on_sql(request: str = "r", *, day: str = "%(day)s", day_end: str = "%(day_end)s") -> str:

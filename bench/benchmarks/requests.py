@@ -19,6 +19,7 @@ from accounts.models import Membership, Municipality, Organisation, Region, Role
 from bench.benchmarks.offers import _base, _request
 from bench.harness import Benchmark, register
 from intake.models import Status
+from tests.accounts.two_factor import verified_login
 
 
 def _setup(scale):
@@ -33,7 +34,7 @@ def _setup(scale):
     for n in range(100 * scale):
         _request(referrer_org, referrer, municipality, n, status=Status.SUBMITTED if n % 2 else Status.MATCHING)
     client = Client()
-    client.force_login(user)
+    verified_login(client, user)  # password and second factor (coordinators need both)
     return {"client": client, "region": twente.pk, "n": 100 * scale}
 
 

@@ -57,6 +57,7 @@ from intake.models.requests import (
     actions_allowed,
     move_allowed,
     transition_allowed,
+    urgency_rank,
 )
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "ExpertTableParticipant",
     "ParticipantRole",
     "CHANGE_IN_PLACE_FROM",
+    "urgency_rank",
     "RESUME_FROM",
     "START_FROM",
     "FALL_THROUGH_FROM",

@@ -7,6 +7,7 @@ accepted, placed, ended). The models keep the app label `placement` their tables
 created under.
 """
 
+import re
 from datetime import date
 
 import pgtrigger
@@ -186,6 +187,15 @@ class Urgency(models.TextChoices):
 URGENCY_ORDER = {Urgency.CRISIS: 0, Urgency.URGENT: 1, Urgency.REGULAR: 2}
 
 
+# Work queues show the most urgent first; an urgency this table does not know sorts
+# between urgent and regular (one place for the order).
+URGENCY_RANK = {"crisis": 0, Urgency.URGENT: 1, Urgency.REGULAR: 3}
+
+
+def urgency_rank(urgency: str) -> int:
+    return URGENCY_RANK.get(urgency, 2)
+
+
 class Kind(models.TextChoices):
     FIRST = "first_placement", _("Eerste plaatsing")
     TRANSFER = "transfer", _("Doorplaatsing")
@@ -348,6 +358,9 @@ def actions_allowed(source: str, role: str) -> frozenset[str]:
     )
 
 
+REFERENCE_RE = re.compile(r"(?:PV)?[\s-]*0*(\d{1,10})", re.IGNORECASE)
+
+
 class PlacementRequest(models.Model):
     youth = models.ForeignKey(Youth, on_delete=models.PROTECT, related_name="requests", verbose_name=_("jeugdige"))
     referrer_organisation = models.ForeignKey(
@@ -427,6 +440,17 @@ class PlacementRequest(models.Model):
     # matching or waiting and keeps every move of the transition table but the offer.
     parked_until = models.DateField(_("geparkeerd tot"), null=True, blank=True, editable=False)
     parked_reason = models.CharField(_("reden van parkeren"), max_length=32, blank=True, editable=False)
+    # The coordinator of the region who has the request in hand (issue 11); services only
+    # (placement.services.queue.request_owner_set) check that it is one.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_requests",
+        verbose_name=_("behandelaar"),
+        editable=False,
+    )
 
     class Meta:
         app_label = "placement"  # the table was created under this label
@@ -488,6 +512,13 @@ class PlacementRequest(models.Model):
     @property
     def reference(self) -> str:
         return f"PV-{self.pk:06d}"
+
+    @staticmethod
+    def pk_from_reference(text: str) -> int | None:
+        """The id in a request number as people type it ("PV-000123", "pv 123", "123");
+        None for anything else (a name is never a request number)."""
+        match = REFERENCE_RE.fullmatch((text or "").strip())
+        return int(match.group(1)) if match and 0 < int(match.group(1)) < 2**31 else None
 
     def actions_for(self, role: str) -> frozenset[str]:
         return actions_allowed(self.status, role)

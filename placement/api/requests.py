@@ -25,6 +25,7 @@ from placement.api.serializers.requests import (
     AnalysisSerializer,
     DocumentSerializer,
     DocumentUploadInput,
+    OwnerInput,
     RequestCreateInput,
     RequestDetailSerializer,
     RequestSerializer,
@@ -276,6 +277,25 @@ class RequestWithdraw(APIView):
             by=request.user,
             membership=request.membership,
             reason=serializer.validated_data["reason"],
+        )
+        return Response(RequestSerializer(placement_request).data)
+
+
+class RequestOwner(APIView):
+    """Who has the request in hand: a coordinator of its region (or nobody)."""
+
+    permission_classes = [HasRole(Role.COORDINATOR)]
+
+    @extend_schema(request=OwnerInput, responses=RequestSerializer)
+    def post(self, request, pk):
+        placement_request = intake_selectors.request_get(membership=request.membership, pk=pk, log=False)
+        serializer = OwnerInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        placement_request = placement_services.request_owner_set(
+            placement_request=placement_request,
+            owner_id=serializer.validated_data["owner"],
+            by=request.user,
+            membership=request.membership,
         )
         return Response(RequestSerializer(placement_request).data)
 

@@ -169,3 +169,14 @@ class Offer(models.Model):
 
     def __str__(self):
         return self.pseudonym
+
+    @property
+    def shown_status(self) -> str:
+        """The status a screen shows: an accepted offer whose placement started shows the
+        placement's state (placed, ended), not "accepted" (issue 11). Read the offer with
+        its placement (`select_related("placement")`) to keep lists at one query."""
+        if self.status == OfferStatus.ACCEPTED:
+            placement = getattr(self, "placement", None) if hasattr(self, "placement") else None
+            if placement is not None:
+                return _("Plaatsing beëindigd") if placement.end_date else _("Geplaatst")
+        return self.get_status_display()

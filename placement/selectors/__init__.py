@@ -2,7 +2,8 @@
 that callers can write ``from placement import selectors``.
 
 - matching: the need of a request against the facilities that may fit it;
-- offers: offers, placements, the provider's inbox and the coordinator's work queue;
+- offers: offers, placements and the provider's inbox;
+- queue: the coordinator's work queue (sorting, deadlines, owners, filters, search);
 - youth: one youth across requests (the youth's page, re-entry, transfers and changes of
   provider per youth).
 - crisis: open crisis dossiers and the facilities a crisis placement may use (issue 11);
@@ -26,7 +27,6 @@ from placement.selectors.matching import (
     refusals_of,
 )
 from placement.selectors.offers import (
-    coordinator_queue,
     offer_document_get,
     offer_documents_open,
     offer_get,
@@ -40,6 +40,16 @@ from placement.selectors.offers import (
     request_for_placement,
     transfers_of_youth,
 )
+from placement.selectors.queue import (
+    OWNER_MINE,
+    OWNER_NOBODY,
+    QUEUE_STATUSES,
+    QueueFilters,
+    coordinator_queue,
+    owner_candidates,
+    queue_choices,
+    referrer_requests,
+)
 from placement.selectors.youth import (
     REENTRY_MONTHS,
     request_reentry,
@@ -49,6 +59,13 @@ from placement.selectors.youth import (
 )
 
 __all__ = [
+    "OWNER_MINE",
+    "OWNER_NOBODY",
+    "QUEUE_STATUSES",
+    "QueueFilters",
+    "owner_candidates",
+    "queue_choices",
+    "referrer_requests",
     "REENTRY_MONTHS",
     "machtiging_ending",
     "machtiging_warning_due",

@@ -10,19 +10,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Role
 from accounts.selectors import region_ids_of
 from core.access_log import Purpose, access_log_record
 from core.errors import NotFound
-from intake.models import Status
-from intake.selectors import LIST_DEFERRED_YOUTH, access_log_bulk, request_scope
-from placement.deadlines import AMSTERDAM, add_working_days
-from placement.matching import Group, evaluate
+from intake.selectors import request_scope
+from placement.deadlines import AMSTERDAM, add_working_days, time_left
 from placement.models import Offer, OfferStatus, Placement, Transfer
-from placement.selectors.matching import facilities_for_matching, facility_facts, need_for_request
 
 
 def offer_scope(membership):
@@ -93,7 +90,9 @@ def offer_identity(*, membership, offer):
 
 def offers_of_request(*, placement_request):
     return list(
-        placement_request.offers.select_related("facility", "provider", "created_by").order_by("created_at", "id")
+        placement_request.offers.select_related("facility", "provider", "created_by", "placement").order_by(
+            "created_at", "id"
+        )
     )
 
 
@@ -157,6 +156,8 @@ def provider_inbox(*, membership, now=None) -> dict:
         .order_by("start_date", "id")
     )
     soon = add_working_days(timezone.localtime(now, AMSTERDAM).date(), 1)
+    for o in offers:
+        o.time_left = time_left(o.deadline, now) if o.status == OfferStatus.OPEN else None
     return {
         "open": [o for o in offers if o.status == OfferStatus.OPEN],
         "to_start": [o for o in offers if o.status == OfferStatus.ACCEPTED and not hasattr(o, "placement")],
@@ -165,93 +166,6 @@ def provider_inbox(*, membership, now=None) -> dict:
         ),
         "placements": placements,
         "soon": soon,
-    }
-
-
-def coordinator_queue(*, membership, now=None) -> dict:
-    """The coordinator's work queue: every open request of their regions with its latest
-    offer, and the waiting requests for which a fitting place is free now. A constant
-    number of queries (requests, facilities, refusals, access log)."""
-    now = now or timezone.now()
-    latest = Offer.objects.filter(request_id=OuterRef("pk")).order_by("-created_at", "-id")
-    statuses = [
-        Status.SUBMITTED,
-        Status.EXPERT_TABLE,
-        Status.RETURNED,
-        Status.MATCHING,
-        Status.WAITING,
-        Status.OFFERED,
-        Status.ACCEPTED,
-        Status.PLACED,
-    ]
-    rows = list(
-        request_scope(membership)
-        .filter(status__in=statuses)
-        .select_related("youth__municipality", "region", "referrer_organisation", "analysis")
-        .defer(*LIST_DEFERRED_YOUTH)  # encrypted columns the queue does not show
-        .annotate(
-            latest_offer_status=Subquery(latest.values("status")[:1]),
-            latest_offer_deadline=Subquery(latest.values("deadline")[:1]),
-            latest_offer_id=Subquery(latest.values("id")[:1]),
-        )
-    )
-    if rows:
-        access_log_bulk(membership=membership, requests=rows, view="queue")
-    waiting = [r for r in rows if r.status == Status.WAITING]
-    fitting_now: dict[int, int] = {}
-    if waiting:
-        facilities = list(facilities_for_matching(membership=membership, now=now))
-        refused = {}
-        for request_id, provider_id in Offer.objects.filter(
-            request__in=waiting, status__in=(OfferStatus.DECLINED, OfferStatus.EXPIRED)
-        ).values_list("request_id", "provider_id"):
-            refused.setdefault(request_id, set()).add(provider_id)
-        for placement_request in waiting:
-            need = need_for_request(placement_request)
-            declined = frozenset(refused.get(placement_request.pk, ()))
-            count = sum(
-                1
-                for f in facilities
-                if evaluate(need, facility_facts(f, declined_providers=declined)).group == Group.AVAILABLE
-            )
-            if count:
-                fitting_now[placement_request.pk] = count
-    for r in rows:
-        r.fitting_free = fitting_now.get(r.pk, 0)
-    soon = add_working_days(timezone.localtime(now, AMSTERDAM).date(), 1)
-
-    def key(r):
-        return (r.urgency != "urgent", r.referral_date, r.pk)
-
-    in_matching = [r for r in rows if r.status == Status.MATCHING]
-    return {
-        "new": sorted([r for r in rows if r.status == Status.SUBMITTED], key=key),
-        "expert_table": sorted([r for r in rows if r.status == Status.EXPERT_TABLE], key=key),
-        "returned": sorted([r for r in rows if r.status == Status.RETURNED], key=key),
-        "declined": sorted([r for r in in_matching if r.latest_offer_status == OfferStatus.DECLINED], key=key),
-        "expired": sorted([r for r in in_matching if r.latest_offer_status == OfferStatus.EXPIRED], key=key),
-        "matching": sorted(
-            [r for r in in_matching if r.latest_offer_status not in (OfferStatus.DECLINED, OfferStatus.EXPIRED)],
-            key=key,
-        ),
-        "waiting_fitting": sorted([r for r in waiting if r.fitting_free], key=key),
-        "waiting": sorted([r for r in waiting if not r.fitting_free], key=key),
-        "near_deadline": sorted(
-            [
-                r
-                for r in rows
-                if r.status == Status.OFFERED
-                and r.latest_offer_deadline
-                and timezone.localtime(r.latest_offer_deadline, AMSTERDAM).date() <= soon
-            ],
-            key=lambda r: r.latest_offer_deadline,
-        ),
-        "offered": sorted(
-            [r for r in rows if r.status == Status.OFFERED], key=lambda r: r.latest_offer_deadline or now
-        ),
-        "accepted": sorted([r for r in rows if r.status == Status.ACCEPTED], key=key),
-        "placed": sorted([r for r in rows if r.status == Status.PLACED], key=key),
-        "total": len(rows),
     }
 
 

@@ -10,7 +10,8 @@ with an event, notifications).
 - parking: the decline policy's parking of a request and lifting it early;
 - crisis: crisis placements registered at once, the dossier that follows (issue 11);
 - changes: changes in place (intensity, legal status, care type) without an end;
-- machtiging: the beat job that warns before a machtiging ends (issue 11).
+- machtiging: the beat job that warns before a machtiging ends (issue 11);
+- queue: who owns a request (a coordinator of its region).
 """
 
 from placement.services.changes import placement_change
@@ -56,6 +57,7 @@ from placement.services.placements import (
     request_resume_matching,
     request_wait,
 )
+from placement.services.queue import request_owner_set
 from placement.services.youth import request_number_parse, youth_link, youth_unlink
 
 __all__ = [
@@ -94,6 +96,7 @@ __all__ = [
     "placement_end",
     "placement_start",
     "request_number_parse",
+    "request_owner_set",
     "request_park_after_decline",
     "request_parking_lift",
     "request_resume_matching",

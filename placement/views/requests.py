@@ -15,16 +15,18 @@ from core.downloads import private_pdf_response
 from core.errors import DomainError, Invalid, NotFound
 from intake import selectors as intake_selectors
 from intake import services as intake_services
-from intake.models import AnalysisAssignment, Status, TriageDecision
-from placement import selectors
+from intake.models import OPEN_STATUSES, AnalysisAssignment, PlacementRequest, Status, TriageDecision
+from placement import selectors, services
 from placement.forms import (
     AcceptedWithdrawForm,
     AssignmentRequestForm,
     FallThroughForm,
     IntroductionForm,
     OfferWithdrawForm,
+    OwnerForm,
     PlacementEndForm,
     PlacementStartForm,
+    QueueFilterForm,
     TriageForm,
     WaitForm,
     WithdrawForm,
@@ -91,6 +93,17 @@ def _timeline(request, placement_request):
     return rows
 
 
+def _owner_context(placement_request):
+    """The owner panel of the request page (coordinators): who has it, and to whom it may go."""
+    candidates = selectors.owner_candidates(region_ids=[placement_request.region_id])
+    return {
+        "can_set_owner": placement_request.status in OPEN_STATUSES,
+        "owner_form": OwnerForm(
+            initial={"owner": str(placement_request.owner_id or ""), "back": "detail"}, candidates=candidates
+        ),
+    }
+
+
 def _offer_context(request, placement_request, role):
     """Offers, placement and transfers shown on the request page (issue 5)."""
     placement = getattr(placement_request, "placement", None) if hasattr(placement_request, "placement") else None
@@ -127,7 +140,11 @@ def _offer_context(request, placement_request, role):
 @role_required(*READERS)
 def request_detail(request, pk):
     placement_request = request_or_404(request, pk)
-    role = request.membership.role
+    context = _detail_context(request, placement_request, request.membership.role)
+    return render(request, "placement/request_detail.html", context)
+
+
+def _detail_context(request, placement_request, role):
     context = {
         "placement_request": placement_request,
         "youth": placement_request.youth,
@@ -155,13 +172,14 @@ def request_detail(request, pk):
         context["can_request_assignment"] = placement_request.status in intake_services.ASSIGNABLE_STATUSES and not any(
             a.status in intake_services.ACTIVE for a in context["assignments"]
         )
+        context.update(_owner_context(placement_request))
     if role == Role.BEHAVIOURAL_SCIENTIST:
         context["assignments"] = [
             a
             for a in placement_request.assignments.select_related("assigned_to")
             if a.status != AnalysisAssignment.AssignmentStatus.CANCELLED
         ]
-    return render(request, "placement/request_detail.html", context)
+    return context
 
 
 @role_required(*READERS)
@@ -217,13 +235,86 @@ QUEUE_SECTIONS = [
 ]
 
 
+def _queue_filters(form) -> selectors.QueueFilters:
+    """The valid filters of the (bound) filter form; an invalid one is left out and its
+    message shown next to it."""
+    form.is_valid()
+    data = form.cleaned_data
+    search = (data.get("q") or "").strip()
+    municipality = data.get("municipality")
+    return selectors.QueueFilters(
+        status=data.get("status") or "",
+        urgency=data.get("urgency") or "",
+        owner=data.get("owner") or "",
+        kind=data.get("kind") or "",
+        municipality=municipality.pk if municipality else None,
+        reference=PlacementRequest.pk_from_reference(search) if search else None,
+        searched=bool(search),
+    )
+
+
 @role_required(Role.COORDINATOR)
 def coordinator_home(request):
-    queue = selectors.coordinator_queue(membership=request.membership)
+    choices = selectors.queue_choices(membership=request.membership)
+    form = QueueFilterForm(
+        request.GET or None,
+        statuses=[Status(s) for s in selectors.QUEUE_STATUSES],
+        owners=choices["owners"],
+        municipalities=choices["municipalities"],
+    )
+    filters = _queue_filters(form) if form.is_bound else selectors.QueueFilters()
+    queue = selectors.coordinator_queue(membership=request.membership, filters=filters)
     sections = [{"status": key, "title": title, "requests": queue[key]} for key, title in QUEUE_SECTIONS]
-    context = {"sections": sections, "total": queue["total"]}
-    context["crisis_followups"] = selectors.crisis_followups(membership=request.membership)  # issue 11
-    return render(request, "placement/coordinator_home.html", context)
+    return render(
+        request,
+        "placement/coordinator_home.html",
+        {
+            "sections": sections,
+            "total": queue["total"],
+            "filter_form": form,
+            "filtered": form.is_bound and any(v for v in request.GET.values()),
+            "searched_badly": filters.searched and filters.reference is None,
+            "crisis_followups": selectors.crisis_followups(membership=request.membership),  # issue 11
+        },
+    )
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def request_owner(request, pk):
+    """Assign to me, hand to another coordinator of the region, or let go."""
+    placement_request = request_or_404(request, pk, log=False)
+    candidates = selectors.owner_candidates(region_ids=[placement_request.region_id])
+    form = OwnerForm(request.POST, candidates=candidates)
+    back = request.POST.get("back") if request.POST.get("back") in ("queue", "detail") else "detail"
+    if form.is_valid():
+        owner_id = int(form.cleaned_data["owner"]) if form.cleaned_data["owner"] else None
+        try:
+            placement_request = services.request_owner_set(
+                placement_request=placement_request, owner_id=owner_id, by=request.user, membership=request.membership
+            )
+        except Invalid as error:
+            form.apply_invalid(error)
+        except DomainError as error:
+            messages.error(request, str(error.detail))
+            return redirect("placement:request-detail", pk=pk)
+        else:
+            owner = placement_request.owner
+            if owner is None:
+                messages.success(request, _("Het verzoek heeft nu geen behandelaar."))
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is nu behandelaar van %(ref)s.")
+                    % {"name": owner.get_full_name() or owner.username, "ref": placement_request.reference},
+                )
+            if back == "queue":
+                return redirect("placement:coordinator-home")
+            return redirect("placement:request-detail", pk=pk)
+    placement_request = request_or_404(request, pk)
+    context = _detail_context(request, placement_request, Role.COORDINATOR)
+    context["owner_form"] = form
+    return render(request, "placement/request_detail.html", context, status=422)
 
 
 @role_required(Role.COORDINATOR)

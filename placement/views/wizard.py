@@ -22,6 +22,7 @@ from intake.forms import (
     WishesForm,
     initial_from_version,
 )
+from placement import selectors
 from placement.forms import WithdrawForm, YouthForm
 from placement.views.common import confirmed_form_action, request_or_404
 
@@ -52,7 +53,7 @@ STEP_OF_ITEM = {
 
 @role_required(Role.REFERRER)
 def referrer_home(request):
-    rows = intake_selectors.request_list(membership=request.membership, log_identities=True)
+    rows = selectors.referrer_requests(membership=request.membership)
     return render(request, "placement/referrer_home.html", {"requests": rows})
 
 

@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from placement.deadlines import add_working_days, deadline_after, is_working_day, working_days_between
@@ -37,3 +37,33 @@ def test_deadline_is_end_of_working_day_in_amsterdam():
 def test_working_days_between():
     assert working_days_between(date(2026, 11, 23), date(2026, 11, 30)) == 5
     assert working_days_between(date(2026, 11, 30), date(2026, 11, 23)) == 0
+
+
+def test_working_days_between_counts_like_a_calendar_over_years():
+    """The arithmetic count (no day-by-day walk) against walking the calendar, over spans
+    that cross weekends, Easter, Koningsdag, Christmas and the turn of the year."""
+    import holidays
+
+    def walk(start, end):
+        count, day = 0, start
+        while day < end:
+            day += timedelta(days=1)
+            count += day.weekday() < 5 and day not in holidays.NL(years=day.year)
+        return count
+
+    for offset in range(0, 800, 7):
+        start = date(2025, 1, 1) + timedelta(days=offset % 365)
+        for span in (0, 1, 2, 3, 6, 7, 8, 13, 40, 200, offset):
+            end = start + timedelta(days=span)
+            assert working_days_between(start, end) == walk(start, end), (start, end)
+
+
+def test_time_left_in_working_days_hours_and_overdue():
+    from placement.deadlines import time_left
+
+    now = datetime(2026, 4, 24, 10, 0, tzinfo=AMS)  # Friday before Koningsdag (Mon 27 April)
+    deadline = datetime(2026, 4, 29, 23, 59, 59, tzinfo=AMS)  # Wednesday
+    assert time_left(deadline, now) == {"overdue": False, "working_days": 2, "hours": 133}
+    assert time_left(datetime(2026, 4, 24, 15, 0, tzinfo=AMS), now) == {"overdue": False, "working_days": 0, "hours": 5}
+    later = datetime(2026, 4, 30, 9, 0, tzinfo=AMS)  # Thursday: one working day past Wednesday
+    assert time_left(deadline, later) == {"overdue": True, "working_days": 1, "hours": 0}

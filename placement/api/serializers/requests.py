@@ -170,6 +170,12 @@ class WithdrawInput(StrictSerializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class OwnerInput(StrictSerializer):
+    owner = serializers.IntegerField(
+        allow_null=True, min_value=1, help_text="A coordinator of the request's region; null: nobody."
+    )
+
+
 # --- output ----------------------------------------------------------------------------
 
 
@@ -186,6 +192,9 @@ class RequestSerializer(serializers.Serializer):
     outcome = serializers.CharField()
     status_reason = serializers.CharField()
     previous_request = serializers.IntegerField(source="previous_request_id", allow_null=True)
+    owner = serializers.IntegerField(
+        source="owner_id", allow_null=True, help_text="The coordinator who has it in hand."
+    )
     analysis_version = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     submitted_at = serializers.DateTimeField(allow_null=True)
