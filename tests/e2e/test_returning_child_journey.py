@@ -46,7 +46,7 @@ def test_returning_child_joins_the_earlier_youth_and_the_youth_page_shows_both(
     page.get_by_label("Geboortedatum").fill(earlier.youth.birth_date.isoformat())
     page.get_by_label("Geslacht").select_option("male")
     page.get_by_label("BSN").fill(BSN)
-    page.get_by_label("Woongemeente").select_option(label="Enschede")
+    page.get_by_label("Woongemeente").fill("Enschede")
     page.get_by_label("Adres").fill("Nieuwe Laan 4")
     page.get_by_role("button", name="Opslaan en verder").click()
     expect(page.get_by_role("heading", level=2)).to_contain_text("Verklarende analyse")
