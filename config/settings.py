@@ -325,6 +325,8 @@ SPECTACULAR_SETTINGS = {
         "IntensityBandEnum": "capacity.models.IntensityBand",
         "GenderEnum": "capacity.models.Gender",
         "FacilityGenderEnum": "capacity.models.FACILITY_GENDER_CHOICES",
+        # a provider's decline reasons: declines and the region's parking reasons (issue 11)
+        "DeclineReasonEnum": "placement.models.PROVIDER_DECLINE_REASONS",
     },
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -18,7 +18,7 @@ from placement import selectors, services
 from placement.api.serializers.youth import (
     YouthLinkInput,
     YouthLinkResult,
-    YouthSerializer,
+    YouthAcrossRequestsSerializer,
     YouthUnlinkInput,
 )
 
@@ -82,11 +82,13 @@ class YouthDetail(APIView):
 
     @extend_schema(
         responses={
-            200: OpenApiResponse(YouthSerializer, description="The youth's requests, counts and timeline"),
+            200: OpenApiResponse(
+                YouthAcrossRequestsSerializer, description="The youth's requests, counts and timeline"
+            ),
             403: OpenApiResponse(description="problem+json; not a referrer or coordinator"),
             404: OpenApiResponse(description="problem+json; no request of this youth is yours to see"),
         }
     )
     def get(self, request, pk):
         page = selectors.youth_page(membership=request.membership, pk=pk)
-        return Response(YouthSerializer(page).data)
+        return Response(YouthAcrossRequestsSerializer(page).data)

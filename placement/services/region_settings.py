@@ -11,7 +11,7 @@ from accounts.models import REGION_SETTING_LIMITS, Region, Role
 from accounts.selectors import region_ids_of
 from core.errors import Forbidden, Invalid, NotFound
 from core.events import event_record
-from placement.models import DeclineReason
+from placement.models import PROVIDER_DECLINE_REASONS
 
 EDITABLE = (
     "freshness_days",
@@ -26,8 +26,8 @@ EDITABLE = (
     "decline_parking_reasons",
     "decline_parking_days",
 )
-# A provider that did not answer has not judged the request: no parking on an expiry.
-PARKING_REASONS = [choice for choice in DeclineReason.choices if choice[0] != DeclineReason.NO_ANSWER]
+# The reasons a provider gives when it declines (an expiry is no judgement: no parking on it).
+PARKING_REASONS = PROVIDER_DECLINE_REASONS
 
 
 def _range_errors(values: dict) -> list[dict]:

@@ -465,9 +465,9 @@ def test_change_form_marks_required_fields(client, referrer, coordinator):
     client.force_login(coordinator)
     page = client.get(f"/placements/{placement.pk}/change/").content.decode()
     label = page.split('for="id_change_reason"')[1].split("</label>")[0]
-    assert "niet verplicht" not in label
+    assert "(verplicht)" in label
     label = page.split('for="id_change_intensity"')[1].split("</label>")[0]
-    assert "niet verplicht" in label
+    assert "(verplicht)" not in label
 
 
 @pytest.mark.django_db

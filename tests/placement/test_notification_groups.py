@@ -58,6 +58,7 @@ def straight_line(referrer, coordinator):
     services.placement_end(
         placement=placement,
         end_date=timezone.localdate(),
+        destination="home",
         reason="01",
         by=coordinator,
         membership=coordinator_membership(coordinator),

@@ -88,6 +88,7 @@ def test_statuses_follow_the_placement_on_every_page(client, referrer, coordinat
     services.placement_end(
         placement=placement,
         end_date=start,  # the same day (an end is recorded when it happened, never ahead)
+        destination="home",
         reason="01",
         by=coordinator,
         membership=coordinator_membership(coordinator),

@@ -47,7 +47,7 @@ class YouthElsewhereSerializer(serializers.Serializer):
     contact = serializers.CharField(source="contact.name", allow_null=True, default=None)
 
 
-class YouthSerializer(serializers.Serializer):
+class YouthAcrossRequestsSerializer(serializers.Serializer):
     """One youth across the requests the reader may see (no name, no BSN)."""
 
     id = serializers.IntegerField(source="youth.pk")
