@@ -16,9 +16,9 @@ from accounts.permissions import HasRole
 from intake import selectors as intake_selectors
 from placement import selectors, services
 from placement.api.serializers.youth import (
+    YouthAcrossRequestsSerializer,
     YouthLinkInput,
     YouthLinkResult,
-    YouthAcrossRequestsSerializer,
     YouthUnlinkInput,
 )
 
