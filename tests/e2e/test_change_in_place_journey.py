@@ -122,7 +122,7 @@ def test_change_of_intensity_in_place_is_no_transfer_and_the_end_records_the_des
 
     # The placement ends; the after-care destination is required and recorded.
     page.goto(f"{live_server.url}/requests/{placement.request_id}/")
-    page.get_by_label("Einddatum", exact=True).fill(timezone.localdate().isoformat())
+    page.get_by_label("Einddatum (verplicht)", exact=True).fill(timezone.localdate().isoformat())
     page.get_by_label("Reden van beëindiging (CBS)").select_option("01")
     page.get_by_role("button", name="Plaatsing beëindigen").click()
     expect(page.locator("#id_destination-error")).to_be_visible()

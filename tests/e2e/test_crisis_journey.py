@@ -91,7 +91,7 @@ def test_crisis_placement_then_its_follow_up_request(page, live_server, setup, l
     page.get_by_role("button", name="Opslaan en verder").click()
     page.get_by_label("Doel van de plaatsing").fill("Stabiliseren.")
     page.get_by_label("Verwachte duur (maanden)").fill("6")
-    page.get_by_label("Perspectief", exact=True).select_option("home")
+    page.get_by_label("Perspectief (verplicht)", exact=True).select_option("home")
     page.get_by_label("Risico's en signalen").fill("Weglopen.")
     page.get_by_label("Afspraken").fill("Dagelijks contact.")
     page.get_by_role("button", name="Opslaan en verder").click()
