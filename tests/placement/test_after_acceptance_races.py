@@ -1,4 +1,5 @@
-"""Issue 11, races after acceptance with real concurrent transactions: two parties record
+"""Issue 11, races around acceptance with real concurrent transactions: an acceptance and a
+fall-through on the same offer (both lock orders); two parties record
 a refusal at the same moment; a fall-through and the placement start, each arriving
 while the other holds the rows (the second is seen waiting for the lock, then loses);
 a fall-through against the withdrawal of the accepted request."""
@@ -6,13 +7,21 @@ a fall-through against the withdrawal of the accepted request."""
 import pytest
 from django.utils import timezone
 
+from accounts.models import Role
 from capacity.models import AvailabilityChange, Facility
 from core.errors import Conflict, Forbidden, TransitionNotAllowed
 from core.events import events_for
 from intake.models import PlacementRequest, Status
 from placement import services
 from placement.models import Offer, OfferStatus
-from tests.placement.factories import coordinator_membership, provider_membership
+from tests.accounts.factories import member
+from tests.placement.factories import (
+    coordinator_membership,
+    fitting_facility,
+    in_matching,
+    offer_to,
+    provider_membership,
+)
 from tests.placement.test_fall_through import accepted, fall_through
 from tests.placement.test_offer_races import holding_locks, outcome, race
 
@@ -110,3 +119,45 @@ def test_fall_through_racing_the_withdrawal_of_the_accepted_request_one_wins(ref
     else:
         assert (offer.status, placement_request.status) == (OfferStatus.WITHDRAWN, Status.CLOSED)
     assert Facility.objects.get(pk=facility.pk).held == 0 and releases(offer) == 1
+
+
+def open_offer(referrer, coordinator):
+    placement_request = in_matching(referrer, coordinator)
+    facility = fitting_facility()
+    staff = member(Role.PROVIDER, organisation=facility.provider)
+    return placement_request, facility, staff, offer_to(placement_request, facility, coordinator)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_fall_through_arriving_while_the_acceptance_holds_the_offer_waits_then_applies_to_the_accepted_offer(
+    referrer, coordinator
+):
+    placement_request, facility, staff, offer = open_offer(referrer, coordinator)
+    first, second, waited = holding_locks(
+        lambda: services.offer_accept(offer=offer, by=staff, membership=provider_membership(staff)),
+        lambda: fall_through(offer, coordinator, coordinator_membership(coordinator), party="parents"),
+    )
+    assert waited, "the fall-through did not wait for the acceptance's lock"
+    assert not isinstance(first, Exception) and not isinstance(second, Exception), (first, second)
+    offer = Offer.objects.get(pk=offer.pk)
+    assert (offer.status, offer.fall_through_party) == (OfferStatus.FALLEN_THROUGH, "parents")
+    assert PlacementRequest.objects.get(pk=placement_request.pk).status == Status.MATCHING
+    assert Facility.objects.get(pk=facility.pk).held == 0 and releases(offer) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_fall_through_racing_the_acceptance_never_leaves_a_half_state(referrer, coordinator):
+    placement_request, facility, staff, offer = open_offer(referrer, coordinator)
+    accepted_result, fallen_result = race(
+        lambda: services.offer_accept(offer=offer, by=staff, membership=provider_membership(staff)),
+        lambda: fall_through(offer, coordinator, coordinator_membership(coordinator), party="youth"),
+    )
+    assert not isinstance(accepted_result, Exception), accepted_result
+    offer = Offer.objects.get(pk=offer.pk)
+    held = Facility.objects.get(pk=facility.pk).held
+    status = PlacementRequest.objects.get(pk=placement_request.pk).status
+    if isinstance(fallen_result, Exception):  # it came before the acceptance: nothing to refuse yet
+        assert isinstance(fallen_result, TransitionNotAllowed | Conflict), fallen_result
+        assert (offer.status, status, held, releases(offer)) == (OfferStatus.ACCEPTED, Status.ACCEPTED, 1, 0)
+    else:
+        assert (offer.status, status, held, releases(offer)) == (OfferStatus.FALLEN_THROUGH, Status.MATCHING, 0, 1)
