@@ -7,10 +7,9 @@ dossier once. Bad input names every field at once and writes nothing; a real rac
 crisis registration against an offer on the same last place."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Municipality, Role
@@ -36,6 +35,7 @@ from tests.placement.factories import (
     pdf_upload,
     provider_membership,
 )
+from tests.placement.test_offer_races import race
 
 
 def figures(facility):
@@ -388,27 +388,11 @@ def test_crisis_registration_racing_an_offer_for_the_last_place_exactly_one_wins
     facility = fitting_facility(free=1)
     assert figures(facility)["free"] == 1
     rows = counts()
-    barrier = threading.Barrier(2)
-    results = [None, None]
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 - the test inspects it
-            results[index] = error
-        finally:
-            connection.close()
-
     calls = [
         lambda: register(coordinator, facility, referrer),
         lambda: offer_to(placement_request, facility, coordinator),
     ]
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    results = race(*calls)
     wins = [r for r in results if not isinstance(r, Exception)]
     losses = [r for r in results if isinstance(r, Exception)]
     assert len(wins) == 1 and len(losses) == 1, results
@@ -437,18 +421,6 @@ def test_crisis_registration_racing_a_placement_start_cannot_take_the_held_place
     offer = offer_to(placement_request, facility, coordinator)
     services.offer_accept(offer=offer, by=staff, membership=provider_membership(staff))
     rows = counts()
-    barrier = threading.Barrier(2)
-    results = [None, None]
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 - the test inspects it
-            results[index] = error
-        finally:
-            connection.close()
-
     calls = [
         lambda: register(coordinator, facility, referrer),
         lambda: services.placement_start(
@@ -458,11 +430,7 @@ def test_crisis_registration_racing_a_placement_start_cannot_take_the_held_place
             membership=provider_membership(staff),
         ),
     ]
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    results = race(*calls)
     assert isinstance(results[0], Conflict) and results[0].code == "no_free_place", results
     assert isinstance(results[1], Placement)
     assert counts() == (rows[0], rows[1], rows[2] + 1)  # only the regular placement

@@ -4,10 +4,9 @@ the hold and puts the request back into matching, the withdrawal of an accepted 
 the DB guards, and a real race of a fall-through against the placement start."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Role
@@ -26,6 +25,7 @@ from tests.placement.factories import (
     offer_to,
     provider_membership,
 )
+from tests.placement.test_offer_races import race
 
 
 def held(facility):
@@ -279,18 +279,6 @@ def no_outbox_delivery(monkeypatch):
 @pytest.mark.django_db(transaction=True)
 def test_fall_through_racing_the_placement_start_exactly_one_wins(referrer, coordinator, no_outbox_delivery):
     placement_request, facility, staff, offer = accepted(referrer, coordinator)
-    barrier = threading.Barrier(2)
-    results = [None, None]
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 - the test inspects it
-            results[index] = error
-        finally:
-            connection.close()
-
     calls = [
         lambda: fall_through(offer, coordinator, coordinator_membership(coordinator), party="parents"),
         lambda: services.placement_start(
@@ -300,11 +288,7 @@ def test_fall_through_racing_the_placement_start_exactly_one_wins(referrer, coor
             membership=provider_membership(staff),
         ),
     ]
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    results = race(*calls)
     wins = [r for r in results if not isinstance(r, Exception)]
     losses = [r for r in results if isinstance(r, Exception)]
     assert len(wins) == 1 and len(losses) == 1, results
