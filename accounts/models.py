@@ -144,16 +144,18 @@ class Municipality(models.Model):
 
 
 class ReferrerCode(models.TextChoices):
-    """CBS Beleidsinformatie Jeugd: who referred (verwijzer)."""
+    """CBS Beleidsinformatie Jeugd: who referred (verwijzer), codes and labels exactly as
+    `data/cbs_codelijsten.csv` (list "verwijzer"; tests hold them equal). There is no 07
+    and no "unknown": 06 is "no referrer", 08 the court, public prosecutor or juvenile
+    institution. The database refuses any other code (`organisation_referrer_code_cbs`)."""
 
-    MUNICIPAL = "01", _("Gemeentelijke toegang (wijkteam)")
+    MUNICIPAL = "01", _("Gemeentelijke toegang")
     GP = "02", _("Huisarts")
     YOUTH_DOCTOR = "03", _("Jeugdarts")
     CERTIFIED_INSTITUTION = "04", _("Gecertificeerde instelling")
     MEDICAL_SPECIALIST = "05", _("Medisch specialist")
-    COURT = "06", _("Rechter, officier van justitie")
-    NONE = "07", _("Geen verwijzer")
-    UNKNOWN = "08", _("Verwijzer onbekend")
+    NONE = "06", _("Geen verwijzer")
+    COURT = "08", _("Rechter, officier van justitie, functionaris justitiële jeugdinrichting")
 
 
 class Organisation(models.Model):
@@ -195,6 +197,10 @@ class Organisation(models.Model):
             models.CheckConstraint(
                 name="referrer_code_only_for_referrers",
                 condition=Q(kind="referrer") | Q(referrer_code=""),
+            ),
+            models.CheckConstraint(
+                name="organisation_referrer_code_cbs",
+                condition=Q(referrer_code="") | Q(referrer_code__in=ReferrerCode.values),
             ),
             models.CheckConstraint(
                 name="provider_has_agb_code",

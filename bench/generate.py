@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts.models import Membership, Municipality, Organisation, Region, Role, User
 from accounts.reference_data import reference_data_load
 from capacity.models import AvailabilityChange, CareType, Facility
-from capacity.taxonomy import taxonomy_load
+from capacity.taxonomy import bands_load, taxonomy_load
 from core.fields import DerivedField, EncryptedField
 from core.models import Event
 from intake.models import ExplanatoryAnalysis, PlacementRequest, Youth
@@ -84,6 +84,7 @@ def generate(scale: int, *, seed: int = 6) -> dict:
     rng = random.Random(seed * 1000 + scale)
     reference_data_load()
     taxonomy_load()
+    bands_load()
     tz = timezone.get_current_timezone()
     today = timezone.localdate()
     first_day = today - dt.timedelta(days=5 * 365)

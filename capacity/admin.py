@@ -14,10 +14,13 @@ from capacity.models import (
     AvailabilityChange,
     CareType,
     Facility,
+    IntensityBand,
     PlannedCapacityChange,
     Provider,
+    RegionBandTariff,
     Specialisation,
 )
+from capacity.selectors import band_choices
 from core.admin import ReadOnlyAdmin
 
 
@@ -26,6 +29,26 @@ class CareTypeAdmin(admin.ModelAdmin):
     list_display = ["label", "code", "cbs_care_form", "requires_authorisation", "sort_order", "is_active"]
     list_editable = ["sort_order", "is_active"]
     search_fields = ["label", "code"]
+
+
+@admin.register(IntensityBand)
+class IntensityBandAdmin(admin.ModelAdmin):
+    """The G7 bands are one definition for every region: administrators change their hours
+    and whether they are in use; each region sets its own tariffs on its bands screen."""
+
+    list_display = ["code", "hours_from", "hours_to", "sort_order", "is_active"]
+    list_editable = ["hours_from", "hours_to", "sort_order", "is_active"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # stored facilities, need profiles and placements keep their codes
+
+
+@admin.register(RegionBandTariff)
+class RegionBandTariffAdmin(ReadOnlyAdmin):
+    """History of the regions' tariffs (changed on the region's bands screen only)."""
+
+    list_display = ["region", "band", "tariff_eur_per_day", "valid_from", "created_by"]
+    list_filter = ["region", "band"]
 
 
 @admin.register(Specialisation)
@@ -72,6 +95,7 @@ class FacilityAdminForm(forms.ModelForm):
     genders = forms.MultipleChoiceField(
         label=_("geslacht"), choices=FACILITY_GENDER_CHOICES, widget=forms.CheckboxSelectMultiple
     )
+    intensity_band = forms.ChoiceField(label=_("intensiteit (G7)"), choices=band_choices)
 
     class Meta:
         model = Facility

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Municipality, Region, User
 from capacity.models import AvailabilityChange, CareType, Facility, Specialisation
-from capacity.taxonomy import taxonomy_load
+from capacity.taxonomy import bands_load, taxonomy_load
 from core.events import event_record
 
 # key, provider key, name, address, postcode, municipality code, care type, specialisations,
@@ -235,6 +235,7 @@ STAFF = {"horst": "provider", "esch": "provider2"}
 
 def seed(organisations):
     taxonomy_load()
+    bands_load()
     rng = random.Random(20250701)
     now = timezone.now()
     care_types = {c.code: c for c in CareType.objects.all()}

@@ -32,15 +32,25 @@ from capacity import rules
 from core.models import APPEND_ONLY
 
 
+class CareForm(models.TextChoices):
+    """CBS Beleidsinformatie Jeugd: the form of youth care with a stay (hulpvorm), codes
+    and labels exactly as `data/cbs_codelijsten.csv` (list "hulpvorm_verblijf")."""
+
+    FOSTER_CARE = "11", _("Jeugdhulp met verblijf, pleegzorg")
+    FAMILY_TYPE = "12", _("Jeugdhulp met verblijf, gezinsgericht")
+    CLOSED = "13", _("Jeugdhulp met verblijf, gesloten plaatsing")
+    OTHER = "14", _("Jeugdhulp met verblijf, anders dan bovenstaand")
+
+
 class CareType(models.Model):
     """Zorgvorm / type of residential facility (maintained by administrators).
 
-    `cbs_care_form` links to CBS Beleidsinformatie Jeugd: 12 family-type, 13 closed,
-    14 other residential."""
+    `cbs_care_form` links to CBS Beleidsinformatie Jeugd (`CareForm`: 11 foster care,
+    12 family-type, 13 closed, 14 other residential); the database refuses other codes."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     label = models.CharField(_("naam"), max_length=100)
-    cbs_care_form = models.CharField(_("CBS-verblijfsvorm"), max_length=2, blank=True)
+    cbs_care_form = models.CharField(_("CBS-hulpvorm"), max_length=2, choices=CareForm.choices, default=CareForm.OTHER)
     requires_authorisation = models.BooleanField(_("vereist machtiging gesloten jeugdzorg"), default=False)
     sort_order = models.PositiveSmallIntegerField(_("volgorde"), default=100)
     is_active = models.BooleanField(_("actief"), default=True)
@@ -49,6 +59,9 @@ class CareType(models.Model):
         ordering = ["sort_order", "label"]
         verbose_name = _("zorgvorm")
         verbose_name_plural = _("zorgvormen")
+        constraints = [
+            models.CheckConstraint(name="care_type_cbs_care_form", condition=Q(cbs_care_form__in=CareForm.values)),
+        ]
 
     def __str__(self):
         return self.label
@@ -117,22 +130,89 @@ FACILITY_GENDERS = (Gender.FEMALE, Gender.MALE, Gender.OTHER)
 FACILITY_GENDER_CHOICES = [(gender.value, gender.label) for gender in FACILITY_GENDERS]
 
 
-class IntensityBand(models.TextChoices):
-    """G7 intensity bands (by hours of care per youth per day, which drive the day
-    tariff). The product uses five bands, K the lightest and Z the heaviest:
+class IntensityBand(models.Model):
+    """A G7 intensity band: hours of pedagogical support per youth per day (etmaal), which
+    drive the day tariff. Sixteen half-hour bands K (4.5-5 h) to Z (12-12.5 h), loaded
+    from `data/g7_intensiteiten.csv` (capacity.taxonomy.bands_load). Facilities, need
+    profiles and placements store the band's code; forms, the API and matching accept
+    only the codes of active bands (`capacity.selectors.active_band_codes`). The hours
+    are one definition for every region (matching compares codes across regions);
+    administrators change them. The tariff is the region's (`RegionBandTariff`)."""
 
-    K  up to 4 hours a day of guidance (e.g. kamertraining, gezinshuis)
-    M  4 to 8 hours a day (open group living)
-    P  8 to 12 hours a day (treatment group)
-    T  12 to 18 hours a day (intensive treatment, small-scale closed)
-    Z  around the clock with extra 1:1 support (JeugdzorgPlus, crisis)
-    """
+    code = models.CharField(_("code"), max_length=1, unique=True)
+    hours_from = models.DecimalField(_("uren vanaf"), max_digits=4, decimal_places=2)
+    hours_to = models.DecimalField(_("uren tot"), max_digits=4, decimal_places=2)
+    sort_order = models.PositiveSmallIntegerField(_("volgorde"), default=100)
+    is_active = models.BooleanField(_("actief"), default=True)
 
-    K = "K", _("K - tot 4 uur per dag")
-    M = "M", _("M - 4 tot 8 uur per dag")
-    P = "P", _("P - 8 tot 12 uur per dag")
-    T = "T", _("T - 12 tot 18 uur per dag")
-    Z = "Z", _("Z - dag en nacht met extra 1-op-1")
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("intensiteitsklasse")
+        verbose_name_plural = _("intensiteitsklassen")
+        constraints = [
+            models.CheckConstraint(name="intensity_band_code_format", condition=Q(code__regex=r"^[K-Z]$")),
+            models.CheckConstraint(
+                name="intensity_band_hours_range",
+                condition=Q(hours_from__gte=0, hours_to__lte=24, hours_from__lt=F("hours_to")),
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """ "K (4,5-5 uur per etmaal)" (numbers in the active language)."""
+        return band_label(self.code, self.hours_from, self.hours_to)
+
+
+def _hours(value) -> str:
+    from django.utils.formats import number_format
+
+    return str(int(value)) if value == int(value) else number_format(value, decimal_pos=1)
+
+
+def band_label(code: str, hours_from, hours_to) -> str:
+    return _("%(code)s (%(from)s-%(to)s uur per etmaal)") % {
+        "code": code,
+        "from": _hours(hours_from),
+        "to": _hours(hours_to),
+    }
+
+
+class RegionBandTariff(models.Model):
+    """A region's day tariff for one intensity band from `valid_from` on. History is kept:
+    a change adds a row with a new `valid_from` and never updates one (append-only); the
+    tariff on a day is the row with the latest `valid_from` on or before it
+    (`capacity.selectors.band_tariff`). Seeded for every region from the G7 file with
+    valid_from DEFAULT_VALID_FROM (the default applies until the region's first change)."""
+
+    region = models.ForeignKey(
+        "accounts.Region", on_delete=models.PROTECT, related_name="band_tariffs", verbose_name=_("jeugdregio")
+    )
+    band = models.ForeignKey(
+        IntensityBand, on_delete=models.PROTECT, related_name="tariffs", verbose_name=_("intensiteitsklasse")
+    )
+    tariff_eur_per_day = models.DecimalField(_("tarief per dag (euro)"), max_digits=8, decimal_places=2)
+    valid_from = models.DateField(_("geldig vanaf"))
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["region", "band__sort_order", "valid_from"]
+        verbose_name = _("tarief per intensiteitsklasse")
+        verbose_name_plural = _("tarieven per intensiteitsklasse")
+        constraints = [
+            models.CheckConstraint(name="band_tariff_positive", condition=Q(tariff_eur_per_day__gt=0)),
+            models.UniqueConstraint(fields=["region", "band", "valid_from"], name="band_tariff_once_per_day"),
+        ]
+        indexes = [models.Index(fields=["region", "valid_from"], name="band_tariff_region_day")]
+        triggers = [APPEND_ONLY]
+
+    def __str__(self):
+        return f"{self.band_id} {self.tariff_eur_per_day} ({self.valid_from})"
 
 
 class Facility(models.Model):
@@ -165,7 +245,9 @@ class Facility(models.Model):
     genders = ArrayField(
         models.CharField(max_length=8, choices=FACILITY_GENDER_CHOICES), verbose_name=_("geslacht"), default=list
     )
-    intensity_band = models.CharField(_("intensiteit (G7)"), max_length=1, choices=IntensityBand.choices)
+    # The code of a capacity.IntensityBand (validated against the active bands by the
+    # services; the database checks the code's form).
+    intensity_band = models.CharField(_("intensiteit (G7)"), max_length=1)
     group_size = models.PositiveSmallIntegerField(_("groepsgrootte"))
     care_product_code = models.CharField(_("productcode (iJw)"), max_length=10, blank=True)
     regions_served = models.ManyToManyField(
@@ -228,6 +310,9 @@ class Facility(models.Model):
             ),
             models.CheckConstraint(name="facility_age_range", condition=Q(age_min__lte=F("age_max"), age_max__lte=27)),
             models.CheckConstraint(name="facility_group_size_positive", condition=Q(group_size__gte=1)),
+            models.CheckConstraint(
+                name="facility_intensity_band_format", condition=Q(intensity_band__regex=r"^[K-Z]$")
+            ),
             models.CheckConstraint(
                 name="facility_genders_valid",
                 condition=Q(genders__len__gte=1, genders__contained_by=[gender.value for gender in FACILITY_GENDERS]),

@@ -20,6 +20,7 @@ as a trusted free place.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
@@ -32,7 +33,9 @@ from capacity.models import (
     CareType,
     Facility,
     GroupResident,
+    IntensityBand,
     PlannedCapacityChange,
+    RegionBandTariff,
     Specialisation,
 )
 from capacity.rules import Occupancy, occupancy_integrate
@@ -217,3 +220,63 @@ def occupancy_series(*, facility, days: int = 90, now: datetime | None = None) -
         if before_next:
             state = before_next[-1]
     return series
+
+
+# --- Intensity bands and the region's tariffs (issue 12, refdata) ------------------------
+
+
+def band_list(*, active_only: bool = True):
+    """The G7 intensity bands, lightest first."""
+    bands = IntensityBand.objects.order_by("sort_order", "code")
+    return bands.filter(is_active=True) if active_only else bands
+
+
+def active_band_codes() -> list[str]:
+    """The codes forms, the API, services and matching accept, lightest first (one query)."""
+    return list(band_list().values_list("code", flat=True))
+
+
+def band_choices() -> list[tuple[str, str]]:
+    """(code, "K (4,5-5 uur per etmaal)") for the active bands, lightest first."""
+    return [(band.code, band.label) for band in band_list()]
+
+
+def band_labels() -> dict[str, str]:
+    """code -> label of every band, active or not (stored codes keep their label)."""
+    return {band.code: band.label for band in band_list(active_only=False)}
+
+
+def _tariffs_on(*, region_id: int, day: date):
+    return (
+        RegionBandTariff.objects.filter(region_id=region_id, valid_from__lte=day)
+        .order_by("band_id", "-valid_from", "-id")
+        .distinct("band_id")
+    )
+
+
+def band_tariff(*, region_id: int, code: str, day: date) -> Decimal | None:
+    """The region's day tariff of band `code` valid on `day` (the row with the latest
+    valid_from on or before it); None when the region has none for that day or band."""
+    row = _tariffs_on(region_id=region_id, day=day).filter(band__code=code).first()
+    return row.tariff_eur_per_day if row else None
+
+
+def band_tariffs(*, region_id: int, day: date) -> dict[str, Decimal]:
+    """band code -> the region's day tariff valid on `day`, every band at once (one query)."""
+    return {
+        row["band__code"]: row["tariff_eur_per_day"]
+        for row in _tariffs_on(region_id=region_id, day=day).values("band_id", "band__code", "tariff_eur_per_day")
+    }
+
+
+def band_tariff_history(*, region_id: int) -> dict[str, list[RegionBandTariff]]:
+    """band code -> the region's tariff rows, newest valid_from first (one query)."""
+    history: dict[str, list[RegionBandTariff]] = {}
+    rows = (
+        RegionBandTariff.objects.filter(region_id=region_id)
+        .select_related("band", "created_by")
+        .order_by("band__sort_order", "-valid_from", "-id")
+    )
+    for row in rows:
+        history.setdefault(row.band.code, []).append(row)
+    return history

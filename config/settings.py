@@ -318,11 +318,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Regie op plaatsing API",
     "DESCRIPTION": "Placement coordination for Dutch youth-care regions.",
     "VERSION": "1.0.0",
-    # One name for the G7 intensity bands (capacity facilities and need profiles share them).
     # One gender code set: a youth's gender (GenderEnum) and the subset a facility may
     # accept (FacilityGenderEnum, without "unknown").
     "ENUM_NAME_OVERRIDES": {
-        "IntensityBandEnum": "capacity.models.IntensityBand",
         "GenderEnum": "capacity.models.Gender",
         "FacilityGenderEnum": "capacity.models.FACILITY_GENDER_CHOICES",
         # a provider's decline reasons: declines and the region's parking reasons (issue 11)

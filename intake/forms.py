@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Region
 from core.forms import AccessibleForm
 from intake.models import SECTION_FIELDS, AlternativeConsidered, Document, PerspectivePlan, Security
-from intake.taxonomy import INTENSITY_BANDS, care_type_choices, specialisation_choices
+from intake.taxonomy import care_type_choices, intensity_choices, specialisation_choices
 
 ALTERNATIVE_SLOTS = (1, 2, 3)
 
@@ -45,7 +45,9 @@ class NeedProfileForm(AccessibleForm):
         widget=forms.CheckboxSelectMultiple,
     )
     intensity = forms.ChoiceField(
-        label=_("Intensiteit (G7-klasse)"), choices=[("", "---------")] + INTENSITY_BANDS, required=False
+        label=_("Intensiteit (G7-klasse)"),
+        choices=lambda: [("", "---------"), *intensity_choices()],
+        required=False,
     )
     security = forms.ChoiceField(
         label=_("Beveiligingsniveau"),

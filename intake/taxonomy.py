@@ -1,12 +1,21 @@
 """The codes a need profile may use, read from the care taxonomy that administrators
 maintain in the capacity app (`capacity.CareType`, `capacity.Specialisation`) and the G7
-intensity bands (`capacity.IntensityBand`). Matching joins need profiles to facilities on
-these codes, so both sides always speak the same taxonomy.
+intensity bands (`capacity.IntensityBand`, the active rows of the table). Matching joins
+need profiles to facilities on these codes, so both sides always speak the same taxonomy.
 """
 
-from capacity.models import CareType, IntensityBand, Specialisation
+from capacity.models import CareType, Specialisation
+from capacity.selectors import active_band_codes, band_choices
 
-INTENSITY_BANDS = list(IntensityBand.choices)
+
+def intensity_choices() -> list[tuple[str, str]]:
+    """The active G7 bands: ("K", "K (4,5-5 uur per etmaal)"), lightest first."""
+    return band_choices()
+
+
+def intensity_known(code: str) -> bool:
+    """Whether `code` is an active intensity band."""
+    return code in active_band_codes()
 
 
 def care_type_choices() -> list[tuple[str, str]]:

@@ -12,7 +12,7 @@ from intake import crypto
 from intake.models import Gender, Kind, LegalStatus, Outcome, TriageDecision, Urgency
 from intake.services import ASSIGNMENT_REQUIRED, TRIAGE_REQUIRED
 from intake.services.requests import YOUTH_FIELDS
-from intake.taxonomy import INTENSITY_BANDS, care_type_choices
+from intake.taxonomy import care_type_choices, intensity_choices
 from placement import services
 from placement.models import (
     PROVIDER_DECLINE_REASONS,
@@ -585,7 +585,7 @@ class PlacementChangeForm(AccessibleForm):
         kwargs.setdefault("auto_id", "id_change_%s")  # the page also carries the end form (its own `reason`)
         super().__init__(*args, **kwargs)
         unchanged = [("", _("(ongewijzigd)"))]
-        self.fields["intensity"].choices = unchanged + list(INTENSITY_BANDS)
+        self.fields["intensity"].choices = unchanged + intensity_choices()
         self.fields["legal_status"].choices = unchanged + list(LegalStatus.choices)
         self.fields["care_type"].choices = unchanged + care_type_choices()
 

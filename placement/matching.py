@@ -38,11 +38,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from accounts.geo import distance_km
-from capacity.models import FACILITY_GENDERS, FunctioningLevel, Gender, IntensityBand
+from capacity.models import FACILITY_GENDERS, FunctioningLevel, Gender
 from capacity.rules import is_available
 
 OPEN, CLOSED = "open", "closed"
-INTENSITY_BANDS = list(IntensityBand.values)  # lightest first
 ALL_FACILITY_GENDERS = frozenset(gender.value for gender in FACILITY_GENDERS)
 GROUP_MAX_AGE_SPREAD = 4  # years between the youngest and the oldest, the youth included
 GROUP_ALONE_FROM = 2  # residents from which nobody should be the only one of a gender or level
@@ -72,6 +71,9 @@ class Need:
     max_distance_km: float | None = None
     level: str = FunctioningLevel.AVERAGE
     group_fit_hard: bool = False  # the request's region makes fit with the group a hard criterion
+    # The active G7 band codes, lightest first (capacity.selectors.active_band_codes):
+    # intensity is scored by how many half-hour bands apart the wish and the offer are.
+    band_order: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -152,11 +154,13 @@ class Match:
     _home_region_id: int = 0
 
 
-def _intensity_score(wanted: str | None, offered: str | None) -> float:
-    if not wanted or not offered or wanted not in INTENSITY_BANDS or offered not in INTENSITY_BANDS:
+def _intensity_score(wanted: str | None, offered: str | None, order: tuple[str, ...]) -> float:
+    """1 for the band asked for; 0.75 up to an hour (two half-hour bands) apart, 0.5 up to
+    two hours, 0 further; 0.5 when either is unknown or not an active band."""
+    if not wanted or not offered or wanted not in order or offered not in order:
         return 0.5
-    gap = abs(INTENSITY_BANDS.index(wanted) - INTENSITY_BANDS.index(offered))
-    return {0: 1.0, 1: 0.75, 2: 0.5}.get(gap, 0.0)
+    gap = abs(order.index(wanted) - order.index(offered))
+    return 1.0 if gap == 0 else 0.75 if gap <= 2 else 0.5 if gap <= 4 else 0.0
 
 
 class _Texts(dict):
@@ -351,7 +355,7 @@ def evaluate(need: Need, facility: FacilityFacts, texts: _Texts | None = None) -
             hard=False,
         )
     )
-    intensity = _intensity_score(need.intensity, facility.intensity)
+    intensity = _intensity_score(need.intensity, facility.intensity, need.band_order)
     criteria.append(
         Criterion(
             "intensity",

@@ -17,7 +17,8 @@ from django.conf import settings
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 
-from capacity.models import CareType, IntensityBand, Specialisation
+from capacity.models import CareType, Specialisation
+from capacity.selectors import band_labels
 from intake import taxonomy
 from intake.models import LegalStatus, Security
 from placement.anonymisation import Finding, Identity, contains_found_value, find_identifying_data, mark_segments
@@ -256,7 +257,7 @@ def need_profile_words(analysis) -> dict:
     "Behandelgroep, Kleinschalig wonen open; intensiteit M - 4 tot 8 uur per dag; ..."."""
     care_types = [str(label) for label in taxonomy.labels(list(analysis.care_types), CareType)]
     specialisations = [str(label) for label in taxonomy.labels(list(analysis.specialisations), Specialisation)]
-    intensity = str(IntensityBand(analysis.intensity).label) if analysis.intensity in IntensityBand.values else ""
+    intensity = band_labels().get(analysis.intensity, "") if analysis.intensity else ""
     security = str(Security(analysis.security).label) if analysis.security in Security.values else ""
     parts = [", ".join(care_types)] if care_types else []
     if intensity:

@@ -19,7 +19,7 @@ from accounts.models import Membership, Municipality, Organisation, Region, Role
 from accounts.reference_data import reference_data_load
 from bench.harness import Benchmark, register
 from capacity.models import CareType, Facility, Specialisation
-from capacity.taxonomy import taxonomy_load
+from capacity.taxonomy import bands_load, taxonomy_load
 from tests.accounts.two_factor import verified_login
 
 PAGE = 250
@@ -28,6 +28,7 @@ PAGE = 250
 def _setup(scale):
     reference_data_load()
     taxonomy_load()
+    bands_load()
     now = timezone.now()
     coordination = Organisation.objects.create(name="Bench coördinatie", kind=Organisation.Kind.COORDINATION)
     user = User.objects.create(username="bench-coordinator")

@@ -23,7 +23,7 @@ from accounts.models import Membership, Municipality, Organisation, Region, Role
 from accounts.reference_data import reference_data_load
 from bench.harness import Benchmark, register
 from capacity.models import CareType, Facility, Specialisation
-from capacity.taxonomy import taxonomy_load
+from capacity.taxonomy import bands_load, taxonomy_load
 from intake.models import ExplanatoryAnalysis, PlacementRequest, Status, Youth
 from placement.models import Offer
 from tests.accounts.two_factor import verified_login
@@ -39,6 +39,7 @@ NEED = {
 def _base(tag):
     reference_data_load()
     taxonomy_load()
+    bands_load()
     referrer_org = Organisation.objects.create(
         name=f"Bench wijkteam {tag}", kind=Organisation.Kind.REFERRER, referrer_code="01"
     )
@@ -98,7 +99,7 @@ def _setup_matching(scale):
                 age_min=12 if i % 5 else 16,
                 age_max=18,
                 genders=genders[i % 4],
-                intensity_band="KMPTZ"[i % 5],
+                intensity_band="KLMNOPQRSTUVWXYZ"[i % 16],
                 group_size=6,
                 places_contracted=6,
                 places_staffed=6,

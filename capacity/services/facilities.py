@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from capacity.models import AvailabilityChange, Facility
+from capacity.selectors import active_band_codes
 from capacity.services.common import (
     change_record,
     contracted_set,
@@ -51,6 +52,9 @@ def facility_check(values: dict) -> None:
         errors.append({"name": "age_max", "reason": _("Jeugdhulp loopt tot en met 27 jaar.")})
     if values.get("active_until") and values.get("active_from") and values["active_until"] < values["active_from"]:
         errors.append({"name": "active_until", "reason": _("De einddatum ligt voor de begindatum.")})
+    band = values.get("intensity_band")
+    if band is not None and band not in active_band_codes():
+        errors.append({"name": "intensity_band", "reason": _("Kies een intensiteitsklasse uit de lijst.")})
     if "genders" in values and not values["genders"]:
         errors.append({"name": "genders", "reason": _("Kies minstens één geslacht.")})
     if errors:

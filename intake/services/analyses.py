@@ -26,6 +26,7 @@ from intake.models import (
     Security,
 )
 from intake.services.workflow import request_editable_check, request_lock
+from intake.taxonomy import intensity_known
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ANALYSIS_FIELDS = SECTION_FIELDS + ["written_by", "made_with_youth", "made_with_family"] + NEED_PROFILE_FIELDS
@@ -66,8 +67,8 @@ def analysis_validate(values: dict, *, youth, require_need_profile: bool) -> Non
             if not SLUG.match(str(code)):
                 problems.append({"name": name, "reason": _("'%(code)s' is geen geldige code.") % {"code": code}})
     intensity = values.get("intensity") or ""
-    if intensity and not re.match(INTENSITY_REGEX, intensity):
-        problems.append({"name": "intensity", "reason": _("Kies een intensiteitsklasse van K tot en met Z.")})
+    if intensity and not (re.match(INTENSITY_REGEX, intensity) and intensity_known(intensity)):
+        problems.append({"name": "intensity", "reason": _("Kies een intensiteitsklasse uit de lijst.")})
     security = values.get("security") or ""
     if security and security not in Security.values:
         problems.append({"name": "security", "reason": _("Kies open of gesloten.")})

@@ -13,13 +13,14 @@ AFTERCARE_CHOICES = AftercareDestination.choices
 
 
 class EndReason(models.TextChoices):
-    """CBS Beleidsinformatie Jeugd: reason a placement ended."""
+    """CBS Beleidsinformatie Jeugd: reason a placement ended, codes and labels exactly as
+    `data/cbs_codelijsten.csv` (list "reden_beeindiging"; tests hold them equal)."""
 
-    ACCORDING_TO_PLAN = "01", _("Volgens plan beëindigd")
-    EARLY_BY_AGREEMENT = "02", _("Voortijdig, in overeenstemming")
-    BY_CLIENT = "03", _("Voortijdig, eenzijdig door de cliënt")
-    BY_PROVIDER = "04", _("Voortijdig, eenzijdig door de aanbieder")
-    EXTERNAL = "05", _("Voortijdig, door externe omstandigheden")
+    ACCORDING_TO_PLAN = "01", _("Beëindigd volgens plan")
+    EARLY_BY_AGREEMENT = "02", _("Voortijdig afgesloten: in overeenstemming")
+    BY_CLIENT = "03", _("Voortijdig afgesloten: eenzijdig door de cliënt")
+    BY_PROVIDER = "04", _("Voortijdig afgesloten: eenzijdig door de aanbieder")
+    EXTERNAL = "05", _("Voortijdig afgesloten: wegens externe omstandigheden")
 
 
 class PlacementKind(models.TextChoices):
@@ -97,6 +98,9 @@ class Placement(models.Model):
             ),
             models.CheckConstraint(
                 name="placement_intensity_band", condition=Q(intensity="") | Q(intensity__regex=r"^[K-Z]$")
+            ),
+            models.CheckConstraint(
+                name="placement_end_reason_cbs", condition=Q(end_reason="") | Q(end_reason__in=EndReason.values)
             ),
             models.CheckConstraint(
                 name="placement_end_has_reason",

@@ -17,7 +17,7 @@ from django.db.models import OuterRef, Q
 from django.utils import timezone
 
 from capacity.models import Facility, FunctioningLevel
-from capacity.selectors import facility_list, groups_of
+from capacity.selectors import active_band_codes, facility_list, groups_of
 from core.events import events_for
 from placement.matching import CLOSED, FacilityFacts, Group, Need, Resident, rank
 from placement.models import FallThroughParty, Offer, OfferStatus
@@ -35,9 +35,12 @@ class Refusal:
     reason: str  # in words
 
 
-def need_for_request(placement_request, *, start_date: date | None = None) -> Need:
-    """The need of the request's latest analysis, for an intended start (default today)."""
+def need_for_request(placement_request, *, start_date: date | None = None, band_order=None) -> Need:
+    """The need of the request's latest analysis, for an intended start (default today).
+    `band_order`: the active band codes (looked up when not given)."""
     start_date = start_date or timezone.localdate()
+    if band_order is None:
+        band_order = active_band_codes()
     youth = placement_request.youth
     analysis = placement_request.analysis
     municipality = youth.municipality
@@ -58,6 +61,7 @@ def need_for_request(placement_request, *, start_date: date | None = None) -> Ne
         if analysis and LVB_SPECIALISATION in (analysis.specialisations or ())
         else FunctioningLevel.AVERAGE,
         group_fit_hard=placement_request.region.group_fit_hard,
+        band_order=tuple(band_order),
     )
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Municipality, Role
 from accounts.selectors import region_ids_of
+from capacity.selectors import active_band_codes
 from intake import selectors as intake_selectors
 from intake.models import Kind, PlacementRequest, Status, urgency_rank
 from intake.selectors import LIST_DEFERRED_YOUTH, access_log_bulk, request_scope
@@ -173,8 +174,9 @@ def coordinator_queue(*, membership, now=None, filters: QueueFilters | None = No
             request__in=waiting, status__in=(OfferStatus.DECLINED, OfferStatus.EXPIRED)
         ).values_list("request_id", "provider_id"):
             refused.setdefault(request_id, set()).add(provider_id)
+        band_order = active_band_codes()
         for placement_request in waiting:
-            need = need_for_request(placement_request)
+            need = need_for_request(placement_request, band_order=band_order)
             declined = frozenset(refused.get(placement_request.pk, ()))
             count = sum(
                 1

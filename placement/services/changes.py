@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from capacity.models import CareType, IntensityBand, SecurityLevel
+from capacity.models import CareType, SecurityLevel
+from capacity.selectors import active_band_codes
 from core.errors import Conflict, Invalid
 from core.events import event_record
 from core.outbox import outbox_enqueue
@@ -75,7 +76,7 @@ def _check_input(*, placement, youth, effective_date, reason, intensity, care_ty
         problems.append({"name": "reason", "reason": _("Geef de reden van de wijziging.")})
 
     if intensity:
-        if intensity not in IntensityBand.values:
+        if intensity not in active_band_codes():
             problems.append({"name": "intensity", "reason": _("Kies een intensiteit uit de lijst.")})
         elif intensity != placement.intensity:
             changes.append((ChangeField.INTENSITY, placement.intensity, intensity, None, None))

@@ -15,6 +15,11 @@ def reference_data_ensure():
 
     if not CareType.objects.exists():
         taxonomy_load()
+    from capacity.models import RegionBandTariff
+    from capacity.taxonomy import bands_load
+
+    if not RegionBandTariff.objects.exists():
+        bands_load()
 
 
 def region(code: str) -> Region:

@@ -216,7 +216,7 @@ def test_change_bad_input_names_every_field_and_writes_nothing(referrer, coordin
             membership,
             effective_date=placement.start_date - datetime.timedelta(days=1),
             reason=" ",
-            intensity="Q",
+            intensity="A",  # not a G7 band
             care_type="nope",
             legal_status="machtiging_gj",
             machtiging_end_date=None,
@@ -509,7 +509,7 @@ def test_api_changes_roles_outsiders_bad_input_and_success(api, referrer, coordi
     assert api.as_user(member(Role.PROVIDER)).post(path, body, format="json").status_code == 404
     assert api.as_user(coordinator_drenthe).get(path).status_code == 404
     response = api.as_user(staff).post(
-        path, {"intensity": "Q", "effective_date": None, "reason": "", "legal_status": "x"}, format="json"
+        path, {"intensity": "A", "effective_date": None, "reason": "", "legal_status": "x"}, format="json"
     )
     assert response.status_code == 422 and response["Content-Type"].startswith("application/problem+json")
     assert {p["name"] for p in response.json()["invalid_params"]} == {

@@ -348,12 +348,14 @@ CHECKED = {
 
 
 def known_labels() -> set[str]:
-    from capacity.models import CareType, IntensityBand, Specialisation
+    from capacity.models import CareType, Specialisation
+    from capacity.selectors import band_labels
     from intake.models import LegalStatus, PerspectivePlan, Security
 
     labels = set(CareType.objects.values_list("label", flat=True))
     labels |= set(Specialisation.objects.values_list("label", flat=True))
-    for choices in (IntensityBand, Security, LegalStatus, PerspectivePlan.Return):
+    labels |= set(band_labels().values())
+    for choices in (Security, LegalStatus, PerspectivePlan.Return):
         labels |= {str(label) for label in choices.labels}
     return labels
 

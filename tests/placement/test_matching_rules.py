@@ -3,6 +3,7 @@
 from dataclasses import replace
 from datetime import date
 
+from core.code_lists import g7_bands
 from placement.matching import CLOSED, OPEN, FacilityFacts, Group, Need, evaluate, rank
 
 ENSCHEDE = (52.2215, 6.8937)
@@ -23,6 +24,7 @@ NEED = Need(
     home_region_id=TWENTE,
     start_date=date(2026, 12, 1),
     max_distance_km=50,
+    band_order=tuple(band["code"] for band in g7_bands()),
 )
 
 BASE = FacilityFacts(

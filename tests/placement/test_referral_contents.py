@@ -116,7 +116,7 @@ def test_the_referral_holds_legal_status_risks_perspective_and_the_need_profile_
     assert sent["perspective"]["expected_duration_months"] == 9
     words = sent["need_profile"]["words"]
     assert words["care_types"] == ["Behandelgroep", "Kleinschalige woonvoorziening (open)"]
-    assert words["intensity"] == "M - 4 tot 8 uur per dag" and words["security"] == "Open"
+    assert words["intensity"] == "M (5,5-6 uur per etmaal)" and words["security"] == "Open"
     assert words["summary"] == (
         "Behandelgroep, Kleinschalige woonvoorziening (open); intensiteit M - 4 tot 8 uur per dag; beveiliging: Open; "
         "specialisaties: Trauma; maximaal 40 km van huis; huidige school behouden"

@@ -19,7 +19,7 @@ from intake.models import (
     Urgency,
 )
 from intake.services.requests import youth_validate
-from intake.taxonomy import INTENSITY_BANDS, unknown_codes
+from intake.taxonomy import intensity_known, unknown_codes
 from placement.api.serializers.fields import ContextListField, UTCDateTimeField
 from placement.api.serializers.pool import ExpertTableMeetingSerializer
 
@@ -67,13 +67,20 @@ class YouthInput(StrictSerializer):
 class NeedProfileInput(StrictSerializer):
     care_types = serializers.ListField(child=serializers.SlugField(max_length=50), allow_empty=False)
     specialisations = serializers.ListField(child=serializers.SlugField(max_length=50), required=False, default=list)
-    intensity = serializers.ChoiceField(choices=INTENSITY_BANDS)
+    intensity = serializers.CharField(
+        max_length=1, help_text="Code of an active G7 intensity band (GET /api/v1/regions/{code}/bands), e.g. M."
+    )
     security = serializers.ChoiceField(choices=Security.choices)
     preferred_region = serializers.SlugRelatedField(
         slug_field="code", queryset=Region.objects.all(), required=False, allow_null=True
     )
     max_distance_km = serializers.IntegerField(min_value=1, max_value=500, required=False, allow_null=True)
     school_continuity = serializers.BooleanField(required=False, default=False)
+
+    def validate_intensity(self, code):
+        if not intensity_known(code):
+            raise serializers.ValidationError(_("Onbekende intensiteitsklasse: %(code)s") % {"code": code})
+        return code
 
     def validate_care_types(self, codes):
         unknown = unknown_codes(codes, CareType)
