@@ -3,12 +3,14 @@ and contract managers their regions' and national facilities, providers their ow
 administrators all). Writes: availability by the owning provider's staff only; facilities
 by administrators (also the role integrations use)."""
 
-from drf_spectacular.utils import extend_schema
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import selectors as account_selectors
 from accounts.models import Role
 from accounts.permissions import HasRole
 from capacity import selectors, services
@@ -16,6 +18,7 @@ from capacity.filters import FacilityFilter
 from capacity.models import Facility
 from capacity.serializers import (
     AvailabilityInputSerializer,
+    BandTariffsInputSerializer,
     CareTypeSerializer,
     FacilityPatchSerializer,
     FacilitySerializer,
@@ -24,8 +27,10 @@ from capacity.serializers import (
     GroupInputSerializer,
     GroupSerializer,
     ProviderSerializer,
+    RegionBandsSerializer,
     SpecialisationSerializer,
 )
+from capacity.services.bands import TARIFF_ROLES
 from core.errors import NotFound
 
 
@@ -155,3 +160,60 @@ class SpecialisationList(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.specialisation_list()
+
+
+# --- A region's tariffs per intensity band (issue 12, refdata) ----------------------------
+
+
+def _region_bands(region) -> dict:
+    today = timezone.localdate()
+    current = selectors.band_tariffs(region_id=region.pk, day=today)
+    history = selectors.band_tariff_history(region_id=region.pk)
+    return {
+        "region": region.code,
+        "day": today,
+        "bands": [
+            {
+                "code": band.code,
+                "label": band.label,
+                "hours_from": band.hours_from,
+                "hours_to": band.hours_to,
+                "tariff_eur_per_day": current.get(band.code),
+                "history": history.get(band.code, []),
+            }
+            for band in selectors.band_list()
+        ],
+    }
+
+
+class RegionBands(APIView):
+    """GET/PUT /api/v1/regions/{code}/bands: the G7 bands with the region's tariffs, for a
+    coordinator or contract manager of the region (another region 404, another role 403).
+    PUT adds new tariffs from `valid_from` (history kept)."""
+
+    permission_classes = [HasRole(*TARIFF_ROLES)]
+
+    @extend_schema(responses={200: RegionBandsSerializer})
+    def get(self, request, code):
+        region = account_selectors.region_covered_get(request.membership, code)
+        return Response(RegionBandsSerializer(_region_bands(region)).data)
+
+    @extend_schema(
+        request=BandTariffsInputSerializer,
+        responses={
+            200: RegionBandsSerializer,
+            422: OpenApiResponse(description="problem+json; `invalid_params` names every refused field"),
+        },
+    )
+    def put(self, request, code):
+        region = account_selectors.region_covered_get(request.membership, code)
+        serializer = BandTariffsInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.band_tariffs_change(
+            region=region,
+            valid_from=serializer.validated_data["valid_from"],
+            tariffs=serializer.validated_data["tariffs"],
+            by=request.user,
+            membership=request.membership,
+        )
+        return Response(RegionBandsSerializer(_region_bands(region)).data)

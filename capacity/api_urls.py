@@ -10,4 +10,6 @@ urlpatterns = [
     path("providers", api.ProviderList.as_view(), name="api-providers"),
     path("care-types", api.CareTypeList.as_view(), name="api-care-types"),
     path("specialisations", api.SpecialisationList.as_view(), name="api-specialisations"),
+    # issue 12, refdata: a region's tariffs per G7 intensity band
+    path("regions/<str:code>/bands", api.RegionBands.as_view(), name="api-region-bands"),
 ]

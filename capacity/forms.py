@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from capacity.models import FACILITY_GENDER_CHOICES, FunctioningLevel
@@ -53,3 +54,42 @@ def group_rows(formset) -> tuple[list[dict], list]:
         rows.append({name: form.cleaned_data[name] for name in ("age", "gender", "level", "machtiging")})
         forms_used.append(form)
     return rows, forms_used
+
+
+# --- A region's tariffs per intensity band (issue 12, refdata) ----------------------------
+
+
+class BandTariffsForm(AccessibleForm):
+    """The ingangsdatum and one tariff per active band (prefilled with today's). The form
+    only carries the text; every rule is the service's (capacity.services.bands), whose
+    errors land next to these fields (`tariffs.K` -> `tariff_K`)."""
+
+    valid_from = forms.CharField(
+        label=_("Ingangsdatum"),
+        required=False,  # required by the service, which reports it with the other errors
+        widget=forms.DateInput(attrs={"type": "date", "aria-required": "true"}),
+        help_text=_("De nieuwe tarieven gelden vanaf deze dag; eerdere dagen houden hun tarief."),
+    )
+
+    def __init__(self, *args, bands=(), current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bands = list(bands)
+        current = current or {}
+        for band in self.bands:
+            self.fields[f"tariff_{band.code}"] = forms.CharField(
+                label=_("Tarief %(band)s (euro per dag)") % {"band": band.label},
+                required=False,
+                initial=number_format(current[band.code], 2) if band.code in current else "",
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "utrecht-textbox band-tariff"}),
+            )
+
+    def aliases(self) -> dict:
+        return {f"tariffs.{band.code}": f"tariff_{band.code}" for band in self.bands}
+
+    def tariffs(self) -> dict:
+        """{code: text} of every band whose field is filled in."""
+        data = self.cleaned_data
+        return {band.code: data[f"tariff_{band.code}"] for band in self.bands if data.get(f"tariff_{band.code}")}
+
+    def rows(self):
+        return [(band, self[f"tariff_{band.code}"]) for band in self.bands]

@@ -216,3 +216,39 @@ class GroupInputSerializer(StrictSerializer):
     every field of every row at once and names each as `residents.<row>.<field>`."""
 
     residents = serializers.ListField(child=serializers.JSONField(), allow_empty=True)
+
+
+# --- A region's tariffs per intensity band (issue 12, refdata) ----------------------------
+
+
+class BandTariffRowSerializer(serializers.Serializer):
+    valid_from = serializers.DateField()
+    tariff_eur_per_day = serializers.DecimalField(max_digits=8, decimal_places=2)
+
+
+class RegionBandSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="G7 band code, K (lightest) to Z.")
+    label = serializers.CharField()
+    hours_from = serializers.DecimalField(max_digits=4, decimal_places=2, help_text="Hours of support per day, from.")
+    hours_to = serializers.DecimalField(max_digits=4, decimal_places=2)
+    tariff_eur_per_day = serializers.DecimalField(
+        max_digits=8, decimal_places=2, allow_null=True, help_text="The region's tariff valid today."
+    )
+    history = BandTariffRowSerializer(many=True, help_text="Every tariff row of the region, newest first.")
+
+
+class RegionBandsSerializer(serializers.Serializer):
+    region = serializers.CharField(help_text="CBS code of the region, e.g. JZ14.")
+    day = serializers.DateField(help_text="The day `tariff_eur_per_day` is valid on (today).")
+    bands = RegionBandSerializer(many=True)
+
+
+class BandTariffsInputSerializer(StrictSerializer):
+    """The shape only; the rules (dates, amounts, known bands) are the service's and come
+    back together in `invalid_params` (`valid_from`, `tariffs.<code>`)."""
+
+    valid_from = serializers.CharField(help_text="First day the new tariffs hold (YYYY-MM-DD).")
+    tariffs = serializers.DictField(
+        child=serializers.JSONField(),
+        help_text='Band code -> euros per day (number or decimal string), e.g. {"K": "600.00"}.',
+    )

@@ -14,4 +14,6 @@ urlpatterns = [
     path("provider/facilities/<int:pk>/confirm/", views.provider_availability_confirm, name="provider-confirm"),
     path("coordinator/capacity/", views.board, name="board"),
     path("coordinator/capacity/<int:pk>/", views.coordinator_facility, name="coordinator-facility"),
+    # issue 12, refdata: a region's tariffs per G7 intensity band
+    path("regions/<str:code>/bands/", views.region_bands, name="region-bands"),
 ]

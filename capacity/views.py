@@ -10,14 +10,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import selectors as account_selectors
 from accounts.models import Region, Role
 from accounts.permissions import role_required
 from capacity import selectors, services
 from capacity.filters import FacilityFilter
-from capacity.forms import AvailabilityForm, group_formset, group_rows
+from capacity.forms import AvailabilityForm, BandTariffsForm, group_formset, group_rows
 from capacity.models import FACILITY_GENDER_CHOICES, CareType, SecurityLevel, Specialisation
 from capacity.rules import OCCUPANCY_NORM
-from core.errors import DomainError, Invalid
+from capacity.services.bands import TARIFF_ROLES
+from core.errors import DomainError, Invalid, NotFound
 
 BOARD_PAGE_SIZE = 250
 
@@ -186,4 +188,49 @@ def provider_group_update(request, pk):
         "capacity/facility_detail.html",
         _detail_context(facility, can_update=True, group_form=formset),
         status=422,
+    )
+
+
+# --- A region's tariffs per intensity band (issue 12, refdata) ----------------------------
+
+
+@role_required(*TARIFF_ROLES)
+def region_bands(request, code):
+    """The G7 bands with the region's tariffs and their history; a coordinator or contract
+    manager of the region sets new tariffs from a date. Another region is a 404."""
+    try:
+        region = account_selectors.region_covered_get(request.membership, code)
+    except NotFound:
+        raise Http404 from None
+    today = timezone.localdate()
+    bands = list(selectors.band_list())
+    current = selectors.band_tariffs(region_id=region.pk, day=today)
+    form = BandTariffsForm(
+        request.POST or None, bands=bands, current=current, initial={"valid_from": today.isoformat()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.band_tariffs_change(
+                region=region,
+                valid_from=form.cleaned_data["valid_from"],
+                tariffs=form.tariffs(),
+                by=request.user,
+                membership=request.membership,
+            )
+        except Invalid as error:
+            form.apply_invalid(error, aliases=form.aliases())
+        else:
+            messages.success(request, _("De tarieven zijn opgeslagen."))
+            return redirect("capacity:region-bands", code=region.code)
+    history = selectors.band_tariff_history(region_id=region.pk)
+    return render(
+        request,
+        "capacity/region_bands.html",
+        {
+            "region": region,
+            "form": form,
+            "rows": [(band, field, current.get(band.code), history.get(band.code, [])) for band, field in form.rows()],
+            "today": today,
+        },
+        status=422 if request.method == "POST" else 200,
     )

@@ -6,6 +6,7 @@ this package lists the use cases so that callers can write ``from capacity impor
 - changes: planned capacity changes (afbouw / opbouw);
 - reminders: daily reminders of stale figures;
 - group: the current group of a small home (who lives there, without names);
+- bands: a region's day tariffs per G7 intensity band (issue 12);
 - common: the lock, history and event every change shares.
 """
 
@@ -16,6 +17,9 @@ from capacity.services.availability import (
     availability_release_hold,
     availability_release_occupied,
     availability_update,
+)
+from capacity.services.bands import (
+    band_tariffs_change,
 )
 from capacity.services.changes import (
     capacity_change_cancel,
@@ -45,6 +49,7 @@ __all__ = [
     "availability_release_hold",
     "availability_release_occupied",
     "availability_update",
+    "band_tariffs_change",
     "capacity_change_cancel",
     "capacity_change_plan",
     "capacity_changes_apply_due",
