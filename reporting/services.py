@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Region, Role
-from core.errors import Invalid
+from core.errors import Forbidden, Invalid
 from core.outbox import outbox_enqueue
 from reporting import exports
 from reporting.models import ExportJob, QuarterlyReport
-from reporting.registry import REPORTS, build_report
+from reporting.registry import REPORTS, build_report, report_allowed
 from reporting.reports import REPORT_MODULES
 from reporting.reports.common import Scope
 from reporting.router import reporting_reads
@@ -31,6 +31,8 @@ def export_directory() -> Path:
 def export_request(*, membership, report: str, params: dict, fmt: str, by) -> ExportJob:
     if report not in REPORTS:
         raise Invalid.field("report", "unknown report")
+    if not report_allowed(report, membership):
+        raise Forbidden()
     if fmt not in ExportJob.Format.values:
         raise Invalid.field("format", "choose csv or xlsx")
     job = ExportJob.objects.create(requested_by=by, membership=membership, report=report, params=params, format=fmt)

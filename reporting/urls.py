@@ -14,4 +14,6 @@ urlpatterns = [
     path("reports/exports/", views.export_create, name="export-create"),
     path("reports/exports/<int:pk>/", views.export_status, name="export-status"),
     path("reports/exports/<int:pk>/download", views.export_download, name="export-download"),
+    # issue 12, refdata: the CBS-shaped placements export (coordinators, administrators)
+    path("reports/cbs-placements/", views.cbs_export, name="cbs-export"),
 ]

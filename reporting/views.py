@@ -4,6 +4,7 @@ exports (Celery, progress polled with htmx, owner-only download) and quarterly r
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -13,12 +14,14 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from capacity.rules import OCCUPANCY_NORM
 from core.access_log import Action
-from core.errors import DomainError, NotFound
+from core.errors import DomainError, Forbidden, NotFound
 from placement.models import DeclineReason
 from reporting import selectors, services
 from reporting.models import ExportJob
 from reporting.registry import build_report
 from reporting.reports import DRILLABLE, REPORT_MODULES
+from reporting.reports.cbs_placements import CODE as CBS_CODE
+from reporting.reports.cbs_placements import ROLES as CBS_ROLES
 from reporting.reports.common import READ_ROLES, scope_from_params, visible_regions
 from reporting.router import reporting_reads
 
@@ -146,6 +149,8 @@ def export_create(request):
         )
     except NotFound as exc:
         raise Http404 from exc
+    except Forbidden as exc:  # a report this role may not make (the CBS export: issue 12)
+        raise PermissionDenied from exc
     except DomainError as exc:  # the message may echo what was sent: the template escapes it
         return render(request, "reporting/_export_error.html", {"error": exc}, status=422)
     return render(request, "reporting/_export_status.html", {"job": job})
@@ -190,3 +195,22 @@ def quarterly_page(request, pk):
     if report is None:
         raise Http404
     return HttpResponse(report.html)
+
+
+# --- CBS Beleidsinformatie Jeugd export of the placements (issue 12, refdata) -------------
+
+
+@role_required(*CBS_ROLES)
+def cbs_export(request):
+    """The page that starts the CBS-shaped placements export (row-level: coordinators for
+    their regions, administrators for any region or nationally)."""
+    return render(
+        request,
+        "reporting/cbs_export.html",
+        {
+            "regions": visible_regions(request.membership),
+            "formats": ExportJob.Format.choices,
+            "report_code": CBS_CODE,
+            "national": request.membership.role == Role.ADMIN,
+        },
+    )
