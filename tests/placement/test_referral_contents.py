@@ -118,7 +118,7 @@ def test_the_referral_holds_legal_status_risks_perspective_and_the_need_profile_
     assert words["care_types"] == ["Behandelgroep", "Kleinschalige woonvoorziening (open)"]
     assert words["intensity"] == "M (5,5-6 uur per etmaal)" and words["security"] == "Open"
     assert words["summary"] == (
-        "Behandelgroep, Kleinschalige woonvoorziening (open); intensiteit M - 4 tot 8 uur per dag; beveiliging: Open; "
+        "Behandelgroep, Kleinschalige woonvoorziening (open); intensiteit M (5,5-6 uur per etmaal); beveiliging: Open; "
         "specialisaties: Trauma; maximaal 40 km van huis; huidige school behouden"
     )
 
@@ -148,7 +148,7 @@ def test_the_provider_page_shows_legal_status_risks_perspective_and_need_profile
     assert "Machtiging gesloten jeugdzorg · loopt af in" in page
     assert "Weglopen bij spanning" in page and "Dagelijks contact met mentor" in page
     assert "Terug naar huis · verwachte duur 9 maanden" in page
-    assert "Behandelgroep, Kleinschalige woonvoorziening (open); intensiteit M - 4 tot 8 uur per dag" in page
+    assert "Behandelgroep, Kleinschalige woonvoorziening (open); intensiteit M (5,5-6 uur per etmaal)" in page
     assert "kwv-open" not in page and "behandelgroep," not in page
     assert_no_identity(page, placement_request.youth, "offer page before acceptance")
 
