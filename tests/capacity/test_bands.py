@@ -214,3 +214,21 @@ def test_matching_scores_intensity_by_half_hour_bands_apart(bands):
     assert _intensity_score("R", "V", order) == 0.5  # two hours apart
     assert _intensity_score("K", "Z", order) == 0.0
     assert _intensity_score("R", "A", order) == 0.5  # unknown: neither good nor bad
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_changes_of_the_same_band_and_day_at_once_one_wins_the_other_is_told(twente, coordinator, contract_manager):
+    from tests.placement.test_offer_races import outcome, race
+
+    reference_data_ensure()
+    day = TODAY() + dt.timedelta(days=3)
+
+    def change(user, amount):
+        return lambda: band_tariffs_change(
+            region=twente, valid_from=day, tariffs={"S": amount}, by=user, membership=_membership(user)
+        )
+
+    wins, losses = outcome(race(change(coordinator, "950"), change(contract_manager, "960")))
+    assert len(wins) == 1 and len(losses) == 1 and isinstance(losses[0], Invalid)
+    assert [p["name"] for p in losses[0].invalid_params] == ["tariffs.S"]
+    assert RegionBandTariff.objects.filter(region=twente, band__code="S", valid_from=day).count() == 1
