@@ -1,10 +1,8 @@
 """Screens: the contract-management dashboard, the coordinator's figures with drill-down,
-exports (Celery, progress polled with htmx, owner-only download) and quarterly reports."""
+exports (Celery, progress polled with htmx, owner-only download). The quarterly report's
+screens are in reporting/quarterly_views.py."""
 
-from pathlib import Path
-
-from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -12,7 +10,6 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import role_required
 from capacity.rules import OCCUPANCY_NORM
-from core.access_log import Action
 from core.errors import DomainError, NotFound
 from placement.models import DeclineReason
 from reporting import selectors, services
@@ -21,14 +18,9 @@ from reporting.registry import build_report
 from reporting.reports import DRILLABLE, REPORT_MODULES
 from reporting.reports.common import READ_ROLES, scope_from_params, visible_regions
 from reporting.router import reporting_reads
+from reporting.titles import REPORT_TITLES
 
-TITLES = {
-    "unmet-need": _("Onvervulde vraag"),
-    "refusals": _("Weigeringen"),
-    "transfers": _("Doorplaatsingen"),
-    "occupancy": _("Capaciteit en bezetting"),
-    "waiting-times": _("Wachttijd en afstand"),
-}
+TITLES = REPORT_TITLES
 FILTER_KEYS = ("region", "from", "to", "threshold")
 
 
@@ -166,27 +158,3 @@ def export_download(request, pk):
         raise Http404
     path = services.export_directory() / job.file_name
     return FileResponse(open(path, "rb"), as_attachment=True, filename=job.file_name)
-
-
-@role_required(Role.CONTRACT_MANAGER)
-def quarterly_list(request):
-    return render(
-        request, "reporting/quarterly_list.html", {"reports": selectors.quarterly_list(membership=request.membership)}
-    )
-
-
-@role_required(Role.CONTRACT_MANAGER)
-def quarterly_download(request, pk):
-    report = selectors.quarterly_get(membership=request.membership, pk=pk, action=Action.DOWNLOAD)
-    if report is None:
-        raise Http404
-    path = Path(settings.PRIVATE_MEDIA_ROOT) / "quarterly" / report.xlsx_name
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=report.xlsx_name)
-
-
-@role_required(Role.CONTRACT_MANAGER)
-def quarterly_page(request, pk):
-    report = selectors.quarterly_get(membership=request.membership, pk=pk, action=Action.VIEW)
-    if report is None:
-        raise Http404
-    return HttpResponse(report.html)
