@@ -28,7 +28,12 @@ def _get(request, pk, action=None):
 
 
 def _list(request, form, status=200, report=None):
-    template = "reporting/_quarterly_request.html" if request.htmx else "reporting/quarterly_list.html"
+    if request.htmx:
+        # htmx 2 swaps no 4xx answer (its default responseHandling): the form with its
+        # messages comes back as 200, so they appear next to the fields.
+        template, status = "reporting/_quarterly_request.html", 200
+    else:
+        template = "reporting/quarterly_list.html"
     context = {"reports": selectors.quarterly_list(membership=request.membership), "form": form, "requested": report}
     return render(request, template, context, status=status)
 
