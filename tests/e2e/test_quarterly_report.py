@@ -51,6 +51,9 @@ def test_contract_manager_makes_comments_publishes_and_downloads_the_quarterly_r
     expect(page.get_by_role("heading", level=1)).to_have_text("Kwartaalrapportage Twente 2025 Q1")
     assert page.locator("svg[role='img']").count() >= 2  # the charts, drawn on the server
     assert axe_violations() == []
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: the page does not scroll sideways
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="Publiceren").click()  # too early: no commentary yet
     expect(page.locator("#id_occupancy-error")).to_contain_text("Schrijf een toelichting")
     texts = {code: f"De regio over {report_title(code)}: afbouw in Hengelo." for code in REPORT_MODULES}

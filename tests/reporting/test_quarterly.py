@@ -296,6 +296,19 @@ def test_pdf_has_region_quarter_commentary_and_the_previous_quarters_figure(clie
     assert "Aantallen van 1 tot en met 4" in text  # the suppression rule in words
 
 
+def test_pdf_and_xlsx_downloads_are_access_logged(client, built, contract_manager):
+    from core.models import AccessLogEntry
+
+    client.force_login(contract_manager)
+    client.get(reverse("reporting:quarterly-pdf", args=[built.pk]) + "?lang=en")
+    entry = AccessLogEntry.objects.get(subject_type="reporting.quarterlyreport", subject_id=built.pk)
+    assert (entry.action, entry.user, entry.details) == (
+        "download",
+        contract_manager,
+        {"region": "JZ14", "year": 2025, "quarter": 1},
+    )
+
+
 def test_english_pdf_and_page_are_english(client, built, contract_manager):
     client.force_login(contract_manager)
     text = _pdf_text(client.get(reverse("reporting:quarterly-pdf", args=[built.pk]) + "?lang=en").content)
