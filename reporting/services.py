@@ -1,24 +1,25 @@
-"""Writes for reporting: export jobs."""
+"""Writes for reporting: export jobs and quarterly reports."""
 
 import datetime as dt
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Region, Role
-from core.errors import Forbidden, Invalid
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.outbox import outbox_enqueue
-from reporting import exports
+from reporting import exports, selectors
+from reporting.charts import charts_for
 from reporting.models import ExportJob, QuarterlyReport
-from reporting.registry import REPORTS, build_report, report_allowed
+from reporting.registry import REPORTS, build_for_scope, build_report, report_allowed
 from reporting.reports import REPORT_MODULES
-from reporting.reports.common import Scope
-from reporting.router import reporting_reads
+from reporting.reports.common import Scope, scope_from_params, visible_regions
+from reporting.tables import Table
+from reporting.titles import report_title
 
 
 def export_directory() -> Path:
@@ -52,6 +53,24 @@ def _set_progress(job_id: int, percent: int) -> None:
     ExportJob.objects.filter(pk=job_id).update(progress=max(0, min(99, percent)))
 
 
+def made_by(membership) -> str:
+    """Who made an export, as its cover says it: the role and the organisation, not the person."""
+    return f"{membership.get_role_display()}, {membership.organisation.name}"
+
+
+def _export_cover(job: ExportJob) -> exports.Cover:
+    scope = scope_from_params(job.membership, job.params, now=job.created_at)
+    regions = Region.objects.filter(pk__in=scope.region_ids).order_by("name").values_list("name", flat=True)
+    return exports.Cover(
+        title=report_title(job.report),
+        regions=list(regions),
+        start=scope.start,
+        end=scope.end,
+        made_by=made_by(job.membership),
+        suppressed=scope.suppress,
+    )
+
+
 def export_run(job_id: int) -> bool:
     """Build the report and write the file. Idempotent: only a queued job runs."""
     with transaction.atomic():
@@ -73,6 +92,7 @@ def export_run(job_id: int) -> bool:
             tables,
             export_directory() / name,
             progress=lambda done, total: _set_progress(job.pk, 10 + 89 * done // max(total, 1)),
+            cover=_export_cover(job),
         )
     except Exception as exc:  # the user sees that it failed; the log has the rest
         ExportJob.objects.filter(pk=job.pk).update(
@@ -87,6 +107,10 @@ def export_run(job_id: int) -> bool:
 
 # --- Quarterly report ------------------------------------------------------------------
 
+QUARTERLY_FIRST_YEAR = 2015  # the Jeugdwet: regions commission youth care since 2015
+QUARTERLY_LANGUAGES = ("nl", "en")  # the report is built in both; the reader chooses
+COMMENTARY_MAX = 4000
+
 
 def quarter_bounds(year: int, quarter: int):
     start = dt.date(year, 3 * quarter - 2, 1)
@@ -95,59 +119,215 @@ def quarter_bounds(year: int, quarter: int):
 
 
 def previous_quarter(today) -> tuple[int, int]:
+    """The last quarter that has ended on `today`."""
     quarter = (today.month - 1) // 3 + 1
-    return (today.year - 1, 4) if quarter == 1 else (today.year, quarter - 1)
+    return quarter_before(today.year, quarter)
 
 
-def quarterly_tables(*, region, year: int, quarter: int):
-    start, end = quarter_bounds(year, quarter)
-    scope = Scope(region_ids=[region.pk], start=start, end=end, suppress=True, drill=False)
-    with reporting_reads():
-        return [(code, module.build(scope)) for code, module in REPORT_MODULES.items()]
+def quarter_before(year: int, quarter: int) -> tuple[int, int]:
+    return (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+
+
+def quarterly_period_problems(year, quarter, *, today=None) -> tuple[list[dict], int | None, int | None]:
+    """Check a year and quarter as typed (text or number): the problems of both at once,
+    and the values when they are good. A quarter must have ended: its report is about a
+    whole quarter."""
+    today = today or timezone.localdate()
+    last_year, last_quarter = previous_quarter(today)
+    problems = []
+    try:
+        year = int(str(year).strip())
+        if not QUARTERLY_FIRST_YEAR <= year <= last_year:
+            raise ValueError
+    except ValueError:
+        problems.append(
+            {
+                "name": "year",
+                "reason": _("Geef een jaar van %(first)s tot en met %(last)s.")
+                % {"first": QUARTERLY_FIRST_YEAR, "last": last_year},
+            }
+        )
+        year = None
+    try:
+        quarter = int(str(quarter).strip())
+        if not 1 <= quarter <= 4:
+            raise ValueError
+    except ValueError:
+        problems.append({"name": "quarter", "reason": _("Kies kwartaal 1, 2, 3 of 4.")})
+        quarter = None
+    if year is not None and quarter is not None and (year, quarter) > (last_year, last_quarter):
+        problems.append(
+            {
+                "name": "quarter",
+                "reason": _("Dit kwartaal is nog niet voorbij. Het laatste afgelopen kwartaal is %(label)s.")
+                % {"label": f"{last_year} Q{last_quarter}"},
+            }
+        )
+        quarter = None
+    return problems, year, quarter
+
+
+def _quarterly_schedule(report_id: int) -> None:
+    from reporting.tasks import quarterly_run as task  # see _schedule
+
+    task.apply_async((report_id,), retry=False)
+
+
+def quarterly_request(*, membership, region, year, quarter, by, today=None) -> QuarterlyReport:
+    """A contract manager asks for a region's quarterly report (on demand). Every bad field
+    is named at once (Invalid); a region the membership may not see is NotFound.
+    Idempotent: one report per region+quarter; asking again returns it, and schedules the
+    build again only when it has not run (queued) or failed."""
+    problems, year, quarter = quarterly_period_problems(year, quarter, today=today)
+    code = str(region or "").strip()
+    found = Region.objects.filter(code=code).first() if code else None
+    if not code:
+        problems.insert(0, {"name": "region", "reason": str(_("Kies een regio."))})
+    elif found is None:
+        problems.insert(0, {"name": "region", "reason": _("Onbekende regio: %(codes)s") % {"codes": code}})
+    if problems:
+        raise Invalid(problems[0]["reason"], invalid_params=[{**p, "reason": str(p["reason"])} for p in problems])
+    if not visible_regions(membership).filter(pk=found.pk).exists():
+        raise NotFound()
+    with transaction.atomic():
+        report, _created = QuarterlyReport.objects.get_or_create(
+            region=found, year=year, quarter=quarter, defaults={"requested_by": by}
+        )
+        report = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
+        if report.status in (QuarterlyReport.Status.QUEUED, QuarterlyReport.Status.FAILED):
+            if report.status == QuarterlyReport.Status.FAILED:
+                report.status, report.progress, report.error = QuarterlyReport.Status.QUEUED, 0, ""
+                report.requested_by = by
+                report.save(update_fields=["status", "progress", "error", "requested_by"])
+            transaction.on_commit(lambda: _quarterly_schedule(report.pk), robust=True)
+    return report
+
+
+def _table_json(table: Table) -> dict:
+    def cell(value):
+        if value is None or isinstance(value, (bool, int, float)):
+            return value
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.strftime("%d-%m-%Y")
+        if isinstance(value, (list, tuple)):
+            return ", ".join(str(v) for v in value)
+        try:
+            return float(value) if type(value).__name__ == "Decimal" else str(value)
+        except (TypeError, ValueError):
+            return str(value)
+
+    return {
+        "key": table.key,
+        "title": str(table.title),
+        "description": str(table.description or ""),
+        "columns": [{"key": c.key, "label": str(c.label), "numeric": c.numeric} for c in table.columns],
+        "rows": [[cell(v) for v in values] for values in table.values()],
+    }
+
+
+def quarterly_content(*, region, year: int, quarter: int, progress=None) -> dict:
+    """The figures of the region's quarter and of the quarter before it, every report,
+    suppressed (the readers are contract managers), in each language: {lang: {"sections":
+    [{"code", "title", "tables", "previous", "charts"}]}}. Tables come from
+    `build_for_scope`, the one way to build a report for a scope."""
+    now = timezone.now()
+    scopes = [
+        Scope(region_ids=[region.pk], start=start, end=end, suppress=True, drill=False, now=now)
+        for start, end in (quarter_bounds(year, quarter), quarter_bounds(*quarter_before(year, quarter)))
+    ]
+    steps, done, content = len(QUARTERLY_LANGUAGES) * len(REPORT_MODULES), 0, {}
+    for lang in QUARTERLY_LANGUAGES:
+        with translation.override(lang):
+            sections = []
+            for code in REPORT_MODULES:
+                tables, previous = (build_for_scope(code, scope) for scope in scopes)
+                sections.append(
+                    {
+                        "code": code,
+                        "title": report_title(code),
+                        "tables": [_table_json(t) for t in tables],
+                        "previous": [_table_json(t) for t in previous],
+                        "charts": charts_for(code, tables),
+                    }
+                )
+                done += 1
+                if progress:
+                    progress(done, steps)
+            content[lang] = {"sections": sections}
+    return content
+
+
+def _quarterly_progress(report_id: int, percent: int) -> None:
+    QuarterlyReport.objects.filter(pk=report_id).update(progress=max(0, min(99, percent)))
+
+
+def quarterly_run(report_id: int) -> bool:
+    """Build a queued quarterly report (the Celery task's body, and beat's). Idempotent:
+    only a queued report runs, and only once at a time (the row is locked while it is
+    claimed; a second worker skips it). Notifies the region's contract managers."""
+    with transaction.atomic():
+        report = (
+            QuarterlyReport.objects.select_for_update(skip_locked=True)
+            .filter(pk=report_id, status=QuarterlyReport.Status.QUEUED)
+            .select_related("region")
+            .first()
+        )
+        if report is None:
+            return False
+        report.status, report.progress = QuarterlyReport.Status.RUNNING, 1
+        report.save(update_fields=["status", "progress"])
+    try:
+        content = quarterly_content(
+            region=report.region,
+            year=report.year,
+            quarter=report.quarter,
+            progress=lambda done, total: _quarterly_progress(report.pk, 5 + 90 * done // max(total, 1)),
+        )
+    except Exception as exc:  # the requester sees that it failed; the log has the rest
+        QuarterlyReport.objects.filter(pk=report.pk).update(
+            status=QuarterlyReport.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    QuarterlyReport.objects.filter(pk=report.pk).update(
+        status=QuarterlyReport.Status.DONE, progress=100, content=content, finished_at=timezone.now()
+    )
+    _quarterly_notify(report)
+    return True
+
+
+def _quarterly_notify(report: QuarterlyReport) -> None:
+    start, end = quarter_bounds(report.year, report.quarter)
+    managers = {
+        m.user
+        for m in Membership.objects.filter(
+            role=Role.CONTRACT_MANAGER, is_active=True, regions=report.region_id, user__is_active=True
+        ).select_related("user")
+    }
+    for user in sorted(managers, key=lambda u: u.pk):
+        outbox_enqueue(
+            recipient=user,
+            subject=_("Kwartaalrapportage %(quarter)s %(region)s staat klaar")
+            % {"quarter": report.label, "region": report.region.name},
+            body=_(
+                "De kwartaalrapportage over %(start)s tot en met %(end)s is gemaakt."
+                " Vul de toelichting in en publiceer."
+            )
+            % {"start": start.strftime("%d-%m-%Y"), "end": end.strftime("%d-%m-%Y")},
+            url=reverse("reporting:quarterly-page", args=[report.pk]),
+        )
 
 
 def quarterly_report_build(*, region, year: int, quarter: int):
-    """Build and store the region's quarterly report and notify its contract managers.
-    Idempotent: a second call for the same region and quarter returns the stored one."""
+    """Beat: build and store the region's quarterly report now (in this process) and
+    notify its contract managers. Idempotent: for a region and quarter that already has
+    a report, nothing new is made (a queued one, asked for on demand, is built now).
+    Returns (report, made by this call)."""
     with transaction.atomic():
         Region.objects.select_for_update().get(pk=region.pk)  # one builder per region at a time
-        existing = QuarterlyReport.objects.filter(region=region, year=year, quarter=quarter).first()
-        if existing:
-            return existing, False
-        sections = quarterly_tables(region=region, year=year, quarter=quarter)
-        start, end = quarter_bounds(year, quarter)
-        directory = Path(settings.PRIVATE_MEDIA_ROOT) / "quarterly"
-        directory.mkdir(parents=True, exist_ok=True)
-        name = f"kwartaalrapportage-{region.code}-{year}-Q{quarter}.xlsx"
-        exports.write_xlsx([t for _code, tables in sections for t in tables], directory / name)
-        html = render_to_string(
-            "reporting/quarterly_report.html",
-            {
-                "region": region,
-                "year": year,
-                "quarter": quarter,
-                "start": start,
-                "end": end,
-                "sections": [tables for _code, tables in sections],
-            },
-        )
-        report = QuarterlyReport.objects.create(region=region, year=year, quarter=quarter, xlsx_name=name, html=html)
-        managers = {
-            m.user
-            for m in Membership.objects.filter(
-                role=Role.CONTRACT_MANAGER, is_active=True, regions=region, user__is_active=True
-            ).select_related("user")
-        }
-        for user in sorted(managers, key=lambda u: u.pk):
-            outbox_enqueue(
-                recipient=user,
-                subject=_("Kwartaalrapportage %(quarter)s %(region)s staat klaar")
-                % {"quarter": report.label, "region": region.name},
-                body=_("De kwartaalrapportage over %(start)s tot en met %(end)s is gemaakt.")
-                % {"start": start.strftime("%d-%m-%Y"), "end": end.strftime("%d-%m-%Y")},
-                url=reverse("reporting:quarterly-list"),
-            )
-        return report, True
+        report, created = QuarterlyReport.objects.get_or_create(region=region, year=year, quarter=quarter)
+    quarterly_run(report.pk)
+    report.refresh_from_db()
+    return report, created
 
 
 def quarterly_reports_build_all(*, today=None) -> int:
@@ -158,3 +338,61 @@ def quarterly_reports_build_all(*, today=None) -> int:
         _report, created = quarterly_report_build(region=region, year=year, quarter=quarter)
         made += created
     return made
+
+
+def _editable(report: QuarterlyReport) -> None:
+    if report.is_published:
+        raise Conflict(_("Deze kwartaalrapportage is gepubliceerd en kan niet meer worden gewijzigd."))
+    if report.status != QuarterlyReport.Status.DONE:
+        raise Conflict(_("De kwartaalrapportage is nog niet klaar."))
+
+
+def _locked(membership, report_id: int) -> QuarterlyReport:
+    reports = selectors.quarterly_list(membership=membership).select_for_update(of=("self",))
+    report = reports.filter(pk=report_id).first()
+    if report is None:
+        raise NotFound()
+    return report
+
+
+@transaction.atomic
+def quarterly_commentary_save(*, membership, report_id: int, texts: dict, by) -> QuarterlyReport:
+    """Save the region's commentary per section (report code -> text) of a draft. Every
+    text that is too long is named at once; nothing is saved then."""
+    report = _locked(membership, report_id)
+    _editable(report)
+    problems, commentary = [], dict(report.commentary or {})
+    for code in REPORT_MODULES:
+        if code not in texts:
+            continue
+        text = str(texts[code] or "").strip()
+        if len(text) > COMMENTARY_MAX:
+            problems.append(
+                {
+                    "name": code,
+                    "reason": str(
+                        _("Gebruik hoogstens %(max)s tekens (nu %(n)s).") % {"max": COMMENTARY_MAX, "n": len(text)}
+                    ),
+                }
+            )
+        commentary[code] = text
+    if problems:
+        raise Invalid(problems[0]["reason"], invalid_params=problems)
+    report.commentary = commentary
+    report.save(update_fields=["commentary"])
+    return report
+
+
+@transaction.atomic
+def quarterly_publish(*, membership, report_id: int, by) -> QuarterlyReport:
+    """Publish a finished draft: every section needs the region's commentary first (each
+    missing one is named). After this the report is read-only."""
+    report = _locked(membership, report_id)
+    _editable(report)
+    missing = [code for code in REPORT_MODULES if not str((report.commentary or {}).get(code, "")).strip()]
+    if missing:
+        reason = str(_("Schrijf een toelichting bij dit onderdeel voordat u publiceert."))
+        raise Invalid(reason, invalid_params=[{"name": code, "reason": reason} for code in missing])
+    report.published_at, report.published_by = timezone.now(), by
+    report.save(update_fields=["published_at", "published_by"])
+    return report

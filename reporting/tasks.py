@@ -11,3 +11,9 @@ def export_run(job_id: int) -> bool:
 @shared_task(name="reporting.tasks.quarterly_reports_build")
 def quarterly_reports_build() -> int:
     return services.quarterly_reports_build_all()
+
+
+@shared_task(name="reporting.tasks.quarterly_run", acks_late=True)
+def quarterly_run(report_id: int) -> bool:
+    """A quarterly report asked for on demand (idempotent: only a queued one runs)."""
+    return services.quarterly_run(report_id)

@@ -1,14 +1,11 @@
 from django.urls import path
 
-from reporting import views
+from reporting import quarterly_views, views
 
 app_name = "reporting"
 
 urlpatterns = [
     path("contract-manager/", views.contract_manager_home, name="contract-manager-home"),
-    path("contract-manager/quarterly/", views.quarterly_list, name="quarterly-list"),
-    path("contract-manager/quarterly/<int:pk>/", views.quarterly_page, name="quarterly-page"),
-    path("contract-manager/quarterly/<int:pk>/download", views.quarterly_download, name="quarterly-download"),
     path("coordinator/figures/", views.coordinator_figures, name="coordinator-figures"),
     path("coordinator/figures/<slug:code>/requests", views.drill_down, name="drill-down"),
     path("reports/exports/", views.export_create, name="export-create"),
@@ -16,4 +13,18 @@ urlpatterns = [
     path("reports/exports/<int:pk>/download", views.export_download, name="export-download"),
     # issue 12, refdata: the CBS-shaped placements export (coordinators, administrators)
     path("reports/cbs-placements/", views.cbs_export, name="cbs-export"),
+    # --- issue 12, quarterly report (reporting/quarterly_views.py) ---
+    path("contract-manager/quarterly/", quarterly_views.quarterly_list, name="quarterly-list"),
+    path("contract-manager/quarterly/request", quarterly_views.quarterly_request, name="quarterly-request"),
+    path("contract-manager/quarterly/<int:pk>/", quarterly_views.quarterly_page, name="quarterly-page"),
+    path("contract-manager/quarterly/<int:pk>/status", quarterly_views.quarterly_status, name="quarterly-status"),
+    path(
+        "contract-manager/quarterly/<int:pk>/commentary",
+        quarterly_views.quarterly_commentary,
+        name="quarterly-commentary",
+    ),
+    path("contract-manager/quarterly/<int:pk>/publish", quarterly_views.quarterly_publish, name="quarterly-publish"),
+    path("contract-manager/quarterly/<int:pk>/print", quarterly_views.quarterly_print, name="quarterly-print"),
+    path("contract-manager/quarterly/<int:pk>/pdf", quarterly_views.quarterly_pdf, name="quarterly-pdf"),
+    path("contract-manager/quarterly/<int:pk>/download", quarterly_views.quarterly_download, name="quarterly-download"),
 ]

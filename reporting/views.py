@@ -1,11 +1,9 @@
 """Screens: the contract-management dashboard, the coordinator's figures with drill-down,
-exports (Celery, progress polled with htmx, owner-only download) and quarterly reports."""
+exports (Celery, progress polled with htmx, owner-only download). The quarterly report's
+screens are in reporting/quarterly_views.py."""
 
-from pathlib import Path
-
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -13,7 +11,6 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import role_required
 from capacity.rules import OCCUPANCY_NORM
-from core.access_log import Action
 from core.errors import DomainError, Forbidden, NotFound
 from placement.models import DeclineReason
 from reporting import selectors, services
@@ -24,14 +21,9 @@ from reporting.reports.cbs_placements import CODE as CBS_CODE
 from reporting.reports.cbs_placements import ROLES as CBS_ROLES
 from reporting.reports.common import READ_ROLES, scope_from_params, visible_regions
 from reporting.router import reporting_reads
+from reporting.titles import REPORT_TITLES
 
-TITLES = {
-    "unmet-need": _("Onvervulde vraag"),
-    "refusals": _("Weigeringen"),
-    "transfers": _("Doorplaatsingen"),
-    "occupancy": _("Capaciteit en bezetting"),
-    "waiting-times": _("Wachttijd en afstand"),
-}
+TITLES = REPORT_TITLES
 FILTER_KEYS = ("region", "from", "to", "threshold")
 
 
@@ -171,30 +163,6 @@ def export_download(request, pk):
         raise Http404
     path = services.export_directory() / job.file_name
     return FileResponse(open(path, "rb"), as_attachment=True, filename=job.file_name)
-
-
-@role_required(Role.CONTRACT_MANAGER)
-def quarterly_list(request):
-    return render(
-        request, "reporting/quarterly_list.html", {"reports": selectors.quarterly_list(membership=request.membership)}
-    )
-
-
-@role_required(Role.CONTRACT_MANAGER)
-def quarterly_download(request, pk):
-    report = selectors.quarterly_get(membership=request.membership, pk=pk, action=Action.DOWNLOAD)
-    if report is None:
-        raise Http404
-    path = Path(settings.PRIVATE_MEDIA_ROOT) / "quarterly" / report.xlsx_name
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=report.xlsx_name)
-
-
-@role_required(Role.CONTRACT_MANAGER)
-def quarterly_page(request, pk):
-    report = selectors.quarterly_get(membership=request.membership, pk=pk, action=Action.VIEW)
-    if report is None:
-        raise Http404
-    return HttpResponse(report.html)
 
 
 # --- CBS Beleidsinformatie Jeugd export of the placements (issue 12, refdata) -------------
