@@ -145,3 +145,26 @@ def test_export_buttons_carry_the_filters(client, scenario, contract_manager):
     assert '<input type="hidden" name="report" value="occupancy">' in html
     assert '<input type="hidden" name="from" value="2025-01-01">' in html
     assert 'name="format" value="xlsx"' in html and Role.CONTRACT_MANAGER
+
+
+def test_occupancy_headlines_are_its_rates_per_care_type(client, scenario, contract_manager):
+    """The capacity report has no summary table: its headline figures are the occupancy
+    rate per care type, this period beside the previous one (matched by care type)."""
+    from accounts.selectors import membership_with_role
+    from reporting.registry import build_report
+    from tests.reporting.conftest import table
+
+    client.force_login(contract_manager)
+    page = client.get(reverse(CM_REPORT, args=["occupancy"]), Q1)
+    membership = membership_with_role(contract_manager, Role.CONTRACT_MANAGER)
+    by_type = table(build_report("occupancy", membership=membership, params=Q1), "by_care_type").rows
+    q4 = table(
+        build_report("occupancy", membership=membership, params={"from": "2024-10-03", "to": "2024-12-31"}),
+        "by_care_type",
+    ).rows
+    rows = page.context["headlines"]
+    assert [(r["figure"], r["value"]) for r in rows] == [
+        (f"Bezettingsgraad %: {r['care_type']}", r["rate"]) for r in by_type
+    ]
+    assert rows[0]["previous"] == q4[0]["rate"] and isinstance(rows[0]["previous"], (int, float))
+    assert rows[0]["difference"] == round(rows[0]["value"] - rows[0]["previous"], 2)
