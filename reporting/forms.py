@@ -52,10 +52,11 @@ class ReportFilterForm(AccessibleForm):
                 break
             except Invalid as exc:
                 names = [p["name"] for p in exc.invalid_params] or [""]
-                if any(n in seen for n in names) or not names[0]:
-                    self.apply_invalid(exc)
+                if any(n in seen for n in names):  # already reported: stop asking
                     break
                 self.apply_invalid(exc)
+                if not all(n in FILTER_KEYS for n in names):  # not about one field: nothing to leave out
+                    break
                 seen.update(names)
                 for name in names:
                     params.pop(name, None)
