@@ -1,78 +1,366 @@
-"""Chart specs from a report's (suppressed) tables, one shape for the dashboard's Chart.js
-and the quarterly report's server-rendered SVG (reporting/svg.py):
+"""One place that turns a report's (already suppressed) tables into chart specs.
 
-    {"key", "title", "type": "bar" | "line" | "stacked-bar", "labels",
-     "datasets": [{"label", "data"}], "norm", "norm_label", "unit", "empty"}
+The screens draw them with Chart.js (static/js/reports.js) and the quarterly report draws
+the same specs as SVG, so the shape is fixed:
 
-A suppressed cell ("<5") becomes None: a gap, never a made-up value. `empty` says why a
-chart has nothing to draw.
+    {"key", "title", "type": "bar" | "line" | "stacked-bar", "labels": [str],
+     "datasets": [{"label": str, "data": [number | None]}],
+     "norm": number | None, "norm_label": str, "unit": str,
+     "empty": str | None}
 
-MINIMAL VERSION on the "quarterly" branch of issue 12: occupancy and waiting only. The
-"dashboard" part of issue 12 writes the full `charts_for` (a chart for every report);
-its version REPLACES this file at merge, keeping the same signature and spec shape.
+A hidden cell ("<5") or a missing value becomes a gap (None), never a number. `empty` says
+why there is nothing to draw (no data in the period, or every figure is suppressed); the
+page then shows that sentence instead of an empty grid.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
 
 from capacity.rules import OCCUPANCY_NORM
-from reporting.tables import Table
+from reporting.suppression import SUPPRESSED
+from reporting.tables import TEXT, Table
 
+# The field's norm for waiting (see "Indicators the field already uses" in DOMAIN.md):
+# a regular placement within 4 weeks.
+WAITING_NORM_DAYS = 28
 
-def _value(value):
-    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def _rows(tables: list[Table], key: str) -> list[dict]:
-    return next((t.rows for t in tables if t.key == key), [])
-
-
-def _spec(key, title, kind, labels, datasets, *, unit="", norm=None, norm_label="", empty=""):
-    has_data = any(v is not None for d in datasets for v in d["data"])
-    return {
-        "key": key,
-        "title": title,
-        "type": kind,
-        "labels": [str(label) for label in labels],
-        "datasets": datasets,
-        "norm": norm,
-        "norm_label": norm_label,
-        "unit": unit,
-        "empty": "" if has_data else (empty or _("Geen gegevens in deze periode.")),
-    }
+ChartFn = Callable[[dict[str, Table]], list[dict]]
+CHARTS: dict[str, ChartFn] = {}
 
 
 def charts_for(code: str, tables: list[Table]) -> list[dict]:
-    if code == "occupancy":
-        rows = _rows(tables, "over_time")
+    """The chart specs of report `code` from its tables (unknown report: none)."""
+    chart_fn = CHARTS.get(code)
+    return chart_fn({t.key: t for t in tables}) if chart_fn else []
+
+
+def charts(code: str):
+    def decorator(fn: ChartFn) -> ChartFn:
+        CHARTS[code] = fn
+        return fn
+
+    return decorator
+
+
+# --- building blocks -------------------------------------------------------------------
+
+
+def value(cell):
+    """A drawable number, or None for a gap ('<5', empty, text)."""
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, Decimal):
+        return float(cell)
+    if isinstance(cell, (int, float)):
+        return cell
+    return None
+
+
+def is_total(row: dict) -> bool:
+    return bool(row.get("_total")) or str(row.get("label", "")) == _("Totaal")
+
+
+def body_rows(table: Table | None) -> list[dict]:
+    """The rows of a table without its total row."""
+    return [] if table is None else [row for row in table.rows if not is_total(row)]
+
+
+def _empty_reason(rows: list[dict], keys: list[str], no_data: str, *, zero_is_empty: bool) -> str | None:
+    cells = [row.get(key) for row in rows for key in keys]
+    numbers = [value(c) for c in cells if value(c) is not None]
+    if any(n != 0 for n in numbers) or (numbers and not zero_is_empty):
+        return None
+    if any(c == SUPPRESSED for c in cells):
+        return _("Aantallen onder 5 worden niet getoond; er is te weinig om te tekenen.")
+    return no_data
+
+
+def spec(
+    key: str,
+    title: str,
+    table: Table | None,
+    *,
+    label_key: str,
+    series: list[tuple[str, str]],
+    type: str = "bar",
+    unit: str = "",
+    norm=None,
+    norm_label: str = "",
+    no_data: str | None = None,
+    zero_is_empty: bool = True,
+) -> dict:
+    """A chart of `series` ([(column key, legend label)]) over the rows of `table`."""
+    rows = body_rows(table)
+    no_data = no_data or _("Geen gegevens in deze periode.")
+    return {
+        "key": key,
+        "title": title,
+        "type": type,
+        "labels": [str(row.get(label_key, "")) for row in rows],
+        "datasets": [{"label": str(label), "data": [value(row.get(k)) for row in rows]} for k, label in series],
+        "norm": norm,
+        "norm_label": norm_label,
+        "unit": unit,
+        "empty": _empty_reason(rows, [k for k, _l in series], no_data, zero_is_empty=zero_is_empty),
+    }
+
+
+def column_label(table: Table | None, key: str, default: str = "") -> str:
+    if table is not None:
+        for column in table.columns:
+            if column.key == key:
+                return str(column.label)
+    return default
+
+
+def missing(key: str, title: str, message: str, *, type: str = "bar", unit: str = "") -> dict:
+    """A chart whose table the report does not (yet) have."""
+    return {
+        "key": key,
+        "title": title,
+        "type": type,
+        "labels": [],
+        "datasets": [],
+        "norm": None,
+        "norm_label": "",
+        "unit": unit,
+        "empty": message,
+    }
+
+
+def from_table(key: str, table: Table, *, type: str, unit: str = "", no_data: str | None = None, **extra) -> dict:
+    """A chart of every numeric column of a table against its first text column."""
+    label_col = next((c for c in table.columns if c.cell_kind == TEXT), table.columns[0])
+    series = [(c.key, str(c.label)) for c in table.columns if c.numeric]
+    return spec(
+        key,
+        str(table.title),
+        table,
+        label_key=label_col.key,
+        series=series,
+        type=type,
+        unit=unit,
+        no_data=no_data,
+        **extra,
+    )
+
+
+# --- the reports -----------------------------------------------------------------------
+
+
+@charts("unmet-need")
+def unmet_need_charts(t: dict[str, Table]) -> list[dict]:
+    no_one = _("Geen wachtenden in deze periode.")
+    care = t.get("waiting_by_care_type")
+    return [
+        spec(
+            "unmet_by_care_type",
+            _("Wachtend per zorgvorm (eerste keus)"),
+            care,
+            label_key="label",
+            series=[
+                ("waiting", column_label(care, "waiting", _("Wachtend"))),
+                ("over", column_label(care, "over", _("Langer dan drempel"))),
+            ],
+            unit=_("jeugdigen"),
+            no_data=no_one,
+        ),
+        spec(
+            "unmet_by_specialisation",
+            _("Wachtend per specialisatie"),
+            t.get("waiting_by_specialisation"),
+            label_key="label",
+            series=[("waiting", _("Wachtend"))],
+            unit=_("jeugdigen"),
+            no_data=no_one,
+        ),
+        spec(
+            "unmet_by_security",
+            _("Wachtend per beveiligingsniveau"),
+            t.get("waiting_by_security"),
+            label_key="label",
+            series=[("waiting", _("Wachtend"))],
+            unit=_("jeugdigen"),
+            no_data=no_one,
+        ),
+    ]
+
+
+@charts("waiting-times")
+def waiting_charts(t: dict[str, Table]) -> list[dict]:
+    months = t.get("by_month")
+    return [
+        spec(
+            "waiting_by_month",
+            _("Wachttijd per maand tegen de norm van %(days)s dagen") % {"days": WAITING_NORM_DAYS},
+            months,
+            label_key="month",
+            series=[
+                ("wait_median", column_label(months, "wait_median", _("Mediaan wachtdagen"))),
+                ("wait_p90", column_label(months, "wait_p90", _("P90 wachtdagen"))),
+            ],
+            type="line",
+            unit=_("dagen"),
+            norm=WAITING_NORM_DAYS,
+            norm_label=_("Norm: %(days)s dagen") % {"days": WAITING_NORM_DAYS},
+            no_data=_("Geen plaatsingen gestart in deze periode."),
+            zero_is_empty=False,
+        ),
+        spec(
+            "distance_bands",
+            _("Plaatsingen naar afstand"),
+            t.get("distance_bands"),
+            label_key="label",
+            series=[("count", _("Plaatsingen"))],
+            unit=_("plaatsingen"),
+            no_data=_("Geen plaatsingen gestart in deze periode."),
+        ),
+    ]
+
+
+@charts("refusals")
+def refusal_charts(t: dict[str, Table]) -> list[dict]:
+    no_refusals = _("Geen weigeringen in deze periode.")
+    per_provider = t.get("by_provider_reason")
+    reasons = (
+        [(c.key, str(c.label)) for c in per_provider.columns if c.numeric and c.key != "refused"]
+        if per_provider
+        else []
+    )
+    return [
+        spec(
+            "refusals_by_reason",
+            _("Weigeringen per reden"),
+            t.get("by_reason"),
+            label_key="label",
+            series=[("count", _("Weigeringen"))],
+            unit=_("weigeringen"),
+            no_data=no_refusals,
+        ),
+        spec(
+            "refusals_by_provider",
+            _("Weigeringsredenen per aanbieder"),
+            per_provider,
+            label_key="provider",
+            series=reasons,
+            type="stacked-bar",
+            unit=_("weigeringen"),
+            no_data=no_refusals,
+        ),
+        spec(
+            "refusals_by_who",
+            _("Weigeringen naar wie weigerde"),
+            t.get("by_who"),
+            label_key="label",
+            series=[("count", _("Weigeringen"))],
+            unit=_("weigeringen"),
+            no_data=no_refusals,
+        ),
+    ]
+
+
+@charts("transfers")
+def transfer_charts(t: dict[str, Table]) -> list[dict]:
+    no_transfers = _("Geen beëindigde plaatsingen in deze periode.")
+    return [
+        spec(
+            "transfers_by_provider",
+            _("Doorplaatsingen per aanbieder"),
+            t.get("by_provider"),
+            label_key="provider",
+            series=[("transfers", _("Doorplaatsingen")), ("ended", _("Beëindigd"))],
+            unit=_("plaatsingen"),
+            no_data=no_transfers,
+        ),
+        spec(
+            "transfers_by_month",
+            _("Doorplaatsingen per 100 beëindigde plaatsingen per maand"),
+            t.get("by_month"),
+            label_key="month",
+            series=[("rate", _("Per 100 beëindigd"))],
+            type="line",
+            unit=_("per 100"),
+            no_data=no_transfers,
+            zero_is_empty=False,
+        ),
+    ]
+
+
+@charts("occupancy")
+def occupancy_charts(t: dict[str, Table]) -> list[dict]:
+    norm_label = _("Norm: %(norm)s%%") % {"norm": OCCUPANCY_NORM}
+    no_places = _("Geen gecontracteerde plekken in deze periode.")
+    return [
+        spec(
+            "occupancy_over_time",
+            _("Bezettingsgraad in de tijd tegen de norm van %(norm)s%%") % {"norm": OCCUPANCY_NORM},
+            t.get("over_time"),
+            label_key="period",
+            series=[("rate", _("Bezettingsgraad %"))],
+            type="line",
+            unit="%",
+            norm=OCCUPANCY_NORM,
+            norm_label=norm_label,
+            no_data=no_places,
+            zero_is_empty=False,
+        ),
+        spec(
+            "occupancy_by_facility",
+            _("Bezettingsgraad per locatie"),
+            t.get("by_facility"),
+            label_key="facility",
+            series=[("rate", _("Bezettingsgraad %"))],
+            unit="%",
+            norm=OCCUPANCY_NORM,
+            norm_label=norm_label,
+            no_data=no_places,
+            zero_is_empty=False,
+        ),
+    ]
+
+
+# The "contracts" report (issue 12, part contracts). Its table keys are connected at merge:
+# each key below is charted from its own columns when the report has it.
+COST_TABLES = {
+    "cost_by_provider": "stacked-bar",
+    "occupancy_by_contract": "bar",
+    "empty_places_cost": "bar",
+    "unmet_need_cost": "bar",
+}
+
+
+@charts("contracts")
+def contract_charts(t: dict[str, Table]) -> list[dict]:
+    out = []
+    for key, chart_type in COST_TABLES.items():
+        if key in t:
+            extra = {"norm": OCCUPANCY_NORM, "norm_label": _("Norm: %(norm)s%%") % {"norm": OCCUPANCY_NORM}}
+            out.append(
+                from_table(
+                    key,
+                    t[key],
+                    type=chart_type,
+                    unit="%" if key == "occupancy_by_contract" else "€",
+                    **(extra if key == "occupancy_by_contract" else {}),
+                )
+            )
+    return out or [missing("cost", _("Kosten"), _("Er zijn nog geen contracten en kosten voor deze periode."))]
+
+
+@charts("indicators")
+def indicator_charts(t: dict[str, Table]) -> list[dict]:
+    table = t.get("indicators_by_quarter")
+    if table is None:
         return [
-            _spec(
-                "occupancy",
-                _("Bezettingsgraad in de tijd"),
-                "line",
-                [r["period"] for r in rows],
-                [{"label": _("Bezettingsgraad %"), "data": [_value(r["rate"]) for r in rows]}],
-                unit="%",
-                norm=OCCUPANCY_NORM,
-                norm_label=_("Norm %(norm)s%%") % {"norm": OCCUPANCY_NORM},
-                empty=_("Geen gecontracteerde plekken in deze periode."),
+            missing(
+                "indicators_by_quarter",
+                _("Indicatoren per kwartaal"),
+                _("Er zijn nog geen indicatoren per kwartaal voor deze periode."),
+                type="line",
             )
         ]
-    if code == "waiting-times":
-        rows = _rows(tables, "by_month")
-        return [
-            _spec(
-                "waiting",
-                _("Wachttijd per maand van plaatsing"),
-                "bar",
-                [r["month"] for r in rows],
-                [
-                    {"label": _("Mediaan wachtdagen"), "data": [_value(r["wait_median"]) for r in rows]},
-                    {"label": _("P90 wachtdagen"), "data": [_value(r["wait_p90"]) for r in rows]},
-                ],
-                unit=_("dagen"),
-                empty=_("Geen plaatsingen gestart in deze periode, of te weinig om te tonen (minder dan 5)."),
-            )
-        ]
-    return []
+    return [from_table("indicators_by_quarter", table, type="line", unit="%", zero_is_empty=False)]

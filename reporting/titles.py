@@ -13,4 +13,7 @@ REPORT_TITLES = {
 
 
 def report_title(code: str) -> str:
-    return str(REPORT_TITLES.get(code, code))
+    """A report module's TITLE, else the list above (reports added later bring their own)."""
+    from reporting.reports import REPORT_MODULES  # the modules import the registry, not this list
+
+    return str(getattr(REPORT_MODULES.get(code), "TITLE", None) or REPORT_TITLES.get(code, code))

@@ -5,105 +5,148 @@ screens are in reporting/quarterly_views.py."""
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from capacity.rules import OCCUPANCY_NORM
 from core.errors import DomainError, Forbidden, NotFound
-from placement.models import DeclineReason
 from reporting import selectors, services
+from reporting.charts import charts_for
+from reporting.forms import FILTER_KEYS, ReportFilterForm
+from reporting.headlines import HEADLINE_TABLE, previous_period, with_previous
 from reporting.models import ExportJob
-from reporting.registry import build_report
 from reporting.reports import DRILLABLE, REPORT_MODULES
 from reporting.reports.cbs_placements import CODE as CBS_CODE
 from reporting.reports.cbs_placements import ROLES as CBS_ROLES
 from reporting.reports.common import READ_ROLES, scope_from_params, visible_regions
 from reporting.router import reporting_reads
-from reporting.titles import REPORT_TITLES
+from reporting.titles import REPORT_TITLES, report_title
 
 TITLES = REPORT_TITLES
-FILTER_KEYS = ("region", "from", "to", "threshold")
 
 
-def _chart_value(value):
-    return value if isinstance(value, (int, float)) else None
+# --- Issue 12 (dashboard): an overview, a page per report, previous-period comparison --------
+PAGES = {
+    # role: (overview url name, report page url name, drill-down allowed)
+    Role.CONTRACT_MANAGER: ("reporting:contract-manager-home", "reporting:contract-manager-report", False),
+    Role.COORDINATOR: ("reporting:coordinator-figures", "reporting:coordinator-report", True),
+}
 
 
-def _charts(reports: dict) -> dict:
-    """Series for Chart.js, from the same (suppressed) tables: '<5' becomes a gap."""
-
-    def rows(code, key):
-        return next((t.rows for t in reports.get(code, []) if t.key == key), [])
-
-    occupancy = rows("occupancy", "over_time")
-    waiting = rows("waiting-times", "by_month")
-    transfers = rows("transfers", "by_month")
-    reasons = rows("refusals", "by_provider_reason")
-    return {
-        "occupancy": {
-            "labels": [r["period"] for r in occupancy],
-            "rate": [_chart_value(r["rate"]) for r in occupancy],
-            "norm": [OCCUPANCY_NORM for _r in occupancy],
-            "norm_percent": OCCUPANCY_NORM,
-        },
-        "waiting": {
-            "labels": [r["month"] for r in waiting],
-            "median": [_chart_value(r["wait_median"]) for r in waiting],
-            "p90": [_chart_value(r["wait_p90"]) for r in waiting],
-        },
-        "transfers": {"labels": [r["month"] for r in transfers], "rate": [_chart_value(r["rate"]) for r in transfers]},
-        "refusals": {
-            "labels": [r["provider"] for r in reasons],
-            "datasets": [
-                {"label": str(label), "data": [_chart_value(r[code]) for r in reasons]}
-                for code, label in DeclineReason.choices
-            ],
-        },
-    }
-
-
-def _dashboard(request, template_title, drill):
-    params = request.GET
+def _filters(request):
+    """The filter form, its scope (None when a value is bad) and the query string for links.
+    A region the user may not see is a 404, like everywhere else."""
     try:
-        scope = scope_from_params(request.membership, params)
-        reports = {code: build_report(code, membership=request.membership, params=params) for code in REPORT_MODULES}
-        error = None
-    except DomainError as exc:
-        if isinstance(exc, NotFound):
-            raise Http404 from exc
-        scope, reports, error = None, {}, exc
-    query = "&".join(f"{k}={v}" for k in FILTER_KEYS for v in params.getlist(k) if v)
+        form = ReportFilterForm(request.GET, membership=request.membership)
+        form.is_valid()
+    except NotFound as exc:
+        raise Http404 from exc
+    params = form.query_params()
+    query = urlencode([(k, v) for k, values in params.items() for v in values], doseq=False)
+    return form, params, query
+
+
+def _report_links(role, query):
+    _home, report_url, _drill = PAGES[role]
+    suffix = f"?{query}" if query else ""
+    return [(code, report_title(code), reverse(report_url, args=[code]) + suffix) for code in REPORT_MODULES]
+
+
+def _overview(request, role, page_title):
+    form, params, query = _filters(request)
+    cards = []
+    if form.scope is not None:
+        for code, title, url in _report_links(role, query):
+            tables, headlines = with_previous(
+                code, membership=request.membership, params=params, start=form.scope.start, end=form.scope.end
+            )
+            first = charts_for(code, tables)[:1]
+            cards.append(
+                {
+                    "code": code,
+                    "title": title,
+                    "url": url,
+                    "description": getattr(REPORT_MODULES[code], "DESCRIPTION", ""),
+                    "headlines": headlines,
+                    "charts": first,
+                }
+            )
     return render(
         request,
         "reporting/dashboard.html",
         {
-            "page_title": template_title,
-            "scope": scope,
-            "error": error,
-            "sections": [(code, TITLES[code], reports.get(code, [])) for code in REPORT_MODULES],
-            "charts": _charts(reports),
-            "regions": visible_regions(request.membership),
-            "selected_regions": set(",".join(params.getlist("region")).split(",")),
+            "page_title": page_title,
+            "form": form,
+            "scope": form.scope,
+            "previous": previous_period(form.scope.start, form.scope.end) if form.scope else None,
+            "cards": cards,
+            "chart_specs": [c for card in cards for c in card["charts"]],
+            "reports": _report_links(role, query),
+            "home_url": request.path + (f"?{query}" if query else ""),
+            "show_quarterly": role == Role.CONTRACT_MANAGER,
+        },
+    )
+
+
+def _report_page(request, role, code):
+    if code not in REPORT_MODULES:
+        raise Http404
+    home, _report_url, drill = PAGES[role]
+    form, params, query = _filters(request)
+    tables, headlines, chart_specs = [], [], []
+    if form.scope is not None:
+        tables, headlines = with_previous(
+            code, membership=request.membership, params=params, start=form.scope.start, end=form.scope.end
+        )
+        chart_specs = charts_for(code, tables)
+    return render(
+        request,
+        "reporting/report.html",
+        {
+            "page_title": report_title(code),
+            "description": getattr(REPORT_MODULES[code], "DESCRIPTION", ""),
+            "code": code,
+            "form": form,
+            "scope": form.scope,
+            "previous": previous_period(form.scope.start, form.scope.end) if form.scope else None,
+            "headlines": headlines,
+            "tables": [t for t in tables if t.key != HEADLINE_TABLE],
+            "chart_specs": chart_specs,
+            "reports": _report_links(role, query),
+            "home_url": reverse(home) + (f"?{query}" if query else ""),
             "params": params,
             "query": query,
-            "drill": drill,
-            "drillable": DRILLABLE,
+            "drill": drill and code in DRILLABLE,
             "formats": ExportJob.Format.choices,
-            "norm": OCCUPANCY_NORM,
+            "show_quarterly": role == Role.CONTRACT_MANAGER,
         },
     )
 
 
 @role_required(Role.CONTRACT_MANAGER)
 def contract_manager_home(request):
-    return _dashboard(request, _("Cijfers contractmanagement"), drill=False)
+    return _overview(request, Role.CONTRACT_MANAGER, _("Cijfers contractmanagement"))
+
+
+@role_required(Role.CONTRACT_MANAGER)
+def contract_manager_report(request, code):
+    return _report_page(request, Role.CONTRACT_MANAGER, code)
 
 
 @role_required(Role.COORDINATOR)
 def coordinator_figures(request):
-    return _dashboard(request, _("Cijfers van mijn regio"), drill=True)
+    return _overview(request, Role.COORDINATOR, _("Cijfers van mijn regio"))
+
+
+@role_required(Role.COORDINATOR)
+def coordinator_report(request, code):
+    return _report_page(request, Role.COORDINATOR, code)
+
+
+# --- end issue 12 (dashboard) ---------------------------------------------------------------
 
 
 @role_required(Role.COORDINATOR)
@@ -121,7 +164,7 @@ def drill_down(request, code):
     return render(
         request,
         "reporting/drill_down.html",
-        {"requests": requests, "code": code, "title": TITLES[code], "scope": scope},
+        {"requests": requests, "code": code, "title": report_title(code), "scope": scope},
     )
 
 

@@ -23,3 +23,22 @@ def report_table(table, code, drill, query):
     ]
     table.display_rows = rows
     return {"table": table, "code": code, "drill": drill, "query": query}
+
+
+# Issue 12 (dashboard): the table behind a chart, and signed differences.
+@register.filter
+def chart_rows(spec):
+    """[(label, [value per dataset])] of a chart spec: its text alternative."""
+    return [(label, [dataset["data"][i] for dataset in spec["datasets"]]) for i, label in enumerate(spec["labels"])]
+
+
+@register.filter
+def signed(number):
+    """+3, −2, 0 (a difference)."""
+    if number is None:
+        return ""
+    if number > 0:
+        return f"+{number}"
+    if number < 0:
+        return f"−{abs(number)}"
+    return "0"

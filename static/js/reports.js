@@ -1,23 +1,45 @@
-// Charts of the reporting dashboard, drawn from the same (suppressed) tables as the page.
+// Charts of the report pages, drawn from the specs of reporting/charts.py (the same
+// suppressed tables as the page: a hidden figure is a gap). A chart with nothing to draw
+// has no canvas: the page shows why instead. Each canvas is described by the table under it.
 (function () {
   var node = document.getElementById("report-charts");
   if (!node || typeof Chart === "undefined") return;
-  var data = JSON.parse(node.textContent);
-  function draw(id, config) {
-    var canvas = document.getElementById(id);
-    if (canvas) { canvas.dataset.rendered = "true"; return new Chart(canvas, config); }
+  var specs = JSON.parse(node.textContent);
+  var colours = ["#01689b", "#e17000", "#39870c", "#a90061", "#76d2b6", "#8fcae7", "#673327", "#ffb612", "#42145f"];
+  var phone = window.matchMedia && window.matchMedia("(max-width: 40rem)").matches;
+
+  function datasets(spec) {
+    var line = spec.type === "line";
+    var out = spec.datasets.map(function (d, i) {
+      var colour = colours[i % colours.length];
+      return {label: d.label, data: d.data, borderColor: colour, backgroundColor: colour, spanGaps: false,
+              borderWidth: line ? 2 : 0, pointRadius: line ? 3 : 0};
+    });
+    if (spec.norm !== null && spec.norm !== undefined) {
+      out.push({type: "line", label: spec.norm_label, data: spec.labels.map(function () { return spec.norm; }),
+                borderColor: "#d52b1e", backgroundColor: "#d52b1e", borderDash: [6, 4], pointRadius: 0, borderWidth: 2, fill: false});
+    }
+    return out;
   }
-  var nl = document.documentElement.lang !== "en";
-  draw("chart-occupancy", {type: "line", data: {labels: data.occupancy.labels, datasets: [
-    {label: nl ? "Bezettingsgraad %" : "Occupancy rate %", data: data.occupancy.rate, borderColor: "#01689b", spanGaps: false},
-    {label: "Norm " + data.occupancy.norm_percent + "%", data: data.occupancy.norm, borderColor: "#d52b1e", borderDash: [6, 4], pointRadius: 0}]},
-    options: {scales: {y: {min: 0, suggestedMax: 100}}}});
-  draw("chart-waiting", {type: "bar", data: {labels: data.waiting.labels, datasets: [
-    {label: nl ? "Mediaan wachtdagen" : "Median days waiting", data: data.waiting.median, backgroundColor: "#01689b"},
-    {label: "P90", data: data.waiting.p90, backgroundColor: "#8fcae7"}]}});
-  draw("chart-refusals", {type: "bar", data: {labels: data.refusals.labels, datasets: data.refusals.datasets},
-    options: {indexAxis: "y", scales: {x: {stacked: true}, y: {stacked: true}}}});
-  draw("chart-transfers", {type: "line", data: {labels: data.transfers.labels, datasets: [
-    {label: nl ? "Doorplaatsingen per 100 beëindigd" : "Transfers per 100 ended", data: data.transfers.rate, borderColor: "#39870c"}]},
-    options: {scales: {y: {min: 0}}}});
+
+  specs.forEach(function (spec) {
+    var canvas = document.getElementById("chart-" + spec.key);
+    if (!canvas || spec.empty) return;
+    var stacked = spec.type === "stacked-bar";
+    var horizontal = spec.type !== "line" && (phone || spec.labels.length > 8);
+    var valueAxis = {beginAtZero: true, stacked: stacked, title: {display: !!spec.unit, text: spec.unit}};
+    var labelAxis = {stacked: stacked, ticks: {autoSkip: true}};
+    var scales = horizontal ? {x: valueAxis, y: labelAxis} : {x: labelAxis, y: valueAxis};
+    if (horizontal) {
+      var box = canvas.parentNode;
+      box.style.height = Math.max(12, spec.labels.length * 2.2 + 6) + "rem";
+    }
+    new Chart(canvas, {
+      type: spec.type === "line" ? "line" : "bar",
+      data: {labels: spec.labels, datasets: datasets(spec)},
+      options: {responsive: true, maintainAspectRatio: false, animation: false, indexAxis: horizontal ? "y" : "x",
+                scales: scales, plugins: {legend: {position: "bottom"}}}
+    });
+    canvas.dataset.rendered = "true";
+  });
 })();
