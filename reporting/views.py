@@ -87,6 +87,8 @@ def _overview(request, role, page_title):
             "reports": _report_links(role, query),
             "home_url": request.path + (f"?{query}" if query else ""),
             "show_quarterly": role == Role.CONTRACT_MANAGER,
+            "regions": visible_regions(request.membership),  # links to each region's band tariffs
+            "drill": role == Role.COORDINATOR,  # coordinators may export the CBS-shaped placements
         },
     )
 

@@ -132,9 +132,14 @@ def test_csv_and_xlsx_through_the_export_job_with_the_download_logged(client, pl
         job.refresh_from_db()
     text = (export_directory() / jobs["csv"].file_name).read_text(encoding="utf-8-sig")
     lines = list(csv.reader(io.StringIO(text), delimiter=";"))
+    cover = [line for line in lines if line and line[0] == "#"]
+    assert ["#", "Regio('s)", "Twente"] in cover  # the export cover comes first (issue 12 point 6)
+    lines = lines[len(cover) + 1 :]  # the cover, one empty line, then the table
     assert lines[1] == COLUMNS and len(lines) == 2 + 4
     assert "Geheim" not in text and "Sam" not in text  # no names (nor BSN: the scenario has none to leak)
-    sheet = load_workbook(export_directory() / jobs["xlsx"].file_name).active
+    book = load_workbook(export_directory() / jobs["xlsx"].file_name)
+    assert book.sheetnames[0] == "Toelichting"
+    sheet = book.worksheets[1]
     assert [c.value for c in sheet[1]] == COLUMNS and sheet.max_row == 1 + 4
     assert client.get(reverse("reporting:export-download", args=[jobs["csv"].pk])).status_code == 200
     entry = AccessLogEntry.objects.get(subject_type="reporting.exportjob", subject_id=jobs["csv"].pk)

@@ -292,7 +292,7 @@ def test_pdf_has_region_quarter_commentary_and_the_previous_quarters_figure(clie
     # (19 + 2*21 + 50 = 111 days); F3 6*90 = 540: 111 / 838 = 13.2%.
     assert "% (2024 Q4)" in text
     assert "13,2 7,9" in text  # this quarter and the previous one, side by side
-    assert "Norm 90%" in text  # the occupancy chart (SVG) with its norm
+    assert "Norm: 90%" in text  # the occupancy chart (SVG) with its norm
     assert "Aantallen van 1 tot en met 4" in text  # the suppression rule in words
 
 
@@ -352,7 +352,8 @@ def test_xlsx_has_the_cover_sheet_a_sheet_per_section_and_the_charts_data(client
     assert any(row[0] == "Kleinschalige woonvoorziening (open)" and 13.2 in row and 7.9 in row for row in occupancy)
     assert any(row[0] == "Vorig kwartaal: 2024 Q4" for row in occupancy)
     chart_rows = [row[0] for row in workbook["Grafiekgegevens"].iter_rows(values_only=True)]
-    assert "Bezettingsgraad in de tijd" in chart_rows and "Wachttijd per maand van plaatsing" in chart_rows
+    assert "Bezettingsgraad in de tijd tegen de norm van 90%" in chart_rows
+    assert "Wachttijd per maand tegen de norm van 28 dagen" in chart_rows
     english = load_workbook(
         io.BytesIO(client.get(reverse("reporting:quarterly-download", args=[built.pk]) + "?lang=en").content)
     )

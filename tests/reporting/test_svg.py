@@ -3,9 +3,7 @@ values, an empty chart that says why."""
 
 from xml.etree import ElementTree
 
-from reporting.charts import charts_for
 from reporting.svg import render_svg
-from reporting.tables import Column, Table
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 
@@ -71,16 +69,3 @@ def test_bars_stacked_bars_and_the_empty_state():
 def test_text_is_escaped():
     root = ElementTree.fromstring(str(render_svg(_spec(title="<script>x</script> & co"))))
     assert root.find("s:title", NS).text == "<script>x</script> & co"
-
-
-def test_minimal_charts_for_occupancy_and_waiting_turn_suppressed_cells_into_gaps():
-    over_time = Table(
-        "over_time",
-        "t",
-        [Column("period", "Periode"), Column("rate", "%", True)],
-        [{"period": "01-01", "rate": 50}, {"period": "08-01", "rate": "<5"}],
-    )
-    (spec,) = charts_for("occupancy", [over_time])
-    assert spec["datasets"][0]["data"] == [50, None] and spec["norm"] == 90 and spec["empty"] == ""
-    (waiting,) = charts_for("waiting-times", [])
-    assert waiting["empty"] and waiting["labels"] == []
