@@ -115,6 +115,22 @@ def test_history_loads_once_next_to_the_hand_made_demo_and_the_figures_show_numb
         assert response.status_code == 302, username
         client.logout()
 
+    # The screens take the generated rows as they take real ones.
+    client.force_login(manager.user)
+    assert client.get("/contract-manager/", params).status_code == 200
+    client.force_login(Membership.objects.get(user__username="coordinator").user)
+    assert client.get("/coordinator/").status_code == 200
+    assert client.get("/coordinator/figures/", params).status_code == 200
+    samples = [
+        generated.filter(status="matching").first(),
+        generated.filter(status="ended", placement__kind="crisis").first(),
+        generated.filter(status="placed").first(),
+        generated.filter(kind="transfer").first(),
+    ]
+    for request in samples:
+        assert client.get(f"/requests/{request.pk}/").status_code == 200, request.status
+    assert client.get(f"/coordinator/requests/{samples[0].pk}/matching/").status_code == 200
+
 
 @pytest.mark.django_db
 def test_history_refuses_production_and_bad_input(settings):
