@@ -16,6 +16,10 @@ One generator, two users (issue 12):
 Both call `history(spec)`, which holds every rule of how the rows are made. With
 `realism=None` it draws exactly the random numbers it always did, so the national rows
 stay the same for the same seed (tests/bench/test_generate_national.py checks a checksum).
+A part that needs rows of its own (contracts, indicators) adds one function next to
+`history` and calls it from `generate` and/or `demo_history` after `history(...)`; rows
+the benchmarks did not have before belong behind `realism` or after `history`, so the
+national checksum stays (or is renewed on purpose, saying why).
 """
 
 from __future__ import annotations
