@@ -124,6 +124,7 @@ def run() -> int:
     _manage(env, "migrate", "--noinput", "-v", "0")  # as the owner (DATABASE_OWNER_URL)
     env = {k: v for k, v in env.items() if k != "DATABASE_OWNER_URL"}  # the rest: application role only
     _manage(env, "seed_demo")
+    _manage(env, "seed_demo_history")  # issue 12 (demo): two years of history, loaded once
     python = sys.executable
     manager = Manager(Printer(sys.stdout))
     manager.add_process("web", f"{python} manage.py runserver {WEB_ADDRESS}", env=env, cwd=str(BASE_DIR))
