@@ -4,5 +4,5 @@ from reporting.api import report_view
 
 urlpatterns = [
     path(f"reports/{code}", report_view(code), name=f"api-report-{code}")
-    for code in ("unmet-need", "refusals", "transfers", "occupancy", "waiting-times")
+    for code in ("unmet-need", "refusals", "transfers", "occupancy", "waiting-times", "indicators")
 ]

@@ -28,6 +28,7 @@ TITLES = {
     "transfers": _("Doorplaatsingen"),
     "occupancy": _("Capaciteit en bezetting"),
     "waiting-times": _("Wachttijd en afstand"),
+    "indicators": _("Indicatoren"),  # issue 12: the field's indicators (reporting/reports/indicators.py)
 }
 FILTER_KEYS = ("region", "from", "to", "threshold")
 

@@ -1,6 +1,6 @@
-"""The five reports. Importing this package registers their builders (see apps.py)."""
+"""The reports (issue 12 adds the indicators). Importing this package registers their builders (see apps.py)."""
 
-from reporting.reports import occupancy, refusals, transfers, unmet_need, waiting  # noqa: F401
+from reporting.reports import indicators, occupancy, refusals, transfers, unmet_need, waiting  # noqa: F401
 
 REPORT_MODULES = {
     "unmet-need": unmet_need,
@@ -8,5 +8,6 @@ REPORT_MODULES = {
     "transfers": transfers,
     "occupancy": occupancy,
     "waiting-times": waiting,
+    "indicators": indicators,  # issue 12: the field's indicators
 }
-DRILLABLE = {"unmet-need", "refusals", "transfers", "waiting-times"}
+DRILLABLE = {"unmet-need", "refusals", "transfers", "waiting-times", "indicators"}
