@@ -43,16 +43,30 @@ NORM_REGULAR_DAYS = 28
 LIGHTER = (AftercareDestination.HOME, AftercareDestination.LIGHTER_CARE, AftercareDestination.INDEPENDENT)
 EARLY_UNILATERAL = (EndReason.BY_CLIENT, EndReason.BY_PROVIDER)
 
-# The periods one statement computes: the whole period ("all") and each quarter in it.
+# The periods one statement computes: the whole period (key NULL) and each quarter in it
+# (key: the quarter's first day), for units that belong to a period by more than one day
+# (on the waiting list on its last day, a stay running in it).
 PERIODS = """per AS (
-    SELECT * FROM unnest(%(p_keys)s::text[], %(p_starts)s::date[], %(p_ends)s::date[],
+    SELECT * FROM unnest(%(p_keys)s::date[], %(p_starts)s::date[], %(p_ends)s::date[],
                          %(p_days)s::date[], %(p_day_ends)s::timestamptz[])
         AS per(key, start_d, end_d, day, day_end))"""
 
 _REQ = "JOIN placement_placementrequest r ON r.id = p.request_id"
 _IN_SCOPE = "r.region_id = ANY(%(regions)s)"
-STARTED = f"placement_placement p {_REQ} JOIN per ON p.start_date BETWEEN per.start_d AND per.end_d"
-ENDED = f"placement_placement p {_REQ} JOIN per ON p.end_date BETWEEN per.start_d AND per.end_d"
+
+
+def _dated(day: str) -> str:
+    """Units dated by one day in the period: key = its quarter's first day; the whole
+    period is their ROLLUP (`Indicator.dated`)."""
+    return (
+        f"CROSS JOIN LATERAL (VALUES (date_trunc('quarter', {day})::date)) per(key) "
+        f"WHERE {day} BETWEEN %(start)s AND %(end)s AND r.region_id = ANY(%(regions)s)"
+    )
+
+
+PLACEMENTS = f"placement_placement p {_REQ}"
+IN_STARTED = _dated("p.start_date")
+IN_ENDED = _dated("p.end_date")
 
 # The moment a crisis request asked for a place: when it was submitted before the placement
 # was registered, else (a crisis registration: request and placement at once) when it was made.
@@ -75,6 +89,7 @@ class Indicator:
     measure: str = "share"  # share (hit of all, %), count (hits), mean or median (days)
     norm: str = ""
     denominator: bool = True  # False: the figure is a count with nothing to divide by
+    dated: bool = True  # units dated by one day (ROLLUP gives the whole period); else per PERIODS
 
 
 INDICATORS: list[Indicator] = [
@@ -92,6 +107,7 @@ INDICATORS: list[Indicator] = [
               ON {waiting_on_sql("r", day="per.day", day_end="per.day_end")}
             WHERE {_IN_SCOPE}""",
         norm="waiting",
+        dated=False,
     ),
     Indicator(
         "crisis_within_24h",
@@ -103,7 +119,7 @@ INDICATORS: list[Indicator] = [
         ),
         f"""SELECT per.key, r.id AS request_id,
                    ({STARTED_AT} <= {CRISIS_ASKED} + interval '{NORM_CRISIS_HOURS} hours') AS hit, NULL::float AS days
-            FROM {STARTED} WHERE {_IN_SCOPE} AND {IS_CRISIS}""",
+            FROM {PLACEMENTS} {IN_STARTED} AND {IS_CRISIS}""",
         norm="crisis",
     ),
     Indicator(
@@ -115,7 +131,7 @@ INDICATORS: list[Indicator] = [
         ),
         f"""SELECT per.key, r.id AS request_id,
                    ({waiting_days_sql("r", until="p.start_date")} <= {NORM_REGULAR_DAYS}) AS hit, NULL::float AS days
-            FROM {STARTED} WHERE {_IN_SCOPE} AND NOT {IS_CRISIS}""",
+            FROM {PLACEMENTS} {IN_STARTED} AND NOT {IS_CRISIS}""",
         norm="regular",
     ),
     Indicator(
@@ -129,7 +145,7 @@ INDICATORS: list[Indicator] = [
         f"""SELECT per.key, r.id AS request_id,
                    (p.offer_id = (SELECT o.id FROM placement_offer o WHERE o.request_id = r.id
                                   ORDER BY o.created_at, o.id LIMIT 1)) AS hit, NULL::float AS days
-            FROM {STARTED} WHERE {_IN_SCOPE} AND p.offer_id IS NOT NULL""",
+            FROM {PLACEMENTS} {IN_STARTED} AND p.offer_id IS NOT NULL""",
     ),
     Indicator(
         "dropout",
@@ -140,7 +156,7 @@ INDICATORS: list[Indicator] = [
         ),
         f"""SELECT per.key, r.id AS request_id, (p.end_reason IN ({_codes(EARLY_UNILATERAL)})) AS hit,
                    NULL::float AS days
-            FROM {ENDED} WHERE {_IN_SCOPE}""",
+            FROM {PLACEMENTS} {IN_ENDED}""",
     ),
     Indicator(
         "repeat_request",
@@ -154,7 +170,7 @@ INDICATORS: list[Indicator] = [
                    EXISTS (SELECT 1 FROM placement_placementrequest r2
                            WHERE r2.youth_id = p.youth_id AND {reentry_after_sql("r2", "p", "r")}) AS hit,
                    NULL::float AS days
-            FROM {ENDED} WHERE {_IN_SCOPE}""",
+            FROM {PLACEMENTS} {IN_ENDED}""",
     ),
     Indicator(
         "stay_mean",
@@ -164,7 +180,7 @@ INDICATORS: list[Indicator] = [
             "beëindigde plaatsingen."
         ),
         f"""SELECT per.key, r.id AS request_id, NULL::boolean AS hit, (p.end_date - p.start_date)::float AS days
-            FROM {ENDED} WHERE {_IN_SCOPE}""",
+            FROM {PLACEMENTS} {IN_ENDED}""",
         measure="mean",
     ),
     Indicator(
@@ -175,7 +191,7 @@ INDICATORS: list[Indicator] = [
             "alle beëindigde plaatsingen."
         ),
         f"""SELECT per.key, r.id AS request_id, NULL::boolean AS hit, (p.end_date - p.start_date)::float AS days
-            FROM {ENDED} WHERE {_IN_SCOPE}""",
+            FROM {PLACEMENTS} {IN_ENDED}""",
         measure="median",
     ),
     Indicator(
@@ -187,7 +203,7 @@ INDICATORS: list[Indicator] = [
         ),
         f"""SELECT per.key, r.id AS request_id, (p.aftercare_destination IN ({_codes(LIGHTER)})) AS hit,
                    NULL::float AS days
-            FROM {ENDED} WHERE {_IN_SCOPE}""",
+            FROM {PLACEMENTS} {IN_ENDED}""",
     ),
     Indicator(
         "provider_change",
@@ -199,10 +215,10 @@ INDICATORS: list[Indicator] = [
             "nooit."
         ),
         f"""SELECT per.key, r.id AS request_id, (p.provider_id <> old.provider_id) AS hit, NULL::float AS days
-            FROM {STARTED}
+            FROM {PLACEMENTS}
             JOIN placement_transfer t ON t.new_request_id = r.id
             JOIN placement_placement old ON old.id = t.from_placement_id
-            WHERE {_IN_SCOPE}""",
+            {IN_STARTED}""",
         measure="count",
     ),
     Indicator(
@@ -213,7 +229,7 @@ INDICATORS: list[Indicator] = [
             "noemer: alle gestarte plaatsingen."
         ),
         f"""SELECT per.key, r.id AS request_id, (p.kind = '{PlacementKind.CRISIS}') AS hit, NULL::float AS days
-            FROM {STARTED} WHERE {_IN_SCOPE}""",
+            FROM {PLACEMENTS} {IN_STARTED}""",
     ),
     Indicator(
         "outside_home_region",
@@ -223,10 +239,10 @@ INDICATORS: list[Indicator] = [
             "woongemeente van de jeugdige; noemer: alle gestarte plaatsingen."
         ),
         f"""SELECT per.key, r.id AS request_id, (fm.region_id <> ym.region_id) AS hit, NULL::float AS days
-            FROM {STARTED}
+            FROM {PLACEMENTS}
             JOIN placement_youth y ON y.id = p.youth_id JOIN accounts_municipality ym ON ym.id = y.municipality_id
             JOIN capacity_facility f ON f.id = p.facility_id JOIN accounts_municipality fm ON fm.id = f.municipality_id
-            WHERE {_IN_SCOPE}""",
+            {IN_STARTED}""",
     ),
     Indicator(
         "youth_with_stay",
@@ -241,17 +257,19 @@ INDICATORS: list[Indicator] = [
             WHERE {_IN_SCOPE} GROUP BY per.key, p.youth_id""",
         measure="count",
         denominator=False,
+        dated=False,
     ),
 ]
 BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
 
 AGGREGATE = """WITH {periods}, u AS ({units})
-    SELECT key, count(*) FILTER (WHERE hit) AS numerator, count(*) AS denominator, avg(days) AS mean,
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median
-    FROM u GROUP BY key"""
+    SELECT key, count(*) FILTER (WHERE hit) AS numerator, count(*) AS denominator, {days}
+    FROM u GROUP BY {group}"""
+DAYS = "avg(days) AS mean, percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median"
+NO_DAYS = "NULL::float AS mean, NULL::float AS median"
 
 DRILL = """WITH {periods}, u AS ({units})
-    SELECT DISTINCT request_id AS id FROM u WHERE key = %(period)s {where} ORDER BY request_id"""
+    SELECT DISTINCT request_id AS id FROM u WHERE {period} {where} ORDER BY request_id"""
 
 # Youth with a stay in the period per care form (capacity.CareType: the placement's current
 # care type, else its facility's). A youth with stays in two care forms counts in both.
@@ -287,6 +305,15 @@ def quarters(start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.date]]
         year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
 
 
+def quarter_start(day: dt.date) -> dt.date:
+    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def quarter_name(first: dt.date | None) -> str:
+    """The key `quarters` gives the quarter starting on `first` ("all" for None)."""
+    return "all" if first is None else f"{first.year}-K{(first.month - 1) // 3 + 1}"
+
+
 def _periods(scope: Scope) -> list[tuple[str, dt.date, dt.date]]:
     return [("all", scope.start, scope.end), *quarters(scope.start, scope.end)]
 
@@ -295,7 +322,7 @@ def _params(scope: Scope, periods, **extra) -> dict:
     # The waiting list is taken on each period's last day, at most today (scope.day).
     days = [min(last, max(scope.day, first)) for _k, first, last in periods]
     return scope.sql(
-        p_keys=[k for k, _f, _l in periods],
+        p_keys=[None if k == "all" else quarter_start(first) for k, first, _l in periods],
         p_starts=[f for _k, f, _l in periods],
         p_ends=[last for _k, _f, last in periods],
         p_days=days,
@@ -327,17 +354,21 @@ def _value(indicator: Indicator, agg: dict | None):
     return pct(agg["numerator"], agg["denominator"])
 
 
-def figures(scope: Scope) -> dict[str, dict[str, dict]]:
-    """Exact figures: {indicator code: {period key: {numerator, denominator, mean, median}}}.
-    One statement per distinct units SQL (the mean and median of a stay share one)."""
+def figures(scope: Scope, codes=None) -> dict[str, dict[str, dict]]:
+    """Exact figures: {indicator code: {period key: {numerator, denominator, mean, median}}}
+    (all indicators, or those in `codes`). One statement per distinct units SQL (the mean
+    and median of a stay share one)."""
     periods = _periods(scope)
     params = _params(scope, periods)
     by_sql: dict[str, dict] = {}
     out = {}
-    for indicator in INDICATORS:
+    with_days = {i.units for i in INDICATORS if i.measure in ("mean", "median")}
+    for indicator in INDICATORS if codes is None else [BY_CODE[c] for c in codes]:
         if indicator.units not in by_sql:
-            rows = fetch(AGGREGATE.format(periods=PERIODS, units=indicator.units), params)
-            by_sql[indicator.units] = {r["key"]: r for r in rows}
+            days = DAYS if indicator.units in with_days else NO_DAYS
+            group = "ROLLUP (key)" if indicator.dated else "key"
+            sql = AGGREGATE.format(periods=PERIODS, units=indicator.units, days=days, group=group)
+            by_sql[indicator.units] = {quarter_name(r["key"]): r for r in fetch(sql, params)}
         out[indicator.code] = by_sql[indicator.units]
     return out
 
@@ -452,7 +483,7 @@ def _referral_flows(scope: Scope, period_text: str) -> Table:
     periods = quarters(scope.start, scope.end)
     counts: dict[tuple[str, str], int] = {}
     for r in fetch(REFERRAL_SQL.format(periods=PERIODS), _params(scope, _periods(scope))):
-        counts[(r["code"], r["key"])] = r["n"]
+        counts[(r["code"], quarter_name(r["key"]))] = r["n"]
     labels = dict(ReferrerCode.choices)
     codes = list(labels) + sorted({code for code, _k in counts if code not in labels})
     rows = []
@@ -493,8 +524,11 @@ def drill(scope: Scope, query: dict) -> list[int]:
     if period not in {k for k, _f, _l in periods}:
         return []
     where = "AND hit" if query.get("part") == "numerator" and indicator.measure not in ("mean", "median") else ""
-    sql = DRILL.format(periods=PERIODS, units=indicator.units, where=where)
-    return [r["id"] for r in fetch(sql, _params(scope, periods, period=period))]
+    first = quarter_start(next(f for k, f, _l in periods if k == period))
+    whole = "TRUE" if indicator.dated else "key IS NULL"  # dated units all lie in the period
+    which = whole if period == "all" else "key = %(period)s"
+    sql = DRILL.format(periods=PERIODS, units=indicator.units, where=where, period=which)
+    return [r["id"] for r in fetch(sql, _params(scope, periods, period=first))]
 
 
 def indicator_scope(membership, params) -> Scope:
