@@ -1,18 +1,22 @@
 """The field's indicators (issue 12, point 3) against a hand-worked extension of the Q1 2025
 Twente scenario (conftest.scenario). Every number is worked out in the comments."""
 
+import csv
 import datetime as dt
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from accounts.models import Organisation, Role
 from accounts.selectors import membership_with_role
 from intake.models import PlacementRequest
 from placement.models import Offer, Placement, PlacementChange, WaitingPeriod
+from reporting.models import ExportJob
 from reporting.registry import build_report
 from reporting.reports import REPORT_MODULES, indicators
 from reporting.reports.common import Scope
+from reporting.services import export_directory, export_request, export_run
 from tests.accounts.factories import OrganisationFactory
 from tests.reporting.conftest import Q1, q1_scope, table
 from tests.reporting.factories import at
@@ -239,3 +243,47 @@ def test_indicators_are_a_registered_drillable_report():
     assert REPORT_MODULES["indicators"] is indicators and "indicators" in DRILLABLE
     assert str(indicators.TITLE) == "Indicatoren"
     assert len({i.code for i in indicators.INDICATORS}) == len(indicators.INDICATORS)
+
+
+def test_exported_as_csv_and_xlsx_with_the_same_figures(field, coordinator):
+    membership = membership_with_role(coordinator, Role.COORDINATOR)
+    files = {}
+    for fmt in ("csv", "xlsx"):
+        job = export_request(membership=membership, report="indicators", params=dict(Q1), fmt=fmt, by=coordinator)
+        assert export_run(job.pk) is True
+        job.refresh_from_db()
+        assert job.status == ExportJob.Status.DONE
+        files[fmt] = export_directory() / job.file_name
+    with open(files["csv"], encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    crisis = next(r for r in rows if r and r[0] == "Crisis binnen 24 uur geplaatst")
+    assert crisis[1:5] == ["50", "1", "2", "24 uur"]
+    assert ["Verwijsstromen per soort verwijzer"] in rows
+    workbook = load_workbook(files["xlsx"])
+    # Sheet names are cut at Excel's 31 characters.
+    assert {"Indicatoren", "Indicatoren per kwartaal", "Verwijsstromen per soort verwij"} <= set(workbook.sheetnames)
+    sheet = [[c.value for c in row] for row in workbook["Indicatoren"].iter_rows()]
+    assert sheet[0][:5] == ["Indicator", "Waarde", "Teller", "Noemer", "Norm"]
+    assert next(r for r in sheet if r[0] == "Uitval")[1:4] == [66.7, 2, 3]
+
+
+def test_bad_input_is_named_and_other_regions_are_404(api, client, field, contract_manager, coordinator, referrer):
+    url = "/api/v1/reports/indicators"
+    assert api.as_user(coordinator).get(url, Q1).status_code == 200
+    assert api.as_user(referrer).get(url, Q1).status_code == 403
+    manager = api.as_user(contract_manager)
+    assert manager.get(url, Q1).status_code == 200
+    for params, name in (
+        ({"from": "2025-04-01", "to": "2025-01-01"}, "to"),
+        ({"from": "0001-01-01", "to": "9999-12-31"}, "from"),
+        ({**Q1, "threshold": "0"}, "threshold"),
+        ({**Q1, "threshold": "veel"}, "threshold"),
+        ({"region": "XX99"}, "region"),
+    ):
+        response = manager.get(url, params)
+        assert response.status_code == 422, params
+        assert response.json()["invalid_params"][0]["name"] == name
+    assert manager.get(url, {**Q1, "region": "JZ04"}).status_code == 404  # Drenthe is not theirs
+    # The drill-down is for coordinators only.
+    client.force_login(contract_manager)
+    assert client.get(reverse("reporting:drill-down", args=["indicators"]), Q1).status_code == 403
