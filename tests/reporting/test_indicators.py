@@ -287,3 +287,11 @@ def test_bad_input_is_named_and_other_regions_are_404(api, client, field, contra
     # The drill-down is for coordinators only.
     client.force_login(contract_manager)
     assert client.get(reverse("reporting:drill-down", args=["indicators"]), Q1).status_code == 403
+
+
+def test_administrators_see_the_nation_or_one_region(field, make_member):
+    admin = membership_with_role(make_member(Role.ADMIN), Role.ADMIN)
+    national = _rows(build_report("indicators", membership=admin, params=Q1))
+    assert _figure(national["crisis_share"])[1:] == (1, 7)  # Twente's six and Drenthe's R11
+    drenthe = _rows(build_report("indicators", membership=admin, params={**Q1, "region": "JZ04"}))
+    assert _figure(drenthe["crisis_share"]) == (0, 0, 1)
