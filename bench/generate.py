@@ -24,6 +24,7 @@ national checksum stays (or is renewed on purpose, saying why).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import random
@@ -754,6 +755,8 @@ def history(spec: HistorySpec) -> dict:
         else:
             play(request, referral)
 
+    _crisis_and_reentry(rng, requests, placements, at)  # issue 12: the field's indicators
+
     with connection.cursor() as cursor:  # requests and placements refer to each other
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     copy_rows(Youth, youth)
@@ -790,3 +793,34 @@ def _planned(facility_id, effective, places, created_at, *, before: int) -> dict
         "applied_at": None,
         "blocked_reason": "",
     }
+
+
+def _crisis_and_reentry(rng, requests, placements, at) -> None:
+    """Issue 12 (indicators): some placements become crisis registrations (no offer, started
+    0-40 hours after the request), some requests get urgency crisis, and some first requests
+    (never placed) are re-entries: their youth is the youth of a placement that ended 1-240 days
+    before."""
+    by_id = {r["id"]: r for r in requests}
+    for p in placements:
+        request = by_id[p["request_id"]]
+        roll = rng.random()
+        if roll < 0.05 and request["kind"] == "first_placement":
+            started = request["created_at"] + dt.timedelta(hours=rng.randint(0, 40))
+            start = min(started.date(), p["start_date"])
+            p.update(kind="crisis", offer_id=None, started_at=started, created_at=started, start_date=start)
+        elif roll < 0.08:
+            request["urgency"] = "crisis"
+    placed = {p["request_id"] for p in placements}  # a placed request's youth is on its placement rows too
+    firsts = sorted(
+        (r for r in requests if r["kind"] == "first_placement" and r["id"] not in placed),
+        key=lambda r: r["referral_date"],
+    )
+    days = [r["referral_date"] for r in firsts]
+    taken = set()
+    for p in placements:
+        if p["end_date"] is None or rng.random() >= 0.1:
+            continue
+        i = bisect.bisect_left(days, p["end_date"] + dt.timedelta(days=rng.randint(1, 240)))
+        if i < len(firsts) and firsts[i]["id"] not in taken and firsts[i]["youth_id"] != p["youth_id"]:
+            taken.add(firsts[i]["id"])
+            firsts[i]["youth_id"] = p["youth_id"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -44,20 +45,38 @@ def _reference_day(placement_request: PlacementRequest) -> date:
     return placement_request.referral_date or timezone.localdate(placement_request.created_at)
 
 
-def _reentry_of(placement_request: PlacementRequest, ended: list[Placement]) -> Placement | None:
-    if placement_request.kind == Kind.TRANSFER:
-        return None  # the doorplaatsing is counted as a transfer, not as a re-entry
+def is_reentry_after(placement_request: PlacementRequest, p: Placement) -> bool:
+    """The rule: `placement_request` is a re-entry after the ended placement `p` (of an
+    earlier request of the same youth, ended at most REENTRY_MONTHS before the request's
+    reference day). A transfer request is never a re-entry. `reentry_after_sql` is the
+    same rule in SQL (tests/placement/test_reentry_sql.py holds one against the other)."""
+    if placement_request.kind == Kind.TRANSFER or p.end_date is None:
+        return False  # the doorplaatsing is counted as a transfer, not as a re-entry
     day = _reference_day(placement_request)
     since = day - relativedelta(months=REENTRY_MONTHS)
-    earlier = [
-        p
-        for p in ended
-        if p.youth_id == placement_request.youth_id
+    return (
+        p.youth_id == placement_request.youth_id
         and p.request_id != placement_request.pk
         and (p.request.created_at, p.request_id) < (placement_request.created_at, placement_request.pk)
         and p.pk != placement_request.previous_placement_id
         and since <= p.end_date <= day
-    ]
+    )
+
+
+def reentry_after_sql(request: str = "r2", placement: str = "p", placement_request: str = "pr") -> str:
+    """`is_reentry_after` as an SQL condition on a `placement_placementrequest` row `request`,
+    a `placement_placement` row `placement` and that placement's request row
+    `placement_request` (reports: ended placements followed by a re-entry)."""
+    day = f"COALESCE({request}.referral_date, ({request}.created_at AT TIME ZONE '{settings.TIME_ZONE}')::date)"
+    return f"""({request}.kind <> '{Kind.TRANSFER}' AND {placement}.end_date IS NOT NULL
+        AND {request}.youth_id = {placement}.youth_id AND {request}.id <> {placement}.request_id
+        AND ({placement_request}.created_at, {placement_request}.id) < ({request}.created_at, {request}.id)
+        AND {placement}.id IS DISTINCT FROM {request}.previous_placement_id
+        AND {placement}.end_date BETWEEN ({day} - interval '{REENTRY_MONTHS} months')::date AND {day})"""
+
+
+def _reentry_of(placement_request: PlacementRequest, ended: list[Placement]) -> Placement | None:
+    earlier = [p for p in ended if is_reentry_after(placement_request, p)]
     return max(earlier, key=lambda p: (p.end_date, p.pk), default=None)
 
 
