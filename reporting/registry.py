@@ -1,13 +1,24 @@
-"""The reports this product knows, by code. A report builder takes the acting membership
-(whose role decides suppression and whose regions decide scope) and the parameters, and
-returns tables. Screens, API and exports all go through `build_report`."""
+"""The reports this product knows, by code. A report builder takes a Scope (regions,
+period, whether to suppress) and returns EXACT tables; `build_for_scope` applies the one
+suppression pass (reporting.suppression) after it when the scope says so. Screens, API,
+exports and the quarterly report all go through `build_report` / `build_for_scope`.
+
+`@report(code)` still registers the (membership, params) entry point of a report module
+(its code is what exports and the API accept); the tables come from the module's
+`build(scope)` (reporting.reports.REPORT_MODULES)."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from reporting.router import reporting_reads
+from reporting.suppression import published, suppress_tables
 from reporting.tables import Table
+
+if TYPE_CHECKING:
+    from reporting.reports.common import Scope
 
 Builder = Callable[..., list[Table]]
 REPORTS: dict[str, Builder] = {}
@@ -21,6 +32,28 @@ def report(code: str):
     return decorator
 
 
-def build_report(code: str, *, membership, params: dict) -> list[Table]:
+def scope_builder(code: str) -> Callable[[Scope], list[Table]]:
+    """The module's `build(scope)` for a report code."""
+    from reporting.reports import REPORT_MODULES  # the report modules import this one
+
+    module = REPORT_MODULES.get(code) or sys.modules[REPORTS[code].__module__]
+    return module.build
+
+
+def build_for_scope(code: str, scope: Scope) -> list[Table]:
+    """The tables of one report as this scope may see them: exact from the builder, then
+    suppressed once when `scope.suppress`."""
     with reporting_reads():
-        return REPORTS[code](membership=membership, params=params)
+        tables = scope_builder(code)(scope)
+    return suppress_tables(tables) if scope.suppress else [published(t) for t in tables]
+
+
+def build_report(code: str, *, membership, params: dict) -> list[Table]:
+    """Parse the parameters for this membership (Invalid/NotFound on bad input) and build."""
+    from reporting.reports.common import scope_from_params  # the report modules import this one
+
+    if code not in REPORTS:
+        raise KeyError(code)
+    with reporting_reads():
+        scope = scope_from_params(membership, params)
+    return build_for_scope(code, scope)

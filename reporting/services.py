@@ -15,10 +15,9 @@ from core.errors import Invalid
 from core.outbox import outbox_enqueue
 from reporting import exports
 from reporting.models import ExportJob, QuarterlyReport
-from reporting.registry import REPORTS, build_report
+from reporting.registry import REPORTS, build_for_scope, build_report
 from reporting.reports import REPORT_MODULES
 from reporting.reports.common import Scope
-from reporting.router import reporting_reads
 
 
 def export_directory() -> Path:
@@ -100,8 +99,7 @@ def previous_quarter(today) -> tuple[int, int]:
 def quarterly_tables(*, region, year: int, quarter: int):
     start, end = quarter_bounds(year, quarter)
     scope = Scope(region_ids=[region.pk], start=start, end=end, suppress=True, drill=False)
-    with reporting_reads():
-        return [(code, module.build(scope)) for code, module in REPORT_MODULES.items()]
+    return [(code, build_for_scope(code, scope)) for code in REPORT_MODULES]
 
 
 def quarterly_report_build(*, region, year: int, quarter: int):

@@ -87,6 +87,8 @@ def _dashboard(request, template_title, drill):
             "page_title": template_title,
             "scope": scope,
             "error": error,
+            # Issue 12: each bad filter's message is shown next to its field.
+            "field_errors": {p["name"]: p["reason"] for p in error.invalid_params} if error else {},
             "sections": [(code, TITLES[code], reports.get(code, [])) for code in REPORT_MODULES],
             "charts": _charts(reports),
             "regions": visible_regions(request.membership),
