@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from accounts.models import Role
 from reporting.router import reporting_reads
 from reporting.suppression import published, suppress_tables
 from reporting.tables import Table
@@ -50,10 +51,18 @@ def build_for_scope(code: str, scope: Scope) -> list[Table]:
 
 def build_report(code: str, *, membership, params: dict) -> list[Table]:
     """Parse the parameters for this membership (Invalid/NotFound on bad input) and build."""
-    from reporting.reports.common import scope_from_params  # the report modules import this one
+    from reporting.reports import REPORT_MODULES  # the report modules import this one
+    from reporting.reports.common import scope_from_params
 
     if code not in REPORTS:
         raise KeyError(code)
+    if code not in REPORT_MODULES and not hasattr(sys.modules[REPORTS[code].__module__], "build"):
+        # A report registered only with a (membership, params) builder: its tables are
+        # exact too, and suppressed here for everyone but coordinators.
+        with reporting_reads():
+            tables = REPORTS[code](membership=membership, params=params)
+        suppress = membership.role != Role.COORDINATOR
+        return suppress_tables(tables) if suppress else [published(t) for t in tables]
     with reporting_reads():
         scope = scope_from_params(membership, params)
     return build_for_scope(code, scope)
