@@ -314,8 +314,9 @@ def _exact_pinned(model: Model, stuck: set[int]) -> int | None:
             matrix[i, j] += c
     constraints = [LinearConstraint(matrix, 0, 0)] if model.relations else []
     bounds = Bounds(lower, upper)
+    related = {j for terms in model.relations for j, _c in terms}  # a count in no relation keeps its range
     for index in range(n):
-        if index in stuck or not (q[index].hidden and q[index].published):
+        if index in stuck or index not in related or not (q[index].hidden and q[index].published):
             continue
         ends = []
         for sign in (1, -1):
