@@ -1,6 +1,11 @@
-"""The reports this product knows, by code. A report builder takes the acting membership
-(whose role decides suppression and whose regions decide scope) and the parameters, and
-returns tables. Screens, API and exports all go through `build_report`.
+"""The reports this product knows, by code. A report builder takes a Scope (regions,
+period, whether to suppress) and returns EXACT tables; `build_for_scope` applies the one
+suppression pass (reporting.suppression) after it when the scope says so. Screens, API,
+exports and the quarterly report all go through `build_report` / `build_for_scope`.
+
+`@report(code)` still registers the (membership, params) entry point of a report module
+(its code is what exports and the API accept); the tables come from the module's
+`build(scope)` (reporting.reports.REPORT_MODULES).
 
 A report registered with `roles` may be built only by memberships in those roles
 (`report_allowed`; `build_report` and the export request refuse others with Forbidden).
@@ -9,11 +14,18 @@ export): they have no dashboard page and nothing to suppress."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
+from accounts.models import Role
 from core.errors import Forbidden
 from reporting.router import reporting_reads
+from reporting.suppression import published, suppress_tables
 from reporting.tables import Table
+
+if TYPE_CHECKING:
+    from reporting.reports.common import Scope
 
 Builder = Callable[..., list[Table]]
 REPORTS: dict[str, Builder] = {}
@@ -38,21 +50,41 @@ def report_allowed(code: str, membership) -> bool:
     return roles is None or (membership is not None and membership.role in roles)
 
 
+def scope_builder(code: str) -> Callable[[Scope], list[Table]]:
+    """The module's `build(scope)` for a report code."""
+    from reporting.reports import REPORT_MODULES  # the report modules import this one
+
+    module = REPORT_MODULES.get(code) or sys.modules[REPORTS[code].__module__]
+    return module.build
+
+
+def build_for_scope(code: str, scope: Scope) -> list[Table]:
+    """The tables of one report as this scope may see them: exact from the builder, then
+    suppressed once when `scope.suppress`."""
+    with reporting_reads():
+        tables = scope_builder(code)(scope)
+    return suppress_tables(tables) if scope.suppress else [published(t) for t in tables]
+
+
 def build_report(code: str, *, membership, params: dict) -> list[Table]:
+    """Parse the parameters for this membership (Invalid/NotFound on bad input) and build."""
+    from reporting.reports import REPORT_MODULES  # the report modules import this one
+    from reporting.reports.common import scope_from_params
+
+    if code not in REPORTS:
+        raise KeyError(code)
     if not report_allowed(code, membership):
         raise Forbidden()
+    if code in ROW_LEVEL:  # records, not figures: nothing to suppress (only its roles get here)
+        with reporting_reads():
+            return [published(t) for t in REPORTS[code](membership=membership, params=params)]
+    if code not in REPORT_MODULES and not hasattr(sys.modules[REPORTS[code].__module__], "build"):
+        # A report registered only with a (membership, params) builder: its tables are
+        # exact too, and suppressed here for everyone but coordinators.
+        with reporting_reads():
+            tables = REPORTS[code](membership=membership, params=params)
+        suppress = membership.role != Role.COORDINATOR
+        return suppress_tables(tables) if suppress else [published(t) for t in tables]
     with reporting_reads():
-        return REPORTS[code](membership=membership, params=params)
-
-
-def build_for_scope(code: str, scope) -> list[Table]:
-    """The tables of report `code` for a scope already worked out (the quarterly report
-    builds a region's quarter and the quarter before it this way, without request
-    parameters): build, then suppress as `scope.suppress` says. The one function for
-    this; the "suppression" part of issue 12 puts its single suppression pass here (and
-    makes `build_report` call this), so on this branch the builders still suppress
-    themselves from `scope.suppress`."""
-    from reporting.reports import REPORT_MODULES  # the reports import this module to register
-
-    with reporting_reads():
-        return REPORT_MODULES[code].build(scope)
+        scope = scope_from_params(membership, params)
+    return build_for_scope(code, scope)

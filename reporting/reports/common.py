@@ -1,6 +1,6 @@
 """What every report shares: the scope (regions, period, whether to suppress), parsing
 the parameters screens/API/exports pass in, running SQL on the reporting database, and
-turning counts into displayed (possibly suppressed) values.
+(builders return exact values; reporting.registry.build_for_scope suppresses them).
 
 Who gets what:
 - coordinators: their membership regions, exact figures, drill-down to requests;
@@ -22,10 +22,16 @@ from accounts.models import Region, Role
 from accounts.selectors import region_ids_of
 from core.errors import Invalid, NotFound
 from intake.models import PlacementRequest
-from reporting.suppression import SUPPRESSED, Figure, is_small, show, suppress_counts, suppress_total
+from reporting.suppression import SUPPRESSED
 
 READ_ROLES = (Role.CONTRACT_MANAGER, Role.COORDINATOR, Role.ADMIN)
-DEFAULT_THRESHOLD_DAYS = 90
+DEFAULT_THRESHOLD_DAYS = 28  # H10 norm: "langer dan 28 dagen" wachtend
+# The dates a period may run over: the product holds nothing before 2000, and a date near
+# the calendar's edge (year 1, year 9999) would overflow the period arithmetic.
+FIRST_DAY = dt.date(2000, 1, 1)
+LAST_DAY = dt.date(2099, 12, 31)
+MAX_PERIOD_DAYS = 366 * 10
+MAX_THRESHOLD_DAYS = 3650
 
 
 @dataclass
@@ -90,9 +96,23 @@ def _date(params, name, default):
     if not values:
         return default
     try:
-        return dt.date.fromisoformat(str(values[0]))
+        day = dt.date.fromisoformat(str(values[0]).strip())
     except ValueError:
         raise Invalid.field(name, _("Geef een datum als JJJJ-MM-DD.")) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise Invalid.field(name, _out_of_range())
+    return day
+
+
+def _fields(exc: Invalid) -> dict[str, str]:
+    return {p["name"]: p["reason"] for p in exc.invalid_params}
+
+
+def _out_of_range():
+    return _("Kies een datum van %(first)s tot en met %(last)s.") % {
+        "first": FIRST_DAY.strftime("%d-%m-%Y"),
+        "last": LAST_DAY.strftime("%d-%m-%Y"),
+    }
 
 
 def visible_regions(membership):
@@ -106,31 +126,49 @@ def scope_from_params(membership, params, *, now=None) -> Scope:
     """Parse region/from/to(/threshold) as given by a screen, the API or an export job.
     A bad value -> Invalid (422 naming it); a region the user may not see -> NotFound."""
     now = now or timezone.now()
-    today = timezone.localdate(now)
-    end = _date(params, "to", today)
-    start = _date(params, "from", end - dt.timedelta(days=364))
-    if end < start:
-        raise Invalid.field("to", _("De einddatum ligt voor de begindatum."))
-    if (end - start).days > 366 * 10:
-        raise Invalid.field("from", _("Kies een periode van hoogstens tien jaar."))
+    today = min(max(timezone.localdate(now), FIRST_DAY), LAST_DAY)
+    errors: dict[str, str] = {}
+    end = start = None
+    try:
+        end = _date(params, "to", today)
+    except Invalid as exc:
+        errors.update(_fields(exc))
+    try:
+        start = _date(params, "from", max((end or today) - dt.timedelta(days=364), FIRST_DAY))
+    except Invalid as exc:
+        errors.update(_fields(exc))
+    if start and end and "to" not in errors and "from" not in errors:
+        if end < start:
+            errors["to"] = _("De einddatum ligt voor de begindatum.")
+        elif (end - start).days > MAX_PERIOD_DAYS:
+            errors["from"] = _("Kies een periode van hoogstens tien jaar.")
     threshold_values = _param(params, "threshold")
     threshold = DEFAULT_THRESHOLD_DAYS
     if threshold_values:
         try:
-            threshold = int(threshold_values[0])
-            if not 1 <= threshold <= 3650:
+            threshold = int(str(threshold_values[0]).strip())
+            if not 1 <= threshold <= MAX_THRESHOLD_DAYS:
                 raise ValueError
         except ValueError:
-            raise Invalid.field("threshold", _("Geef een aantal dagen van 1 tot 3650.")) from None
+            errors["threshold"] = _("Geef een aantal dagen van 1 tot en met %(max)s.") % {"max": MAX_THRESHOLD_DAYS}
     codes = []
     for value in _param(params, "region"):
         codes += [c.strip() for c in str(value).split(",") if c.strip()]
+    # A code longer than any region's, or with a NUL (PostgreSQL refuses it), is unknown
+    # without asking the database.
+    max_code = Region._meta.get_field("code").max_length
+    possible = [c for c in codes if len(c) <= max_code and "\x00" not in c]
+    known = set(Region.objects.filter(code__in=possible).values_list("code", flat=True)) if possible else set()
+    unknown = [c.replace("\x00", "?")[:50] for c in codes if c not in known]
+    if unknown:
+        errors["region"] = _("Onbekende regio: %(codes)s") % {"codes": ", ".join(unknown)}
+    if errors:
+        raise Invalid(
+            " ".join(str(reason) for reason in errors.values()),
+            invalid_params=[{"name": name, "reason": str(reason)} for name, reason in errors.items()],
+        )
     visible = {r.code: r.pk for r in visible_regions(membership)}
     if codes:
-        known = set(Region.objects.filter(code__in=codes).values_list("code", flat=True))
-        unknown = [c for c in codes if c not in known]
-        if unknown:
-            raise Invalid.field("region", _("Onbekende regio: %(codes)s") % {"codes": ", ".join(unknown)})
         if any(c not in visible for c in codes):
             raise NotFound()
         region_ids = sorted({visible[c] for c in codes})
@@ -164,34 +202,6 @@ def pct(part: int, whole: int):
     return None if not whole else num(100.0 * part / whole)
 
 
-def shown_share(part: int, whole: int, *, suppress: bool):
-    """A share is derived from both counts: hidden when either is small."""
-    if suppress and (is_small(part) or is_small(whole)):
-        return SUPPRESSED
-    return pct(part, whole)
-
-
-def count_column(rows: list[dict], key: str, total_row: dict | None, *, suppress: bool) -> set[int]:
-    """Suppress one count column of `rows` (complementary when a total is shown).
-    Returns the indexes of the hidden cells, so derived figures can follow."""
-    values = [row[key] or 0 for row in rows]
-    shown = suppress_counts(values, with_total=total_row is not None, suppress=suppress)
-    hidden = set()
-    for index, (row, value) in enumerate(zip(rows, shown, strict=True)):
-        row[key] = value
-        if value == SUPPRESSED:
-            hidden.add(index)
-    if total_row is not None:
-        total_row[key] = suppress_total(total_row[key] or 0, suppress=suppress)
-    return hidden
-
-
-def hide(rows: list[dict], indexes: set[int], keys: list[str]) -> None:
-    for index in indexes:
-        for key in keys:
-            rows[index][key] = SUPPRESSED
-
-
 def months(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
     """Calendar months overlapping the period, clipped to it."""
     out, cursor = [], start.replace(day=1)
@@ -202,21 +212,13 @@ def months(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
     return out
 
 
-def figure(value, n, *, suppress):
-    return show(Figure(value, n), suppress=suppress)
-
-
 __all__ = [
     "Scope",
     "scope_from_params",
     "fetch",
     "num",
     "pct",
-    "shown_share",
-    "count_column",
-    "hide",
     "months",
-    "figure",
     "visible_regions",
     "READ_ROLES",
     "SUPPRESSED",

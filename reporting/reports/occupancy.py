@@ -7,8 +7,9 @@ Computed in SQL from the append-only availability history with the SQL of
 `capacity.selectors.occupancy_rate` does in Python for one facility): the state in force
 at the start of the period plus the changes during it, each holding until the next.
 
-These are figures about places, not people: they are shown exactly to everyone who may
-see the report (the capacity board shows them live already)."""
+These are figures about places, not people: every number column is declared EXACT, so
+the suppression pass shows them exactly to everyone who may see the report (the capacity
+board shows them live already)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from capacity.rules import (
 )
 from reporting.registry import report
 from reporting.reports.common import Scope, fetch, midnight, months, num, pct, scope_from_params
-from reporting.tables import Column, Table
+from reporting.tables import EXACT, Column, Table
 
 FACILITIES = """
     f AS (
@@ -49,7 +50,8 @@ BY_FACILITY_SQL = f"""
     SELECT f.id, f.name, f.provider, f.care_type, f.care_label,
            {place_days_sql("i.occupied")} AS occupied_days,
            {place_days_sql("i.contracted")} AS contracted_days,
-           {place_days_sql("i.staffed")} AS staffed_days
+           {place_days_sql("i.staffed")} AS staffed_days,
+           COALESCE(sum(extract(epoch FROM i.t1 - i.t0)), 0) / 86400 AS known_days
     FROM f LEFT JOIN intervals i ON i.facility_id = f.id AND i.t1 > i.t0
     GROUP BY f.id, f.name, f.provider, f.care_type, f.care_label
     ORDER BY f.provider, f.name, f.id
@@ -113,28 +115,32 @@ def build(scope: Scope) -> list[Table]:
     period_days = max((scope.stop_at - scope.start_at).total_seconds() / 86400, 0)
     facilities = fetch(BY_FACILITY_SQL, params) if period_days else []
     for r in facilities:
-        for key in ("occupied_days", "contracted_days", "staffed_days"):
+        for key in ("occupied_days", "contracted_days", "staffed_days", "known_days"):
             r[key] = float(r[key])
     rows = []
     for r in facilities:
         rate = pct(r["occupied_days"], r["contracted_days"]) if r["contracted_days"] else None
+        # The average over the days the facility's figures cover in the period, not over
+        # the whole period: a facility of 8 places whose history starts three quarters of
+        # the way in had 8 places, not "2 on average".
+        days = r["known_days"]
         rows.append(
             {
                 "provider": r["provider"],
                 "facility": r["name"],
                 "care_type": r["care_label"],
-                "contracted": num(r["contracted_days"] / period_days) if period_days else None,
-                "staffed": num(r["staffed_days"] / period_days) if period_days else None,
-                "occupied": num(r["occupied_days"] / period_days) if period_days else None,
+                "contracted": num(r["contracted_days"] / days) if days else None,
+                "staffed": num(r["staffed_days"] / days) if days else None,
+                "occupied": num(r["occupied_days"] / days) if days else None,
                 "rate": rate,
                 "below_norm": None if rate is None else (_("ja") if below_norm(rate) else _("nee")),
             }
         )
     cols = [
-        Column("contracted", _("Gecontracteerd (gem.)"), True),
-        Column("staffed", _("Inzetbaar (gem.)"), True),
-        Column("occupied", _("Bezet (gem.)"), True),
-        Column("rate", _("Bezettingsgraad %"), True),
+        Column("contracted", _("Gecontracteerd (gem.)"), True, kind=EXACT),
+        Column("staffed", _("Inzetbaar (gem.)"), True, kind=EXACT),
+        Column("occupied", _("Bezet (gem.)"), True, kind=EXACT),
+        Column("rate", _("Bezettingsgraad %"), True, kind=EXACT),
     ]
     tables = [
         Table(
@@ -175,7 +181,7 @@ def build(scope: Scope) -> list[Table]:
         Table(
             "by_care_type",
             _("Bezettingsgraad per zorgvorm"),
-            [Column("care_type", _("Zorgvorm")), Column("facilities", _("Locaties"), True), *cols],
+            [Column("care_type", _("Zorgvorm")), Column("facilities", _("Locaties"), True, kind=EXACT), *cols],
             type_rows,
         )
     )
@@ -195,8 +201,8 @@ def build(scope: Scope) -> list[Table]:
             _("Bezettingsgraad in de tijd"),
             [
                 Column("period", _("Periode")),
-                Column("rate", _("Bezettingsgraad %"), True),
-                Column("norm", _("Norm %"), True),
+                Column("rate", _("Bezettingsgraad %"), True, kind=EXACT),
+                Column("norm", _("Norm %"), True, kind=EXACT),
             ],
             [
                 {
@@ -218,8 +224,8 @@ def build(scope: Scope) -> list[Table]:
             _("Vrije plekken aan het eind van elke periode"),
             [
                 Column("period", _("Periode")),
-                Column("free", _("Vrij"), True),
-                Column("free_fresh", _("Waarvan actueel"), True),
+                Column("free", _("Vrij"), True, kind=EXACT),
+                Column("free_fresh", _("Waarvan actueel"), True, kind=EXACT),
             ],
             [
                 {
@@ -239,9 +245,9 @@ def build(scope: Scope) -> list[Table]:
             _("Verouderde beschikbaarheid per aanbieder (einde periode)"),
             [
                 Column("provider", _("Aanbieder")),
-                Column("facilities", _("Locaties"), True),
-                Column("stale", _("Verouderd"), True),
-                Column("share", _("Verouderd %"), True),
+                Column("facilities", _("Locaties"), True, kind=EXACT),
+                Column("stale", _("Verouderd"), True, kind=EXACT),
+                Column("share", _("Verouderd %"), True, kind=EXACT),
             ],
             [
                 {

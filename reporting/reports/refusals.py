@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from placement.models import DeclineReason, FallThroughParty
 from reporting.registry import report
-from reporting.reports.common import Scope, count_column, fetch, figure, num, scope_from_params, shown_share
-from reporting.suppression import SUPPRESSED, suppress_counts, suppress_total
-from reporting.tables import Column, Table
+from reporting.reports.common import Scope, fetch, num, pct, scope_from_params
+from reporting.suppression import SUPPRESSED
+from reporting.tables import MEASURE, Column, Table
 
 OFFERS_SQL = """
     SELECT o.provider_id, org.name AS provider, o.status, o.decline_reason, o.fall_through_party, count(*) AS n
@@ -38,8 +38,16 @@ PLACEMENTS_SQL = """
 STATUSES = ["accepted", "declined", "expired", "withdrawn", "fallen_through", "open"]
 
 
+def _reason_name(code: str) -> str:
+    """The quantity of a refusal reason; "no answer in time" is every expiry."""
+    return "expired" if code == DeclineReason.NO_ANSWER else f"reason:{code}"
+
+
 def build(scope: Scope) -> list[Table]:
-    s = scope.suppress
+    """Exact figures. The summary's counts are the column totals of the per-provider
+    tables (one quantity each, `_id` / `column_totals`); the mean offers per placement and
+    the share placed at the first offer are exact functions of the distribution table, so
+    they are hidden whenever one of its counts is."""
     params = scope.sql()
     offers = fetch(OFFERS_SQL, params)
     placements = {r["n_offers"]: r["placements"] for r in fetch(PLACEMENTS_SQL, params)}
@@ -48,27 +56,42 @@ def build(scope: Scope) -> list[Table]:
     offers_for_placements = sum(k * v for k, v in placements.items())
     total = {st: sum(r["n"] for r in offers if r["status"] == st) for st in STATUSES}
     n_offers = sum(total.values())
+    distribution = ["offers_1", "offers_2", "offers_3", "offers_4plus", "placed"]
 
     summary = [
-        {"figure": _("Aanmeldingen gedaan"), "value": figure(n_offers, n_offers, suppress=s)},
-        {"figure": _("Afgewezen door aanbieder"), "value": figure(total["declined"], total["declined"], suppress=s)},
-        {"figure": _("Verlopen zonder antwoord"), "value": figure(total["expired"], total["expired"], suppress=s)},
+        {"figure": _("Aanmeldingen gedaan"), "value": n_offers, "_id": {"value": "offers"}},
         {
-            "figure": _("Ingetrokken door coördinator"),
-            "value": figure(total["withdrawn"], total["withdrawn"], suppress=s),
+            "figure": _("Afgewezen door aanbieder"),
+            "value": total["declined"],
+            "_id": {"value": "declined"},
+            "_in": {"value": "refused"},
         },
+        {
+            "figure": _("Verlopen zonder antwoord"),
+            "value": total["expired"],
+            "_id": {"value": "expired"},
+            "_in": {"value": "refused"},
+        },
+        {"figure": _("Ingetrokken door coördinator"), "value": total["withdrawn"], "_id": {"value": "withdrawn"}},
         {
             "figure": _("Afgevallen na acceptatie"),
-            "value": figure(total["fallen_through"], total["fallen_through"], suppress=s),
+            "value": total["fallen_through"],
+            "_id": {"value": "fallen_through"},
         },
-        {"figure": _("Plaatsingen gestart"), "value": figure(n_placed, n_placed, suppress=s)},
+        {"figure": _("Plaatsingen gestart"), "value": n_placed, "_id": {"value": "placed"}},
         {
             "figure": _("Gemiddeld aantal aanmeldingen per plaatsing"),
-            "value": figure(num(offers_for_placements / n_placed, 2) if n_placed else None, n_placed, suppress=s),
+            "value": num(offers_for_placements / n_placed, 2) if n_placed else None,
+            "_kind": {"value": MEASURE},
+            "_n": n_placed,
+            "_of": {"value": distribution},
         },
         {
             "figure": _("Aandeel geplaatst bij de eerste aanmelding (%)"),
-            "value": shown_share(first, n_placed, suppress=s),
+            "value": pct(first, n_placed),
+            "_kind": {"value": MEASURE},
+            "_n": n_placed,
+            "_of": {"value": ["offers_1", "placed"]},
         },
     ]
     tables = [
@@ -81,13 +104,16 @@ def build(scope: Scope) -> list[Table]:
     ]
 
     dist = [
-        {"label": "1", "count": placements.get(1, 0)},
-        {"label": "2", "count": placements.get(2, 0)},
-        {"label": "3", "count": placements.get(3, 0)},
-        {"label": _("4 of meer"), "count": sum(v for k, v in placements.items() if k >= 4)},
+        {"label": "1", "count": placements.get(1, 0), "_id": {"count": "offers_1"}},
+        {"label": "2", "count": placements.get(2, 0), "_id": {"count": "offers_2"}},
+        {"label": "3", "count": placements.get(3, 0), "_id": {"count": "offers_3"}},
+        {
+            "label": _("4 of meer"),
+            "count": sum(v for k, v in placements.items() if k >= 4),
+            "_id": {"count": "offers_4plus"},
+        },
     ]
-    dist_total = {"label": _("Totaal"), "count": n_placed}
-    count_column(dist, "count", dist_total, suppress=s)
+    dist_total = {"label": _("Totaal"), "count": n_placed, "_total": True, "_id": {"count": "placed"}}
     tables.append(
         Table(
             "offers_per_placement",
@@ -120,40 +146,51 @@ def build(scope: Scope) -> list[Table]:
     for row in ordered:
         offers_n = sum(row[st] for st in STATUSES)
         refused = row["declined"] + row["expired"]
-        cells = suppress_counts([row[st] for st in STATUSES], with_total=True, suppress=s)
         out = {
             "provider": row["provider"],
-            "offers": suppress_total(offers_n, suppress=s),
-            **dict(zip(STATUSES, cells, strict=True)),
-            "refusal_share": shown_share(refused, offers_n, suppress=s),
+            "offers": offers_n,
+            **{st: row[st] for st in STATUSES},
+            "refusal_share": pct(refused, offers_n),
         }
         if scope.drill:
             out["drill"] = f"figure=provider&value={row['provider_id']}"
         by_provider.append(out)
-        reason_cells = suppress_counts([row[f"r_{c}"] for c in reasons], with_total=True, suppress=s)
         by_provider_reason.append(
             {
                 "provider": row["provider"],
-                "refused": suppress_total(refused, suppress=s),
-                **dict(zip(reasons, reason_cells, strict=True)),
+                "refused": refused,
+                **{c: row[f"r_{c}"] for c in reasons},
+                # The provider's refusals are its declines and expiries of the table above,
+                # and "no answer in time" is its expiries.
+                "_id": {"refused": f"refused:{row['provider_id']}", "no_answer": f"expired:{row['provider_id']}"},
             }
         )
+        out["_in"] = {"declined": f"refused:{row['provider_id']}", "expired": f"refused:{row['provider_id']}"}
+        out["_id"] = {"expired": f"expired:{row['provider_id']}"}
     tables.append(
         Table(
             "by_provider",
             _("Aanmeldingen per aanbieder"),
             [
                 Column("provider", _("Aanbieder")),
-                Column("offers", _("Aanmeldingen"), True),
+                Column("offers", _("Aanmeldingen"), True, sum_of=tuple(STATUSES)),
                 Column("accepted", _("Geaccepteerd"), True),
                 Column("declined", _("Afgewezen"), True),
                 Column("expired", _("Verlopen"), True),
                 Column("withdrawn", _("Ingetrokken"), True),
                 Column("fallen_through", _("Afgevallen na acceptatie"), True),
                 Column("open", _("Open"), True),
-                Column("refusal_share", _("Weigeringen %"), True),
+                Column(
+                    "refusal_share",
+                    _("Weigeringen %"),
+                    True,
+                    kind=MEASURE,
+                    n_key="offers",
+                    parts=("offers", "declined", "expired"),
+                ),
             ],
             by_provider,
+            column_totals={st: st for st in STATUSES} | {"offers": "offers"},
         )
     )
 
@@ -165,18 +202,19 @@ def build(scope: Scope) -> list[Table]:
             "code": "provider_decline",
             "label": _("Aanbieder, voor acceptatie"),
             "count": total["declined"] + total["expired"],
+            "_id": {"count": "refused"},
         },
         *(
             {
                 "code": f"fall_through_{code}",
                 "label": _("%(party)s, na acceptatie") % {"party": label},
                 "count": parties[code],
+                "_in": {"count": "fallen_through"},
             }
             for code, label in FallThroughParty.choices
         ),
     ]
-    who_total = {"code": "", "label": _("Totaal"), "count": sum(r["count"] for r in who_rows)}
-    count_column(who_rows, "count", who_total, suppress=s)
+    who_total = {"code": "", "label": _("Totaal"), "count": sum(r["count"] for r in who_rows), "_total": True}
     tables.append(
         Table(
             "by_who",
@@ -187,11 +225,21 @@ def build(scope: Scope) -> list[Table]:
     )
 
     reason_rows = [
-        {"code": c, "label": str(label), "count": sum(p[f"r_{c}"] for p in providers.values())}
+        {
+            "code": c,
+            "label": str(label),
+            "count": sum(p[f"r_{c}"] for p in providers.values()),
+            "_id": {"count": _reason_name(c)},
+        }
         for c, label in DeclineReason.choices
     ]
-    reason_total = {"code": "", "label": _("Totaal"), "count": total["declined"] + total["expired"]}
-    count_column(reason_rows, "count", reason_total, suppress=s)
+    reason_total = {
+        "code": "",
+        "label": _("Totaal"),
+        "count": total["declined"] + total["expired"],
+        "_total": True,
+        "_id": {"count": "refused"},
+    }
     tables.append(
         Table(
             "by_reason",
@@ -204,9 +252,13 @@ def build(scope: Scope) -> list[Table]:
         Table(
             "by_provider_reason",
             _("Weigeringsredenen per aanbieder"),
-            [Column("provider", _("Aanbieder")), Column("refused", _("Weigeringen"), True)]
+            [
+                Column("provider", _("Aanbieder")),
+                Column("refused", _("Weigeringen"), True, sum_of=tuple(reasons)),
+            ]
             + [Column(c, str(label), True) for c, label in DeclineReason.choices],
             by_provider_reason,
+            column_totals={"refused": "refused"} | {c: _reason_name(c) for c in reasons},
         )
     )
     return tables

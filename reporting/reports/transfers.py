@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from placement.models import AftercareDestination, EndReason
 from reporting.registry import report
-from reporting.reports.common import Scope, count_column, fetch, figure, months, scope_from_params, shown_share
-from reporting.tables import Column, Table
+from reporting.reports.common import Scope, fetch, months, pct, scope_from_params
+from reporting.tables import MEASURE, Column, Table
 
 ENDED_SQL = """
     SELECT p.id, p.provider_id, org.name AS provider, p.youth_id, p.end_date, p.end_reason,
@@ -40,13 +40,14 @@ PER_YOUTH_SQL = """
 """
 
 
-def _rate(transfers, ended, *, suppress):
-    """Transfers per 100 ended placements (a share, so derived from both counts)."""
-    return shown_share(transfers, ended, suppress=suppress)
+def _rate_column(label):
+    """Transfers per 100 ended placements: an exact function of both counts of the row."""
+    return Column("rate", label, True, kind=MEASURE, n_key="ended", parts=("ended", "transfers"))
 
 
 def build(scope: Scope) -> list[Table]:
-    s = scope.suppress
+    """Exact figures. Providers and months each add up to the summary's ended placements
+    and transfers; end reasons and destinations to the ended placements."""
     params = scope.sql()
     ended = fetch(ENDED_SQL, params)
     n_ended = len(ended)
@@ -54,16 +55,19 @@ def build(scope: Scope) -> list[Table]:
     youth = {p["youth_id"] for p in ended if p["transferred"]}
     per_youth = {r["n"]: r["youth"] for r in fetch(PER_YOUTH_SQL, params)}
     summary = [
-        {"figure": _("Plaatsingen beëindigd"), "value": figure(n_ended, n_ended, suppress=s)},
-        {"figure": _("Doorplaatsingen"), "value": figure(n_transfers, n_transfers, suppress=s)},
+        {"figure": _("Plaatsingen beëindigd"), "value": n_ended, "_id": {"value": "ended"}},
+        {"figure": _("Doorplaatsingen"), "value": n_transfers, "_id": {"value": "transfers"}},
         {
             "figure": _("Doorplaatsingen per 100 beëindigde plaatsingen"),
-            "value": _rate(n_transfers, n_ended, suppress=s),
+            "value": pct(n_transfers, n_ended),
+            "_kind": {"value": MEASURE},
+            "_n": n_ended,
+            "_of": {"value": ["ended", "transfers"]},
         },
-        {"figure": _("Jeugdigen doorgeplaatst"), "value": figure(len(youth), len(youth), suppress=s)},
+        {"figure": _("Jeugdigen doorgeplaatst"), "value": len(youth), "_id": {"value": "youth"}},
         {
             "figure": _("Jeugdigen met twee of meer doorplaatsingen"),
-            "value": figure(*(2 * [sum(v for k, v in per_youth.items() if k >= 2)]), suppress=s),
+            "value": sum(v for k, v in per_youth.items() if k >= 2),
         },
     ]
     tables = [
@@ -86,9 +90,9 @@ def build(scope: Scope) -> list[Table]:
     for row in sorted(providers.values(), key=lambda r: (r["provider"], r["id"])):
         out = {
             "provider": row["provider"],
-            "ended": figure(row["ended"], row["ended"], suppress=s),
-            "transfers": figure(row["transfers"], row["transfers"], suppress=s),
-            "rate": _rate(row["transfers"], row["ended"], suppress=s),
+            "ended": row["ended"],
+            "transfers": row["transfers"],
+            "rate": pct(row["transfers"], row["ended"]),
         }
         if scope.drill:
             out["drill"] = f"figure=provider&value={row['id']}"
@@ -101,9 +105,10 @@ def build(scope: Scope) -> list[Table]:
                 Column("provider", _("Aanbieder")),
                 Column("ended", _("Beëindigd"), True),
                 Column("transfers", _("Doorplaatsingen"), True),
-                Column("rate", _("Per 100 beëindigd"), True),
+                _rate_column(_("Per 100 beëindigd")),
             ],
             rows,
+            column_totals={"ended": "ended", "transfers": "transfers"},
         )
     )
 
@@ -112,8 +117,7 @@ def build(scope: Scope) -> list[Table]:
         {"label": "2", "youth": per_youth.get(2, 0)},
         {"label": _("3 of meer"), "youth": sum(v for k, v in per_youth.items() if k >= 3)},
     ]
-    youth_total = {"label": _("Totaal"), "youth": sum(per_youth.values())}
-    count_column(youth_rows, "youth", youth_total, suppress=s)
+    youth_total = {"label": _("Totaal"), "youth": sum(per_youth.values()), "_total": True, "_id": {"youth": "youth"}}
     tables.append(
         Table(
             "per_youth",
@@ -127,14 +131,7 @@ def build(scope: Scope) -> list[Table]:
     for first, last in months(scope.start, scope.end):
         in_month = [p for p in ended if first <= p["end_date"] <= last]
         n, t = len(in_month), sum(1 for p in in_month if p["transferred"])
-        month_rows.append(
-            {
-                "month": first.strftime("%Y-%m"),
-                "ended": figure(n, n, suppress=s),
-                "transfers": figure(t, t, suppress=s),
-                "rate": _rate(t, n, suppress=s),
-            }
-        )
+        month_rows.append({"month": first.strftime("%Y-%m"), "ended": n, "transfers": t, "rate": pct(t, n)})
     tables.append(
         Table(
             "by_month",
@@ -143,9 +140,10 @@ def build(scope: Scope) -> list[Table]:
                 Column("month", _("Maand")),
                 Column("ended", _("Beëindigd"), True),
                 Column("transfers", _("Doorplaatsingen"), True),
-                Column("rate", _("Per 100 beëindigd"), True),
+                _rate_column(_("Per 100 beëindigd")),
             ],
             month_rows,
+            column_totals={"ended": "ended", "transfers": "transfers"},
         )
     )
 
@@ -153,8 +151,7 @@ def build(scope: Scope) -> list[Table]:
         {"code": code, "label": f"{code} {label}", "count": sum(1 for p in ended if p["end_reason"] == code)}
         for code, label in EndReason.choices
     ]
-    reason_total = {"code": "", "label": _("Totaal"), "count": n_ended}
-    count_column(reason_rows, "count", reason_total, suppress=s)
+    reason_total = {"code": "", "label": _("Totaal"), "count": n_ended, "_total": True, "_id": {"count": "ended"}}
     tables.append(
         Table(
             "end_reasons",
@@ -168,8 +165,7 @@ def build(scope: Scope) -> list[Table]:
         {"code": code, "label": str(label), "count": sum(1 for p in ended if p["aftercare_destination"] == code)}
         for code, label in AftercareDestination.choices
     ]
-    destination_total = {"code": "", "label": _("Totaal"), "count": n_ended}
-    count_column(destination_rows, "count", destination_total, suppress=s)
+    destination_total = {"code": "", "label": _("Totaal"), "count": n_ended, "_total": True, "_id": {"count": "ended"}}
     tables.append(
         Table(
             "aftercare",

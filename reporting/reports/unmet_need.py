@@ -11,18 +11,8 @@ from capacity.rules import free_places_sql, is_available_sql, is_stale_sql
 from intake.models import Outcome
 from placement.waiting import waiting_days_sql, waiting_on_sql
 from reporting.registry import report
-from reporting.reports.common import (
-    SUPPRESSED,
-    Scope,
-    count_column,
-    fetch,
-    figure,
-    hide,
-    num,
-    scope_from_params,
-    shown_share,
-)
-from reporting.tables import Column, Table
+from reporting.reports.common import Scope, fetch, num, pct, scope_from_params
+from reporting.tables import EXACT, MEASURE, Column, Table
 
 # Requests waiting on %(day)s (placement.waiting: referred by then, not placed by then,
 # not closed by then), with their need profile. The birth date is encrypted; the age band
@@ -156,25 +146,15 @@ def _waiting_columns(first_label):
         Column("label", first_label),
         Column("waiting", _("Wachtend"), True),
         Column("over", _("Langer dan drempel"), True),
-        Column("median", _("Mediaan dagen"), True),
-        Column("p90", _("P90 dagen"), True),
+        Column("median", _("Mediaan dagen"), True, kind=MEASURE, n_key="waiting"),
+        Column("p90", _("P90 dagen"), True, kind=MEASURE, n_key="waiting"),
     ]
 
 
-def _waiting_rows(rows, *, total, suppress):
-    """Counts with complementary suppression; medians follow their counts."""
-    hidden = count_column(rows, "waiting", total, suppress=suppress)
-    count_column(rows, "over", total, suppress=suppress)
-    hide(rows, hidden, ["median", "p90"])
-    for row in rows + ([total] if total else []):
-        n = row.pop("_n")
-        for key in ("median", "p90"):
-            if row[key] != SUPPRESSED:
-                row[key] = figure(num(row[key]), n, suppress=suppress)
-    return rows + ([total] if total else [])
-
-
 def build(scope: Scope) -> list[Table]:
+    """Exact figures. The summary's waiting and long-waiting counts are the total row of
+    every "waiting by ..." table (one quantity, `_id`), the closed total that of the
+    outcome table; medians and percentiles are measures over the waiting of their row."""
     params = scope.sql(threshold=scope.threshold_days)
     care_labels, spec_labels = _labels()
     grouped = fetch(GROUPED_SQL, params)
@@ -186,45 +166,43 @@ def build(scope: Scope) -> list[Table]:
     }
     overall = next((g for g in grouped if all(g[f"g_{d}"] for d in DIMENSIONS)), None)
     n_all = overall["waiting"] if overall else 0
+    n_over = overall["over"] if overall else 0
     tables = []
 
     # Summary
     closed = {r["outcome"]: r["n"] for r in fetch(CLOSED_SQL, params)}
     compromises = fetch(COMPROMISE_SQL, params)
     reasons = {r["reason"]: r["n"] for r in fetch(WAITING_REASONS_SQL, params)}
-    s = scope.suppress
+
+    def measure(label, value):
+        return {"figure": label, "value": value, "_kind": {"value": MEASURE}, "_n": n_all}
+
     summary = [
         {
             "figure": _("Wachtend op %(day)s") % {"day": scope.day.strftime("%d-%m-%Y")},
-            "value": figure(n_all, n_all, suppress=s),
+            "value": n_all,
+            "_id": {"value": "waiting"},
         },
         {
             "figure": _("Langer dan %(days)s dagen wachtend") % {"days": scope.threshold_days},
-            "value": figure(overall["over"] if overall else 0, overall["over"] if overall else 0, suppress=s),
+            "value": n_over,
+            "_id": {"value": "over"},
         },
-        {
-            "figure": _("Mediaan wachtdagen"),
-            "value": figure(num(overall["median"]) if overall else None, n_all, suppress=s),
-        },
-        {"figure": _("P90 wachtdagen"), "value": figure(num(overall["p90"]) if overall else None, n_all, suppress=s)},
+        measure(_("Mediaan wachtdagen"), num(overall["median"]) if overall else None),
+        measure(_("P90 wachtdagen"), num(overall["p90"]) if overall else None),
         {
             "figure": _("Afgesloten zonder plaatsing in de periode"),
-            "value": figure(sum(closed.values()), sum(closed.values()), suppress=s),
+            "value": sum(closed.values()),
+            "_id": {"value": "closed"},
         },
         {
             "figure": _("Plaatsingen met een compromis in de periode"),
-            "value": figure(
-                *(2 * [sum(1 for c in compromises if c["outside_region"] or c["too_far"] or c["not_first_care_type"])]),
-                suppress=s,
-            ),
+            "value": sum(1 for c in compromises if c["outside_region"] or c["too_far"] or c["not_first_care_type"]),
         },
-        {
-            "figure": _("Wachtperiodes gestart: passende plekken vol"),
-            "value": figure(*(2 * [reasons.get("fitting_full", 0)]), suppress=s),
-        },
+        {"figure": _("Wachtperiodes gestart: passende plekken vol"), "value": reasons.get("fitting_full", 0)},
         {
             "figure": _("Wachtperiodes gestart: geen passende voorziening"),
-            "value": figure(*(2 * [reasons.get("no_fitting_facility", 0)]), suppress=s),
+            "value": reasons.get("no_fitting_facility", 0),
         },
     ]
     tables.append(
@@ -253,9 +231,9 @@ def build(scope: Scope) -> list[Table]:
                     "label": _dimension_label(dimension, g[dimension], care_labels, region_names),
                     "waiting": g["waiting"],
                     "over": g["over"],
-                    "median": g["median"],
-                    "p90": g["p90"],
-                    "_n": g["waiting"],
+                    "median": num(g["median"]),
+                    "p90": num(g["p90"]),
+                    "_id": {"waiting": f"waiting:{dimension}:{g[dimension]}"},
                 }
             )
         if dimension == "age_band":
@@ -266,20 +244,17 @@ def build(scope: Scope) -> list[Table]:
             "key": "",
             "label": _("Totaal"),
             "waiting": n_all,
-            "over": overall["over"] if overall else 0,
-            "median": overall["median"] if overall else None,
-            "p90": overall["p90"] if overall else None,
-            "_n": n_all,
+            "over": n_over,
+            "median": num(overall["median"]) if overall else None,
+            "p90": num(overall["p90"]) if overall else None,
+            "_total": True,
+            "_id": {"waiting": "waiting", "over": "over"},
         }
         if scope.drill:
             for row in rows:
                 row["drill"] = f"figure=waiting&dim={dimension}&value={row['key']}"
         title, label = titles[dimension]
-        tables.append(
-            Table(
-                f"waiting_by_{dimension}", title, _waiting_columns(label), _waiting_rows(rows, total=total, suppress=s)
-            )
-        )
+        tables.append(Table(f"waiting_by_{dimension}", title, _waiting_columns(label), rows + [total]))
 
     spec_rows = [
         {
@@ -287,9 +262,8 @@ def build(scope: Scope) -> list[Table]:
             "label": spec_labels.get(r["specialisation"], r["specialisation"]),
             "waiting": r["waiting"],
             "over": r["over"],
-            "median": r["median"],
-            "p90": r["p90"],
-            "_n": r["waiting"],
+            "median": num(r["median"]),
+            "p90": num(r["p90"]),
         }
         for r in fetch(SPECIALISATION_SQL, params)
     ]
@@ -301,13 +275,12 @@ def build(scope: Scope) -> list[Table]:
             "waiting_by_specialisation",
             _("Wachtend per benodigde specialisatie (een verzoek kan meerdere hebben)"),
             _waiting_columns(_("Specialisatie")),
-            _waiting_rows(spec_rows, total=None, suppress=s),
+            spec_rows,
         )
     )
 
     closed_rows = [{"label": str(label), "count": closed.get(code, 0)} for code, label in Outcome.choices]
-    closed_total = {"label": _("Totaal"), "count": sum(closed.values())}
-    count_column(closed_rows, "count", closed_total, suppress=s)
+    closed_total = {"label": _("Totaal"), "count": sum(closed.values()), "_total": True, "_id": {"count": "closed"}}
     tables.append(
         Table(
             "closed_without_place",
@@ -317,6 +290,8 @@ def build(scope: Scope) -> list[Table]:
         )
     )
 
+    # A placement can be a compromise in more than one way: the kinds do not add up to the
+    # placements started (no total row); each share is its count over the placements started.
     started = len(compromises)
     kinds = [
         ("outside_region", _("Buiten de eigen regio geplaatst")),
@@ -327,13 +302,21 @@ def build(scope: Scope) -> list[Table]:
     for key, label in kinds:
         n = sum(1 for c in compromises if c[key])
         comp_rows.append(
-            {"label": label, "count": figure(n, n, suppress=s), "share": shown_share(n, started, suppress=s)}
+            {
+                "label": label,
+                "count": n,
+                "share": pct(n, started),
+                "_n": started,
+                "_of": {"share": ["compromise_started"]},
+            }
         )
     comp_rows.append(
         {
             "label": _("Plaatsingen gestart (totaal)"),
-            "count": figure(started, started, suppress=s),
-            "share": shown_share(started, started, suppress=s),
+            "count": started,
+            "share": pct(started, started),
+            "_n": started,
+            "_id": {"count": "compromise_started"},
         }
     )
     tables.append(
@@ -343,7 +326,7 @@ def build(scope: Scope) -> list[Table]:
             [
                 Column("label", _("Compromis")),
                 Column("count", _("Plaatsingen"), True),
-                Column("share", _("Aandeel %"), True),
+                Column("share", _("Aandeel %"), True, kind=MEASURE, parts=("count",)),
             ],
             comp_rows,
         )
@@ -357,11 +340,13 @@ def build(scope: Scope) -> list[Table]:
                 "security": {"open": _("Open"), "closed": _("Gesloten")}.get(
                     r["security"], r["security"] or _("Onbekend")
                 ),
-                "waiting": figure(r["waiting"], r["waiting"], suppress=s),
+                "waiting": r["waiting"],
                 "facilities": r["facilities"],
                 "full_now": r["full_now"],
                 "free_now": int(r["free_now"]),
                 "free_stale": int(r["free_stale"]),
+                # Per care type and security: together the care type's row of waiting_by_care_type.
+                "_in": {"waiting": f"waiting:care_type:{r['care_type']}"},
             }
         )
     tables.append(
@@ -372,10 +357,11 @@ def build(scope: Scope) -> list[Table]:
                 Column("label", _("Zorgvorm")),
                 Column("security", _("Beveiliging")),
                 Column("waiting", _("Wachtend"), True),
-                Column("facilities", _("Passende locaties"), True),
-                Column("full_now", _("Waarvan vol"), True),
-                Column("free_now", _("Vrije plekken"), True),
-                Column("free_stale", _("Vrij volgens verouderde opgave"), True),
+                # Facilities and places, not children: shown exactly (like the capacity board).
+                Column("facilities", _("Passende locaties"), True, kind=EXACT),
+                Column("full_now", _("Waarvan vol"), True, kind=EXACT),
+                Column("free_now", _("Vrije plekken"), True, kind=EXACT),
+                Column("free_stale", _("Vrij volgens verouderde opgave"), True, kind=EXACT),
             ],
             full_rows,
         )

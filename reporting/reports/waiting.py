@@ -9,19 +9,8 @@ from django.utils.translation import gettext as _
 from accounts.geo import distance_km_sql
 from placement.waiting import waiting_days_sql
 from reporting.registry import report
-from reporting.reports.common import (
-    SUPPRESSED,
-    Scope,
-    count_column,
-    fetch,
-    figure,
-    hide,
-    months,
-    num,
-    scope_from_params,
-    shown_share,
-)
-from reporting.tables import Column, Table
+from reporting.reports.common import Scope, fetch, months, num, pct, scope_from_params
+from reporting.tables import MEASURE, Column, Table
 
 PLACED_SQL = f"""
     SELECT p.id, p.request_id, p.start_date, p.kind, reg.code AS region, reg.name AS region_name,
@@ -65,37 +54,24 @@ STATS = [
 ]
 
 
-def _stat_rows(groups, key, label_key, *, suppress, drill_dim=None):
-    rows = []
-    for g in groups:
-        rows.append(
-            {
-                "key": g[key],
-                "label": g[label_key],
-                "n": g["n"],
-                "_n": g["n"],
-                "outside": g["outside"],
-                **{k: num(g[k]) for k, _l in STATS},
-            }
-        )
+def _stat_rows(groups, key, label_key):
+    rows = [
+        {
+            "key": g[key],
+            "label": g[label_key],
+            "n": g["n"],
+            "outside": g["outside"],
+            **{k: num(g[k]) for k, _l in STATS},
+        }
+        for g in groups
+    ]
     rows.sort(key=lambda r: str(r["label"]))
     return rows
 
 
-def _finish(rows, total, *, suppress):
-    hidden = count_column(rows, "n", total, suppress=suppress)
-    count_column(rows, "outside", total, suppress=suppress)
-    hide(rows, hidden, [k for k, _l in STATS])
-    for row in rows + [total]:
-        n = row.pop("_n")
-        for k, _l in STATS:
-            if row[k] != SUPPRESSED:
-                row[k] = figure(row[k], n, suppress=suppress)
-    return rows + [total]
-
-
 def build(scope: Scope) -> list[Table]:
-    s = scope.suppress
+    """Exact figures; the medians and percentiles are measures over the row's placements
+    (`n`), the shares over all placements started."""
     groups = fetch(GROUPED_SQL, scope.sql())
     overall = next((g for g in groups if g["g_care"] and g["g_region"] and g["g_month"]), None)
     n = overall["n"] if overall else 0
@@ -106,13 +82,25 @@ def build(scope: Scope) -> list[Table]:
         **{k: 0 for k in ("d10", "d25", "d50", "d100", "dmore")},
     }
     summary = [
-        {"figure": _("Plaatsingen gestart"), "value": figure(n, n, suppress=s)},
+        {"figure": _("Plaatsingen gestart"), "value": n, "_id": {"value": "placed"}},
         # Issue 11: crisis placements are placements; their share is a figure of its own.
-        {"figure": _("Waarvan crisisplaatsingen"), "value": figure(o["crisis"], o["crisis"], suppress=s)},
-        {"figure": _("Aandeel crisisplaatsingen (%)"), "value": shown_share(o["crisis"], n, suppress=s)},
-        *({"figure": label, "value": figure(num(o[k]), n, suppress=s)} for k, label in STATS),
-        {"figure": _("Buiten de eigen regio geplaatst"), "value": figure(o["outside"], o["outside"], suppress=s)},
-        {"figure": _("Aandeel buiten de eigen regio (%)"), "value": shown_share(o["outside"], n, suppress=s)},
+        {"figure": _("Waarvan crisisplaatsingen"), "value": o["crisis"], "_id": {"value": "crisis"}},
+        {
+            "figure": _("Aandeel crisisplaatsingen (%)"),
+            "value": pct(o["crisis"], n),
+            "_kind": {"value": MEASURE},
+            "_n": n,
+            "_of": {"value": ["crisis", "placed"]},
+        },
+        *({"figure": label, "value": num(o[k]), "_kind": {"value": MEASURE}, "_n": n} for k, label in STATS),
+        {"figure": _("Buiten de eigen regio geplaatst"), "value": o["outside"], "_id": {"value": "outside"}},
+        {
+            "figure": _("Aandeel buiten de eigen regio (%)"),
+            "value": pct(o["outside"], n),
+            "_kind": {"value": MEASURE},
+            "_n": n,
+            "_of": {"value": ["outside", "placed"]},
+        },
     ]
     tables = [
         Table(
@@ -124,7 +112,7 @@ def build(scope: Scope) -> list[Table]:
     ]
     stat_cols = (
         [Column("n", _("Plaatsingen"), True)]
-        + [Column(k, label, True) for k, label in STATS]
+        + [Column(k, label, True, kind=MEASURE, n_key="n") for k, label in STATS]
         + [Column("outside", _("Buiten eigen regio"), True)]
     )
 
@@ -133,12 +121,13 @@ def build(scope: Scope) -> list[Table]:
             "key": "",
             "label": _("Totaal"),
             "n": n,
-            "_n": n,
             "outside": o["outside"],
             **{k: num(o[k]) for k, _l in STATS},
+            "_total": True,
+            "_id": {"n": "placed", "outside": "outside"},
         }
 
-    care = _stat_rows([g for g in groups if not g["g_care"]], "care_label", "care_label", suppress=s)
+    care = _stat_rows([g for g in groups if not g["g_care"]], "care_label", "care_label")
     if scope.drill:
         for row in care:
             row["drill"] = f"figure=placed&dim=care_label&value={row['key']}"
@@ -147,10 +136,10 @@ def build(scope: Scope) -> list[Table]:
             "by_care_type",
             _("Wachttijd en afstand per zorgvorm"),
             [Column("label", _("Zorgvorm"))] + stat_cols,
-            _finish(care, total_row(), suppress=s),
+            care + [total_row()],
         )
     )
-    regions = _stat_rows([g for g in groups if not g["g_region"]], "region", "region_name", suppress=s)
+    regions = _stat_rows([g for g in groups if not g["g_region"]], "region", "region_name")
     if scope.drill:
         for row in regions:
             row["drill"] = f"figure=placed&dim=region&value={row['key']}"
@@ -159,7 +148,7 @@ def build(scope: Scope) -> list[Table]:
             "by_region",
             _("Wachttijd en afstand per regio"),
             [Column("label", _("Regio"))] + stat_cols,
-            _finish(regions, total_row(), suppress=s),
+            regions + [total_row()],
         )
     )
 
@@ -167,13 +156,12 @@ def build(scope: Scope) -> list[Table]:
     month_rows = []
     for first, _last in months(scope.start, scope.end):
         g = by_month.get(first.strftime("%Y-%m"))
-        count = g["n"] if g else 0
         month_rows.append(
             {
                 "month": first.strftime("%Y-%m"),
-                "n": figure(count, count, suppress=s),
-                "wait_median": figure(num(g["wait_median"]) if g else None, count, suppress=s),
-                "wait_p90": figure(num(g["wait_p90"]) if g else None, count, suppress=s),
+                "n": g["n"] if g else 0,
+                "wait_median": num(g["wait_median"]) if g else None,
+                "wait_p90": num(g["wait_p90"]) if g else None,
             }
         )
     tables.append(
@@ -183,10 +171,12 @@ def build(scope: Scope) -> list[Table]:
             [
                 Column("month", _("Maand")),
                 Column("n", _("Plaatsingen"), True),
-                Column("wait_median", _("Mediaan wachtdagen"), True),
-                Column("wait_p90", _("P90 wachtdagen"), True),
+                Column("wait_median", _("Mediaan wachtdagen"), True, kind=MEASURE, n_key="n"),
+                Column("wait_p90", _("P90 wachtdagen"), True, kind=MEASURE, n_key="n"),
             ],
             month_rows,
+            # The months cover the period, so they add up to the placements started.
+            column_totals={"n": "placed"},
         )
     )
 
@@ -198,8 +188,7 @@ def build(scope: Scope) -> list[Table]:
         ("dmore", _("100 km of meer")),
     ]
     band_rows = [{"label": label, "count": o[k]} for k, label in bands]
-    band_total = {"label": _("Totaal"), "count": n}
-    count_column(band_rows, "count", band_total, suppress=s)
+    band_total = {"label": _("Totaal"), "count": n, "_total": True, "_id": {"count": "placed"}}
     tables.append(
         Table(
             "distance_bands",

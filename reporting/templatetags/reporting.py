@@ -1,7 +1,7 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from reporting.suppression import SUPPRESSED, THRESHOLD
+from reporting.suppression import HIDDEN, SUPPRESSED, THRESHOLD
 
 register = template.Library()
 
@@ -9,10 +9,11 @@ register = template.Library()
 @register.simple_tag
 def suppression_note():
     """What suppressed figures look like, from the threshold itself."""
-    return _("Aantallen van 1 tot en met %(largest)s en cijfers die ze zouden onthullen staan er als %(shown)s.") % {
-        "largest": THRESHOLD - 1,
-        "shown": SUPPRESSED,
-    }
+    return _(
+        "Aantallen van 1 tot en met %(largest)s staan er als %(shown)s. Met %(hidden)s is een cijfer verborgen: "
+        "een aantal waaruit anders een klein aantal terug te rekenen is, of een gemiddelde, mediaan of "
+        "aandeel over minder dan %(threshold)s jeugdigen of uit een verborgen aantal."
+    ) % {"largest": THRESHOLD - 1, "shown": SUPPRESSED, "hidden": HIDDEN, "threshold": THRESHOLD}
 
 
 @register.inclusion_tag("reporting/_table.html")

@@ -74,6 +74,13 @@ def test_the_occupancy_report_is_the_python_rule_on_the_same_history(facilities,
     assert period_days == 90 - 1 / 24
 
     python = {name: selectors.occupancy_rate(facility=f, start=start, end=stop) for name, f in facilities.items()}
+    # Issue 12: the averages are over the days the facility's figures cover in the period
+    # (B's history starts on 15 January): B had 6 contracted places, not "5 on average".
+    known = {
+        name: (stop - max(start, AvailabilityChange.objects.filter(facility=f).earliest("changed_at").changed_at))
+        / dt.timedelta(days=1)
+        for name, f in facilities.items()
+    }
     got = {
         r["facility"]: (r["rate"], r["contracted"], r["staffed"], r["occupied"])
         for r in table(tables, "by_facility").rows
@@ -81,12 +88,13 @@ def test_the_occupancy_report_is_the_python_rule_on_the_same_history(facilities,
     assert got == {
         name: (
             pct(o.occupied_place_days, o.contracted_place_days) if o.contracted_place_days else None,
-            num(o.contracted_place_days / period_days),
-            num(o.staffed_place_days / period_days),
-            num(o.occupied_place_days / period_days),
+            num(o.contracted_place_days / known[name]),
+            num(o.staffed_place_days / known[name]),
+            num(o.occupied_place_days / known[name]),
         )
         for name, o in python.items()
     }
+    assert got["B"][1:3] == (6, 5)  # 6 contracted, 5 staffed from the day it was created
     assert got["A"][0] == 50  # 2 of 4 occupied all quarter; held places are not occupied
 
     buckets = occupancy.buckets(scope)
