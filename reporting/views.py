@@ -28,6 +28,7 @@ TITLES = {
     "transfers": _("Doorplaatsingen"),
     "occupancy": _("Capaciteit en bezetting"),
     "waiting-times": _("Wachttijd en afstand"),
+    "contracts": _("Contracten en kosten"),  # issue 12 part "contracts"
 }
 FILTER_KEYS = ("region", "from", "to", "threshold")
 

@@ -4,6 +4,7 @@ this package lists the use cases so that callers can write ``from capacity impor
 - availability: the provider's figures and the holds offers and placements take;
 - facilities: create and update facilities (administrators, integrations);
 - changes: planned capacity changes (afbouw / opbouw);
+- contracts: contracts with providers, their tariffs and history (issue 12);
 - reminders: daily reminders of stale figures;
 - group: the current group of a small home (who lives there, without names);
 - common: the lock, history and event every change shares.
@@ -20,7 +21,13 @@ from capacity.services.availability import (
 from capacity.services.changes import (
     capacity_change_cancel,
     capacity_change_plan,
+    capacity_change_update,
     capacity_changes_apply_due,
+)
+from capacity.services.contracts import (
+    CONTRACT_REQUIRED,
+    contract_create,
+    contract_update,
 )
 from capacity.services.facilities import (
     DESCRIPTIVE_FIELDS,
@@ -47,6 +54,10 @@ __all__ = [
     "availability_update",
     "capacity_change_cancel",
     "capacity_change_plan",
+    "capacity_change_update",
+    "CONTRACT_REQUIRED",
+    "contract_create",
+    "contract_update",
     "capacity_changes_apply_due",
     "facility_check",
     "facility_create",
