@@ -546,7 +546,8 @@ class Contract(models.Model):
                 func=pgtrigger.Func(
                     "PERFORM pg_advisory_xact_lock(hashtext('capacity_contract'), "
                     "hashtext(NEW.provider_id::text || ':' || NEW.region_id::text)); "
-                    "IF EXISTS (SELECT 1 FROM {meta.db_table} c WHERE c.id <> NEW.id "
+                    "IF (NEW.end_date IS NULL OR NEW.end_date >= NEW.start_date) "  # else contract_period refuses
+                    "AND EXISTS (SELECT 1 FROM {meta.db_table} c WHERE c.id <> NEW.id "
                     "AND c.provider_id = NEW.provider_id AND c.region_id = NEW.region_id "
                     "AND c.facility_id IS NOT DISTINCT FROM NEW.facility_id "
                     "AND c.care_type_id IS NOT DISTINCT FROM NEW.care_type_id "

@@ -64,7 +64,7 @@ def _money(name, value, problems, *, limit=MAX_MONEY):
     if amount > limit or amount.as_tuple().exponent < -2:
         problems.append({"name": name, "reason": _("Vul een bedrag in met hoogstens twee decimalen.")})
         return None
-    return amount
+    return amount.quantize(Decimal("0.01"))
 
 
 def _places(name, value, problems):
