@@ -1,6 +1,6 @@
 from django.urls import path
 
-from capacity import api
+from capacity import api, contract_api
 
 urlpatterns = [
     path("facilities", api.FacilityList.as_view(), name="api-facilities"),
@@ -10,4 +10,7 @@ urlpatterns = [
     path("providers", api.ProviderList.as_view(), name="api-providers"),
     path("care-types", api.CareTypeList.as_view(), name="api-care-types"),
     path("specialisations", api.SpecialisationList.as_view(), name="api-specialisations"),
+    # issue 12 part "contracts"
+    path("contracts", contract_api.ContractList.as_view(), name="api-contracts"),
+    path("contracts/<str:pk>", contract_api.ContractDetail.as_view(), name="api-contract"),
 ]

@@ -10,10 +10,11 @@ Who sees which contracts (`contract_list`):
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from accounts.models import Region, Role
 from accounts.selectors import region_ids_of
@@ -25,6 +26,8 @@ from capacity.models import (
     IntensityBand,
     PlannedCapacityChange,
 )
+from capacity.rules import OCCUPANCY_NORM
+from capacity.selectors import occupancy_rate
 from core.models import Event
 
 CONTRACT_READ_ROLES = (Role.CONTRACT_MANAGER, Role.COORDINATOR, Role.ADMIN)
@@ -91,6 +94,35 @@ def contract_facilities(*, contract):
     if contract.care_type_id:
         queryset = queryset.filter(care_type_id=contract.care_type_id)
     return queryset.order_by("name", "id")
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def contract_occupancy(*, contract, days: int = 90, now: datetime | None = None) -> dict | None:
+    """Occupied place-days of the contract's facilities (their availability history,
+    capacity.rules) against the contract's places over the last `days` days within its
+    period; None when the contract did not run then."""
+    now = now or timezone.now()
+    start = max(now - timedelta(days=days), _midnight(contract.start_date))
+    end = now if contract.end_date is None else min(now, _midnight(contract.end_date + timedelta(days=1)))
+    if end <= start:
+        return None
+    occupied = sum(
+        occupancy_rate(facility=f, start=start, end=end, now=now).occupied_place_days
+        for f in contract_facilities(contract=contract)
+    )
+    contracted = contract.places_contracted * (end - start).total_seconds() / 86400
+    rate = None if not contracted else round(100 * occupied / contracted, 1)
+    return {
+        "start": start,
+        "end": end,
+        "occupied": round(occupied, 1),
+        "contracted": round(contracted, 1),
+        "rate": rate,
+        "below_norm": rate is not None and rate < OCCUPANCY_NORM,
+    }
 
 
 def region_band_tariff(*, region_id: int, code: str, day: date) -> Decimal | None:

@@ -26,6 +26,7 @@ from capacity.services.changes import (
 )
 from capacity.services.contracts import (
     CONTRACT_REQUIRED,
+    contract_check,
     contract_create,
     contract_update,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "capacity_change_plan",
     "capacity_change_update",
     "CONTRACT_REQUIRED",
+    "contract_check",
     "contract_create",
     "contract_update",
     "capacity_changes_apply_due",

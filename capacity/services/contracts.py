@@ -155,6 +155,16 @@ def _clean(data: dict, tariffs: dict) -> tuple[dict, dict]:
     return out, clean_tariffs
 
 
+def contract_check(data: dict, tariffs: dict | None = None) -> list[dict]:
+    """The problems `contract_create`/`contract_update` would refuse the input for
+    (fields missing or breaking a rule), without writing: forms show them all at once."""
+    try:
+        _clean(data, tariffs or {})
+    except Invalid as exc:
+        return exc.invalid_params
+    return []
+
+
 def _overlap_error():
     return Invalid.field(
         "start_date",
