@@ -306,3 +306,20 @@ def test_two_overlapping_creates_at_once_one_wins(twente, contract_manager):
     assert len(wins) == 1 and len(losses) == 1, results
     assert isinstance(losses[0], Invalid) and losses[0].invalid_params[0]["name"] == "start_date"
     assert Contract.objects.filter(provider=provider).count() == 1
+
+
+def test_demo_gives_every_demo_provider_a_contract_and_is_idempotent():
+    import io
+
+    from django.core.management import call_command
+
+    from accounts.models import User
+
+    call_command("seed_demo", stdout=io.StringIO())
+    contracts = list(Contract.objects.select_related("provider", "region"))
+    assert {c.provider.name for c in contracts} == {"Jeugdzorg De Horst (demo)", "Stichting Het Esch (demo)"}
+    assert {c.funding_form for c in contracts} == {"inspanningsgericht", "taakgericht", "outputgericht"}
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Contract.objects.count() == len(contracts)
+    manager = cm_membership(User.objects.get(username="contract_manager"))
+    assert contract_list(membership=manager).count() == 2  # Twente's two
