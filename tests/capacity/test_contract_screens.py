@@ -127,6 +127,9 @@ def test_create_then_edit_keeps_history_on_the_contract_page(client, contract_ma
 
 
 def test_contract_page_shows_occupancy_against_the_norm(client, contract_manager, contract, kwartel):
+    from capacity.models import ContractChange
+
+    ContractChange.objects.create(contract=contract, version=1, changes={"notes": [None, "x"]})  # by nobody (demo)
     now = timezone.now()
     history(kwartel, timezone.localdate(now) - dt.timedelta(days=200), contracted=4, staffed=4, occupied=2)
     client.force_login(contract_manager)
