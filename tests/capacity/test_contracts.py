@@ -323,3 +323,25 @@ def test_demo_gives_every_demo_provider_a_contract_and_is_idempotent():
     assert Contract.objects.count() == len(contracts)
     manager = cm_membership(User.objects.get(username="contract_manager"))
     assert contract_list(membership=manager).count() == 2  # Twente's two
+
+
+def test_a_changed_planned_change_is_applied_with_its_new_values_by_the_existing_job(twente, contract_manager):
+    from django.utils import timezone
+
+    from capacity.models import PlannedCapacityChange
+
+    facility = FacilityFactory(places_contracted=6, places_staffed=6)
+    day = timezone.localdate() + dt.timedelta(days=3)
+    change = services.capacity_change_plan(
+        facility=facility, by=contract_manager, effective_date=day, places_contracted=2
+    )
+    services.capacity_change_update(
+        change=change, by=contract_manager, effective_date=day + dt.timedelta(days=1), places_contracted=4
+    )
+    assert services.capacity_changes_apply_due(today=day) == {"applied": 0, "blocked": 0}  # moved a day later
+    assert services.capacity_changes_apply_due(today=day + dt.timedelta(days=1)) == {"applied": 1, "blocked": 0}
+    facility.refresh_from_db()
+    assert facility.places_contracted == 4
+    assert PlannedCapacityChange.objects.get().status == "applied"
+    with pytest.raises(Exception, match="geplande"):
+        services.capacity_change_update(change=change, by=contract_manager, effective_date=day, places_contracted=1)
