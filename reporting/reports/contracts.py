@@ -102,7 +102,7 @@ PLACEMENTS = f"""
         JOIN placement_placement p ON p.facility_id = cf.facility_id
         JOIN placement_placementrequest r ON r.id = p.request_id AND r.region_id = k.region_id
         JOIN capacity_facility f ON f.id = p.facility_id
-        WHERE p.start_date <= k.d1 AND (p.end_date IS NULL OR p.end_date > k.d0)
+        WHERE k.d1 >= k.d0 AND p.start_date <= k.d1 AND (p.end_date IS NULL OR p.end_date > k.d0)
     ),
     plc AS (
         SELECT contract_id, count(*) AS placements, sum(days) AS placement_days,

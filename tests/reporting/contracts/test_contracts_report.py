@@ -141,3 +141,20 @@ def test_waiting_days_in_a_period_in_sql_is_the_python_rule(contracts_scenario):
         assert in_sql[request.pk] == expected, request
     assert sorted(in_sql.values()) == [0, 16, 19, 19, 27, 59]
     assert timezone.get_current_timezone_name() == "Europe/Amsterdam"
+
+
+def test_a_period_after_today_counts_no_days_and_no_money(contracts_scenario):
+    from reporting.reports.common import Scope
+    from tests.reporting.factories import at
+
+    scope = Scope(
+        region_ids=[contracts_scenario["twente"].pk],
+        start=dt.date(2025, 4, 1),
+        end=dt.date(2025, 6, 30),
+        suppress=False,
+        now=at(dt.date(2025, 3, 31), 12),  # "today" is before the period
+    )
+    tables = contracts.build(scope)
+    c1 = row(table(tables, "by_contract"), "reference", "C1")
+    assert (c1["contracted_days"], c1["placements"], c1["placement_days"], c1["cost"]) == (0, 0, 0, 0)
+    assert [r for r in table(tables, "unmet_need_euro").rows] == []
