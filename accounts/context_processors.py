@@ -30,7 +30,10 @@ ROLE_NAV_EXTRA = {
         ("privacy:policies", _("Bewaartermijnen")),
     ],
     Role.PROVIDER: [("placement:provider-inbox", _("Aanmeldingen"))],
-    Role.CONTRACT_MANAGER: [("privacy:policies", _("Bewaartermijnen"))],
+    Role.CONTRACT_MANAGER: [
+        ("capacity:contract-list", _("Contracten")),  # issue 12 part "contracts"
+        ("privacy:policies", _("Bewaartermijnen")),
+    ],
     Role.ADMIN: [("privacy:home", _("Privacy (AVG)"))],
 }
 

@@ -767,6 +767,7 @@ def history(spec: HistorySpec) -> dict:
     copy_rows(Transfer, transfers)
     copy_rows(WaitingPeriod, waiting)
     copy_rows(Event, events)
+    generate_contracts(facilities, first_day)  # issue 12 part "contracts"
     spec.progress(
         f"{len(requests)} verzoeken, {len(offers)} aanmeldingen, {len(placements)} plaatsingen, "
         f"{len(transfers)} doorplaatsingen, {len(waiting)} wachtperiodes in {time.monotonic() - started:.1f} s"
@@ -824,3 +825,49 @@ def _crisis_and_reentry(rng, requests, placements, at) -> None:
         if i < len(firsts) and firsts[i]["id"] not in taken and firsts[i]["youth_id"] != p["youth_id"]:
             taken.add(firsts[i]["id"])
             firsts[i]["youth_id"] = p["youth_id"]
+
+
+def generate_contracts(facilities: list[dict], first_day: dt.date) -> None:
+    """Issue 12: one contract per facility with the region it is located in (the three
+    funding forms in turn; every other one with a band M tariff, every third with a
+    volume guarantee), running from before the first day, so every placement is priced."""
+    from decimal import Decimal
+
+    from capacity.models import Contract, ContractTariff
+
+    region_of = dict(Municipality.objects.values_list("id", "region_id"))
+    contract_base, tariff_base = _base(Contract), _base(ContractTariff)
+    contracts, tariffs = [], []
+    forms = ["inspanningsgericht", "outputgericht", "taakgericht"]
+    for i, f in enumerate(facilities):
+        form = forms[i % 3]
+        contract_id = contract_base + i + 1
+        contracts.append(
+            {
+                "id": contract_id,
+                "provider_id": f["provider_id"],
+                "region_id": region_of[f["municipality_id"]],
+                "facility_id": f["id"],
+                "care_type_id": None,
+                "reference": f"BENCH-{i:05d}",
+                "start_date": first_day - dt.timedelta(days=30),
+                "end_date": None,
+                "funding_form": form,
+                "places_contracted": f["places_contracted"],
+                "day_tariff": None if form == "taakgericht" else Decimal(200 + i % 7 * 25),
+                "guaranteed_places": 2 if form == "inspanningsgericht" and i % 2 == 0 else None,
+                "budget": Decimal(250_000 + i % 5 * 50_000) if form == "taakgericht" else None,
+                "created_by_id": None,
+            }
+        )
+        if i % 2 == 0:
+            tariffs.append(
+                {
+                    "id": tariff_base + len(tariffs) + 1,
+                    "contract_id": contract_id,
+                    "band": "M",
+                    "day_tariff": Decimal(300 + i % 4 * 20),
+                }
+            )
+    copy_rows(Contract, contracts)
+    copy_rows(ContractTariff, tariffs)

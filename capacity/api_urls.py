@@ -1,6 +1,6 @@
 from django.urls import path
 
-from capacity import api
+from capacity import api, contract_api
 
 urlpatterns = [
     path("facilities", api.FacilityList.as_view(), name="api-facilities"),
@@ -12,4 +12,7 @@ urlpatterns = [
     path("specialisations", api.SpecialisationList.as_view(), name="api-specialisations"),
     # issue 12, refdata: a region's tariffs per G7 intensity band
     path("regions/<str:code>/bands", api.RegionBands.as_view(), name="api-region-bands"),
+    # issue 12 part "contracts"
+    path("contracts", contract_api.ContractList.as_view(), name="api-contracts"),
+    path("contracts/<str:pk>", contract_api.ContractDetail.as_view(), name="api-contract"),
 ]

@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import Municipality, Region, User
+from capacity.contract_demo import seed_contracts
 from capacity.models import AvailabilityChange, CareType, Facility, Specialisation
 from capacity.taxonomy import bands_load, taxonomy_load
 from core.events import event_record
@@ -277,6 +278,7 @@ def seed(organisations):
         facility.regions_served.set([] if serves == "NL" else [regions[code] for code in serves])
         _backdated_history(facility, staff, rng, now, staffed=staffed, last_at=confirmed_at or now - timedelta(hours=3))
         event_record(subject=facility, event_type="facility.created", organisation=provider, details={"demo": True})
+    seed_contracts(organisations)  # issue 12 part "contracts"
 
 
 def _backdated_history(facility, staff, rng, now, *, staffed, last_at):

@@ -520,3 +520,169 @@ class GroupResident(models.Model):  # noqa: DJ008 (rows have no name on purpose)
                 ),
             ),
         ]
+
+
+# --- Contracts and money (issue 12 point 2) ------------------------------------------------
+
+BAND_CODE_REGEX = r"^[K-Z]$"  # G7: sixteen half-hour bands K..Z (capacity.IntensityBand until refdata merges)
+
+
+class FundingForm(models.TextChoices):
+    """How the region pays (the three forms of the VNG/i-Sociaal Domein standard):
+
+    taakgericht        a budget for a task, paid whatever the occupancy (a yearly budget);
+    inspanningsgericht paid per day of care delivered, at a day tariff; the region may
+                       guarantee a volume (places it pays for even when empty);
+    outputgericht      paid per result (trajectory), priced here as days x tariff; no
+                       payment for empty places."""
+
+    TASK = "taakgericht", _("Taakgericht")
+    EFFORT = "inspanningsgericht", _("Inspanningsgericht")
+    OUTPUT = "outputgericht", _("Outputgericht")
+
+
+class Contract(models.Model):
+    """A region's contract with a provider, optionally narrowed to one facility and/or one
+    care type, over a period (end open or inclusive).
+
+    Tariff: `day_tariff` for every day, or per intensity band (`ContractTariff`); a band
+    without its own tariff falls back to the day tariff and then to the region's band
+    tariff (`capacity.selectors.contract_tariff`). Volume guarantee: `guaranteed_places`
+    (inspanningsgericht only), places the region pays for at the day tariff whether they
+    are used or not; so a guarantee needs a day tariff. Budget: the yearly budget of a
+    taakgericht contract (required there, absent otherwise).
+
+    The database refuses: end before start, negative places, a tariff or budget of 0 or
+    less, a guarantee above the contracted places or on another funding form, a budget on
+    a non-taakgericht contract or none on a taakgericht one, and two contracts of the same
+    provider, region, facility and care type whose periods overlap (trigger
+    `contract_no_overlap`, serialised per provider and region by an advisory lock: the
+    embedded PostgreSQL has no btree_gist for an exclusion constraint).
+
+    Every change is one `ContractChange` row with old and new values (append-only)."""
+
+    provider = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="contracts",
+        limit_choices_to={"kind": Organisation.Kind.PROVIDER},
+        verbose_name=_("zorgaanbieder"),
+    )
+    region = models.ForeignKey(
+        "accounts.Region", on_delete=models.PROTECT, related_name="contracts", verbose_name=_("regio")
+    )
+    facility = models.ForeignKey(
+        Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("locatie")
+    )
+    care_type = models.ForeignKey(
+        CareType, null=True, blank=True, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("zorgvorm")
+    )
+    reference = models.CharField(_("kenmerk"), max_length=60, blank=True)
+    start_date = models.DateField(_("ingangsdatum"))
+    end_date = models.DateField(_("einddatum"), null=True, blank=True)
+    funding_form = models.CharField(_("financieringsvorm"), max_length=20, choices=FundingForm.choices)
+    places_contracted = models.PositiveSmallIntegerField(_("gecontracteerde plaatsen"))
+    day_tariff = models.DecimalField(_("dagtarief (euro)"), max_digits=9, decimal_places=2, null=True, blank=True)
+    guaranteed_places = models.PositiveSmallIntegerField(_("volumegarantie (plaatsen)"), null=True, blank=True)
+    budget = models.DecimalField(_("jaarbudget (euro)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    notes = models.TextField(_("opmerkingen"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["region", "provider__name", "start_date", "id"]
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracten")
+        indexes = [models.Index(fields=["region", "provider", "start_date"])]
+        constraints = [
+            models.CheckConstraint(
+                name="contract_period", condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date"))
+            ),
+            models.CheckConstraint(name="contract_places_not_negative", condition=Q(places_contracted__gte=0)),
+            models.CheckConstraint(
+                name="contract_tariff_positive", condition=Q(day_tariff__isnull=True) | Q(day_tariff__gt=0)
+            ),
+            models.CheckConstraint(
+                name="contract_funding_form_valid", condition=Q(funding_form__in=FundingForm.values)
+            ),
+            models.CheckConstraint(
+                name="contract_budget_for_task",
+                condition=(Q(funding_form=FundingForm.TASK) & Q(budget__isnull=False) & Q(budget__gt=0))
+                | (~Q(funding_form=FundingForm.TASK) & Q(budget__isnull=True)),
+            ),
+            models.CheckConstraint(
+                name="contract_guarantee",
+                condition=Q(guaranteed_places__isnull=True)
+                | (
+                    Q(funding_form=FundingForm.EFFORT)
+                    & Q(day_tariff__isnull=False)
+                    & Q(guaranteed_places__lte=F("places_contracted"))
+                ),
+            ),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="contract_no_overlap",
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                when=pgtrigger.Before,
+                func=pgtrigger.Func(
+                    "PERFORM pg_advisory_xact_lock(hashtext('capacity_contract'), "
+                    "hashtext(NEW.provider_id::text || ':' || NEW.region_id::text)); "
+                    "IF (NEW.end_date IS NULL OR NEW.end_date >= NEW.start_date) "  # else contract_period refuses
+                    "AND EXISTS (SELECT 1 FROM {meta.db_table} c WHERE c.id <> NEW.id "
+                    "AND c.provider_id = NEW.provider_id AND c.region_id = NEW.region_id "
+                    "AND c.facility_id IS NOT DISTINCT FROM NEW.facility_id "
+                    "AND c.care_type_id IS NOT DISTINCT FROM NEW.care_type_id "
+                    "AND daterange(c.start_date, c.end_date, '[]') && daterange(NEW.start_date, NEW.end_date, '[]')) "
+                    "THEN RAISE EXCEPTION 'contract overlaps another contract of provider % in region %', "
+                    "NEW.provider_id, NEW.region_id USING ERRCODE = 'exclusion_violation'; END IF; RETURN NEW;"
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference or f"{self.provider} ({self.start_date:%d-%m-%Y})"
+
+    def is_active_on(self, day) -> bool:
+        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+
+class ContractTariff(models.Model):  # noqa: DJ008 (shown by band and tariff)
+    """The day tariff of one intensity band (band CODE K..Z) under a contract."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="tariffs")
+    band = models.CharField(_("intensiteit (G7)"), max_length=2)
+    day_tariff = models.DecimalField(_("dagtarief (euro)"), max_digits=9, decimal_places=2)
+
+    class Meta:
+        ordering = ["contract", "band"]
+        verbose_name = _("tarief per intensiteit")
+        verbose_name_plural = _("tarieven per intensiteit")
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "band"], name="contract_tariff_band_unique"),
+            models.CheckConstraint(name="contract_tariff_band_code", condition=Q(band__regex=BAND_CODE_REGEX)),
+            models.CheckConstraint(name="contract_band_tariff_positive", condition=Q(day_tariff__gt=0)),
+        ]
+
+
+class ContractChange(models.Model):  # noqa: DJ008 (shown as a list of changes)
+    """Append-only history of a contract: per version, each changed field with its old and
+    new value as text (`{"field": [old, new]}`; old is null on creation)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="changes")
+    version = models.PositiveIntegerField()
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changes = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["contract", "version"]
+        verbose_name = _("wijziging contract")
+        verbose_name_plural = _("wijzigingen contract")
+        constraints = [models.UniqueConstraint(fields=["contract", "version"], name="contract_change_version_unique")]
+        triggers = [APPEND_ONLY]

@@ -19,7 +19,7 @@ tests/reporting/test_waiting_rule.py holds one against the other.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
@@ -84,3 +84,39 @@ def waiting_on_sql(request: str = "r", *, day: str = "%(day)s", day_end: str = "
 def waiting_days_sql(request: str = "r", *, until: str = "%(day)s") -> str:
     """SQL for `waiting_days`: days from the request's referral date to `until` (a date)."""
     return f"(({until})::date - {request}.referral_date)"
+
+
+def waiting_days_in(
+    start: date,
+    end: date,
+    *,
+    status: str,
+    referral_date: date | None,
+    status_changed_at: datetime,
+    placement_start: date | None,
+) -> int:
+    """The days from `start` to `end` (inclusive) on which the request was waiting by
+    `is_waiting_on` (issue 12: unmet need priced per day waited in a period)."""
+    if status == Status.DRAFT or referral_date is None:
+        return 0
+    last = end
+    if placement_start is not None:
+        last = min(last, placement_start - timedelta(days=1))
+    if status in ENDS_WAITING:
+        last = min(last, timezone.localdate(status_changed_at) - timedelta(days=1))
+    return max((last - max(start, referral_date)).days + 1, 0)
+
+
+def waiting_days_in_sql(
+    request: str = "r", *, start: str = "%(start)s", end: str = "%(day)s", tz: str = "%(tz)s"
+) -> str:
+    """SQL for `waiting_days_in` on a `placement_placementrequest` row `request`."""
+    ends = ", ".join(f"'{status}'" for status in ENDS_WAITING)
+    return f"""(CASE WHEN {request}.status = '{Status.DRAFT}' OR {request}.referral_date IS NULL THEN 0 ELSE
+        greatest(least(({end})::date,
+                       COALESCE((SELECT min(ps.start_date) - 1 FROM placement_placement ps
+                                 WHERE ps.request_id = {request}.id), ({end})::date),
+                       CASE WHEN {request}.status IN ({ends})
+                            THEN (timezone({tz}, {request}.status_changed_at))::date - 1
+                            ELSE ({end})::date END)
+                 - greatest(({start})::date, {request}.referral_date) + 1, 0) END)"""

@@ -4,6 +4,7 @@ this package lists the use cases so that callers can write ``from capacity impor
 - availability: the provider's figures and the holds offers and placements take;
 - facilities: create and update facilities (administrators, integrations);
 - changes: planned capacity changes (afbouw / opbouw);
+- contracts: contracts with providers, their tariffs and history (issue 12);
 - reminders: daily reminders of stale figures;
 - group: the current group of a small home (who lives there, without names);
 - bands: a region's day tariffs per G7 intensity band (issue 12);
@@ -24,7 +25,14 @@ from capacity.services.bands import (
 from capacity.services.changes import (
     capacity_change_cancel,
     capacity_change_plan,
+    capacity_change_update,
     capacity_changes_apply_due,
+)
+from capacity.services.contracts import (
+    CONTRACT_REQUIRED,
+    contract_check,
+    contract_create,
+    contract_update,
 )
 from capacity.services.facilities import (
     DESCRIPTIVE_FIELDS,
@@ -52,6 +60,11 @@ __all__ = [
     "band_tariffs_change",
     "capacity_change_cancel",
     "capacity_change_plan",
+    "capacity_change_update",
+    "CONTRACT_REQUIRED",
+    "contract_check",
+    "contract_create",
+    "contract_update",
     "capacity_changes_apply_due",
     "facility_check",
     "facility_create",

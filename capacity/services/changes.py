@@ -44,6 +44,39 @@ def capacity_change_plan(
 
 
 @transaction.atomic
+def capacity_change_update(
+    *, change, by, effective_date: date, places_contracted: int, note: str = ""
+) -> PlannedCapacityChange:
+    """Change a planned (not yet applied or cancelled) change; the event keeps the old and
+    the new values, so the change's history can be shown (issue 12)."""
+    change = PlannedCapacityChange.objects.select_for_update().select_related("facility__provider").get(pk=change.pk)
+    if change.status != PlannedCapacityChange.Status.PLANNED:
+        raise Conflict(_("Alleen een geplande wijziging kan worden gewijzigd."), code="not_planned")
+    places_contracted = places_count("places_contracted", places_contracted)
+    if effective_date < timezone.localdate():
+        raise Invalid.field("effective_date", _("De ingangsdatum ligt in het verleden."))
+    before = {
+        "effective_date": change.effective_date.isoformat(),
+        "places_contracted": change.places_contracted,
+        "note": change.note,
+    }
+    change.effective_date, change.places_contracted, change.note = effective_date, places_contracted, note
+    after = {"effective_date": effective_date.isoformat(), "places_contracted": places_contracted, "note": note}
+    if before == after:
+        return change
+    change.blocked_reason = ""
+    change.save(update_fields=["effective_date", "places_contracted", "note", "blocked_reason"])
+    event_record(
+        subject=change.facility,
+        event_type="capacity_change.changed",
+        by=by,
+        organisation=change.facility.provider,
+        details={"change": change.pk, "before": before, "after": after},
+    )
+    return change
+
+
+@transaction.atomic
 def capacity_change_cancel(*, change, by) -> PlannedCapacityChange:
     change = PlannedCapacityChange.objects.select_for_update().select_related("facility__provider").get(pk=change.pk)
     if change.status != PlannedCapacityChange.Status.PLANNED:

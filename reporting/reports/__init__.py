@@ -1,7 +1,7 @@
 """The reports (issue 12 adds the indicators). Importing this package registers their builders (see apps.py)."""
 
 import reporting.reports.cbs_placements  # noqa: F401 - issue 12: an export only, not in REPORT_MODULES
-from reporting.reports import indicators, occupancy, refusals, transfers, unmet_need, waiting  # noqa: F401
+from reporting.reports import contracts, indicators, occupancy, refusals, transfers, unmet_need, waiting  # noqa: F401
 
 REPORT_MODULES = {
     "unmet-need": unmet_need,
@@ -10,5 +10,6 @@ REPORT_MODULES = {
     "occupancy": occupancy,
     "waiting-times": waiting,
     "indicators": indicators,  # issue 12: the field's indicators
+    "contracts": contracts,  # issue 12 part "contracts"
 }
 DRILLABLE = {"unmet-need", "refusals", "transfers", "waiting-times", "indicators"}
