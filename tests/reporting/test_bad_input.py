@@ -64,16 +64,16 @@ def test_the_dashboard_shows_the_message_next_to_each_bad_field(client, scenario
     html = page.content.decode()
     assert page.status_code == 200
     for field in fields:
-        assert f'aria-describedby="error-{field}"' in html and f'id="error-{field}"' in html, field
+        assert f'aria-describedby="id_{field}-error"' in html and f'id="id_{field}-error"' in html, field
     for field in {"from", "to", "threshold", "region"} - fields:
-        assert f'id="error-{field}"' not in html
-    assert 'role="alert"' in html and "report-section" not in html  # no figures for a bad filter
+        assert f'id="id_{field}-error"' not in html
+    assert 'role="alert"' in html and "report-card" not in html  # no figures for a bad filter
 
 
 def test_the_coordinators_figures_refuse_bad_filters_the_same_way(client, scenario, coordinator):
     client.force_login(coordinator)
     html = client.get(reverse("reporting:coordinator-figures"), {"from": "0001-01-01"}).content.decode()
-    assert 'id="error-from"' in html and "01-01-2000" in html
+    assert 'id="id_from-error"' in html and "01-01-2000" in html
 
 
 @pytest.mark.parametrize(("params", "fields"), BAD, ids=IDS)
