@@ -341,6 +341,8 @@ def test_xlsx_has_the_cover_sheet_a_sheet_per_section_and_the_charts_data(client
         "Doorplaatsingen",
         "Capaciteit en bezetting",
         "Wachttijd en afstand",
+        "Indicatoren",
+        "Contracten en kosten",
         "Grafiekgegevens",
     ]
     cover = {row[0]: row[1] for row in workbook["Toelichting"].iter_rows(values_only=True) if row and row[0]}

@@ -62,11 +62,12 @@ def test_unmet_need_in_euros(contracts_scenario):
     # R3 1 Feb-31 Mar (59), R4 16-31 Mar (16), R6 1-19 Feb (closed 20 Feb: 19); R5 was placed in 2024.
     rows = [r for r in unmet.rows if not r.get("_total")]
     assert [(r["band"], r["requests"], r["days"]) for r in rows] == [("M", 5, 140)]
-    # Tariff: Twente's kwv-open contracts in Q1 are C1 (band M 300) and C3 (no tariff, no region
-    # tariff yet: left out of the mean) -> 300; C2 is behandelgroep.
-    assert (rows[0]["tariff"], rows[0]["amount"]) == (300, 42000)
+    # Tariff: Twente's kwv-open contracts in Q1 are C1 (band M 300) and C3 (no tariff of its own:
+    # the region's G7 tariff for band M, 665.16 from data/g7_intensiteiten.csv) -> mean
+    # (300 + 665.16) / 2 = 482.58; C2 is behandelgroep. Amount 140 x 482.58 = 67,561.20.
+    assert (rows[0]["tariff"], rows[0]["amount"]) == (482.58, 67561.2)
     total = next(r for r in unmet.rows if r.get("_total"))
-    assert (total["requests"], total["days"], total["amount"]) == (5, 140, 42000)
+    assert (total["requests"], total["days"], total["amount"]) == (5, 140, 67561.2)
     assert unmet.description
 
 
