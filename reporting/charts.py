@@ -21,6 +21,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from capacity.rules import OCCUPANCY_NORM
+from reporting.reports.indicators import INDICATORS
 from reporting.suppression import SUPPRESSED
 from reporting.tables import TEXT, Table
 
@@ -325,42 +326,81 @@ def occupancy_charts(t: dict[str, Table]) -> list[dict]:
 
 # The "contracts" report (issue 12, part contracts). Its table keys are connected at merge:
 # each key below is charted from its own columns when the report has it.
-COST_TABLES = {
-    "cost_by_provider": "stacked-bar",
-    "occupancy_by_contract": "bar",
-    "empty_places_cost": "bar",
-    "unmet_need_cost": "bar",
-}
-
-
 @charts("contracts")
 def contract_charts(t: dict[str, Table]) -> list[dict]:
-    out = []
-    for key, chart_type in COST_TABLES.items():
-        if key in t:
-            extra = {"norm": OCCUPANCY_NORM, "norm_label": _("Norm: %(norm)s%%") % {"norm": OCCUPANCY_NORM}}
-            out.append(
-                from_table(
-                    key,
-                    t[key],
-                    type=chart_type,
-                    unit="%" if key == "occupancy_by_contract" else "€",
-                    **(extra if key == "occupancy_by_contract" else {}),
-                )
-            )
-    return out or [missing("cost", _("Kosten"), _("Er zijn nog geen contracten en kosten voor deze periode."))]
+    """Occupancy per contract against the 90% line, the cost of placements and of empty
+    places per contract, and unmet need in euros per need profile."""
+    by_contract = _labelled(t.get("by_contract"), ("reference", "provider"))
+    unmet = _labelled(t.get("unmet_need_euro"), ("care_type", "band"))
+    no_contracts = _("Er zijn geen contracten die in deze periode liepen.")
+    return [
+        spec(
+            "contract_occupancy",
+            _("Bezettingsgraad per contract tegen de norm van %(norm)s%%") % {"norm": OCCUPANCY_NORM},
+            by_contract,
+            label_key="label",
+            series=[("rate", column_label(by_contract, "rate", _("Bezettingsgraad %")))],
+            unit="%",
+            norm=OCCUPANCY_NORM,
+            norm_label=_("Norm: %(norm)s%%") % {"norm": OCCUPANCY_NORM},
+            no_data=no_contracts,
+            zero_is_empty=False,
+        ),
+        spec(
+            "contract_cost",
+            _("Kosten per contract: plaatsingen en lege plaatsen"),
+            by_contract,
+            label_key="label",
+            series=[
+                ("cost", column_label(by_contract, "cost", _("Kosten plaatsingen (euro)"))),
+                ("empty_cost", column_label(by_contract, "empty_cost", _("Kosten lege plaatsen (euro)"))),
+            ],
+            type="stacked-bar",
+            unit="€",
+            no_data=no_contracts,
+        ),
+        spec(
+            "unmet_need_euro",
+            _("Onvervulde vraag in euro's per zorgvorm en intensiteit"),
+            unmet,
+            label_key="label",
+            series=[("amount", column_label(unmet, "amount", _("Bedrag (euro)")))],
+            unit="€",
+            no_data=_("Geen wachtenden in deze periode."),
+        ),
+    ]
+
+
+def _labelled(table: Table | None, keys: tuple[str, ...]) -> Table | None:
+    """The table's rows (no total) with a `label` made of the given cells."""
+    if table is None:
+        return None
+    rows = [{**row, "label": " ".join(str(row.get(k) or "") for k in keys).strip()} for row in body_rows(table)]
+    return Table(table.key, table.title, table.columns, rows)
 
 
 @charts("indicators")
 def indicator_charts(t: dict[str, Table]) -> list[dict]:
+    """The shares quarter by quarter: one line per indicator measured as a percentage
+    (`indicators_by_quarter` has one row per indicator and quarter)."""
     table = t.get("indicators_by_quarter")
-    if table is None:
-        return [
-            missing(
-                "indicators_by_quarter",
-                _("Indicatoren per kwartaal"),
-                _("Er zijn nog geen indicatoren per kwartaal voor deze periode."),
-                type="line",
-            )
-        ]
-    return [from_table("indicators_by_quarter", table, type="line", unit="%", zero_is_empty=False)]
+    shares = {str(i.label) for i in INDICATORS if i.measure == "share"}
+    rows = [row for row in body_rows(table) if str(row.get("indicator")) in shares]
+    pivot: dict[str, dict] = {}
+    for row in rows:
+        quarter = str(row["quarter"])
+        pivot.setdefault(quarter, {"quarter": quarter})[str(row["indicator"])] = row.get("value")
+    names = list(dict.fromkeys(str(row["indicator"]) for row in rows))
+    return [
+        spec(
+            "indicators_by_quarter",
+            _("Indicatoren per kwartaal (percentages)"),
+            Table("indicators_by_quarter", "", [], list(pivot.values())),
+            label_key="quarter",
+            series=[(name, name) for name in names],
+            type="line",
+            unit="%",
+            no_data=_("Er zijn geen indicatoren per kwartaal voor deze periode."),
+            zero_is_empty=False,
+        )
+    ]

@@ -118,26 +118,10 @@ def test_empty_states_say_why():
     assert charts_for("no-such-report", [none_waiting]) == []
 
 
-def test_cost_and_indicator_charts_come_from_their_tables_or_say_they_are_missing():
+def test_cost_and_indicator_charts_without_their_tables_say_why():
     assert [c["empty"] for c in charts_for("contracts", [])] == [
-        "Er zijn nog geen contracten en kosten voor deze periode."
+        "Er zijn geen contracten die in deze periode liepen.",
+        "Er zijn geen contracten die in deze periode liepen.",
+        "Geen wachtenden in deze periode.",
     ]
-    cost = Table(
-        "cost_by_provider",
-        "Kosten per aanbieder",
-        [Column("provider", "Aanbieder"), Column("placements", "Plaatsingen €", True, kind="measure")],
-        [{"provider": "A", "placements": 1250.5}, {"provider": "B", "placements": "<5"}],
-    )
-    (chart,) = charts_for("contracts", [cost])
-    assert chart["key"] == "cost_by_provider" and chart["unit"] == "€"
-    assert chart["datasets"] == [{"label": "Plaatsingen €", "data": [1250.5, None]}]
-    assert charts_for("indicators", [])[0]["empty"] == "Er zijn nog geen indicatoren per kwartaal voor deze periode."
-    quarters = Table(
-        "indicators_by_quarter",
-        "Indicatoren per kwartaal",
-        [Column("quarter", "Kwartaal"), Column("over_28", "Langer dan 28 dagen %", True, kind="measure")],
-        [{"quarter": "2025 Q1", "over_28": 40.0}, {"quarter": "2025 Q2", "over_28": 35.5}],
-    )
-    (line,) = charts_for("indicators", [quarters])
-    assert line["type"] == "line" and line["labels"] == ["2025 Q1", "2025 Q2"]
-    assert line["datasets"][0]["data"] == [40.0, 35.5]
+    assert charts_for("indicators", [])[0]["empty"] == "Er zijn geen indicatoren per kwartaal voor deze periode."

@@ -298,3 +298,16 @@ def test_administrators_see_the_nation_or_one_region(field, make_member):
     drenthe = _rows(build_report("indicators", membership=admin, params={**Q1, "region": "JZ04"}))
     # One placement started in Drenthe: the share over one child is hidden ("x"), zero is shown.
     assert _figure(drenthe["crisis_share"]) == ("x", 0, "<5")
+
+
+def test_the_indicator_chart_draws_each_share_quarter_by_quarter(field):
+    from reporting.charts import charts_for
+
+    tables = indicators.build(_with_norm(q1_scope(field["twente"])))
+    (line,) = charts_for("indicators", tables)
+    assert line["type"] == "line" and line["unit"] == "%" and line["empty"] is None
+    assert line["labels"] == ["2025-K1"]  # Q1 only: one quarter
+    data = {d["label"]: d["data"] for d in line["datasets"]}
+    # The same figures as the indicator table (hand-worked above): dropout 2 of 3, crisis 1 of 2.
+    assert data["Uitval"] == [66.7] and data["Crisis binnen 24 uur geplaatst"] == [50]
+    assert "Verblijfsduur, gemiddeld (dagen)" not in data  # days, not a percentage: not on this chart

@@ -159,3 +159,14 @@ def test_a_period_after_today_counts_no_days_and_no_money(contracts_scenario):
     c1 = row(table(tables, "by_contract"), "reference", "C1")
     assert (c1["contracted_days"], c1["placements"], c1["placement_days"], c1["cost"]) == (0, 0, 0, 0)
     assert [r for r in table(tables, "unmet_need_euro").rows] == []
+
+
+def test_the_contract_charts_draw_occupancy_cost_and_unmet_need(contracts_scenario):
+    from reporting.charts import charts_for
+
+    occupancy, cost, unmet = charts_for("contracts", contracts.build(q1_scope(contracts_scenario["twente"])))
+    assert occupancy["norm"] == 90 and len(occupancy["labels"]) == 3  # C1, C2, C3 (no total row)
+    c3 = next(i for i, label in enumerate(occupancy["labels"]) if label.startswith("C3 "))
+    assert occupancy["datasets"][0]["data"][c3] == 0  # C3: never occupied (hand-worked above)
+    assert cost["type"] == "stacked-bar" and [d["data"][c3] for d in cost["datasets"]] == [0, 90000]
+    assert unmet["datasets"][0]["data"] == [67561.2] and unmet["labels"][0].endswith(" M")
