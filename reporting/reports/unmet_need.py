@@ -28,7 +28,10 @@ WAITING_SQL = f"""
            CASE WHEN {AGE_SQL} < 12 THEN '0-11'
                 WHEN {AGE_SQL} < 16 THEN '12-15'
                 WHEN {AGE_SQL} < 18 THEN '16-17'
-                ELSE '18+' END AS age_band
+                ELSE '18+' END AS age_band,
+           EXISTS (SELECT 1 FROM placement_waitingperiod wp WHERE wp.request_id = r.id
+                   AND wp.started_at < %(day_end)s AND (wp.ended_at IS NULL OR wp.ended_at >= %(day_end)s))
+               AS for_place
     FROM placement_placementrequest r
     JOIN accounts_region reg ON reg.id = r.region_id
     JOIN placement_youth y ON y.id = r.youth_id
@@ -44,6 +47,7 @@ GROUPED_SQL = f"""
            GROUPING(security) AS g_security, GROUPING(region) AS g_region,
            care_type, age_band, security, region, count(*) AS waiting,
            count(*) FILTER (WHERE days > %(threshold)s) AS over,
+           count(*) FILTER (WHERE for_place) AS for_place,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median,
            percentile_cont(0.9) WITHIN GROUP (ORDER BY days) AS p90
     FROM w GROUP BY GROUPING SETS ((care_type), (age_band), (security), (region), ())
@@ -167,6 +171,7 @@ def build(scope: Scope) -> list[Table]:
     overall = next((g for g in grouped if all(g[f"g_{d}"] for d in DIMENSIONS)), None)
     n_all = overall["waiting"] if overall else 0
     n_over = overall["over"] if overall else 0
+    n_for_place = overall["for_place"] if overall else 0
     tables = []
 
     # Summary
@@ -177,11 +182,26 @@ def build(scope: Scope) -> list[Table]:
     def measure(label, value):
         return {"figure": label, "value": value, "_kind": {"value": MEASURE}, "_n": n_all}
 
+    day = scope.day.strftime("%d-%m-%Y")
     summary = [
         {
-            "figure": _("Wachtend op %(day)s") % {"day": scope.day.strftime("%d-%m-%Y")},
+            # Every referred request not yet placed nor closed on the day (placement/waiting.py):
+            # its waiting time runs from the referral date, whatever step it is in.
+            "figure": _("Verwezen en nog niet geplaatst op %(day)s") % {"day": day},
             "value": n_all,
             "_id": {"value": "waiting"},
+        },
+        {
+            # Of those: a coordinator recorded that nothing fitting is free (an open waiting
+            # period on the day): the ones truly waiting for a place.
+            "figure": _("waarvan wachtend op een passende plek op %(day)s") % {"day": day},
+            "value": n_for_place,
+            "_in": {"value": "waiting"},
+        },
+        {
+            "figure": _("waarvan in beoordeling, matching of aanmelding op %(day)s") % {"day": day},
+            "value": n_all - n_for_place,
+            "_in": {"value": "waiting"},
         },
         {
             "figure": _("Langer dan %(days)s dagen wachtend") % {"days": scope.threshold_days},

@@ -34,7 +34,7 @@ def test_every_report_is_unchanged_when_every_youth_is_pseudonymised(scenario): 
     assert _figures(twente) == before
     # The pseudonymised youth still counts, in its age band (R3, born 2008-01-01: 16-17).
     tables = unmet_need.build(q1_scope(twente))
-    assert summary(tables)["Wachtend op 31-03-2025"] == 2
+    assert summary(tables)["Verwezen en nog niet geplaatst op 31-03-2025"] == 2
     by_age = {str(r["label"]): r["waiting"] for r in table(tables, "waiting_by_age_band").rows}
     assert by_age["16-17 jaar"] == 1 and by_age["Totaal"] == 2
     assert (

@@ -22,7 +22,10 @@ def test_unmet_need(scenario):
     figures = summary(tables)
     # Waiting on 31 March: R3 (1 Feb -> 58 days, no offers at all) and R4 (16 Mar -> 15 days).
     # R1 and R2 were placed, R6 closed on 20 Feb, R5 placed in 2024.
-    assert figures["Wachtend op 31-03-2025"] == 2
+    assert figures["Verwezen en nog niet geplaatst op 31-03-2025"] == 2
+    # R3 has an open waiting period (fitting places full, since 5 Feb); R4 is still in matching.
+    assert figures["waarvan wachtend op een passende plek op 31-03-2025"] == 1
+    assert figures["waarvan in beoordeling, matching of aanmelding op 31-03-2025"] == 1
     assert figures["Mediaan wachtdagen"] == 36.5  # (15 + 58) / 2
     assert figures["P90 wachtdagen"] == 53.7  # 15 + 0.9 * 43
     # Issue 12: the norm is the H10 norm, "langer dan 28 dagen" (was 90 days, then 0): R3
@@ -184,7 +187,8 @@ def test_waiting_on_the_last_day_leaves_out_drafts_later_referrals_and_what_ende
     figures = summary(unmet_need.build(q1_scope(twente)))
     # Waiting on 31 March: referred 1 March (30 days), on 31 March (0), closed on 2 April
     # (58) and placed on 1 April (89).
-    assert figures["Wachtend op 31-03-2025"] == 4
+    assert figures["Verwezen en nog niet geplaatst op 31-03-2025"] == 4
+    assert figures["waarvan wachtend op een passende plek op 31-03-2025"] == 0  # no waiting period recorded
     assert figures["Mediaan wachtdagen"] == 44  # (30 + 58) / 2
 
 
