@@ -47,7 +47,7 @@ from capacity.rules import OCCUPANCY_NORM, below_norm, occupancy_intervals_sql, 
 from placement.waiting import waiting_days_in_sql
 from reporting.registry import report
 from reporting.reports.common import Scope, fetch, num, pct, scope_from_params
-from reporting.tables import COUNT, MEASURE, TEXT, Column, Table
+from reporting.tables import COUNT, EXACT, MEASURE, Column, Table
 
 TITLE = gettext_lazy("Contracten en kosten")
 DAYS_PER_YEAR = 365
@@ -262,7 +262,7 @@ def build(scope: Scope) -> list[Table]:
                 "_n": {k: totals["placements"] for k in ("placement_days", "cost", "empty_cost")},
             }
         )
-    place_figure = {"numeric": True, "kind": TEXT}  # figures about places, not children (as the occupancy report)
+    place_figure = {"numeric": True, "kind": EXACT}  # figures about places, not children (as the occupancy report)
     tables = [
         Table(
             "by_contract",
@@ -337,7 +337,7 @@ def build(scope: Scope) -> list[Table]:
                 Column("band", _("Intensiteit")),
                 Column("requests", _("Wachtende verzoeken"), True, COUNT),
                 Column("days", _("Wachtdagen in de periode"), True, MEASURE),
-                Column("tariff", _("Tarief per dag (euro)"), True, TEXT),
+                Column("tariff", _("Tarief per dag (euro)"), True, EXACT),  # a price, not about children
                 Column("amount", _("Bedrag (euro)"), True, MEASURE, n_key="requests"),
             ],
             unmet,

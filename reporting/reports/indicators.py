@@ -90,6 +90,15 @@ class Indicator:
     norm: str = ""
     denominator: bool = True  # False: the figure is a count with nothing to divide by
     dated: bool = True  # units dated by one day (ROLLUP gives the whole period); else per PERIODS
+    # Indicators with the same `population` count the same units (their denominators are one
+    # number, declared as one quantity for the suppression pass).
+    population: str = ""
+
+    @property
+    def adds_up(self) -> bool:
+        """The whole period's numerator and denominator are the sums of the quarters'
+        (units dated by one day); not for the waiting list on a day or distinct youth."""
+        return self.dated
 
 
 INDICATORS: list[Indicator] = [
@@ -157,6 +166,7 @@ INDICATORS: list[Indicator] = [
         f"""SELECT per.key, r.id AS request_id, (p.end_reason IN ({_codes(EARLY_UNILATERAL)})) AS hit,
                    NULL::float AS days
             FROM {PLACEMENTS} {IN_ENDED}""",
+        population="ended",
     ),
     Indicator(
         "repeat_request",
@@ -171,6 +181,7 @@ INDICATORS: list[Indicator] = [
                            WHERE r2.youth_id = p.youth_id AND {reentry_after_sql("r2", "p", "r")}) AS hit,
                    NULL::float AS days
             FROM {PLACEMENTS} {IN_ENDED}""",
+        population="ended",
     ),
     Indicator(
         "stay_mean",
@@ -182,6 +193,7 @@ INDICATORS: list[Indicator] = [
         f"""SELECT per.key, r.id AS request_id, NULL::boolean AS hit, (p.end_date - p.start_date)::float AS days
             FROM {PLACEMENTS} {IN_ENDED}""",
         measure="mean",
+        population="ended",
     ),
     Indicator(
         "stay_median",
@@ -193,6 +205,7 @@ INDICATORS: list[Indicator] = [
         f"""SELECT per.key, r.id AS request_id, NULL::boolean AS hit, (p.end_date - p.start_date)::float AS days
             FROM {PLACEMENTS} {IN_ENDED}""",
         measure="median",
+        population="ended",
     ),
     Indicator(
         "outflow_lighter",
@@ -204,6 +217,7 @@ INDICATORS: list[Indicator] = [
         f"""SELECT per.key, r.id AS request_id, (p.aftercare_destination IN ({_codes(LIGHTER)})) AS hit,
                    NULL::float AS days
             FROM {PLACEMENTS} {IN_ENDED}""",
+        population="ended",
     ),
     Indicator(
         "provider_change",
@@ -373,7 +387,7 @@ def figures(scope: Scope, codes=None) -> dict[str, dict[str, dict]]:
     return out
 
 
-def _row(indicator: Indicator, agg: dict | None, scope: Scope) -> dict:
+def _row(indicator: Indicator, agg: dict | None, scope: Scope, period: str = "all") -> dict:
     value = _value(indicator, agg)
     numerator = (agg or {}).get("numerator", 0)
     denominator = (agg or {}).get("denominator", 0)
@@ -388,7 +402,38 @@ def _row(indicator: Indicator, agg: dict | None, scope: Scope) -> dict:
     }
     if indicator.measure == "count":
         row["_kind"] = {"value": COUNT}
+    row["_id"] = _names(indicator, period, row)
     return row
+
+
+def _names(indicator: Indicator, period: str, row: dict) -> dict[str, str]:
+    """The quantities of a row for the suppression pass (reporting/tables.py): a count
+    indicator's value is its numerator; indicators of one population share a denominator."""
+    names = {}
+    if row["numerator"] is not None:
+        names["numerator"] = f"{indicator.code}.numerator.{period}"
+        if indicator.measure == "count":
+            names["value"] = names["numerator"]
+    if row["denominator"] is not None:
+        names["denominator"] = f"{indicator.population or indicator.code}.denominator.{period}"
+    if indicator.measure == "share":  # 40 % of 10 is 4: hidden with its counts
+        row["_of"] = {"value": [names["numerator"], names["denominator"]]}
+    return names
+
+
+def _quarter_parts(indicator: Indicator, row: dict, linked: set[tuple[str, str]]) -> dict[str, str]:
+    """`_in` of a quarter row: its counts add up to the whole period's (declared once per
+    quantity: indicators of one population share their denominators)."""
+    if not indicator.adds_up:
+        return {}
+    parts = {}
+    for key in ("numerator", "denominator"):
+        if key in row["_id"]:
+            whole = row["_id"][key].rsplit(".", 1)[0] + ".all"
+            if (whole, row["quarter"]) not in linked:
+                linked.add((whole, row["quarter"]))
+                parts[key] = whole
+    return parts
 
 
 def _drill_link(indicator: Indicator, period: str, part: str) -> str:
@@ -436,10 +481,12 @@ def build(scope: Scope) -> list[Table]:
         )
     ]
     quarter_rows = []
+    linked: set = set()
     for indicator in INDICATORS:
         for key, first, last in quarters(scope.start, scope.end):
-            row = _row(indicator, results[indicator.code].get(key), scope)
+            row = _row(indicator, results[indicator.code].get(key), scope, key)
             row.update(quarter=key, first=first.isoformat(), last=last.isoformat())
+            row["_in"] = _quarter_parts(indicator, row, linked)
             if scope.drill:
                 row["drill"] = _drill_link(indicator, key, "denominator")
             quarter_rows.append(row)
@@ -462,12 +509,18 @@ def build(scope: Scope) -> list[Table]:
     care_rows = [
         {"code": r["code"], "care_type": r["label"], "youth": r["youth"]} for r in fetch(YOUTH_BY_CARE_SQL, scope.sql())
     ]
+    # A youth with stays in two care forms counts in both; when none did, the rows add up
+    # to the youth with a stay (indicators table), and a reader cannot tell that they
+    # might not: declared then, so the suppression pass protects that sum.
+    youth = results["youth_with_stay"].get("all") or {}
+    adds_up = sum(r["youth"] for r in care_rows) == youth.get("numerator", 0)
     tables.append(
         Table(
             "youth_by_care_type",
             _("Jeugdigen met verblijf per zorgvorm"),
             [Column("care_type", _("Zorgvorm"), kind=TEXT), Column("youth", _("Jeugdigen"), True, kind=COUNT)],
             care_rows,
+            column_totals={"youth": "youth_with_stay.numerator.all"} if adds_up else {},
             description=_(
                 "Jeugdigen met een plaatsing die in de periode liep, per zorgvorm, %(period)s. Wie in twee "
                 "zorgvormen verbleef, telt in beide."
@@ -502,7 +555,8 @@ def _referral_flows(scope: Scope, period_text: str) -> Table:
         [
             Column("referrer", _("Verwijzer (CBS-code)"), kind=TEXT),
             *(Column(key, key, True, kind=COUNT) for key, _f, _l in periods),
-            Column("all", _("Hele periode"), True, kind=COUNT),
+            # The quarters cover the period: the whole period is their sum.
+            Column("all", _("Hele periode"), True, kind=COUNT, sum_of=tuple(key for key, _f, _l in periods)),
         ],
         rows + [total],
         description=_(

@@ -290,3 +290,39 @@ def test_coordinators_see_the_small_counts_and_contract_managers_do_not(
 
     assert outside(coordinator) == [10, 4, 40]
     assert outside(contract_manager) == [10, SUPPRESSED, HIDDEN]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_joint_check_per_part_finds_what_propagating_all_relations_finds(seed):
+    """The pass propagates each connected part of the relation graph on its own, vectorised
+    (`_Part`); it must give the bounds `propagate` gives over all relations at once."""
+    import random
+
+    from reporting.suppression import _Part, complete, components, propagate, report_model
+
+    def national_table(providers, seed):
+        rng = random.Random(seed)
+        keys = [f"c{i}" for i in range(7)]
+        columns = [Column("provider", "Aanbieder"), *(Column(k, k, True, COUNT) for k in keys)]
+        columns.append(Column("all", "Totaal", True, COUNT, sum_of=tuple(keys)))
+        rows = [
+            {"provider": f"p{i}", **{k: rng.choice([0, 1, 2, 3, 4, 5, 7, 12, 30]) for k in keys}}
+            for i in range(providers)
+        ]
+        for row in rows:
+            row["all"] = sum(row[k] for k in keys)
+        total = {"provider": "Totaal", "_total": True, **{k: sum(r[k] for r in rows) for k in [*keys, "all"]}}
+        return Table("by_provider", "Per aanbieder", columns, [*rows, total])
+
+    one = national_table(30, seed=seed)
+    other = national_table(12, seed=seed + 100)
+    other.key = "other"
+    model = report_model([one, other])
+    complete(model)  # some cells hidden, some "<5" widened to "x"
+    reference = propagate(model)
+    parts = components(model)
+    assert len(parts) == 2  # two unrelated tables: two parts
+    for part in parts:
+        lo, hi = _Part(model, part).bounds()
+        for i, index in enumerate(sorted(part[1])):
+            assert (lo[i], hi[i]) == pytest.approx(reference[index]), index

@@ -14,7 +14,7 @@ from capacity.models import Contract
 from intake.models import PlacementRequest
 from placement.waiting import waiting_days_in, waiting_days_in_sql
 from reporting.reports import contracts
-from reporting.tables import COUNT, MEASURE, TEXT
+from reporting.tables import COUNT, EXACT, MEASURE
 from tests.reporting.conftest import q1_scope, row, table
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +76,9 @@ def test_columns_declare_what_each_cell_is(contracts_scenario):
     kinds = {c.key: (c.cell_kind, c.n_key) for c in table(tables, "by_contract").columns}
     assert kinds["placements"] == (COUNT, None)
     assert kinds["cost"] == (MEASURE, "placements") and kinds["empty_cost"] == (MEASURE, "placements")
-    assert kinds["occupied_days"][0] == TEXT  # places, not children
+    # Places, not children: EXACT (never hidden, and in no relation of the suppression pass).
+    assert kinds["occupied_days"][0] == EXACT
+    assert kinds["places"][0] == kinds["contracted_days"][0] == kinds["rate"][0] == EXACT
     by_contract = table(tables, "by_contract")
     # The builder returns exact values even when the scope suppresses (suppression runs after it).
     assert row(by_contract, "reference", "C2")["placements"] == 1
