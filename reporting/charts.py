@@ -348,6 +348,49 @@ def contract_charts(t: dict[str, Table]) -> list[dict]:
                     **(extra if key == "occupancy_by_contract" else {}),
                 )
             )
+    # The contracts report's own tables (reporting/reports/contracts.py): occupancy per
+    # contract against the norm, the cost of placements and of empty places, unmet need in euro.
+    by_contract = t.get("by_contract")
+    if by_contract is not None:
+        labels = [
+            " – ".join(str(x) for x in (row.get("provider"), row.get("reference")) if x)
+            for row in body_rows(by_contract)
+        ]
+        occupancy = spec(
+            "contract_occupancy",
+            column_label(by_contract, "rate"),
+            by_contract,
+            label_key="provider",
+            series=[("rate", column_label(by_contract, "rate"))],
+            unit="%",
+            norm=OCCUPANCY_NORM,
+            norm_label=_("Norm: %(norm)s%%") % {"norm": OCCUPANCY_NORM},
+            zero_is_empty=False,
+        )
+        cost = spec(
+            "contract_cost",
+            str(by_contract.title),
+            by_contract,
+            label_key="provider",
+            series=[(k, column_label(by_contract, k)) for k in ("cost", "empty_cost")],
+            type="stacked-bar",
+            unit="€",
+        )
+        for chart in (occupancy, cost):
+            chart["labels"] = labels
+        out += [occupancy, cost]
+    unmet = t.get("unmet_need_euro")
+    if unmet is not None:
+        out.append(
+            spec(
+                "contract_unmet_cost",
+                str(unmet.title),
+                unmet,
+                label_key="care_type",
+                series=[("amount", column_label(unmet, "amount"))],
+                unit="€",
+            )
+        )
     return out or [missing("cost", _("Kosten"), _("Er zijn nog geen contracten en kosten voor deze periode."))]
 
 
