@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from capacity.rules import OCCUPANCY_NORM
 from reporting.suppression import HIDDEN, SUPPRESSED
-from reporting.tables import TEXT, Table
+from reporting.tables import TEXT, Column, Table
 
 # The field's norm for waiting (see "Indicators the field already uses" in DOMAIN.md):
 # a regular placement within 4 weeks.
@@ -406,4 +406,19 @@ def indicator_charts(t: dict[str, Table]) -> list[dict]:
                 type="line",
             )
         ]
-    return [from_table("indicators_by_quarter", table, type="line", unit="%", zero_is_empty=False)]
+    if not any(c.key == "indicator" for c in table.columns):  # one row per quarter, a column per indicator
+        return [from_table("indicators_by_quarter", table, type="line", unit="%", zero_is_empty=False)]
+    # The report's table has a row per indicator and quarter: a line per indicator over the quarters.
+    rows = body_rows(table)
+    quarters = list(dict.fromkeys(str(row.get("quarter", "")) for row in rows))
+    lines: dict[str, dict[str, object]] = {}
+    for row in rows:
+        lines.setdefault(str(row.get("indicator", "")), {})[str(row.get("quarter", ""))] = row.get("value")
+    wide = Table(
+        table.key,
+        table.title,
+        [Column("quarter", column_label(table, "quarter"), kind=TEXT)]
+        + [Column(f"i{n}", name, True) for n, name in enumerate(lines)],
+        [{"quarter": q, **{f"i{n}": cells.get(q) for n, cells in enumerate(lines.values())}} for q in quarters],
+    )
+    return [from_table("indicators_by_quarter", wide, type="line", zero_is_empty=False)]

@@ -153,3 +153,25 @@ def test_a_chart_of_only_hidden_measures_says_they_are_suppressed():
     )
     (waiting, _distance) = charts_for("waiting-times", [months])
     assert waiting["empty"] == SUPPRESSED_MESSAGE
+
+
+def test_the_indicator_reports_table_is_charted_as_a_line_per_indicator_over_the_quarters():
+    quarters = Table(
+        "indicators_by_quarter",
+        "Indicatoren per kwartaal",
+        [
+            Column("indicator", "Indicator", kind="text"),
+            Column("quarter", "Kwartaal", kind="text"),
+            Column("value", "Waarde", True, kind="measure"),
+            Column("norm", "Norm", kind="text"),
+        ],
+        [
+            {"indicator": "A", "quarter": "2025 Q1", "value": 40.0},
+            {"indicator": "A", "quarter": "2025 Q2", "value": "x"},
+            {"indicator": "B", "quarter": "2025 Q1", "value": 3.0},
+            {"indicator": "B", "quarter": "2025 Q2", "value": 5},
+        ],
+    )
+    (line,) = charts_for("indicators", [quarters])
+    assert line["type"] == "line" and line["labels"] == ["2025 Q1", "2025 Q2"] and line["empty"] is None
+    assert line["datasets"] == [{"label": "A", "data": [40.0, None]}, {"label": "B", "data": [3.0, 5]}]
