@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from capacity.rules import OCCUPANCY_NORM
 from reporting.reports.indicators import INDICATORS
-from reporting.suppression import SUPPRESSED
+from reporting.suppression import HIDDEN, SUPPRESSED
 from reporting.tables import TEXT, Table
 
 # The field's norm for waiting (see "Indicators the field already uses" in DOMAIN.md):
@@ -75,7 +75,7 @@ def _empty_reason(rows: list[dict], keys: list[str], no_data: str, *, zero_is_em
     numbers = [value(c) for c in cells if value(c) is not None]
     if any(n != 0 for n in numbers) or (numbers and not zero_is_empty):
         return None
-    if any(c == SUPPRESSED for c in cells):
+    if any(c in (SUPPRESSED, HIDDEN) for c in cells):  # "<5", or "x": hidden beside one or over fewer than 5
         return _("Aantallen onder 5 worden niet getoond; er is te weinig om te tekenen.")
     return no_data
 

@@ -20,7 +20,7 @@ def test_contract_manager_works_with_contracts_and_capacity_changes(
 ):
     page.set_viewport_size({"width": 390, "height": 844})
     login("contract_manager", "demo")
-    page.get_by_role("link", name="Contracten").first.click()
+    page.get_by_role("link", name="Contracten", exact=True).first.click()  # not the report "Contracten en kosten"
     page.wait_for_load_state()
     assert page.locator("[data-testid=contracts] tbody tr").count() == 2
     assert axe_violations() == []

@@ -31,12 +31,16 @@ CANVAS_STATE = """(canvas) => {
 
 @pytest.fixture
 def report_data(scenario):  # noqa: F811 - the fixture imported above
-    """The Q1 2025 scenario plus seven refusals for lack of a place, so that a contract
-    manager too sees a drawn chart of counts (7 is not suppressed) beside the "<5" ones."""
+    """The Q1 2025 scenario plus seven refusals for lack of a place and five offers left
+    unanswered, so that a contract manager too sees a drawn chart of counts: with every
+    reason at 5 or more no cell is "<5", so the complementary pass hides no other ("x")."""
     s = scenario["s"]
     for day in range(3, 10):
         r = s.request(referral=dt.date(2025, 2, day), status="matching")
         s.offer(r, scenario["f1"], created=dt.date(2025, 2, day + 1), status="declined", reason="no_place")
+    for day in range(12, 17):
+        r = s.request(referral=dt.date(2025, 2, day), status="matching")
+        s.offer(r, scenario["f1"], created=dt.date(2025, 2, day + 1), status="expired", reason="no_answer")
     return scenario
 
 

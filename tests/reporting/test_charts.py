@@ -125,3 +125,15 @@ def test_cost_and_indicator_charts_without_their_tables_say_why():
         "Geen wachtenden in deze periode.",
     ]
     assert charts_for("indicators", [])[0]["empty"] == "Er zijn geen indicatoren per kwartaal voor deze periode."
+
+
+def test_a_chart_of_only_hidden_measures_says_they_are_suppressed():
+    """Medians over fewer than 5 children are "x" (not "<5"): the chart says why it is empty."""
+    months = Table(
+        "by_month",
+        "x",
+        [Column("month", "Maand"), Column("wait_median", "Mediaan", True), Column("wait_p90", "P90", True)],
+        [{"month": "2025-01", "wait_median": "x", "wait_p90": "x"}],
+    )
+    (waiting, _distance) = charts_for("waiting-times", [months])
+    assert waiting["empty"] == SUPPRESSED_MESSAGE
