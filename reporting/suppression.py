@@ -305,6 +305,15 @@ def _relations_of(model: Model) -> dict[int, list[int]]:
     return model._where
 
 
+def _totals(model: Model) -> set[int]:
+    """The counts that are a total in some relation of the report. Complementary
+    suppression hides a part before any of these: a total is usually the figure people
+    read (a headline), and hiding a part protects as well."""
+    if getattr(model, "_totals", None) is None:
+        model._totals = {j for terms in model.relations for j, c in terms if c < 0}
+    return model._totals
+
+
 def _protect(model: Model, index: int) -> int | None:
     """One more step to protect a pinned count: hide the smallest shown count of one of
     its relations (a part before a total), else show the pinned count itself as "x"
@@ -328,8 +337,9 @@ def _protect(model: Model, index: int) -> int | None:
         related = sorted({r for j in members for r in where.get(j, ())} - seen)
         seen.update(related)
         terms_list = [model.relations[i] for i in related]
+        totals = _totals(model)
         shown = [
-            (c < 0, q[j].value, j)
+            (j in totals, q[j].value, j)
             for terms in terms_list
             for j, c in terms
             if q[j].published and not q[j].hidden and q[j].value > 0
@@ -489,7 +499,7 @@ def complete(model: Model) -> Model:
             if not determined(model, terms):
                 continue
             candidates = [
-                (c < 0, model.quantities[j].value, j)
+                (j in _totals(model), model.quantities[j].value, j)
                 for j, c in terms
                 if model.quantities[j].published and not model.quantities[j].hidden and model.quantities[j].value > 0
             ]
