@@ -10,25 +10,11 @@ from accounts.models import Organisation
 from capacity.contract_selectors import band_codes, contract_regions, region_facilities
 from capacity.models import CareType, Facility, FundingForm
 from capacity.services.common import MAX_PLACES
-from capacity.services.contracts import CONTRACT_REQUIRED, contract_check
+from capacity.services.contracts import CONTRACT_REQUIRED, FIELDS, contract_check
 from core.forms import AccessibleForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-CONTRACT_FIELDS = (
-    "provider",
-    "region",
-    "facility",
-    "care_type",
-    "reference",
-    "start_date",
-    "end_date",
-    "funding_form",
-    "places_contracted",
-    "day_tariff",
-    "guaranteed_places",
-    "budget",
-    "notes",
-)
+CONTRACT_FIELDS = FIELDS  # the fields the service writes (one list)
 
 
 class ContractForm(AccessibleForm):

@@ -2,11 +2,10 @@
 at once), overlap refused also when two creates race, and the history of every change."""
 
 import datetime as dt
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from accounts.models import Role
 from accounts.selectors import membership_with_role
@@ -16,6 +15,7 @@ from capacity.models import Contract, ContractChange, ContractTariff
 from core.errors import Forbidden, Invalid, NotFound
 from tests.accounts.factories import member
 from tests.capacity.factories import FacilityFactory, care_type, provider_org
+from tests.placement.test_offer_races import race
 
 pytestmark = pytest.mark.django_db
 
@@ -264,27 +264,6 @@ def test_list_filters_and_scoping(twente, drenthe, contract_manager):
 
 
 # --- Overlap under a real race -------------------------------------------------------------------
-
-
-def race(*calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 - the test inspects it
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
