@@ -63,13 +63,13 @@ def setup(transactional_db, tmp_path, settings):
 
 
 def summary_figures(page, live_server):
-    """The transfers report's key figures on the coordinator's figures page, by label."""
-    page.goto(f"{live_server.url}/coordinator/figures/")
-    table = page.locator("table").filter(has=page.locator("caption", has_text="Doorplaatsingen: kerncijfers"))
+    """The transfers report's key figures on its page (a page per report since issue 12), by label."""
+    page.goto(f"{live_server.url}/coordinator/figures/transfers/")
+    table = page.locator("table").filter(has=page.locator("caption", has_text="Kerncijfers, vergeleken met"))
     expect(table).to_be_visible()
     rows = table.locator("tbody tr")
     return {
-        rows.nth(i).locator("td").nth(0).inner_text(): rows.nth(i).locator("td").nth(1).inner_text()
+        rows.nth(i).locator("th").inner_text(): rows.nth(i).locator("td").nth(0).inner_text()
         for i in range(rows.count())
     }
 
