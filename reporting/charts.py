@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from capacity.rules import OCCUPANCY_NORM
 from reporting.reports.indicators import INDICATORS
 from reporting.suppression import HIDDEN, SUPPRESSED
-from reporting.tables import TEXT, Table
+from reporting.tables import Table
 
 # The field's norm for waiting (see "Indicators the field already uses" in DOMAIN.md):
 # a regular placement within 4 weeks.
@@ -131,23 +131,6 @@ def missing(key: str, title: str, message: str, *, type: str = "bar", unit: str 
         "unit": unit,
         "empty": message,
     }
-
-
-def from_table(key: str, table: Table, *, type: str, unit: str = "", no_data: str | None = None, **extra) -> dict:
-    """A chart of every numeric column of a table against its first text column."""
-    label_col = next((c for c in table.columns if c.cell_kind == TEXT), table.columns[0])
-    series = [(c.key, str(c.label)) for c in table.columns if c.numeric]
-    return spec(
-        key,
-        str(table.title),
-        table,
-        label_key=label_col.key,
-        series=series,
-        type=type,
-        unit=unit,
-        no_data=no_data,
-        **extra,
-    )
 
 
 # --- the reports -----------------------------------------------------------------------
@@ -324,8 +307,6 @@ def occupancy_charts(t: dict[str, Table]) -> list[dict]:
     ]
 
 
-# The "contracts" report (issue 12, part contracts). Its table keys are connected at merge:
-# each key below is charted from its own columns when the report has it.
 @charts("contracts")
 def contract_charts(t: dict[str, Table]) -> list[dict]:
     """Occupancy per contract against the 90% line, the cost of placements and of empty
