@@ -23,10 +23,7 @@ from reporting.reports.cbs_placements import CODE as CBS_CODE
 from reporting.reports.cbs_placements import ROLES as CBS_ROLES
 from reporting.reports.common import READ_ROLES, scope_from_params, visible_regions
 from reporting.router import reporting_reads
-from reporting.titles import REPORT_TITLES, report_title
-
-TITLES = REPORT_TITLES
-
+from reporting.titles import report_title
 
 # --- Issue 12 (dashboard): an overview, a page per report, previous-period comparison --------
 PAGES = {
