@@ -176,7 +176,8 @@ def test_waiting_on_the_last_day_leaves_out_drafts_later_referrals_and_what_ende
     def placed(request, start):
         s.placement(request, s.offer(request, f, created=start - dt.timedelta(days=5), status="accepted"), start=start)
 
-    s.request(referral=dt.date(2025, 3, 1), status="matching")  # waits
+    waits = s.request(referral=dt.date(2025, 3, 1), status="matching")  # waits
+    s.waiting(waits, started=dt.date(2025, 3, 5), ended=dt.date(2025, 3, 20))  # a waiting period that ended
     s.request(referral=dt.date(2025, 2, 1), status="draft")  # a draft never waits, whatever it carries
     s.request(referral=dt.date(2025, 4, 1), status="matching")  # referred after the period
     s.request(referral=day, status="submitted")  # referred on the last day: waits 0 days
@@ -188,7 +189,9 @@ def test_waiting_on_the_last_day_leaves_out_drafts_later_referrals_and_what_ende
     # Waiting on 31 March: referred 1 March (30 days), on 31 March (0), closed on 2 April
     # (58) and placed on 1 April (89).
     assert figures["Verwezen en nog niet geplaatst op 31-03-2025"] == 4
-    assert figures["waarvan wachtend op een passende plek op 31-03-2025"] == 0  # no waiting period recorded
+    # The one waiting period ended on 20 March: nobody waits for a place on 31 March.
+    assert figures["waarvan wachtend op een passende plek op 31-03-2025"] == 0
+    assert figures["waarvan in beoordeling, matching of aanmelding op 31-03-2025"] == 4
     assert figures["Mediaan wachtdagen"] == 44  # (30 + 58) / 2
 
 
