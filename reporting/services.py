@@ -31,11 +31,11 @@ def export_directory() -> Path:
 @transaction.atomic
 def export_request(*, membership, report: str, params: dict, fmt: str, by) -> ExportJob:
     if report not in REPORTS:
-        raise Invalid.field("report", "unknown report")
+        raise Invalid.field("report", _("Dit rapport bestaat niet."))
     if not report_allowed(report, membership):
         raise Forbidden()
     if fmt not in ExportJob.Format.values:
-        raise Invalid.field("format", "choose csv or xlsx")
+        raise Invalid.field("format", _("Kies CSV of XLSX."))
     job = ExportJob.objects.create(requested_by=by, membership=membership, report=report, params=params, format=fmt)
     transaction.on_commit(lambda: _schedule(job.pk), robust=True)
     return job

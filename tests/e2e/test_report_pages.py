@@ -123,3 +123,16 @@ def test_every_report_page(
     expect(page.locator(".report-card")).to_have_count(len(REPORT_MODULES))
     check_charts(page, "overview")
     assert axe_violations() == []
+
+
+def test_an_export_refused_shows_its_message_beside_the_form(report_data, coordinator, password, login, live_server):
+    """htmx 2 does not swap 4xx answers by default: without the responseHandling in base.html
+    the 422 of a refused export never reaches the page."""
+    page = login(coordinator.username, password)
+    page.goto(live_server.url + PATHS["coordinator"].format(code="waiting-times") + "?from=2025-01-01&to=2025-03-31")
+    button = page.locator("form.export-form button[name=format]").first
+    button.evaluate("(b) => { b.value = 'doc'; }")  # a format the service refuses
+    button.click()
+    alert = page.locator("#exports-waiting-times [role=alert]")
+    expect(alert).to_be_visible()
+    expect(alert).to_contain_text("Kies CSV of XLSX.")
