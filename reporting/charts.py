@@ -141,6 +141,7 @@ def unmet_need_charts(t: dict[str, Table]) -> list[dict]:
     no_one = _("Geen wachtenden in deze periode.")
     care = t.get("waiting_by_care_type")
     return [
+        unmet_step_chart(t.get("summary"), no_one),
         spec(
             "unmet_by_care_type",
             _("Wachtend per zorgvorm (eerste keus)"),
@@ -172,6 +173,26 @@ def unmet_need_charts(t: dict[str, Table]) -> list[dict]:
             no_data=no_one,
         ),
     ]
+
+
+def unmet_step_chart(summary: Table | None, no_data: str) -> dict:
+    """The headline "referred and not yet placed" as one bar split into its two parts
+    (the summary rows the builder marks `_chart`): waiting for a fitting place, and still in
+    assessment, matching or application."""
+    summary_rows = summary.rows if summary else []
+    rows = [row for row in summary_rows if row.get("_chart") == "step_part"]
+    total = next((row for row in summary_rows if row.get("_chart") == "step_total"), None)
+    return {
+        "key": "unmet_by_step",
+        "title": _("Verwezen en nog niet geplaatst: waar staan zij?"),
+        "type": "stacked-bar",
+        "labels": [str(total["figure"])] if total else [],
+        "datasets": [{"label": str(row["figure"]), "data": [value(row.get("value"))]} for row in rows],
+        "norm": None,
+        "norm_label": "",
+        "unit": _("jeugdigen"),
+        "empty": _empty_reason(rows, ["value"], no_data, zero_is_empty=True),
+    }
 
 
 @charts("waiting-times")

@@ -190,6 +190,7 @@ def build(scope: Scope) -> list[Table]:
             "figure": _("Verwezen en nog niet geplaatst op %(day)s") % {"day": day},
             "value": n_all,
             "_id": {"value": "waiting"},
+            "_chart": "step_total",  # drawn as one bar of its two parts (reporting/charts.py)
         },
         {
             # Of those: a coordinator recorded that nothing fitting is free (an open waiting
@@ -197,11 +198,13 @@ def build(scope: Scope) -> list[Table]:
             "figure": _("waarvan wachtend op een passende plek op %(day)s") % {"day": day},
             "value": n_for_place,
             "_in": {"value": "waiting"},
+            "_chart": "step_part",
         },
         {
             "figure": _("waarvan in beoordeling, matching of aanmelding op %(day)s") % {"day": day},
             "value": n_all - n_for_place,
             "_in": {"value": "waiting"},
+            "_chart": "step_part",
         },
         {
             "figure": _("Langer dan %(days)s dagen wachtend") % {"days": scope.threshold_days},

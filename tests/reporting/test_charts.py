@@ -48,6 +48,21 @@ def test_unmet_need_per_need_profile(scenario, coordinator, contract_manager):
 
 
 @pytest.mark.django_db
+def test_unmet_need_headline_drawn_as_its_two_parts(scenario, coordinator, contract_manager):
+    chart = charts("unmet-need", coordinator, Role.COORDINATOR)["unmet_by_step"]
+    assert chart["type"] == "stacked-bar" and chart["labels"] == ["Verwezen en nog niet geplaatst op 31-03-2025"]
+    # R3 waits for a fitting place (an open waiting period), R4 is still in matching.
+    assert [(d["label"], d["data"]) for d in chart["datasets"]] == [
+        ("waarvan wachtend op een passende plek op 31-03-2025", [1]),
+        ("waarvan in beoordeling, matching of aanmelding op 31-03-2025", [1]),
+    ]
+    assert chart["empty"] is None
+    hidden = charts("unmet-need", contract_manager, Role.CONTRACT_MANAGER)["unmet_by_step"]
+    assert [d["data"] for d in hidden["datasets"]] == [[None], [None]]
+    assert hidden["empty"] == SUPPRESSED_MESSAGE
+
+
+@pytest.mark.django_db
 def test_waiting_over_time_against_the_norm(scenario, coordinator):
     chart = charts("waiting-times", coordinator, Role.COORDINATOR)["waiting_by_month"]
     assert chart["type"] == "line" and chart["norm"] == WAITING_NORM_DAYS == 28
