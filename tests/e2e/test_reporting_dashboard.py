@@ -26,7 +26,7 @@ def test_contract_manager_dashboard_and_quarterly_report(
     # Places are not children: the occupancy chart is drawn; the others rest on counts
     # below 5 and say so instead of showing an empty grid.
     page.wait_for_selector("#chart-occupancy_over_time[data-rendered='true']")
-    for chart in ("unmet_by_care_type", "waiting_by_month", "refusals_by_reason", "transfers_by_provider"):
+    for chart in ("unmet_by_step", "waiting_by_month", "refusals_by_reason", "transfers_by_provider"):
         assert page.locator(f"[data-chart-empty='{chart}']").inner_text().startswith("Aantallen onder 5")
     content = page.content()
     assert "Geheim" not in content and "&lt;5" in content
