@@ -68,7 +68,13 @@ def gunicorn(collected_static, django_db_setup):
     """Real gunicorn (config/gunicorn.py) with two workers on a free loopback port, on the
     test database (it needs no rows: /health, the login page and static files)."""
     port = _free_port()
-    env = _production_env(collected_static, BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="2", GUNICORN_THREADS="2")
+    env = _production_env(
+        collected_static,
+        BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY="2",
+        GUNICORN_THREADS="2",
+        ALLOWED_HOSTS=f"{HOST},localhost",  # as deploy/k8s/base/configmap.yaml: the probes' host
+    )
     log_path = collected_static / f"gunicorn-{port}.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
@@ -167,3 +173,21 @@ def test_gunicorn_keeps_its_database_connections_between_requests(gunicorn):
         assert _get(f"{base}/health")[0] in (200, 503)
     wait_for(lambda: _other_backends() >= 1, timeout=5, interval=0.2)
     assert 1 <= _other_backends() <= 2 * 2  # at most one per worker thread
+
+
+@pytest.mark.django_db
+def test_gunicorn_answers_the_kubernetes_probes_over_plain_http(gunicorn):
+    """The kubelet probes a pod over plain HTTP with Host: localhost (deploy/k8s/base/web.yaml):
+    /health and /health/live are not redirected to https, everything else still is."""
+    base, _proc, _log = gunicorn
+    opener = urllib.request.build_opener(_NoRedirect)
+    for path, statuses in (("/health", (200, 503)), ("/health/live", (200,))):
+        try:
+            with opener.open(urllib.request.Request(f"{base}{path}", headers={"Host": "localhost"}), timeout=10) as r:
+                status, content_type = r.status, r.headers["Content-Type"]
+        except urllib.error.HTTPError as error:
+            status, content_type = error.code, error.headers["Content-Type"]
+        assert status in statuses and content_type == "application/json", (path, status)
+    with pytest.raises(urllib.error.HTTPError) as redirect:
+        opener.open(urllib.request.Request(f"{base}/login/", headers={"Host": "localhost"}), timeout=10)
+    assert redirect.value.code == 301
