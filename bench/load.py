@@ -192,7 +192,7 @@ class Server:
 
 
 def request(port, method, path, headers, body=None, connection=None):
-    conn = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request(method, path, body=body, headers={"Host": HOST, "X-Forwarded-Proto": "https", **headers})
     response = conn.getresponse()
     body = response.read()
@@ -241,7 +241,7 @@ def load(port: int, scenario, *, users: int, seconds: float, max_requests: int) 
     stop_at = time.monotonic() + seconds
 
     def user(i: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         while time.monotonic() < stop_at:
             with lock:
                 n = next(counter, None)
@@ -256,7 +256,7 @@ def load(port: int, scenario, *, users: int, seconds: float, max_requests: int) 
             except (OSError, http.client.HTTPException) as exc:
                 outcome = type(exc).__name__
                 conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             elapsed = time.perf_counter() - started
             with lock:
                 latencies.append(elapsed)
