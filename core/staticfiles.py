@@ -32,10 +32,9 @@ class VendorFileFinder(BaseFinder):
     def find(self, path, find_all=False, **kwargs):
         find_all = find_all or kwargs.get("all", False)
         source = self.files.get(path)
-        found = str(source) if source is not None and source.is_file() else None
-        if find_all:
-            return [found] if found else []
-        return found
+        if source is None or not source.is_file():
+            return []  # Django's finders answer "nothing" with an empty list, in both modes
+        return [str(source)] if find_all else str(source)
 
     def list(self, ignore_patterns):
         for name, source in self.files.items():
