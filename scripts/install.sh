@@ -26,7 +26,7 @@ DEDUCE_TZ="Europe/Amsterdam"
 step_python() {
   command -v "$PYTHON" >/dev/null 2>&1 || { echo "$PYTHON not found" >&2; exit 1; }
   test -x "$VENV/bin/python" || "$PYTHON" -m venv "$VENV"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-cache-dir -r "$REQUIREMENTS"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
 }
 
 step_deduce() {
