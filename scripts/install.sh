@@ -3,7 +3,7 @@
 # `make test` and CI) and the Containerfile (the production image) both run this script,
 # so every test run proves the steps the image is built with.
 #
-#   scripts/install.sh STEP...      steps, in this order when several are given:
+#   scripts/install.sh STEP...      run in the order given; the steps:
 #     python     virtualenv $VENV with the pinned packages of $REQUIREMENTS
 #     deduce     build the lookup cache of deduce (Dutch de-identification), ~2-3 min
 #     npm        the pinned npm packages of package-lock.json (npm ci; $NPM_OMIT e.g. "dev")
