@@ -7,28 +7,25 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP_PY := $(VENV)/.installed
 STAMP_NPM := node_modules/.installed
-# deduce checks its cache against file times in naive local time: build it in the time
-# zone Django runs in (TIME_ZONE), or the first check in the product rebuilds it.
-DEDUCE_TZ := Europe/Amsterdam
 
 .PHONY: run test lint setup bench messages chromium clean-data
 
 setup: $(STAMP_PY) $(STAMP_NPM) messages
 
+# The install steps themselves live in scripts/install.sh, which the Containerfile runs
+# too (issue 13, prod): every `make test` proves the steps the production image uses.
+INSTALL := PYTHON=$(PYTHON) VENV=$(VENV) REQUIREMENTS=requirements-dev.txt scripts/install.sh
+
 $(STAMP_PY): requirements.txt requirements-dev.txt
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found"; exit 1; }
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	@echo "Building the lookup cache of deduce (Dutch de-identification), once per virtualenv (~2-3 min)"
-	TZ=$(DEDUCE_TZ) $(PY) -c "import deduce; deduce.Deduce()"
+	$(INSTALL) python deduce
 	touch $@
 
 $(STAMP_NPM): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	$(INSTALL) npm
 	touch $@
 
 messages: $(STAMP_PY)
-	@env -u DJANGO_SETTINGS_MODULE $(VENV)/bin/django-admin compilemessages --ignore=.venv --ignore=node_modules -v 0
+	@$(INSTALL) messages
 
 # Browser tests drive Debian's Chromium; install it when missing and we may.
 chromium:

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
 from core.api import api_not_found
+from core.probes import live
 from core.views import health
 
 api_v1 = [
@@ -25,6 +26,8 @@ api_v1 = [
 
 urlpatterns = [
     path("health", health, name="health"),
+    # Issue 13 (prod): liveness probe without the database or Redis (core/probes.py).
+    path("health/live", live, name="health-live"),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
