@@ -13,7 +13,7 @@ from accounts.middleware import LOGIN_AT
 from accounts.models import OidcConfiguration, Organisation, Role, User
 from core.models import Event
 from tests.accounts.factories import OrganisationFactory, member
-from tests.oidc.conftest import CLIENT_ID, CLIENT_SECRET, sso_login, through_provider
+from tests.oidc.idp import CLIENT_ID, CLIENT_SECRET, sso_login, through_provider
 
 pytestmark = [pytest.mark.django_db, pytest.mark.real_second_factor]
 
@@ -220,3 +220,10 @@ def test_session_timeouts_apply_as_for_a_local_login(client, idp, horst, setting
     response = client.get("/referrer/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
     assert SESSION_KEY not in client.session
+
+
+def test_an_unreachable_login_service_is_said_not_a_500(client, horst):
+    configuration = configure(horst, "http://127.0.0.1:9/nergens")
+    response = client.get(f"/login/organisation/{configuration.pk}/")
+    assert_refused(response, configuration, "provider_unreachable", status=502)
+    assert "niet bereikbaar" in response.content.decode()
