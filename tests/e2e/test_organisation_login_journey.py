@@ -46,7 +46,7 @@ def test_a_member_logs_in_through_the_organisation_in_the_browser(page, live_ser
     page.get_by_role("button", name="Verder naar uw organisatie").click()  # nothing chosen
     expect(page.get_by_text("Kies uw organisatie of vul uw e-mailadres in.")).to_be_visible()
     assert axe_violations() == [] and fits_the_phone(page)
-    page.get_by_label("Organisatie").select_option(label="Wijkteam De Horst")
+    page.get_by_label("Organisatie", exact=True).select_option(label="Wijkteam De Horst")
     page.get_by_role("button", name="Verder naar uw organisatie").click()
     # the organisation's own login service: its login form, then its consent page
     page.get_by_label("Login").fill("anna")
@@ -54,9 +54,11 @@ def test_a_member_logs_in_through_the_organisation_in_the_browser(page, live_ser
     page.get_by_role("button", name="Inloggen").click()
     page.get_by_role("button", name="Toestaan").click()
     page.wait_for_url(f"{live_server.url}/referrer/**")
-    expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
+    expect(page.get_by_role("heading", name="Mijn plaatsingsverzoeken")).to_be_visible()
     # someone without an account here is sent back with a clear page
+    page.get_by_role("button", name="Menu").click()
     page.get_by_role("button", name="Uitloggen").click()
+    page.wait_for_url("**/login/")
     page.context.clear_cookies()  # also the provider's session with Anna
     page.goto(f"{live_server.url}/login/organisation/")
     page.get_by_label("Of: uw e-mailadres bij uw organisatie").fill("onbekend@horst.example")

@@ -40,14 +40,14 @@ def start_provider(log_path, *, callback=CALLBACK, **extra):
         "accounts": {login: {"password": IDP_PASSWORD, **account} for login, account in ACCOUNTS.items()},
         **extra,
     }
-    log = open(log_path, "w")  # noqa: SIM115 - the process writes to it until it ends
-    proc = subprocess.Popen(
-        ["node", str(SCRIPT), json.dumps(config)],
-        cwd=settings.BASE_DIR,
-        stdout=subprocess.PIPE,
-        stderr=log,
-        text=True,
-    )
+    with open(log_path, "w") as log:  # the process keeps its own copy of the descriptor
+        proc = subprocess.Popen(
+            ["node", str(SCRIPT), json.dumps(config)],
+            cwd=settings.BASE_DIR,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+        )
     ready, _, _ = select.select([proc.stdout], [], [], 30)
     if not ready:
         proc.kill()
@@ -58,6 +58,7 @@ def start_provider(log_path, *, callback=CALLBACK, **extra):
 def stop_provider(proc) -> None:
     proc.kill()
     proc.wait()
+    proc.stdout.close()
 
 
 def through_provider(authorization_url: str, login: str, password: str = IDP_PASSWORD) -> str:

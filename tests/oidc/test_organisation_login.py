@@ -227,3 +227,13 @@ def test_an_unreachable_login_service_is_said_not_a_500(client, horst):
     response = client.get(f"/login/organisation/{configuration.pk}/")
     assert_refused(response, configuration, "provider_unreachable", status=502)
     assert "niet bereikbaar" in response.content.decode()
+
+
+def test_a_login_cancelled_at_the_provider_is_refused_and_its_state_cannot_be_used_again(client, idp, horst):
+    member(Role.REFERRER, organisation=horst, email="anna@horst.example")
+    configuration = configure(horst, idp)
+    start = client.get(f"/login/organisation/{configuration.pk}/")
+    state = parse_qs(urlsplit(start["Location"]).query)["state"][0]
+    response = client.get(f"/oidc/callback/?error=access_denied&state={state}")
+    assert_refused(response, configuration, "provider_error")
+    assert state not in client.session["oidc_states"]
