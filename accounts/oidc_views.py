@@ -194,6 +194,10 @@ class OrganisationCallbackView(OIDCAuthenticationCallbackView):
         if not entry:
             self.configuration = None
             return refusal_page(request, None, oidc.Refused("state"))
+        if "iss" in request.GET and request.GET["iss"] != configuration.issuer:  # RFC 9207: a mix-up
+            del request.session["oidc_states"][request.GET["state"]]
+            request.session.modified = True
+            return refusal_page(request, configuration, oidc.Refused("issuer"))
         request.oidc_configuration = configuration
         return super().get(request)
 

@@ -42,6 +42,13 @@ def refusals(configuration):
     )
 
 
+def login_without_iss_parameter(client, configuration, login):
+    """The login as with a provider that does not name itself in its answer (no RFC 9207)."""
+    start = client.get(f"/login/organisation/{configuration.pk}/")
+    back = urlsplit(through_provider(start["Location"], login))
+    return client.get(back.path, {key: values[0] for key, values in parse_qs(back.query).items() if key != "iss"})
+
+
 def assert_refused(response, configuration, reason, status=403):
     assert response.status_code == status
     assert f'data-reason="{reason}"' in response.content.decode()
@@ -127,11 +134,22 @@ def test_an_unverified_e_mail_address_is_refused(client, idp, horst):
 
 
 def test_an_id_token_from_another_issuer_is_refused(client, idp, horst):
-    """The discovery document names the configured issuer, the ID token's `iss` is another."""
+    """The discovery document names the configured issuer, the ID token's `iss` is another.
+    The provider's `iss` answer parameter (RFC 9207) is left out here, as a provider without
+    it sends: the ID token's own `iss` is what refuses it."""
     member(Role.REFERRER, organisation=horst, email="anna@horst.example")
     configuration = configure(horst, f"{idp}/tampered-iss")
-    assert_refused(sso_login(client, configuration, "anna")[1], configuration, "issuer")
+    assert_refused(login_without_iss_parameter(client, configuration, "anna"), configuration, "issuer")
     assert AccessFailureLog.objects.filter(path_info="/oidc/callback/").exists()
+
+
+def test_an_answer_naming_another_issuer_is_refused_before_the_code_is_used(client, idp, horst):
+    """RFC 9207: the provider names itself in the answer (`iss`); another than configured is a mix-up."""
+    member(Role.REFERRER, organisation=horst, email="anna@horst.example")
+    configuration = configure(horst, f"{idp}/tampered-iss")
+    _, response = sso_login(client, configuration, "anna")
+    assert_refused(response, configuration, "issuer")
+    assert not AccessFailureLog.objects.exists()  # refused before authenticate() was asked
 
 
 def test_a_discovery_document_of_another_issuer_is_refused_before_the_redirect(client, idp, horst):
@@ -144,7 +162,7 @@ def test_a_badly_signed_id_token_is_refused(client, idp, horst):
     """The issuer's keys (JWKS) hold another key under the token's key id."""
     member(Role.REFERRER, organisation=horst, email="anna@horst.example")
     configuration = configure(horst, f"{idp}/tampered-keys")
-    assert_refused(sso_login(client, configuration, "anna")[1], configuration, "signature")
+    assert_refused(login_without_iss_parameter(client, configuration, "anna"), configuration, "signature")
 
 
 def test_an_expired_id_token_is_refused(client, idp_clock_behind, horst):
@@ -205,6 +223,9 @@ def test_the_second_factor_comes_from_the_organisation_only_when_enforced_and_sh
         assert client.session[two_factor.ORGANISATION_SECOND_FACTOR_SESSION_KEY] == configuration.pk
     else:
         assert page.status_code == 302 and page["Location"].startswith("/login/setup/")
+        assert two_factor.ORGANISATION_SECOND_FACTOR_SESSION_KEY not in client.session
+    login_event = Event.objects.get(event_type="oidc_login", subject_id=configuration.pk)
+    assert login_event.details == {"second_factor_by_organisation": second_factor_by_organisation}
     # switching the enforcement off ends what the organisation's login gave
     OidcConfiguration.objects.filter(pk=configuration.pk).update(mfa_enforced=False)
     assert client.get("/provider/").status_code == 302
