@@ -8,12 +8,14 @@ per-provider values from the configuration, and remembers the configuration next
 state, nonce and PKCE verifier in the session; the callback puts it on the request for the
 backend below.
 
-What is checked, in this order, and refused (page + security event + axes failure log):
+What is checked, in this order, and refused (page + security event + axes' failure log;
+not counted towards the password lockout, see `axes_exempt`):
 - the configuration is enabled and its organisation active;
 - the issuer's discovery document (/.well-known/openid-configuration, cached) names exactly
   the configured issuer; endpoints and JWKS come from it (JWKS cached, fetched again once
   for an unknown key id);
-- state (library), nonce (library), PKCE S256 (library);
+- state (library), nonce (library), PKCE S256 (library); the answer's `iss` parameter
+  (RFC 9207, when the provider sends it) names the configured issuer;
 - the ID token: signed with the configured algorithm by a key of the issuer's JWKS, `iss`
   equal to the configured issuer, `aud` the client id, not expired (small leeway);
 - the userinfo answer is about the same `sub`;
@@ -34,6 +36,7 @@ import logging
 
 import jwt
 import requests
+from axes.models import AccessFailureLog
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -44,6 +47,7 @@ from mozilla_django_oidc.utils import import_from_settings
 
 from accounts.models import Membership, OidcConfiguration
 from accounts.services import administrator_check
+from core.access_log import source_address_of
 from core.events import event_record
 
 logger = logging.getLogger("accounts.oidc")
@@ -68,6 +72,7 @@ REASONS = {
     "provider_unreachable",
     "provider_error",
     "state",
+    "answer_issuer",
     "issuer",
     "audience",
     "expired",
@@ -168,10 +173,11 @@ def mfa_shown(configuration: OidcConfiguration, claims: dict) -> bool:
 # -- recording ----------------------------------------------------------------------------
 
 
-def login_refused_record(*, configuration: OidcConfiguration | None, refused: Refused, source_address=None) -> None:
-    """The security log of a refused organisation login: an event (append-only, chained)
-    and a warning in the application log. Django's `user_login_failed` adds axes'
-    failure-log row when the refusal came from authenticate()."""
+def login_refused_record(request, *, configuration: OidcConfiguration | None, refused: Refused) -> None:
+    """The security log of a refused organisation login: an event (append-only, chained),
+    a row in axes' access-failure log (username `oidc:<claimed identity>`) and a warning in
+    the application log."""
+    source_address = source_address_of(request)
     logger.warning(
         "oidc login refused",
         extra={
@@ -180,6 +186,14 @@ def login_refused_record(*, configuration: OidcConfiguration | None, refused: Re
             "user": refused.user.pk if refused.user else None,
             "source_address": source_address,
         },
+    )
+    AccessFailureLog.objects.create(
+        username=f"oidc:{refused.identity}"[:255] if refused.identity else "oidc",
+        ip_address=source_address,
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:255],
+        http_accept=request.META.get("HTTP_ACCEPT", "")[:1025],
+        path_info=request.path[:255],
+        locked_out=False,
     )
     if configuration is None:
         return
@@ -191,6 +205,14 @@ def login_refused_record(*, configuration: OidcConfiguration | None, refused: Re
         reason_code=refused.reason,
         details={"identity": refused.identity, "source_address": source_address},
     )
+
+
+def axes_exempt(request, credentials=None) -> bool:
+    """AXES_WHITELIST_CALLABLE: an organisation login is not counted towards the password
+    lockout. Its failures carry no username before the token is checked, so counting them
+    would let a few refused colleagues behind one address lock everybody there out of it;
+    the organisation's login service throttles its own password attempts."""
+    return getattr(request, "oidc_configuration", None) is not None
 
 
 def login_succeeded_record(*, configuration: OidcConfiguration, user, second_factor: bool) -> None:

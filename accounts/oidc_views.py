@@ -15,7 +15,6 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 
 from accounts import oidc, two_factor
 from accounts.models import OidcConfiguration
-from core.access_log import source_address_of
 from core.forms import AccessibleForm
 
 # What the refusal page says, per reason (accounts.oidc.REASONS); the log has the reason.
@@ -40,6 +39,7 @@ MESSAGES = {
     "state": gettext_lazy(
         "Dit inlogverzoek is verlopen of al gebruikt. Begin opnieuw bij Inloggen via uw organisatie."
     ),
+    "answer_issuer": UNTRUSTED,
     "issuer": UNTRUSTED,
     "audience": UNTRUSTED,
     "signature": UNTRUSTED,
@@ -75,7 +75,7 @@ STATUS = {"provider_unreachable": 502, "discovery": 502}
 
 
 def refusal_page(request, configuration, refused: oidc.Refused):
-    oidc.login_refused_record(configuration=configuration, refused=refused, source_address=source_address_of(request))
+    oidc.login_refused_record(request, configuration=configuration, refused=refused)
     return render(
         request,
         "registration/oidc_refused.html",
@@ -197,7 +197,7 @@ class OrganisationCallbackView(OIDCAuthenticationCallbackView):
         if "iss" in request.GET and request.GET["iss"] != configuration.issuer:  # RFC 9207: a mix-up
             del request.session["oidc_states"][request.GET["state"]]
             request.session.modified = True
-            return refusal_page(request, configuration, oidc.Refused("issuer"))
+            return refusal_page(request, configuration, oidc.Refused("answer_issuer"))
         request.oidc_configuration = configuration
         return super().get(request)
 

@@ -187,6 +187,7 @@ OIDC_CLOCK_LEEWAY_SECONDS = env.int("OIDC_CLOCK_LEEWAY_SECONDS", default=30)  # 
 OIDC_CREATE_USER = False
 OIDC_USE_PKCE = True
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc-callback"
+AXES_WHITELIST_CALLABLE = "accounts.oidc.axes_exempt"  # organisation logins: no password lockout
 
 # Lockout after repeated failures (django-axes): 5 wrong passwords lock that username
 # from that address only, so an outsider elsewhere cannot keep the real user out (and one
