@@ -6,6 +6,7 @@ superuser, group and permission fields are read-only; saving an organisation or 
 calls the service that writes the event. Only users with an active administrator
 membership may use these pages (being a Django superuser is not enough)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
@@ -13,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import services
-from accounts.models import Membership, Municipality, Organisation, Region, RoleGrantRequest, User
+from accounts.models import Membership, Municipality, OidcConfiguration, Organisation, Region, RoleGrantRequest, User
+from accounts.oidc import configuration_save as oidc_configuration_save
 from accounts.selectors import is_administrator
 from core.admin import ReadOnlyAdmin
 from core.errors import DomainError
@@ -173,3 +175,63 @@ class RoleGrantRequestAdmin(AdministratorOnly, ReadOnlyAdmin):
 
     list_display = ["requested_at", "kind", "user", "organisation", "role", "requested_by", "status", "decided_by"]
     list_filter = ["status", "kind"]
+
+
+# Issue 13 (oidc): an organisation's login with OpenID Connect. The client secret is
+# written, never shown back (an empty field on change keeps the stored one).
+class OidcConfigurationForm(forms.ModelForm):
+    client_secret = forms.CharField(
+        label=gettext_lazy("clientgeheim"),
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=gettext_lazy("Wordt versleuteld opgeslagen en nooit getoond. Laat leeg om het huidige te houden."),
+    )
+
+    class Meta:
+        model = OidcConfiguration
+        fields = [
+            "organisation",
+            "is_enabled",
+            "issuer",
+            "client_id",
+            "client_secret",
+            "scopes",
+            "sign_algorithm",
+            "claim",
+            "user_field",
+            "email_domains",
+            "mfa_enforced",
+            "mfa_claim",
+            "mfa_values",
+        ]
+
+    def clean_client_secret(self):
+        secret = self.cleaned_data.get("client_secret", "")
+        if secret:
+            return secret
+        if self.instance.pk:
+            return OidcConfiguration.objects.get(pk=self.instance.pk).client_secret
+        raise forms.ValidationError(_("Vul het clientgeheim in."), code="required")
+
+    def clean_email_domains(self):
+        domains = sorted({domain.strip().lower().lstrip("@") for domain in self.cleaned_data["email_domains"]})
+        taken = OidcConfiguration.objects.exclude(pk=self.instance.pk).filter(email_domains__overlap=domains)
+        if taken.exists():
+            raise forms.ValidationError(
+                _("Een ander domein hoort al bij %(organisation)s.") % {"organisation": taken.first().organisation},
+                code="taken",
+            )
+        return domains
+
+
+@admin.register(OidcConfiguration)
+class OidcConfigurationAdmin(AdministratorOnly, admin.ModelAdmin):
+    form = OidcConfigurationForm
+    list_display = ["organisation", "issuer", "client_id", "mfa_enforced", "is_enabled"]
+    list_filter = ["is_enabled", "mfa_enforced"]
+    search_fields = ["organisation__name", "issuer", "client_id"]
+    autocomplete_fields = ["organisation"]
+
+    def save_model(self, request, obj, form, change):
+        oidc_configuration_save(configuration=obj, by=request.user, changed=list(form.changed_data))

@@ -11,6 +11,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
 
+from core.fields import EncryptedTextField
+
 # The bounds of each numeric region setting: the database checks below and the settings
 # service (placement.services.region_settings) both read them. None = no bound.
 REGION_SETTING_LIMITS = {
@@ -371,3 +373,106 @@ class ApiToken(AbstractAuthToken):
 
     def __str__(self):
         return f"{self.user} - {self.client}"
+
+
+# Issue 13 (oidc): organisation login (OpenID Connect), configured per organisation.
+OIDC_ISSUER_PATTERN = r"^(https://[^/\s]+|http://(127\.0\.0\.1|localhost|\[::1\])(:[0-9]+)?)(/\S*)?$"
+
+
+class OidcConfiguration(models.Model):
+    """How the staff of one organisation log in with their organisation's own account
+    (OpenID Connect, accounts/oidc.py). Nobody is created here: only an existing active
+    user with an active membership of this organisation whose `claim` matches may log in.
+    The client secret is encrypted at rest (core.fields) and never shown back."""
+
+    class UserField(models.TextChoices):
+        EMAIL = "email", _("e-mailadres")
+        USERNAME = "username", _("gebruikersnaam")
+
+    class Algorithm(models.TextChoices):
+        RS256 = "RS256", "RS256"
+        PS256 = "PS256", "PS256"
+        ES256 = "ES256", "ES256"
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.PROTECT, related_name="oidc_configuration", verbose_name=_("organisatie")
+    )
+    issuer = models.CharField(
+        _("uitgever (issuer)"),
+        max_length=300,
+        help_text=_(
+            "De issuer-URL van de inlogdienst van de organisatie, precies zoals in haar "
+            "/.well-known/openid-configuration (https; http alleen op dit apparaat zelf)."
+        ),
+    )
+    client_id = models.CharField(_("client-ID"), max_length=200)
+    client_secret = EncryptedTextField(_("clientgeheim"), max_length=500)
+    scopes = models.CharField(_("scopes"), max_length=200, default="openid email profile")
+    sign_algorithm = models.CharField(
+        _("ondertekeningsalgoritme"), max_length=8, choices=Algorithm.choices, default=Algorithm.RS256
+    )
+    claim = models.CharField(
+        _("claim met de gebruiker"),
+        max_length=64,
+        default="email",
+        help_text=_("De claim in het inlogbewijs die de gebruiker aanwijst, bijvoorbeeld email of preferred_username."),
+    )
+    user_field = models.CharField(
+        _("vergelijken met"), max_length=16, choices=UserField.choices, default=UserField.EMAIL
+    )
+    email_domains = ArrayField(
+        models.CharField(max_length=100),
+        verbose_name=_("e-maildomeinen"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Domeinen van de e-mailadressen van de medewerkers, met komma's gescheiden; wie zijn "
+            "e-mailadres intypt, komt bij deze organisatie uit."
+        ),
+    )
+    mfa_enforced = models.BooleanField(
+        _("inlogdienst dwingt tweestapsverificatie af"),
+        default=False,
+        help_text=_(
+            "Alleen als dit aan staat en het inlogbewijs laat zien dat er een tweede stap was (claim "
+            "hieronder), vervangt dat de code uit de authenticator-app. Anders vult de medewerker "
+            "daarna nog de code van Regie op plaatsing in."
+        ),
+    )
+    mfa_claim = models.CharField(_("claim voor de tweede stap"), max_length=64, default="amr")
+    mfa_values = models.CharField(
+        _("waarden die een tweede stap tonen"),
+        max_length=200,
+        default="mfa otp hwk swk",
+        help_text=_("Met spaties gescheiden; één ervan in de claim is genoeg."),
+    )
+    is_enabled = models.BooleanField(_("aan"), default=True)
+
+    class Meta:
+        verbose_name = _("inloggen via de organisatie")
+        verbose_name_plural = _("inloggen via de organisatie")
+        ordering = ["organisation__name"]
+        constraints = [
+            models.CheckConstraint(
+                name="oidc_issuer_https",
+                condition=Q(issuer__regex=OIDC_ISSUER_PATTERN),
+                violation_error_message=_("De issuer moet een https-adres zijn (http alleen op dit apparaat zelf)."),
+            ),
+            models.CheckConstraint(
+                name="oidc_scopes_openid",
+                condition=Q(scopes__regex=r"(^| )openid( |$)"),
+                violation_error_message=_("De scopes moeten openid bevatten."),
+            ),
+            models.CheckConstraint(
+                name="oidc_claim_given",
+                condition=~Q(claim="") & ~Q(client_id=""),
+                violation_error_message=_("Vul de claim met de gebruiker en de client-ID in."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.organisation)
+
+    @property
+    def mfa_value_set(self) -> set[str]:
+        return set(self.mfa_values.split())

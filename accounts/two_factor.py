@@ -29,7 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 from qrcode.image.svg import SvgPathImage
 
-from accounts.models import TWO_FACTOR_MANDATORY_KINDS, TWO_FACTOR_MANDATORY_ROLES, Membership, User
+from accounts.models import TWO_FACTOR_MANDATORY_KINDS, TWO_FACTOR_MANDATORY_ROLES, Membership, OidcConfiguration, User
 
 # seed_demo gives its users addresses in this domain; nobody else has one.
 DEMO_EMAIL_DOMAIN = "demo.example.org"
@@ -83,7 +83,29 @@ def code_needed(user) -> bool:
 def satisfied(request) -> bool:
     """May this logged-in session see product pages (and the API)?"""
     user = request.user
-    return is_verified(user) or not code_needed(user)
+    return is_verified(user) or not code_needed(user) or by_organisation(request)
+
+
+# Issue 13 (oidc): an organisation login (accounts/oidc.py) counts as the second factor only
+# when its configuration says the organisation's login service enforces MFA and the ID
+# token's MFA claim showed it; the callback then puts the configuration's id here.
+ORGANISATION_SECOND_FACTOR_SESSION_KEY = "second_factor_by_organisation"
+
+
+def by_organisation(request) -> bool:
+    """Did this session's organisation login give the second factor (and does the
+    configuration still say its login service enforces MFA)?"""
+    session = getattr(request, "session", None)
+    pk = session.get(ORGANISATION_SECOND_FACTOR_SESSION_KEY) if session is not None else None
+    if pk is None:
+        return False
+    cached = getattr(request, "_second_factor_by_organisation", None)
+    if cached is None:
+        cached = OidcConfiguration.objects.filter(
+            pk=pk, is_enabled=True, mfa_enforced=True, organisation__is_active=True
+        ).exists()
+        request._second_factor_by_organisation = cached
+    return cached
 
 
 def has_device(user) -> bool:

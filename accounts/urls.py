@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from accounts import views
+from accounts import oidc_views, views
 from accounts.forms import LoginForm, OutboxPasswordResetForm
 
 auth_patterns = [
@@ -17,6 +17,10 @@ auth_patterns = [
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    # Issue 13 (oidc): organisation login (accounts/oidc.py); the provider's redirect URI is /oidc/callback/.
+    path("login/organisation/", oidc_views.organisation_choice, name="oidc-choice"),
+    path("login/organisation/<int:pk>/", oidc_views.OrganisationRequestView.as_view(), name="oidc-start"),
+    path("oidc/callback/", oidc_views.OrganisationCallbackView.as_view(), name="oidc-callback"),
 ]
 
 account_patterns = [

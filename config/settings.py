@@ -181,6 +181,18 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Issue 13 (oidc): organisation login with OpenID Connect (mozilla-django-oidc), one
+# configuration per organisation in the admin (accounts.OidcConfiguration, accounts/oidc.py).
+# No user is ever created by it; the library's single-provider OIDC_OP_* settings are unused.
+AUTHENTICATION_BACKENDS += ["accounts.oidc.OrganisationOIDCBackend"]
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT_SECONDS", default=5.0)  # each call to a login service
+OIDC_VERIFY_SSL = True
+OIDC_DISCOVERY_CACHE_SECONDS = env.int("OIDC_DISCOVERY_CACHE_SECONDS", default=3600)  # discovery + JWKS
+OIDC_CLOCK_LEEWAY_SECONDS = env.int("OIDC_CLOCK_LEEWAY_SECONDS", default=30)  # ID token exp/iat
+OIDC_CREATE_USER = False
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc-callback"
+AXES_WHITELIST_CALLABLE = "accounts.oidc.axes_exempt"  # organisation logins: no password lockout
 
 # Lockout after repeated failures (django-axes): 5 wrong passwords lock that username
 # from that address only, so an outsider elsewhere cannot keep the real user out (and one
