@@ -155,8 +155,10 @@ def _database_url_for(name: str) -> str:
     return f"postgresql://{auth}@{host}{port}/{name}"
 
 
-def start_worker(*, redis_url: str, mail_dir: Path, beat: bool = False, extra_env=None) -> subprocess.Popen:
-    """Start a real Celery worker process on the test database."""
+def start_worker(
+    *, redis_url: str, mail_dir: Path, beat: bool = False, extra_env=None, app: str = "config"
+) -> subprocess.Popen:
+    """Start a real Celery worker process on the test database (`app`: the Celery app module)."""
     from django.db import connection
 
     env = dict(os.environ)
@@ -172,7 +174,7 @@ def start_worker(*, redis_url: str, mail_dir: Path, beat: bool = False, extra_en
         "-m",
         "celery",
         "-A",
-        "config",
+        app,
         "worker",
         "-P",
         "solo",

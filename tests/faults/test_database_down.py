@@ -1,0 +1,60 @@
+"""Issue 13.6: with PostgreSQL down the user gets a 503 "temporarily unavailable" (a page
+in Dutch and English, problem+json under /api/, Retry-After), never a 500 text/html.
+The database is a real PostgreSQL server of this test's own, stopped under a running
+web process."""
+
+import json
+
+import pytest
+
+from tests.conftest import stop_process
+from tests.faults.processes import OwnPostgres, get, start_web, web_environment
+
+SESSION = {"Cookie": "sessionid=abcdefghijklmnopqrstuvwxyz012345"}  # any session key: read from the database
+
+
+@pytest.fixture
+def own_postgres(tmp_path, db):
+    server = OwnPostgres(tmp_path)
+    server.start()
+    try:
+        server.copy_schema_of_the_test_database()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_and_api_answer_503_while_postgresql_is_down(own_postgres, tmp_path):
+    web, base = start_web(web_environment(DATABASE_URL=own_postgres.url), tmp_path / "web.log")
+    try:
+        # Up: the login page (with a session cookie, so the session table is read) works.
+        status, _headers, _body = get(f"{base}/login/", SESSION)
+        assert status == 200
+        status, _headers, body = get(f"{base}/api/v1/requests", {"Authorization": "Token abc"})
+        assert status == 401, body  # the token lookup reads the database
+
+        own_postgres.kill()
+
+        status, headers, body = get(f"{base}/login/", SESSION)
+        page = body.decode()
+        assert status == 503, page[:500]
+        assert headers["Content-Type"].startswith("text/html")
+        assert headers["Retry-After"] == "30"
+        assert "De dienst is tijdelijk niet beschikbaar" in page  # Dutch first
+        assert "The service is temporarily unavailable" in page  # and English
+        assert page.index('lang="nl"') < page.index('lang="en"')
+
+        status, headers, body = get(f"{base}/api/v1/requests", {"Authorization": "Token abc"})
+        assert status == 503, body[:500]
+        assert headers["Content-Type"] == "application/problem+json"
+        assert headers["Retry-After"] == "30"
+        problem = json.loads(body)
+        assert problem["status"] == 503 and problem["type"].endswith("#service_unavailable")
+        assert problem["title"] == "Dienst tijdelijk niet beschikbaar"
+
+        english = {"Authorization": "Token abc", "Cookie": "django_language=en"}  # the language switch's cookie
+        status, _headers, body = get(f"{base}/api/v1/requests", english)
+        assert status == 503 and json.loads(body)["title"] == "Service temporarily unavailable"
+    finally:
+        stop_process(web)
