@@ -63,9 +63,9 @@ def publish(task, args: tuple) -> bool:
             },
         ) as connection:
             task.apply_async(args, retry=False, connection=connection)
-    except Exception:  # broker down or slow: the row waits for beat
+    except Exception as exc:  # broker down or slow: the row waits for beat
         _trip()
-        log.warning("publish: broker unavailable, %s%r waits for beat", task.name, args, exc_info=True)
+        log.warning("publish: broker unavailable (%s), %s%r waits for beat", exc, task.name, args)
         return False
     return True
 

@@ -5,17 +5,22 @@ never stopped."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlparse
 
 import pgserver
+import psutil
 from django.conf import settings
 from django.db import connection
 
@@ -26,58 +31,45 @@ PG_BIN = Path(pgserver.__file__).parent / "pginstall" / "bin"
 
 
 class OwnPostgres:
-    """A PostgreSQL cluster of the test's own, with a copy of the test database's schema."""
+    """A PostgreSQL server of the test's own (pgserver, as the suite's), with a copy of the
+    test database's schema; `kill` stops it the hard way (immediate shutdown)."""
 
-    def __init__(self, root: Path):
-        self.data = root / "pgdata"
-        self.socket_dir = Path(f"/tmp/faults-pg-{os.getpid()}-{time.monotonic_ns()}")  # short: socket path limit
-        self.socket_dir.mkdir()
-        self.port = _free_port()
-        self.log = root / "postgres.log"
+    def __init__(self):
+        self.root = Path(tempfile.mkdtemp(prefix="faults-pg-"))  # short path: the socket lives here
+        self.server = pgserver.get_server(self.root / "pg", cleanup_mode="delete")
+        self.socket_dir = parse_qs(urlparse(self.server.get_uri()).query)["host"][0]
 
     @property
     def url(self) -> str:
-        return f"postgresql://postgres@{quote(str(self.socket_dir), safe='')}:{self.port}/regie"
-
-    def _run(self, *args, **kwargs):
-        return subprocess.run(args, check=True, capture_output=True, timeout=120, **kwargs)
-
-    def start(self) -> None:
-        if not self.data.exists():
-            self._run(str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
-        self._run(
-            str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60",
-            "-o", f"-p {self.port} -k {self.socket_dir} -c listen_addresses=''", "start",
-        )  # fmt: skip
-
-    def psql(self, database: str, *args: str, input_sql: str | None = None):
-        return self._run(
-            str(PG_BIN / "psql"), "-h", str(self.socket_dir), "-p", str(self.port), "-U", "postgres",
-            "-d", database, "-v", "ON_ERROR_STOP=1", "-q", *args, input=input_sql, text=True,
-        )  # fmt: skip
+        return f"postgresql://postgres@{quote(self.socket_dir, safe='')}/regie"
 
     def copy_schema_of_the_test_database(self) -> None:
         owner = settings.DATABASE_OWNER or settings.DATABASES["default"]
-        host = owner["HOST"]
-        dump = self._run(
-            str(PG_BIN / "pg_dump"), "--schema-only", "--no-owner", "--no-privileges",
-            "-h", host, *(["-p", str(owner["PORT"])] if owner.get("PORT") else []), "-U", owner["USER"],
-            connection.settings_dict["NAME"], text=True,
+        dump = subprocess.run(
+            [
+                str(PG_BIN / "pg_dump"), "--schema-only", "--no-owner", "--no-privileges",
+                "-h", owner["HOST"], *(["-p", str(owner["PORT"])] if owner.get("PORT") else []),
+                "-U", owner["USER"], connection.settings_dict["NAME"],
+            ],
+            check=True, capture_output=True, text=True, timeout=120,
             env={**os.environ, **({"PGPASSWORD": owner["PASSWORD"]} if owner.get("PASSWORD") else {})},
         ).stdout  # fmt: skip
-        self.psql("postgres", "-c", "CREATE DATABASE regie")
-        self.psql("regie", input_sql=dump)
+        self.server.psql("CREATE DATABASE regie;")
+        self.server.psql("\\set ON_ERROR_STOP on\n\\connect regie\n" + dump)
 
     def kill(self) -> None:
-        """Stop the server the hard way (as a crashed or unreachable database)."""
-        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        """Immediate shutdown (SIGQUIT to the postmaster): every backend ends at once."""
+        pid = self.server.get_pid()
+        os.kill(pid, signal.SIGQUIT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and psutil.pid_exists(pid):
+            time.sleep(0.1)
+        assert not psutil.pid_exists(pid), "PostgreSQL did not stop"
 
-    def stop(self) -> None:
-        subprocess.run(
-            [str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"],
-            capture_output=True,
-            timeout=60,
-        )
+    def remove(self) -> None:
+        with contextlib.suppress(Exception):
+            self.server.cleanup()
+        shutil.rmtree(self.root, ignore_errors=True)
 
 
 def web_environment(**overrides) -> dict:

@@ -39,12 +39,12 @@ def test_submitting_with_redis_down_is_quick_and_the_flush_delivers_once(
     elapsed = time.monotonic() - started
 
     waiting = OutboxMessage.objects.exclude(pk__in=before)
-    assert waiting.filter(recipient__in=coordinators).count() >= 4
+    assert waiting.filter(recipient__in=coordinators).count() >= 2
     assert elapsed < BOUND_SECONDS, f"submitting took {elapsed:.1f} s with Redis {outage}"
     assert set(waiting.values_list("status", flat=True)) == {OutboxMessage.Status.PENDING}
 
     own_redis.start() if outage == "killed" else own_redis.thaw()
-    assert outbox_flush.run() >= 4  # beat's flush (the task body) delivers the waiting ones
+    assert outbox_flush.run() == waiting.count() >= 2  # beat's flush (the task body) delivers the waiting ones
     assert outbox_flush.run() == 0  # and only once
     for user in coordinators:
         assert Notification.objects.filter(user=user).count() == 1

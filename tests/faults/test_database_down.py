@@ -14,14 +14,13 @@ SESSION = {"Cookie": "sessionid=abcdefghijklmnopqrstuvwxyz012345"}  # any sessio
 
 
 @pytest.fixture
-def own_postgres(tmp_path, db):
-    server = OwnPostgres(tmp_path)
-    server.start()
+def own_postgres(db):
+    server = OwnPostgres()
     try:
         server.copy_schema_of_the_test_database()
         yield server
     finally:
-        server.stop()
+        server.remove()
 
 
 @pytest.mark.django_db(transaction=True)

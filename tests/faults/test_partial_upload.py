@@ -31,7 +31,7 @@ def _files_containing(directory: Path, needle: bytes) -> list[Path]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_web_process_killed_during_an_8_mb_upload_leaves_no_plaintext(make_member, tmp_path):
+def test_a_web_process_killed_during_an_8_mb_upload_leaves_no_plaintext(make_member, twente, tmp_path):
     referrer = make_member(Role.REFERRER)
     placement_request = make_request(referrer, complete=False)
     client = Client()
@@ -78,7 +78,7 @@ def test_a_web_process_killed_during_an_8_mb_upload_leaves_no_plaintext(make_mem
 
 
 @pytest.mark.django_db
-def test_an_upload_over_the_limit_is_refused_next_to_the_field(make_member, client, settings, tmp_path):
+def test_an_upload_over_the_limit_is_refused_next_to_the_field(make_member, twente, client, settings, tmp_path):
     """In memory, but not without bound: a file over MAX_UPLOAD_BYTES is kept only up to
     the limit, and the form says it is too large (no 500, nothing stored)."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path
