@@ -156,9 +156,10 @@ def _database_url_for(name: str) -> str:
 
 
 def start_worker(
-    *, redis_url: str, mail_dir: Path, beat: bool = False, extra_env=None, app: str = "config"
+    *, redis_url: str, mail_dir: Path, beat: bool = False, extra_env=None, app: str = "config", pool: str = "solo"
 ) -> subprocess.Popen:
-    """Start a real Celery worker process on the test database (`app`: the Celery app module)."""
+    """Start a real Celery worker process on the test database (`app`: the Celery app module;
+    `pool`: solo, or prefork with one child)."""
     from django.db import connection
 
     env = dict(os.environ)
@@ -177,7 +178,8 @@ def start_worker(
         app,
         "worker",
         "-P",
-        "solo",
+        pool,
+        *(["-c", "1"] if pool == "prefork" else []),
         "-l",
         "info",
         "--without-mingle",

@@ -119,3 +119,20 @@ def test_a_quarterly_report_claimed_at_its_last_attempt_fails_instead_of_running
     assert quarterly_run(report.pk) is False
     report.refresh_from_db()
     assert report.status == QuarterlyReport.Status.FAILED and report.finished_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_beat_hands_out_both_exports_and_quarterly_reports_left_by_a_dead_worker(job, own_redis, twente):
+    from reporting.services import stale_jobs_requeue
+
+    old = timezone.now() - dt.timedelta(hours=1)
+    report = QuarterlyReport.objects.create(
+        region=twente, year=2025, quarter=1, status="running", attempts=1, started_at=old
+    )
+    ExportJob.objects.filter(pk=job.pk).update(status="running", attempts=1, started_at=old)
+    queued = own_redis.client().llen("celery")
+    assert stale_jobs_requeue() == 2  # the beat task's body; nobody holds either run lock
+    assert own_redis.client().llen("celery") == queued + 2
+    assert quarterly_run(report.pk) is True
+    report.refresh_from_db()
+    assert (report.status, report.attempts) == (QuarterlyReport.Status.DONE, 2)

@@ -27,7 +27,7 @@ def media(tmp_path, settings):
     REPORTS.pop(SLOW_REPORT, None)
 
 
-def _worker(tmp_path, name, redis_url, media, **env):
+def _worker(tmp_path, name, redis_url, media, pool="solo", **env):
     home = tmp_path / name
     (home / "mail").mkdir(parents=True)
     return start_worker(
@@ -35,6 +35,7 @@ def _worker(tmp_path, name, redis_url, media, **env):
         mail_dir=home / "mail",
         beat=bool(env.pop("beat", False)),
         app="tests.faults.worker_app",
+        pool=pool,
         extra_env={"PRIVATE_MEDIA_ROOT": str(media), **env},
     )
 
@@ -93,3 +94,31 @@ def test_a_worker_killed_during_an_export_is_taken_over_and_the_file_made_once(
     assert sorted(p.name for p in (media / "exports").iterdir()) == [job.file_name]  # one file, no partial left
     lines = _export_lines(media, job)
     assert "1999;rij 1999" in lines and sum(line.startswith("1999;") for line in lines) == 1
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_pool_process_killed_during_an_export_gives_the_message_back_and_the_export_finishes(
+    own_redis, media, contract_manager, tmp_path
+):
+    """Prefork: the pool process running the export is killed (-9). With acks_late and
+    task_reject_on_worker_lost the message goes back to the queue at once (no sweep:
+    this worker runs no beat), and the new pool process takes the job over."""
+    marker = tmp_path / "stalled"
+    worker = _worker(tmp_path, "prefork", own_redis.url, media, FAULTS_SLOW_MARKER=str(marker), pool="prefork")
+    try:
+        membership = membership_with_role(contract_manager, Role.CONTRACT_MANAGER)
+        job = export_request(
+            membership=membership, report=SLOW_REPORT, params={"n": 2000}, fmt="csv", by=contract_manager
+        )
+        wait_for(lambda: marker.exists() and marker.read_text(), timeout=90)
+        child = int(marker.read_text())
+        assert child != worker.pid
+        os.kill(child, signal.SIGKILL)
+        wait_for(lambda: ExportJob.objects.get(pk=job.pk).status == ExportJob.Status.DONE, timeout=90)
+    finally:
+        stop_process(worker)
+    job.refresh_from_db()
+    assert job.attempts == 2
+    assert sorted(p.name for p in (media / "exports").iterdir()) == [job.file_name]
+    assert "1999;rij 1999" in _export_lines(media, job)

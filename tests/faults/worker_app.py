@@ -1,7 +1,7 @@
 """The product's Celery app for the fault tests' workers (`celery -A tests.faults.worker_app`),
-with a test report `faults-slow` registered. With FAULTS_SLOW_MARKER set, writing its export
-stops after the first rows: the partial file is on disk, the marker file says so, and the
-worker sleeps there until the test kills it."""
+with a test report `faults-slow` registered. With FAULTS_SLOW_MARKER set, the first run writing
+its export stops after the first rows: the partial file is on disk, the marker file says
+so (with the pid of the process running it), and it sleeps there until the test kills it."""
 
 import os
 import time
@@ -46,8 +46,9 @@ def _set_up(**kwargs):
         def stall(done, total):
             if progress:
                 progress(done, total)
-            Path(marker).write_text(str(path))
-            time.sleep(600)  # killed here
+            if not Path(marker).exists():  # the first run only: the one the test kills
+                Path(marker).write_text(str(os.getpid()))
+                time.sleep(600)  # killed here
 
         return original(tables, path, progress=stall, cover=cover)
 
