@@ -1,8 +1,8 @@
 """Handing work to a Celery worker without ever making a request wait for the broker.
 
 Every task a request (or a task) starts after its transaction commits goes through
-`publish` / `publish_on_commit`. What is published is always also written down in the
-database first (an outbox message, a queued export or quarterly report), so a publish that
+`publish` (called from `transaction.on_commit`). What is published is always written down
+in the database first (an outbox message, a queued export or quarterly report), so a publish that
 does not reach the broker loses nothing: beat's `outbox_flush` and `reporting.tasks.
 stale_jobs_requeue` hand it over again once Redis is back.
 
@@ -22,7 +22,6 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import transaction
 
 log = logging.getLogger(__name__)
 
@@ -68,10 +67,3 @@ def publish(task, args: tuple) -> bool:
         log.warning("publish: broker unavailable (%s), %s%r waits for beat", exc, task.name, args)
         return False
     return True
-
-
-def publish_on_commit(task_getter, args: tuple) -> None:
-    """Publish once the current transaction commits (nothing for a rolled-back one).
-    `task_getter` returns the task: task modules import the services that call this, so
-    the task is looked up when it is published, not when the caller's module loads."""
-    transaction.on_commit(lambda: publish(task_getter(), args), robust=True)
