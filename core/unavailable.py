@@ -25,12 +25,26 @@ from core.renderers import PROBLEM_JSON
 RETRY_AFTER_SECONDS = 30
 
 
+# SQLSTATEs of a connection that failed or a server going away: class 08 (connection
+# exception) and 57P01-57P03 (admin/crash shutdown, cannot connect now). Other operational
+# errors the server sends (a deadlock, a statement timeout) are not an outage.
+_UNREACHABLE_SQLSTATE_PREFIXES = ("08", "57P01", "57P02", "57P03")
+
+
+def _is_connection_failure(exc: BaseException) -> bool:
+    if isinstance(exc, InterfaceError):
+        return True  # the connection is already closed
+    driver_error = exc.__cause__
+    sqlstate = getattr(driver_error, "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith(_UNREACHABLE_SQLSTATE_PREFIXES)
+
+
 def database_unreachable(exc: BaseException | None) -> bool:
     """Whether `exc` (or what caused it) is the database connection failing."""
     seen = set()
     while exc is not None and id(exc) not in seen:
         if isinstance(exc, (OperationalError, InterfaceError)):
-            return True
+            return _is_connection_failure(exc)
         seen.add(id(exc))
         exc = exc.__cause__ or exc.__context__
     return False

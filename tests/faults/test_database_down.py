@@ -57,3 +57,17 @@ def test_pages_and_api_answer_503_while_postgresql_is_down(own_postgres, tmp_pat
         assert status == 503 and json.loads(body)["title"] == "Service temporarily unavailable"
     finally:
         stop_process(web)
+
+
+@pytest.mark.django_db
+def test_an_error_the_database_sends_is_not_taken_for_an_outage():
+    """A statement the server cancels (here: a statement timeout, a real one) is an
+    OperationalError too, but the database is up: that stays the product's 500."""
+    from django.db import OperationalError, connection, transaction
+
+    from core.unavailable import database_unreachable
+
+    with pytest.raises(OperationalError) as cancelled, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = 10")
+        cursor.execute("SELECT pg_sleep(1)")
+    assert not database_unreachable(cancelled.value)
