@@ -95,6 +95,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.unavailable.DatabaseUnavailableMiddleware",  # Issue 13 (faults): PostgreSQL down -> 503
     "core.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -318,6 +319,33 @@ CELERY_BEAT_SCHEDULE = {
     "privacy-retention-apply": {"task": "privacy.tasks.retention_apply", "schedule": crontab(hour=2, minute=30)},
 }
 HEALTH_HEARTBEAT_MAX_AGE = env.int("HEALTH_HEARTBEAT_MAX_AGE", default=120)
+
+# Issue 13 (faults): survive a broker, worker or database outage.
+# Publishing after commit (core.publish): one connection attempt with this timeout, then
+# publishing is skipped for PUBLISH_CIRCUIT_SECONDS; the rows wait for beat.
+PUBLISH_TIMEOUT_SECONDS = env.float("PUBLISH_TIMEOUT_SECONDS", default=0.5)
+PUBLISH_CIRCUIT_SECONDS = env.float("PUBLISH_CIRCUIT_SECONDS", default=10.0)
+# A worker killed during a task gives the message back (acks_late + reject on worker lost);
+# a message not acknowledged within the visibility timeout is delivered again.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **CELERY_BROKER_TRANSPORT_OPTIONS,
+    "visibility_timeout": env.int("BROKER_VISIBILITY_TIMEOUT", default=3600),
+}
+# Exports and quarterly reports queued or running (with a dead runner) longer than this are
+# handed to a worker again by beat (reporting.tasks.stale_jobs_requeue); after
+# JOB_MAX_ATTEMPTS started runs a job fails for good and the user sees that.
+STALE_JOB_SECONDS = env.int("STALE_JOB_SECONDS", default=300)
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
+CELERY_BEAT_SCHEDULE["reporting-stale-jobs-requeue"] = {
+    "task": "reporting.tasks.stale_jobs_requeue",
+    "schedule": env.float("STALE_JOB_SWEEP_SECONDS", default=60.0),
+}
+# Uploads stay in memory up to the largest accepted one (plus the form around it) and
+# are only ever written encrypted (core.private_files): a killed web process leaves no
+# plaintext of an upload in a temporary file. Larger bodies are refused while reading.
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
+FILE_UPLOAD_HANDLERS = ["core.uploads.MemoryOnlyUploadHandler"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

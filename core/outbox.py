@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.models import Notification, OutboxMessage
+from core.publish import publish
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
@@ -62,10 +63,7 @@ def outbox_enqueue(
 def _schedule_delivery(message_id: int) -> None:
     from core.tasks import outbox_deliver
 
-    try:
-        outbox_deliver.apply_async((message_id,), retry=False)
-    except Exception:  # broker down: the beat flush delivers it later
-        log.warning("outbox: broker unavailable, message %s waits for the next flush", message_id)
+    publish(outbox_deliver, (message_id,))  # broker down: the beat flush delivers it later
 
 
 def outbox_deliver(message_id: int) -> bool:

@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Region, Role
 from core.errors import Conflict, Forbidden, Invalid, NotFound
+from core.jobs import job_claimed, jobs_requeue_stale
 from core.outbox import outbox_enqueue
+from core.publish import publish
 from reporting import exports, selectors
 from reporting.charts import charts_for
 from reporting.models import ExportJob, QuarterlyReport
@@ -46,7 +48,7 @@ def _schedule(job_id: int) -> None:
     # when it is scheduled, not when this module loads.
     from reporting.tasks import export_run as task
 
-    task.apply_async((job_id,), retry=False)
+    publish(task, (job_id,))  # broker down: beat's stale_jobs_requeue hands it over later
 
 
 def _set_progress(job_id: int, percent: int) -> None:
@@ -72,37 +74,45 @@ def _export_cover(job: ExportJob) -> exports.Cover:
 
 
 def export_run(job_id: int) -> bool:
-    """Build the report and write the file. Idempotent: only a queued job runs."""
-    with transaction.atomic():
-        job = (
-            ExportJob.objects.select_for_update(skip_locked=True)
-            .filter(pk=job_id, status=ExportJob.Status.QUEUED)
-            .first()
-        )
+    """Build the report and write the file. Idempotent: a job runs once at a time and only
+    until it is done (core.jobs: a job left running by a killed worker is taken over)."""
+    with job_claimed(ExportJob, job_id) as job:
         if job is None:
             return False
-        job.status = ExportJob.Status.RUNNING
-        job.save(update_fields=["status"])
-    try:
-        tables = build_report(job.report, membership=job.membership, params=job.params)
-        _set_progress(job.pk, 10)  # building the tables is the first tenth
         name = f"{job.report}-{job.pk}.{job.format}"
-        writer = exports.write_csv if job.format == ExportJob.Format.CSV else exports.write_xlsx
-        writer(
-            tables,
-            export_directory() / name,
-            progress=lambda done, total: _set_progress(job.pk, 10 + 89 * done // max(total, 1)),
-            cover=_export_cover(job),
-        )
-    except Exception as exc:  # the user sees that it failed; the log has the rest
+        # Written under a temporary name and renamed when complete: a run killed halfway
+        # leaves no half file under the job's name; the next run overwrites the rest.
+        partial = export_directory() / f".{name}.partial"
+        try:
+            tables = build_report(job.report, membership=job.membership, params=job.params)
+            _set_progress(job.pk, 10)  # building the tables is the first tenth
+            writer = exports.write_csv if job.format == ExportJob.Format.CSV else exports.write_xlsx
+            writer(
+                tables,
+                partial,
+                progress=lambda done, total: _set_progress(job.pk, 10 + 89 * done // max(total, 1)),
+                cover=_export_cover(job),
+            )
+            partial.replace(export_directory() / name)
+        except Exception as exc:  # the user sees that it failed; the log has the rest
+            partial.unlink(missing_ok=True)
+            ExportJob.objects.filter(pk=job.pk).update(
+                status=ExportJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+            )
+            raise
         ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+            status=ExportJob.Status.DONE, progress=100, file_name=name, finished_at=timezone.now()
         )
-        raise
-    ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportJob.Status.DONE, progress=100, file_name=name, finished_at=timezone.now()
-    )
-    return True
+        return True
+
+
+def stale_jobs_requeue() -> int:
+    """Beat: hand exports and quarterly reports whose message was lost or whose worker
+    died to a worker again (core.jobs). Returns how many were handed out."""
+    from reporting.tasks import export_run as export_task  # see _schedule
+    from reporting.tasks import quarterly_run as quarterly_task
+
+    return len(jobs_requeue_stale(ExportJob, export_task)) + len(jobs_requeue_stale(QuarterlyReport, quarterly_task))
 
 
 # --- Quarterly report ------------------------------------------------------------------
@@ -170,7 +180,7 @@ def quarterly_period_problems(year, quarter, *, today=None) -> tuple[list[dict],
 def _quarterly_schedule(report_id: int) -> None:
     from reporting.tasks import quarterly_run as task  # see _schedule
 
-    task.apply_async((report_id,), retry=False)
+    publish(task, (report_id,))  # see _schedule
 
 
 def quarterly_request(*, membership, region, year, quarter, by, today=None) -> QuarterlyReport:
@@ -197,8 +207,8 @@ def quarterly_request(*, membership, region, year, quarter, by, today=None) -> Q
         if report.status in (QuarterlyReport.Status.QUEUED, QuarterlyReport.Status.FAILED):
             if report.status == QuarterlyReport.Status.FAILED:
                 report.status, report.progress, report.error = QuarterlyReport.Status.QUEUED, 0, ""
-                report.requested_by = by
-                report.save(update_fields=["status", "progress", "error", "requested_by"])
+                report.requested_by, report.attempts, report.queued_at = by, 0, timezone.now()
+                report.save(update_fields=["status", "progress", "error", "requested_by", "attempts", "queued_at"])
             transaction.on_commit(lambda: _quarterly_schedule(report.pk), robust=True)
     return report
 
@@ -265,32 +275,25 @@ def quarterly_run(report_id: int) -> bool:
     """Build a queued quarterly report (the Celery task's body, and beat's). Idempotent:
     only a queued report runs, and only once at a time (the row is locked while it is
     claimed; a second worker skips it). Notifies the region's contract managers."""
-    with transaction.atomic():
-        report = (
-            QuarterlyReport.objects.select_for_update(skip_locked=True)
-            .filter(pk=report_id, status=QuarterlyReport.Status.QUEUED)
-            .select_related("region")
-            .first()
-        )
+    with job_claimed(QuarterlyReport, report_id, related=("region",)) as report:
         if report is None:
             return False
-        report.status, report.progress = QuarterlyReport.Status.RUNNING, 1
-        report.save(update_fields=["status", "progress"])
-    try:
-        content = quarterly_content(
-            region=report.region,
-            year=report.year,
-            quarter=report.quarter,
-            progress=lambda done, total: _quarterly_progress(report.pk, 5 + 90 * done // max(total, 1)),
-        )
-    except Exception as exc:  # the requester sees that it failed; the log has the rest
+        _quarterly_progress(report.pk, 1)
+        try:
+            content = quarterly_content(
+                region=report.region,
+                year=report.year,
+                quarter=report.quarter,
+                progress=lambda done, total: _quarterly_progress(report.pk, 5 + 90 * done // max(total, 1)),
+            )
+        except Exception as exc:  # the requester sees that it failed; the log has the rest
+            QuarterlyReport.objects.filter(pk=report.pk).update(
+                status=QuarterlyReport.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+            )
+            raise
         QuarterlyReport.objects.filter(pk=report.pk).update(
-            status=QuarterlyReport.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+            status=QuarterlyReport.Status.DONE, progress=100, content=content, finished_at=timezone.now()
         )
-        raise
-    QuarterlyReport.objects.filter(pk=report.pk).update(
-        status=QuarterlyReport.Status.DONE, progress=100, content=content, finished_at=timezone.now()
-    )
     _quarterly_notify(report)
     return True
 

@@ -17,3 +17,10 @@ def quarterly_reports_build() -> int:
 def quarterly_run(report_id: int) -> bool:
     """A quarterly report asked for on demand (idempotent: only a queued one runs)."""
     return services.quarterly_run(report_id)
+
+
+@shared_task(name="reporting.tasks.stale_jobs_requeue")
+def stale_jobs_requeue() -> int:
+    """Beat (issue 13.6): exports and quarterly reports whose message was lost or whose
+    worker died go to a worker again; a job started too often fails for good."""
+    return services.stale_jobs_requeue()

@@ -155,8 +155,11 @@ def _database_url_for(name: str) -> str:
     return f"postgresql://{auth}@{host}{port}/{name}"
 
 
-def start_worker(*, redis_url: str, mail_dir: Path, beat: bool = False, extra_env=None) -> subprocess.Popen:
-    """Start a real Celery worker process on the test database."""
+def start_worker(
+    *, redis_url: str, mail_dir: Path, beat: bool = False, extra_env=None, app: str = "config", pool: str = "solo"
+) -> subprocess.Popen:
+    """Start a real Celery worker process on the test database (`app`: the Celery app module;
+    `pool`: solo, or prefork with one child)."""
     from django.db import connection
 
     env = dict(os.environ)
@@ -172,10 +175,11 @@ def start_worker(*, redis_url: str, mail_dir: Path, beat: bool = False, extra_en
         "-m",
         "celery",
         "-A",
-        "config",
+        app,
         "worker",
         "-P",
-        "solo",
+        pool,
+        *(["-c", "1"] if pool == "prefork" else []),
         "-l",
         "info",
         "--without-mingle",
