@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
+from config.metrics import metrics  # Issue 13 (observe)
 from core.api import api_not_found
 from core.views import health
 
@@ -25,6 +26,7 @@ api_v1 = [
 
 urlpatterns = [
     path("health", health, name="health"),
+    path("metrics", metrics, name="metrics"),  # Issue 13 (observe): Prometheus, METRICS_TOKEN
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
