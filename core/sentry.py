@@ -6,12 +6,14 @@ initialised. What could carry personal data does not leave the process:
 (`max_request_body_size="never"`), no local variables of the stack frames, and
 `event_scrub` removes what remains of request data, cookies, the query string and the
 headers that identify someone, and redacts BSNs and e-mail addresses (core.logs) in
-messages, exception values and breadcrumbs.
+messages, exception values and breadcrumbs. Each event gets the `request_id` tag of the
+request or task it happened in (core.request_id), the id its log lines carry.
 """
 
 from __future__ import annotations
 
 from core.logs import redact_text
+from core.request_id import request_id_current
 
 # the parts of an event that may hold text written from data (not its ids and timestamps)
 TEXT_PARTS = ("message", "logentry", "exception", "threads", "breadcrumbs", "extra", "tags", "request")
@@ -41,6 +43,9 @@ def event_scrub(event: dict, hint: dict | None = None) -> dict:
         if isinstance(request.get("url"), str):
             request["url"] = request["url"].split("?", 1)[0]
     event.pop("user", None)
+    request_id = request_id_current()  # the id in the log lines of the same request or task
+    if request_id:
+        event.setdefault("tags", {})["request_id"] = request_id
     for key in TEXT_PARTS:
         if key in event:
             event[key] = _redact(event[key])
