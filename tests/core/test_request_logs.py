@@ -134,15 +134,22 @@ def _shell(env, code):
     )
 
 
-def test_production_logs_json_on_stdout_by_default_and_console_when_asked():
+def test_production_logs_json_on_stdout_by_default():
     code = "import logging; logging.getLogger('regie.probe').warning('probe %s', 42)"
-    default = _shell(PRODUCTION_ENV, code)
-    assert default.returncode == 0, default.stderr
-    (line,) = [json.loads(raw) for raw in default.stdout.splitlines() if "probe" in raw]
+    result = _shell(PRODUCTION_ENV, code)
+    assert result.returncode == 0, result.stderr
+    (line,) = [json.loads(raw) for raw in result.stdout.splitlines() if "probe" in raw]
     assert line["event"] == "probe 42" and line["level"] == "warning" and line["logger"] == "regie.probe"
-    console = _shell({**PRODUCTION_ENV, "LOG_FORMAT": "console"}, code)
-    (raw,) = [raw for raw in console.stdout.splitlines() if "probe" in raw]
-    assert "probe 42" in raw and not raw.startswith("{")
+
+
+def test_console_lines_are_readable_and_carry_the_same_fields():
+    from structlog.contextvars import bound_contextvars
+
+    record = logging.LogRecord("regie.probe", logging.INFO, __file__, 1, "probe %s of %s", (42, VALID_BSN), None)
+    with bound_contextvars(request_id="console-1"):
+        line = structured_formatter("console").format(record)
+    assert not line.startswith("{") and "probe 42 of [bsn]" in line
+    assert "request_id=console-1" in line and "[regie.probe]" in line and VALID_BSN not in line
 
 
 # --- web and worker: one id --------------------------------------------------------------
