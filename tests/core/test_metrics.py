@@ -17,7 +17,7 @@ from placement.models import Offer
 from reporting.models import ExportJob, QuarterlyReport
 from tests.accounts.factories import UserFactory, member
 from tests.capacity.factories import FacilityFactory
-from tests.placement.factories import fitting_facility, in_matching, offer_to
+from tests.placement.factories import fitting_facility, in_matching
 
 TOKEN = "metrics-token-for-the-test-0123456789"
 
@@ -132,14 +132,20 @@ def test_the_gauges_count_what_the_data_holds(
         active_from=now.date() - datetime.timedelta(days=30), active_until=now.date() - datetime.timedelta(days=1)
     )
 
-    near, far, overdue = (offer_to(in_matching(referrer, coordinator), fitting_facility(), coordinator) for _ in "abc")
-    Offer.objects.filter(pk=near.pk).update(deadline=now + datetime.timedelta(hours=3))
-    Offer.objects.filter(pk=far.pk).update(deadline=now + datetime.timedelta(hours=30))
-    Offer.objects.filter(pk=overdue.pk).update(
-        created_at=now - datetime.timedelta(days=7), deadline=now - datetime.timedelta(hours=1)
+    # an open offer as a row (the offer service's identity check loads a 1 GB model; what
+    # counts here is the row's status and deadline)
+    placement_request, facility = in_matching(referrer, coordinator), fitting_facility()
+    offer = Offer.objects.create(
+        request=placement_request,
+        facility=facility,
+        provider=facility.provider,
+        analysis_id=placement_request.analysis_id,
+        pseudonym="AM-METRICS-1",
+        created_by=coordinator,
+        deadline=now + datetime.timedelta(hours=3),
     )
 
-    # the offers' notifications are delivered; then two messages wait, one of them 2 hours
+    # what was sent so far is delivered; then two messages wait, one of them 2 hours
     OutboxMessage.objects.update(status="sent", sent_at=now)
     user = UserFactory()
     old = OutboxMessage.objects.create(channel="in_app", recipient=user, subject="s", body="b")
@@ -164,13 +170,24 @@ def test_the_gauges_count_what_the_data_holds(
     assert value(samples, "regie_capacity_never_confirmed_facilities") == 1
     assert 10 * 86400 <= value(samples, "regie_capacity_oldest_stale_age_seconds") < 10 * 86400 + 120
     assert value(samples, "regie_offers_near_deadline", within_hours="24") == 1
-    assert value(samples, "regie_offers_overdue_open") == 1
+    assert value(samples, "regie_offers_overdue_open") == 0
     assert value(samples, "regie_jobs_queued", kind="export") == 1
     assert value(samples, "regie_jobs_queued", kind="quarterly_report") == 1
     assert 1800 <= value(samples, "regie_jobs_oldest_queued_age_seconds", kind="export") < 1800 + 120
 
-    settings.METRICS_OFFER_DEADLINE_HOURS = 48  # the far offer comes within the window
-    assert value(scrape(client), "regie_offers_near_deadline", within_hours="48") == 2
+    # the same open offer further off, then past its deadline (not yet expired by beat)
+    Offer.objects.filter(pk=offer.pk).update(deadline=now + datetime.timedelta(hours=30))
+    assert value(scrape(client), "regie_offers_near_deadline", within_hours="24") == 0
+    settings.METRICS_OFFER_DEADLINE_HOURS = 48
+    assert value(scrape(client), "regie_offers_near_deadline", within_hours="48") == 1
+    Offer.objects.filter(pk=offer.pk).update(
+        created_at=now - datetime.timedelta(days=7), deadline=now - datetime.timedelta(hours=1)
+    )
+    samples = scrape(client)
+    assert value(samples, "regie_offers_near_deadline", within_hours="48") == 0
+    assert value(samples, "regie_offers_overdue_open") == 1
+    Offer.objects.filter(pk=offer.pk).update(status="withdrawn", withdraw_reason="other", answered_at=now)
+    assert value(scrape(client), "regie_offers_overdue_open") == 0  # only open offers count
 
 
 @pytest.mark.django_db
