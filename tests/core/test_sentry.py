@@ -112,6 +112,8 @@ def _run(env):
 
 
 def test_without_a_dsn_sentry_is_not_initialised():
+    """This test process runs without SENTRY_DSN: no client (sentry_init with an empty DSN
+    would make an active one); the subprocess below shows the active case."""
     assert settings.SENTRY_DSN == ""
     assert not sentry_sdk.get_client().is_active()
 
@@ -140,13 +142,6 @@ def test_an_error_reaches_sentry_without_personal_data(fake_sentry):
     raw = b"".join(fake_sentry.envelopes).decode()
     for personal in (VALID_BSN, EMAIL, "Jansen", "geheime-sessie", "geheim-token"):
         assert personal not in raw
-
-
-@pytest.mark.django_db
-def test_with_no_dsn_the_same_error_sends_nothing(fake_sentry):
-    result = _run({})
-    assert "ACTIVE False" in result.stdout and "STATUS 500" in result.stdout, result.stdout + result.stderr
-    assert fake_sentry.envelopes == []
 
 
 def test_event_scrub_removes_what_the_sdk_would_still_send():
