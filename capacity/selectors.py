@@ -22,7 +22,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 
 from accounts.models import Organisation, Region, Role
@@ -280,3 +280,16 @@ def band_tariff_history(*, region_id: int) -> dict[str, list[RegionBandTariff]]:
     for row in rows:
         history.setdefault(row.band.code, []).append(row)
     return history
+
+
+def stale_facilities_summary(*, now: datetime) -> dict:
+    """For monitoring (issue 13, config/metrics.py): active facilities whose figures are
+    stale by the staleness rule (`rules.stale_expression`), how many of them were never
+    confirmed, and the oldest confirmation among the stale ones (None if none)."""
+    stale = Facility.objects.filter(rules.stale_expression(now), active_on(timezone.localdate(now)))
+    summary = stale.order_by().aggregate(
+        stale=Count("id"),
+        never_confirmed=Count("id", filter=Q(last_confirmed_at__isnull=True)),
+        oldest_confirmed_at=Min("last_confirmed_at"),
+    )
+    return summary

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from whitenoise.compress import Compressor  # issue 13 (prod)
 
 from config import production
+from core import logs, sentry  # Issue 13 (observe)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -115,6 +116,14 @@ MIDDLEWARE = [
 
 if PRODUCTION:  # static files from `collectstatic`, served by WhiteNoise
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+# Issue 13 (observe): the request id first (core/request_id.py), Prometheus' request metrics
+# around everything (django-prometheus; its DB and cache wrappers are not used).
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "core.request_id.RequestIdMiddleware",
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -396,13 +405,25 @@ SPECTACULAR_SETTINGS = {
     # "intensity"; name the need profile's set apart so the schema has one name per set.
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+# Issue 13 (observe): logs on stdout for web, worker and beat (core/logs.py): one JSON object a
+# line (LOG_FORMAT=json, the default in production) or readable lines (console), each with the
+# request id of core/request_id.py; Celery keeps this configuration (config/celery.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "console")
+LOGGING = logs.logging_config(log_format=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO"))
+logs.structlog_configure()
+# Prometheus metrics on /metrics (config/metrics.py) for whoever sends `Authorization: Bearer
+# <METRICS_TOKEN>`; without METRICS_TOKEN the endpoint does not exist (404), also in production.
+# Offers whose deadline falls within METRICS_OFFER_DEADLINE_HOURS count as near their deadline.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_OFFER_DEADLINE_HOURS = env.int("METRICS_OFFER_DEADLINE_HOURS", default=24)
+# Errors to Sentry only when SENTRY_DSN is set, without personal data (core/sentry.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    sentry.sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default=DJANGO_ENV),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 
 # Content-Security-Policy (django-csp): scripts, styles, fonts and images only from this
 # site (no inline script or style anywhere, no framing, forms post only here). QR codes

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
+from config.metrics import metrics  # Issue 13 (observe)
 from core.api import api_not_found
 from core.probes import live
 from core.views import health
@@ -28,6 +29,7 @@ urlpatterns = [
     path("health", health, name="health"),
     # Issue 13 (prod): liveness probe without the database or Redis (core/probes.py).
     path("health/live", live, name="health-live"),
+    path("metrics", metrics, name="metrics"),  # Issue 13 (observe): Prometheus, METRICS_TOKEN
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -11,6 +11,7 @@ import logging
 
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Count, Min
 from django.utils import timezone
 
 from core.models import Notification, OutboxMessage
@@ -130,4 +131,12 @@ def outbox_pending_ids(limit: int = 500) -> list[int]:
         OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING)
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
+    )
+
+
+def outbox_backlog() -> dict:
+    """For monitoring (issue 13, config/metrics.py): pending messages and the oldest one's
+    creation time (None when nothing waits)."""
+    return OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).aggregate(
+        pending=Count("id"), oldest=Min("created_at")
     )

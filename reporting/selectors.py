@@ -1,5 +1,7 @@
 """Reads for reporting."""
 
+from django.db.models import Count, Min
+
 from accounts.selectors import region_ids_of
 from core.access_log import Action, Purpose, access_log_record
 from intake.selectors import request_scope
@@ -54,3 +56,14 @@ def drill_down_requests(*, membership, ids) -> list:
     """The requests behind a report figure (ids from the report's drill-down SQL), as far
     as the membership may see them (the request scope of intake), oldest referral first."""
     return list(request_scope(membership).filter(pk__in=ids).select_related("region").order_by("referral_date", "pk"))
+
+
+def jobs_queued_summary() -> dict:
+    """For monitoring (issue 13, config/metrics.py): export jobs and quarterly reports that
+    wait for a worker (status queued), with the oldest one's creation time."""
+    summary = {}
+    for kind, model in (("export", ExportJob), ("quarterly_report", QuarterlyReport)):
+        summary[kind] = model.objects.filter(status=model.Status.QUEUED).aggregate(
+            count=Count("id"), oldest=Min("created_at")
+        )
+    return summary

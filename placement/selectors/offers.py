@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import Role
@@ -197,3 +197,14 @@ def offer_document_get(*, membership, offer, document_id):
         details={"offer": offer.pk, "document": document.pk},
     )
     return document
+
+
+def offers_open_by_deadline(*, now, within: timedelta) -> dict:
+    """For monitoring (issue 13, config/metrics.py): open offers whose deadline is still
+    ahead but within `within` (`near`), and open offers past their deadline that the
+    expiry job has not expired yet (`overdue`; the same `deadline < now` rule as
+    `services.offers_expire_overdue`)."""
+    return Offer.objects.filter(status=OfferStatus.OPEN).aggregate(
+        near=Count("id", filter=Q(deadline__gte=now, deadline__lt=now + within)),
+        overdue=Count("id", filter=Q(deadline__lt=now)),
+    )
