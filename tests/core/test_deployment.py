@@ -114,10 +114,10 @@ def test_web_has_replicas_probes_and_a_disruption_budget(resources):
 def test_worker_scales_and_beat_is_one_recreated_pod(resources):
     worker = resources[("Deployment", "regie-worker")]
     assert worker["spec"]["replicas"] >= 2
-    assert _pod(worker)["containers"][0]["command"][:4] == ["celery", "-A", "config", "worker"]
+    assert _pod(worker)["containers"][0]["command"][:5] == ["celery", "-q", "-A", "config", "worker"]
     beat = resources[("Deployment", "regie-beat")]
     assert beat["spec"]["replicas"] == 1 and beat["spec"]["strategy"] == {"type": "Recreate"}
-    assert _pod(beat)["containers"][0]["command"][:4] == ["celery", "-A", "config", "beat"]
+    assert _pod(beat)["containers"][0]["command"][:5] == ["celery", "-q", "-A", "config", "beat"]
 
 
 def test_only_the_migration_job_gets_the_owner_role(resources):
