@@ -20,6 +20,7 @@ import time
 import uuid
 
 import structlog
+from django.utils.functional import SimpleLazyObject, empty
 from structlog.contextvars import bind_contextvars, clear_contextvars, get_contextvars
 
 HEADER = "X-Request-ID"
@@ -42,6 +43,15 @@ def request_id_current() -> str | None:
     return get_contextvars().get("request_id")
 
 
+def _user_if_loaded(request):
+    """The request's user when something already looked it up, else None: the log line
+    must never be the first to read the database (it may be down: core/unavailable.py)."""
+    user = request.__dict__.get("user")
+    if isinstance(user, SimpleLazyObject):
+        user = None if user._wrapped is empty else user._wrapped
+    return user
+
+
 class RequestIdMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -56,7 +66,7 @@ class RequestIdMiddleware:
         try:
             response = self.get_response(request)
             response[HEADER] = request_id
-            user = getattr(request, "user", None)
+            user = _user_if_loaded(request)
             log.info(
                 "request",
                 method=request.method,
