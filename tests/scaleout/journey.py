@@ -165,7 +165,7 @@ def free_places(lb: Balancer, tokens: dict) -> int:
                     "POST",
                     f"/api/v1/facilities/{facility['id']}/availability",
                     tokens[user],
-                    json_body={"occupied_external": 0},
+                    json_body={"occupied_external": 0, "places_staffed": facility["places_contracted"]},
                 ),
                 200,
                 "availability",

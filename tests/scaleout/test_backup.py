@@ -35,7 +35,7 @@ def test_backup_restores_into_a_fresh_database_with_the_same_rows_and_an_intact_
     )
     before = _rows(c, DBNAME)
     assert int(before[0]["core_event"]) > 0 and int(before[0]["core_accesslogentry"]) > 0
-    assert int(before[0]["intake_placementrequest"]) > 0
+    assert int(before[0]["placement_placementrequest"]) > 0
 
     dump = c.root / "backups" / "regie.dump"
     env = {**c.env, "PG_BIN": str(PG_BIN)}
@@ -44,6 +44,7 @@ def test_backup_restores_into_a_fresh_database_with_the_same_rows_and_an_intact_
     assert _rows(c, DBNAME) == before  # nothing was written meanwhile: the dump holds exactly these
 
     # A fresh database with the production roles, as the DBA makes it; then the restore.
+    c.psql(c.primary, f'DROP DATABASE IF EXISTS "{RESTORED}";', db="postgres")
     c.psql(c.primary, f'CREATE DATABASE "{RESTORED}";', db="postgres")
     c.roles(c.primary, RESTORED)
     restore_env = {**env, "DATABASE_OWNER_URL": c.primary.url(OWNER, RESTORED), "APP_ROLE": APP}
@@ -70,7 +71,7 @@ def test_backup_restores_into_a_fresh_database_with_the_same_rows_and_an_intact_
     c.psql(
         c.primary,
         "SET session_replication_role = replica;\n"
-        "UPDATE core_event SET created_at = created_at + interval '1 second' "
+        "UPDATE core_event SET occurred_at = occurred_at - interval '1 day' "
         "WHERE id = (SELECT id FROM core_event ORDER BY chain_seq LIMIT 1 OFFSET 1);",
         db=RESTORED,
     )
