@@ -158,6 +158,7 @@ if env.str("DATABASE_REPLICA_URL", default=""):
 # lags more than this many seconds (reporting/router.py); checked at most every N seconds.
 REPORTING_REPLICA_MAX_LAG_SECONDS = env.float("REPORTING_REPLICA_MAX_LAG_SECONDS", default=30.0)
 REPORTING_REPLICA_CHECK_SECONDS = env.float("REPORTING_REPLICA_CHECK_SECONDS", default=2.0)
+REPORTING_REPLICA_CATCH_UP_SECONDS = env.float("REPORTING_REPLICA_CATCH_UP_SECONDS", default=0.25)
 # Proxies (addresses or networks) whose X-Forwarded-For the access log believes (NEN 7513
 # source address); empty: the log records REMOTE_ADDR.
 ACCESS_LOG_TRUSTED_PROXIES = [

@@ -8,7 +8,9 @@ Issue 13 (scaleout): a report must not show stale figures silently, nor fail bec
 replica is gone. On entering `reporting_reads()` the replica is checked (at most once per
 REPORTING_REPLICA_CHECK_SECONDS per process): when it cannot be reached, or when it lags
 the primary by more than REPORTING_REPLICA_MAX_LAG_SECONDS, the reads of that block go
-to the primary instead. This is the one place that decides; `replica_verdict` is the rule.
+to the primary instead. A replica behind the primary gets REPORTING_REPLICA_CATCH_UP_SECONDS
+to reach the primary's WAL position first (normal streaming delay). This is the one place
+that decides; `replica_verdict` is the rule.
 """
 
 import logging
@@ -78,6 +80,23 @@ def replica_state() -> ReplicaState:
         with connections["default"].cursor() as cursor:
             cursor.execute("SELECT pg_current_wal_lsn()::text")
             primary = cursor.fetchone()[0]
+        # Streaming is a matter of milliseconds, and this very request may just have
+        # written (a token's last use, the access log): give the replica a moment to reach
+        # the primary's position before judging it by the age of its last transaction
+        # (which overstates the lag after a quiet spell on the primary).
+        deadline = time.monotonic() + getattr(settings, "REPORTING_REPLICA_CATCH_UP_SECONDS", 0.25)
+        try:
+            with connections[REPLICA].cursor() as cursor:
+                while replay and _lsn(replay) < _lsn(primary) and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                    cursor.execute(
+                        "SELECT pg_last_wal_replay_lsn()::text, "
+                        "EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp())"
+                    )
+                    replay, age = cursor.fetchone()
+        except Exception:  # noqa: BLE001 - gone meanwhile
+            connections[REPLICA].close()
+            return ReplicaState(reachable=False)
     return ReplicaState(
         reachable=True,
         in_recovery=bool(in_recovery),

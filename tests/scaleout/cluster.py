@@ -319,7 +319,6 @@ def _configure(pg: Postgres, **settings: str) -> None:
         "listen_addresses": "'127.0.0.1'",
         "unix_socket_directories": "''",  # loopback TCP only (socket paths have a length limit)
         "fsync": "off",  # a test cluster: durability is not under test, speed is
-        "synchronous_commit": "off",
         "shared_buffers": "32MB",
         "max_connections": "100",
         "log_line_prefix": "'%m [%p] %u@%d %a: '",
