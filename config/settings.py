@@ -167,6 +167,13 @@ DATABASE_OWNER = _database(env.str("DATABASE_OWNER_URL")) if env.str("DATABASE_O
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = _database(env.str("DATABASE_REPLICA_URL"))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    # Issue 13 (scaleout): a replica that is down is noticed in seconds, not a TCP timeout.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+# Issue 13 (scaleout): reports read from the primary while the replica is unreachable or
+# lags more than this many seconds (reporting/router.py); checked at most every N seconds.
+REPORTING_REPLICA_MAX_LAG_SECONDS = env.float("REPORTING_REPLICA_MAX_LAG_SECONDS", default=30.0)
+REPORTING_REPLICA_CHECK_SECONDS = env.float("REPORTING_REPLICA_CHECK_SECONDS", default=2.0)
+REPORTING_REPLICA_CATCH_UP_SECONDS = env.float("REPORTING_REPLICA_CATCH_UP_SECONDS", default=0.25)
 # Proxies (addresses or networks) whose X-Forwarded-For the access log believes (NEN 7513
 # source address); empty: the log records REMOTE_ADDR.
 ACCESS_LOG_TRUSTED_PROXIES = [
