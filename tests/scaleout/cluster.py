@@ -215,9 +215,9 @@ class Cluster:
         port = port or free_port()
         process = self.spawn(
             name,
-            [sys.executable, "-m", "gunicorn", "config.wsgi:application"]
-            + ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "60"],
-            env=env,
+            # The production server's own configuration (config/gunicorn.py), sized here.
+            [sys.executable, "-m", "gunicorn", "-c", str(BASE_DIR / "config" / "gunicorn.py"), "config.wsgi"],
+            env={**env, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers), "GUNICORN_TIMEOUT": "60"},
         )
         web = Web(name, port, process)
         if wait:
