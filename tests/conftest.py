@@ -224,13 +224,13 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     stop_process(proc)
 
 
-def wait_for(predicate, timeout=60.0, interval=0.1):
+def wait_for(predicate, timeout=60.0, interval=0.1, *, what: str = "condition"):
     """Poll until `predicate()` is truthy (returns its value); generous by default, since
-    the machine may be loaded. Fails the test when it never is."""
+    the machine may be loaded. Fails the test, naming `what`, when it never is."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
         time.sleep(interval)
-    raise AssertionError("condition not reached in time")
+    raise AssertionError(f"{what} not reached in time ({timeout}s)")

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pgserver
 
+from tests.conftest import wait_for
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 PG_BIN = Path(pgserver.__file__).parent / "pginstall" / "bin"
 ROLES_SQL = BASE_DIR / "core" / "pg" / "roles.sql"
@@ -36,16 +38,6 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def wait_for(predicate, *, timeout: float, what: str, interval: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"not reached within {timeout}s: {what}")
 
 
 @dataclass
