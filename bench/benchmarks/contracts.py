@@ -123,7 +123,11 @@ UNMET_FLOOR = f"""
 
 
 def _setup(scale):
-    ctx = dict(shared(generate, scale))  # made once per scale of the run
+    return _setup_from(shared(generate, scale))  # made once per scale of the run
+
+
+def _setup_from(data):
+    ctx = dict(data)
     ctx["params"] = {"from": (ctx["today"] - timedelta(days=364)).isoformat(), "to": ctx["today"].isoformat()}
     return ctx
 

@@ -29,7 +29,11 @@ TZ = "Europe/Amsterdam"
 
 
 def _setup(scale):
-    ctx = dict(shared(generate, scale))  # made once per scale of the run
+    return _setup_from(shared(generate, scale))  # made once per scale of the run
+
+
+def _setup_from(data):
+    ctx = dict(data)
     start = dt.date(ctx["today"].year - 4, 1, 1)
     ctx["start"] = start
     ctx["params"] = {"from": start.isoformat(), "to": ctx["today"].isoformat()}
