@@ -42,7 +42,11 @@ def main(argv=None) -> int:
     scales = tuple(int(s) for s in args.scales.split(",")) if args.scales else None
     chosen = [REGISTRY[name] for name in args.names or sorted(REGISTRY)]
     reports = run_benchmarks(
-        chosen, repeat=args.repeat, scales=scales, progress=lambda m: print(m, file=sys.stderr, flush=True)
+        chosen,
+        repeat=args.repeat,
+        scales=scales,
+        progress=lambda m: print(m, file=sys.stderr, flush=True),
+        checkpoint=lambda so_far: write_json(so_far, args.out),  # what was measured survives a stop
     )
     print(format_table(reports))
     write_json(reports, args.out)

@@ -116,10 +116,17 @@ def _measure(benchmark: Benchmark, scale: int, repeat: int) -> dict:
 
 
 def run_benchmarks(
-    benchmarks: list[Benchmark], *, repeat: int = 15, scales: tuple[int, ...] | None = None, progress=None
+    benchmarks: list[Benchmark],
+    *,
+    repeat: int = 15,
+    scales: tuple[int, ...] | None = None,
+    progress=None,
+    checkpoint=None,
 ) -> list[dict]:
     """Run the benchmarks scale by scale; data named by `Benchmark.data` is made once per
-    scale and shared, everything is rolled back."""
+    scale and shared, everything is rolled back. `progress(message)` hears what runs and
+    each figure; `checkpoint(reports)` gets the reports so far after each scale (a long
+    run that is stopped keeps what it measured)."""
     reports = {b.name: {"name": b.name, "description": b.description, "scales": []} for b in benchmarks}
     order = list(dict.fromkeys(s for b in benchmarks for s in (scales or b.scales)))
     for scale in order:
@@ -135,7 +142,10 @@ def run_benchmarks(
                         progress(f"running {benchmark.name} at scale {scale} ...")
                     try:
                         with transaction.atomic():  # a savepoint: this benchmark's own rows
-                            reports[benchmark.name]["scales"].append(_measure(benchmark, scale, repeat))
+                            entry = _measure(benchmark, scale, repeat)
+                            reports[benchmark.name]["scales"].append(entry)
+                            if progress:
+                                progress(f"  {benchmark.name} scale {scale}: {json.dumps(entry)}")
                             raise _Rollback
                     except _Rollback:
                         pass
@@ -145,12 +155,20 @@ def run_benchmarks(
         finally:
             for key in [k for k in _SHARED if k[1] == scale]:
                 del _SHARED[key]
-    for report in reports.values():
+        _growth(reports.values())
+        if checkpoint:
+            checkpoint(list(reports.values()))
+    return list(reports.values())
+
+
+def _growth(reports) -> None:
+    for report in reports:
+        if not report["scales"]:
+            continue
         first = report["scales"][0]
         for entry in report["scales"][1:]:
             entry["time_growth"] = round(entry["path_median_ms"] / first["path_median_ms"], 2)
             entry["query_growth"] = entry["queries"] - first["queries"]
-    return list(reports.values())
 
 
 def run_benchmark(benchmark: Benchmark, *, repeat: int = 15, scales: tuple[int, ...] | None = None) -> dict:
