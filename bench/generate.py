@@ -145,20 +145,28 @@ def _events_unchained():
     making it owns the table (`make bench` runs as the owner), the trigger is off for this
     transaction's COPY and on again after it, and the generated events carry no chain
     (chain_seq NULL). Otherwise (the test suite's application role) nothing changes. The
-    demo history (`demo_history`) always goes through the trigger: its chain is real."""
+    demo history (`demo_history`) always goes through the trigger: its chain is real.
+    ALTER TABLE refuses a table with foreign-key checks still pending (Django's are
+    deferred): they are run first, and deferred again after."""
+
+    def alter(action: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"ALTER TABLE core_event {action} TRIGGER core_event_chain")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_get_userbyid(relowner) = current_user FROM pg_class WHERE oid = 'core_event'::regclass"
         )
         owner = cursor.fetchone()[0]
-        if owner:
-            cursor.execute("ALTER TABLE core_event DISABLE TRIGGER core_event_chain")
+    if owner:
+        alter("DISABLE")
     try:
         yield
     finally:
         if owner:
-            with connection.cursor() as cursor:
-                cursor.execute("ALTER TABLE core_event ENABLE TRIGGER core_event_chain")
+            alter("ENABLE")
 
 
 def generate(scale: int, *, seed: int = 6) -> dict:
