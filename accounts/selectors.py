@@ -25,13 +25,27 @@ def membership_with_role(user, *roles):
     return None
 
 
+def _visible_regions_of(membership):
+    """THE rule: for region-scoped roles a membership sees its own regions, else its
+    organisation's (a related manager)."""
+    if membership.role in REGION_SCOPED_ROLES:
+        return membership.regions
+    return membership.organisation.regions
+
+
 def region_ids_of(membership) -> set[int]:
-    """Regions a membership may see; for region-scoped roles that is its own regions."""
+    """Regions a membership may see (`_visible_regions_of`; uses prefetched regions)."""
     if membership is None:
         return set()
-    if membership.role in REGION_SCOPED_ROLES:
-        return {region.pk for region in membership.regions.all()}
-    return {region.pk for region in membership.organisation.regions.all()}
+    return {region.pk for region in _visible_regions_of(membership).all()}
+
+
+def region_ids_query(membership):
+    """The same regions as a subquery of ids, for `filter(pk__in=...)` in one query
+    (issue 13, fix12: reports parse their scope with one query fewer)."""
+    if membership is None:
+        return Region.objects.none().values("pk")
+    return _visible_regions_of(membership).values("pk")
 
 
 def region_coordination_contacts(region_ids) -> dict:

@@ -18,7 +18,7 @@ import django  # noqa: E402
 django.setup()
 
 from bench import benchmarks  # noqa: E402
-from bench.harness import REGISTRY, format_table, run_benchmark, write_json  # noqa: E402
+from bench.harness import REGISTRY, format_table, run_benchmarks, write_json  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -40,10 +40,14 @@ def main(argv=None) -> int:
         print(f"unknown benchmark(s): {', '.join(sorted(unknown))}", file=sys.stderr)
         return 2
     scales = tuple(int(s) for s in args.scales.split(",")) if args.scales else None
-    reports = []
-    for name in args.names or sorted(REGISTRY):
-        print(f"running {name} ...", file=sys.stderr, flush=True)
-        reports.append(run_benchmark(REGISTRY[name], repeat=args.repeat, scales=scales))
+    chosen = [REGISTRY[name] for name in args.names or sorted(REGISTRY)]
+    reports = run_benchmarks(
+        chosen,
+        repeat=args.repeat,
+        scales=scales,
+        progress=lambda m: print(m, file=sys.stderr, flush=True),
+        checkpoint=lambda so_far: write_json(so_far, args.out),  # what was measured survives a stop
+    )
     print(format_table(reports))
     write_json(reports, args.out)
     print(f"\nwritten to {args.out}", file=sys.stderr)

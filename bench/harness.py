@@ -11,6 +11,13 @@ the same run, alternating, and the figures reported are:
 
 Each benchmark's data is created inside a transaction that is rolled back afterwards, so
 the benchmark database stays empty between runs.
+
+Shared data (issue 13, fix12): a benchmark may name `data`, a function scale -> context
+that is costly to make (bench.generate.generate: national data). `run_benchmarks` makes
+it once per scale, in a transaction around all benchmarks of that scale, and every
+benchmark naming the same function reads it with `shared(function, scale)` in its setup;
+each benchmark's own rows go into a savepoint rolled back after it. So
+`bench -- indicators report-contracts --scales 1,4,16` generates each scale once.
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ class Benchmark:
     same_rows: Callable[[Any, Any], bool] | None = None  # compares path and floor results
     scales: tuple[int, ...] = (1, 4, 16)
     size: Callable[[Any], int] | None = None  # rows at this scale, for the report
+    data: Callable[[int], Any] | None = None  # shared data, made once per scale per run (see above)
 
 
 def register(benchmark: Benchmark) -> Benchmark:
@@ -48,6 +56,18 @@ def register(benchmark: Benchmark) -> Benchmark:
 
 class _Rollback(Exception):
     pass
+
+
+_SHARED: dict[tuple[Callable, int], Any] = {}
+
+
+def shared(data: Callable[[int], Any], scale: int) -> Any:
+    """The data `data(scale)` made once for this scale of the run (see the module text);
+    outside `run_benchmarks` (or before it made it) it is made here."""
+    key = (data, scale)
+    if key not in _SHARED:
+        return data(scale)
+    return _SHARED[key]
 
 
 def _time(func, context, repeat: int) -> tuple[list[float], Any]:
@@ -67,45 +87,92 @@ def _count_queries(func, context) -> int:
     return len(captured.captured_queries)
 
 
-def run_benchmark(benchmark: Benchmark, *, repeat: int = 15, scales: tuple[int, ...] | None = None) -> dict:
-    report = {"name": benchmark.name, "description": benchmark.description, "scales": []}
-    for scale in scales or benchmark.scales:
+def _measure(benchmark: Benchmark, scale: int, repeat: int) -> dict:
+    context = benchmark.setup(scale)
+    connection.cursor().execute("ANALYZE")
+    for _ in range(2):  # warm caches and connections for both sides
+        benchmark.path(context)
+        benchmark.floor(context)
+    path_times, floor_times = [], []
+    path_result = floor_result = None
+    for _ in range(repeat):  # alternate so drift hits both sides alike
+        t, path_result = _time(benchmark.path, context, 1)
+        path_times += t
+        t, floor_result = _time(benchmark.floor, context, 1)
+        floor_times += t
+    same = benchmark.same_rows(path_result, floor_result) if benchmark.same_rows else None
+    if same is False:
+        raise AssertionError(f"{benchmark.name}: path and floor returned different rows")
+    return {
+        "scale": scale,
+        "rows": benchmark.size(context) if benchmark.size else None,
+        "path_median_ms": round(statistics.median(path_times) * 1000, 3),
+        "floor_median_ms": round(statistics.median(floor_times) * 1000, 3),
+        "ratio": round(statistics.median(path_times) / statistics.median(floor_times), 2),
+        "queries": _count_queries(benchmark.path, context),
+        "floor_queries": _count_queries(benchmark.floor, context),
+        "same_rows": same,
+    }
+
+
+def run_benchmarks(
+    benchmarks: list[Benchmark],
+    *,
+    repeat: int = 15,
+    scales: tuple[int, ...] | None = None,
+    progress=None,
+    checkpoint=None,
+) -> list[dict]:
+    """Run the benchmarks scale by scale; data named by `Benchmark.data` is made once per
+    scale and shared, everything is rolled back. `progress(message)` hears what runs and
+    each figure; `checkpoint(reports)` gets the reports so far after each scale (a long
+    run that is stopped keeps what it measured)."""
+    reports = {b.name: {"name": b.name, "description": b.description, "scales": []} for b in benchmarks}
+    order = list(dict.fromkeys(s for b in benchmarks for s in (scales or b.scales)))
+    for scale in order:
+        todo = [b for b in benchmarks if scale in (scales or b.scales)]
         try:
             with transaction.atomic():
-                context = benchmark.setup(scale)
-                connection.cursor().execute("ANALYZE")
-                for _ in range(2):  # warm caches and connections for both sides
-                    benchmark.path(context)
-                    benchmark.floor(context)
-                path_times, floor_times = [], []
-                path_result = floor_result = None
-                for _ in range(repeat):  # alternate so drift hits both sides alike
-                    t, path_result = _time(benchmark.path, context, 1)
-                    path_times += t
-                    t, floor_result = _time(benchmark.floor, context, 1)
-                    floor_times += t
-                same = benchmark.same_rows(path_result, floor_result) if benchmark.same_rows else None
-                if same is False:
-                    raise AssertionError(f"{benchmark.name}: path and floor returned different rows")
-                entry = {
-                    "scale": scale,
-                    "rows": benchmark.size(context) if benchmark.size else None,
-                    "path_median_ms": round(statistics.median(path_times) * 1000, 3),
-                    "floor_median_ms": round(statistics.median(floor_times) * 1000, 3),
-                    "ratio": round(statistics.median(path_times) / statistics.median(floor_times), 2),
-                    "queries": _count_queries(benchmark.path, context),
-                    "floor_queries": _count_queries(benchmark.floor, context),
-                    "same_rows": same,
-                }
-                report["scales"].append(entry)
+                for benchmark in todo:
+                    if benchmark.data is not None and (benchmark.data, scale) not in _SHARED:
+                        if progress:
+                            progress(f"making data of scale {scale} ...")
+                        _SHARED[(benchmark.data, scale)] = benchmark.data(scale)
+                    if progress:
+                        progress(f"running {benchmark.name} at scale {scale} ...")
+                    try:
+                        with transaction.atomic():  # a savepoint: this benchmark's own rows
+                            entry = _measure(benchmark, scale, repeat)
+                            reports[benchmark.name]["scales"].append(entry)
+                            if progress:
+                                progress(f"  {benchmark.name} scale {scale}: {json.dumps(entry)}")
+                            raise _Rollback
+                    except _Rollback:
+                        pass
                 raise _Rollback
         except _Rollback:
             pass
-    first = report["scales"][0]
-    for entry in report["scales"][1:]:
-        entry["time_growth"] = round(entry["path_median_ms"] / first["path_median_ms"], 2)
-        entry["query_growth"] = entry["queries"] - first["queries"]
-    return report
+        finally:
+            for key in [k for k in _SHARED if k[1] == scale]:
+                del _SHARED[key]
+        _growth(reports.values())
+        if checkpoint:
+            checkpoint(list(reports.values()))
+    return list(reports.values())
+
+
+def _growth(reports) -> None:
+    for report in reports:
+        if not report["scales"]:
+            continue
+        first = report["scales"][0]
+        for entry in report["scales"][1:]:
+            entry["time_growth"] = round(entry["path_median_ms"] / first["path_median_ms"], 2)
+            entry["query_growth"] = entry["queries"] - first["queries"]
+
+
+def run_benchmark(benchmark: Benchmark, *, repeat: int = 15, scales: tuple[int, ...] | None = None) -> dict:
+    return run_benchmarks([benchmark], repeat=repeat, scales=scales)[0]
 
 
 def format_table(reports: list[dict]) -> str:

@@ -107,15 +107,27 @@ def waiting_days_in(
     return max((last - max(start, referral_date)).days + 1, 0)
 
 
+# Per request with a placement: the start date of its first one (`first_start` below).
+FIRST_STARTS_SQL = "SELECT request_id, min(start_date) AS first_start FROM placement_placement GROUP BY request_id"
+
+
 def waiting_days_in_sql(
-    request: str = "r", *, start: str = "%(start)s", end: str = "%(day)s", tz: str = "%(tz)s"
+    request: str = "r",
+    *,
+    start: str = "%(start)s",
+    end: str = "%(day)s",
+    tz: str = "%(tz)s",
+    first_start: str | None = None,
 ) -> str:
-    """SQL for `waiting_days_in` on a `placement_placementrequest` row `request`."""
+    """SQL for `waiting_days_in` on a `placement_placementrequest` row `request`.
+    `first_start`: an expression for the start date of the request's first placement
+    (NULL without one) when the query joins it already (`FIRST_STARTS_SQL`, set-based for
+    many requests); else a subquery per request finds it."""
     ends = ", ".join(f"'{status}'" for status in ENDS_WAITING)
+    first = first_start or f"(SELECT min(ps.start_date) FROM placement_placement ps WHERE ps.request_id = {request}.id)"
     return f"""(CASE WHEN {request}.status = '{Status.DRAFT}' OR {request}.referral_date IS NULL THEN 0 ELSE
         greatest(least(({end})::date,
-                       COALESCE((SELECT min(ps.start_date) - 1 FROM placement_placement ps
-                                 WHERE ps.request_id = {request}.id), ({end})::date),
+                       COALESCE({first} - 1, ({end})::date),
                        CASE WHEN {request}.status IN ({ends})
                             THEN (timezone({tz}, {request}.status_changed_at))::date - 1
                             ELSE ({end})::date END)

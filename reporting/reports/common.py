@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Region, Role
-from accounts.selectors import region_ids_of
+from accounts.selectors import region_ids_query
 from core.errors import Invalid, NotFound
 from intake.models import PlacementRequest
 from reporting.suppression import SUPPRESSED
@@ -119,7 +119,7 @@ def visible_regions(membership):
     """Regions the membership may report on (administrators: every region)."""
     if membership.role == Role.ADMIN:
         return Region.objects.order_by("name")
-    return Region.objects.filter(pk__in=region_ids_of(membership)).order_by("name")
+    return Region.objects.filter(pk__in=region_ids_query(membership)).order_by("name")
 
 
 def scope_from_params(membership, params, *, now=None) -> Scope:

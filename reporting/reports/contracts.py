@@ -44,7 +44,7 @@ from django.utils.translation import gettext_lazy
 from capacity.contract_selectors import contract_tariff_sql, region_band_tariff_sql
 from capacity.models import FundingForm
 from capacity.rules import OCCUPANCY_NORM, below_norm, occupancy_intervals_sql, place_days_sql
-from placement.waiting import waiting_days_in_sql
+from placement.waiting import FIRST_STARTS_SQL, waiting_days_in_sql
 from reporting.registry import report
 from reporting.reports.common import Scope, fetch, num, pct, scope_from_params
 from reporting.tables import COUNT, EXACT, MEASURE, Column, Table
@@ -92,22 +92,28 @@ OCCUPIED = f"""
         GROUP BY k.id
     )"""
 
+# Each placement's band once; the tariff rule (contract_tariff_sql) once per contract and
+# band that occurs, not once per placement (issue 13, fix12: bench/benchmarks/contracts.py).
 PLACEMENTS = f"""
     pl AS (
-        SELECT k.id AS contract_id, p.id AS placement_id,
+        SELECT k.id AS contract_id, k.d0, p.id AS placement_id,
                least(COALESCE(p.end_date - 1, k.d1), k.d1) - greatest(p.start_date, k.d0) + 1 AS days,
-               {contract_tariff_sql("c", "COALESCE(NULLIF(p.intensity, ''), f.intensity_band)", "k.d0")} AS tariff
-        FROM k JOIN capacity_contract c ON c.id = k.id
-        JOIN cf ON cf.contract_id = k.id
+               COALESCE(NULLIF(p.intensity, ''), f.intensity_band, '') AS band
+        FROM k JOIN cf ON cf.contract_id = k.id
         JOIN placement_placement p ON p.facility_id = cf.facility_id
         JOIN placement_placementrequest r ON r.id = p.request_id AND r.region_id = k.region_id
         JOIN capacity_facility f ON f.id = p.facility_id
         WHERE k.d1 >= k.d0 AND p.start_date <= k.d1 AND (p.end_date IS NULL OR p.end_date > k.d0)
     ),
+    tariffs AS MATERIALIZED (
+        SELECT b.contract_id, b.band, {contract_tariff_sql("c", "b.band", "b.d0")} AS tariff
+        FROM (SELECT DISTINCT contract_id, band, d0 FROM pl) b JOIN capacity_contract c ON c.id = b.contract_id
+    ),
     plc AS (
-        SELECT contract_id, count(*) AS placements, sum(days) AS placement_days,
-               sum(days * tariff) AS cost, count(*) FILTER (WHERE tariff IS NULL) AS untariffed
-        FROM pl GROUP BY contract_id
+        SELECT pl.contract_id, count(*) AS placements, sum(pl.days) AS placement_days,
+               sum(pl.days * t.tariff) AS cost, count(*) FILTER (WHERE t.tariff IS NULL) AS untariffed
+        FROM pl JOIN tariffs t ON t.contract_id = pl.contract_id AND t.band = pl.band
+        GROUP BY pl.contract_id
     )"""
 
 BY_CONTRACT_SQL = f"""
@@ -130,21 +136,22 @@ BY_CONTRACT_SQL = f"""
 """
 
 # Requests of the region waiting on some day of the period, by need profile, priced.
-_WAIT_DAYS = waiting_days_in_sql("r", start="%(start)s", end="%(day)s", tz="%(tz)s")
+_WAIT_DAYS = waiting_days_in_sql("r", start="%(start)s", end="%(day)s", tz="%(tz)s", first_start="fp.first_start")
 UNMET_SQL = f"""
     WITH {CONTRACTS},
-    w AS (
+    w AS MATERIALIZED (  -- the waiting days once per request
         SELECT r.region_id, COALESCE(a.care_types[1], '') AS care_type, COALESCE(a.intensity, '') AS band,
                {_WAIT_DAYS} AS days
         FROM placement_placementrequest r
         LEFT JOIN analyses_explanatoryanalysis a ON a.id = r.analysis_id
+        LEFT JOIN ({FIRST_STARTS_SQL}) fp ON fp.request_id = r.id
         WHERE r.region_id = ANY(%(regions)s) AND r.referral_date <= %(day)s
     ),
     profiles AS (
         SELECT w.region_id, w.care_type, w.band, count(*) AS requests, sum(w.days) AS days
         FROM w WHERE w.days > 0 GROUP BY w.region_id, w.care_type, w.band
     ),
-    priced AS (
+    priced AS MATERIALIZED (  -- the tariff once per profile
         SELECT pr.*, ct.label AS care_label,
                COALESCE((SELECT avg({contract_tariff_sql("c", "pr.band", "%(day)s")})
                          FROM k JOIN capacity_contract c ON c.id = k.id

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 
 from accounts.models import Organisation
-from bench.harness import Benchmark, run_benchmark
+from bench.harness import Benchmark, run_benchmark, run_benchmarks, shared
 
 
 def _setup(scale):
@@ -42,3 +42,53 @@ def test_harness_refuses_a_floor_with_other_rows():
     wrong = Benchmark("orgs", "test", _setup, _path, lambda s: ["other"], same_rows=lambda a, b: a == b)
     with pytest.raises(AssertionError, match="different rows"):
         run_benchmark(wrong, repeat=1, scales=(1,))
+
+
+MADE = []
+
+
+def _national(scale):
+    """Stands for bench.generate.generate: costly shared rows, counted when made."""
+    MADE.append(scale)
+    Organisation.objects.bulk_create([Organisation(name=f"shared {i}", kind="coordination") for i in range(5 * scale)])
+    return {"scale": scale}
+
+
+def _names(prefix):
+    return sorted(Organisation.objects.filter(name__startswith=prefix).values_list("name", flat=True))
+
+
+def _own_rows(tag):
+    def setup(scale):
+        ctx = dict(shared(_national, scale))
+        Organisation.objects.create(name=f"own {tag}", kind="coordination")
+        ctx["seen"] = (len(_names("shared ")), _names("own "))
+        return ctx
+
+    return setup
+
+
+@pytest.mark.django_db
+def test_shared_data_is_made_once_per_scale_for_all_benchmarks_and_rolled_back():
+    MADE.clear()
+    benchmarks = [
+        Benchmark(
+            f"b{tag}",
+            "test",
+            _own_rows(tag),
+            lambda ctx: _names("shared "),
+            lambda ctx: _names("shared "),
+            same_rows=lambda a, b: a == b,
+            size=lambda ctx: ctx["seen"],
+            data=_national,
+        )
+        for tag in ("a", "b")
+    ]
+    first, second = run_benchmarks(benchmarks, repeat=1, scales=(1, 4))
+    assert MADE == [1, 4]  # one generation per scale, not one per benchmark and scale
+    # Both see the shared rows of their scale; each sees only its own rows (savepoint per benchmark).
+    assert [e["rows"] for e in first["scales"]] == [(5, ["own a"]), (20, ["own a"])]
+    assert [e["rows"] for e in second["scales"]] == [(5, ["own b"]), (20, ["own b"])]
+    assert second["scales"][1]["query_growth"] == 0
+    assert not Organisation.objects.filter(name__startswith="shared ").exists()
+    assert not Organisation.objects.filter(name__startswith="own ").exists()

@@ -1,0 +1,36 @@
+"""Issue 13 (fix12): the floors of the contracts and indicator benchmarks give the same
+rows as the product on (small) generated national data, so a ratio is the product against
+the same work by hand; and the contracts floor covers what the report computes: occupied
+place-days, the region's band tariff where a contract has none, and the unmet need."""
+
+import pytest
+
+from bench.benchmarks import contracts as contracts_bench
+from bench.benchmarks import indicators as indicators_bench
+from tests.bench.test_generate_national import generate_small
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_contracts_floor_is_the_reports_figures(monkeypatch):
+    ctx = contracts_bench._setup_from(generate_small(monkeypatch))
+    tables = contracts_bench._path(ctx)
+    contracts, unmet = contracts_bench._floor(ctx)
+    assert contracts_bench._same(tables, (contracts, unmet))
+    # It covers the work: occupancy, priced placements, the region tariff fallback, unmet need.
+    assert sum(float(occ) for *_, occ in contracts) > 0
+    assert any(cost for _r, n, _d, cost, _o in contracts if n)
+    by_contract = next(t for t in tables if t.key == "by_contract")
+    region_priced = [r for r in by_contract.rows if r["funding_form"] == "Taakgericht" and r["placements"]]
+    assert region_priced and all(r["cost"] for r in region_priced)  # no own tariff: the region's band tariff
+    assert unmet and all(amount for *_, amount in unmet)
+    # And it is checked: a floor one euro off is not the same rows.
+    ref, n, days, cost, occ = next(r for r in contracts if r[1])
+    wrong = [(ref, n, days, cost + 1, occ), *(r for r in contracts if r[0] != ref)]
+    assert not contracts_bench._same(tables, (wrong, unmet))
+
+
+@pytest.mark.parametrize("code", indicators_bench.CODES)
+def test_each_indicator_floor_is_the_products_figures(monkeypatch, code):
+    ctx = indicators_bench._setup_from(generate_small(monkeypatch))
+    assert indicators_bench._same(code)(indicators_bench._path(code)(ctx), indicators_bench._floor(code)(ctx))
