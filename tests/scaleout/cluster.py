@@ -209,7 +209,12 @@ class Cluster:
             name,
             # The production server's own configuration (config/gunicorn.py), sized here.
             [sys.executable, "-m", "gunicorn", "-c", str(BASE_DIR / "config" / "gunicorn.py"), "config.wsgi"],
-            env={**(env or self.env), "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers), "GUNICORN_TIMEOUT": "60"},
+            env={
+                **(env or self.env),
+                "BIND": f"127.0.0.1:{port}",
+                "WEB_CONCURRENCY": str(workers),
+                "GUNICORN_TIMEOUT": "60",
+            },
         )
         web = Web(name, port, process)
         if wait:
