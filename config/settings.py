@@ -70,7 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "core.apps.StaticFilesConfig",  # issue 13 (prod): django.contrib.staticfiles without unused bundles
+    "django.contrib.staticfiles",  # the name itself: pytest-django's live server serves static files only then
     "django.contrib.humanize",
     "rest_framework",
     "knox",
@@ -263,7 +263,7 @@ VENDOR_STATIC_FILES = {
 }
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
-    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "core.staticfiles.AppDirectoriesFinder",  # without bundles no page serves (ReDoc)
     "core.staticfiles.VendorFileFinder",
 ]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))

@@ -12,6 +12,7 @@ check error (`manage.py check`), not a surprise at `collectstatic`.
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.finders import BaseFinder
 from django.core.checks import Error
 from django.core.files.storage import FileSystemStorage
@@ -44,3 +45,15 @@ class VendorFileFinder(BaseFinder):
             storage = FileSystemStorage(location=str(source.parent))
             storage.prefix = prefix  # collectstatic writes the file under this static path
             yield filename, storage
+
+
+class AppDirectoriesFinder(finders.AppDirectoriesFinder):
+    """The apps' static files without what no page serves (issue 13, prod): the sidecar's
+    ReDoc bundle (15 MB; the API docs are Swagger UI, config/urls.py). Kept out here rather
+    than in an AppConfig for django.contrib.staticfiles, whose INSTALLED_APPS name
+    pytest-django's live server looks for."""
+
+    IGNORED = ("redoc",)
+
+    def list(self, ignore_patterns):
+        return super().list([*(ignore_patterns or []), *self.IGNORED])

@@ -116,6 +116,9 @@ def test_collectstatic_in_production_mode_writes_hashed_vendor_files(collected_s
     assert not (static / "vendor" / "utrecht-tokens" / "background-image-icon.css").exists()
     assert not list((static / "vendor").rglob("htmx.min.js"))  # only hashed copies are kept
     assert list((static / "vendor" / "htmx").glob("htmx.min.*.js.gz"))  # precompressed
+    # the apps' files without the unused ReDoc bundle, but with Swagger UI (/api/v1/docs/)
+    assert list((static / "drf_spectacular_sidecar").rglob("swagger-ui-bundle*.js"))
+    assert not list(static.rglob("*redoc*"))
 
 
 @pytest.mark.django_db
