@@ -7,6 +7,7 @@ import json
 import zipfile
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Role
 from core.models import AccessLogEntry
@@ -46,7 +47,9 @@ def dossier(referrer, coordinator):
     placement_request.refresh_from_db()
     placement_services.placement_start(
         placement_request=placement_request,
-        start_date=placement_request.status_changed_at.date(),
+        start_date=timezone.localdate(
+            placement_request.status_changed_at
+        ),  # the day in Amsterdam, as the service counts
         by=coordinator,
         membership=coordinator_membership(coordinator),
         school="Het Stedelijk Lyceum",
