@@ -101,6 +101,14 @@ def copy_rows(model, rows: list[dict]) -> None:
         )
 
 
+def _owns(table: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_userbyid(relowner) = current_user FROM pg_class WHERE oid = %s::regclass", [table]
+        )
+        return cursor.fetchone()[0]
+
+
 @dataclass
 class Realism:
     """What a demo needs and the benchmarks leave out. Draws from its own random stream,
@@ -135,31 +143,40 @@ class HistorySpec:
     progress: Callable[[str], None] = field(default=lambda message: None)
 
 
+# Triggers that make the generator's COPY quadratic, off for its COPY when it runs as the
+# tables' owner (`make bench`); see `_copy_triggers_off`.
+COPY_TRIGGERS_OFF = [
+    # The events' hash chain (core/0002): every event takes and updates the one chain-head
+    # row; in one transaction every update adds a version of that row the next must step
+    # over, so COPYing n events costs n^2 (scale 4 took over 20 minutes).
+    ("core_event", "core_event_chain"),
+    # An offer is refused while its request is parked (placement 0008). Per row in one
+    # COPY the trigger's lookup grew with the rows already copied: 15k offers took 42 s,
+    # 30k took 176 s (measured 2026-12-02), 240k at scale 16 did not finish in 14 minutes;
+    # without it 15k take 0.5 s. The generator parks no request.
+    ("placement_offer", "pgtrigger_offer_not_while_parked_92e51"),
+]
+
+
 @contextlib.contextmanager
-def _events_unchained():
-    """Issue 13 (fix12): the events' hash-chain trigger (core/0002) takes and updates the
-    one chain-head row for every event; in one transaction every update adds a version of
-    that row the next must step over, so COPYing n events costs n^2 (scale 4 took over 20
-    minutes, scale 16 did not finish). The benchmarks' national data is made in a
-    transaction that is rolled back and its events are never verified: when the role
-    making it owns the table (`make bench` runs as the owner), the trigger is off for this
-    transaction's COPY and on again after it, and the generated events carry no chain
-    (chain_seq NULL). Otherwise (the test suite's application role) nothing changes. The
-    demo history (`demo_history`) always goes through the trigger: its chain is real.
+def _copy_triggers_off():
+    """The benchmarks' national data is made in a transaction that is rolled back and its
+    events are never verified: when the role making it owns the tables (`make bench` runs
+    as the owner), the triggers of COPY_TRIGGERS_OFF are off for this transaction's COPY
+    and on again after it, and the generated events carry no chain (chain_seq NULL).
+    Otherwise (the test suite's application role) nothing changes. The demo history
+    (`demo_history`) always goes through the triggers: its chain is real.
     ALTER TABLE refuses a table with foreign-key checks still pending (Django's are
     deferred): they are run first, and deferred again after."""
 
     def alter(action: str) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"ALTER TABLE core_event {action} TRIGGER core_event_chain")
+            for table, trigger in COPY_TRIGGERS_OFF:
+                cursor.execute(f"ALTER TABLE {table} {action} TRIGGER {trigger}")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_get_userbyid(relowner) = current_user FROM pg_class WHERE oid = 'core_event'::regclass"
-        )
-        owner = cursor.fetchone()[0]
+    owner = all(_owns(table) for table, _ in COPY_TRIGGERS_OFF)
     if owner:
         alter("DISABLE")
     try:
@@ -189,7 +206,7 @@ def generate(scale: int, *, seed: int = 6) -> dict:
             for i in range(PROVIDERS_PER_SCALE * scale)
         ]
     )
-    with _events_unchained():
+    with _copy_triggers_off():
         counts = history(
             HistorySpec(
                 rng=rng,

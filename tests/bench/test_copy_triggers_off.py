@@ -6,7 +6,7 @@ chained. (A rolled-back transaction: nothing stays.)"""
 import pytest
 from django.db import connection, transaction
 
-from bench.generate import _events_unchained
+from bench.generate import COPY_TRIGGERS_OFF, _copy_triggers_off
 from core.db_roles import as_owner, owner_configured
 from core.models import Event
 
@@ -25,17 +25,21 @@ def _chained(event):
     return Event.objects.filter(pk=event.pk).values_list("chain_seq", flat=True).get() is not None
 
 
-def _trigger_enabled():
+def _trigger_enabled(name="core_event_chain"):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT tgenabled FROM pg_trigger WHERE tgname = 'core_event_chain'")
+        cursor.execute("SELECT tgenabled FROM pg_trigger WHERE tgname = %s", [name])
         return cursor.fetchone()[0] != "D"
+
+
+def _triggers_enabled():
+    return [_trigger_enabled(trigger) for _, trigger in COPY_TRIGGERS_OFF]
 
 
 def test_as_the_application_role_every_event_is_chained():
     with pytest.raises(_Rollback), transaction.atomic():
-        with _events_unchained():
+        with _copy_triggers_off():
             inside = _event(1)
-        assert _chained(inside) and _trigger_enabled()
+        assert _chained(inside) and all(_triggers_enabled())
         raise _Rollback
 
 
@@ -44,12 +48,12 @@ def test_as_the_owner_the_trigger_is_off_inside_and_on_again_after():
     assert owner_configured(), "DATABASE_OWNER_URL is not set"
     with as_owner(), pytest.raises(_Rollback), transaction.atomic():
         before = _event(1)
-        with _events_unchained():
-            assert not _trigger_enabled()
+        with _copy_triggers_off():
+            assert not any(_triggers_enabled())
             inside = _event(2)
         after = _event(3)
         assert _chained(before) and not _chained(inside) and _chained(after)
-        assert _trigger_enabled()
+        assert all(_triggers_enabled())
         raise _Rollback
-    assert _trigger_enabled()
+    assert all(_triggers_enabled())
     assert not Event.objects.filter(event_type="bench.test").exists()
