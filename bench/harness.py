@@ -5,7 +5,9 @@ same rows (hand-written SQL, or a trivial endpoint on the same server). Both are
 the same run, alternating, and the figures reported are:
 
 - `ratio`: median time of the path / median time of the floor (absolute times on shared
-  machines are noise; the ratio is the figure);
+  machines are noise; the ratio is the figure), with its spread (`ratio_min`, `ratio_max`:
+  the lowest and highest ratio of a path sample to the floor sample timed next to it), and
+  min/median/max of each side; every sample is kept in the results (`timed_pair`);
 - `queries`: SQL statements the path issues (must not grow with the data);
 - `growth`: how the path's time and queries change when the data grows 4x and 16x.
 
@@ -87,28 +89,53 @@ def _count_queries(func, context) -> int:
     return len(captured.captured_queries)
 
 
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 3)
+
+
+def timed_pair(path, floor, context, repeat: int) -> tuple[dict, Any, Any]:
+    """Path and floor timed alternately `repeat` times (drift on a shared machine hits
+    both alike). Every sample is kept; reported are min, median and max of each side, the
+    ratio of the medians and its spread (the lowest and highest ratio of one path sample
+    to the floor sample next to it). Returns (figures, path result, floor result)."""
+    path_times, floor_times = [], []
+    path_result = floor_result = None
+    for _ in range(repeat):
+        t, path_result = _time(path, context, 1)
+        path_times += t
+        t, floor_result = _time(floor, context, 1)
+        floor_times += t
+    pairs = [p / f for p, f in zip(path_times, floor_times, strict=True)]
+    figures = {
+        "path_min_ms": _ms(min(path_times)),
+        "path_median_ms": _ms(statistics.median(path_times)),
+        "path_max_ms": _ms(max(path_times)),
+        "floor_min_ms": _ms(min(floor_times)),
+        "floor_median_ms": _ms(statistics.median(floor_times)),
+        "floor_max_ms": _ms(max(floor_times)),
+        "ratio": round(statistics.median(path_times) / statistics.median(floor_times), 2),
+        "ratio_min": round(min(pairs), 2),
+        "ratio_max": round(max(pairs), 2),
+        "path_samples_ms": [_ms(t) for t in path_times],
+        "floor_samples_ms": [_ms(t) for t in floor_times],
+    }
+    return figures, path_result, floor_result
+
+
 def _measure(benchmark: Benchmark, scale: int, repeat: int) -> dict:
     context = benchmark.setup(scale)
     connection.cursor().execute("ANALYZE")
     for _ in range(2):  # warm caches and connections for both sides
         benchmark.path(context)
         benchmark.floor(context)
-    path_times, floor_times = [], []
-    path_result = floor_result = None
-    for _ in range(repeat):  # alternate so drift hits both sides alike
-        t, path_result = _time(benchmark.path, context, 1)
-        path_times += t
-        t, floor_result = _time(benchmark.floor, context, 1)
-        floor_times += t
+    figures, path_result, floor_result = timed_pair(benchmark.path, benchmark.floor, context, repeat)
     same = benchmark.same_rows(path_result, floor_result) if benchmark.same_rows else None
     if same is False:
         raise AssertionError(f"{benchmark.name}: path and floor returned different rows")
     return {
         "scale": scale,
         "rows": benchmark.size(context) if benchmark.size else None,
-        "path_median_ms": round(statistics.median(path_times) * 1000, 3),
-        "floor_median_ms": round(statistics.median(floor_times) * 1000, 3),
-        "ratio": round(statistics.median(path_times) / statistics.median(floor_times), 2),
+        **figures,
         "queries": _count_queries(benchmark.path, context),
         "floor_queries": _count_queries(benchmark.floor, context),
         "same_rows": same,
@@ -178,13 +205,14 @@ def run_benchmark(benchmark: Benchmark, *, repeat: int = 15, scales: tuple[int, 
 def format_table(reports: list[dict]) -> str:
     lines = [
         f"{'benchmark':<34} {'scale':>5} {'rows':>8} {'path ms':>9} {'floor ms':>9} "
-        f"{'ratio':>6} {'queries':>7} {'growth':>7}"
+        f"{'ratio':>6} {'spread':>11} {'queries':>7} {'growth':>7}"
     ]
     for report in reports:
         for entry in report["scales"]:
+            spread = f"{entry['ratio_min']}-{entry['ratio_max']}" if "ratio_min" in entry else ""
             lines.append(
                 f"{report['name']:<34} {entry['scale']:>5} {entry['rows'] or '':>8} {entry['path_median_ms']:>9} "
-                f"{entry['floor_median_ms']:>9} {entry['ratio']:>6} {entry['queries']:>7} "
+                f"{entry['floor_median_ms']:>9} {entry['ratio']:>6} {spread:>11} {entry['queries']:>7} "
                 f"{entry.get('time_growth', ''):>7}"
             )
     return "\n".join(lines)

@@ -14,14 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import statistics
 import sys
 from pathlib import Path
 
 from django.db import connection
 
 from bench.generate import generate
-from bench.harness import Benchmark, _count_queries, _time, register, shared
+from bench.harness import Benchmark, _count_queries, register, shared, timed_pair
 from reporting.reports import indicators
 from reporting.reports.indicators import figures, indicator_scope
 
@@ -174,23 +173,16 @@ RESULTS = Path(__file__).resolve().parent.parent / "results" / "indicators.json"
 
 
 def _time_each(ctx, scale: int, repeat: int) -> None:
-    """Each indicator's path against its floor on this scale's rows (alternating, medians),
+    """Each indicator's path against its floor on this scale's rows (alternating; min/median/max, `timed_pair`),
     its query count and whether the numbers agree; written to bench/results/indicators.json."""
     for code in CODES:
         path, floor = _path(code), _floor(code)
         path(ctx), floor(ctx)  # warm
-        path_times, floor_times = [], []
-        for _ in range(repeat):
-            t, path_result = _time(path, ctx, 1)
-            path_times += t
-            t, floor_result = _time(floor, ctx, 1)
-            floor_times += t
+        figures, path_result, floor_result = timed_pair(path, floor, ctx, repeat)
         entry = {
             "scale": scale,
             "rows": ctx["requests"],
-            "path_median_ms": round(statistics.median(path_times) * 1000, 3),
-            "floor_median_ms": round(statistics.median(floor_times) * 1000, 3),
-            "ratio": round(statistics.median(path_times) / statistics.median(floor_times), 2),
+            **figures,
             "queries": _count_queries(path, ctx),
             "same_rows": _same(code)(path_result, floor_result),
         }
@@ -200,7 +192,8 @@ def _time_each(ctx, scale: int, repeat: int) -> None:
             entry["query_growth"] = entry["queries"] - first["queries"]
         DETAILS.setdefault(code, []).append(entry)
         print(
-            f"  {code:<22} scale {scale:>2} ratio {entry['ratio']:>5} queries {entry['queries']} "
+            f"  {code:<22} scale {scale:>2} ratio {entry['ratio']:>5} ({entry['ratio_min']}-{entry['ratio_max']}) "
+            f"queries {entry['queries']} "
             f"same {entry['same_rows']} path {entry['path_median_ms']} ms",
             file=sys.stderr,
             flush=True,

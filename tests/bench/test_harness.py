@@ -1,11 +1,13 @@
 """The benchmark harness reports ratio, query counts and growth, leaves no data behind,
 and refuses a floor that returns other rows than the path."""
 
+import statistics
+
 import pytest
 from django.db import connection
 
 from accounts.models import Organisation
-from bench.harness import Benchmark, run_benchmark, run_benchmarks, shared
+from bench.harness import Benchmark, run_benchmark, run_benchmarks, shared, timed_pair
 
 
 def _setup(scale):
@@ -92,3 +94,27 @@ def test_shared_data_is_made_once_per_scale_for_all_benchmarks_and_rolled_back()
     assert second["scales"][1]["query_growth"] == 0
     assert not Organisation.objects.filter(name__startswith="shared ").exists()
     assert not Organisation.objects.filter(name__startswith="own ").exists()
+
+
+def test_timed_pair_keeps_every_sample_and_reports_min_median_max_and_the_ratio_spread():
+    delays = iter([0.004, 0.001, 0.012, 0.002, 0.008, 0.001])  # path, floor, path, floor, ...
+
+    def side(_context):
+        import time
+
+        time.sleep(next(delays))
+        return "rows"
+
+    figures, path_result, floor_result = timed_pair(side, side, None, 3)
+    assert path_result == floor_result == "rows"
+    path, floor = figures["path_samples_ms"], figures["floor_samples_ms"]
+    assert len(path) == len(floor) == 3
+    assert figures["path_min_ms"] == min(path) and figures["path_max_ms"] == max(path)
+    assert figures["path_median_ms"] == statistics.median(path) and figures["floor_median_ms"] == statistics.median(
+        floor
+    )
+    assert figures["path_min_ms"] >= 4 and figures["path_max_ms"] >= 12  # the samples are the path's, in order
+    pairs = [p / f for p, f in zip(path, floor, strict=True)]
+    assert figures["ratio_min"] == pytest.approx(min(pairs), abs=0.01)
+    assert figures["ratio_max"] == pytest.approx(max(pairs), abs=0.01)
+    assert figures["ratio_min"] <= figures["ratio"] <= figures["ratio_max"]
