@@ -1,4 +1,4 @@
-"""python -m bench [NAME ...] [--repeat N] [--scales 1,4,16] [--out FILE] [--list]
+"""python -m bench [NAME ...] [--repeat N] [--scales 1,4,16] [--out FILE] [--list] [--no-cache]
 
 Run through `make bench` (which starts the embedded database) or with DATABASE_URL and
 REDIS_URL set. Writes bench/results/latest.json and prints a table.
@@ -30,6 +30,11 @@ def main(argv=None) -> int:
     parser.add_argument("--scales", default=None, help="comma separated, e.g. 1,4,16")
     parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "latest.json"))
     parser.add_argument("--list", action="store_true")
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="make the national data again instead of reusing today's (bench/cache.py)",
+    )
     args = parser.parse_args(argv)
     if args.list:
         for name, benchmark in sorted(REGISTRY.items()):
@@ -47,6 +52,7 @@ def main(argv=None) -> int:
         scales=scales,
         progress=lambda m: print(m, file=sys.stderr, flush=True),
         checkpoint=lambda so_far: write_json(so_far, args.out),  # what was measured survives a stop
+        cache=not args.no_cache,
     )
     print(format_table(reports))
     write_json(reports, args.out)

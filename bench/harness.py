@@ -20,10 +20,12 @@ it once per scale, in a transaction around all benchmarks of that scale, and eve
 benchmark naming the same function reads it with `shared(function, scale)` in its setup;
 each benchmark's own rows go into a savepoint rolled back after it. So
 `bench -- indicators report-contracts --scales 1,4,16` generates each scale once.
+`make bench` keeps that data between runs of the same day (bench/cache.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import statistics
@@ -34,6 +36,8 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+
+from bench.cache import cached
 
 REGISTRY: dict[str, Benchmark] = {}
 
@@ -149,22 +153,45 @@ def run_benchmarks(
     scales: tuple[int, ...] | None = None,
     progress=None,
     checkpoint=None,
+    cache: bool = False,
 ) -> list[dict]:
     """Run the benchmarks scale by scale; data named by `Benchmark.data` is made once per
     scale and shared, everything is rolled back. `progress(message)` hears what runs and
     each figure; `checkpoint(reports)` gets the reports so far after each scale (a long
-    run that is stopped keeps what it measured)."""
+    run that is stopped keeps what it measured).
+
+    Per scale, the benchmarks without shared data run first, on their own (they never see
+    another benchmark's national rows), then each group sharing one data function. With
+    `cache` (`make bench`), a group's data comes from a database kept between runs
+    (bench/cache.py) instead of being made in the rolled-back transaction."""
     reports = {b.name: {"name": b.name, "description": b.description, "scales": []} for b in benchmarks}
     order = list(dict.fromkeys(s for b in benchmarks for s in (scales or b.scales)))
     for scale in order:
         todo = [b for b in benchmarks if scale in (scales or b.scales)]
+        groups: dict[Callable | None, list[Benchmark]] = {None: []}
+        for benchmark in todo:
+            groups.setdefault(benchmark.data, []).append(benchmark)
+        for data, group in groups.items():
+            if group:
+                _run_group(data, group, scale, repeat, reports, progress, cache)
+        _growth(reports.values())
+        if checkpoint:
+            checkpoint(list(reports.values()))
+    return list(reports.values())
+
+
+def _run_group(data, group, scale, repeat, reports, progress, cache) -> None:
+    key = (data, scale)
+    with contextlib.ExitStack() as stack:
+        if data is not None and cache:
+            _SHARED[key] = stack.enter_context(cached(data, scale, progress))
         try:
             with transaction.atomic():
-                for benchmark in todo:
-                    if benchmark.data is not None and (benchmark.data, scale) not in _SHARED:
-                        if progress:
-                            progress(f"making data of scale {scale} ...")
-                        _SHARED[(benchmark.data, scale)] = benchmark.data(scale)
+                if data is not None and key not in _SHARED:
+                    if progress:
+                        progress(f"making data of scale {scale} ...")
+                    _SHARED[key] = data(scale)
+                for benchmark in group:
                     if progress:
                         progress(f"running {benchmark.name} at scale {scale} ...")
                     try:
@@ -180,12 +207,7 @@ def run_benchmarks(
         except _Rollback:
             pass
         finally:
-            for key in [k for k in _SHARED if k[1] == scale]:
-                del _SHARED[key]
-        _growth(reports.values())
-        if checkpoint:
-            checkpoint(list(reports.values()))
-    return list(reports.values())
+            _SHARED.pop(key, None)
 
 
 def _growth(reports) -> None:

@@ -1,0 +1,90 @@
+"""Issue 15: `make bench` keeps the generated national data between runs of the same day
+(bench/cache.py): a second run reads it instead of making it again, its figures are the
+same, the benchmark database itself stays empty, and benchmarks without shared data do
+not see the national rows."""
+
+import pytest
+from django.db import connection
+
+from accounts.models import Organisation
+from bench.cache import PREFIX, database_name, fingerprint
+from bench.harness import Benchmark, run_benchmarks
+from core.db_roles import as_owner, owner_configured
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+MADE = []
+
+
+def _cached_national(scale):
+    MADE.append(scale)
+    Organisation.objects.bulk_create([Organisation(name=f"cached {i}", kind="coordination") for i in range(3 * scale)])
+    return {"scale": scale}
+
+
+def _names(prefix):
+    return sorted(Organisation.objects.filter(name__startswith=prefix).values_list("name", flat=True))
+
+
+def _benchmarks():
+    shared = Benchmark(
+        "with-data",
+        "test",
+        lambda scale: scale,
+        lambda ctx: _names("cached "),
+        lambda ctx: _names("cached "),
+        same_rows=lambda a, b: a == b,
+        size=lambda ctx: len(_names("cached ")),
+        data=_cached_national,
+    )
+    alone = Benchmark(
+        "without-data",
+        "test",
+        lambda scale: scale,
+        lambda ctx: _names("cached "),
+        lambda ctx: _names("cached "),
+        same_rows=lambda a, b: a == b,
+        size=lambda ctx: len(_names("cached ")),
+    )
+    return [alone, shared]
+
+
+def _drop_caches():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{PREFIX}__cached_national_%"])
+        names = [row[0] for row in cursor.fetchall()]
+    connection.close()
+    saved = connection.settings_dict["NAME"]
+    connection.settings_dict["NAME"] = "postgres"
+    try:
+        with connection.cursor() as cursor:
+            for name in names:
+                cursor.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = saved
+
+
+def test_a_second_run_reads_the_kept_data_and_measures_the_same():
+    assert owner_configured(), "DATABASE_OWNER_URL is not set"  # make test always has it
+    MADE.clear()
+    with as_owner():
+        try:
+            first = run_benchmarks(_benchmarks(), repeat=1, scales=(1, 2), cache=True)
+            second = run_benchmarks(_benchmarks(), repeat=1, scales=(1, 2), cache=True)
+            assert MADE == [1, 2]  # made once per scale; the second run made nothing
+            for run in (first, second):
+                alone, shared = run
+                assert [e["rows"] for e in shared["scales"]] == [3, 6]
+                assert [e["rows"] for e in alone["scales"]] == [0, 0]  # never on the kept data
+            # the benchmark database itself holds none of it
+            assert not Organisation.objects.filter(name__startswith="cached ").exists()
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{PREFIX}__cached_national_%"]
+                )
+                kept = sorted(row[0] for row in cursor.fetchall())
+            print_ = fingerprint(_cached_national)
+            assert kept == sorted(database_name(_cached_national, s, print_) for s in (1, 2))
+        finally:
+            _drop_caches()
