@@ -74,6 +74,18 @@ def _complete(name: str) -> object | None:
         return pickle.loads(row[0]) if row else None
 
 
+def cached_name(data, scale: int) -> str:
+    return database_name(data, scale, fingerprint(data))
+
+
+def cached_context(data, scale: int):
+    """The context kept with `data(scale)`'s database (made by `cached` earlier)."""
+    context = _complete(cached_name(data, scale))
+    if context is None:
+        raise LookupError(f"no kept data of scale {scale} for {data.__name__}")
+    return context
+
+
 @contextlib.contextmanager
 def cached(data, scale: int, progress=None):
     template = connection.settings_dict["NAME"]

@@ -26,6 +26,7 @@ each benchmark's own rows go into a savepoint rolled back after it. So
 from __future__ import annotations
 
 import contextlib
+import copy
 import gc
 import json
 import statistics
@@ -34,10 +35,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
+from django.db.utils import load_backend
 from django.test.utils import CaptureQueriesContext
 
-from bench.cache import cached
+from bench.cache import cached, cached_context, cached_name
 
 REGISTRY: dict[str, Benchmark] = {}
 
@@ -53,6 +55,9 @@ class Benchmark:
     scales: tuple[int, ...] = (1, 4, 16)
     size: Callable[[Any], int] | None = None  # rows at this scale, for the report
     data: Callable[[int], Any] | None = None  # shared data, made once per scale per run (see above)
+    # the setup for the interleaved growth (`interleaved_growth`) when `setup` does more
+    # than build the context (the indicators time each indicator in theirs)
+    growth_setup: Callable[[int], Any] | None = None
 
 
 def register(benchmark: Benchmark) -> Benchmark:
@@ -177,7 +182,74 @@ def run_benchmarks(
         _growth(reports.values())
         if checkpoint:
             checkpoint(list(reports.values()))
+    if cache and len(order) > 1:
+        for benchmark in todo_with_data(benchmarks):
+            measured = [e["scale"] for e in reports[benchmark.name]["scales"]]
+            if len(measured) > 1:
+                if progress:
+                    progress(f"growth of {benchmark.name}, scales {measured} interleaved ...")
+                _interleaved_into(reports[benchmark.name], interleaved_growth(benchmark, measured, repeat))
+                if checkpoint:
+                    checkpoint(list(reports.values()))
     return list(reports.values())
+
+
+def todo_with_data(benchmarks):
+    return [b for b in benchmarks if b.data is not None]
+
+
+def _interleaved_into(report, medians: dict[int, float]) -> None:
+    first = min(medians)
+    for entry in report["scales"]:
+        entry["interleaved_median_ms"] = _ms(medians[entry["scale"]])
+        if entry["scale"] != first:
+            entry["time_growth_interleaved"] = round(medians[entry["scale"]] / medians[first], 2)
+
+
+def _use(wrapper) -> None:
+    """Make `wrapper` the default connection of this thread (django.db.connection)."""
+    connections._connections.default = wrapper
+
+
+def interleaved_growth(benchmark: Benchmark, scales: list[int], repeat: int) -> dict[int, float]:
+    """Growth within one run (issue 15): the path timed at every scale in turn, round
+    after round, each scale on its own connection to its kept database (bench/cache.py),
+    so drift on a shared machine hits every scale alike, where `time_growth` divides
+    medians taken minutes apart. Each connection holds a transaction rolled back at the
+    end (the benchmark's own rows); the default connection is switched between them only
+    between two timings. Returns the median seconds per scale."""
+    setup = benchmark.growth_setup or benchmark.setup
+    original = connections["default"]
+    sides = []
+    kept = {scale: cached_context(benchmark.data, scale) for scale in scales}  # before any switch
+    try:
+        for scale in scales:
+            context = kept[scale]
+            settings = copy.deepcopy(original.settings_dict)
+            settings["NAME"] = cached_name(benchmark.data, scale)
+            wrapper = load_backend(settings["ENGINE"]).DatabaseWrapper(settings, "default")
+            _use(wrapper)
+            block = transaction.atomic()
+            block.__enter__()
+            _SHARED[(benchmark.data, scale)] = context
+            sides.append((scale, wrapper, block, setup(scale)))
+            connection.cursor().execute("ANALYZE")
+        for _scale, wrapper, _, context in sides:  # warm each connection
+            _use(wrapper)
+            benchmark.path(context)
+        times: dict[int, list[float]] = {scale: [] for scale in scales}
+        for round_ in range(repeat):
+            for scale, wrapper, _, context in sides if round_ % 2 == 0 else reversed(sides):
+                _use(wrapper)
+                times[scale] += _time(benchmark.path, context, 1)[0]
+        return {scale: statistics.median(values) for scale, values in times.items()}
+    finally:
+        for scale, wrapper, block, _ in sides:
+            _use(wrapper)
+            block.__exit__(_Rollback, _Rollback(), None)
+            wrapper.close()
+            _SHARED.pop((benchmark.data, scale), None)
+        _use(original)
 
 
 def _run_group(data, group, scale, repeat, reports, progress, cache) -> None:

@@ -224,5 +224,6 @@ register(
         scales=(1, 4, 16),
         size=lambda ctx: ctx["requests"],
         data=generate,
+        growth_setup=_setup,
     )
 )

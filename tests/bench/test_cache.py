@@ -8,7 +8,7 @@ from django.db import connection
 
 from accounts.models import Organisation
 from bench.cache import PREFIX, database_name, fingerprint
-from bench.harness import Benchmark, run_benchmarks
+from bench.harness import Benchmark, interleaved_growth, run_benchmarks
 from core.db_roles import as_owner, owner_configured
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,6 +20,14 @@ def _cached_national(scale):
     MADE.append(scale)
     Organisation.objects.bulk_create([Organisation(name=f"cached {i}", kind="coordination") for i in range(3 * scale)])
     return {"scale": scale}
+
+
+SEEN = []
+
+
+def _count_cached(ctx):
+    SEEN.append(Organisation.objects.filter(name__startswith="cached ").count())
+    return SEEN[-1]
 
 
 def _names(prefix):
@@ -65,6 +73,25 @@ def _drop_caches():
         connection.settings_dict["NAME"] = saved
 
 
+def test_interleaved_growth_times_each_scale_on_its_own_kept_rows():
+    assert owner_configured(), "DATABASE_OWNER_URL is not set"
+    MADE.clear()
+    benchmark = Benchmark("counts", "test", lambda scale: scale, _count_cached, _count_cached, data=_cached_national)
+    with as_owner():
+        try:
+            run_benchmarks([benchmark], repeat=1, scales=(1, 2), cache=True)
+            SEEN.clear()
+            medians = interleaved_growth(benchmark, [1, 2], 3)
+            assert set(medians) == {1, 2}
+            # every timing read the rows of its own scale: 3 and 6, in turn, round after round
+            assert SEEN[:4] == [3, 6, 3, 6] or SEEN[:2] == [3, 6]
+            assert sorted(set(SEEN)) == [3, 6] and SEEN.count(3) == SEEN.count(6) == 1 + 3
+            assert connection.settings_dict["NAME"].startswith("test_")  # the default connection is back
+            assert not Organisation.objects.filter(name__startswith="cached ").exists()
+        finally:
+            _drop_caches()
+
+
 def test_a_second_run_reads_the_kept_data_and_measures_the_same():
     assert owner_configured(), "DATABASE_OWNER_URL is not set"  # make test always has it
     MADE.clear()
@@ -86,5 +113,9 @@ def test_a_second_run_reads_the_kept_data_and_measures_the_same():
                 kept = sorted(row[0] for row in cursor.fetchall())
             print_ = fingerprint(_cached_national)
             assert kept == sorted(database_name(_cached_national, s, print_) for s in (1, 2))
+            # growth within the run: both scales timed in turn, each on its own kept database
+            shared = second[1]["scales"]
+            assert all(e["interleaved_median_ms"] > 0 for e in shared) and "time_growth_interleaved" in shared[1]
+            assert "interleaved_median_ms" not in second[0]["scales"][0]  # no kept data, no interleaving
         finally:
             _drop_caches()
