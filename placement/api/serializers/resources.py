@@ -16,6 +16,10 @@ from placement.api.serializers.offers import (
 from placement.models import AftercareDestination, EndReason, PlacementKind
 
 
+# The kinds of a request's documents, named once in the schema (config.settings, ENUM_NAME_OVERRIDES).
+DOCUMENT_KINDS = Document.DocumentKind.choices
+
+
 class PlacementListItemSerializer(serializers.Serializer):
     """A placement in a list: no identifying data (no school, no free texts); the detail
     (`GET /placements/{id}`) has them, access-logged."""
@@ -33,10 +37,10 @@ class PlacementListItemSerializer(serializers.Serializer):
     started_at = UTCDateTimeField(allow_null=True, help_text="The moment a crisis placement started.")
     end_date = serializers.DateField(allow_null=True)
     end_reason = serializers.ChoiceField(
-        choices=[("", "")] + list(EndReason.choices), help_text="CBS end reason 01-05; empty while running."
+        choices=EndReason.choices, allow_blank=True, help_text="CBS end reason 01-05; empty while running."
     )
     aftercare_destination = serializers.ChoiceField(
-        choices=[("", "")] + list(AftercareDestination.choices), help_text="Empty while running."
+        choices=AftercareDestination.choices, allow_blank=True, help_text="Empty while running."
     )
     needs_new_place = serializers.BooleanField()
     intensity = serializers.CharField(help_text="Current G7 intensity band (K-Z); empty when not known.")
