@@ -120,7 +120,9 @@ def test_an_outsider_gets_404_and_the_attempt_is_logged(api, placed, coordinator
         assert response.status_code == 404
         assert response["Content-Type"] == "application/problem+json"
         assert placement.youth.family_name not in response.content.decode()
-    denied = AccessLogEntry.objects.filter(action="denied", subject_type="placement.youth", subject_id=placement.youth_id)
+    denied = AccessLogEntry.objects.filter(
+        action="denied", subject_type="placement.youth", subject_id=placement.youth_id
+    )
     assert denied.count() == len(outsiders)
 
 
