@@ -8,6 +8,7 @@ from accounts.models import Role
 from core.models import Notification
 from core.outbox import outbox_deliver, outbox_enqueue
 from tests.accounts.factories import member
+from tests.api.documented import documented
 
 
 def notify(user, subject):
@@ -22,8 +23,7 @@ def test_a_user_lists_only_its_own_notifications_newest_first(api, coordinator, 
     second = notify(coordinator, "Tweede")
     notify(provider_user, "Voor een ander")
     response = api.as_user(coordinator).get("/api/v1/notifications")
-    assert response.status_code == 200, response.content
-    rows = response.json()["results"]
+    rows = documented(response)["results"]
     assert [row["id"] for row in rows] == [second.pk, first.pk]
     assert rows[0]["subject"] == "Tweede" and rows[0]["read_at"] is None and rows[0]["count"] == 1
     assert "Voor een ander" not in response.content.decode()
@@ -35,14 +35,13 @@ def test_marking_read_is_idempotent_and_filters_follow(api, coordinator):
     second = notify(coordinator, "Tweede")
     client = api.as_user(coordinator)
     response = client.post(f"/api/v1/notifications/{first.pk}/read")
-    assert response.status_code == 200, response.content
-    read_at = response.json()["read_at"]
+    read_at = documented(response)["read_at"]
     assert read_at is not None
     again = client.post(f"/api/v1/notifications/{first.pk}/read")
     assert again.status_code == 200 and again.json()["read_at"] == read_at  # the first moment stays
     assert [r["id"] for r in client.get("/api/v1/notifications?unread=true").json()["results"]] == [second.pk]
     assert [r["id"] for r in client.get("/api/v1/notifications?unread=false").json()["results"]] == [first.pk]
-    assert client.get(f"/api/v1/notifications/{first.pk}").json()["read_at"] == read_at
+    assert documented(client.get(f"/api/v1/notifications/{first.pk}"))["read_at"] == read_at
 
 
 @pytest.mark.django_db

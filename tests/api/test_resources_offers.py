@@ -14,6 +14,7 @@ from intake import services as intake_services
 from intake.models import Status
 from placement import services
 from tests.accounts.factories import member
+from tests.api.documented import documented
 from tests.intake.test_draft_help import ask, draft_without_analysis
 from tests.placement.factories import (
     coordinator_membership,
@@ -72,16 +73,14 @@ def _kinds(offer):
 def test_the_coordinator_reads_and_chooses_the_documents_of_an_open_offer(api, offered, coordinator):
     placement_request, offer, staff = offered
     client = api.as_user(coordinator)
-    read = client.get(_url(offer))
-    assert read.status_code == 200, read.content
-    data = read.json()
+    data = documented(client.get(_url(offer)))
     assert data["editable"] is True and data["document_kinds"] == ["veiligheidsplan", "zorgvraag"]
     assert sorted((d["kind"], d["included"]) for d in data["documents"]) == [
         ("veiligheidsplan", True),
         ("zorgvraag", True),
     ]
     response = client.put(_url(offer), {"document_kinds": ["zorgvraag"]}, format="json")
-    assert response.status_code == 200, response.content
+    documented(response)
     assert response.json()["document_kinds"] == ["zorgvraag"]
     assert _kinds(offer) == ["zorgvraag"]
     event = [e for e in events_for(placement_request) if e.event_type == "offer_documents_changed"][-1]
@@ -160,7 +159,7 @@ def waiting(referrer, coordinator):
 def test_resume_matching_ends_the_waiting_and_a_second_time_is_409(api, waiting, coordinator):
     url = f"/api/v1/requests/{waiting.pk}/resume-matching"
     response = api.as_user(coordinator).post(url)
-    assert response.status_code == 200, response.content
+    documented(response)
     assert response.json()["status"] == Status.MATCHING
     waiting.refresh_from_db()
     assert waiting.status == Status.MATCHING
@@ -191,8 +190,7 @@ def test_a_scientist_reads_one_assignment_of_its_pool(api, referrer, twente, dre
     assignment = ask(draft_without_analysis(referrer), referrer)
     scientist = member(Role.BEHAVIOURAL_SCIENTIST, regions=[twente])
     response = api.as_user(scientist).get(f"/api/v1/assignments/{assignment.pk}")
-    assert response.status_code == 200, response.content
-    data = response.json()
+    data = documented(response)
     assert data["id"] == assignment.pk and data["status"] == "open" and data["before_submission"] is True
     youth = assignment.request.youth
     assert youth.family_name not in response.content.decode() and youth.bsn not in response.content.decode()

@@ -15,6 +15,7 @@ from core.models import AccessLogEntry
 from placement import services
 from placement.models import Placement
 from tests.accounts.factories import member
+from tests.api.documented import documented
 from tests.placement.factories import (
     coordinator_membership,
     fitting_facility,
@@ -87,7 +88,7 @@ def test_the_list_carries_no_identity_and_logs_nothing(api, placed):
     before = AccessLogEntry.objects.count()
     response = api.as_user(staff).get("/api/v1/placements")
     body = response.content.decode()
-    assert response.status_code == 200
+    documented(response)
     for value in (youth.family_name, youth.bsn, youth.address, "Het Stedelijk Lyceum"):
         assert value not in body
     row = response.json()["results"][0]
@@ -102,8 +103,7 @@ def test_the_detail_carries_the_identity_and_every_read_is_logged(api, placed, c
     youth = placement.youth
     for user, purpose in ((staff, "care"), (coordinator, "matching"), (referrer, "own_request")):
         response = api.as_user(user).get(f"/api/v1/placements/{placement.pk}")
-        assert response.status_code == 200, response.content
-        data = response.json()
+        data = documented(response)
         assert data["identity"]["bsn"] == youth.bsn and data["identity"]["family_name"] == youth.family_name
         assert data["school"] == "Het Stedelijk Lyceum"
         entry = AccessLogEntry.objects.filter(user_id=user.pk, subject_type="placement.youth").latest("id")
@@ -184,9 +184,8 @@ def test_transfers_list_and_detail_for_the_scope(api, transferred, coordinator, 
     transfer = placement.transfer
     for user in (staff, coordinator, referrer):
         assert _ids(api.as_user(user).get("/api/v1/transfers")) == [transfer.pk]
+        data = documented(api.as_user(user).get(f"/api/v1/transfers/{transfer.pk}"))
         response = api.as_user(user).get(f"/api/v1/transfers/{transfer.pk}")
-        assert response.status_code == 200
-        data = response.json()
         assert data["from_placement"] == placement.pk and data["new_request"] == transfer.new_request_id
         assert data["end_reason"] == "04" and data["provider"]["id"] == placement.provider_id
         assert placement.youth.family_name not in response.content.decode()
@@ -204,6 +203,7 @@ def test_transfer_filters(api, transferred, coordinator):
     placement, _staff = transferred
     client = api.as_user(coordinator)
     today = timezone.localdate().isoformat()
+    documented(client.get("/api/v1/transfers"))
     assert _ids(client.get(f"/api/v1/transfers?from={today}&to={today}")) == [placement.transfer.pk]
     assert _ids(client.get("/api/v1/transfers?to=2001-01-01")) == []
     assert _ids(client.get(f"/api/v1/transfers?provider={placement.provider_id + 1000}")) == []

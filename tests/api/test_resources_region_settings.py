@@ -8,6 +8,7 @@ import pytest
 from accounts.models import Region, Role
 from core.events import events_for
 from tests.accounts.factories import member
+from tests.api.documented import documented
 
 URL = "/api/v1/regions/{code}/settings"
 
@@ -33,6 +34,7 @@ def test_every_member_of_the_region_reads_its_settings(api, twente, coordinator,
     for user in (coordinator, contract_manager, referrer, scientist, provider, admin):
         response = api.as_user(user).get(URL.format(code=twente.code))
         assert response.status_code == 200, (user.memberships.get().role, response.content)
+        documented(response)
         assert response.json()["code"] == twente.code
         assert response.json()["offer_response_working_days"] == twente.offer_response_working_days
 
@@ -55,7 +57,7 @@ def test_an_administrator_changes_any_region_with_patch_and_put(api, twente, dre
     assert event.details["changed"] == {"freshness_days": {"old": drenthe.freshness_days, "new": 3}}
     body = _full(twente, offer_response_working_days=6, decline_parking_reasons=["no_place"], decline_parking_days=4)
     response = api.as_user(admin).put(URL.format(code=twente.code), body, format="json")
-    assert response.status_code == 200, response.content
+    documented(response)
     after = fresh(twente)
     assert (after.offer_response_working_days, after.decline_parking_days) == (6, 4)
     assert after.decline_parking_reasons == ["no_place"]

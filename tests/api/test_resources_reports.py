@@ -15,6 +15,7 @@ from core.models import AccessLogEntry
 from reporting.models import ExportJob, QuarterlyReport
 from reporting.services import export_run, quarterly_report_build
 from tests.accounts.factories import member
+from tests.api.documented import documented
 
 
 @pytest.fixture(autouse=True)
@@ -30,8 +31,7 @@ def _start(api, user, **body):
 @pytest.mark.django_db
 def test_an_export_starts_runs_and_downloads_for_its_owner_only(api, contract_manager, twente):
     response = _start(api, contract_manager, region=twente.code, **{"from": "2025-01-01", "to": "2025-03-31"})
-    assert response.status_code == 202, response.content
-    data = response.json()
+    data = documented(response, 202)
     assert data["status"] == "queued" and data["download"] is None
     assert data["params"] == {"region": twente.code, "from": "2025-01-01", "to": "2025-03-31"}
     assert response["Location"] == f"/api/v1/exports/{data['id']}"
@@ -42,7 +42,7 @@ def test_an_export_starts_runs_and_downloads_for_its_owner_only(api, contract_ma
     assert early.status_code == 409 and early["Content-Type"] == "application/problem+json"
     assert not AccessLogEntry.objects.filter(subject_type="reporting.exportjob").exists()
     assert export_run(job.pk) is True
-    status = api.as_user(contract_manager).get(f"/api/v1/exports/{job.pk}").json()
+    status = documented(api.as_user(contract_manager).get(f"/api/v1/exports/{job.pk}"))
     assert (status["status"], status["progress"]) == ("done", 100)
     assert status["download"] == f"/api/v1/exports/{job.pk}/download"
     download = api.as_user(contract_manager).get(f"/api/v1/exports/{job.pk}/download")
@@ -104,8 +104,7 @@ def built(twente):
 def test_a_contract_manager_lists_the_reports_of_its_regions(api, built, contract_manager, drenthe):
     other, _ = quarterly_report_build(region=drenthe, year=2025, quarter=1)
     response = api.as_user(contract_manager).get("/api/v1/reports/quarterly")
-    assert response.status_code == 200, response.content
-    rows = response.json()["results"]
+    rows = documented(response)["results"]
     assert [(r["id"], r["region"], r["status"]) for r in rows] == [(built.pk, "JZ14", "done")]
     assert other.pk not in [r["id"] for r in rows]
 
