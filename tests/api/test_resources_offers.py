@@ -199,3 +199,43 @@ def test_a_scientist_reads_one_assignment_of_its_pool(api, referrer, twente, dre
     response = api.as_user(other).get(f"/api/v1/assignments/{assignment.pk}")
     assert response.status_code == 404 and response["Content-Type"] == "application/problem+json"
     assert api.as_user(referrer).get(f"/api/v1/assignments/{assignment.pk}").status_code == 403
+
+
+# --- a change of documents racing the provider's answer -----------------------------------
+
+
+@pytest.fixture
+def no_outbox_delivery(monkeypatch):
+    monkeypatch.setattr("core.outbox._schedule_delivery", lambda message_id: None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_document_change_racing_the_acceptance_never_lands_after_it(referrer, coordinator, no_outbox_delivery):
+    """Real concurrent transactions: the change either comes before the acceptance (both
+    succeed, the provider accepted the offer with the new choice) or finds the offer
+    answered (409) and changes nothing. Never a change after the files opened."""
+    from core.errors import Conflict
+    from placement.models import OfferStatus
+    from tests.placement.test_offer_races import race
+
+    placement_request = _two_kinds(referrer, coordinator)
+    facility = fitting_facility()
+    staff = member(Role.PROVIDER, organisation=facility.provider)
+    offer = offer_to(placement_request, facility, coordinator)
+    results = race(
+        lambda: services.offer_documents_set(
+            offer=offer, document_kinds=["zorgvraag"], by=coordinator, membership=coordinator_membership(coordinator)
+        ),
+        lambda: services.offer_accept(offer=offer, by=staff, membership=provider_membership(staff)),
+    )
+    changed, accepted = results
+    assert not isinstance(accepted, Exception), accepted
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.ACCEPTED
+    events = [e.event_type for e in events_for(placement_request)]
+    if isinstance(changed, Exception):
+        assert isinstance(changed, Conflict) and changed.code == "offer_answered"
+        assert _kinds(offer) == ["veiligheidsplan", "zorgvraag"] and "offer_documents_changed" not in events
+    else:
+        assert _kinds(offer) == ["zorgvraag"]
+        assert events.index("offer_documents_changed") < events.index("offer_accepted")

@@ -15,7 +15,6 @@ from placement.api.serializers.offers import (
 )
 from placement.models import AftercareDestination, EndReason, PlacementKind
 
-
 # The kinds of a request's documents, named once in the schema (config.settings, ENUM_NAME_OVERRIDES).
 DOCUMENT_KINDS = Document.DocumentKind.choices
 
