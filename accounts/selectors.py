@@ -133,3 +133,35 @@ def region_covered_get(membership, code: str) -> Region:
     if region is None:
         raise NotFound()
     return region
+
+
+# Issue 14 (api-resources): the region settings in the API.
+def region_readable_get(membership, code: str) -> Region:
+    """One region whose settings the membership may read, by CBS code: a region it sees
+    (`region_ids_of`, any role), or any region for an administrator. NotFound otherwise."""
+    if membership is None:
+        raise NotFound()
+    regions = Region.objects.all() if membership.role == Role.ADMIN else regions_covered(membership)
+    region = regions.filter(code=code).first()
+    if region is None:
+        raise NotFound()
+    return region
+
+
+# Issue 14 (api-resources): the caller's own in-app notifications in the API.
+def notification_list(*, user, unread: bool | None = None):
+    """The user's own notifications, newest first; `unread`: only unread (True) or read (False)."""
+    queryset = user.notifications.all()
+    if unread is True:
+        queryset = queryset.filter(read_at__isnull=True)
+    elif unread is False:
+        queryset = queryset.filter(read_at__isnull=False)
+    return queryset.order_by("-created_at", "-id")
+
+
+def notification_get(*, user, pk):
+    """One of the user's own notifications; someone else's is NotFound."""
+    notification = user.notifications.filter(pk=pk).first()
+    if notification is None:
+        raise NotFound()
+    return notification

@@ -24,7 +24,7 @@ from accounts.models import (
     RoleGrantRequest,
 )
 from accounts.selectors import membership_with_role
-from core.errors import Forbidden, Invalid, TransitionNotAllowed, missing_params
+from core.errors import Forbidden, Invalid, NotFound, TransitionNotAllowed, missing_params
 from core.events import event_record
 
 # --- the membership rule (one place) --------------------------------------------------
@@ -63,6 +63,17 @@ def membership_create(*, user, organisation, role: str, regions=(), by=None) -> 
 def notifications_mark_read(*, user) -> int:
     """Mark every unread in-app notification of the user as read; returns how many."""
     return user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notification_mark_read(*, user, notification):
+    """Mark one of the user's notifications read (issue 14, API); reading it again keeps
+    the first moment. Someone else's notification: NotFound (the caller looked it up with
+    `accounts.selectors.notification_get`, checked here once more)."""
+    if notification.user_id != user.pk:
+        raise NotFound()
+    user.notifications.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+    notification.refresh_from_db(fields=["read_at"])
+    return notification
 
 
 # --- who administers ---------------------------------------------------------------------

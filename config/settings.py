@@ -411,6 +411,15 @@ SPECTACULAR_SETTINGS = {
     # The need profile's intensity (analyses) and a facility's band (capacity) are both
     # "intensity"; name the need profile's set apart so the schema has one name per set.
 }
+# Issue 14 (api-resources): one name per code set of the new resources' fields.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "PlacementKindEnum": "placement.models.PlacementKind",
+        "EndReasonEnum": "placement.models.EndReason",
+        "AftercareDestinationEnum": "placement.models.AftercareDestination",
+        "DocumentKindEnum": "placement.api.serializers.resources.DOCUMENT_KINDS",
+    }
+)
 
 # Issue 13 (observe): logs on stdout for web, worker and beat (core/logs.py): one JSON object a
 # line (LOG_FORMAT=json, the default in production) or readable lines (console), each with the

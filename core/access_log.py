@@ -164,6 +164,11 @@ DENIED_ROUTES = {
     "api-youth": ("placement.Youth", "pk", None),
     "api-request-youth-link": _REQUEST,
     "api-request-youth-unlink": _REQUEST,
+    # Issue 14 (api-resources): the placement detail (identity), API downloads.
+    "api-placement": ("placement.Placement", "pk", "youth_id"),
+    "api-export-download": ("reporting.ExportJob", "pk", None),
+    "api-quarterly-pdf": ("reporting.QuarterlyReport", "pk", None),
+    "api-quarterly-xlsx": ("reporting.QuarterlyReport", "pk", None),
     "reporting:export-download": ("reporting.ExportJob", "pk", None),
     "reporting:quarterly-download": ("reporting.QuarterlyReport", "pk", None),
     "reporting:quarterly-page": ("reporting.QuarterlyReport", "pk", None),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placement.api import changes, crisis, offers, pool, region_settings, requests, youth
+from placement.api import changes, crisis, offers, pool, region_settings, requests, resources, youth
 
 urlpatterns = [
     path("requests", requests.RequestListCreate.as_view(), name="api-requests"),
@@ -70,4 +70,20 @@ urlpatterns += [
 # Issue 11: changes in place of a running placement.
 urlpatterns += [
     path("placements/<int:pk>/changes", changes.PlacementChanges.as_view(), name="api-placement-changes"),
+]
+
+# Issue 14 (api-resources): placements, transfers, documents per offer, resume matching,
+# one assignment (placement/api/resources.py).
+urlpatterns += [
+    path("placements", resources.PlacementList.as_view(), name="api-placements"),
+    path("placements/<int:pk>", resources.PlacementDetail.as_view(), name="api-placement"),
+    path("transfers", resources.TransferList.as_view(), name="api-transfers"),
+    path("transfers/<int:pk>", resources.TransferDetail.as_view(), name="api-transfer"),
+    path("offers/<int:pk>/documents", resources.OfferDocuments.as_view(), name="api-offer-documents"),
+    path(
+        "requests/<int:pk>/resume-matching",
+        resources.RequestResumeMatching.as_view(),
+        name="api-request-resume-matching",
+    ),
+    path("assignments/<int:pk>", resources.AssignmentDetail.as_view(), name="api-assignment"),
 ]

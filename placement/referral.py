@@ -338,12 +338,16 @@ def _offer_referral(placement_request, *, texts, pseudonym, today, kinds) -> dic
         # By kind only: a title is free text the referrer wrote ("Zorgvraag <name>") and the
         # file is the dossier itself; both reach the provider only after it accepts, and
         # only the kinds the coordinator chose for this offer.
-        "documents": [
-            {"id": d.pk, "kind": d.kind}
-            for d in shareable_documents(placement_request)
-            if kinds is None or d.kind in kinds
-        ],
+        "documents": referral_documents(placement_request, kinds),
     }
+
+
+def referral_documents(placement_request, kinds=None) -> list[dict]:
+    """The documents an offer carries: the shareable ones of the chosen kinds (None: all),
+    by id and kind only."""
+    return [
+        {"id": d.pk, "kind": d.kind} for d in shareable_documents(placement_request) if kinds is None or d.kind in kinds
+    ]
 
 
 def shareable_documents(placement_request) -> list:

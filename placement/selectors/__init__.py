@@ -8,6 +8,7 @@ that callers can write ``from placement import selectors``.
   provider per youth).
 - crisis: open crisis dossiers and the facilities a crisis placement may use (issue 11);
 - changes: changes in place and the machtiging watch (issue 11).
+- placements: the API's lists and details of placements and transfers (issue 14).
 """
 
 from placement.selectors.changes import (
@@ -40,6 +41,18 @@ from placement.selectors.offers import (
     provider_inbox,
     request_for_placement,
     transfers_of_youth,
+    youth_identity,
+)
+from placement.selectors.placements import (
+    ListFilters,
+    list_filters_parse,
+    placement_identity,
+    placement_list,
+    placement_read,
+    placement_read_scope,
+    transfer_get,
+    transfer_list,
+    transfer_scope,
 )
 from placement.selectors.queue import (
     OWNER_MINE,
@@ -100,4 +113,15 @@ __all__ = [
     "transfers_of_youth",
     "youth_care_counts",
     "youth_page",
+    # Issue 14 (api-resources)
+    "youth_identity",
+    "ListFilters",
+    "list_filters_parse",
+    "placement_identity",
+    "placement_list",
+    "placement_read",
+    "placement_read_scope",
+    "transfer_get",
+    "transfer_list",
+    "transfer_scope",
 ]

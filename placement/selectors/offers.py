@@ -72,6 +72,12 @@ def offer_identity(*, membership, offer):
         purpose=Purpose.CARE if membership.role == Role.PROVIDER else Purpose.MATCHING,
         details={"request": offer.request_id, "offer": offer.pk, "view": "offer"},
     )
+    return youth_identity(youth)
+
+
+def youth_identity(youth) -> dict:
+    """The identifying data a provider (after acceptance) or a coordinator is shown; the
+    caller writes the access log (`offer_identity`, `placement_identity`)."""
     return {
         "given_names": youth.given_names,
         "family_name": youth.family_name,

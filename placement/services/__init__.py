@@ -12,6 +12,7 @@ with an event, notifications).
 - changes: changes in place (intensity, legal status, care type) without an end;
 - machtiging: the beat job that warns before a machtiging ends (issue 11);
 - queue: who owns a request (a coordinator of its region).
+- offer_documents: which documents go along with an open offer (issue 14).
 """
 
 from placement.services.changes import placement_change
@@ -25,6 +26,7 @@ from placement.services.crisis import (
     crisis_placement_validate,
 )
 from placement.services.machtiging import machtiging_warning_send, machtiging_warnings_send
+from placement.services.offer_documents import offer_documents_editable, offer_documents_set
 from placement.services.offers import (
     ACCEPT_REQUIRED_WHEN_STALE,
     DECLINE_REQUIRED,
@@ -36,6 +38,7 @@ from placement.services.offers import (
     offer_accept_needs_confirmation,
     offer_create,
     offer_decline,
+    offer_document_kinds_check,
     offer_draft_check,
     offer_expire,
     offer_fall_through,
@@ -61,6 +64,10 @@ from placement.services.queue import request_owner_set
 from placement.services.youth import request_number_parse, youth_link, youth_unlink
 
 __all__ = [
+    # Issue 14 (api-resources)
+    "offer_document_kinds_check",
+    "offer_documents_editable",
+    "offer_documents_set",
     "ACCEPT_REQUIRED_WHEN_STALE",
     "DECLINE_REQUIRED",
     "FALL_THROUGH_REQUIRED",

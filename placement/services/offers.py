@@ -85,6 +85,27 @@ class OfferDraft:
     problems: list = field(default_factory=list)
 
 
+def offer_document_kinds_check(placement_request, document_kinds) -> tuple[frozenset, list[dict]]:
+    """The kinds of the request's shareable documents that go along with an offer (None:
+    every shareable kind) and the problem when a kind has no shareable document. The one
+    rule for the composer, POST /requests/{id}/offers and PUT /offers/{id}/documents."""
+    available = {d.kind for d in shareable_documents(placement_request)}
+    if document_kinds is None:
+        return frozenset(available), []
+    kinds = frozenset(document_kinds)
+    missing = sorted(kinds - available)
+    if not missing:
+        return kinds, []
+    return kinds, [
+        {
+            "name": "document_kinds",
+            "code": "no_such_document",
+            "reason": _("Dit verzoek heeft geen deelbaar document van deze soort: %(kinds)s.")
+            % {"kinds": ", ".join(str(Document.DocumentKind(k).label) for k in missing)},
+        }
+    ]
+
+
 def offer_draft_check(
     *, placement_request, texts=None, overrides=None, document_kinds=None, deadline=None, now=None
 ) -> OfferDraft:
@@ -98,21 +119,8 @@ def offer_draft_check(
     sent_texts = offer_default_texts(placement_request)
     sent_texts.update({k: (v or "").strip() for k, v in (texts or {}).items() if k in OFFER_TEXT_FIELDS})
     findings, overridden, problems = offer_texts_check(placement_request, sent_texts, overrides)
-    available = {d.kind for d in shareable_documents(placement_request)}
-    if document_kinds is None:
-        kinds = frozenset(available)
-    else:
-        kinds = frozenset(document_kinds)
-        missing = sorted(kinds - available)
-        if missing:
-            problems.append(
-                {
-                    "name": "document_kinds",
-                    "code": "no_such_document",
-                    "reason": _("Dit verzoek heeft geen deelbaar document van deze soort: %(kinds)s.")
-                    % {"kinds": ", ".join(str(Document.DocumentKind(k).label) for k in missing)},
-                }
-            )
+    kinds, kind_problems = offer_document_kinds_check(placement_request, document_kinds)
+    problems.extend(kind_problems)
     if deadline is None:
         deadline = offer_deadline_default(region, placement_request.urgency, now)
     else:

@@ -1,7 +1,7 @@
 """The region's own settings for coordination: offer deadlines per urgency and the bounds
 of a deadline per offer, the crisis dossier term, the machtiging warning, group fit and the
-decline policy. A coordinator of the region changes them; every change is an event with the
-old and new values. The numeric bounds live in `accounts.models.REGION_SETTING_LIMITS`,
+decline policy. A coordinator of the region (or an administrator) changes them; every
+change is an event with the old and new values. The numeric bounds live in `accounts.models.REGION_SETTING_LIMITS`,
 which the database checks read too."""
 
 from django.db import transaction
@@ -100,10 +100,11 @@ def _other_errors(values: dict) -> list[dict]:
 
 
 def region_settings_update(*, region: Region, changes: dict, by, membership) -> Region:
-    """Apply `changes` (a subset of EDITABLE) to the region's settings; every error at once."""
-    if membership is None or membership.role != Role.COORDINATOR:
+    """Apply `changes` (a subset of EDITABLE) to the region's settings; every error at once.
+    A coordinator of the region, or an administrator (configuration, any region)."""
+    if membership is None or membership.role not in (Role.COORDINATOR, Role.ADMIN):
         raise Forbidden()
-    if region.pk not in region_ids_of(membership):
+    if membership.role == Role.COORDINATOR and region.pk not in region_ids_of(membership):
         raise NotFound()
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:

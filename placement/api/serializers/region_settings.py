@@ -49,3 +49,24 @@ RegionSettingsSerializer = type(
         ),
     },
 )
+
+
+# Issue 14 (api-resources): PUT replaces every setting, so each one is required.
+RegionSettingsReplaceSerializer = type(
+    "RegionSettingsReplaceSerializer",
+    (StrictSerializer,),
+    {
+        "__doc__": "Every setting (PUT replaces them all); rules between settings are checked by the server "
+        "and reported per setting in `invalid_params`.",
+        "code": serializers.CharField(read_only=True, help_text="CBS code of the region, e.g. JZ14."),
+        "name": serializers.CharField(read_only=True),
+        **{name: _integer(name) for name in _DESCRIPTIONS},
+        "group_fit_hard": serializers.BooleanField(
+            help_text="Fit with a small home's current group is a hard criterion (default: soft)."
+        ),
+        "decline_parking_reasons": serializers.ListField(
+            child=serializers.ChoiceField(choices=PARKING_REASONS),
+            help_text="Decline reasons after which a request is parked.",
+        ),
+    },
+)
