@@ -41,27 +41,34 @@ def webhook_list(request):
     if request.method != "POST":
         return _list_page(request, WebhookSubscriptionForm())
     form = WebhookSubscriptionForm(request.POST)
-    form.is_valid()  # every error at once: the form's and the service's
+    form.is_valid()
+    # Every error at once: the form's and the service's, each next to its field.
+    problems = webhooks.subscription_problems(
+        url=request.POST.get("url", ""),
+        event_types=request.POST.getlist("event_types"),
+        description=request.POST.get("description", ""),
+    )
+    for param in problems:
+        name = param["name"].split(".")[0]
+        if name in form.fields and name not in form.errors:
+            form.add_error(name, param["reason"])
+    if form.errors:
+        return _list_page(request, form, status=422)
     data = form.cleaned_data
     try:
         subscription, secret = webhooks.subscription_create(
             membership=request.membership,
             by=request.user,
-            url=data.get("url") or request.POST.get("url", ""),
-            event_types=data.get("event_types") or [],
-            description=data.get("description") or "",
+            url=data["url"],
+            event_types=data["event_types"],
+            description=data["description"],
         )
     except Invalid as error:
-        for param in error.invalid_params:
-            name = param["name"].split(".")[0]
-            if name in form.fields and name not in form.errors:
-                form.add_error(name, param["reason"])
+        form.apply_invalid(error)
         return _list_page(request, form, status=422)
     except DomainError as error:
         form.add_error(None, str(error.detail))
         return _list_page(request, form, status=error.status)
-    if form.errors:  # pragma: no cover - the service refuses everything the form refuses
-        return _list_page(request, form, status=422)
     return _list_page(request, WebhookSubscriptionForm(), secret=secret, created=subscription, status=201)
 
 

@@ -130,6 +130,16 @@ def event_type_problems(event_types, *, name: str = "event_types") -> list[dict]
     ]
 
 
+def subscription_problems(*, url: str, event_types, description: str = "") -> list[dict]:
+    """Every problem with a new subscription (the API and the page both ask this)."""
+    problems = url_problems(url) + event_type_problems(list(event_types or []))
+    if len((description or "").strip()) > 200:
+        problems.append(
+            {"name": "description", "code": "max_length", "reason": _("Hoogstens %(n)s tekens.") % {"n": 200}}
+        )
+    return problems
+
+
 @transaction.atomic
 def subscription_create(*, membership, by, url: str, event_types, description: str = ""):
     """A new subscription of the membership's organisation. Returns (subscription, secret):
@@ -137,11 +147,7 @@ def subscription_create(*, membership, by, url: str, event_types, description: s
     manager_check(membership)
     url = (url or "").strip()
     description = (description or "").strip()
-    problems = url_problems(url) + event_type_problems(list(event_types or []))
-    if len(description) > 200:
-        problems.append(
-            {"name": "description", "code": "max_length", "reason": _("Hoogstens %(n)s tekens.") % {"n": 200}}
-        )
+    problems = subscription_problems(url=url, event_types=event_types, description=description)
     if problems:
         raise Invalid(_("Het webhook-abonnement is niet volledig."), invalid_params=problems)
     organisation = membership.organisation
