@@ -106,20 +106,23 @@ def availability_update(*, facility, by, places_staffed=None, occupied_external=
 MEASURED_AT_CLOCK_SKEW = timedelta(minutes=2)
 
 
+def _measured_at_invalid(reason, code: str) -> Invalid:
+    return Invalid(reason, code=code, invalid_params=[{"name": "measured_at", "code": code, "reason": str(reason)}])
+
+
 def _measured_at_check(facility: Facility, measured_at, now):
     if measured_at > now + MEASURED_AT_CLOCK_SKEW:
-        raise Invalid.field("measured_at", _("Dit moment ligt in de toekomst."), code="in_future")
+        raise _measured_at_invalid(_("Dit moment ligt in de toekomst."), "in_future")
     measured_at = min(measured_at, now)
     latest = AvailabilityChange.objects.filter(facility=facility).aggregate(latest=Max("changed_at"))["latest"]
     if latest is not None and measured_at < latest:
-        raise Invalid.field(
-            "measured_at",
+        raise _measured_at_invalid(
             _(
                 "Er zijn al nieuwere cijfers van deze locatie vastgelegd (%(moment)s); "
                 "oudere cijfers worden niet opgeslagen."
             )
             % {"moment": timezone.localtime(latest).strftime("%d-%m-%Y %H:%M:%S")},
-            code="older_than_stored",
+            "older_than_stored",
         )
     return measured_at
 
