@@ -36,7 +36,7 @@ def test_provider_creates_a_webhook_and_sends_a_test_message(page, live_server, 
     page.get_by_role("button", name="Abonnement aanmaken").click()
     expect(page.get_by_role("heading", name="Abonnement aangemaakt: bewaar het geheim nu")).to_be_visible()
     subscription = WebhookSubscription.objects.get()
-    expect(page.get_by_label("Geheim")).to_have_value(subscription.secret)
+    expect(page.get_by_role("textbox", name="Geheim")).to_have_value(subscription.secret)
     assert subscription.event_types == ["offer.created", "offer.answered"]
     assert axe_violations() == []
 
