@@ -15,3 +15,13 @@ urlpatterns += [
     path("notifications/<int:pk>", notifications_api.NotificationDetail.as_view(), name="api-notification"),
     path("notifications/<int:pk>/read", notifications_api.NotificationRead.as_view(), name="api-notification-read"),
 ]
+
+# Issue 14 (api-push): webhook subscriptions of the caller's organisation.
+from accounts import webhook_api  # noqa: E402
+
+urlpatterns += [
+    path("webhooks", webhook_api.WebhookList.as_view(), name="api-webhooks"),
+    path("webhooks/<str:pk>", webhook_api.WebhookDetail.as_view(), name="api-webhook"),
+    path("webhooks/<str:pk>/deliveries", webhook_api.WebhookDeliveries.as_view(), name="api-webhook-deliveries"),
+    path("webhooks/<str:pk>/ping", webhook_api.WebhookPing.as_view(), name="api-webhook-ping"),
+]

@@ -37,6 +37,10 @@ ROLE_NAV_EXTRA = {
     Role.ADMIN: [("privacy:home", _("Privacy (AVG)"))],
 }
 
+# Issue 14 (api-push): the organisation's webhooks, for the roles that manage them.
+for _role in (Role.REFERRER, Role.COORDINATOR, Role.PROVIDER):
+    ROLE_NAV_EXTRA.setdefault(_role, []).append(("accounts:webhooks", _("Koppelingen")))
+
 
 def _nav_entries(role):
     yield ROLE_HOME[role], ROLE_NAV_LABEL[role]

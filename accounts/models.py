@@ -476,3 +476,7 @@ class OidcConfiguration(models.Model):
     @property
     def mfa_value_set(self) -> set[str]:
         return set(self.mfa_values.split())
+
+
+# Issue 14 (api-push): webhook subscriptions and their delivery log (accounts/webhook_models.py).
+from accounts.webhook_models import WebhookDelivery, WebhookEventType, WebhookSubscription  # noqa: E402, F401

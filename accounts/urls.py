@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from accounts import oidc_views, views
+from accounts import oidc_views, views, webhook_views
 from accounts.forms import LoginForm, OutboxPasswordResetForm
 
 auth_patterns = [
@@ -40,6 +40,11 @@ account_patterns = [
     ),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications-read"),
+    # Issue 14 (api-push): the organisation's webhook subscriptions.
+    path("webhooks/", webhook_views.webhook_list, name="webhooks"),
+    path("webhooks/<int:pk>/", webhook_views.webhook_detail, name="webhook-detail"),
+    path("webhooks/<int:pk>/ping/", webhook_views.webhook_ping, name="webhook-ping"),
+    path("webhooks/<int:pk>/delete/", webhook_views.webhook_delete, name="webhook-delete"),
 ]
 
 urlpatterns = [

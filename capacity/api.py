@@ -17,6 +17,8 @@ from capacity import selectors, services
 from capacity.filters import FacilityFilter
 from capacity.models import Facility
 from capacity.serializers import (
+    AvailabilityBulkInputSerializer,
+    AvailabilityBulkResultSerializer,
     AvailabilityInputSerializer,
     BandTariffsInputSerializer,
     CareTypeSerializer,
@@ -101,6 +103,54 @@ class FacilityAvailability(APIView):
         serializer.is_valid(raise_exception=True)
         services.availability_update(facility=facility, by=request.user, **serializer.validated_data)
         return Response(FacilitySerializer(_facility_or_404(request, pk)).data)
+
+
+class AvailabilityBulk(APIView):
+    """Issue 14 (api-push): POST /availability, many facilities of a provider's system in
+    one call (capacity.services.availability_bulk_update)."""
+
+    permission_classes = [HasRole(Role.PROVIDER)]
+
+    @extend_schema(
+        tags=["facilities"],
+        summary="Beschikbaarheid van veel locaties tegelijk bijwerken",
+        description=(
+            "For a provider's own system: the figures of many of the caller's facilities with the moment "
+            "they were true (`measured_at`, which becomes each facility's confirmation time). All or nothing "
+            "in one transaction: every problem of every row is named in `invalid_params` as "
+            "`items.<index>.<field>` and then nothing is stored. A facility that is not yours is "
+            "`items.<index>.facility` not found; figures older than the facility's latest recorded change "
+            "or in the future are refused (`items.<index>.measured_at`). An omitted figure is confirmed "
+            "unchanged. At most 200 rows."
+        ),
+        request=AvailabilityBulkInputSerializer,
+        responses={
+            200: AvailabilityBulkResultSerializer,
+            400: OpenApiResponse(description="Ongeldige JSON (problem+json)"),
+            401: OpenApiResponse(description="Niet ingelogd (problem+json)"),
+            403: OpenApiResponse(description="Geen medewerker van een zorgaanbieder (problem+json)"),
+            422: OpenApiResponse(description="Rijfouten in invalid_params als items.<n>.<veld>; niets opgeslagen"),
+        },
+    )
+    def post(self, request):
+        serializer = AvailabilityBulkInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        facilities = services.availability_bulk_update(
+            provider_rows=data["items"],
+            by=request.user,
+            measured_at=data["measured_at"],
+            visible_facility=lambda pk: selectors.facility_get(membership=request.membership, pk=pk),
+        )
+        fresh = {
+            f.pk: f
+            for f in selectors.facility_list(membership=request.membership).filter(pk__in=[f.pk for f in facilities])
+        }
+        return Response(
+            AvailabilityBulkResultSerializer(
+                {"measured_at": data["measured_at"], "items": [fresh[f.pk] for f in facilities]}
+            ).data
+        )
 
 
 def _group_response(request, pk):

@@ -7,6 +7,8 @@ urlpatterns = [
     path("facilities/<str:pk>", api.FacilityDetail.as_view(), name="api-facility"),
     path("facilities/<str:pk>/availability", api.FacilityAvailability.as_view(), name="api-facility-availability"),
     path("facilities/<str:pk>/group", api.FacilityGroup.as_view(), name="api-facility-group"),
+    # Issue 14 (api-push): bulk availability from a provider's system.
+    path("availability", api.AvailabilityBulk.as_view(), name="api-availability-bulk"),
     path("providers", api.ProviderList.as_view(), name="api-providers"),
     path("care-types", api.CareTypeList.as_view(), name="api-care-types"),
     path("specialisations", api.SpecialisationList.as_view(), name="api-specialisations"),

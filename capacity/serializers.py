@@ -252,3 +252,28 @@ class BandTariffsInputSerializer(StrictSerializer):
         child=serializers.JSONField(),
         help_text='Band code -> euros per day (number or decimal string), e.g. {"K": "600.00"}.',
     )
+
+
+# Issue 14 (api-push): bulk availability from a provider's system.
+BULK_AVAILABILITY_MAX_ITEMS = 200
+
+
+class AvailabilityBulkRowSerializer(StrictSerializer):
+    facility = StrictIntegerField(min_value=1, help_text="Id of one of your own facilities.")
+    places_staffed = StrictIntegerField(required=False, min_value=0, max_value=1000)
+    occupied_external = StrictIntegerField(required=False, min_value=0, max_value=1000)
+    measured_at = serializers.DateTimeField(
+        required=False, help_text="When this row's figures were true, if not the call's measured_at."
+    )
+
+
+class AvailabilityBulkInputSerializer(StrictSerializer):
+    measured_at = serializers.DateTimeField(
+        help_text="The moment the figures were true (ISO 8601 with offset); becomes the confirmation time."
+    )
+    items = AvailabilityBulkRowSerializer(many=True, min_length=1, max_length=BULK_AVAILABILITY_MAX_ITEMS)
+
+
+class AvailabilityBulkResultSerializer(serializers.Serializer):
+    measured_at = serializers.DateTimeField()
+    items = FacilitySerializer(many=True)

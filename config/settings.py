@@ -476,3 +476,23 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Issue 14 (api-push): webhooks per organisation (accounts/webhooks.py). Plain http only to this
+# machine (127.0.0.1, localhost, ::1) and only where this allows it: on in development and
+# tests, refused in production. Failed deliveries are retried after BACKOFF * 2**(n-1) seconds
+# (at most BACKOFF_MAX) until MAX_ATTEMPTS; beat hands due deliveries to a worker.
+WEBHOOKS_ALLOW_HTTP_LOOPBACK = env.bool("WEBHOOKS_ALLOW_HTTP_LOOPBACK", default=not PRODUCTION)
+if PRODUCTION and WEBHOOKS_ALLOW_HTTP_LOOPBACK:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "DJANGO_ENV=production refuses to start: WEBHOOKS_ALLOW_HTTP_LOOPBACK is on; webhooks go to https only."
+    )
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=5.0)
+WEBHOOKS_MAX_ATTEMPTS = env.int("WEBHOOKS_MAX_ATTEMPTS", default=8)
+WEBHOOKS_BACKOFF_SECONDS = env.float("WEBHOOKS_BACKOFF_SECONDS", default=30.0)
+WEBHOOKS_BACKOFF_MAX_SECONDS = env.float("WEBHOOKS_BACKOFF_MAX_SECONDS", default=6 * 3600.0)
+CELERY_BEAT_SCHEDULE["webhooks-flush"] = {
+    "task": "accounts.tasks.webhooks_flush",
+    "schedule": env.float("WEBHOOKS_FLUSH_SECONDS", default=30.0),
+}

@@ -12,6 +12,7 @@ this package lists the use cases so that callers can write ``from capacity impor
 """
 
 from capacity.services.availability import (
+    availability_bulk_update,
     availability_confirm,
     availability_hold,
     availability_occupy_from_hold,
@@ -51,6 +52,7 @@ from capacity.services.reminders import (
 __all__ = [
     "DESCRIPTIVE_FIELDS",
     "RESIDENT_FIELDS",
+    "availability_bulk_update",
     "availability_confirm",
     "availability_hold",
     "availability_occupy_from_hold",

@@ -16,7 +16,10 @@ They do not touch `last_confirmed_at`: that is the provider's confirmation of it
 figures (staffed places, youth from outside), which only the provider gives.
 """
 
+from datetime import timedelta
+
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,12 +35,19 @@ from core.errors import Conflict, Forbidden, Invalid
 
 
 @transaction.atomic
-def availability_update(*, facility, by, places_staffed=None, occupied_external=None) -> Facility:
+def availability_update(*, facility, by, places_staffed=None, occupied_external=None, measured_at=None) -> Facility:
     """The provider reports staffed places and/or youth from outside; either may be
-    omitted (then the current figure is confirmed). Always sets last_confirmed_at/by."""
+    omitted (then the current figure is confirmed). Always sets last_confirmed_at/by.
+
+    `measured_at` (issue 14, bulk from a provider's system): the moment the figures were
+    true, which becomes the confirmation time; refused when it lies in the future or
+    before the facility's latest recorded change (older figures never overwrite newer)."""
     facility = facility_lock(facility)
     if not is_provider_staff(by, facility.provider_id):
         raise Forbidden(_("Alleen medewerkers van de zorgaanbieder kunnen de beschikbaarheid bijwerken."))
+    now = timezone.now()
+    if measured_at is not None:
+        measured_at = _measured_at_check(facility, measured_at, now)
     before = facility.figures()
     errors = []
     if places_staffed is not None:
@@ -77,7 +87,7 @@ def availability_update(*, facility, by, places_staffed=None, occupied_external=
         raise Invalid(_("De beschikbaarheid klopt niet."), invalid_params=errors)
     facility.places_staffed = staffed
     facility.occupied_external = external
-    facility.last_confirmed_at = timezone.now()
+    facility.last_confirmed_at = measured_at or now
     facility.last_confirmed_by = by
     facility.save(update_fields=["places_staffed", "occupied_external", "last_confirmed_at", "last_confirmed_by"])
     changed = facility.figures() != before
@@ -90,6 +100,83 @@ def availability_update(*, facility, by, places_staffed=None, occupied_external=
         at=facility.last_confirmed_at,  # the history holds the very moment of the confirmation
     )
     return facility
+
+
+# Clocks of providers' systems drift a little: a moment up to this far ahead counts as now.
+MEASURED_AT_CLOCK_SKEW = timedelta(minutes=2)
+
+
+def _measured_at_invalid(reason, code: str) -> Invalid:
+    return Invalid(reason, code=code, invalid_params=[{"name": "measured_at", "code": code, "reason": str(reason)}])
+
+
+def _measured_at_check(facility: Facility, measured_at, now):
+    if measured_at > now + MEASURED_AT_CLOCK_SKEW:
+        raise _measured_at_invalid(_("Dit moment ligt in de toekomst."), "in_future")
+    measured_at = min(measured_at, now)
+    latest = AvailabilityChange.objects.filter(facility=facility).aggregate(latest=Max("changed_at"))["latest"]
+    if latest is not None and measured_at < latest:
+        raise _measured_at_invalid(
+            _(
+                "Er zijn al nieuwere cijfers van deze locatie vastgelegd (%(moment)s); "
+                "oudere cijfers worden niet opgeslagen."
+            )
+            % {"moment": timezone.localtime(latest).strftime("%d-%m-%Y %H:%M:%S")},
+            "older_than_stored",
+        )
+    return measured_at
+
+
+def availability_bulk_update(*, provider_rows, by, measured_at, visible_facility) -> list[Facility]:
+    """Issue 14 (api-push): many facilities of a provider's system in one call, all or
+    nothing. `provider_rows`: [{"facility": id, "places_staffed"?, "occupied_external"?,
+    "measured_at"?}]; `measured_at` the moment the figures were true (a row may give its
+    own). `visible_facility(id)` is the caller's selector: the facility or None. Each row
+    goes through `availability_update` (the one rule for a facility's figures); every
+    problem of every row is collected as `items.<index>.<field>` and then nothing is
+    written. A facility that is not the caller's own is "not found", like any unknown id.
+    Rows are locked in facility order, so two bulk calls at once cannot deadlock."""
+    problems: list[dict] = []
+    seen: dict[int, int] = {}
+    planned = []
+    for index, row in enumerate(provider_rows):
+        facility = visible_facility(row["facility"])
+        if facility is None or not is_provider_staff(by, facility.provider_id):
+            problems.append(
+                {"name": f"items.{index}.facility", "code": "not_found", "reason": str(_("Onbekende locatie."))}
+            )
+            continue
+        if facility.pk in seen:
+            problems.append(
+                {
+                    "name": f"items.{index}.facility",
+                    "code": "duplicate",
+                    "reason": _("Deze locatie staat al in rij %(n)s.") % {"n": seen[facility.pk]},
+                }
+            )
+            continue
+        seen[facility.pk] = index
+        planned.append((facility.pk, index, row))
+    updated: dict[int, Facility] = {}
+    with transaction.atomic():
+        for facility_id, index, row in sorted(planned, key=lambda item: item[0]):
+            try:
+                with transaction.atomic():
+                    updated[index] = availability_update(
+                        facility=facility_id,
+                        by=by,
+                        places_staffed=row.get("places_staffed"),
+                        occupied_external=row.get("occupied_external"),
+                        measured_at=row.get("measured_at") or measured_at,
+                    )
+            except Invalid as error:
+                for param in error.invalid_params or [{"name": "", "reason": str(error.detail)}]:
+                    name = f"items.{index}.{param['name']}" if param.get("name") else f"items.{index}"
+                    problems.append({**param, "name": name})
+        if problems:
+            problems.sort(key=lambda p: (int(p["name"].split(".")[1]), p["name"]))
+            raise Invalid(_("Niet alle rijen zijn goed; er is niets opgeslagen."), invalid_params=problems)
+    return [updated[index] for index in sorted(updated)]
 
 
 def availability_confirm(*, facility, by) -> Facility:

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.selectors import provider_staff, region_coordinators, region_ids_of
+from accounts.webhook_selectors import coordination_organisation_ids
+from accounts.webhooks import api_link, webhook_emit
 from core.errors import Forbidden, TransitionNotAllowed
 from core.events import event_record
 from core.outbox import outbox_enqueue
@@ -124,6 +126,26 @@ def status_change(placement_request, *, to, by, organisation, event_type, reason
     if to not in OPEN_STATUSES:
         assignments_end(placement_request, by=by, organisation=organisation, cause=event_type)
     referrer_notify(placement_request, source=source, by=by)
+    request_status_webhook(placement_request, source=source)
+
+
+def request_status_webhook(placement_request, *, source: str) -> None:
+    """Issue 14 (api-push): `request.status_changed` for the referrer organisation and the
+    region's coordination points; ids, states, time and the API link only."""
+    webhook_emit(
+        event_type="request.status_changed",
+        organisation_ids={placement_request.referrer_organisation_id}
+        | coordination_organisation_ids(placement_request.region_id),
+        data={
+            "request": {
+                "id": placement_request.pk,
+                "url": api_link("api-request", placement_request.pk),
+                "status": placement_request.status,
+                "previous_status": source,
+                "changed_at": placement_request.status_changed_at.isoformat(),
+            }
+        },
+    )
 
 
 def assignments_end(placement_request, *, by, organisation, cause: str) -> int:

@@ -71,6 +71,7 @@ from placement.referral import (
 )
 from placement.selectors.matching import matching_for_request
 from placement.services.parking import request_park_after_decline
+from placement.services.webhook_events import offer_webhook
 
 
 @dataclass(frozen=True)
@@ -376,6 +377,7 @@ def offer_create(
             **({"reoffer_reason": reoffer_reason, "refused_before": refusal.offer_id} if refusal is not None else {}),
         },
     )
+    offer_webhook(offer, "offer.created")
     answer_by = timezone.localtime(offer.deadline, AMSTERDAM)
     _notify_provider(
         offer,
@@ -465,6 +467,7 @@ def offer_accept(*, offer: Offer, by, membership, availability_confirmed: bool =
             "facility_name": offer.facility.name,
         },
     )
+    offer_webhook(offer, "offer.answered", answer="accepted", decline_reason=None)
     event_record(
         subject=placement_request.youth,
         event_type="identity_disclosed",
@@ -512,6 +515,7 @@ def offer_decline(*, offer: Offer, reason: str, motivation: str, by, membership)
         details={"motivation": motivation},
     )
     parked = request_park_after_decline(placement_request, offer, by=by, organisation=membership.organisation)
+    offer_webhook(offer, "offer.answered", answer="declined", decline_reason=offer.decline_reason)
     coordinators_notify(
         placement_request,
         _("Aanmelding %(ref)s afgewezen") % {"ref": placement_request.reference},
@@ -741,6 +745,7 @@ def offer_expire(*, offer_id: int, now=None) -> Offer | None:
         reason_code=DeclineReason.NO_ANSWER,
         details={},
     )
+    offer_webhook(offer, "offer.answered", answer="expired", decline_reason=offer.decline_reason)
     coordinators_notify(
         placement_request,
         _("Aanmelding %(ref)s verlopen") % {"ref": placement_request.reference},
@@ -792,5 +797,6 @@ def offer_reminders_send(*, now=None) -> int:
             )
             offer.reminder_sent_at = now
             offer.save(update_fields=["reminder_sent_at"])
+            offer_webhook(offer, "offer.expiring")
             sent += 1
     return sent

@@ -1,0 +1,86 @@
+"""Issue 14 (api-push): the webhook API's input and output (accounts/webhook_api.py)."""
+
+from drf_spectacular.utils import extend_schema_serializer
+from rest_framework import serializers
+
+from accounts.webhook_models import WEBHOOK_URL_MAX_LENGTH, WebhookDelivery, WebhookEventType, WebhookSubscription
+from core.api import StrictSerializer
+
+
+@extend_schema_serializer(component_name="Problem")
+class ProblemDoc(serializers.Serializer):
+    """An error as application/problem+json (for the schema only; core.api writes it).
+    Integrator: replace with the shared problem schema of api-spec (14.2) when merged."""
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField(required=False)
+    invalid_params = serializers.ListField(child=serializers.DictField(), required=False)
+
+
+class WebhookSubscriptionInput(StrictSerializer):
+    url = serializers.CharField(
+        max_length=WEBHOOK_URL_MAX_LENGTH,
+        help_text="https:// address that receives the signed POSTs (plain http only to 127.0.0.1 where allowed).",
+    )
+    event_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=WebhookEventType.choices),
+        min_length=1,
+        max_length=len(WebhookEventType.choices),
+        help_text="The events to receive.",
+    )
+    description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class WebhookSubscriptionSerializer(serializers.ModelSerializer):
+    event_types = serializers.ListField(child=serializers.ChoiceField(choices=WebhookEventType.choices))
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+    deliveries_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["id", "url", "event_types", "description", "is_active", "created_by", "created_at", "deliveries_url"]
+
+    def get_deliveries_url(self, subscription) -> str:
+        from django.urls import reverse
+
+        return reverse("api-webhook-deliveries", args=[subscription.pk])
+
+
+class WebhookSubscriptionCreated(WebhookSubscriptionSerializer):
+    secret = serializers.CharField(
+        help_text="whsec_<base64>: the signing secret. Shown only in this response; store it now."
+    )
+
+    class Meta(WebhookSubscriptionSerializer.Meta):
+        fields = [*WebhookSubscriptionSerializer.Meta.fields, "secret"]
+
+
+class WebhookAttemptSerializer(serializers.Serializer):
+    attempt = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    response_code = serializers.IntegerField(allow_null=True)
+    error = serializers.CharField(allow_blank=True)
+    duration_ms = serializers.IntegerField()
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    attempt_log = WebhookAttemptSerializer(many=True)
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "event_id",
+            "event_type",
+            "payload",
+            "status",
+            "attempts",
+            "last_response_code",
+            "last_error",
+            "created_at",
+            "next_attempt_at",
+            "delivered_at",
+            "attempt_log",
+        ]
