@@ -32,6 +32,7 @@ from capacity.serializers import (
 )
 from capacity.services.bands import TARIFF_ROLES
 from core.errors import NotFound
+from core.idempotency import IdempotentMixin
 
 
 def _facility_or_404(request, pk):
@@ -41,7 +42,7 @@ def _facility_or_404(request, pk):
     return facility
 
 
-class FacilityList(generics.ListAPIView):
+class FacilityList(IdempotentMixin, generics.ListAPIView):
     """GET: facilities the user may see, with live availability (filters as on the board).
     POST (administrators): create a facility; its figures are unconfirmed until the
     provider confirms them."""
@@ -88,7 +89,7 @@ class FacilityDetail(APIView):
         return Response(FacilitySerializer(_facility_or_404(request, pk)).data)
 
 
-class FacilityAvailability(APIView):
+class FacilityAvailability(IdempotentMixin, APIView):
     """The owning provider's staff report staffed places and/or youth placed from outside
     the product; with an empty body the current figures are confirmed unchanged."""
 

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from accounts.models import Role
 from accounts.permissions import HasRole
 from core.errors import NotFound
+from core.idempotency import IdempotentMixin
 from reporting import selectors, services
 
 
@@ -43,7 +44,7 @@ QUARTERLY_STATUS = inline_serializer(
 )
 
 
-class QuarterlyRequestView(APIView):
+class QuarterlyRequestView(IdempotentMixin, APIView):
     permission_classes = [HasRole(Role.CONTRACT_MANAGER)]
 
     @extend_schema(

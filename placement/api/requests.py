@@ -15,6 +15,7 @@ from accounts.models import Role
 from accounts.permissions import HasRole
 from core.downloads import private_pdf_response
 from core.errors import Invalid, NotFound
+from core.idempotency import IdempotentMixin
 from core.renderers import Pagination
 from intake import selectors as intake_selectors
 from intake import services as intake_services
@@ -54,7 +55,7 @@ def _reload(request, pk):
     return intake_selectors.request_get(membership=request.membership, pk=pk, view="api")
 
 
-class RequestListCreate(APIView):
+class RequestListCreate(IdempotentMixin, APIView):
     pagination_class = Pagination
 
     def get_permissions(self):
@@ -172,7 +173,7 @@ class RequestAnalysis(APIView):
         return self._save(request, pk, partial=True)
 
 
-class RequestDocuments(APIView):
+class RequestDocuments(IdempotentMixin, APIView):
     parser_classes = [MultiPartParser, FormParser]
     permission_classes = [HasRole(Role.REFERRER, Role.BEHAVIOURAL_SCIENTIST)]
 
@@ -227,7 +228,7 @@ def document_response(document):
     return private_pdf_response(document.path, filename=f"{document.title}.pdf")
 
 
-class RequestSubmit(APIView):
+class RequestSubmit(IdempotentMixin, APIView):
     permission_classes = [HasRole(Role.REFERRER)]
 
     @extend_schema(request=None, responses=RequestSerializer)
@@ -239,7 +240,7 @@ class RequestSubmit(APIView):
         return Response(RequestSerializer(placement_request).data)
 
 
-class RequestTriage(APIView):
+class RequestTriage(IdempotentMixin, APIView):
     permission_classes = [HasRole(Role.COORDINATOR)]
 
     @extend_schema(request=TriageInput, responses=RequestSerializer)
@@ -256,7 +257,7 @@ class RequestTriage(APIView):
         return Response(RequestSerializer(placement_request).data)
 
 
-class RequestWithdraw(APIView):
+class RequestWithdraw(IdempotentMixin, APIView):
     """The referrer withdraws; an accepted request (the place is held) may be withdrawn by
     the referrer or the coordinator, with a reason, and its hold is released."""
 
@@ -281,7 +282,7 @@ class RequestWithdraw(APIView):
         return Response(RequestSerializer(placement_request).data)
 
 
-class RequestOwner(APIView):
+class RequestOwner(IdempotentMixin, APIView):
     """Who has the request in hand: a coordinator of its region (or nobody)."""
 
     permission_classes = [HasRole(Role.COORDINATOR)]
