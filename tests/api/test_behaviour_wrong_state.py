@@ -19,7 +19,7 @@ from tests.placement.factories import (
     provider_membership,
 )
 
-END = {"end_date": None, "reason": "according_to_plan", "destination": "home"}
+END = {"end_date": None, "reason": "01", "destination": "home"}
 
 
 @pytest.fixture
