@@ -132,3 +132,28 @@ def test_triage_wrong_role_403_outsider_404(api, referrer, coordinator_drenthe, 
     assert_problem(api.as_user(coordinator_drenthe).post(path, {"decision": "matching"}, format="json"), 404)
     placement_request.refresh_from_db()
     assert placement_request.status == Status.SUBMITTED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["staff", "coordinator"])
+def test_introduction_and_fall_through_on_an_open_offer_are_409(api, referrer, coordinator, make_member, who):
+    placement_request = in_matching(referrer, coordinator)
+    facility = fitting_facility()
+    staff = make_member(Role.PROVIDER, organisation=facility.provider)
+    offer = offer_to(placement_request, facility, coordinator)
+    client = api.as_user(staff if who == "staff" else coordinator)
+    visit = {"date": timezone.localdate().isoformat(), "outcome": "positive", "note": ""}
+    assert_problem(client.post(f"/api/v1/offers/{offer.pk}/introduction", visit, format="json"), 409)
+    refusal = {"party": "provider", "reason_code": "no_place", "motivation": "Toch vol"}
+    assert_problem(client.post(f"/api/v1/offers/{offer.pk}/fall-through", refusal, format="json"), 409)
+    offer.refresh_from_db()
+    assert offer.status == "open"
+
+
+@pytest.mark.django_db
+def test_lifting_the_parking_of_a_request_that_is_not_parked_is_409(api, referrer, coordinator):
+    placement_request = in_matching(referrer, coordinator)
+    path = f"/api/v1/requests/{placement_request.pk}/parking/lift"
+    body = assert_problem(api.as_user(coordinator).post(path, {"reason": "Nieuwe plek"}, format="json"), 409)
+    assert body["type"].endswith("#not_parked")
+    assert_problem(api.as_user(referrer).post(path, {"reason": "x"}, format="json"), 403)
