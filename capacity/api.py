@@ -3,6 +3,7 @@ and contract managers their regions' and national facilities, providers their ow
 administrators all). Writes: availability by the owning provider's staff only; facilities
 by administrators (also the role integrations use)."""
 
+from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
@@ -33,7 +34,17 @@ from capacity.serializers import (
     SpecialisationSerializer,
 )
 from capacity.services.bands import TARIFF_ROLES
+from capacity.services.common import facility_lock
+from core.conditional import (
+    ETAG_HEADER,
+    NOT_MODIFIED,
+    PRECONDITION_FAILED,
+    conditional_parameters,
+    conditional_response,
+    precondition_check,
+)
 from core.errors import NotFound
+from core.idempotency import IdempotentMixin
 
 
 def _facility_or_404(request, pk):
@@ -43,7 +54,7 @@ def _facility_or_404(request, pk):
     return facility
 
 
-class FacilityList(generics.ListAPIView):
+class FacilityList(IdempotentMixin, generics.ListAPIView):
     """GET: facilities the user may see, with live availability (filters as on the board).
     POST (administrators): create a facility; its figures are unconfirmed until the
     provider confirms them."""
@@ -77,32 +88,57 @@ class FacilityDetail(APIView):
             return [HasRole(Role.ADMIN)()]
         return [HasRole(*selectors.READ_ROLES)()]
 
-    @extend_schema(responses=FacilitySerializer)
+    @extend_schema(
+        responses={200: FacilitySerializer, 304: NOT_MODIFIED},
+        parameters=[*conditional_parameters("GET"), ETAG_HEADER],
+    )
     def get(self, request, pk):
-        return Response(FacilitySerializer(_facility_or_404(request, pk)).data)
+        return conditional_response(request, FacilitySerializer(_facility_or_404(request, pk)).data)
 
-    @extend_schema(request=FacilityPatchSerializer, responses=FacilitySerializer)
+    @extend_schema(
+        request=FacilityPatchSerializer,
+        responses={200: FacilitySerializer, 412: PRECONDITION_FAILED},
+        parameters=[*conditional_parameters("PATCH"), ETAG_HEADER],
+    )
     def patch(self, request, pk):
         facility = _facility_or_404(request, pk)
-        serializer = FacilityPatchSerializer(facility, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        services.facility_update(facility=facility, by=request.user, **serializer.validated_data)
-        return Response(FacilitySerializer(_facility_or_404(request, pk)).data)
+
+        def current():  # as the caller would GET it now, with the row locked
+            facility_lock(facility)
+            return FacilitySerializer(_facility_or_404(request, pk)).data
+
+        with transaction.atomic():
+            precondition_check(request, current)
+            serializer = FacilityPatchSerializer(facility, data=request.data, partial=True)
+            serializer.is_valid(raise_exception=True)
+            services.facility_update(facility=facility, by=request.user, **serializer.validated_data)
+        return conditional_response(request, FacilitySerializer(_facility_or_404(request, pk)).data)
 
 
-class FacilityAvailability(APIView):
+class FacilityAvailability(IdempotentMixin, APIView):
     """The owning provider's staff report staffed places and/or youth placed from outside
     the product; with an empty body the current figures are confirmed unchanged."""
 
     permission_classes = [HasRole(Role.PROVIDER)]
 
-    @extend_schema(request=AvailabilityInputSerializer, responses=FacilitySerializer)
+    @extend_schema(
+        request=AvailabilityInputSerializer,
+        responses={200: FacilitySerializer, 412: PRECONDITION_FAILED},
+        parameters=[*conditional_parameters("POST"), ETAG_HEADER],
+    )
     def post(self, request, pk):
         facility = _facility_or_404(request, pk)
-        serializer = AvailabilityInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.availability_update(facility=facility, by=request.user, **serializer.validated_data)
-        return Response(FacilitySerializer(_facility_or_404(request, pk)).data)
+
+        def current():  # the facility as the caller would GET it now, row locked
+            facility_lock(facility)
+            return FacilitySerializer(_facility_or_404(request, pk)).data
+
+        with transaction.atomic():
+            precondition_check(request, current)
+            serializer = AvailabilityInputSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            services.availability_update(facility=facility, by=request.user, **serializer.validated_data)
+        return conditional_response(request, FacilitySerializer(_facility_or_404(request, pk)).data)
 
 
 class AvailabilityBulk(APIView):

@@ -336,6 +336,16 @@ CELERY_BEAT_SCHEDULE = {
 }
 HEALTH_HEARTBEAT_MAX_AGE = env.int("HEALTH_HEARTBEAT_MAX_AGE", default=120)
 
+# Issue 14 (api-behaviour): Idempotency-Key on POSTs (core/idempotency.py): answers kept
+# for IDEMPOTENCY_TTL_HOURS (beat prunes hourly); a reservation whose request died is
+# taken over after IDEMPOTENCY_IN_FLIGHT_SECONDS.
+IDEMPOTENCY_TTL_HOURS = env.int("IDEMPOTENCY_TTL_HOURS", default=24)
+IDEMPOTENCY_IN_FLIGHT_SECONDS = env.int("IDEMPOTENCY_IN_FLIGHT_SECONDS", default=120)
+CELERY_BEAT_SCHEDULE["idempotency-keys-prune"] = {
+    "task": "core.tasks.idempotency_keys_prune",
+    "schedule": crontab(minute=17),
+}
+
 # Issue 13 (faults): survive a broker, worker or database outage.
 # Publishing after commit (core.publish): one connection attempt with this timeout, then
 # publishing is skipped for PUBLISH_CIRCUIT_SECONDS; the rows wait for beat.

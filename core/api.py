@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import DomainError
+from core.limits import serializer_fields_bound
 from core.renderers import PROBLEM_JSON
 
 
@@ -94,7 +95,11 @@ def problem_exception_handler(exc, context):
 
 
 class StrictFieldsMixin:
-    """Reject fields the serializer does not know, naming them (no silent ignoring)."""
+    """Reject fields the serializer does not know, naming them (no silent ignoring).
+    Every text field is bounded (core.limits, issue 14)."""
+
+    def get_fields(self):
+        return serializer_fields_bound(super().get_fields())
 
     def to_internal_value(self, data):
         if isinstance(data, dict):

@@ -4,6 +4,8 @@ error marking, and a service's `Invalid` errors put next to the fields they name
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.limits import form_fields_bound
+
 
 class AccessibleForm(forms.Form):
     """Utrecht CSS classes on widgets; aria-invalid/aria-describedby on fields with errors.
@@ -17,6 +19,7 @@ class AccessibleForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        form_fields_bound(self.fields)  # issue 14: every free text has a maximum length
         for name, message in self.service_required.items():
             if name in self.fields:
                 self.fields[name].required = True

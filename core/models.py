@@ -17,6 +17,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import EncryptedTextField
+
 APPEND_ONLY = pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
 
 
@@ -206,3 +208,32 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class IdempotencyKey(models.Model):
+    """Issue 14 (api-behaviour): the answer to a POST sent with an `Idempotency-Key`
+    (core.idempotency). One row per caller and key (the database guards it); `status` is
+    null while the first request is still running. The answer may carry personal data
+    (a new request's youth), so it is stored encrypted. Rows older than 24 h are deleted
+    (core.tasks.idempotency_keys_prune)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)  # sha256 of method, path and body
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    location = models.CharField(max_length=500, blank=True)
+    body = EncryptedTextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user"),
+            models.CheckConstraint(
+                name="idempotency_status_is_http",
+                condition=models.Q(status__isnull=True) | models.Q(status__range=(100, 599)),
+            ),
+        ]
+
+    def __str__(self):
+        return self.key

@@ -27,3 +27,11 @@ def worker_heartbeat() -> float:
     now = time.time()
     redis.Redis.from_url(settings.REDIS_URL).set(HEARTBEAT_KEY, now, ex=3600)
     return now
+
+
+@shared_task(name="core.tasks.idempotency_keys_prune")
+def idempotency_keys_prune() -> int:
+    """Issue 14 (api-behaviour): forget Idempotency-Keys older than 24 h (runs from beat)."""
+    from core.idempotency import idempotency_prune
+
+    return idempotency_prune()

@@ -13,7 +13,12 @@ from intake import services as intake_services
 from intake.models import Youth
 from placement import services
 
-PDF = b"%PDF-1.4\n% demo zorgvraagdossier\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = (  # one blank page: a PDF pypdf reads (core.pdf)
+    b"%PDF-1.4\n% demo zorgvraagdossier\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 9 9]>>endobj\n"
+    b"trailer<</Root 1 0 R/Size 4>>\nstartxref\n0\n%%EOF\n"
+)
 
 ANALYSIS = {
     "presenting_problems": "Oplopende agressie thuis, schoolverzuim, weglopen.",

@@ -19,6 +19,7 @@ from accounts.models import Role
 from accounts.permissions import HasRole
 from core.access_log import Action
 from core.errors import Conflict, NotFound
+from core.idempotency import IdempotentMixin
 from core.renderers import Pagination
 from reporting import quarterly_render, selectors, services
 
@@ -56,7 +57,7 @@ _403 = OpenApiResponse(description="problem+json; not a contract manager")
 _404 = OpenApiResponse(description="problem+json; not a report of the caller's regions")
 
 
-class QuarterlyRequestView(APIView):
+class QuarterlyRequestView(IdempotentMixin, APIView):
     permission_classes = [HasRole(Role.CONTRACT_MANAGER)]
     pagination_class = Pagination
 

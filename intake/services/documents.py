@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.events import event_record
+from core.pdf import pdf_validate
 from core.private_files import private_write
 from intake.models import Document, Status
 from intake.services.analyses import content_edit_check
@@ -42,6 +43,7 @@ def _read_upload(upload) -> bytes:
         raise Invalid.field("file", _("Het bestand is leeg."))
     if not content.lstrip(b"\r\n\t ")[:5] == PDF_MAGIC:
         raise Invalid.field("file", _("Alleen PDF-bestanden zijn toegestaan."), code="not_pdf")
+    pdf_validate(content)  # issue 14: parsed, not encrypted, no JavaScript
     return content
 
 

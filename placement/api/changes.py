@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from accounts.permissions import HasRole
+from core.idempotency import IdempotentMixin
 from placement import selectors, services
 from placement.api.serializers.changes import PlacementChangeInput, PlacementChangesSerializer
 
@@ -21,7 +22,7 @@ def _body(membership, pk):
     return {"placement": placement, "changes": selectors.placement_changes(placement)}
 
 
-class PlacementChanges(APIView):
+class PlacementChanges(IdempotentMixin, APIView):
     permission_classes = [HasRole(Role.COORDINATOR, Role.PROVIDER)]
 
     @extend_schema(

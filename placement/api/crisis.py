@@ -15,6 +15,7 @@ from accounts.models import Role
 from accounts.permissions import HasRole
 from core.api import _flatten
 from core.errors import DomainError, Invalid
+from core.idempotency import IdempotentMixin
 from intake import selectors as intake_selectors
 from placement import selectors, services
 from placement.api.serializers.crisis import (
@@ -25,7 +26,7 @@ from placement.api.serializers.crisis import (
 from placement.api.serializers.requests import RequestSerializer
 
 
-class CrisisPlacements(APIView):
+class CrisisPlacements(IdempotentMixin, APIView):
     permission_classes = [HasRole(Role.COORDINATOR)]
 
     @extend_schema(
@@ -121,7 +122,7 @@ def _readable(serializer, raw):
     return out
 
 
-class CrisisDossierSubmit(APIView):
+class CrisisDossierSubmit(IdempotentMixin, APIView):
     """The coordinator submits a crisis placement's dossier (the referrer uses /submit)."""
 
     permission_classes = [HasRole(Role.COORDINATOR)]
@@ -142,7 +143,7 @@ class CrisisDossierSubmit(APIView):
         return Response(RequestSerializer(placement_request).data)
 
 
-class CrisisFollowUpTriage(APIView):
+class CrisisFollowUpTriage(IdempotentMixin, APIView):
     """Triage of a crisis placement's submitted dossier: the youth stays, or a longer-term
     place is sought (the answer is then the transfer request, in matching)."""
 

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from accounts.models import Role
 from accounts.permissions import HasRole
 from core.errors import Invalid
+from core.idempotency import IdempotentMixin
 from core.renderers import Pagination
 from intake import selectors as intake_selectors
 from placement import selectors, services
@@ -61,7 +62,7 @@ class RequestMatches(APIView):
         return Response(MatchingSerializer(result, context={"facilities": result.facilities}).data)
 
 
-class RequestOffers(APIView):
+class RequestOffers(IdempotentMixin, APIView):
     permission_classes = [HasRole(Role.COORDINATOR)]
 
     @extend_schema(
@@ -95,7 +96,7 @@ class RequestOffers(APIView):
         return _offer_response(request, offer, status.HTTP_201_CREATED)
 
 
-class RequestParkingLift(APIView):
+class RequestParkingLift(IdempotentMixin, APIView):
     """Decline policy: the coordinator lifts the parking of a request early, with a reason
     (422 naming `reason` without one, 409 `not_parked` when it is not parked)."""
 
@@ -146,7 +147,7 @@ class OfferDetail(APIView):
         return _offer_response(request, selectors.offer_get(membership=request.membership, pk=pk))
 
 
-class OfferAccept(APIView):
+class OfferAccept(IdempotentMixin, APIView):
     permission_classes = [HasRole(Role.PROVIDER)]
 
     @extend_schema(
@@ -164,7 +165,7 @@ class OfferAccept(APIView):
         return _offer_response(request, offer)
 
 
-class OfferDecline(APIView):
+class OfferDecline(IdempotentMixin, APIView):
     permission_classes = [HasRole(Role.PROVIDER)]
 
     @extend_schema(
@@ -179,7 +180,7 @@ class OfferDecline(APIView):
         return _offer_response(request, offer)
 
 
-class OfferWithdraw(APIView):
+class OfferWithdraw(IdempotentMixin, APIView):
     permission_classes = [HasRole(Role.COORDINATOR)]
 
     @extend_schema(
@@ -196,7 +197,7 @@ class OfferWithdraw(APIView):
         return _offer_response(request, offer)
 
 
-class OfferIntroduction(APIView):
+class OfferIntroduction(IdempotentMixin, APIView):
     permission_classes = [HasRole(Role.PROVIDER, Role.COORDINATOR)]
 
     @extend_schema(
@@ -223,7 +224,7 @@ class OfferIntroduction(APIView):
         return _offer_response(request, offer)
 
 
-class OfferFallThrough(APIView):
+class OfferFallThrough(IdempotentMixin, APIView):
     permission_classes = [HasRole(Role.PROVIDER, Role.COORDINATOR)]
 
     @extend_schema(
@@ -245,7 +246,7 @@ class OfferFallThrough(APIView):
         return _offer_response(request, offer)
 
 
-class RequestWait(APIView):
+class RequestWait(IdempotentMixin, APIView):
     permission_classes = [HasRole(Role.COORDINATOR)]
 
     @extend_schema(request=WaitInput, responses=RequestSerializer)
@@ -267,7 +268,7 @@ class RequestWait(APIView):
         return Response(RequestSerializer(placement_request).data)
 
 
-class RequestPlacement(APIView):
+class RequestPlacement(IdempotentMixin, APIView):
     permission_classes = [HasRole(Role.COORDINATOR, Role.PROVIDER)]
 
     @extend_schema(
@@ -286,7 +287,7 @@ class RequestPlacement(APIView):
         return Response(PlacementSerializer(placement).data, status=status.HTTP_201_CREATED)
 
 
-class PlacementEnd(APIView):
+class PlacementEnd(IdempotentMixin, APIView):
     permission_classes = [HasRole(Role.COORDINATOR, Role.PROVIDER)]
 
     @extend_schema(

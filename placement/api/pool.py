@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from accounts.permissions import HasRole
+from core.idempotency import IdempotentMixin
 from intake import selectors as intake_selectors
 from intake import services as intake_services
 from placement.api.serializers.pool import (
@@ -30,7 +31,7 @@ from placement.api.serializers.pool import (
 )
 
 
-class RequestAnalysisHelp(APIView):
+class RequestAnalysisHelp(IdempotentMixin, APIView):
     permission_classes = [HasRole(Role.REFERRER)]
 
     @extend_schema(
@@ -79,7 +80,7 @@ def _assignment_response(request, pk):
     return Response(AssignmentSerializer(intake_selectors.assignment_get(membership=request.membership, pk=pk)).data)
 
 
-class AssignmentAccept(APIView):
+class AssignmentAccept(IdempotentMixin, APIView):
     permission_classes = [HasRole(Role.BEHAVIOURAL_SCIENTIST)]
 
     @extend_schema(
@@ -96,7 +97,7 @@ class AssignmentAccept(APIView):
         return _assignment_response(request, pk)
 
 
-class AssignmentComplete(APIView):
+class AssignmentComplete(IdempotentMixin, APIView):
     permission_classes = [HasRole(Role.BEHAVIOURAL_SCIENTIST)]
 
     @extend_schema(
@@ -119,7 +120,7 @@ class AssignmentComplete(APIView):
         return Response(AssignmentSerializer(assignment).data)
 
 
-class RequestExpertTableMeetings(APIView):
+class RequestExpertTableMeetings(IdempotentMixin, APIView):
     permission_classes = [HasRole(Role.COORDINATOR)]
 
     @extend_schema(

@@ -3,6 +3,7 @@
 Wrong role -> 403 (HasRole); a request outside the caller's scope -> 404 (selector).
 """
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -13,12 +14,22 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from accounts.permissions import HasRole
+from core.conditional import (
+    ETAG_HEADER,
+    NOT_MODIFIED,
+    PRECONDITION_FAILED,
+    conditional_parameters,
+    conditional_response,
+    precondition_check,
+)
 from core.downloads import private_pdf_response
 from core.errors import Invalid, NotFound
+from core.idempotency import IdempotentMixin
 from core.renderers import Pagination
 from intake import selectors as intake_selectors
 from intake import services as intake_services
 from intake.models import WITHDRAW_ACCEPTED_FROM
+from intake.services.workflow import request_lock
 from placement import services as placement_services
 from placement.api.serializers.requests import (
     AnalysisInput,
@@ -54,7 +65,7 @@ def _reload(request, pk):
     return intake_selectors.request_get(membership=request.membership, pk=pk, view="api")
 
 
-class RequestListCreate(APIView):
+class RequestListCreate(IdempotentMixin, APIView):
     pagination_class = Pagination
 
     def get_permissions(self):
@@ -107,35 +118,52 @@ class RequestDetail(APIView):
             return [HasRole(Role.REFERRER)()]
         return [HasRole(*READERS)()]
 
-    @extend_schema(responses=RequestDetailSerializer)
+    @extend_schema(
+        responses={200: RequestDetailSerializer, 304: NOT_MODIFIED},
+        parameters=[*conditional_parameters("GET"), ETAG_HEADER],
+    )
     def get(self, request, pk):
-        return Response(_detail(request, _reload(request, pk)))
+        return conditional_response(request, _detail(request, _reload(request, pk)))
 
-    @extend_schema(request=RequestUpdateInput, responses=RequestDetailSerializer)
+    @extend_schema(
+        request=RequestUpdateInput,
+        responses={200: RequestDetailSerializer, 412: PRECONDITION_FAILED},
+        parameters=[*conditional_parameters("PATCH"), ETAG_HEADER],
+        description="Partial: only the fields sent change (within `youth` too). `perspective_plan`, "
+        "`safety_plan` and `alternatives` are replaced as a whole when sent.",
+    )
     def patch(self, request, pk):
         placement_request = intake_selectors.request_get(membership=request.membership, pk=pk, log=False)
-        serializer = RequestUpdateInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        wishes = data.get("wishes") or {}
-        intake_services.request_update(
-            placement_request=placement_request,
-            by=request.user,
-            membership=request.membership,
-            youth=data.get("youth"),
-            urgency=data.get("urgency"),
-            wishes_youth=wishes.get("youth"),
-            wishes_parents=wishes.get("parents"),
-        )
-        intake_services.request_content_save(
-            placement_request=placement_request,
-            by=request.user,
-            membership=request.membership,
-            perspective_plan=data.get("perspective_plan"),
-            safety_plan=data.get("safety_plan"),
-            alternatives=data.get("alternatives"),
-        )
-        return Response(_detail(request, _reload(request, pk)))
+
+        def current():  # as the caller would GET it now, with the row locked (no access log: not shown)
+            request_lock(placement_request)
+            fresh = intake_selectors.request_get(membership=request.membership, pk=pk, log=False)
+            return _detail(request, fresh)
+
+        with transaction.atomic():
+            precondition_check(request, current)
+            serializer = RequestUpdateInput(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            wishes = data.get("wishes") or {}
+            intake_services.request_update(
+                placement_request=placement_request,
+                by=request.user,
+                membership=request.membership,
+                youth=data.get("youth"),
+                urgency=data.get("urgency"),
+                wishes_youth=wishes.get("youth"),
+                wishes_parents=wishes.get("parents"),
+            )
+            intake_services.request_content_save(
+                placement_request=placement_request,
+                by=request.user,
+                membership=request.membership,
+                perspective_plan=data.get("perspective_plan"),
+                safety_plan=data.get("safety_plan"),
+                alternatives=data.get("alternatives"),
+            )
+        return conditional_response(request, _detail(request, _reload(request, pk)))
 
 
 class RequestAnalysis(APIView):
@@ -172,7 +200,7 @@ class RequestAnalysis(APIView):
         return self._save(request, pk, partial=True)
 
 
-class RequestDocuments(APIView):
+class RequestDocuments(IdempotentMixin, APIView):
     parser_classes = [MultiPartParser, FormParser]
     permission_classes = [HasRole(Role.REFERRER, Role.BEHAVIOURAL_SCIENTIST)]
 
@@ -227,7 +255,7 @@ def document_response(document):
     return private_pdf_response(document.path, filename=f"{document.title}.pdf")
 
 
-class RequestSubmit(APIView):
+class RequestSubmit(IdempotentMixin, APIView):
     permission_classes = [HasRole(Role.REFERRER)]
 
     @extend_schema(request=None, responses=RequestSerializer)
@@ -239,7 +267,7 @@ class RequestSubmit(APIView):
         return Response(RequestSerializer(placement_request).data)
 
 
-class RequestTriage(APIView):
+class RequestTriage(IdempotentMixin, APIView):
     permission_classes = [HasRole(Role.COORDINATOR)]
 
     @extend_schema(request=TriageInput, responses=RequestSerializer)
@@ -256,7 +284,7 @@ class RequestTriage(APIView):
         return Response(RequestSerializer(placement_request).data)
 
 
-class RequestWithdraw(APIView):
+class RequestWithdraw(IdempotentMixin, APIView):
     """The referrer withdraws; an accepted request (the place is held) may be withdrawn by
     the referrer or the coordinator, with a reason, and its hold is released."""
 
@@ -281,7 +309,7 @@ class RequestWithdraw(APIView):
         return Response(RequestSerializer(placement_request).data)
 
 
-class RequestOwner(APIView):
+class RequestOwner(IdempotentMixin, APIView):
     """Who has the request in hand: a coordinator of its region (or nobody)."""
 
     permission_classes = [HasRole(Role.COORDINATOR)]

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from accounts.permissions import HasRole
+from core.idempotency import IdempotentMixin
 from intake import selectors as intake_selectors
 from placement import selectors, services
 from placement.api.serializers.youth import (
@@ -25,7 +26,7 @@ from placement.api.serializers.youth import (
 ROLES = (Role.REFERRER, Role.COORDINATOR)
 
 
-class RequestYouthLink(APIView):
+class RequestYouthLink(IdempotentMixin, APIView):
     permission_classes = [HasRole(*ROLES)]
 
     @extend_schema(
@@ -51,7 +52,7 @@ class RequestYouthLink(APIView):
         return Response(YouthLinkResult(placement_request).data)
 
 
-class RequestYouthUnlink(APIView):
+class RequestYouthUnlink(IdempotentMixin, APIView):
     permission_classes = [HasRole(*ROLES)]
 
     @extend_schema(

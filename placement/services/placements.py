@@ -152,13 +152,17 @@ def placement_start(
 ) -> Placement:
     """The accepted offer becomes a placement: the held place becomes occupied."""
     placement_request = request_lock(placement_request)
+    accepted = Offer.objects.filter(request=placement_request, status=OfferStatus.ACCEPTED)
     offer = (
-        Offer.objects.select_for_update(of=("self",))
+        accepted.select_for_update(of=("self",))
         .select_related("facility", "provider")
-        .filter(request=placement_request, status=OfferStatus.ACCEPTED, placement__isnull=True)
+        .filter(placement__isnull=True)
         .first()
     )
-    role = placement_actor_role(membership, placement_request, offer.provider_id if offer else None)
+    # Issue 14: who may act is decided by the accepted offer even when its placement already
+    # started, so a second start by the provider's staff is a wrong state (409), not 403.
+    provider_id = offer.provider_id if offer else accepted.order_by("-pk").values_list("provider_id", flat=True).first()
+    role = placement_actor_role(membership, placement_request, provider_id)
     transition_check(placement_request, Status.PLACED, role, sources=START_FROM)
     if offer is None:
         raise Conflict(_("Er is geen geaccepteerde aanmelding om te plaatsen."), code="no_accepted_offer")

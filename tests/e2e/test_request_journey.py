@@ -10,7 +10,12 @@ from accounts.models import Municipality, Role
 from intake.models import PlacementRequest
 from tests.accounts.factories import PASSWORD, member, region
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = (  # one blank page: a PDF pypdf reads (core.pdf)
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 9 9]>>endobj\n"
+    b"trailer<</Root 1 0 R/Size 4>>\nstartxref\n0\n%%EOF\n"
+)
 
 
 @pytest.fixture

@@ -49,7 +49,7 @@ from tests.placement.factories import (
 
 pytestmark = pytest.mark.django_db
 
-SHA256_PDF = "5a838678058f6de375e8635b5f2fea47a4e5f07cb1a882a44b10f39abc6f34ff"
+SHA256_PDF = "19e309b97e881bd32b3f6614319da21244e43f7c652908229f27ff29412cecde"
 
 
 def utc(value: datetime.datetime) -> str:

@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from accounts.models import Municipality, Region
 from capacity.models import CareType, Specialisation
@@ -55,6 +56,17 @@ class YouthInput(StrictSerializer):
     machtiging_end_date = serializers.DateField(required=False, allow_null=True)
     school = serializers.CharField(max_length=200, required=False, allow_blank=True)
     guardians = GuardianInput(many=True, required=False)
+
+    def get_fields(self):
+        """Issue 14 (api-behaviour): `YouthInput(partial=True)` inside a serializer that is
+        not partial itself (PATCH /requests/{id}) really is partial: every field optional
+        and no defaults filled in, so one field sent changes only that field."""
+        fields = super().get_fields()
+        if self.partial:
+            for field in fields.values():
+                field.required = False
+                field.default = empty
+        return fields
 
     def validate(self, attrs):
         try:
