@@ -17,6 +17,7 @@ from accounts.webhook_serializers import (
     WebhookSubscriptionInput,
     WebhookSubscriptionSerializer,
 )
+from core.idempotency import IdempotentMixin
 
 TAGS = ["webhooks"]
 
@@ -29,7 +30,7 @@ ERRORS_READ = {401: _problem("Niet ingelogd"), 403: _problem("Geen rol die webho
 ERRORS_ONE = {**ERRORS_READ, 404: _problem("Onbekend abonnement, of van een andere organisatie")}
 
 
-class WebhookList(generics.ListCreateAPIView):
+class WebhookList(IdempotentMixin, generics.ListCreateAPIView):
     permission_classes = [HasRole(*webhooks.WEBHOOK_MANAGER_ROLES)]
     serializer_class = WebhookSubscriptionSerializer
     filterset_class = None
@@ -125,7 +126,7 @@ class WebhookDeliveries(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-class WebhookPing(APIView):
+class WebhookPing(IdempotentMixin, APIView):
     permission_classes = [HasRole(*webhooks.WEBHOOK_MANAGER_ROLES)]
 
     @extend_schema(

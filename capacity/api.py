@@ -141,7 +141,7 @@ class FacilityAvailability(IdempotentMixin, APIView):
         return conditional_response(request, FacilitySerializer(_facility_or_404(request, pk)).data)
 
 
-class AvailabilityBulk(APIView):
+class AvailabilityBulk(IdempotentMixin, APIView):
     """Issue 14 (api-push): POST /availability, many facilities of a provider's system in
     one call (capacity.services.availability_bulk_update)."""
 

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from accounts.permissions import HasRole
 from core.api import StrictSerializer
 from core.errors import Conflict, NotFound
+from core.idempotency import IdempotentMixin
 from reporting import selectors, services
 from reporting.models import ExportJob
 from reporting.reports.common import MAX_THRESHOLD_DAYS, READ_ROLES, scope_from_params
@@ -72,7 +73,7 @@ def _params(data) -> dict:
     return params
 
 
-class ExportCreate(APIView):
+class ExportCreate(IdempotentMixin, APIView):
     permission_classes = [HasRole(*READ_ROLES)]
 
     @extend_schema(

@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from accounts.permissions import HasRole
+from core.idempotency import IdempotentMixin
 from core.renderers import Pagination
 from intake import selectors as intake_selectors
 from placement import selectors, services
@@ -188,7 +189,7 @@ class OfferDocuments(APIView):
         return Response(OfferDocumentsSerializer(_offer_documents(offer)).data)
 
 
-class RequestResumeMatching(APIView):
+class RequestResumeMatching(IdempotentMixin, APIView):
     permission_classes = [HasRole(Role.COORDINATOR)]
 
     @extend_schema(
