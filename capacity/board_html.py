@@ -64,7 +64,7 @@ def board_rows_html(rows: list[tuple]) -> SafeString:
             f'<td class="utrecht-table__cell">{escape(row[i["municipality__name"]])}<br>'
             f"<small>{escape(row[i['municipality__region__name']])}</small></td>"
             f'<td class="utrecht-table__cell">{escape(row[i["care_type__label"]])}'
-            f"{' ' + closed if row[i['security_level'] ] == 'closed' else ''}<br>"
+            f"{' ' + closed if row[i['security_level']] == 'closed' else ''}<br>"
             f"<small>{escape(', '.join(row[i['specialisation_labels']] or ()))}</small></td>"
             f'<td class="utrecht-table__cell">{escape(ages % {"min": row[i["age_min"]], "max": row[i["age_max"]]})}'
             f"<br><small>{escape(', '.join(genders.get(g, g) for g in row[i['genders']] or ()))}</small></td>"

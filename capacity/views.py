@@ -46,7 +46,7 @@ def board(request):
     query.pop("page", None)
     partial = bool(request.htmx and request.htmx.target == "board-results")
     etag = board_etag(rows, totals, page=page.number, query=query.urlencode(), membership=request.membership)
-    if partial and valid and etag in parse_etags(request.headers.get("If-None-Match", "")):
+    if partial and valid and quote_etag(etag) in parse_etags(request.headers.get("If-None-Match", "")):
         return HttpResponseNotModified(headers={"ETag": quote_etag(etag)})
     context = {
         "filterset": filterset,
