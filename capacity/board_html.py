@@ -14,7 +14,8 @@ from __future__ import annotations
 import hashlib
 
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -41,6 +42,7 @@ def board_rows_html(rows: list[tuple]) -> SafeString:
     ages = _("%(min)s-%(max)s jaar")
     genders = {value: str(label) for value, label in Gender.choices}
     tz = timezone.get_current_timezone()
+    months = {n: str(name).title() for n, name in MONTHS_3.items()}  # the date filter's "M"
     i = _INDEX
     out = []
     for row in rows:
@@ -53,9 +55,12 @@ def board_rows_html(rows: list[tuple]) -> SafeString:
         else:
             free_html = f'<span class="free{" free--available" if free > 0 else ""}">{free}</span>'
         when = row[i["last_confirmed_at"]]
-        confirmed_html = (
-            escape(confirmed % {"when": dateformat.format(when.astimezone(tz), "j M Y H:i")}) if when else never
-        )
+        if when:
+            when = when.astimezone(tz)  # the date filter's "j M Y H:i", without its per-call set-up
+            day = f"{when.day} {months[when.month]} {when.year} {when.hour:02d}:{when.minute:02d}"
+            confirmed_html = escape(confirmed % {"when": day})
+        else:
+            confirmed_html = never
         occupied = rules.places_occupied(internal=row[i["occupied_internal"]], external=row[i["occupied_external"]])
         out.append(
             f'<tr class="utrecht-table__row{" row--stale" if stale else ""}" data-facility-id="{pk}">'
