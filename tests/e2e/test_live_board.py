@@ -31,7 +31,7 @@ def _login(page, live_server, username):
 
 @pytest.mark.e2e
 def test_an_availability_change_shows_on_an_open_board_within_5_seconds(
-    page, live_server, demo_data, browser_context_args
+    page, live_server, demo_data, browser_context_args, axe_violations
 ):
     facility = Facility.objects.get(name="De Horst – Crisisplaatsen Almelo")
     _login(page, live_server, "coordinator")
@@ -43,6 +43,7 @@ def test_an_availability_change_shows_on_an_open_board_within_5_seconds(
     page.goto(f"{live_server.url}/coordinator/capacity/")
     row = page.locator(f'tr[data-facility-id="{facility.pk}"]')
     expect(row).to_be_visible()
+    assert axe_violations() == []  # the rows built in Python are as accessible as before
     free_before = facility.places_staffed - facility.occupied_internal - facility.occupied_external - facility.held
     occupied = facility.occupied_external + 1 if free_before > 0 else facility.occupied_external - 1
     expected = str(free_before - 1 if free_before > 0 else free_before + 1)
@@ -74,3 +75,11 @@ def test_an_availability_change_shows_on_an_open_board_within_5_seconds(
     assert time.monotonic() - changed_at < 5
     assert page.evaluate(f"document.querySelector('tr[data-facility-id=\"{facility.pk}\"]').dataset.marker") is None
     other.close()
+
+
+@pytest.mark.e2e
+def test_the_provider_inbox_built_in_python_stays_accessible(page, live_server, demo_data, login, axe_violations):
+    login("provider", "demo")
+    page.goto(f"{live_server.url}/provider/offers/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Aanmeldingen")
+    assert axe_violations() == []
