@@ -53,3 +53,10 @@ bench: setup
 
 clean-data:
 	rm -rf .data
+
+# Issue 15 (perf-pages): accept/decline under load against GET /api/v1/me on production
+# gunicorn (locust scenario bench/locust_answers.py; the database is checked afterwards).
+# Results in bench/results/answers.json; pass options with ANSWERS_ARGS="--users 10".
+.PHONY: bench-answers
+bench-answers: setup
+	$(PY) -m bench.answers $(ANSWERS_ARGS)

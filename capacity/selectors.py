@@ -22,6 +22,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 
@@ -293,3 +294,45 @@ def stale_facilities_summary(*, now: datetime) -> dict:
         oldest_confirmed_at=Min("last_confirmed_at"),
     )
     return summary
+
+
+# --- The capacity board's rows, lean (issue 15, perf-pages) ------------------------------
+
+BOARD_ROW_FIELDS = (
+    "pk",
+    "name",
+    "provider__name",
+    "municipality__name",
+    "municipality__region__name",
+    "care_type__label",
+    "security_level",
+    "specialisation_labels",
+    "age_min",
+    "age_max",
+    "genders",
+    "free",
+    "is_stale",
+    "held",
+    "occupied_internal",
+    "occupied_external",
+    "places_staffed",
+    "places_contracted",
+    "last_confirmed_at",
+)
+
+
+def board_rows(queryset, *, offset: int, limit: int) -> list[tuple]:
+    """One page of a (filtered, ordered) `facility_list(detail=False)` as plain tuples of
+    `BOARD_ROW_FIELDS`, specialisations as an ordered array of labels, in ONE query: what
+    the board shows of each facility, without model objects or a prefetch."""
+    labels = (
+        Facility.specialisations.through.objects.filter(facility_id=OuterRef("pk"))
+        .order_by("specialisation__sort_order", "specialisation__label")
+        .values("specialisation__label")
+    )
+    rows = (
+        queryset.prefetch_related(None)
+        .annotate(specialisation_labels=ArraySubquery(labels))
+        .values_list(*BOARD_ROW_FIELDS)[offset : offset + limit]
+    )
+    return list(rows)

@@ -2,11 +2,11 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import parse_etags, quote_etag, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +14,7 @@ from accounts import selectors as account_selectors
 from accounts.models import Region, Role
 from accounts.permissions import role_required
 from capacity import selectors, services
+from capacity.board_html import board_etag, board_rows_html
 from capacity.filters import FacilityFilter
 from capacity.forms import AvailabilityForm, BandTariffsForm, group_formset, group_rows
 from capacity.models import FACILITY_GENDER_CHOICES, CareType, SecurityLevel, Specialisation
@@ -22,26 +23,42 @@ from capacity.services.bands import TARIFF_ROLES
 from core.errors import DomainError, Invalid, NotFound
 
 BOARD_PAGE_SIZE = 250
+BOARD_POLL_SECONDS = 3  # issue 15: a change shows on an open board within 5 s
 
 
 @role_required(Role.COORDINATOR)
 def board(request):
     """All facilities relevant to the coordinator's regions, filtered and sorted; htmx
-    swaps only the results (on filter changes and every 30 seconds)."""
+    swaps only the results (on filter changes, and when they changed: issue 15 live board).
+
+    The rows are plain tuples rendered in Python (`capacity.board_html`). The results carry
+    an ETag over exactly what they show (rows, totals, page, language, filters); the poll
+    sends it back as If-None-Match and an unchanged board answers 304 without rendering."""
     facilities = selectors.facility_list(membership=request.membership, detail=False)
     filterset = FacilityFilter(request.GET, queryset=facilities)
     valid = filterset.is_valid()
     filtered = filterset.qs if valid else facilities.none()
-    page = Paginator(filtered, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    totals = selectors.facility_totals(filtered)
+    # The totals count the rows; the paginator needs nothing else (no second count query).
+    page = Paginator(range(totals["facilities"]), BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.board_rows(filtered, offset=(page.number - 1) * BOARD_PAGE_SIZE, limit=BOARD_PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
+    partial = bool(request.htmx and request.htmx.target == "board-results")
+    etag = board_etag(rows, totals, page=page.number, query=query.urlencode(), membership=request.membership)
+    if partial and valid and quote_etag(etag) in parse_etags(request.headers.get("If-None-Match", "")):
+        return HttpResponseNotModified(headers={"ETag": quote_etag(etag)})
     context = {
         "filterset": filterset,
         "form": filterset.form,
         "page": page,
-        "totals": selectors.facility_totals(filtered),
+        "rows": rows,
+        "rows_html": board_rows_html(rows),
+        "etag": quote_etag(etag),
+        "totals": totals,
         "query": query.urlencode(),
         "refreshed_at": timezone.now(),
+        "poll_seconds": BOARD_POLL_SECONDS,
         "care_types": CareType.objects.order_by("sort_order", "label"),
         "specialisations": Specialisation.objects.order_by("sort_order", "label"),
         "regions": Region.objects.order_by("name"),
@@ -55,13 +72,12 @@ def board(request):
             ("-last_confirmed_at", _("Laatst bevestigd")),
         ],
     }
-    template = (
-        "capacity/_board_results.html"
-        if request.htmx and request.htmx.target == "board-results"
-        else "capacity/board.html"
-    )
+    template = "capacity/_board_results.html" if partial else "capacity/board.html"
     # htmx swaps only 2xx answers; a full page with a bad filter is a 422 like any form.
-    return render(request, template, context, status=200 if valid or request.htmx else 422)
+    response = render(request, template, context, status=200 if valid or request.htmx else 422)
+    if partial and valid:
+        response["ETag"] = quote_etag(etag)
+    return response
 
 
 @role_required(Role.COORDINATOR)

@@ -142,16 +142,27 @@ def transfers_of_youth(youth_id) -> int:
     return Transfer.objects.filter(youth_id=youth_id).count()
 
 
+INBOX_OPEN_FIELDS = ("pk", "pseudonym", "facility__name", "referral__age", "deadline", "reconfirm_availability")
+
+
 def provider_inbox(*, membership, now=None) -> dict:
     """The provider's inbox: open offers by deadline, accepted offers whose placement has
-    not started, running placements, and the latest answered offers. Three queries."""
+    not started, running placements, and the latest answered offers. Three queries.
+
+    Issue 15 (perf-pages): the open offers, the long list, are plain tuples of
+    `INBOX_OPEN_FIELDS` with their `time_left` (placement/inbox_html.py renders them);
+    the short lists keep their objects."""
     now = now or timezone.now()
+    scope = offer_scope(membership)
+    open_rows = [
+        (*row, time_left(row[4], now))
+        for row in scope.filter(status=OfferStatus.OPEN).order_by("deadline", "id").values_list(*INBOX_OPEN_FIELDS)
+    ]
     offers = list(
-        offer_list(membership=membership)
+        _offer_related(scope)
         .filter(
-            Q(status=OfferStatus.OPEN)
-            | Q(status=OfferStatus.ACCEPTED, placement__isnull=True)
-            | Q(answered_at__gte=now - timedelta(days=30))
+            Q(status=OfferStatus.ACCEPTED, placement__isnull=True)
+            | (Q(answered_at__gte=now - timedelta(days=30)) & ~Q(status=OfferStatus.OPEN))
         )
         .order_by("deadline", "id")
     )
@@ -162,14 +173,10 @@ def provider_inbox(*, membership, now=None) -> dict:
         .order_by("start_date", "id")
     )
     soon = add_working_days(timezone.localtime(now, AMSTERDAM).date(), 1)
-    for o in offers:
-        o.time_left = time_left(o.deadline, now) if o.status == OfferStatus.OPEN else None
     return {
-        "open": [o for o in offers if o.status == OfferStatus.OPEN],
+        "open": open_rows,
         "to_start": [o for o in offers if o.status == OfferStatus.ACCEPTED and not hasattr(o, "placement")],
-        "answered": sorted(
-            [o for o in offers if o.status != OfferStatus.OPEN], key=lambda o: o.answered_at, reverse=True
-        ),
+        "answered": sorted(offers, key=lambda o: o.answered_at, reverse=True),
         "placements": placements,
         "soon": soon,
     }

@@ -23,7 +23,7 @@ from accounts.models import Role
 from capacity import selectors as capacity_selectors
 from capacity import services as capacity_services
 from core.errors import Conflict, Forbidden, Invalid, missing_params
-from core.events import event_record
+from core.events import event_record, events_at_end
 from intake.models import (
     FALL_THROUGH_FROM,
     SYSTEM,
@@ -430,7 +430,15 @@ def offer_accept_needs_confirmation(offer: Offer) -> bool:
 def offer_accept(*, offer: Offer, by, membership, availability_confirmed: bool = False) -> Offer:
     """The provider accepts. With `availability_confirmed` the acceptance also confirms the
     facility's figures (a fresh availability confirmation through the capacity service);
-    where the availability is stale that confirmation is required (422 on the field)."""
+    where the availability is stale that confirmation is required (422 on the field).
+
+    Issue 15 (perf-pages): its events are written together at the end (events_at_end), so
+    concurrent answers queue on the event log's chain head only for that last statement."""
+    with events_at_end():
+        return _offer_accept(offer=offer, by=by, membership=membership, availability_confirmed=availability_confirmed)
+
+
+def _offer_accept(*, offer: Offer, by, membership, availability_confirmed: bool) -> Offer:
     _provider_check(membership, offer)
     placement_request = request_lock(offer.request)
     offer = _offer_lock(offer)
@@ -486,6 +494,13 @@ def offer_accept(*, offer: Offer, by, membership, availability_confirmed: bool =
 
 @transaction.atomic
 def offer_decline(*, offer: Offer, reason: str, motivation: str, by, membership) -> Offer:
+    """The provider declines with a reason from the list and a motivation; the request goes
+    back to matching (and may be parked). Events at the end, as offer_accept's."""
+    with events_at_end():
+        return _offer_decline(offer=offer, reason=reason, motivation=motivation, by=by, membership=membership)
+
+
+def _offer_decline(*, offer: Offer, reason: str, motivation: str, by, membership) -> Offer:
     _provider_check(membership, offer)
     motivation = (motivation or "").strip()
     problems = missing_params(DECLINE_REQUIRED, {"reason": reason, "motivation": motivation})

@@ -30,6 +30,7 @@ from placement.forms import (
     WaitForm,
     overrides_from_post,
 )
+from placement.inbox_html import inbox_open_rows_html
 from placement.matching import Group
 from placement.models import DeclineReason, OfferStatus
 from placement.views.common import confirmed_form_action, request_or_404
@@ -440,7 +441,9 @@ def placement_end(request, pk):
 
 @role_required(Role.PROVIDER)
 def provider_inbox(request):
-    return render(request, "placement/provider_inbox.html", selectors.provider_inbox(membership=request.membership))
+    inbox = selectors.provider_inbox(membership=request.membership)
+    inbox["open_html"] = inbox_open_rows_html(inbox["open"], soon=inbox["soon"])  # issue 15: rows in Python
+    return render(request, "placement/provider_inbox.html", inbox)
 
 
 def _accept_form(offer, data=None):
