@@ -415,6 +415,22 @@ SPECTACULAR_SETTINGS = {
     # The need profile's intensity (analyses) and a facility's band (capacity) are both
     # "intensity"; name the need profile's set apart so the schema has one name per set.
 }
+# Issue 14 (api-spec): one name per coded set in the schema (responses document their enums).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "RoleEnum": "accounts.models.Role",
+        "RequestStatusEnum": "intake.models.requests.Status",
+        "RequestKindEnum": "intake.models.requests.Kind",
+        "RequestOutcomeEnum": "intake.models.requests.Outcome",
+        "OfferStatusEnum": "placement.models.offers.OfferStatus",
+        "OfferDeclineReasonEnum": "placement.models.offers.DeclineReason",
+        "IntroductionOutcomeEnum": "placement.models.offers.IntroductionOutcome",
+        "PlacementKindEnum": "placement.models.placements.PlacementKind",
+        "AssignmentStatusEnum": "intake.models.analyses.AnalysisAssignment.AssignmentStatus",
+        "DocumentKindEnum": "intake.models.analyses.Document.DocumentKind",
+        "ReportJobStatusEnum": "reporting.models.QuarterlyReport.Status",
+    }
+)
 # Issue 14 (api-spec): where integrators reach the API (the spec's `servers`, https, ending in
 # /api/v1) and whom they ask (`info.contact`).
 API_PUBLIC_URL = env.str("API_PUBLIC_URL", default="https://regie.example.org/api/v1")

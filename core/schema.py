@@ -269,6 +269,12 @@ def _strict_request_bodies(result, generator):
         schema = schemas[name]
         if name in strict and schema.get("type") == "object" and "properties" in schema:
             schema["additionalProperties"] = False
+    for name, fields in schema_operations.NON_BLANK.items():
+        for field in fields:
+            prop = schemas.get(name, {}).get("properties", {}).get(field)
+            if prop is not None:
+                prop.update(minLength=1, pattern=r"\S")
+                prop.pop("default", None)
     mixin_doc = " ".join((StrictFieldsMixin.__doc__ or "").split())
     for name in strict:
         schema = schemas.get(name, {})

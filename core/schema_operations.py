@@ -268,6 +268,16 @@ ERRORS = {
     "reports_quarterly_create": {409},
 }
 
+# request body schema -> free texts the services refuse when blank (after stripping): the
+# schema says so (minLength 1 and a non-space character), the server answers 422 naming them
+NON_BLANK = {
+    "DeclineInput": ["motivation"],
+    "OfferWithdrawInput": ["reason"],
+    "ParkingLiftInput": ["reason"],
+    "YouthLinkInput": ["reason"],
+    "YouthUnlinkInput": ["reason"],
+}
+
 REQUEST_EXAMPLES = {
     "auth_token_create": {"username": "referrer", "password": "demo", "client": "zorgsysteem"},
     "requests_create": {

@@ -12,7 +12,9 @@ from rest_framework.views import APIView
 from accounts.models import Role
 from accounts.permissions import HasRole
 from core.errors import NotFound
+from core.schema_fields import coded
 from reporting import selectors, services
+from reporting.models import QuarterlyReport
 
 
 def _body(report) -> dict:
@@ -35,7 +37,7 @@ QUARTERLY_STATUS = inline_serializer(
         "region": serializers.CharField(),
         "year": serializers.IntegerField(),
         "quarter": serializers.IntegerField(),
-        "status": serializers.CharField(),
+        "status": coded(QuarterlyReport.Status.choices),
         "progress": serializers.IntegerField(),
         "published": serializers.BooleanField(),
         "url": serializers.CharField(),
