@@ -10,7 +10,7 @@ operation shares and what can be derived from the view, instead of repeating it 
   400 on writes and on operations with parameters, 401 wherever a credential is needed,
   403 where the view checks a role (`accounts.permissions.HasRole`), 404 on paths with ids
   and on paginated lists (a page past the end), 413/415/422 on request bodies, 422 on
-  validated query parameters, 409 on writes to an existing object (its state is checked),
+  every write and on validated query parameters, 409 on writes to an existing object (its state is checked),
   429 and 503 everywhere; what cannot be derived (a 409 or 403 from a service's own check
   elsewhere) comes from `core.schema_operations`;
 - the `API-Version` response header on every response (`components.headers`);
@@ -80,7 +80,7 @@ PROBLEM_SCHEMA = {
             "description": "Every refused field (validation errors only).",
             "items": {
                 "type": "object",
-                "required": ["name", "code", "reason"],
+                "required": ["name", "reason"],  # `code` is not (yet) given by every service check
                 "properties": {
                     "name": {
                         "type": "string",
@@ -180,6 +180,8 @@ def _derived_statuses(path, method, operation, view) -> set[int]:
         statuses.add(403)
     if in_path or any(p.get("name") == "page" for p in parameters):
         statuses.add(404)
+    if method in WRITE_METHODS:
+        statuses.add(422)  # the services check their rules (core.errors.Invalid), body or not
     if method in WRITE_METHODS and in_path:
         statuses.add(409)  # a move of an existing object: the state is checked (core.errors)
     if body:

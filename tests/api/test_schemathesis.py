@@ -73,8 +73,12 @@ def _strategy(operation, real_ids):
 
 
 def _describe(case, role, error):
-    lines = [line for line in str(error).strip().splitlines() if line.strip()]
-    return f"{case.operation.label} as {role}: " + " | ".join(lines[:6])[:600]
+    """One line per distinct failure: operation, role, what was wrong."""
+    failures = getattr(error, "exceptions", None) or [error]
+    for failure in failures:
+        title = getattr(failure, "title", type(failure).__name__)
+        message = " ".join(str(getattr(failure, "message", failure)).split())[:400]
+        yield f"{case.operation.label} as {role}: {title}: {message}"
 
 
 def test_every_operation_as_every_role(live_server, demo_data):
@@ -110,12 +114,13 @@ def test_every_operation_as_every_role(live_server, demo_data):
                         checks=CHECKS,
                         timeout=60,
                     )
-                except Exception as error:  # noqa: BLE001 - collect every finding, report them together
-                    findings.append(_describe(case, role, error))
+                except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 - every finding, reported together
+                    findings.extend(_describe(case, role, error))
             if case.operation.method.upper() == "DELETE" and case.operation.path == "/auth/token":
                 tokens.update(_tokens())  # the case revoked the tokens it was sent with
 
         run()
 
     assert calls, "no operation was exercised"
-    assert not findings, f"{len(findings)} findings in {len(calls)} calls:\n" + "\n".join(findings)
+    distinct = sorted(set(findings))
+    assert not distinct, f"{len(distinct)} findings in {len(calls)} calls:\n" + "\n".join(distinct)

@@ -42,7 +42,8 @@ def test_servers_contact_and_version():
     assert spec["components"]["headers"]["API-Version"]["schema"]["example"] == spec["info"]["version"]
     problem = spec["components"]["schemas"]["ProblemDetails"]
     assert {"type", "title", "status", "detail", "invalid_params"} <= set(problem["properties"])
-    assert set(problem["properties"]["invalid_params"]["items"]["required"]) == {"name", "code", "reason"}
+    item = problem["properties"]["invalid_params"]["items"]
+    assert set(item["properties"]) == {"name", "code", "reason"} and set(item["required"]) == {"name", "reason"}
 
 
 def test_every_operation_has_summary_description_and_a_known_text():
