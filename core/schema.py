@@ -132,7 +132,8 @@ def _components(result):
 
 
 def _problem_example(status):
-    example = {"type": "about:blank", "title": ERRORS[status][0], "status": status, "detail": ERRORS[status][1]}
+    name, detail = ERRORS.get(status, ("Error", "Error"))
+    example = {"type": "about:blank", "title": name, "status": status, "detail": detail}
     if status == 422:
         example["type"] = "about:blank#invalid"
         example["invalid_params"] = [{"name": "reason", "code": "blank", "reason": "This field may not be blank."}]
@@ -197,14 +198,13 @@ def _operation_errors(path, method, operation, view):
     statuses = _derived_statuses(path, method, operation, view) | set(extra)
     responses = operation.setdefault("responses", {})
     for status in sorted(statuses):
-        key = str(status)
-        declared = responses.get(key)
-        if declared is None:
-            responses[key] = {"$ref": f"#/components/responses/{ERRORS[status][0]}"}
-        elif "content" not in declared and "$ref" not in declared:
+        responses.setdefault(str(status), {"$ref": f"#/components/responses/{ERRORS[status][0]}"})
+    for key, declared in list(responses.items()):
+        if key.startswith(("4", "5")) and "content" not in declared and "$ref" not in declared:
             # a view documented why this error happens here; keep that, add the body and header
+            status = int(key)
             responses[key] = {
-                "description": declared.get("description") or ERRORS[status][1],
+                "description": declared.get("description") or ERRORS.get(status, ("", "Error"))[1],
                 "headers": {"API-Version": VERSION_HEADER_REF},
                 "content": {PROBLEM_JSON: {"schema": PROBLEM_REF, "example": _problem_example(status)}},
             }
