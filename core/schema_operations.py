@@ -300,6 +300,40 @@ REQUEST_EXAMPLES = {
     "facilities_availability_create": {"places_staffed": 8, "occupied_external": 1},
     "facilities_partial_update": {"name": "De Horst - woongroep Noord"},
     "regions_settings_partial_update": {"freshness_days": 7},
+    "requests_offers_create": {
+        "facility": 12,
+        "document_kinds": ["zorgvraag", "perspectiefplan"],
+        "deadline": "2026-12-09T17:00:00Z",
+    },
+    "requests_owner_create": {"owner": 4},
+    "requests_parking_lift_create": {"reason": "De aanbieder heeft weer plek in de woongroep."},
+    "requests_wait_create": {
+        "reason": "fitting_full",
+        "bridging_care": {"what": "Ambulante begeleiding thuis, twee keer per week", "by": "Jeugdzorg De Horst"},
+    },
+    "requests_placement_create": {"start_date": "2026-12-14", "school": "Het Stedelijk Lyceum"},
+    "requests_youth_link_create": {
+        "target_request": 41,
+        "reason": "Dezelfde jongere, eerder aangemeld door het wijkteam.",
+    },
+    "requests_youth_unlink_create": {"reason": "Bij nader inzien een andere jongere."},
+    "requests_analysis_help_create": {"question": "Kunt u meekijken naar de hulpvraag in de analyse?"},
+    "requests_crisis_triage_create": {"decision": "stay", "reason": ""},
+    "offers_introduction_create": {"date": "2026-12-10", "outcome": "positive", "note": "Goed gesprek met ouders."},
+    "placements_end_create": {
+        "end_date": "2027-06-30",
+        "reason": "01",
+        "destination": "home",
+        "narrative": "Doelen behaald; terug naar huis met ambulante nazorg.",
+        "needs_new_place": False,
+    },
+    "placements_changes_create": {
+        "effective_date": "2027-01-01",
+        "intensity": "K",
+        "reason": "Minder begeleiding nodig na de eerste maanden.",
+    },
+    "regions_bands_update": {"valid_from": "2027-01-01", "tariffs": {"K": "600.00"}},
+    "assignments_complete_create": {"note": "Analyse aangevuld met het beeld van school."},
     "reports_quarterly_create": {"region": "JZ14", "year": 2026, "quarter": 3},
 }
 
