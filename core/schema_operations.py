@@ -259,6 +259,53 @@ OPERATIONS = {
     "reports_quarterly_retrieve": ("Status of a quarterly report", "Queued, running, done (with download) or failed."),
 }
 
+# Operations other parts of issue 14 add (api-resources, api-push); described here so the
+# merged document has a text for each (unused until those parts are merged).
+OPERATIONS.update(
+    {
+        "placements_list": ("List placements", "Placements the caller may see, paginated, with filters."),
+        "placements_retrieve": ("Get a placement", "One placement (identity only for those who may see it)."),
+        "transfers_list": ("List transfers", "Transfers between placements the caller may see, paginated."),
+        "transfers_retrieve": ("Get a transfer", "One transfer."),
+        "offers_documents_retrieve": (
+            "Documents shared with an offer",
+            "Which of the request's documents go with the offer (by kind until the provider accepts).",
+        ),
+        "offers_documents_update": (
+            "Choose the documents of an offer",
+            "The coordinator replaces the set of documents shared with the offer.",
+        ),
+        "requests_resume_matching_create": (
+            "Resume matching",
+            "A waiting request goes back to matching (a fitting place came free).",
+        ),
+        "assignments_retrieve": ("Get an assignment", "One behavioural-scientist assignment."),
+        "availability_create": (
+            "Report availability in bulk",
+            "A provider's system reports many facilities at once, with the moment the figures were true; "
+            "all or nothing, with an error per row.",
+        ),
+        "exports_create": ("Start an export", "Starts a CSV or XLSX export in the background; poll its status."),
+        "exports_retrieve": ("Status of an export", "Queued, running, done (with download) or failed."),
+        "exports_download_retrieve": ("Download an export", "The finished CSV or XLSX file."),
+        "reports_quarterly_list": ("List quarterly reports", "Quarterly reports of the caller's regions."),
+        "reports_quarterly_pdf_retrieve": ("Quarterly report as PDF", "The finished quarterly report as PDF."),
+        "reports_quarterly_xlsx_retrieve": ("Quarterly report as XLSX", "The finished quarterly report as XLSX."),
+        "notifications_list": ("List my notifications", "The caller's own in-app notifications, newest first."),
+        "notifications_retrieve": ("Get a notification", "One of the caller's notifications."),
+        "notifications_read_create": ("Mark a notification read", "Marks one of the caller's notifications read."),
+        "webhooks_list": ("List webhook subscriptions", "The webhook subscriptions of the caller's organisation."),
+        "webhooks_create": (
+            "Subscribe a webhook",
+            "A URL (https) and the events to receive; the signing secret is shown once.",
+        ),
+        "webhooks_retrieve": ("Get a webhook subscription", "One subscription of the caller's organisation."),
+        "webhooks_destroy": ("Remove a webhook subscription", "Stops deliveries to this URL."),
+        "webhooks_deliveries_list": ("A webhook's deliveries", "The delivery log: attempts, status codes, retries."),
+        "webhooks_ping_create": ("Ping a webhook", "Sends a signed test event to the subscription's URL."),
+    }
+)
+
 # operationId -> error statuses that cannot be derived from the view (services' own checks)
 ERRORS = {
     "auth_token_create": {401, 403},  # wrong credentials (issue 14.3: 401); a locked-out address
