@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from knox.auth import TokenAuthentication
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -66,6 +66,7 @@ class RegionList(generics.ListAPIView):
         return selectors.region_list()
 
 
+@extend_schema(parameters=[OpenApiParameter("region", str, description="Only this region's municipalities (code).")])
 class MunicipalityList(generics.ListAPIView):
     serializer_class = MunicipalitySerializer
     pagination_class = None

@@ -418,18 +418,40 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Issue 14 (api-spec): paths relative to `servers` (which end in /api/v1); the hooks of
+    # core/schema.py add errors, the API-Version header, texts, examples and links.
+    "SCHEMA_PATH_PREFIX_TRIM": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.schema.postprocess_schema"],
     # The need profile's intensity (analyses) and a facility's band (capacity) are both
     # "intensity"; name the need profile's set apart so the schema has one name per set.
 }
-# Issue 14 (api-resources): one name per code set of the new resources' fields.
+# Issue 14 (api-spec): one name per coded set in the schema (responses document their enums).
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     {
-        "PlacementKindEnum": "placement.models.PlacementKind",
+        "RoleEnum": "accounts.models.Role",
+        "RequestStatusEnum": "intake.models.requests.Status",
+        "RequestKindEnum": "intake.models.requests.Kind",
+        "RequestOutcomeEnum": "intake.models.requests.Outcome",
+        "OfferStatusEnum": "placement.models.offers.OfferStatus",
+        "OfferDeclineReasonEnum": "placement.models.offers.DeclineReason",
+        "IntroductionOutcomeEnum": "placement.models.offers.IntroductionOutcome",
+        "PlacementKindEnum": "placement.models.placements.PlacementKind",
+        "AssignmentStatusEnum": "intake.models.analyses.AnalysisAssignment.AssignmentStatus",
+        "DocumentKindEnum": "intake.models.analyses.Document.DocumentKind",
+        "ReportJobStatusEnum": "reporting.models.QuarterlyReport.Status",
+        # Issue 14 (api-resources): the new resources' code sets
         "EndReasonEnum": "placement.models.EndReason",
         "AftercareDestinationEnum": "placement.models.AftercareDestination",
-        "DocumentKindEnum": "placement.api.serializers.resources.DOCUMENT_KINDS",
     }
 )
+# Issue 14 (api-spec): where integrators reach the API (the spec's `servers`, https, ending in
+# /api/v1) and whom they ask (`info.contact`).
+API_PUBLIC_URL = env.str("API_PUBLIC_URL", default="https://regie.example.org/api/v1")
+API_CONTACT = {
+    "name": env.str("API_CONTACT_NAME", default="Functioneel beheer regie op plaatsing"),
+    "email": env.str("API_CONTACT_EMAIL", default="regie@example.org"),
+    "url": env.str("API_CONTACT_URL", default="https://regie.example.org"),
+}
 
 # Issue 13 (observe): logs on stdout for web, worker and beat (core/logs.py): one JSON object a
 # line (LOG_FORMAT=json, the default in production) or readable lines (console), each with the

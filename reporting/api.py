@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import HasRole
 from reporting.registry import build_report
-from reporting.reports.common import READ_ROLES
+from reporting.reports.common import MAX_THRESHOLD_DAYS, READ_ROLES
 from reporting.serializers import ReportSerializer
 
 
@@ -26,7 +26,11 @@ class ReportView(APIView):
                 "from", OpenApiTypes.DATE, description="first day of the period (default: a year before `to`)"
             ),
             OpenApiParameter("to", OpenApiTypes.DATE, description="last day of the period (default: today)"),
-            OpenApiParameter("threshold", OpenApiTypes.INT, description="unmet need: days waiting that count as long"),
+            OpenApiParameter(
+                "threshold",
+                {"type": "integer", "minimum": 1, "maximum": MAX_THRESHOLD_DAYS},
+                description=f"unmet need: days waiting that count as long (1-{MAX_THRESHOLD_DAYS})",
+            ),
         ],
         responses={200: ReportSerializer},
     )

@@ -21,7 +21,9 @@ from core.access_log import Action
 from core.errors import Conflict, NotFound
 from core.idempotency import IdempotentMixin
 from core.renderers import Pagination
+from core.schema_fields import coded
 from reporting import quarterly_render, selectors, services
+from reporting.models import QuarterlyReport
 
 
 def _body(report) -> dict:
@@ -44,7 +46,7 @@ QUARTERLY_STATUS = inline_serializer(
         "region": serializers.CharField(),
         "year": serializers.IntegerField(),
         "quarter": serializers.IntegerField(),
-        "status": serializers.CharField(),
+        "status": coded(QuarterlyReport.Status.choices),
         "progress": serializers.IntegerField(),
         "published": serializers.BooleanField(),
         "url": serializers.CharField(),

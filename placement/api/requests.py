@@ -6,7 +6,7 @@ Wrong role -> 403 (HasRole); a request outside the caller's scope -> 404 (select
 from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -28,7 +28,7 @@ from core.idempotency import IdempotentMixin
 from core.renderers import Pagination
 from intake import selectors as intake_selectors
 from intake import services as intake_services
-from intake.models import WITHDRAW_ACCEPTED_FROM
+from intake.models import WITHDRAW_ACCEPTED_FROM, Status
 from intake.services.workflow import request_lock
 from placement import services as placement_services
 from placement.api.serializers.requests import (
@@ -73,7 +73,18 @@ class RequestListCreate(IdempotentMixin, APIView):
             return [HasRole(Role.REFERRER)()]
         return [HasRole(*READERS)()]
 
-    @extend_schema(responses=RequestSerializer(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "status",
+                str,
+                enum=Status.values,
+                many=True,
+                description="Only requests in these statuses (repeat the parameter for more than one).",
+            )
+        ],
+        responses=RequestSerializer(many=True),
+    )
     def get(self, request):
         rows = intake_selectors.request_list(
             membership=request.membership, statuses=request.query_params.getlist("status") or None, with_youth=False

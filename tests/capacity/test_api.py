@@ -444,4 +444,5 @@ def test_openapi_documents_the_capacity_endpoints(client):
         "/api/v1/care-types",
         "/api/v1/specialisations",
     ]:
+        path = path.removeprefix("/api/v1")  # the document's paths are relative to `servers`
         assert path in paths or path.replace("{id}", "{pk}") in paths, path

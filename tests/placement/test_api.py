@@ -359,6 +359,7 @@ def test_openapi_lists_the_request_endpoints(client):
         "/api/v1/requests/{id}/withdraw",
         "/api/v1/requests/{id}/events",
     ]:
+        path = path.removeprefix("/api/v1")  # paths are relative to `servers` (…/api/v1)
         assert path.replace("{id}", "{pk}") in paths or path in paths, path
 
 

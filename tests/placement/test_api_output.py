@@ -103,6 +103,7 @@ def as_json_schema(node):
 def response_schema(method: str, path: str, status: int) -> dict:
     """The JSON schema the OpenAPI document gives for this response (by path template)."""
     paths = openapi()["paths"]
+    path = path.removeprefix("/api/v1")  # the document's paths are relative to `servers` (…/api/v1)
     matches = [
         template
         for template in paths

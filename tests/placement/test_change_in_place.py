@@ -543,7 +543,7 @@ def test_api_changes_roles_outsiders_bad_input_and_success(api, referrer, coordi
 @pytest.mark.django_db
 def test_openapi_documents_changes_and_destination(client):
     schema = client.get("/api/v1/openapi.json").json()
-    assert {"get", "post"} <= set(schema["paths"]["/api/v1/placements/{id}/changes"])
+    assert {"get", "post"} <= set(schema["paths"]["/placements/{id}/changes"])
     assert "destination" in schema["components"]["schemas"]["PlacementEndInput"]["required"]
 
 

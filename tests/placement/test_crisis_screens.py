@@ -241,7 +241,7 @@ def test_api_wrong_role_403_outsider_404(api, referrer, coordinator, coordinator
 @pytest.mark.django_db
 def test_openapi_documents_the_crisis_endpoint(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
-    assert "post" in paths["/api/v1/crisis-placements"]
+    assert "post" in paths["/crisis-placements"]
 
 
 # --- reports ---------------------------------------------------------------------------------

@@ -372,8 +372,8 @@ def test_api_coordinator_cannot_withdraw_a_request_in_matching(api, referrer, co
 @pytest.mark.django_db
 def test_openapi_documents_the_new_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
-    assert "post" in paths["/api/v1/offers/{id}/introduction"]
-    assert "post" in paths["/api/v1/offers/{id}/fall-through"]
+    assert "post" in paths["/offers/{id}/introduction"]
+    assert "post" in paths["/offers/{id}/fall-through"]
 
 
 # --- the screens -----------------------------------------------------------------------------

@@ -4,8 +4,11 @@ from rest_framework import serializers
 
 from capacity.models import Gender
 from core.api import StrictSerializer
+from core.schema_fields import coded
+from intake.models import Status
 from placement.api.serializers.fields import UTCDateTimeField
 from placement.api.serializers.offers import FacilityRefSerializer
+from placement.models import PlacementKind
 
 
 class CrisisYouthInput(StrictSerializer):
@@ -35,9 +38,9 @@ class CrisisPlacementInput(StrictSerializer):
 
 class CrisisPlacementSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    kind = serializers.CharField()
+    kind = coded(PlacementKind.choices)
     request = serializers.IntegerField(source="request_id", help_text="The follow-up request (the dossier).")
-    request_status = serializers.CharField(source="request.status")
+    request_status = coded(Status.choices, source="request.status")
     dossier_due = serializers.DateField(source="request.crisis_dossier_due")
     facility = FacilityRefSerializer()
     started_at = UTCDateTimeField()

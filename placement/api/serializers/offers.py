@@ -4,15 +4,18 @@ from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_fiel
 from rest_framework import serializers
 
 from core.api import StrictSerializer
-from intake.models import Document
+from core.schema_fields import coded
+from intake.models import Document, LegalStatus
 from placement.api.serializers.fields import RoundedFloatField, UTCDateTimeField
 from placement.models import (
     PROVIDER_DECLINE_REASONS,
     AftercareDestination,
+    DeclineReason,
     EndReason,
     FallThroughParty,
     FallThroughReason,
     IntroductionOutcome,
+    OfferStatus,
     WaitingReason,
 )
 from placement.referral import OFFER_TEXT_FIELDS
@@ -105,7 +108,7 @@ class FallThroughInput(StrictSerializer):
 
 class IntroductionSerializer(serializers.Serializer):
     date = serializers.DateField(source="introduction_date")
-    outcome = serializers.CharField(source="introduction_outcome")
+    outcome = coded(IntroductionOutcome.choices, blank=True, source="introduction_outcome")
     note = serializers.CharField(source="introduction_note")
 
 
@@ -231,7 +234,7 @@ class OfferSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     reference = serializers.CharField(source="pseudonym", help_text="What the provider calls this youth.")
-    status = serializers.CharField()
+    status = coded(OfferStatus.choices)
     facility = FacilityRefSerializer()
     created_at = UTCDateTimeField()
     deadline = UTCDateTimeField()
@@ -239,11 +242,11 @@ class OfferSerializer(serializers.Serializer):
     analysis_version = serializers.IntegerField(source="referral.analysis.version", allow_null=True)
     referral = serializers.JSONField(help_text="The anonymised referral, as sent to the provider.")
     answered_at = UTCDateTimeField(allow_null=True)
-    decline_reason = serializers.CharField()
+    decline_reason = coded(DeclineReason.choices, blank=True, help_text="Empty unless declined.")
     motivation = serializers.CharField()
     withdraw_reason = serializers.CharField()
-    fall_through_party = serializers.CharField(help_text="youth, parents or provider; empty unless fallen_through")
-    fall_through_reason = serializers.CharField()
+    fall_through_party = coded(FallThroughParty.choices, blank=True, help_text="Empty unless fallen_through.")
+    fall_through_reason = coded(FallThroughReason.choices, blank=True, help_text="Empty unless fallen_through.")
     introduction = serializers.SerializerMethodField()
     placement = serializers.IntegerField(source="placement.pk", allow_null=True)
 
@@ -303,7 +306,9 @@ class PlacementSerializer(serializers.Serializer):
     needs_new_place = serializers.BooleanField()
     intensity = serializers.CharField(help_text="Current G7 intensity (a change in place updates it).")
     care_type = serializers.CharField(source="care_type.code", allow_null=True, default=None)
-    legal_status = serializers.CharField(source="youth.legal_status", help_text="The youth's current legal status.")
+    legal_status = coded(
+        LegalStatus.choices, source="youth.legal_status", help_text="The youth's current legal status."
+    )
     machtiging_end_date = serializers.DateField(source="youth.machtiging_end_date", allow_null=True)
     transfer_request = serializers.IntegerField(
         source="transfer.new_request_id", allow_null=True, help_text="The request made to find the next place."

@@ -5,7 +5,8 @@ fields in problem+json."""
 from rest_framework import serializers
 
 from core.api import StrictSerializer
-from intake.models import ExpertTableDecision, Outcome, ParticipantRole
+from core.schema_fields import coded
+from intake.models import AnalysisAssignment, ExpertTableDecision, Outcome, ParticipantRole, Status
 from placement.api.serializers.fields import UTCDateTimeField
 
 
@@ -29,7 +30,7 @@ class AssignmentSerializer(serializers.Serializer):
     request = serializers.IntegerField(source="request_id")
     reference = serializers.CharField(source="request.reference")
     region = serializers.CharField(source="request.region.code")
-    status = serializers.CharField()
+    status = coded(AnalysisAssignment.AssignmentStatus.choices)
     before_submission = serializers.BooleanField(help_text="Asked by the referrer for a draft, before submission.")
     question = serializers.CharField()
     requested_at = UTCDateTimeField()
@@ -79,7 +80,7 @@ class ExpertTableMeetingInput(StrictSerializer):
 
 
 class ParticipantSerializer(serializers.Serializer):
-    role = serializers.CharField()
+    role = coded(ParticipantRole.choices)
     organisation = serializers.CharField()
 
 
@@ -90,8 +91,8 @@ class ExpertTableMeetingSerializer(serializers.Serializer):
     held_on = serializers.DateField()
     participants = ParticipantSerializer(many=True)
     advice = serializers.CharField()
-    decision = serializers.CharField()
+    decision = coded(ExpertTableDecision.choices)
     motivation = serializers.CharField()
-    outcome = serializers.CharField()
-    status_after = serializers.CharField(help_text="The request's status the decision moved it to.")
+    outcome = coded(Outcome.choices, blank=True, help_text="With decision close: how it ended; else empty.")
+    status_after = coded(Status.choices, help_text="The request's status the decision moved it to.")
     recorded_at = UTCDateTimeField()

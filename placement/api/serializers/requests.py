@@ -8,14 +8,17 @@ from accounts.models import Municipality, Region
 from capacity.models import CareType, Specialisation
 from core.api import StrictSerializer
 from core.errors import Invalid
+from core.schema_fields import coded
 from intake.models import (
     AlternativeConsidered,
+    Document,
     Gender,
     Kind,
     LegalStatus,
     Outcome,
     PerspectivePlan,
     Security,
+    Status,
     TriageDecision,
     Urgency,
 )
@@ -203,12 +206,12 @@ class RequestSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     reference = serializers.CharField()
-    status = serializers.CharField()
+    status = coded(Status.choices)
     referral_date = serializers.DateField(allow_null=True, help_text="Null while the request is a draft.")
     region = serializers.CharField(source="region.code")
-    kind = serializers.CharField()
-    urgency = serializers.CharField()
-    outcome = serializers.CharField()
+    kind = coded(Kind.choices)
+    urgency = coded(Urgency.choices)
+    outcome = coded(Outcome.choices, blank=True, help_text="Empty until the request is closed.")
     status_reason = serializers.CharField()
     previous_request = serializers.IntegerField(source="previous_request_id", allow_null=True)
     owner = serializers.IntegerField(
@@ -246,7 +249,7 @@ class YouthSerializer(serializers.Serializer):
     postcode = serializers.CharField()
     city = serializers.CharField()
     municipality = serializers.CharField(source="municipality.code")
-    legal_status = serializers.CharField()
+    legal_status = coded(LegalStatus.choices)
     machtiging_end_date = serializers.DateField(allow_null=True)
     school = serializers.CharField()
     guardians = GuardianSerializer(many=True)
@@ -313,7 +316,7 @@ class AlternativeSerializer(serializers.Serializer):
 
 class DocumentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    kind = serializers.CharField()
+    kind = coded(Document.DocumentKind.choices)
     title = serializers.CharField()
     size = serializers.IntegerField()
     sha256 = serializers.CharField()
