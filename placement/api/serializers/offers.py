@@ -191,7 +191,25 @@ class MatchingSerializer(serializers.Serializer):
     start_date = serializers.DateField(source="need.start_date")
     available = MatchSerializer(many=True)
     full = MatchSerializer(many=True)
-    unfit = MatchSerializer(many=True)
+    unfit = MatchSerializer(many=True, help_text="One page of the unfit facilities (`unfitPage`), explained.")
+    # Issue 15 (perf-matching): present only when the unfit list has more than one page.
+    unfit_total = serializers.IntegerField(required=False, help_text="Unfit facilities in all pages.")
+    unfit_page = serializers.IntegerField(required=False)
+    unfit_pages = serializers.IntegerField(required=False)
+    unfit_failed = serializers.DictField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Hard criterion code -> number of unfit facilities (all pages) failing it.",
+    )
+
+    PAGED = ("unfit_total", "unfit_page", "unfit_pages", "unfit_failed")
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.unfit_pages <= 1:
+            for name in self.PAGED:
+                data.pop(name, None)
+        return data
 
 
 class FacilityRefSerializer(serializers.Serializer):
