@@ -35,8 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils.formats import date_format
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.geo import distance_km
 from capacity.models import FACILITY_GENDERS, FunctioningLevel, Gender
@@ -51,14 +50,14 @@ GROUP_CRITERIA = ("group_age", "group_gender", "group_level")  # the rules that 
 
 # What a coordinator reads when unfit facilities are counted per failed hard criterion.
 FAILED_LABELS = {
-    "care_type": _lazy("Zorgvorm staat niet in het zorgprofiel"),
-    "age": _lazy("Leeftijd valt buiten het bereik van de locatie"),
-    "gender": _lazy("Geslacht wordt hier niet opgenomen"),
-    "security": _lazy("Beveiligingsniveau past niet"),
-    "active": _lazy("Locatie is niet actief op de startdatum"),
-    "group_age": _lazy("Leeftijdsverschil met de groep te groot"),
-    "group_gender": _lazy("De jeugdige zou de enige van dat geslacht zijn in de groep"),
-    "group_level": _lazy("Niveau van functioneren past niet bij de groep"),
+    "care_type": gettext_lazy("Zorgvorm staat niet in het zorgprofiel"),
+    "age": gettext_lazy("Leeftijd valt buiten het bereik van de locatie"),
+    "gender": gettext_lazy("Geslacht wordt hier niet opgenomen"),
+    "security": gettext_lazy("Beveiligingsniveau past niet"),
+    "active": gettext_lazy("Locatie is niet actief op de startdatum"),
+    "group_age": gettext_lazy("Leeftijdsverschil met de groep te groot"),
+    "group_gender": gettext_lazy("De jeugdige zou de enige van dat geslacht zijn in de groep"),
+    "group_level": gettext_lazy("Niveau van functioneren past niet bij de groep"),
 }
 
 

@@ -7,12 +7,14 @@ from collections import Counter
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.models import Region
 from bench.benchmarks import offers as offers_bench
 from bench.harness import REGISTRY
-from intake.models import Youth
+from intake.models import ExplanatoryAnalysis, PlacementRequest, Youth
 from placement import selectors
+from tests.placement.factories import machtiging
 from tests.placement.matching_oracle import old_matching_for_request
 
 pytestmark = pytest.mark.django_db
@@ -80,14 +82,26 @@ def test_the_sql_matching_gives_what_the_old_one_gave(bench_matching, group_fit_
         assert set(result.unfit_failed) & {"group_age", "group_gender", "group_level"}
 
 
-def test_a_closed_need_with_and_without_machtiging_as_before(bench_matching):
+@pytest.mark.parametrize("with_machtiging", [False, True])
+def test_a_closed_need_with_and_without_machtiging_as_before(bench_matching, with_machtiging):
     placement_request = bench_matching["request"]
-    analysis = placement_request.analysis
-    analysis.security = "closed"
-    analysis.care_types = ["jeugdzorgplus", *analysis.care_types]
-    analysis.save()
-    placement_request.refresh_from_db()
-    _same_as_the_oracle(bench_matching["membership"], placement_request)
+    old = placement_request.analysis
+    closed = ExplanatoryAnalysis.objects.create(
+        request=placement_request,
+        version=old.version + 1,
+        created_by=old.created_by,
+        care_types=["jeugdzorgplus", *old.care_types],
+        specialisations=old.specialisations,
+        intensity=old.intensity,
+        security="closed",
+    )
+    PlacementRequest.objects.filter(pk=placement_request.pk).update(analysis=closed)
+    if with_machtiging:
+        Youth.objects.filter(pk=placement_request.youth_id).update(**machtiging())
+    placement_request = PlacementRequest.objects.get(pk=placement_request.pk)
+    assert placement_request.youth.has_valid_machtiging(timezone.localdate()) is with_machtiging
+    result = _same_as_the_oracle(bench_matching["membership"], placement_request)
+    assert bool(result.available or result.full) is with_machtiging  # closed places only with a machtiging
 
 
 def test_query_count_is_the_same_for_250_and_2000_facilities():
