@@ -108,8 +108,9 @@ def _setup_matching(scale):
                 municipality=municipalities[(i * 7) % len(municipalities)],
                 care_type=care_types[i % len(care_types)],
                 security_level="closed" if i % 9 == 0 else "open",
-                age_min=12 if i % 5 else 16,
-                age_max=18,
+                # ranges that start and end at the youth's age (15) as well as around it
+                age_min=min((12, 15, 16, 12, 14)[i % 5], (18, 15, 17)[i % 3]),
+                age_max=(18, 15, 17)[i % 3],
                 genders=genders[i % 4],
                 intensity_band="KLMNOPQRSTUVWXYZ"[i % 16],
                 group_size=6,
