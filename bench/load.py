@@ -18,6 +18,8 @@ each over its own keep-alive connection, one scenario after the other:
     provider_inbox   GET /provider/offers/          the provider's inbox (HTML, session)
     offers_api       GET /api/v1/offers             the provider's offers through the API
     offer_decline    POST /api/v1/offers/{id}/decline  one write per offer, each offer once
+    matching_api     GET /api/v1/requests/{id}/matches   matching one request (issue 15; own data:
+    matching_page    GET /coordinator/requests/{id}/matching/   run with --only me,matching_api,matching_page)
 
 Each scenario stops after --seconds or --max-requests, whichever comes first (the decline
 scenario also when every offer is declined). Reported: requests, throughput (req/s),
@@ -60,11 +62,38 @@ PRODUCTION_ENV = {
 # --- inside the setup process (Django) -------------------------------------------------
 
 
-def _setup(scale: int, users: int) -> dict:
+MATCHING_SCENARIOS = ("matching_api", "matching_page")
+
+
+def _setup_matching(scale: int, users: int) -> dict:
+    """Issue 15 (perf-matching): the matching benchmark's data alone (125 * scale
+    facilities, 2,000 at scale 16; its coordinator covers every region)."""
+    from accounts.models import User
+    from accounts.tokens import token_issue
+    from bench.benchmarks import offers
+
+    matching = offers._prepare_matching(scale)
+    coordinator = matching["client"]
+    user = User.objects.get(pk=coordinator.session.get("_auth_user_id"))
+    return {
+        "tokens": {"coordinator": [token_issue(user=user, client=f"load-matching-{n}")[1] for n in range(users)]},
+        "sessions": {"coordinator": coordinator.cookies["sessionid"].value},
+        "offers": [],
+        "matching_request": matching["request"].pk,
+        "facilities": matching["n"],
+    }
+
+
+def _setup(scale: int, users: int, only: str = "") -> dict:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()
+    wanted = {name for name in only.split(",") if name}
+    if wanted & set(MATCHING_SCENARIOS):
+        if wanted - {"me", *MATCHING_SCENARIOS}:
+            raise SystemExit("the matching scenarios run on their own data: --only me,matching_api,matching_page")
+        return _setup_matching(scale, users)
     from accounts.tokens import token_issue
     from bench.benchmarks import capacity, offers
     from placement.models import PROVIDER_DECLINE_REASONS, Offer, OfferStatus
@@ -125,7 +154,7 @@ def _run(args: list[str], env: dict, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, *args], cwd=BASE_DIR, env=env, check=True, **kwargs)
 
 
-def prepare(env: dict, *, scale: int, users: int) -> dict:
+def prepare(env: dict, *, scale: int, users: int, only: str = "") -> dict:
     """Static files as production collects them, a fresh database with the benchmark's
     rows; returns tokens, sessions, offer ids."""
     _run(["manage.py", "collectstatic", "--noinput", "-v", "0"], env)
@@ -136,7 +165,7 @@ def prepare(env: dict, *, scale: int, users: int) -> dict:
     owner = {**env, "DATABASE_URL": env.get("DATABASE_OWNER_URL") or env["DATABASE_URL"]}
     # The rows go in as the owner, as `make bench` does (reference data are the owner's to
     # write); the server below runs as the application role.
-    setup = ["-m", "bench.load", "--setup-only", "--scale", str(scale), "--users", str(users)]
+    setup = ["-m", "bench.load", "--setup-only", "--scale", str(scale), "--users", str(users), "--only", only]
     out = _run(setup, owner, stdout=subprocess.PIPE, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -203,9 +232,10 @@ def request(port, method, path, headers, body=None, connection=None):
 
 def scenarios(data: dict) -> dict:
     """name -> (method, path(n), headers(i), body(n), expected status, limit or None)."""
-    coord_tokens, provider_tokens = data["tokens"]["coordinator"], data["tokens"]["provider"]
+    coord_tokens, provider_tokens = data["tokens"]["coordinator"], data["tokens"].get("provider", [])
     offers = data["offers"]
-    decline = json.dumps({"reason": data["decline_reason"], "motivation": "Belastingtest"})
+    decline = json.dumps({"reason": data.get("decline_reason", ""), "motivation": "Belastingtest"})
+    matching = data.get("matching_request")
 
     def token(tokens):
         return lambda i: {"Authorization": f"Token {tokens[i % len(tokens)]}", "Accept": "application/json"}
@@ -219,6 +249,16 @@ def scenarios(data: dict) -> dict:
         "facilities_api": ("GET", lambda n: "/api/v1/facilities?page_size=250", token(coord_tokens), None, 200, None),
         "provider_inbox": ("GET", lambda n: "/provider/offers/", session("provider"), None, 200, None),
         "offers_api": ("GET", lambda n: "/api/v1/offers", token(provider_tokens), None, 200, None),
+        # Issue 15 (perf-matching): one request matched against every facility (--only me,matching_api,...).
+        "matching_api": ("GET", lambda n: f"/api/v1/requests/{matching}/matches", token(coord_tokens), None, 200, None),
+        "matching_page": (
+            "GET",
+            lambda n: f"/coordinator/requests/{matching}/matching/",
+            session("coordinator"),
+            None,
+            200,
+            None,
+        ),
         "offer_decline": (
             "POST",
             lambda n: f"/api/v1/offers/{offers[n]}/decline",
@@ -304,17 +344,21 @@ def main(argv=None) -> int:
     parser.add_argument("--setup-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.setup_only:
-        print(json.dumps(_setup(args.scale, args.users)))
+        print(json.dumps(_setup(args.scale, args.users, args.only)))
         return 0
 
     env = _environment()
     print(f"preparing data (scale {args.scale}, {args.users} users) ...", file=sys.stderr, flush=True)
-    data = prepare(env, scale=args.scale, users=args.users)
+    data = prepare(env, scale=args.scale, users=args.users, only=args.only)
     ages = [int(a) for a in args.conn_max_age.split(",")]
     wanted = [s for s in args.only.split(",") if s]
     results = {}
     for index, age in enumerate(ages):
-        names = [n for n in scenarios(data) if (not wanted or n in wanted) and (index == 0 or n == "me")]
+        names = [
+            n
+            for n in scenarios(data)
+            if (n in wanted if wanted else n not in MATCHING_SCENARIOS) and (index == 0 or n == "me")
+        ]
         with Server(env, workers=args.workers, threads=args.threads, conn_max_age=age) as server:
             for name in names:
                 print(f"  {name} (CONN_MAX_AGE={age}) ...", file=sys.stderr, flush=True)

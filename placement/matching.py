@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.geo import distance_km
 from capacity.models import FACILITY_GENDERS, FunctioningLevel, Gender
@@ -47,6 +47,18 @@ GROUP_MAX_AGE_SPREAD = 4  # years between the youngest and the oldest, the youth
 GROUP_ALONE_FROM = 2  # residents from which nobody should be the only one of a gender or level
 LEVELS = list(FunctioningLevel.values)  # LVB first
 GROUP_CRITERIA = ("group_age", "group_gender", "group_level")  # the rules that can misfit
+
+# What a coordinator reads when unfit facilities are counted per failed hard criterion.
+FAILED_LABELS = {
+    "care_type": gettext_lazy("Zorgvorm staat niet in het zorgprofiel"),
+    "age": gettext_lazy("Leeftijd valt buiten het bereik van de locatie"),
+    "gender": gettext_lazy("Geslacht wordt hier niet opgenomen"),
+    "security": gettext_lazy("Beveiligingsniveau past niet"),
+    "active": gettext_lazy("Locatie is niet actief op de startdatum"),
+    "group_age": gettext_lazy("Leeftijdsverschil met de groep te groot"),
+    "group_gender": gettext_lazy("De jeugdige zou de enige van dat geslacht zijn in de groep"),
+    "group_level": gettext_lazy("Niveau van functioneren past niet bij de groep"),
+}
 
 
 class Group:
@@ -140,18 +152,28 @@ class Match:
         return sum(1 for c in self.criteria if c.code in GROUP_CRITERIA and not c.ok)
 
     def sort_key(self):
-        return (
-            self.facility.declined_this_request,
-            self.facility.region_id != self._home_region_id,
-            self.group_misfits,
-            -self.specialisation_coverage,
-            -self.intensity_score,
-            round(self.distance_km, 1),
-            self.facility.is_stale,
-            self.facility.facility_id,
+        return ranking_key(
+            declined=self.facility.declined_this_request,
+            other_region=self.facility.region_id != self._home_region_id,
+            group_misfits=self.group_misfits,
+            coverage=self.specialisation_coverage,
+            intensity=self.intensity_score,
+            distance=self.distance_km,
+            stale=self.facility.is_stale,
+            facility_id=self.facility.facility_id,
         )
 
     _home_region_id: int = 0
+
+
+def ranking_key(*, declined, other_region, group_misfits, coverage, intensity, distance, stale, facility_id):
+    """The order within each list (see the module docstring): also used for the rows that
+    are ranked but not explained (placement.selectors.matching)."""
+    return (declined, other_region, group_misfits, -coverage, -intensity, round(distance, 1), stale, facility_id)
+
+
+def specialisation_coverage(wanted: frozenset[str], offered) -> float:
+    return len(wanted & offered) / len(wanted) if wanted else 1.0
 
 
 def _intensity_score(wanted: str | None, offered: str | None, order: tuple[str, ...]) -> float:
@@ -161,6 +183,9 @@ def _intensity_score(wanted: str | None, offered: str | None, order: tuple[str, 
         return 0.5
     gap = abs(order.index(wanted) - order.index(offered))
     return 1.0 if gap == 0 else 0.75 if gap <= 2 else 0.5 if gap <= 4 else 0.0
+
+
+intensity_score = _intensity_score  # public name for the selector (tests use the old one)
 
 
 class _Texts(dict):
@@ -194,9 +219,43 @@ def _gender_criterion(gender: str, accepted: frozenset[str], _) -> Criterion:
     return Criterion("gender", fits, text)
 
 
+def _age_spread(youth_age: int, ages) -> int:
+    """Years between the youngest and the oldest of the group with the youth."""
+    return max(max(ages), youth_age) - min(min(ages), youth_age)
+
+
+def _gender_counts(gender: str, genders) -> tuple[int, bool]:
+    """(residents of the youth's gender, whether the youth would be the only one of it)."""
+    same = sum(1 for g in genders if g == gender)
+    return same, len(genders) >= GROUP_ALONE_FROM and same == 0
+
+
+def _youth_level(level: str) -> int:
+    return LEVELS.index(level) if level in LEVELS else LEVELS.index(FunctioningLevel.AVERAGE)
+
+
+def _level_counts(youth: int, levels) -> tuple[int, int]:
+    """(residents two levels from the youth, residents on the youth's level)."""
+    indexes = [LEVELS.index(level) for level in levels]
+    return sum(1 for i in indexes if abs(i - youth) >= 2), sum(1 for i in indexes if i == youth)
+
+
+def group_misfit_codes(need: Need, ages, genders, levels) -> tuple[str, ...]:
+    """The group criteria (GROUP_CRITERIA) a non-empty recorded group fails, without the
+    texts: the same rules as `group_fit`, for ranking and counting the rows not shown."""
+    codes = []
+    if _age_spread(need.age_at_start, ages) > GROUP_MAX_AGE_SPREAD:
+        codes.append("group_age")
+    if need.gender in (Gender.FEMALE, Gender.MALE) and _gender_counts(need.gender, genders)[1]:
+        codes.append("group_gender")
+    far, same = _level_counts(_youth_level(need.level), levels)
+    if far or (len(levels) >= GROUP_ALONE_FROM and same == 0):
+        codes.append("group_level")
+    return tuple(codes)
+
+
 def _group_age(need: Need, group, hard: bool, _) -> Criterion:
-    ages = [r.age for r in group] + [need.age_at_start]
-    spread = max(ages) - min(ages)
+    spread = _age_spread(need.age_at_start, [r.age for r in group])
     values = {
         "min": min(r.age for r in group),
         "max": max(r.age for r in group),
@@ -221,9 +280,9 @@ def _group_gender(need: Need, group, hard: bool, _) -> Criterion:
         return Criterion(
             "group_gender", True, _("Geslachtsverdeling: niet beoordeeld (geslacht anders of onbekend)"), hard=hard
         )
-    same = sum(1 for r in group if r.gender == need.gender)
+    same, alone = _gender_counts(need.gender, [r.gender for r in group])
     values = {"same": same, "n": len(group)}
-    if len(group) >= GROUP_ALONE_FROM and same == 0:
+    if alone:
         text = (
             _("Geslachtsverdeling: de jeugdige zou het enige meisje zijn in een groep van %(n)s")
             if need.gender == Gender.FEMALE
@@ -239,9 +298,8 @@ def _group_gender(need: Need, group, hard: bool, _) -> Criterion:
 
 
 def _group_level(need: Need, group, hard: bool, _) -> Criterion:
-    youth = LEVELS.index(need.level) if need.level in LEVELS else LEVELS.index(FunctioningLevel.AVERAGE)
-    far = sum(1 for r in group if abs(LEVELS.index(r.level) - youth) >= 2)
-    same = sum(1 for r in group if LEVELS.index(r.level) == youth)
+    youth = _youth_level(need.level)
+    far, same = _level_counts(youth, [r.level for r in group])
     values = {"level": str(FunctioningLevel(LEVELS[youth]).label), "same": same, "far": far, "n": len(group)}
     if far:
         text = _("Niveau: %(far)s van de %(n)s groepsgenoten functioneren twee niveaus van de jeugdige (%(level)s)")
@@ -346,7 +404,7 @@ def evaluate(need: Need, facility: FacilityFacts, texts: _Texts | None = None) -
 
     wanted = need.specialisations
     covered = wanted & facility.specialisations
-    coverage = len(covered) / len(wanted) if wanted else 1.0
+    coverage = specialisation_coverage(wanted, facility.specialisations)
     criteria.append(
         Criterion(
             "specialisations",

@@ -2,10 +2,16 @@
 
 offers.matching: setup(scale) creates 125 * scale facilities spread over all 342
 municipalities (scale 16 = 2,000), a mix of care types, security levels, genders and
-ages, a third stale; one request in matching whose coordinator covers every region.
-The path is GET /api/v1/requests/{id}/matches (all three lists with explanations); the
-floor is one hand-written SQL statement that sorts the same facilities into the same
-three groups by the hard criteria and fresh free places.
+ages, a third stale, every fourth with a recorded group (residents of mixed ages, genders
+and levels); one request in matching whose coordinator covers every region, refused
+before by three providers. The path is GET /api/v1/requests/{id}/matches (the fitting
+facilities explained, one page of the unfit ones explained, the rest counted per failed
+criterion). The floor (issue 15, a fair one) is one hand-written SQL statement returning
+the same rows in the same order with the same content: the coordinator's scope, the
+hard criteria (care type, age, gender, security with the machtiging, active on the start
+date), the group rules, the refusals, the region, specialisation coverage, intensity
+bands, distance and freshness, the failing criteria per facility and their counts, and
+the facts each explanation is written from (names, places, ranges, distance, group).
 
 offers.inbox: setup(scale) creates 25 * scale open offers to one provider (and as many
 to another provider); the path is GET /provider/offers/, the floor the SQL for the same
@@ -13,19 +19,25 @@ open offers in deadline order.
 """
 
 import re
+from collections import Counter
 from datetime import date, timedelta
 
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from accounts.geo import distance_km_sql
 from accounts.models import Membership, Municipality, Organisation, Region, Role, User
 from accounts.reference_data import reference_data_load
+from accounts.selectors import region_ids_of
 from bench.harness import Benchmark, register
-from capacity.models import CareType, Facility, Specialisation
+from capacity.models import CareType, Facility, GroupResident, Specialisation
+from capacity.rules import free_places_sql, is_stale_sql
 from capacity.taxonomy import bands_load, taxonomy_load
 from intake.models import ExplanatoryAnalysis, PlacementRequest, Status, Youth
+from placement.matching import ALL_FACILITY_GENDERS, CLOSED, GROUP_ALONE_FROM, GROUP_MAX_AGE_SPREAD, LEVELS
 from placement.models import Offer
+from placement.selectors.matching import FAILED_ORDER, UNFIT_PAGE_SIZE, need_for_request
 from tests.accounts.two_factor import verified_login
 
 NEED = {
@@ -96,8 +108,9 @@ def _setup_matching(scale):
                 municipality=municipalities[(i * 7) % len(municipalities)],
                 care_type=care_types[i % len(care_types)],
                 security_level="closed" if i % 9 == 0 else "open",
-                age_min=12 if i % 5 else 16,
-                age_max=18,
+                # ranges that start and end at the youth's age (15) as well as around it
+                age_min=min((12, 15, 16, 12, 14)[i % 5], (18, 15, 17)[i % 3]),
+                age_max=(18, 15, 17)[i % 3],
                 genders=genders[i % 4],
                 intensity_band="KLMNOPQRSTUVWXYZ"[i % 16],
                 group_size=6,
@@ -120,55 +133,214 @@ def _setup_matching(scale):
             for k in range(2)
         ]
     )
-    placement_request, _analysis = _request(referrer_org, referrer, Municipality.objects.get(code="GM0153"))
+    _groups(facilities[::4], user, now)
+    placement_request, analysis = _request(referrer_org, referrer, Municipality.objects.get(code="GM0153"))
+    _refusals(placement_request, analysis, [facilities[k] for k in (1, 2, 3)], referrer, now)
     client = Client()
     verified_login(client, user)  # password and second factor
-    return {"client": client, "request": placement_request, "n": len(facilities)}
+    return {"client": client, "request": placement_request, "n": len(facilities), "membership": membership}
+
+
+def _groups(facilities, user, now):
+    """A current group in every given facility: 1-4 residents of mixed ages, genders, levels."""
+    levels = ["lvb", "average", "above_average"]
+    genders = ["male", "female", "male", "other"]
+    Facility.objects.filter(pk__in=[f.pk for f in facilities]).update(group_recorded_at=now, group_recorded_by=user)
+    GroupResident.objects.bulk_create(
+        [
+            GroupResident(
+                facility_id=f.pk,
+                position=k,
+                age=12 + (i + 3 * k) % 7,
+                gender=genders[(i + k) % 4],
+                level=levels[(i * 5 + k) % 3],
+                machtiging=(i + k) % 5 == 0,
+            )
+            for i, f in enumerate(facilities)
+            for k in range(1 + i % 4)
+        ]
+    )
+
+
+def _refusals(placement_request, analysis, facilities, referrer, now):
+    """Earlier refusals of this request by the facilities' providers (the decline policy)."""
+    Offer.objects.bulk_create(
+        [
+            Offer(
+                request=placement_request,
+                facility=f,
+                provider_id=f.provider_id,
+                analysis=analysis,
+                pseudonym=f"AM-R{n:07d}",
+                referral={"reference": f"AM-R{n:07d}"},
+                status="declined",
+                decline_reason="staffing",
+                motivation="Te weinig personeel",
+                created_at=now - timedelta(days=3 + n),
+                answered_at=now - timedelta(days=2 + n),
+                created_by=referrer,
+                deadline=now - timedelta(days=1),
+            )
+            for n, f in enumerate(facilities)
+        ]
+    )
 
 
 def _path_matching(context):
     response = context["client"].get(f"/api/v1/requests/{context['request'].pk}/matches")
     assert response.status_code == 200
-    body = response.json()
-    return tuple(sorted(row["facility"]["id"] for row in body[group]) for group in ("available", "full", "unfit"))
+    return matching_rows_of(response.json())
+
+
+def matching_rows_of(body):
+    """The API's answer as the floor gives it: each list's (facility id, failed codes) in
+    order, and the unfit facilities counted per failed criterion."""
+    lists = tuple(
+        [(row["facility"]["id"], tuple(row["failed"])) for row in body[group]]
+        for group in ("available", "full", "unfit")
+    )
+    counts = body.get("unfit_failed") or Counter(code for _id, failed in lists[2] for code in failed)
+    return (*lists, dict(counts))
+
+
+FLOOR_SQL = f"""
+WITH refused AS (
+    SELECT o.provider_id, max(o.answered_at) AS answered_at
+    FROM placement_offer o
+    WHERE o.request_id = %(request)s
+      AND (o.status IN ('declined', 'expired') OR (o.status = 'fallen_through' AND o.fall_through_party = 'provider'))
+    GROUP BY o.provider_id
+), rows AS (
+    SELECT f.id, f.name, p.name AS provider, m.name AS municipality, c.code AS care_type,
+           {free_places_sql("f")} AS free,
+           {is_stale_sql("f.last_confirmed_at", "%(now)s", "rg.freshness_days")} AS stale,
+           f.last_confirmed_at, f.age_min, f.age_max, f.intensity_band,
+           c.code = ANY(%(care_types)s) AS ok_care_type,
+           f.age_min <= %(age)s AND %(age)s <= f.age_max AS ok_age,
+           CASE WHEN %(gender_unknown)s THEN f.genders @> %(all_genders)s
+                ELSE %(gender)s = ANY(f.genders) END AS ok_gender,
+           CASE WHEN %(need_closed)s THEN f.security_level = 'closed' AND %(machtiging)s
+                ELSE f.security_level <> 'closed' END AS ok_security,
+           f.active_from <= %(start)s AND (f.active_until IS NULL OR %(start)s <= f.active_until) AS ok_active,
+           r.provider_id IS NOT NULL AS declined, r.answered_at AS declined_at,
+           m.region_id <> %(home_region)s AS other_region,
+           {distance_km_sql("%(home_lat)s", "%(home_lon)s", "m.latitude", "m.longitude")} AS distance,
+           (SELECT count(*) FROM capacity_facility_specialisations fs
+              JOIN capacity_specialisation s ON s.id = fs.specialisation_id
+             WHERE fs.facility_id = f.id AND s.code = ANY(%(specialisations)s)) AS covered,
+           abs(array_position(%(bands)s, nullif(f.intensity_band, '')) - array_position(%(bands)s, %(intensity)s))
+             AS band_gap,
+           f.group_recorded_at IS NOT NULL AS has_group,
+           g.n, g.min_age, g.max_age, g.same_gender, g.far, g.same_level, g.with_machtiging
+    FROM capacity_facility f
+    JOIN accounts_organisation p ON p.id = f.provider_id
+    JOIN capacity_caretype c ON c.id = f.care_type_id
+    JOIN accounts_municipality m ON m.id = f.municipality_id
+    JOIN accounts_region rg ON rg.id = m.region_id
+    LEFT JOIN refused r ON r.provider_id = f.provider_id
+    LEFT JOIN LATERAL (
+        SELECT count(*) AS n, min(gr.age) AS min_age, max(gr.age) AS max_age,
+               count(*) FILTER (WHERE gr.gender = %(gender)s) AS same_gender,
+               count(*) FILTER (WHERE abs(array_position(%(levels)s, gr.level::text) - %(level)s) >= 2) AS far,
+               count(*) FILTER (WHERE array_position(%(levels)s, gr.level::text) = %(level)s) AS same_level,
+               count(*) FILTER (WHERE gr.machtiging) AS with_machtiging
+        FROM capacity_groupresident gr WHERE gr.facility_id = f.id
+    ) g ON f.group_recorded_at IS NOT NULL
+    WHERE (f.serves_nationally OR m.region_id = ANY(%(regions)s)
+           OR EXISTS (SELECT 1 FROM capacity_facility_regions_served rs
+                      WHERE rs.facility_id = f.id AND rs.region_id = ANY(%(regions)s)))
+      AND f.active_from <= %(today)s AND (f.active_until IS NULL OR f.active_until >= %(today)s)
+), judged AS (
+    SELECT rows.*,
+           COALESCE(n > 0 AND greatest(max_age, %(age)s) - least(min_age, %(age)s) > {GROUP_MAX_AGE_SPREAD}, FALSE)
+             AS mis_age,
+           COALESCE(n >= {GROUP_ALONE_FROM} AND %(gender)s IN ('female', 'male') AND same_gender = 0, FALSE)
+             AS mis_gender,
+           COALESCE(n > 0 AND (far > 0 OR (n >= {GROUP_ALONE_FROM} AND same_level = 0)), FALSE) AS mis_level
+    FROM rows
+), failing AS (
+    SELECT judged.*,
+           array_remove(ARRAY[
+               CASE WHEN NOT ok_care_type THEN 'care_type' END, CASE WHEN NOT ok_age THEN 'age' END,
+               CASE WHEN NOT ok_gender THEN 'gender' END, CASE WHEN NOT ok_security THEN 'security' END,
+               CASE WHEN NOT ok_active THEN 'active' END,
+               CASE WHEN %(group_hard)s AND mis_age THEN 'group_age' END,
+               CASE WHEN %(group_hard)s AND mis_gender THEN 'group_gender' END,
+               CASE WHEN %(group_hard)s AND mis_level THEN 'group_level' END
+           ], NULL) AS failed,
+           mis_age::int + mis_gender::int + mis_level::int AS misfits,
+           CASE WHEN %(wanted)s = 0 THEN 1.0 ELSE covered::float / %(wanted)s END AS coverage,
+           CASE WHEN band_gap IS NULL THEN 0.5 WHEN band_gap = 0 THEN 1.0 WHEN band_gap <= 2 THEN 0.75
+                WHEN band_gap <= 4 THEN 0.5 ELSE 0.0 END AS intensity
+    FROM judged
+)
+SELECT CASE WHEN cardinality(failed) > 0 THEN 'unfit' WHEN free > 0 AND NOT stale THEN 'available' ELSE 'full' END,
+       id, failed, name, provider, municipality, care_type, free, stale, last_confirmed_at, age_min, age_max,
+       round(distance::numeric, 1), covered, intensity_band, declined_at, n, min_age, max_age, same_gender, far,
+       same_level, with_machtiging
+FROM failing
+ORDER BY 1, declined, other_region, misfits, coverage DESC, intensity DESC, round(distance::numeric, 1), stale, id
+"""
+
+
+def floor_params(context) -> dict:
+    need = context["need"]
+    now = timezone.now()
+    return {
+        "request": context["request"].pk,
+        "now": now,
+        "today": timezone.localdate(now),
+        "care_types": list(need.care_types),
+        "specialisations": sorted(need.specialisations),
+        "wanted": len(need.specialisations),
+        "age": need.age_at_start,
+        "gender": need.gender,
+        "gender_unknown": need.gender == "unknown",
+        "all_genders": sorted(ALL_FACILITY_GENDERS),
+        "need_closed": need.security == CLOSED,
+        "machtiging": need.machtiging_valid,
+        "start": need.start_date,
+        "home_region": need.home_region_id,
+        "home_lat": need.home_lat,
+        "home_lon": need.home_lon,
+        "bands": list(need.band_order),
+        "intensity": need.intensity,
+        "levels": LEVELS,
+        "level": LEVELS.index(need.level) + 1,
+        "group_hard": need.group_fit_hard,
+        "regions": context["regions"],
+    }
 
 
 def _floor_matching(context):
-    placement_request = context["request"]
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            WITH need AS (
-                SELECT a.care_types, a.security,
-                       date_part('year', age(current_date, y.birth_month))::int AS age
-                FROM placement_placementrequest r
-                JOIN placement_youth y ON y.id = r.youth_id
-                JOIN analyses_explanatoryanalysis a ON a.id = r.analysis_id
-                WHERE r.id = %(request)s
-            )
-            SELECT f.id,
-                   (c.code = ANY(need.care_types) AND need.age BETWEEN f.age_min AND f.age_max
-                    AND 'male' = ANY(f.genders) AND f.security_level = need.security
-                    AND f.active_from <= current_date
-                    AND (f.active_until IS NULL OR f.active_until >= current_date)) AS fits,
-                   (f.places_staffed - f.occupied_internal - f.occupied_external - f.held) > 0
-                    AND NOT (f.last_confirmed_at IS NULL
-                             OR f.last_confirmed_at < clock_timestamp() - rg.freshness_days * interval '1 day')
-                   AS free_fresh
-            FROM capacity_facility f
-            JOIN capacity_caretype c ON c.id = f.care_type_id
-            JOIN accounts_municipality m ON m.id = f.municipality_id
-            JOIN accounts_region rg ON rg.id = m.region_id
-            CROSS JOIN need
-            WHERE f.active_from <= current_date AND (f.active_until IS NULL OR f.active_until >= current_date)
-            """,
-            {"request": placement_request.pk},
-        )
+        cursor.execute(FLOOR_SQL, floor_params(context))
         rows = cursor.fetchall()
-    available = sorted(i for i, fits, free in rows if fits and free)
-    full = sorted(i for i, fits, free in rows if fits and not free)
-    unfit = sorted(i for i, fits, _free in rows if not fits)
-    return available, full, unfit
+    lists = {"available": [], "full": [], "unfit": []}
+    counts = Counter()
+    for row in rows:
+        lists[row[0]].append((row[1], tuple(row[2])))
+        counts.update(row[2])
+    order = {code: n for n, code in enumerate(FAILED_ORDER)}
+    return (
+        lists["available"],
+        lists["full"],
+        lists["unfit"][: context.get("page_size", UNFIT_PAGE_SIZE)],
+        dict(sorted(counts.items(), key=lambda item: order[item[0]])),
+    )
+
+
+def _prepare_matching(scale):
+    context = _setup_matching(scale)
+    return with_need(context)
+
+
+def with_need(context):
+    """The request's need and the coordinator's regions, worked out once (both sides use them)."""
+    context["request"] = PlacementRequest.objects.get(pk=context["request"].pk)  # with its analysis
+    context["need"] = need_for_request(context["request"])
+    context["regions"] = sorted(region_ids_of(context["membership"]))
+    return context
 
 
 def _setup_inbox(scale):
@@ -248,9 +420,9 @@ register(
     Benchmark(
         name="offers.matching",
         description=(
-            "GET /api/v1/requests/{id}/matches (3 lists with explanations) vs raw SQL grouping the same facilities"
+            "GET /api/v1/requests/{id}/matches (3 lists, shown rows explained) vs SQL for the same rows and order"
         ),
-        setup=_setup_matching,
+        setup=_prepare_matching,
         path=_path_matching,
         floor=_floor_matching,
         same_rows=lambda a, b: tuple(a) == tuple(b),

@@ -4,13 +4,15 @@ Wrong role -> 403 (HasRole); an offer, request or placement outside the caller's
 -> 404 (selectors); nothing changes in either case.
 """
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Role
 from accounts.permissions import HasRole
+from core.api import problem
 from core.errors import Invalid
 from core.idempotency import IdempotentMixin
 from core.renderers import Pagination
@@ -54,12 +56,40 @@ class RequestMatches(APIView):
     permission_classes = [HasRole(Role.COORDINATOR)]
 
     @extend_schema(
-        responses={200: OpenApiResponse(MatchingSerializer, description="Three lists: available, full, unfit")}
+        parameters=[
+            OpenApiParameter(
+                "unfitPage",
+                int,
+                description=f"Page (from 1) of the unfit list, {selectors.UNFIT_PAGE_SIZE} facilities per page with "
+                "explanations; the `Link` header names the next and previous pages.",
+            )
+        ],
+        responses={
+            200: OpenApiResponse(MatchingSerializer, description="Three lists: available, full, unfit"),
+            400: OpenApiResponse(description="problem+json: `unfitPage` is not a page number from 1"),
+        },
     )
     def get(self, request, pk):
         placement_request = intake_selectors.request_get(membership=request.membership, pk=pk, log=False)
-        result = selectors.matching_for_request(membership=request.membership, placement_request=placement_request)
-        return Response(MatchingSerializer(result, context={"facilities": result.facilities}).data)
+        # Issue 15 (perf-matching): explanations only for the rows shown; unfit ones a page at a time.
+        raw = request.query_params.get("unfitPage", "1")
+        if not raw.isdigit() or not 0 < int(raw) < 100_000:
+            return problem(
+                status.HTTP_400_BAD_REQUEST,
+                _("Ongeldige parameter"),
+                code="invalid_query",
+                invalid_params=[{"name": "unfitPage", "reason": _("Geef een paginanummer vanaf 1.")}],
+            )
+        result = selectors.matching_for_request(
+            membership=request.membership, placement_request=placement_request, unfit_page=int(raw)
+        )
+        links = [
+            f'<{request.build_absolute_uri(request.path)}?unfitPage={page}>; rel="{rel}"'
+            for page, rel in ((result.unfit_page - 1, "prev"), (result.unfit_page + 1, "next"))
+            if 1 <= page <= result.unfit_pages
+        ]
+        headers = {"Link": ", ".join(links)} if links else None
+        return Response(MatchingSerializer(result, context={"facilities": result.facilities}).data, headers=headers)
 
 
 class RequestOffers(IdempotentMixin, APIView):

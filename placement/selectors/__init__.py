@@ -20,6 +20,7 @@ from placement.selectors.changes import (
 )
 from placement.selectors.crisis import crisis_facilities, crisis_followups, crisis_placement_of
 from placement.selectors.matching import (
+    UNFIT_PAGE_SIZE,
     declined_provider_ids,
     facilities_for_matching,
     facility_facts,
@@ -91,6 +92,7 @@ __all__ = [
     "crisis_followups",
     "crisis_placement_of",
     "declined_provider_ids",
+    "UNFIT_PAGE_SIZE",
     "facilities_for_matching",
     "facility_facts",
     "matching_for_request",

@@ -1,25 +1,49 @@
 """Matching from the database: the facilities a coordinator may use, as `FacilityFacts`,
 evaluated against the request's need (`placement.matching`).
 
-A constant number of queries whatever the number of facilities: one for the facilities
-(with their specialisation codes as an array subquery, free places and staleness
-annotated), one for their current groups, and one for the providers that already refused
-the request (declined, no answer in time, or retracted after acceptance).
+A constant number of queries whatever the number of facilities: the active bands, the
+providers that already refused the request (declined, no answer in time, or retracted
+after acceptance), and one query for the facilities as plain rows (issue 15): the hard
+criteria evaluated in SQL, specialisation codes and the current group as arrays, free
+places and staleness annotated. Every row is ranked (`placement.matching.ranking_key`)
+without building its explanation; explanations (`placement.matching.evaluate`) are built
+only for the rows shown: every fitting facility and one page of the unfit ones (the rest
+is counted per failed criterion). `facilities_for_matching` / `facility_facts` (model
+objects) remain for the work queue's count of fitting facilities.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, Q
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, TextField, Value
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from capacity.models import Facility, FunctioningLevel
-from capacity.selectors import active_band_codes, facility_list, groups_of
+from accounts.geo import distance_km
+from capacity.models import Facility, FunctioningLevel, Gender
+from capacity.selectors import active_band_codes, active_on, facility_list
 from core.events import events_for
-from placement.matching import CLOSED, FacilityFacts, Group, Need, Resident, rank
+from placement.matching import (
+    ALL_FACILITY_GENDERS,
+    CLOSED,
+    GROUP_CRITERIA,
+    FacilityFacts,
+    Group,
+    Match,
+    Need,
+    Resident,
+    _Texts,
+    evaluate,
+    group_misfit_codes,
+    intensity_score,
+    ranking_key,
+    specialisation_coverage,
+)
 from placement.models import FallThroughParty, Offer, OfferStatus
 
 REFUSED = (OfferStatus.DECLINED, OfferStatus.EXPIRED)
@@ -152,14 +176,66 @@ def declined_provider_ids(placement_request) -> frozenset[int]:
     return frozenset(refusals_of(placement_request))
 
 
+# --- The matching page and API (issue 15): rows, hard criteria in SQL, explain only what is shown --
+
+UNFIT_PAGE_SIZE = 25  # unfit facilities explained per page; the rest is counted
+HARD_CODES = ("care_type", "age", "gender", "security", "active")  # in the order `evaluate` lists them
+FAILED_ORDER = (*HARD_CODES, *GROUP_CRITERIA)
+
+_RESIDENTS_SQL = (
+    "ARRAY(SELECT ARRAY[r.age::text, r.gender, r.level, r.machtiging::text] FROM capacity_groupresident r"
+    ' WHERE r.facility_id = "capacity_facility"."id" ORDER BY r.position)'
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """The name (or code) of a facility's provider, municipality or care type."""
+
+    name: str = ""
+    code: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FacilityRow:
+    """What the matching page and API show of a facility (a row, not a model object)."""
+
+    id: int
+    name: str
+    provider_id: int
+    provider: Ref
+    municipality: Ref
+    care_type: Ref
+    free: int
+    is_stale: bool
+    last_confirmed_at: datetime | None
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
 @dataclass
 class MatchingResult:
     need: Need
     available: list
     full: list
-    unfit: list
-    facilities: dict  # facility id -> Facility (names, provider, place for the page)
+    unfit: list  # the explained page of unfit facilities (`unfit_page`)
+    facilities: dict  # facility id -> FacilityRow of every row shown (names, provider, place)
     refusals: dict | None = None  # provider id -> Refusal (decline policy)
+    unfit_total: int = 0
+    unfit_failed: dict = field(default_factory=dict)  # criterion code -> unfit facilities failing it
+    unfit_page: int = 1
+    unfit_page_size: int = UNFIT_PAGE_SIZE
+
+    @property
+    def unfit_pages(self) -> int:
+        return max(1, -(-self.unfit_total // self.unfit_page_size))
+
+    @property
+    def unfit_truncated(self) -> bool:
+        """Whether some unfit facilities are not on this page (counted, not explained)."""
+        return self.unfit_total > len(self.unfit)
 
     def group_of(self, facility_id: int) -> str | None:
         for group, matches in ((Group.AVAILABLE, self.available), (Group.FULL, self.full), (Group.UNFIT, self.unfit)):
@@ -174,19 +250,233 @@ class MatchingResult:
         return None
 
 
-def matching_for_request(
-    *, membership, placement_request, start_date: date | None = None, facility_id: int | None = None
-) -> MatchingResult:
-    """The three lists for a request (see placement.matching.rank). With `facility_id` only
-    that facility is evaluated (the offer service re-checks one fit)."""
-    need = need_for_request(placement_request, start_date=start_date)
-    declined = refusals_of(placement_request)
-    queryset = facilities_for_matching(membership=membership)
+def _flag(condition) -> ExpressionWrapper:
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def _hard_criteria(need: Need) -> dict:
+    """The hard criteria of `placement.matching.evaluate` as SQL, one boolean each."""
+    if need.gender == Gender.UNKNOWN:
+        gender = Q(genders__contains=sorted(ALL_FACILITY_GENDERS))  # only where every gender is
+    else:
+        gender = Q(genders__contains=[need.gender])
+    if need.security == CLOSED:
+        security = _flag(Q(security_level=CLOSED)) if need.machtiging_valid else Value(False)
+    else:
+        security = _flag(~Q(security_level=CLOSED))
+    return {
+        "ok_care_type": _flag(Q(care_type__code__in=list(need.care_types))) if need.care_types else Value(False),
+        "ok_age": _flag(Q(age_min__lte=need.age_at_start, age_max__gte=need.age_at_start)),
+        "ok_gender": _flag(gender),
+        "ok_security": security,
+        "ok_active": _flag(active_on(need.start_date)),
+    }
+
+
+_COLUMNS = (
+    "id",
+    "name",
+    "provider_id",
+    "provider__name",
+    "municipality__name",
+    "care_type__code",
+    "free",
+    "is_stale",
+    "last_confirmed_at",
+    "municipality__latitude",
+    "municipality__longitude",
+    "municipality__region_id",
+    "age_min",
+    "age_max",
+    "genders",
+    "security_level",
+    "intensity_band",
+    "active_from",
+    "active_until",
+    "group_recorded_at",
+    "group_is_stale",
+    "specialisation_codes",
+    "group_rows",
+    "ok_care_type",
+    "ok_age",
+    "ok_gender",
+    "ok_security",
+    "ok_active",
+)
+(
+    ID,
+    NAME,
+    PROVIDER_ID,
+    PROVIDER,
+    MUNICIPALITY,
+    CARE_TYPE,
+    FREE,
+    STALE,
+    CONFIRMED,
+    LAT,
+    LON,
+    REGION,
+    AGE_MIN,
+    AGE_MAX,
+    GENDERS,
+    SECURITY,
+    INTENSITY,
+    ACTIVE_FROM,
+    ACTIVE_UNTIL,
+    GROUP_AT,
+    GROUP_STALE,
+    SPECIALISATIONS,
+    RESIDENTS,
+) = range(23)
+
+
+def matching_rows(*, membership, need: Need, facility_id: int | None = None, now=None) -> list[tuple]:
+    """Every facility the coordinator may use (`capacity.selectors.facility_list`), as one
+    tuple per facility (`_COLUMNS`), one query."""
+    codes = ArraySubquery(
+        Facility.specialisations.through.objects.filter(facility_id=OuterRef("pk"))
+        .order_by("specialisation__code")
+        .values("specialisation__code")
+    )
+    queryset = (
+        facility_list(membership=membership, now=now, detail=False)
+        .prefetch_related(None)
+        .select_related(None)
+        .order_by()
+        .annotate(
+            specialisation_codes=codes,
+            group_rows=RawSQL(_RESIDENTS_SQL, (), output_field=ArrayField(ArrayField(TextField()))),
+            **_hard_criteria(need),
+        )
+    )
     if facility_id is not None:
         queryset = queryset.filter(pk=facility_id)
-    facilities = {f.pk: f for f in queryset}
-    residents = groups_of(pk for pk, f in facilities.items() if f.group_recorded_at is not None)
-    groups = rank(need, [facility_facts(f, declined_providers=declined, groups=residents) for f in facilities.values()])
+    return list(queryset.values_list(*_COLUMNS))
+
+
+def _residents(row) -> tuple[Resident, ...] | None:
+    if row[GROUP_AT] is None:
+        return None
+    return tuple(
+        Resident(int(age), gender, level, machtiging == "true") for age, gender, level, machtiging in row[RESIDENTS]
+    )
+
+
+def _facts(row, refusal: Refusal | None) -> FacilityFacts:
+    group_at = row[GROUP_AT]
+    return FacilityFacts(
+        facility_id=row[ID],
+        care_type=row[CARE_TYPE],
+        specialisations=frozenset(row[SPECIALISATIONS] or ()),
+        age_min=row[AGE_MIN],
+        age_max=row[AGE_MAX],
+        genders=frozenset(row[GENDERS]),
+        security=row[SECURITY],
+        intensity=row[INTENSITY] or None,
+        lat=float(row[LAT]),
+        lon=float(row[LON]),
+        region_id=row[REGION],
+        active_from=row[ACTIVE_FROM],
+        active_until=row[ACTIVE_UNTIL],
+        free_places=row[FREE],
+        is_stale=row[STALE],
+        declined_this_request=refusal is not None,
+        declined_on=refusal.on if refusal else None,
+        declined_reason=refusal.reason if refusal else "",
+        group=_residents(row),
+        group_recorded_on=timezone.localdate(group_at) if group_at else None,
+        group_is_stale=bool(row[GROUP_STALE]),
+    )
+
+
+def _facility_row(row) -> FacilityRow:
+    return FacilityRow(
+        id=row[ID],
+        name=row[NAME],
+        provider_id=row[PROVIDER_ID],
+        provider=Ref(name=row[PROVIDER]),
+        municipality=Ref(name=row[MUNICIPALITY]),
+        care_type=Ref(code=row[CARE_TYPE]),
+        free=row[FREE],
+        is_stale=row[STALE],
+        last_confirmed_at=row[CONFIRMED],
+    )
+
+
+def _failed_and_key(need: Need, row, refusals: dict):
+    """The hard criteria the row fails (SQL flags, the group rules when the region makes
+    them hard) and its ranking key, without any explanation text."""
+    failed = [code for code, ok in zip(HARD_CODES, row[len(_COLUMNS) - 5 :], strict=True) if not ok]
+    misfits = ()
+    if row[GROUP_AT] is not None and row[RESIDENTS]:
+        residents = row[RESIDENTS]
+        misfits = group_misfit_codes(
+            need, [int(r[0]) for r in residents], [r[1] for r in residents], [r[2] for r in residents]
+        )
+        if need.group_fit_hard:
+            failed.extend(misfits)
+    key = ranking_key(
+        declined=row[PROVIDER_ID] in refusals,
+        other_region=row[REGION] != need.home_region_id,
+        group_misfits=len(misfits),
+        coverage=specialisation_coverage(need.specialisations, frozenset(row[SPECIALISATIONS] or ())),
+        intensity=intensity_score(need.intensity, row[INTENSITY] or None, need.band_order),
+        distance=distance_km(need.home_lat, need.home_lon, row[LAT], row[LON]),
+        stale=row[STALE],
+        facility_id=row[ID],
+    )
+    return failed, key
+
+
+def matching_for_request(
+    *,
+    membership,
+    placement_request,
+    start_date: date | None = None,
+    facility_id: int | None = None,
+    unfit_page: int = 1,
+    unfit_page_size: int = UNFIT_PAGE_SIZE,
+) -> MatchingResult:
+    """The three lists for a request (see placement.matching.rank): the fitting ones
+    explained, the unfit ones ranked and counted, one page of them (`unfit_page`, from 1)
+    explained. With `facility_id` only that facility is evaluated (the offer service
+    re-checks one fit)."""
+    need = need_for_request(placement_request, start_date=start_date)
+    refusals = refusals_of(placement_request)
+    rows = matching_rows(membership=membership, need=need, facility_id=facility_id)
+    texts = _Texts()
+    fitting, unfit = [], []
+    counts: Counter = Counter()
+    for row in rows:
+        failed, key = _failed_and_key(need, row, refusals)
+        if failed:
+            unfit.append((key, row))
+            counts.update(failed)
+        else:
+            fitting.append(row)
+    available, full = [], []
+    shown = {}
+    for row in fitting:
+        match = evaluate(need, _facts(row, refusals.get(row[PROVIDER_ID])), texts)
+        (available if match.group == Group.AVAILABLE else full).append(match)
+        shown[row[ID]] = _facility_row(row)
+    available.sort(key=Match.sort_key)
+    full.sort(key=Match.sort_key)
+    unfit.sort(key=lambda pair: pair[0])
+    first = (max(1, unfit_page) - 1) * unfit_page_size
+    page = []
+    for _key, row in unfit[first : first + unfit_page_size]:
+        page.append(evaluate(need, _facts(row, refusals.get(row[PROVIDER_ID])), texts))
+        shown[row[ID]] = _facility_row(row)
     return MatchingResult(
-        need, groups[Group.AVAILABLE], groups[Group.FULL], groups[Group.UNFIT], facilities, refusals=declined
+        need,
+        available,
+        full,
+        page,
+        shown,
+        refusals=refusals,
+        unfit_total=len(unfit),
+        unfit_failed={code: counts[code] for code in FAILED_ORDER if counts[code]},
+        unfit_page=max(1, unfit_page),
+        unfit_page_size=unfit_page_size,
     )

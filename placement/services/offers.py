@@ -322,7 +322,7 @@ def offer_create(
         with transaction.atomic():
             offer = Offer.objects.create(
                 request=placement_request,
-                facility=facility,
+                facility_id=facility.pk,  # a matching row (placement.selectors.matching.FacilityRow)
                 provider_id=facility.provider_id,
                 analysis=placement_request.analysis,
                 pseudonym=pseudonym,
@@ -337,7 +337,7 @@ def offer_create(
             )
     except IntegrityError:
         raise Conflict(_("Er loopt al een aanmelding voor dit verzoek."), code="open_offer_exists") from None
-    capacity_services.availability_hold(facility=facility, by=by, reason_ref=f"offer:{offer.pk}")
+    capacity_services.availability_hold(facility=facility.pk, by=by, reason_ref=f"offer:{offer.pk}")
     offer.referral["reconfirm_availability"] = offer.reconfirm_availability
     offer.save(update_fields=["referral"])
     for finding in findings:

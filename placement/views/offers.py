@@ -31,7 +31,7 @@ from placement.forms import (
     overrides_from_post,
 )
 from placement.inbox_html import inbox_open_rows_html
-from placement.matching import Group
+from placement.matching import FAILED_LABELS, Group
 from placement.models import DeclineReason, OfferStatus
 from placement.views.common import confirmed_form_action, request_or_404
 
@@ -46,24 +46,50 @@ def _offer(request, pk):
 # --- coordinator: matching and the offer composer -------------------------------------------
 
 
+def _unfit_page(request) -> int:
+    """The page of unfit facilities asked for (`?unfitPage=`); anything else is page 1."""
+    value = request.GET.get("unfitPage", "")
+    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+
+
 def _matching_context(request, placement_request, **extra):
-    result = selectors.matching_for_request(membership=request.membership, placement_request=placement_request)
+    result = selectors.matching_for_request(
+        membership=request.membership, placement_request=placement_request, unfit_page=_unfit_page(request)
+    )
 
     def rows(matches):
         return [{"match": m, "facility": result.facilities[m.facility.facility_id]} for m in matches]
 
+    page = result.unfit_page
     return {
         "placement_request": placement_request,
         "need": result.need,
         "groups": [
-            {"key": Group.AVAILABLE, "title": _("Past, met een actuele vrije plek"), "rows": rows(result.available)},
+            {
+                "key": Group.AVAILABLE,
+                "title": _("Past, met een actuele vrije plek"),
+                "rows": rows(result.available),
+                "count": len(result.available),
+            },
             {
                 "key": Group.FULL,
                 "title": _("Past, maar geen vrije plek of verouderde opgave"),
                 "rows": rows(result.full),
+                "count": len(result.full),
             },
-            {"key": Group.UNFIT, "title": _("Past niet"), "rows": rows(result.unfit)},
+            {"key": Group.UNFIT, "title": _("Past niet"), "rows": rows(result.unfit), "count": result.unfit_total},
         ],
+        # Issue 15 (perf-matching): unfit facilities one page at a time, the rest counted.
+        "unfit": {
+            "paged": result.unfit_pages > 1,
+            "page": page,
+            "pages": result.unfit_pages,
+            "first": (page - 1) * result.unfit_page_size + 1 if result.unfit else 0,
+            "last": (page - 1) * result.unfit_page_size + len(result.unfit),
+            "previous": page - 1 if page > 1 else None,
+            "next": page + 1 if page < result.unfit_pages else None,
+            "failed": [(FAILED_LABELS[code], n) for code, n in result.unfit_failed.items()],
+        },
         "can_offer": "offer" in placement_request.actions_for(Role.COORDINATOR) and not placement_request.is_parked(),
         "can_wait": "wait" in placement_request.actions_for(Role.COORDINATOR),
         "wait_form": extra.pop("wait_form", None) or WaitForm(),
