@@ -31,6 +31,7 @@ from capacity.serializers import (
     SpecialisationSerializer,
 )
 from capacity.services.bands import TARIFF_ROLES
+from core.api import created
 from core.errors import NotFound
 
 
@@ -66,7 +67,7 @@ class FacilityList(generics.ListAPIView):
         data = dict(serializer.validated_data)
         facility = services.facility_create(by=request.user, **data)
         facility = selectors.facility_get(membership=request.membership, pk=facility.pk)
-        return Response(FacilitySerializer(facility).data, status=201)
+        return created(request, FacilitySerializer(facility).data, ("api-facility", [facility.pk]))
 
 
 class FacilityDetail(APIView):

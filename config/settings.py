@@ -412,6 +412,52 @@ SPECTACULAR_SETTINGS = {
     # "intensity"; name the need profile's set apart so the schema has one name per set.
 }
 
+# Issue 14 (api-core): the runtime of the API (core/api_runtime.py: Accept-Language,
+# API-Version, unreadable query strings, lowerCamelCase query names with their deprecated
+# snake_case aliases, problem+json for every error), rate limits per user, per token and
+# per address without a user (core/throttling.py, Redis cache; RateLimit-* headers, 429
+# with Retry-After) and CORS for /api/ only, off until CORS_ALLOWED_ORIGINS names origins.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("core.unavailable.DatabaseUnavailableMiddleware"), "core.api_runtime.ApiRuntimeMiddleware"
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("core.unavailable.DatabaseUnavailableMiddleware"), "corsheaders.middleware.CorsMiddleware"
+)
+INSTALLED_APPS += ["corsheaders"]
+API_THROTTLE_RATES = {
+    "user": env.str("API_THROTTLE_USER_RATE", default="1200/minute"),
+    "token": env.str("API_THROTTLE_TOKEN_RATE", default="600/minute"),
+    "anon": env.str("API_THROTTLE_ANON_RATE", default="120/minute"),
+}
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "core.throttling.AnonRateThrottle",
+    "core.throttling.UserRateThrottle",
+    "core.throttling.TokenRateThrottle",
+]
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_CREDENTIALS = False  # tokens in the Authorization header, never the session cookie
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "authorization", "content-type", "idempotency-key", "if-match"]
+CORS_EXPOSE_HEADERS = [
+    "API-Version",
+    "Content-Language",
+    "Deprecation",
+    "ETag",
+    "Link",
+    "Location",
+    "RateLimit-Limit",
+    "RateLimit-Policy",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "Retry-After",
+    "Warning",
+]
+CORS_PREFLIGHT_MAX_AGE = env.int("CORS_PREFLIGHT_MAX_AGE", default=3600)
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "core.schema_runtime.postprocess_runtime",  # api-spec: call it from core/schema.py's hook
+]
+
 # Issue 13 (observe): logs on stdout for web, worker and beat (core/logs.py): one JSON object a
 # line (LOG_FORMAT=json, the default in production) or readable lines (console), each with the
 # request id of core/request_id.py; Celery keeps this configuration (config/celery.py).

@@ -5,12 +5,12 @@ Wrong role -> 403 (HasRole); an offer, request or placement outside the caller's
 """
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Role
 from accounts.permissions import HasRole
+from core.api import created
 from core.errors import Invalid
 from core.renderers import Pagination
 from intake import selectors as intake_selectors
@@ -47,6 +47,11 @@ def _offer_response(request, offer, status_code=200):
         identity = selectors.offer_identity(membership=membership, offer=offer)
         return Response(ProviderOfferSerializer(offer, context={"identity": identity}).data, status=status_code)
     return Response(CoordinatorOfferSerializer(offer).data, status=status_code)
+
+
+def _offer_created(request, offer):
+    response = _offer_response(request, offer)
+    return created(request, response.data, ("api-offer", [offer.pk]))
 
 
 class RequestMatches(APIView):
@@ -92,7 +97,7 @@ class RequestOffers(APIView):
             document_kinds=serializer.validated_data.get("document_kinds"),
             deadline=serializer.validated_data.get("deadline"),
         )
-        return _offer_response(request, offer, status.HTTP_201_CREATED)
+        return _offer_created(request, offer)
 
 
 class RequestParkingLift(APIView):
@@ -283,7 +288,12 @@ class RequestPlacement(APIView):
             membership=request.membership,
             **serializer.validated_data,
         )
-        return Response(PlacementSerializer(placement).data, status=status.HTTP_201_CREATED)
+        return created(
+            request,
+            PlacementSerializer(placement).data,
+            ("api-placement", [placement.pk]),
+            ("api-placement-changes", [placement.pk]),
+        )
 
 
 class PlacementEnd(APIView):

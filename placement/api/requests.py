@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from accounts.permissions import HasRole
+from core.api import created
 from core.downloads import private_pdf_response
 from core.errors import Invalid, NotFound
 from core.renderers import Pagination
@@ -98,7 +99,11 @@ class RequestListCreate(APIView):
             safety_plan=data.get("safety_plan"),
             alternatives=data.get("alternatives"),
         )
-        return Response(_detail(request, _reload(request, placement_request.pk)), status=status.HTTP_201_CREATED)
+        return created(
+            request,
+            _detail(request, _reload(request, placement_request.pk)),
+            ("api-request", [placement_request.pk]),
+        )
 
 
 class RequestDetail(APIView):
@@ -192,7 +197,7 @@ class RequestDocuments(APIView):
             by=request.user,
             membership=request.membership,
         )
-        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+        return created(request, DocumentSerializer(document).data, ("api-request-document", [pk, document.pk]))
 
 
 class RequestDocumentDownload(APIView):
