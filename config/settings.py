@@ -434,6 +434,7 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
     "core.throttling.UserRateThrottle",
     "core.throttling.TokenRateThrottle",
 ]
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["core.parsers.JSONParser"]  # a NUL in a text: 422
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_CREDENTIALS = False  # tokens in the Authorization header, never the session cookie
