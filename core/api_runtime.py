@@ -58,7 +58,7 @@ QUERY_ALIASES = {
 SNAKE_TO_CAMEL = {snake: camel for camel, snake in QUERY_ALIASES.items()}
 # RFC 9745: the moment the snake_case names were deprecated (API 1.1.0), as a
 # structured-field date; they stop working with the next minor version after that.
-ALIASES_DEPRECATED_AT = 1764547200  # 2025-12-01T00:00:00Z
+ALIASES_DEPRECATED_AT = 1796083200  # 2026-12-01T00:00:00Z
 
 
 def is_api(request) -> bool:
