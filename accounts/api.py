@@ -1,6 +1,7 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from knox.auth import TokenAuthentication
-from rest_framework import generics, status
+from rest_framework import exceptions, generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,6 +14,11 @@ from accounts.serializers import (
     TokenRequestSerializer,
     TokenSerializer,
 )
+from core.api import flatten_errors, problem
+
+# Issue 14 (api-core): the codes of accounts.serializers.TokenRequestSerializer that mean
+# "these credentials are wrong" (password or the second factor's code): 401.
+WRONG_CREDENTIALS = {"authorization", "otp_invalid"}
 
 
 class TokenView(APIView):
@@ -33,7 +39,19 @@ class TokenView(APIView):
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            params = flatten_errors(serializer.errors)
+            if any(p["code"] in WRONG_CREDENTIALS for p in params):
+                # Issue 14 (api-core): wrong credentials are a 401, not a 422 (Design Rules)
+                return problem(
+                    status.HTTP_401_UNAUTHORIZED,
+                    _("Niet ingelogd"),
+                    _("Gebruikersnaam, wachtwoord of code onjuist."),
+                    code="wrong_credentials",
+                    invalid_params=params,
+                    headers={"WWW-Authenticate": "Token"},
+                )
+            raise exceptions.ValidationError(serializer.errors)
         instance, token = tokens.token_issue(
             user=serializer.validated_data["user"], client=serializer.validated_data["client"]
         )

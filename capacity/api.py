@@ -35,6 +35,7 @@ from capacity.serializers import (
 )
 from capacity.services.bands import TARIFF_ROLES
 from capacity.services.common import facility_lock
+from core.api import created
 from core.conditional import (
     ETAG_HEADER,
     NOT_MODIFIED,
@@ -79,7 +80,7 @@ class FacilityList(IdempotentMixin, generics.ListAPIView):
         data = dict(serializer.validated_data)
         facility = services.facility_create(by=request.user, **data)
         facility = selectors.facility_get(membership=request.membership, pk=facility.pk)
-        return Response(FacilitySerializer(facility).data, status=201)
+        return created(request, FacilitySerializer(facility).data, ("api-facility", [facility.pk]))
 
 
 class FacilityDetail(APIView):

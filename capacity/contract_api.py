@@ -29,7 +29,9 @@ class ContractList(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Contract.objects.none()
-        query = ContractFilterSerializer(data=self.request.query_params.dict())
+        # page and pageSize are the paginator's (400 naming them, core.renderers.Pagination)
+        params = {k: v for k, v in self.request.query_params.dict().items() if k not in ("page", "page_size")}
+        query = ContractFilterSerializer(data=params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
         return selectors.contract_list(

@@ -379,7 +379,7 @@ REST_FRAMEWORK = {
         "accounts.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],  # issue 14: a NUL in a text is 422
     # JSON only in production (errors as problem+json); the browsable API only in development.
     "DEFAULT_RENDERER_CLASSES": ["core.renderers.JSONRenderer"]
     + ([] if PRODUCTION else ["rest_framework.renderers.BrowsableAPIRenderer"]),
@@ -452,6 +452,49 @@ API_CONTACT = {
     "email": env.str("API_CONTACT_EMAIL", default="regie@example.org"),
     "url": env.str("API_CONTACT_URL", default="https://regie.example.org"),
 }
+
+# Issue 14 (api-core): the runtime of the API (core/api_runtime.py: Accept-Language,
+# API-Version, unreadable query strings, lowerCamelCase query names with their deprecated
+# snake_case aliases, problem+json for every error), rate limits per user, per token and
+# per address without a user (core/throttling.py, Redis cache; RateLimit-* headers, 429
+# with Retry-After) and CORS for /api/ only, off until CORS_ALLOWED_ORIGINS names origins.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("core.unavailable.DatabaseUnavailableMiddleware"), "core.api_runtime.ApiRuntimeMiddleware"
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("core.unavailable.DatabaseUnavailableMiddleware"), "corsheaders.middleware.CorsMiddleware"
+)
+INSTALLED_APPS += ["corsheaders"]
+API_THROTTLE_RATES = {
+    "user": env.str("API_THROTTLE_USER_RATE", default="1200/minute"),
+    "token": env.str("API_THROTTLE_TOKEN_RATE", default="600/minute"),
+    "anon": env.str("API_THROTTLE_ANON_RATE", default="120/minute"),
+}
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "core.throttling.AnonRateThrottle",
+    "core.throttling.UserRateThrottle",
+    "core.throttling.TokenRateThrottle",
+]
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_CREDENTIALS = False  # tokens in the Authorization header, never the session cookie
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "authorization", "content-type", "idempotency-key", "if-match"]
+CORS_EXPOSE_HEADERS = [
+    "API-Version",
+    "Content-Language",
+    "Deprecation",
+    "ETag",
+    "Link",
+    "Location",
+    "RateLimit-Limit",
+    "RateLimit-Policy",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "Retry-After",
+    "Warning",
+]
+CORS_PREFLIGHT_MAX_AGE = env.int("CORS_PREFLIGHT_MAX_AGE", default=3600)
+# (core.schema.postprocess_schema calls core.schema_runtime.postprocess_runtime first)
 
 # Issue 13 (observe): logs on stdout for web, worker and beat (core/logs.py): one JSON object a
 # line (LOG_FORMAT=json, the default in production) or readable lines (console), each with the

@@ -6,6 +6,7 @@ Every error leaves the API as `application/problem+json` with `type`, `title`, `
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
@@ -13,6 +14,7 @@ from rest_framework.decorators import api_view, authentication_classes, permissi
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.api_runtime import rename_invalid_params
 from core.errors import DomainError
 from core.limits import serializer_fields_bound
 from core.renderers import PROBLEM_JSON
@@ -39,6 +41,9 @@ def _flatten(detail, prefix=""):
     return params
 
 
+flatten_errors = _flatten  # Issue 14 (api-core): for views that answer a ValidationError themselves
+
+
 def problem(status_code, title, detail=None, *, code=None, invalid_params=None, headers=None):
     body = {"type": f"about:blank#{code}" if code else "about:blank", "title": str(title), "status": status_code}
     if detail:
@@ -48,6 +53,19 @@ def problem(status_code, title, detail=None, *, code=None, invalid_params=None, 
     response = Response(body, status=status_code, headers=headers)
     response["Content-Type"] = PROBLEM_JSON
     return response
+
+
+def created(request, data, *locations) -> Response:
+    """Issue 14 (api-core): 201 with `Location`, the URL of what was made. `locations` are
+    (url name, args) pairs tried in order: the first that exists is used, so a resource's
+    own detail URL takes over as soon as it is routed."""
+    for name, args in locations:
+        try:
+            url = reverse(name, args=args)
+        except NoReverseMatch:
+            continue
+        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": request.build_absolute_uri(url)})
+    raise NoReverseMatch(f"no URL for the created resource among {[name for name, _args in locations]}")
 
 
 def problem_exception_handler(exc, context):
@@ -68,7 +86,7 @@ def problem_exception_handler(exc, context):
             _("De invoer is niet geldig"),
             _("Een of meer velden zijn niet goed ingevuld."),
             code="invalid",
-            invalid_params=_flatten(exc.detail),
+            invalid_params=_query_names(_flatten(exc.detail), context),
             headers=headers,
         )
     detail = exc.detail if isinstance(exc, exceptions.APIException) else None
@@ -92,6 +110,15 @@ def problem_exception_handler(exc, context):
         code=code,
         headers=headers,
     )
+
+
+def _query_names(invalid_params, context):
+    """Issue 14 (api-core): a query parameter named as the client sent it (`fundingForm`,
+    or the deprecated `funding_form`), not as the view reads it (core.api_runtime)."""
+    request = (context or {}).get("request")
+    if request is None:
+        return invalid_params
+    return rename_invalid_params(invalid_params, getattr(request, "_request", request))
 
 
 class StrictFieldsMixin:

@@ -67,3 +67,12 @@ def missing_params(required, values) -> list[dict]:
         if value is None or value == [] or value == () or (isinstance(value, str) and not value.strip()):
             problems.append({"name": name, "reason": str(message)})
     return problems
+
+
+class BadRequest(DomainError):
+    """Issue 14 (api-core): a query the server cannot read (a page number that is no
+    number, a page size out of range); `invalid_params` names the parameter."""
+
+    status = 400
+    title = _("Ongeldig verzoek")
+    code = "bad_request"

@@ -10,6 +10,7 @@ from core.access_log import (
     access_log_denied,
     source_address_of,
 )
+from core.api_runtime import api_language, is_api
 
 
 class DutchFirstLocaleMiddleware(LocaleMiddleware):
@@ -21,6 +22,10 @@ class DutchFirstLocaleMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request):
+        if is_api(request):  # Issue 14 (api-core): the API follows Accept-Language, no cookie
+            translation.activate(api_language(request))
+            request.LANGUAGE_CODE = translation.get_language()
+            return
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         supported = {code for code, _name in settings.LANGUAGES}
         language = chosen if chosen in supported else settings.LANGUAGE_CODE

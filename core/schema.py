@@ -24,7 +24,6 @@ content when it is an error without a schema.
 
 from __future__ import annotations
 
-import copy
 import re
 
 from django.conf import settings
@@ -32,6 +31,7 @@ from django.conf import settings
 from core import schema_operations
 from core.api import StrictFieldsMixin
 from core.renderers import PROBLEM_JSON
+from core.schema_runtime import postprocess_runtime
 
 PROBLEM_REF = {"$ref": "#/components/schemas/ProblemDetails"}
 VERSION_HEADER_REF = {"$ref": "#/components/headers/API-Version"}
@@ -100,10 +100,6 @@ PROBLEM_SCHEMA = {
 }
 
 
-def _api_version() -> str:
-    return settings.SPECTACULAR_SETTINGS["VERSION"]
-
-
 def _server_url() -> str:
     return settings.API_PUBLIC_URL
 
@@ -111,11 +107,6 @@ def _server_url() -> str:
 def _components(result):
     components = result.setdefault("components", {})
     components.setdefault("schemas", {})["ProblemDetails"] = PROBLEM_SCHEMA
-    components.setdefault("headers", {})["API-Version"] = {
-        "description": "The full version of the API that answered (semantic versioning).",
-        "required": True,
-        "schema": {"type": "string", "example": _api_version()},
-    }
     responses = components.setdefault("responses", {})
     for status, (name, description) in ERRORS.items():
         headers = {"API-Version": VERSION_HEADER_REF}
@@ -296,35 +287,6 @@ def _fix_defaults(node):
             _fix_defaults(value)
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
-def _query_names(operation):
-    """lowerCamelCase query parameters (NL API Design Rules); the snake_case name stays
-    as a deprecated alias for one minor version (issue 14.3)."""
-    parameters = operation.get("parameters") or []
-    out = []
-    for parameter in parameters:
-        name = parameter.get("name", "")
-        if parameter.get("in") == "query" and "_" in name:
-            camel = copy.deepcopy(parameter)
-            camel["name"] = _camel(name)
-            out.append(camel)
-            alias = copy.deepcopy(parameter)
-            alias["deprecated"] = True
-            alias["description"] = (
-                f"Deprecated alias of `{camel['name']}`, accepted until the next minor version. "
-                + (parameter.get("description") or "")
-            ).strip()
-            out.append(alias)
-        else:
-            out.append(parameter)
-    if parameters:
-        operation["parameters"] = out
-
-
 def _describe(operation):
     op_id = operation.get("operationId", "")
     doc = schema_operations.OPERATIONS.get(op_id)
@@ -369,6 +331,10 @@ def _links(result):
 
 
 def postprocess_schema(result, generator, request, public):
+    # What the runtime does (core/api_runtime.py) first, from its own tables: lowerCamelCase
+    # query parameters with their deprecated aliases, the API-Version, RateLimit-*, Location
+    # and Link headers, Accept-Language (core/schema_runtime.py).
+    postprocess_runtime(result)
     result.setdefault("info", {})
     result["info"]["contact"] = dict(settings.API_CONTACT)
     result["info"]["description"] = schema_operations.API_DESCRIPTION
@@ -381,7 +347,6 @@ def postprocess_schema(result, generator, request, public):
                 continue
             _describe(operation)
             _operation_errors(path, method, operation, views.get((path, method)))
-            _query_names(operation)
             _examples(operation)
     _strict_request_bodies(result, generator)
     _fix_defaults(result["components"]["schemas"])

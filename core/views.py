@@ -3,6 +3,7 @@ import time
 
 import redis
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
+from core.api_runtime import too_large_response
 from core.renderers import PROBLEM_JSON
 from core.tasks import HEARTBEAT_KEY
 
@@ -60,6 +62,8 @@ def _is_api(request) -> bool:
 
 def bad_request(request, exception=None):
     if _is_api(request):
+        if isinstance(exception, RequestDataTooBig):  # Issue 14 (api-core): a body over the limit
+            return too_large_response()
         return _problem(400, _("Ongeldig verzoek"))
     return render(request, "400.html", status=400)
 

@@ -6,12 +6,12 @@ its place occupied; it is not a transfer.
 """
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Role
 from accounts.permissions import HasRole
+from core.api import created
 from core.idempotency import IdempotentMixin
 from placement import selectors, services
 from placement.api.serializers.changes import PlacementChangeInput, PlacementChangesSerializer
@@ -50,4 +50,6 @@ class PlacementChanges(IdempotentMixin, APIView):
         services.placement_change(
             placement=placement, by=request.user, membership=request.membership, **serializer.validated_data
         )
-        return Response(PlacementChangesSerializer(_body(request.membership, pk)).data, status=status.HTTP_201_CREATED)
+        return created(
+            request, PlacementChangesSerializer(_body(request.membership, pk)).data, ("api-placement-changes", [pk])
+        )

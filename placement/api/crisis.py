@@ -6,14 +6,14 @@ Nothing is written in any of these cases.
 """
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.fields import SkipField, empty
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Role
 from accounts.permissions import HasRole
-from core.api import _flatten
+from core.api import _flatten, created
 from core.errors import DomainError, Invalid
 from core.idempotency import IdempotentMixin
 from intake import selectors as intake_selectors
@@ -89,7 +89,12 @@ class CrisisPlacements(IdempotentMixin, APIView):
             error.invalid_params = _api_names(error.invalid_params)
             raise
         placement = selectors.placement_get(membership=membership, pk=placement.pk)
-        return Response(CrisisPlacementSerializer(placement).data, status=status.HTTP_201_CREATED)
+        return created(
+            request,
+            CrisisPlacementSerializer(placement).data,
+            ("api-placement", [placement.pk]),
+            ("api-placement-changes", [placement.pk]),
+        )
 
 
 YOUTH_FIELDS = ("municipality", "given_names", "family_name", "birth_date", "gender", "bsn")

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from accounts.permissions import HasRole
-from core.api import problem
+from core.api import created, problem
 from core.errors import Invalid
 from core.idempotency import IdempotentMixin
 from core.renderers import Pagination
@@ -50,6 +50,11 @@ def _offer_response(request, offer, status_code=200):
         identity = selectors.offer_identity(membership=membership, offer=offer)
         return Response(ProviderOfferSerializer(offer, context={"identity": identity}).data, status=status_code)
     return Response(CoordinatorOfferSerializer(offer).data, status=status_code)
+
+
+def _offer_created(request, offer):
+    response = _offer_response(request, offer)
+    return created(request, response.data, ("api-offer", [offer.pk]))
 
 
 class RequestMatches(APIView):
@@ -123,7 +128,7 @@ class RequestOffers(IdempotentMixin, APIView):
             document_kinds=serializer.validated_data.get("document_kinds"),
             deadline=serializer.validated_data.get("deadline"),
         )
-        return _offer_response(request, offer, status.HTTP_201_CREATED)
+        return _offer_created(request, offer)
 
 
 class RequestParkingLift(IdempotentMixin, APIView):
@@ -314,7 +319,12 @@ class RequestPlacement(IdempotentMixin, APIView):
             membership=request.membership,
             **serializer.validated_data,
         )
-        return Response(PlacementSerializer(placement).data, status=status.HTTP_201_CREATED)
+        return created(
+            request,
+            PlacementSerializer(placement).data,
+            ("api-placement", [placement.pk]),
+            ("api-placement-changes", [placement.pk]),
+        )
 
 
 class PlacementEnd(IdempotentMixin, APIView):

@@ -12,12 +12,12 @@ Wrong role -> 403 (HasRole); a request or assignment outside the caller's scope 
 """
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Role
 from accounts.permissions import HasRole
+from core.api import created
 from core.idempotency import IdempotentMixin
 from intake import selectors as intake_selectors
 from intake import services as intake_services
@@ -56,7 +56,12 @@ class RequestAnalysisHelp(IdempotentMixin, APIView):
             by=request.user,
             membership=request.membership,
         )
-        return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+        return created(
+            request,
+            AssignmentSerializer(assignment).data,
+            ("api-assignment", [assignment.pk]),
+            ("api-assignments", []),
+        )
 
 
 class AssignmentList(APIView):
@@ -150,4 +155,9 @@ class RequestExpertTableMeetings(IdempotentMixin, APIView):
             membership=request.membership,
             **serializer.validated_data,
         )
-        return Response(ExpertTableMeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
+        return created(
+            request,
+            ExpertTableMeetingSerializer(meeting).data,
+            ("api-request-expert-table-meeting", [pk, meeting.pk]),
+            ("api-request-expert-table-meetings", [pk]),
+        )

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from accounts.permissions import HasRole
+from core.api import created
 from core.conditional import (
     ETAG_HEADER,
     NOT_MODIFIED,
@@ -120,7 +121,11 @@ class RequestListCreate(IdempotentMixin, APIView):
             safety_plan=data.get("safety_plan"),
             alternatives=data.get("alternatives"),
         )
-        return Response(_detail(request, _reload(request, placement_request.pk)), status=status.HTTP_201_CREATED)
+        return created(
+            request,
+            _detail(request, _reload(request, placement_request.pk)),
+            ("api-request", [placement_request.pk]),
+        )
 
 
 class RequestDetail(APIView):
@@ -231,7 +236,7 @@ class RequestDocuments(IdempotentMixin, APIView):
             by=request.user,
             membership=request.membership,
         )
-        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+        return created(request, DocumentSerializer(document).data, ("api-request-document", [pk, document.pk]))
 
 
 class RequestDocumentDownload(APIView):

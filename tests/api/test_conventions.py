@@ -30,8 +30,11 @@ def test_token_for_right_password_authenticates_later_requests(api, referrer, pa
 
 @pytest.mark.django_db
 def test_wrong_password_is_a_clear_problem(api, referrer):
-    body = assert_problem(api.post(TOKEN_URL, {"username": referrer.username, "password": "nope"}, format="json"), 422)
+    # Issue 14 (api-core): wrong credentials are a 401 (Design Rules), still naming the field
+    response = api.post(TOKEN_URL, {"username": referrer.username, "password": "nope"}, format="json")
+    body = assert_problem(response, 401)
     assert body["invalid_params"][0]["name"] == "password"
+    assert response["WWW-Authenticate"] == "Token"
 
 
 @pytest.mark.django_db
@@ -84,14 +87,14 @@ def test_token_of_a_deactivated_user_is_refused(api, referrer):
 def test_deactivated_user_gets_no_token(api, referrer, password):
     referrer.is_active = False
     referrer.save()
-    assert_problem(api.post(TOKEN_URL, {"username": referrer.username, "password": password}, format="json"), 422)
+    assert_problem(api.post(TOKEN_URL, {"username": referrer.username, "password": password}, format="json"), 401)
 
 
 @pytest.mark.django_db
 def test_five_wrong_passwords_lock_the_account(api, referrer, password):
     for _ in range(4):
         assert (
-            api.post(TOKEN_URL, {"username": referrer.username, "password": "wrong"}, format="json").status_code == 422
+            api.post(TOKEN_URL, {"username": referrer.username, "password": "wrong"}, format="json").status_code == 401
         )
     assert_problem(api.post(TOKEN_URL, {"username": referrer.username, "password": "wrong"}, format="json"), 429)
     # Even the right password is refused while locked, in the API and on the login page.
