@@ -11,7 +11,6 @@ from accounts import webhook_selectors, webhooks
 from accounts.permissions import HasRole
 from accounts.webhook_models import WebhookDelivery, WebhookSubscription
 from accounts.webhook_serializers import (
-    ProblemDoc,
     WebhookDeliverySerializer,
     WebhookSubscriptionCreated,
     WebhookSubscriptionInput,
@@ -23,7 +22,8 @@ TAGS = ["webhooks"]
 
 
 def _problem(description):
-    return OpenApiResponse(ProblemDoc, description=description)
+    # the body is the shared ProblemDetails schema, added by core/schema.py to every error
+    return OpenApiResponse(description=description)
 
 
 ERRORS_READ = {401: _problem("Niet ingelogd"), 403: _problem("Geen rol die webhooks beheert")}

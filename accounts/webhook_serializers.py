@@ -1,22 +1,9 @@
 """Issue 14 (api-push): the webhook API's input and output (accounts/webhook_api.py)."""
 
-from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from accounts.webhook_models import WEBHOOK_URL_MAX_LENGTH, WebhookDelivery, WebhookEventType, WebhookSubscription
 from core.api import StrictSerializer
-
-
-@extend_schema_serializer(component_name="Problem")
-class ProblemDoc(serializers.Serializer):
-    """An error as application/problem+json (for the schema only; core.api writes it).
-    Integrator: replace with the shared problem schema of api-spec (14.2) when merged."""
-
-    type = serializers.CharField()
-    title = serializers.CharField()
-    status = serializers.IntegerField()
-    detail = serializers.CharField(required=False)
-    invalid_params = serializers.ListField(child=serializers.DictField(), required=False)
 
 
 class WebhookSubscriptionInput(StrictSerializer):

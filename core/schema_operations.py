@@ -241,6 +241,10 @@ OPERATIONS = {
     # --- region settings ----------------------------------------------------------------------
     "regions_settings_retrieve": ("Get a region's settings", "Decline policy and deadlines of the region."),
     "regions_settings_partial_update": ("Change a region's settings", "Change some of the region's settings."),
+    "regions_settings_update": (
+        "Replace a region's settings",
+        "Set every setting of the region at once (all fields required); for its coordinators and administrators.",
+    ),
     # --- reports ------------------------------------------------------------------------------
     "reports_unmet_need_retrieve": (
         "Report: unmet need",

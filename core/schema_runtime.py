@@ -100,7 +100,7 @@ def runtime_headers(result):
     headers = components.setdefault("headers", {})
     for name, header in HEADERS.items():
         headers.setdefault(name, copy.deepcopy(header))
-    headers["API-Version"]["example"] = api_version()
+    headers["API-Version"]["example"] = headers["API-Version"]["schema"]["example"] = api_version()
     for operation in _operations(result):
         deprecated = _has_alias(operation)
         for code, response in (operation.get("responses") or {}).items():

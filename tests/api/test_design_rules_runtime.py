@@ -113,17 +113,17 @@ def test_contracts_take_camel_case_too(api, contract_manager):
 @pytest.mark.django_db
 def test_the_schema_names_camel_case_parameters_with_deprecated_aliases(client):
     schema = client.get("/api/v1/openapi.json").json()
-    facilities = {p["name"]: p for p in schema["paths"]["/api/v1/facilities"]["get"]["parameters"]}
+    facilities = {p["name"]: p for p in schema["paths"]["/facilities"]["get"]["parameters"]}
     for camel in ("careType", "securityLevel", "hasFree", "freshOnly", "pageSize"):
         assert not facilities[camel].get("deprecated")
         assert facilities[QUERY_ALIASES[camel]]["deprecated"] is True
         assert camel in facilities[QUERY_ALIASES[camel]]["description"]
-    headers = schema["paths"]["/api/v1/facilities"]["get"]["responses"]["200"]["headers"]
+    headers = schema["paths"]["/facilities"]["get"]["responses"]["200"]["headers"]
     assert {"API-Version", "Link", "RateLimit-Limit", "Deprecation", "Warning"} <= set(headers)
     assert schema["components"]["headers"]["API-Version"]["example"] == VERSION
-    created = schema["paths"]["/api/v1/requests"]["post"]["responses"]["201"]["headers"]
+    created = schema["paths"]["/requests"]["post"]["responses"]["201"]["headers"]
     assert "Location" in created
-    assert any(p["name"] == "Accept-Language" for p in schema["paths"]["/api/v1/me"]["get"]["parameters"])
+    assert any(p["name"] == "Accept-Language" for p in schema["paths"]["/me"]["get"]["parameters"])
 
 
 @pytest.mark.django_db
