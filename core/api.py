@@ -14,7 +14,7 @@ from rest_framework.decorators import api_view, authentication_classes, permissi
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.api_runtime import rename_invalid_params
+from core.api_runtime import problem_body, rename_invalid_params
 from core.errors import DomainError
 from core.limits import serializer_fields_bound
 from core.renderers import PROBLEM_JSON
@@ -45,11 +45,7 @@ flatten_errors = _flatten  # Issue 14 (api-core): for views that answer a Valida
 
 
 def problem(status_code, title, detail=None, *, code=None, invalid_params=None, headers=None):
-    body = {"type": f"about:blank#{code}" if code else "about:blank", "title": str(title), "status": status_code}
-    if detail:
-        body["detail"] = str(detail)
-    if invalid_params:
-        body["invalid_params"] = invalid_params
+    body = problem_body(status_code, title, detail, code=code, invalid_params=invalid_params)
     response = Response(body, status=status_code, headers=headers)
     response["Content-Type"] = PROBLEM_JSON
     return response

@@ -82,13 +82,29 @@ def api_language(request) -> str:
     return settings.LANGUAGE_CODE
 
 
-def problem_response(status: int, title, detail=None, *, code=None, invalid_params=None, headers=None) -> HttpResponse:
-    """A problem+json answer outside DRF (middleware, error handlers)."""
+def problem_body(status: int, title, detail=None, *, code=None, invalid_params=None) -> dict:
+    """The one shape of a problem+json body (core.api.problem in DRF, `problem_response`
+    outside it): every entry of `invalid_params` has `name`, `code` and `reason`, as the
+    spec's ProblemDetails requires (a service check that names no code gives `invalid`)."""
     body = {"type": f"about:blank#{code}" if code else "about:blank", "title": str(title), "status": status}
     if detail:
         body["detail"] = str(detail)
     if invalid_params:
-        body["invalid_params"] = invalid_params
+        body["invalid_params"] = [
+            {
+                **param,
+                "name": str(param.get("name", "")),
+                "code": str(param.get("code") or "invalid"),
+                "reason": str(param.get("reason", "")),
+            }
+            for param in invalid_params
+        ]
+    return body
+
+
+def problem_response(status: int, title, detail=None, *, code=None, invalid_params=None, headers=None) -> HttpResponse:
+    """A problem+json answer outside DRF (middleware, error handlers)."""
+    body = problem_body(status, title, detail, code=code, invalid_params=invalid_params)
     return HttpResponse(json.dumps(body), status=status, content_type=PROBLEM_JSON, headers=headers)
 
 

@@ -80,7 +80,7 @@ PROBLEM_SCHEMA = {
             "description": "Every refused field (validation errors only).",
             "items": {
                 "type": "object",
-                "required": ["name", "reason"],  # `code` is not (yet) given by every service check
+                "required": ["name", "code", "reason"],  # core.api_runtime.problem_body fills `code`
                 "properties": {
                     "name": {
                         "type": "string",

@@ -21,6 +21,7 @@ HTTP_METHODS = {"get", "put", "post", "patch", "delete", "head", "options", "tra
 HEADERS = {
     "API-Version": {
         "description": "De volledige versie van de API (semver), op elk antwoord.",
+        "required": True,
         "schema": {"type": "string", "pattern": r"^\d+\.\d+\.\d+$"},
     },
     "RateLimit-Limit": {

@@ -29,6 +29,13 @@ def assert_problem(response, status=None, *, name=None):
     return body
 
 
+def server_path(schema) -> str:
+    """The spec's paths are relative to its server (`.../api/v1`): the path part to put before them."""
+    from urllib.parse import urlparse
+
+    return urlparse(schema["servers"][0]["url"]).path.rstrip("/")
+
+
 def assert_no_5xx(response):
     assert response.status_code < 500, (response.status_code, response.content[:500])
     assert response["API-Version"]
@@ -125,6 +132,7 @@ def test_no_query_parameter_of_any_list_gives_a_5xx(api, client, request, role):
     schema = client.get("/api/v1/openapi.json").json()
     api.as_user(request.getfixturevalue(role))
     tried = 0
+    base = server_path(schema)
     for path, item in schema["paths"].items():
         operation = item.get("get")
         if operation is None or "{" in path:
@@ -133,7 +141,7 @@ def test_no_query_parameter_of_any_list_gives_a_5xx(api, client, request, role):
             if parameter["in"] != "query":
                 continue
             for value in ODD_QUERY_VALUES:
-                response = api.get(path, {parameter["name"]: value})
+                response = api.get(base + path, {parameter["name"]: value})
                 assert response.status_code < 500, (path, parameter["name"], value[:50], response.content[:300])
                 assert_no_5xx(response)
                 tried += 1

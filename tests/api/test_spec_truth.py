@@ -43,7 +43,21 @@ def test_servers_contact_and_version():
     problem = spec["components"]["schemas"]["ProblemDetails"]
     assert {"type", "title", "status", "detail", "invalid_params"} <= set(problem["properties"])
     item = problem["properties"]["invalid_params"]["items"]
-    assert set(item["properties"]) == {"name", "code", "reason"} and set(item["required"]) == {"name", "reason"}
+    assert set(item["properties"]) == {"name", "code", "reason"} and set(item["required"]) == {"name", "code", "reason"}
+
+
+def test_every_refused_field_carries_a_code_even_when_a_service_check_names_none():
+    from core.api_runtime import problem_body
+
+    body = problem_body(
+        422,
+        "Ongeldig",
+        invalid_params=[{"name": "start", "reason": "Te vroeg."}, {"name": "x", "code": "blank", "reason": "Leeg."}],
+    )
+    assert body["invalid_params"] == [
+        {"name": "start", "code": "invalid", "reason": "Te vroeg."},
+        {"name": "x", "code": "blank", "reason": "Leeg."},
+    ]
 
 
 def test_every_operation_has_summary_description_and_a_known_text():
