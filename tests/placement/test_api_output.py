@@ -110,6 +110,8 @@ def response_schema(method: str, path: str, status: int) -> dict:
         if re.fullmatch(re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(template)), path)
         and method.lower() in paths[template]
     ]
+    if path in matches:  # a literal path wins over a template it also fits (/assignments/waiting)
+        matches = [path]
     assert len(matches) == 1, (method, path, matches)
     responses = paths[matches[0]][method.lower()]["responses"]
     assert str(status) in responses, (method, path, status)
