@@ -7,11 +7,10 @@ pruned by beat.
 """
 
 import datetime
-import threading
 
 import pytest
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -24,6 +23,7 @@ from intake.models import PlacementRequest, Status
 from tests.api.test_conventions import assert_problem
 from tests.placement.factories import fitting_facility, in_matching, make_request, offer_to
 from tests.placement.test_api import create_body
+from tests.placement.test_offer_races import race
 
 
 def post(api, path, body, key):
@@ -232,33 +232,12 @@ def test_the_header_is_documented_on_every_idempotent_post(api):
     assert not any(x["name"] == HEADER for x in schema["paths"]["/requests"]["get"].get("parameters", []))
 
 
-def _race(*calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 - the test inspects it
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_reservations_of_one_key_at_once_exactly_one_wins(referrer):
     """Two threads, each with its own connection, reserve the same key at the same moment:
     the unique constraint lets one in; the other sees it running (409)."""
     calls = [lambda: idempotency_reserve(user=referrer, key="race", fingerprint="f" * 64)] * 2
-    results = _race(*calls)
+    results = race(*calls)
     wins = [r for r in results if isinstance(r, IdempotencyKey)]
     losses = [r for r in results if isinstance(r, Conflict)]
     assert len(wins) == 1 and len(losses) == 1, results
@@ -277,7 +256,7 @@ def test_two_identical_creates_at_once_make_one_draft(referrer):
         client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         return post(client, "/api/v1/requests", create_body(), "race-create")
 
-    results = _race(create, create)
+    results = race(create, create)
     statuses = sorted(r.status_code for r in results)
     assert statuses in ([201, 201], [201, 409]), [getattr(r, "content", r) for r in results]
     if statuses == [201, 201]:
