@@ -7,14 +7,25 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.selectors import membership_with_role
+from accounts.webhook_models import WebhookSubscription
+from accounts.webhooks import MAX_SUBSCRIPTIONS_PER_ORGANISATION
+from capacity.models import GroupResident
 from core.errors import DomainError
 from core.models import Event
 from intake import services as intake_services
 from intake.models import SECTION_FIELDS, AnalysisAssignment, Status
+from placement import services
 from tests.api.test_conventions import assert_problem
 from tests.intake.test_draft_help import accept, ask, draft_without_analysis
 from tests.intake.test_expert_table import _body, at_expert_table
-from tests.placement.factories import ANALYSIS, fitting_facility, in_matching, make_request
+from tests.placement.factories import (
+    ANALYSIS,
+    fitting_facility,
+    in_matching,
+    make_request,
+    offer_to,
+    provider_membership,
+)
 from tests.placement.test_change_in_place import placed
 
 TODAY = timezone.localdate
@@ -254,3 +265,108 @@ def test_changing_an_ended_placement_is_409(api, referrer, coordinator, who):
     assert_problem(_post(api, user, f"/placements/{placement.pk}/changes", change), 409)
     placement.refresh_from_db()
     assert placement.changes.count() == 0
+
+
+# --- offer documents ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_offer_documents_of_an_answered_offer_are_409_wrong_role_403_outsider_404(
+    api, referrer, coordinator, coordinator_drenthe, make_member
+):
+    placement_request = in_matching(referrer, coordinator)
+    placement_request.documents.update(shareable=True)
+    facility = fitting_facility()
+    staff = make_member(Role.PROVIDER, organisation=facility.provider)
+    offer = offer_to(placement_request, facility, coordinator)
+    services.offer_accept(offer=offer, by=staff, membership=provider_membership(staff))
+    path = f"/api/v1/offers/{offer.pk}/documents"
+    before = offer.referral.get("documents")
+    body = assert_problem(api.as_user(coordinator).put(path, {"document_kinds": []}, format="json"), 409)
+    assert body["type"].endswith("#offer_answered")
+    assert_problem(api.as_user(staff).put(path, {"document_kinds": []}, format="json"), 403)
+    assert_problem(api.as_user(coordinator_drenthe).put(path, {"document_kinds": []}, format="json"), 404)
+    offer.refresh_from_db()
+    assert offer.referral.get("documents") == before
+
+
+# --- youth link -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_youth_link_wrong_role_403_outsider_404(api, referrer, coordinator, coordinator_drenthe, provider_user):
+    """No request state forbids a link (linking to the same youth again is input, 422
+    naming target_request); the role and scope answers hold."""
+    earlier = in_matching(referrer, coordinator)
+    new = in_matching(referrer, coordinator)
+    path = f"/requests/{new.pk}/youth/link"
+    body = {"target_request": earlier.pk, "reason": "Zelfde kind"}
+    assert_problem(_post(api, provider_user, path, body), 403)
+    assert_problem(_post(api, coordinator_drenthe, path, body), 404)
+    new.refresh_from_db()
+    assert new.youth_id != earlier.youth_id
+
+
+# --- crisis placement outsider --------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_crisis_placement_for_a_request_of_another_region_is_404(api, referrer, coordinator, coordinator_drenthe):
+    placement_request = make_request(referrer, submit=True)
+    body = {
+        "request": placement_request.pk,
+        "facility": fitting_facility().pk,
+        "started_at": timezone.now().isoformat(),
+    }
+    response = _post(api, coordinator_drenthe, "/crisis-placements", body)
+    assert response.status_code == 404, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    _unchanged(placement_request, Status.SUBMITTED)
+
+
+# --- capacity, region settings and webhooks: no state to be wrong in --------------------------
+
+
+@pytest.mark.django_db
+def test_facility_group_put_wrong_role_403_other_provider_404(api, coordinator, make_member):
+    facility = fitting_facility()
+    path = f"/api/v1/facilities/{facility.pk}/group"
+    group = {"residents": [{"age": 14, "gender": "female", "level": "average", "machtiging": False}]}
+    assert_problem(api.as_user(coordinator).put(path, group, format="json"), 403)
+    assert_problem(api.as_user(make_member(Role.PROVIDER)).put(path, group, format="json"), 404)
+    assert not GroupResident.objects.filter(facility=facility).exists()
+
+
+@pytest.mark.django_db
+def test_region_bands_put_wrong_role_403_other_region_404(api, twente, referrer, coordinator_drenthe):
+    path = f"/api/v1/regions/{twente.code}/bands"
+    body = {"valid_from": TODAY().isoformat(), "tariffs": {"K": "123.45"}}
+    assert_problem(api.as_user(referrer).put(path, body, format="json"), 403)
+    assert_problem(api.as_user(coordinator_drenthe).put(path, body, format="json"), 404)
+
+
+@pytest.mark.django_db
+def test_region_settings_patch_wrong_role_403_other_region_404(api, twente, referrer, coordinator_drenthe):
+    path = f"/api/v1/regions/{twente.code}/settings"
+    before = twente.offer_response_working_days
+    body = {"offer_response_working_days": before + 1}
+    assert_problem(api.as_user(referrer).patch(path, body, format="json"), 403)
+    assert_problem(api.as_user(coordinator_drenthe).patch(path, body, format="json"), 404)
+    twente.refresh_from_db()
+    assert twente.offer_response_working_days == before
+
+
+@pytest.mark.django_db
+def test_a_webhook_subscription_over_the_limit_is_409_wrong_role_403_outsider_404(
+    api, provider_user, contract_manager, make_member
+):
+    subscription = {"url": "https://hooks.example.org/regie", "event_types": ["offer.created"]}
+    client = api.as_user(provider_user)
+    for _ in range(MAX_SUBSCRIPTIONS_PER_ORGANISATION):
+        assert client.post("/api/v1/webhooks", subscription, format="json").status_code == 201
+    body = assert_problem(client.post("/api/v1/webhooks", subscription, format="json"), 409)
+    assert body["type"].endswith("#too_many_subscriptions")
+    assert_problem(api.as_user(contract_manager).post("/api/v1/webhooks", subscription, format="json"), 403)
+    first = WebhookSubscription.objects.order_by("pk").first()
+    assert_problem(api.as_user(make_member(Role.PROVIDER)).post(f"/api/v1/webhooks/{first.pk}/ping"), 404)
+    assert WebhookSubscription.objects.count() == MAX_SUBSCRIPTIONS_PER_ORGANISATION
