@@ -267,6 +267,17 @@ def test_changing_an_ended_placement_is_409(api, referrer, coordinator, who):
     assert placement.changes.count() == 0
 
 
+@pytest.mark.django_db
+def test_placement_changes_wrong_role_403_outsider_404(api, referrer, coordinator, coordinator_drenthe, make_member):
+    _request, placement, _facility, _staff = placed(referrer, coordinator)
+    change = {"intensity": "P", "effective_date": TODAY().isoformat(), "reason": "Meer begeleiding"}
+    path = f"/placements/{placement.pk}/changes"
+    assert_problem(_post(api, referrer, path, change), 403)
+    assert_problem(_post(api, coordinator_drenthe, path, change), 404)
+    assert_problem(_post(api, make_member(Role.PROVIDER), path, change), 404)
+    assert placement.changes.count() == 0
+
+
 # --- offer documents ------------------------------------------------------------------------
 
 
