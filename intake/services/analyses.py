@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role
 from accounts.selectors import region_ids_of
-from core.errors import Forbidden, Invalid
+from core.errors import Conflict, Forbidden, Invalid
 from core.events import event_record
 from intake.models import (
     INTENSITY_REGEX,
@@ -55,7 +55,9 @@ def content_edit_check(placement_request, membership):
     if membership.role == Role.BEHAVIOURAL_SCIENTIST:
         assignment = active_assignment_for(placement_request, membership)
         if assignment is None:
-            raise Forbidden(_("Neem de opdracht eerst aan."))
+            # A role that may write the analysis, with no accepted (or no longer an active)
+            # assignment: the wrong state, not the wrong role (issue 14: 409).
+            raise Conflict(_("Neem de opdracht eerst aan."), code="assignment_not_accepted")
         return assignment
     raise Forbidden()
 

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Role
-from core.errors import Invalid, missing_params
+from core.errors import Invalid, TransitionNotAllowed, missing_params
 from intake.models import (
     TRIAGE_FROM,
     TRIAGE_TARGET,
+    WITHDRAW_ACCEPTED_FROM,
     WITHDRAW_FROM,
     Document,
     Outcome,
@@ -24,6 +25,7 @@ from intake.models import (
 from intake.services.workflow import (
     coordinator_check,
     coordinators_notify,
+    is_coordinator_of,
     referrer_check,
     request_lock,
     status_change,
@@ -201,7 +203,15 @@ def request_triage(
 def request_withdraw(
     *, placement_request: PlacementRequest, by, membership: Membership, reason: str = ""
 ) -> PlacementRequest:
-    """The referrer withdraws the request; it closes with outcome 'withdrawn'."""
+    """The referrer withdraws the request; it closes with outcome 'withdrawn'.
+
+    A coordinator of the region may withdraw only an accepted request (the place is held:
+    `placement.services.request_withdraw_accepted`); any other state is the wrong state
+    for a role that may act, a 409, not a 403 (issue 14)."""
+    if is_coordinator_of(membership, placement_request):
+        placement_request = request_lock(placement_request)
+        transition_check(placement_request, Status.CLOSED, Role.COORDINATOR, sources=WITHDRAW_ACCEPTED_FROM)
+        raise TransitionNotAllowed()  # accepted meanwhile: that withdrawal is another service's
     referrer_check(membership, placement_request)
     placement_request = request_lock(placement_request)
     transition_check(placement_request, Status.CLOSED, Role.REFERRER, sources=WITHDRAW_FROM)
