@@ -447,7 +447,7 @@ _ASSIGNMENT = {
     "before_submission": False,
     "question": "Kunt u meekijken naar de hulpvraag in de analyse?",
     "requested_at": "2026-12-02T09:15:00+01:00",
-    "accepted_at": "2026-12-02T09:15:00+01:00",
+    "accepted_at": "2026-12-02T13:40:00+01:00",
     "completed_at": None,
     "waiting_working_days": 6,
     "completion_note": "",
@@ -759,7 +759,7 @@ _QUARTERLY_REPORT_STATUS = {
     "url": "https://regie.example.org/api/v1/reports/quarterly/5/pdf",
 }
 
-_REGION = {"id": 41, "code": "JZ14", "name": "Twente", "freshness_days": 7, "offer_response_working_days": 5}
+_REGION = {"id": 3, "code": "JZ14", "name": "Twente", "freshness_days": 7, "offer_response_working_days": 5}
 
 _REGION_BANDS = {
     "region": "JZ14",
@@ -999,7 +999,7 @@ _WEBHOOK_DELIVERY = {
 }
 
 _WEBHOOK_SUBSCRIPTION = {
-    "id": 41,
+    "id": 3,
     "url": "https://zorgsysteem.example.nl/hooks/regie",
     "event_types": ["offer.created"],
     "description": "Koppeling met ons zorgregistratiesysteem",
@@ -1427,7 +1427,7 @@ RESPONSE_EXAMPLES.update(
         "webhooks_list": {200: _page(_WEBHOOK_SUBSCRIPTION)},
         "webhooks_create": {
             201: {
-                "id": 41,
+                "id": 3,
                 "url": "https://zorgsysteem.example.nl/hooks/regie",
                 "event_types": ["offer.created"],
                 "description": "Koppeling met ons zorgregistratiesysteem",

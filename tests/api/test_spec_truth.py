@@ -228,3 +228,16 @@ def test_every_operation_has_examples_that_fit_their_schemas():
     by_id["offers_retrieve"]["responses"]["200"]["content"]["application/json"]["example"] = {"id": "zeven"}
     found = {(problem[0], problem[1]) for problem in missing_or_unfit_examples(spec)}
     assert found == {("requests_triage_create", "request"), ("offers_retrieve", "200")}
+
+
+def test_the_most_used_request_bodies_describe_every_property():
+    schemas = openapi()["components"]["schemas"]
+    bodies = ["RequestCreateInput", "OfferCreateInput", "DeclineInput", "OfferWithdrawInput", "FacilityWrite"]
+    bodies += ["AvailabilityInput", "TriageInput", "WithdrawInput", "WaitInput"]
+    undescribed = [
+        f"{name}.{prop}"
+        for name in bodies
+        for prop, schema in schemas[name]["properties"].items()
+        if not schema.get("description")
+    ]
+    assert undescribed == []
