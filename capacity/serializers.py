@@ -113,28 +113,57 @@ class StrictIntegerField(serializers.IntegerField):
 
 
 class AvailabilityInputSerializer(StrictSerializer):
-    places_staffed = StrictIntegerField(required=False, min_value=0, max_value=1000)
-    occupied_external = StrictIntegerField(required=False, min_value=0, max_value=1000)
+    places_staffed = StrictIntegerField(
+        required=False, min_value=0, max_value=1000, help_text="Places the provider can staff now; left out: unchanged."
+    )
+    occupied_external = StrictIntegerField(
+        required=False,
+        min_value=0,
+        max_value=1000,
+        help_text="Places taken by youth placed from outside the product; left out: unchanged.",
+    )
 
 
 class FacilityWriteSerializer(StrictModelSerializer):
     """Input for POST /facilities (and, without staffed places, PATCH)."""
 
-    provider = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(kind=Organisation.Kind.PROVIDER))
-    municipality = serializers.SlugRelatedField(slug_field="code", queryset=Municipality.objects.all())
-    care_type = serializers.SlugRelatedField(slug_field="code", queryset=CareType.objects.all())
+    provider = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.PROVIDER),
+        help_text="Id of the provider organisation (GET /providers).",
+    )
+    municipality = serializers.SlugRelatedField(
+        slug_field="code", queryset=Municipality.objects.all(), help_text="CBS code of the municipality, e.g. GM0153."
+    )
+    care_type = serializers.SlugRelatedField(
+        slug_field="code", queryset=CareType.objects.all(), help_text="Code of the care type (GET /care-types)."
+    )
     specialisations = serializers.SlugRelatedField(
-        slug_field="code", many=True, queryset=Specialisation.objects.all(), required=False
+        slug_field="code",
+        many=True,
+        queryset=Specialisation.objects.all(),
+        required=False,
+        help_text="Codes of the specialisations offered (GET /specialisations).",
     )
     regions_served = serializers.SlugRelatedField(
-        slug_field="code", many=True, queryset=Region.objects.all(), required=False
+        slug_field="code",
+        many=True,
+        queryset=Region.objects.all(),
+        required=False,
+        help_text="Codes of the youth regions the facility serves besides its own.",
     )
-    genders = serializers.ListField(child=serializers.ChoiceField(choices=FACILITY_GENDER_CHOICES), min_length=1)
-    places_contracted = StrictIntegerField(min_value=0, max_value=1000)
-    places_staffed = StrictIntegerField(min_value=0, max_value=1000, required=False)
-    age_min = StrictIntegerField(min_value=0, max_value=27)
-    age_max = StrictIntegerField(min_value=0, max_value=27)
-    group_size = StrictIntegerField(min_value=1, max_value=1000)
+    genders = serializers.ListField(
+        child=serializers.ChoiceField(choices=FACILITY_GENDER_CHOICES), min_length=1, help_text="The genders it takes."
+    )
+    places_contracted = StrictIntegerField(min_value=0, max_value=1000, help_text="Places in the contract.")
+    places_staffed = StrictIntegerField(
+        min_value=0,
+        max_value=1000,
+        required=False,
+        help_text="Places that can be staffed now (unconfirmed until the provider confirms).",
+    )
+    age_min = StrictIntegerField(min_value=0, max_value=27, help_text="Youngest age taken (years).")
+    age_max = StrictIntegerField(min_value=0, max_value=27, help_text="Oldest age taken (years).")
+    group_size = StrictIntegerField(min_value=1, max_value=1000, help_text="Youth in one living group.")
 
     class Meta:
         model = Facility
@@ -161,6 +190,20 @@ class FacilityWriteSerializer(StrictModelSerializer):
             "places_staffed",
         ]
         validators = []  # rules that span fields are the service's (422 naming the field)
+        # Issue 14.2 (api-examples): descriptions of the model fields in the OpenAPI document
+        extra_kwargs = {
+            "name": {"help_text": "The facility's name as providers and coordinators know it."},
+            "address": {"help_text": "Street and number."},
+            "postcode": {"help_text": "Dutch postcode, e.g. 7511 AB."},
+            "security_level": {"help_text": "How closed the facility is."},
+            "intensity_band": {
+                "help_text": "Code of the G7 intensity band the facility offers (GET /regions/{code}/bands)."
+            },
+            "care_product_code": {"help_text": "The iJw care product code (productcode) used for billing."},
+            "serves_nationally": {"help_text": "Takes youth from every region (national facilities)."},
+            "active_from": {"help_text": "First day the facility takes youth."},
+            "active_until": {"help_text": "Last day the facility takes youth; null: open-ended."},
+        }
 
     def validate_postcode(self, value):
         value = value.strip().upper()

@@ -287,6 +287,29 @@ def _fix_defaults(node):
             _fix_defaults(value)
 
 
+NULL_REF = {"$ref": "#/components/schemas/NullEnum"}
+
+
+def _nullable_objects(node, schemas):
+    """A nested serializer with allow_null comes out as `{allOf: [X], nullable: true}`, which
+    refuses null (OpenAPI 3.0.3: `nullable` only widens a `type` beside it) and which
+    example validators reject outright. Write it the way drf-spectacular writes nullable
+    choices instead: `oneOf: [X, NullEnum]`. Issue 14.2 (api-examples)."""
+    if isinstance(node, dict):
+        parts = node.get("allOf")
+        if node.get("nullable") and "type" not in node and isinstance(parts, list) and len(parts) == 1:
+            target = schemas.get(parts[0].get("$ref", "").rsplit("/", 1)[-1], {})
+            if target.get("type") == "object":
+                del node["allOf"], node["nullable"]
+                node["oneOf"] = [parts[0], dict(NULL_REF)]
+                schemas.setdefault("NullEnum", {"enum": [None]})
+        for value in list(node.values()):
+            _nullable_objects(value, schemas)
+    elif isinstance(node, list):
+        for value in node:
+            _nullable_objects(value, schemas)
+
+
 def _describe(operation):
     op_id = operation.get("operationId", "")
     doc = schema_operations.OPERATIONS.get(op_id)
@@ -350,6 +373,7 @@ def postprocess_schema(result, generator, request, public):
             _examples(operation)
     _strict_request_bodies(result, generator)
     _fix_defaults(result["components"]["schemas"])
+    _nullable_objects(result["components"]["schemas"], result["components"]["schemas"])
     _links(result)
     used = sorted({tag for ops in result["paths"].values() for op in ops.values() for tag in op.get("tags", [])})
     result["tags"] = [

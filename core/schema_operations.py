@@ -405,6 +405,1103 @@ RESPONSE_EXAMPLES = {
     },
 }
 
+# --- Issue 14.2 (api-examples): an example for every operation. Shared bodies first, then
+# the remaining request bodies and a response for every 2xx with a JSON body. ---
+
+
+def _page(item):
+    """A one-item page of a paginated list."""
+    return {"count": 1, "next": None, "previous": None, "results": [item]}
+
+
+_ANALYSIS = {
+    "id": 41,
+    "version": 2,
+    "created_at": "2026-11-25T10:12:00+01:00",
+    "presenting_problems": "Escalaties thuis, schoolverzuim sinds september.",
+    "origins": "",
+    "maintaining_factors": "Conflicten tussen ouders.",
+    "protective_factors": "Goede band met oma; sport twee keer per week.",
+    "hypotheses": "Onveilige hechting na wisselende opvoeders.",
+    "goals": "Stabiel schoolbezoek en herstel van het contact met moeder.",
+    "written_by": "Gedragswetenschapper",
+    "made_with_youth": False,
+    "made_with_family": False,
+    "need_profile": {
+        "care_types": ["woongroep", "gezinshuis"],
+        "specialisations": ["trauma"],
+        "intensity": "K",
+        "security": "open",
+        "preferred_region": "JZ14",
+        "max_distance_km": 30,
+        "school_continuity": False,
+    },
+}
+
+_ASSIGNMENT = {
+    "id": 9,
+    "request": 41,
+    "reference": "RP-2026-0041",
+    "region": "JZ14",
+    "status": "accepted",
+    "before_submission": False,
+    "question": "Kunt u meekijken naar de hulpvraag in de analyse?",
+    "requested_at": "2026-12-02T09:15:00+01:00",
+    "accepted_at": "2026-12-02T13:40:00+01:00",
+    "completed_at": None,
+    "waiting_working_days": 6,
+    "completion_note": "",
+}
+
+_CARE_TYPE = {"code": "woongroep", "label": "Woongroep", "cbs_care_form": "11", "requires_authorisation": False}
+
+_CONTRACT = {
+    "id": 17,
+    "provider": {"id": 7, "name": "Jeugdzorg De Horst"},
+    "region": "JZ14",
+    "facility": 12,
+    "care_type": "woongroep",
+    "reference": "TW-2026-017",
+    "start_date": "2026-12-14",
+    "end_date": "2027-06-30",
+    "funding_form": "taakgericht",
+    "places_contracted": 10,
+    "day_tariff": "612.50",
+    "guaranteed_places": 4,
+    "budget": "250000.00",
+    "tariffs": [{"band": "K", "day_tariff": "612.50"}],
+    "notes": "Afspraken vastgelegd in het dossier.",
+    "version": 2,
+}
+
+_COORDINATOR_OFFER = {
+    "id": 27,
+    "reference": "RP-2026-0041",
+    "status": "open",
+    "facility": {"id": 12, "name": "De Horst - woongroep Noord"},
+    "created_at": "2026-11-25T10:12:00+01:00",
+    "deadline": "2026-12-09T17:00:00+01:00",
+    "reconfirm_availability": False,
+    "analysis_version": 2,
+    "referral": {
+        "reference": "RP-2026-0041",
+        "age": 15,
+        "gender": "female",
+        "region": "JZ14",
+        "presenting_problems": "Escalaties thuis, schoolverzuim sinds september.",
+    },
+    "answered_at": None,
+    "decline_reason": "",
+    "motivation": "",
+    "withdraw_reason": "",
+    "fall_through_party": "",
+    "fall_through_reason": "",
+    "introduction": None,
+    "placement": None,
+    "request": 41,
+    "provider": {"id": 7, "name": "Jeugdzorg De Horst"},
+    "reoffer_reason": "",
+}
+
+_EXPORT_STATUS = {
+    "id": 7,
+    "report": "unmet-need",
+    "format": "csv",
+    "status": "done",
+    "progress": 100,
+    "params": {"region": "JZ14", "from": "2026-07-01", "to": "2026-09-30", "threshold": "90"},
+    "created_at": "2026-11-25T10:12:00+01:00",
+    "finished_at": "2026-12-02T09:15:00+01:00",
+    "download": "https://regie.example.org/api/v1/exports/7/download",
+}
+
+_FACILITY = {
+    "id": 12,
+    "name": "De Horst - woongroep Noord",
+    "provider": {"id": 7, "name": "Jeugdzorg De Horst", "agb_code": "98765432"},
+    "address": "Oldenzaalsestraat 12",
+    "postcode": "7511 AB",
+    "municipality": {"code": "GM0153", "name": "Enschede", "latitude": "52.22150", "longitude": "6.89370"},
+    "region": {"code": "JZ14", "name": "Twente", "freshness_days": 7},
+    "care_type": {"code": "woongroep", "label": "Woongroep", "cbs_care_form": "11", "requires_authorisation": False},
+    "specialisations": [{"code": "trauma", "label": "Trauma"}],
+    "security_level": "open",
+    "age_min": 12,
+    "age_max": 18,
+    "genders": ["female"],
+    "intensity_band": "K",
+    "group_size": 8,
+    "care_product_code": "45A53",
+    "regions_served": ["JZ14"],
+    "serves_nationally": False,
+    "active_from": "2026-01-01",
+    "active_until": "2027-12-31",
+    "places_contracted": 10,
+    "places_staffed": 8,
+    "places_occupied": 6,
+    "occupied_internal": 6,
+    "occupied_external": 1,
+    "places_held": 1,
+    "places_free": 1,
+    "last_confirmed_at": "2026-12-02T09:15:00+01:00",
+    "last_confirmed_by": "provider",
+    "is_stale": False,
+}
+
+_GROUP = {
+    "facility": 12,
+    "recorded_at": "2026-12-01T16:00:00+01:00",
+    "is_stale": False,
+    "places_contracted": 10,
+    "residents": [{"age": 15, "gender": "female", "level": "lvb", "machtiging": False}],
+}
+
+_MUNICIPALITY = {
+    "id": 41,
+    "code": "GM0153",
+    "name": "Enschede",
+    "region": "JZ14",
+    "latitude": "52.22150",
+    "longitude": "6.89370",
+}
+
+_NOTIFICATION = {
+    "id": 301,
+    "subject": "Nieuw aanbod voor De Horst - woongroep Noord",
+    "body": "Er staat een aanbod voor u klaar; reageer voor de deadline.",
+    "url": "/plaatsing/aanbod/27",
+    "created_at": "2026-11-25T10:12:00+01:00",
+    "read_at": None,
+    "count": 1,
+}
+
+_OFFER_DOCUMENTS = {
+    "offer": 27,
+    "editable": True,
+    "document_kinds": ["zorgvraag", "perspectiefplan"],
+    "documents": [
+        {
+            "id": 41,
+            "kind": "zorgvraag",
+            "title": "Wachtenden per zorgsoort",
+            "uploaded_at": "2026-12-02T09:15:00+01:00",
+            "included": False,
+        }
+    ],
+}
+
+_OFFER_FOR_READER = {
+    "id": 27,
+    "reference": "RP-2026-0041",
+    "status": "open",
+    "facility": {"id": 12, "name": "De Horst - woongroep Noord"},
+    "created_at": "2026-11-25T10:12:00+01:00",
+    "deadline": "2026-12-09T17:00:00+01:00",
+    "reconfirm_availability": False,
+    "analysis_version": 2,
+    "referral": {
+        "reference": "RP-2026-0041",
+        "age": 15,
+        "gender": "female",
+        "region": "JZ14",
+        "presenting_problems": "Escalaties thuis, schoolverzuim sinds september.",
+    },
+    "answered_at": None,
+    "decline_reason": "",
+    "motivation": "",
+    "withdraw_reason": "",
+    "fall_through_party": "",
+    "fall_through_reason": "",
+    "introduction": None,
+    "placement": None,
+    "request": 41,
+    "provider": {"id": 7, "name": "Jeugdzorg De Horst"},
+    "reoffer_reason": "",
+}
+
+_OFFER_IDENTITY = {
+    "given_names": "Sanne",
+    "family_name": "de Vries",
+    "birth_date": "2011-04-02",
+    "bsn": "123456782",
+    "address": "Kuipersdijk 48",
+    "postcode": "7511 AB",
+    "city": "Enschede",
+    "school": "Het Stedelijk Lyceum",
+    "guardians": [
+        {"name": "M. de Vries", "relationship": "moeder", "phone": "06 12 34 56 78", "email": "m.devries@example.nl"}
+    ],
+}
+
+_PLACEMENT = {
+    "id": 19,
+    "offer": 27,
+    "facility": {"id": 12, "name": "De Horst - woongroep Noord"},
+    "start_date": "2026-12-14",
+    "school": "Het Stedelijk Lyceum",
+    "handover": "Warme overdracht met het wijkteam.",
+    "transport": "Ouders brengen de jongere.",
+    "funding": "contract",
+    "end_date": None,
+    "end_reason": "",
+    "end_narrative": "",
+    "aftercare_destination": "",
+    "needs_new_place": False,
+    "intensity": "K",
+    "care_type": "woongroep",
+    "legal_status": "none",
+    "machtiging_end_date": None,
+    "transfer_request": None,
+}
+
+_PLACEMENT_CHANGES = {
+    "placement": {
+        "id": 19,
+        "offer": 27,
+        "facility": {"id": 12, "name": "De Horst - woongroep Noord"},
+        "start_date": "2026-12-14",
+        "school": "Het Stedelijk Lyceum",
+        "handover": "Warme overdracht met het wijkteam.",
+        "transport": "Ouders brengen de jongere.",
+        "funding": "contract",
+        "end_date": None,
+        "end_reason": "",
+        "end_narrative": "",
+        "aftercare_destination": "",
+        "needs_new_place": False,
+        "intensity": "K",
+        "care_type": "woongroep",
+        "legal_status": "none",
+        "machtiging_end_date": None,
+        "transfer_request": None,
+    },
+    "changes": [
+        {
+            "id": 41,
+            "field": "intensity",
+            "old_value": "L",
+            "new_value": "K",
+            "old_end_date": None,
+            "new_end_date": None,
+            "effective_date": "2027-01-01",
+            "reason": "Minder begeleiding nodig na de eerste maanden.",
+            "created_at": "2026-11-25T10:12:00+01:00",
+            "organisation": "Jeugdzorg De Horst",
+        }
+    ],
+}
+
+_PLACEMENT_LIST_ITEM = {
+    "id": 19,
+    "kind": "regular",
+    "request": 41,
+    "offer": 27,
+    "reference": "RP-2026-0041",
+    "facility": {"id": 12, "name": "De Horst - woongroep Noord"},
+    "provider": {"id": 7, "name": "Jeugdzorg De Horst"},
+    "start_date": "2026-12-14",
+    "started_at": "2026-12-02T09:15:00+01:00",
+    "end_date": None,
+    "end_reason": "",
+    "aftercare_destination": "",
+    "needs_new_place": False,
+    "intensity": "K",
+    "care_type": "woongroep",
+    "transfer": None,
+}
+
+_PROVIDER = {
+    "id": 7,
+    "name": "Jeugdzorg De Horst",
+    "agb_code": "98765432",
+    "email": "planning@dehorst.example.nl",
+    "phone": "053 480 12 34",
+    "regions": ["JZ14"],
+    "is_active": True,
+    "facility_count": 3,
+}
+
+_PROVIDER_OFFER = {
+    "id": 27,
+    "reference": "RP-2026-0041",
+    "status": "open",
+    "facility": {"id": 12, "name": "De Horst - woongroep Noord"},
+    "created_at": "2026-11-25T10:12:00+01:00",
+    "deadline": "2026-12-09T17:00:00+01:00",
+    "reconfirm_availability": False,
+    "analysis_version": 2,
+    "referral": {
+        "reference": "RP-2026-0041",
+        "age": 15,
+        "gender": "female",
+        "region": "JZ14",
+        "presenting_problems": "Escalaties thuis, schoolverzuim sinds september.",
+    },
+    "answered_at": None,
+    "decline_reason": "",
+    "motivation": "",
+    "withdraw_reason": "",
+    "fall_through_party": "",
+    "fall_through_reason": "",
+    "introduction": None,
+    "placement": None,
+    "identity": None,
+}
+
+_QUARTERLY_REPORT_STATUS = {
+    "id": 5,
+    "region": "JZ14",
+    "year": 2026,
+    "quarter": 3,
+    "status": "done",
+    "progress": 100,
+    "published": True,
+    "url": "https://regie.example.org/api/v1/reports/quarterly/5/pdf",
+}
+
+_REGION = {"id": 3, "code": "JZ14", "name": "Twente", "freshness_days": 7, "offer_response_working_days": 5}
+
+_REGION_BANDS = {
+    "region": "JZ14",
+    "day": "2026-12-02",
+    "bands": [
+        {
+            "code": "K",
+            "label": "K (4,5-5 uur per etmaal)",
+            "hours_from": "4.50",
+            "hours_to": "5.00",
+            "tariff_eur_per_day": "612.50",
+            "history": [{"valid_from": "2027-01-01", "tariff_eur_per_day": "612.50"}],
+        }
+    ],
+}
+
+_REGION_SETTINGS = {
+    "code": "JZ14",
+    "name": "Twente",
+    "freshness_days": 7,
+    "offer_response_working_days": 5,
+    "offer_response_working_days_urgent": 2,
+    "offer_response_hours_crisis": 4,
+    "offer_deadline_min_hours": 24,
+    "offer_deadline_max_working_days": 10,
+    "crisis_dossier_working_days": 5,
+    "machtiging_warning_days": 30,
+    "decline_parking_days": 14,
+    "group_fit_hard": False,
+    "decline_parking_reasons": ["no_place"],
+}
+
+_REPORT = {
+    "report": "unmet-need",
+    "tables": [
+        {
+            "key": "by_care_type",
+            "title": "Wachtenden per zorgsoort",
+            "columns": [
+                {"key": "care_type", "label": "Zorgsoort"},
+                {"key": "waiting", "label": "Langer dan de drempel wachtend"},
+            ],
+            "rows": [{"care_type": "Woongroep", "waiting": 7}, {"care_type": "Gezinshuis", "waiting": "<5"}],
+        }
+    ],
+}
+
+_REQUEST = {
+    "id": 41,
+    "reference": "RP-2026-0041",
+    "status": "matching",
+    "referral_date": "2026-11-25",
+    "region": "JZ14",
+    "kind": "first_placement",
+    "urgency": "regular",
+    "outcome": "",
+    "status_reason": "",
+    "previous_request": None,
+    "owner": 4,
+    "analysis_version": 2,
+    "created_at": "2026-11-25T10:12:00+01:00",
+    "submitted_at": "2026-11-26T09:30:00+01:00",
+    "parked_until": None,
+    "parked_reason": "",
+}
+
+_REQUEST_DETAIL = {
+    "id": 41,
+    "reference": "RP-2026-0041",
+    "status": "matching",
+    "referral_date": "2026-11-25",
+    "region": "JZ14",
+    "kind": "first_placement",
+    "urgency": "regular",
+    "outcome": "",
+    "status_reason": "",
+    "previous_request": None,
+    "owner": 4,
+    "analysis_version": 2,
+    "created_at": "2026-11-25T10:12:00+01:00",
+    "submitted_at": "2026-11-26T09:30:00+01:00",
+    "parked_until": None,
+    "parked_reason": "",
+    "youth": {
+        "given_names": "Sanne",
+        "family_name": "de Vries",
+        "birth_date": "2011-04-02",
+        "gender": "female",
+        "bsn": "123456782",
+        "address": "Kuipersdijk 48",
+        "postcode": "7511 AB",
+        "city": "Enschede",
+        "municipality": "GM0153",
+        "legal_status": "none",
+        "machtiging_end_date": None,
+        "school": "Het Stedelijk Lyceum",
+        "guardians": [
+            {
+                "name": "M. de Vries",
+                "relationship": "moeder",
+                "has_authority": False,
+                "phone": "06 12 34 56 78",
+                "email": "m.devries@example.nl",
+            }
+        ],
+    },
+    "referrer_organisation": "Wijkteam Enschede-Noord",
+    "analysis": {
+        "id": 41,
+        "version": 2,
+        "created_at": "2026-11-25T10:12:00+01:00",
+        "presenting_problems": "Escalaties thuis, schoolverzuim sinds september.",
+        "origins": "",
+        "maintaining_factors": "Conflicten tussen ouders.",
+        "protective_factors": "Goede band met oma; sport twee keer per week.",
+        "hypotheses": "Onveilige hechting na wisselende opvoeders.",
+        "goals": "Stabiel schoolbezoek en herstel van het contact met moeder.",
+        "written_by": "Gedragswetenschapper",
+        "made_with_youth": False,
+        "made_with_family": False,
+        "need_profile": {
+            "care_types": ["woongroep", "gezinshuis"],
+            "specialisations": ["trauma"],
+            "intensity": "K",
+            "security": "open",
+            "preferred_region": "JZ14",
+            "max_distance_km": 30,
+            "school_continuity": False,
+        },
+    },
+    "perspective_plan": {
+        "goal": "Terug naar huis met ambulante begeleiding",
+        "expected_duration_months": 12,
+        "return_perspective": "home",
+        "return_explanation": "Terug naar moeder zodra de thuissituatie stabiel is.",
+    },
+    "safety_plan": {
+        "risks": "Weglopen bij spanning.",
+        "agreements": "Wekelijks overleg met de gezinsvoogd.",
+        "contacts": "Moeder: 06 12 34 56 78",
+    },
+    "wishes": {"youth": "Dicht bij school en oma blijven.", "parents": "Moeder heeft gezag."},
+    "alternatives": [
+        {
+            "form": "ambulant",
+            "description": "Ambulante gezinsbegeleiding door het wijkteam, een half jaar.",
+            "why_insufficient": "Ambulante hulp thuis was onvoldoende.",
+        }
+    ],
+    "documents": [
+        {
+            "id": 41,
+            "kind": "perspectiefplan",
+            "title": "Perspectiefplan Sanne",
+            "size": 184233,
+            "sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            "shareable": False,
+            "uploaded_at": "2026-12-02T09:15:00+01:00",
+            "download": "https://regie.example.org/api/v1/requests/41/documents/88",
+        }
+    ],
+    "expert_table_meetings": [
+        {
+            "id": 41,
+            "held_on": "2026-12-08",
+            "participants": [{"role": "coordinator", "organisation": "Regio Twente"}],
+            "advice": "Kleinschalige woonvorm met vaste begeleiders.",
+            "decision": "matching",
+            "motivation": "Kleinschalig wonen past het best bij de hulpvraag.",
+            "outcome": "",
+            "status_after": "matching",
+            "recorded_at": "2026-12-02T09:15:00+01:00",
+        }
+    ],
+    "missing": [{"name": "documents.perspectiefplan", "reason": "Upload het perspectiefplan (pdf)."}],
+    "possible_duplicates": [
+        {
+            "visible": False,
+            "region": "JZ14",
+            "region_name": "Twente",
+            "id": 41,
+            "status": "submitted",
+            "referral_date": "2026-11-25",
+            "referrer_organisation": "Wijkteam Enschede-Noord",
+            "contact": {
+                "organisation": "Jeugdzorg De Horst",
+                "email": "planning@dehorst.example.nl",
+                "phone": "053 480 12 34",
+            },
+        }
+    ],
+}
+
+_SPECIALISATION = {"code": "trauma", "label": "Trauma"}
+
+_TIMELINE_EVENT = {
+    "id": 41,
+    "occurred_at": "2026-12-02T09:15:00+01:00",
+    "event_type": "request_triaged",
+    "from_state": "submitted",
+    "to_state": "matching",
+    "reason_code": "",
+    "organisation": "Regio Twente",
+    "reason": "",
+    "analysis_version": 2,
+    "facility_name": "",
+}
+
+_TRANSFER = {
+    "id": 5,
+    "from_placement": 19,
+    "new_request": 52,
+    "new_request_status": "matching",
+    "facility": {"id": 12, "name": "De Horst - woongroep Noord"},
+    "provider": {"id": 7, "name": "Jeugdzorg De Horst"},
+    "start_date": "2026-03-02",
+    "end_date": "2026-11-20",
+    "end_reason": "05",
+    "created_at": "2026-11-25T10:12:00+01:00",
+}
+
+_WEBHOOK_DELIVERY = {
+    "id": 41,
+    "event_id": "5f1c9a2e-7b3d-4e8a-9c61-2d4f8b0e3a17",
+    "event_type": "offer.created",
+    "payload": {"event": "offer.created", "offer": 27, "occurred_at": "2026-12-02T09:15:00+01:00"},
+    "status": "delivered",
+    "attempts": 1,
+    "last_response_code": 200,
+    "last_error": "",
+    "created_at": "2026-11-25T10:12:00+01:00",
+    "next_attempt_at": None,
+    "delivered_at": "2026-12-02T09:15:00+01:00",
+    "attempt_log": [
+        {"attempt": 1, "at": "2026-12-02T09:15:00+01:00", "response_code": 200, "error": "", "duration_ms": 142}
+    ],
+}
+
+_WEBHOOK_SUBSCRIPTION = {
+    "id": 3,
+    "url": "https://zorgsysteem.example.nl/hooks/regie",
+    "event_types": ["offer.created"],
+    "description": "Koppeling met ons zorgregistratiesysteem",
+    "is_active": True,
+    "created_by": "coordinator",
+    "created_at": "2026-11-25T10:12:00+01:00",
+    "deliveries_url": "https://regie.example.org/api/v1/webhooks/3/deliveries",
+}
+
+_YOUTH_LINK_RESULT = {"request": 41, "youth": 33}
+
+_REQUEST_DETAIL_FOR_REFERRER = {key: value for key, value in _REQUEST_DETAIL.items() if key != "possible_duplicates"}
+_REQUEST_DETAIL = {key: value for key, value in _REQUEST_DETAIL.items() if key != "missing"}  # as a coordinator sees it
+
+_MATCH_FACILITY = {
+    "id": 12,
+    "name": "De Horst - woongroep Noord",
+    "provider": "Jeugdzorg De Horst",
+    "municipality": "Enschede",
+    "care_type": "woongroep",
+    "places_free": 1,
+    "is_stale": False,
+    "last_confirmed_at": "2026-12-01T16:00:00+01:00",
+}
+_CARE_TYPE_FITS = {"code": "care_type", "ok": True, "hard": True, "unknown": False, "text": "Biedt woongroep."}
+_MATCHING = {
+    "start_date": "2026-12-14",
+    "available": [
+        {
+            "facility": _MATCH_FACILITY,
+            "group": "Noord",
+            "distance_km": 4.2,
+            "specialisation_coverage": 1.0,
+            "declined_this_request": False,
+            "criteria": [_CARE_TYPE_FITS],
+            "failed": [],
+        }
+    ],
+    "full": [
+        {
+            "facility": {**_MATCH_FACILITY, "id": 14, "name": "Het Anker - gezinshuis Hengelo", "places_free": 0},
+            "group": "",
+            "distance_km": 11.8,
+            "specialisation_coverage": 1.0,
+            "declined_this_request": False,
+            "criteria": [{**_CARE_TYPE_FITS, "text": "Biedt gezinshuis."}],
+            "failed": [],
+        }
+    ],
+    "unfit": [
+        {
+            "facility": {**_MATCH_FACILITY, "id": 21, "name": "Kamertraining Almelo", "care_type": "kamertraining"},
+            "group": "",
+            "distance_km": 22.5,
+            "specialisation_coverage": 0.0,
+            "declined_this_request": False,
+            "criteria": [{**_CARE_TYPE_FITS, "ok": False, "text": "Biedt geen woongroep of gezinshuis."}],
+            "failed": ["care_type"],
+        }
+    ],
+    "unfit_total": 1,
+    "unfit_page": 1,
+    "unfit_pages": 1,
+    "unfit_failed": {"care_type": 1},
+}
+
+
+REQUEST_EXAMPLES.update(
+    {
+        "availability_create": {
+            "measured_at": "2026-12-02T08:00:00+01:00",
+            "items": [{"facility": 12, "places_staffed": 8, "occupied_external": 1}],
+        },
+        "crisis_placements_create": {
+            "request": None,
+            "youth": {
+                "municipality": 3,
+                "given_names": "Sanne",
+                "family_name": "de Vries",
+                "birth_date": "2011-04-02",
+                "gender": "female",
+                "bsn": "123456782",
+            },
+            "referrer_organisation": 2,
+            "facility": 12,
+            "started_at": "2026-12-02T09:15:00+01:00",
+            "note": "Politie meldde de jongere na een escalatie thuis; opgevangen in de crisisgroep.",
+        },
+        "exports_create": {
+            "report": "unmet-need",
+            "format": "csv",
+            "region": "JZ14",
+            "from": "2026-07-01",
+            "to": "2026-09-30",
+            "threshold": 90,
+        },
+        "facilities_create": {
+            "provider": 7,
+            "name": "De Horst - woongroep Zuid",
+            "address": "Oldenzaalsestraat 12",
+            "postcode": "7511 AB",
+            "municipality": "GM0153",
+            "care_type": "woongroep",
+            "specialisations": ["trauma", "hechting"],
+            "security_level": "open",
+            "age_min": 12,
+            "age_max": 18,
+            "genders": ["female"],
+            "intensity_band": "K",
+            "group_size": 8,
+            "care_product_code": "45A53",
+            "regions_served": ["JZ14"],
+            "serves_nationally": False,
+            "active_from": "2026-01-01",
+            "active_until": "2027-12-31",
+            "places_contracted": 10,
+            "places_staffed": 8,
+        },
+        "facilities_group_update": {
+            "residents": [{"age": 15, "gender": "female", "level": "lvb", "machtiging": False}]
+        },
+        "offers_documents_update": {"document_kinds": ["zorgvraag", "perspectiefplan"]},
+        "offers_fall_through_create": {
+            "party": "youth",
+            "reason_code": "introduction_mismatch",
+            "motivation": "Na de kennismaking wil de jongere liever dichter bij school wonen.",
+        },
+        "regions_settings_update": {
+            "code": "JZ14",
+            "name": "Twente",
+            "freshness_days": 7,
+            "offer_response_working_days": 5,
+            "offer_response_working_days_urgent": 2,
+            "offer_response_hours_crisis": 4,
+            "offer_deadline_min_hours": 24,
+            "offer_deadline_max_working_days": 10,
+            "crisis_dossier_working_days": 5,
+            "machtiging_warning_days": 30,
+            "decline_parking_days": 14,
+            "group_fit_hard": False,
+            "decline_parking_reasons": ["no_place"],
+        },
+        "requests_analysis_update": {
+            "presenting_problems": "Escalaties thuis, schoolverzuim sinds september.",
+            "origins": "",
+            "maintaining_factors": "Conflicten tussen ouders.",
+            "protective_factors": "Goede band met oma; sport twee keer per week.",
+            "hypotheses": "Onveilige hechting na wisselende opvoeders.",
+            "goals": "Stabiel schoolbezoek en herstel van het contact met moeder.",
+            "written_by": "Gedragswetenschapper",
+            "made_with_youth": False,
+            "made_with_family": False,
+            "need_profile": {
+                "care_types": ["woongroep", "gezinshuis"],
+                "specialisations": ["trauma"],
+                "intensity": "K",
+                "security": "open",
+                "preferred_region": "JZ14",
+                "max_distance_km": 30,
+                "school_continuity": False,
+            },
+        },
+        "requests_analysis_partial_update": {
+            "presenting_problems": "Escalaties thuis, schoolverzuim sinds september.",
+            "origins": "",
+            "maintaining_factors": "Conflicten tussen ouders.",
+            "protective_factors": "Goede band met oma; sport twee keer per week.",
+            "hypotheses": "Onveilige hechting na wisselende opvoeders.",
+            "goals": "Stabiel schoolbezoek en herstel van het contact met moeder.",
+            "written_by": "Gedragswetenschapper",
+            "made_with_youth": False,
+            "made_with_family": False,
+            "need_profile": {
+                "care_types": ["woongroep", "gezinshuis"],
+                "specialisations": ["trauma"],
+                "intensity": "K",
+                "security": "open",
+                "preferred_region": "JZ14",
+                "max_distance_km": 30,
+                "school_continuity": False,
+            },
+        },
+        "requests_documents_create": {
+            "file": "perspectiefplan.pdf",
+            "kind": "perspectiefplan",
+            "title": "Perspectiefplan Sanne",
+        },
+        "requests_expert_table_meetings_create": {
+            "held_on": "2026-12-08",
+            "participants": [{"role": "coordinator", "organisation": "Jeugdzorg De Horst"}],
+            "advice": "Kleinschalige woonvorm met vaste begeleiders.",
+            "decision": "matching",
+            "motivation": "Kleinschalig wonen past het best bij de hulpvraag.",
+            "outcome": "",
+        },
+        "webhooks_create": {
+            "url": "https://zorgsysteem.example.nl/hooks/regie",
+            "event_types": ["offer.created"],
+            "description": "Koppeling met ons zorgregistratiesysteem",
+        },
+    }
+)
+
+RESPONSE_EXAMPLES.update(
+    {
+        "assignments_list": {200: [_ASSIGNMENT]},
+        "assignments_retrieve": {200: _ASSIGNMENT},
+        "assignments_accept_create": {200: _ASSIGNMENT},
+        "assignments_complete_create": {
+            200: {
+                **_ASSIGNMENT,
+                "status": "completed",
+                "completed_at": "2026-12-04T15:00:00+01:00",
+                "completion_note": "Analyse aangevuld met het beeld van school.",
+            }
+        },
+        "assignments_waiting_retrieve": {
+            200: {
+                "waiting": 3,
+                "waiting_before_submission": 2,
+                "median_waiting": 23.5,
+                "oldest_waiting": 9,
+                "taken": 2,
+                "median_until_taken": 4.0,
+                "period_days": 90,
+            }
+        },
+        "auth_token_create": {
+            200: {
+                "token": "9f3c2a7e4b1d4c8e9a6f0b2d7e5c1a34",
+                "expiry": "2026-12-09T09:15:00+01:00",
+                "client": "zorgsysteem",
+            }
+        },
+        "availability_create": {200: {"measured_at": "2026-12-02T08:00:00+01:00", "items": [_FACILITY]}},
+        "care_types_list": {200: [_CARE_TYPE]},
+        "contracts_list": {200: _page(_CONTRACT)},
+        "contracts_retrieve": {200: _CONTRACT},
+        "crisis_placements_create": {
+            201: {
+                "id": 41,
+                "kind": "crisis",
+                "request": 41,
+                "request_status": "crisis",
+                "dossier_due": "2026-12-09",
+                "facility": {"id": 12, "name": "De Horst - woongroep Noord"},
+                "started_at": "2026-12-02T09:15:00+01:00",
+                "start_date": "2026-12-14",
+                "end_date": None,
+            }
+        },
+        "exports_create": {
+            202: {**_EXPORT_STATUS, "status": "queued", "progress": 0, "finished_at": None, "download": None}
+        },
+        "exports_retrieve": {200: _EXPORT_STATUS},
+        "facilities_list": {200: _page(_FACILITY)},
+        "facilities_create": {201: _FACILITY},
+        "facilities_retrieve": {200: _FACILITY},
+        "facilities_partial_update": {200: _FACILITY},
+        "facilities_availability_create": {200: _FACILITY},
+        "facilities_group_retrieve": {200: _GROUP},
+        "facilities_group_update": {200: _GROUP},
+        "municipalities_list": {200: [_MUNICIPALITY]},
+        "notifications_list": {200: _page(_NOTIFICATION)},
+        "notifications_retrieve": {200: _NOTIFICATION},
+        "notifications_read_create": {200: {**_NOTIFICATION, "read_at": "2026-12-02T10:00:00+01:00"}},
+        "offers_list": {200: _page(_OFFER_FOR_READER)},
+        "offers_retrieve": {200: _OFFER_FOR_READER},
+        "offers_accept_create": {
+            200: {
+                **_PROVIDER_OFFER,
+                "status": "accepted",
+                "answered_at": "2026-12-03T11:20:00+01:00",
+                "identity": _OFFER_IDENTITY,
+            }
+        },
+        "offers_decline_create": {
+            200: {
+                **_PROVIDER_OFFER,
+                "status": "declined",
+                "answered_at": "2026-12-03T11:20:00+01:00",
+                "decline_reason": "no_place",
+                "motivation": "Ons team kan de gevraagde zorg nu niet bieden.",
+            }
+        },
+        "offers_documents_retrieve": {200: _OFFER_DOCUMENTS},
+        "offers_documents_update": {200: _OFFER_DOCUMENTS},
+        "offers_fall_through_create": {
+            200: {
+                **_COORDINATOR_OFFER,
+                "status": "fallen_through",
+                "answered_at": "2026-12-03T11:20:00+01:00",
+                "fall_through_party": "youth",
+                "fall_through_reason": "introduction_mismatch",
+            }
+        },
+        "offers_introduction_create": {
+            200: {
+                **_COORDINATOR_OFFER,
+                "status": "accepted",
+                "answered_at": "2026-12-03T11:20:00+01:00",
+                "introduction": {"date": "2026-12-10", "outcome": "positive", "note": "Goed gesprek met ouders."},
+            }
+        },
+        "offers_withdraw_create": {
+            200: {**_COORDINATOR_OFFER, "status": "withdrawn", "withdraw_reason": "De jongere is elders geplaatst."}
+        },
+        "placements_list": {200: _page(_PLACEMENT_LIST_ITEM)},
+        "placements_retrieve": {
+            200: {
+                **_PLACEMENT,
+                "kind": "regular",
+                "request": 41,
+                "provider": {"id": 7, "name": "Jeugdzorg De Horst"},
+                "started_at": "2026-12-14T10:00:00+01:00",
+                "identity": _OFFER_IDENTITY,
+            }
+        },
+        "placements_changes_list": {200: _PLACEMENT_CHANGES},
+        "placements_changes_create": {201: _PLACEMENT_CHANGES},
+        "placements_end_create": {
+            200: {
+                **_PLACEMENT,
+                "end_date": "2027-06-30",
+                "end_reason": "01",
+                "end_narrative": "Doelen behaald; terug naar huis met ambulante nazorg.",
+                "aftercare_destination": "home",
+            }
+        },
+        "providers_list": {200: _page(_PROVIDER)},
+        "regions_list": {200: [_REGION]},
+        "regions_bands_retrieve": {200: _REGION_BANDS},
+        "regions_bands_update": {200: _REGION_BANDS},
+        "regions_settings_retrieve": {200: _REGION_SETTINGS},
+        "regions_settings_update": {200: _REGION_SETTINGS},
+        "regions_settings_partial_update": {200: _REGION_SETTINGS},
+        "reports_contracts_retrieve": {200: _REPORT},
+        "reports_indicators_retrieve": {200: _REPORT},
+        "reports_occupancy_retrieve": {200: _REPORT},
+        "reports_quarterly_list": {200: _page(_QUARTERLY_REPORT_STATUS)},
+        "reports_quarterly_create": {
+            202: {**_QUARTERLY_REPORT_STATUS, "status": "queued", "progress": 0, "published": False, "url": ""}
+        },
+        "reports_quarterly_retrieve": {200: _QUARTERLY_REPORT_STATUS},
+        "reports_refusals_retrieve": {200: _REPORT},
+        "reports_transfers_retrieve": {200: _REPORT},
+        "reports_unmet_need_retrieve": {200: _REPORT},
+        "reports_waiting_times_retrieve": {200: _REPORT},
+        "requests_list": {200: _page(_REQUEST)},
+        "requests_create": {
+            201: {
+                **_REQUEST_DETAIL_FOR_REFERRER,
+                "status": "draft",
+                "referral_date": None,
+                "submitted_at": None,
+                "owner": None,
+            }
+        },
+        "requests_retrieve": {200: _REQUEST_DETAIL},
+        "requests_partial_update": {
+            200: {
+                **_REQUEST_DETAIL_FOR_REFERRER,
+                "status": "draft",
+                "urgency": "urgent",
+                "referral_date": None,
+                "submitted_at": None,
+                "owner": None,
+            }
+        },
+        "requests_analysis_update": {200: _ANALYSIS},
+        "requests_analysis_partial_update": {200: _ANALYSIS},
+        "requests_analysis_help_create": {
+            201: {**_ASSIGNMENT, "status": "open", "before_submission": True, "accepted_at": None}
+        },
+        "requests_crisis_submit_create": {200: {**_REQUEST, "status": "crisis"}},
+        "requests_crisis_triage_create": {200: {**_REQUEST, "status": "placed"}},
+        "requests_documents_create": {
+            201: {
+                "id": 41,
+                "kind": "perspectiefplan",
+                "title": "Perspectiefplan Sanne",
+                "size": 184233,
+                "sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                "shareable": False,
+                "uploaded_at": "2026-12-02T09:15:00+01:00",
+                "download": "https://regie.example.org/api/v1/requests/41/documents/88",
+            }
+        },
+        "requests_events_retrieve": {200: [_TIMELINE_EVENT]},
+        "requests_expert_table_meetings_create": {
+            201: {
+                "id": 41,
+                "held_on": "2026-12-08",
+                "participants": [{"role": "coordinator", "organisation": "Regio Twente"}],
+                "advice": "Kleinschalige woonvorm met vaste begeleiders.",
+                "decision": "matching",
+                "motivation": "Kleinschalig wonen past het best bij de hulpvraag.",
+                "outcome": "",
+                "status_after": "matching",
+                "recorded_at": "2026-12-02T09:15:00+01:00",
+            }
+        },
+        "requests_matches_retrieve": {200: _MATCHING},
+        "requests_offers_create": {201: _COORDINATOR_OFFER},
+        "requests_owner_create": {200: _REQUEST},
+        "requests_parking_lift_create": {200: _REQUEST},
+        "requests_placement_create": {201: _PLACEMENT},
+        "requests_resume_matching_create": {200: _REQUEST},
+        "requests_submit_create": {200: {**_REQUEST, "status": "submitted", "owner": None}},
+        "requests_triage_create": {200: _REQUEST},
+        "requests_wait_create": {200: {**_REQUEST, "status": "waiting", "status_reason": "Passend maar vol"}},
+        "requests_withdraw_create": {
+            200: {
+                **_REQUEST,
+                "status": "closed",
+                "outcome": "withdrawn",
+                "status_reason": "Er is thuis een oplossing gevonden.",
+            }
+        },
+        "requests_youth_link_create": {200: _YOUTH_LINK_RESULT},
+        "requests_youth_unlink_create": {200: _YOUTH_LINK_RESULT},
+        "specialisations_list": {200: [_SPECIALISATION]},
+        "transfers_list": {200: _page(_TRANSFER)},
+        "transfers_retrieve": {200: _TRANSFER},
+        "webhooks_list": {200: _page(_WEBHOOK_SUBSCRIPTION)},
+        "webhooks_create": {
+            201: {
+                "id": 3,
+                "url": "https://zorgsysteem.example.nl/hooks/regie",
+                "event_types": ["offer.created"],
+                "description": "Koppeling met ons zorgregistratiesysteem",
+                "is_active": True,
+                "created_by": "coordinator",
+                "created_at": "2026-11-25T10:12:00+01:00",
+                "deliveries_url": "https://regie.example.org/api/v1/webhooks/3/deliveries",
+                "secret": "whsec_3a9c1f7e2b8d4a6c9e0f1b2d3c4a5e6f",
+            }
+        },
+        "webhooks_retrieve": {200: _WEBHOOK_SUBSCRIPTION},
+        "webhooks_deliveries_list": {200: _page(_WEBHOOK_DELIVERY)},
+        "webhooks_ping_create": {
+            202: {
+                **_WEBHOOK_DELIVERY,
+                "event_type": "ping",
+                "payload": {"event": "ping"},
+                "status": "pending",
+                "attempts": 0,
+                "last_response_code": None,
+                "delivered_at": None,
+                "next_attempt_at": "2026-12-02T09:15:00+01:00",
+                "attempt_log": [],
+            }
+        },
+        "youth_retrieve": {
+            200: {
+                "id": 33,
+                "requests": [
+                    {
+                        "request": {
+                            "id": 41,
+                            "reference": "RP-2026-0041",
+                            "status": "matching",
+                            "referral_date": "2026-11-25",
+                            "region": "JZ14",
+                            "kind": "first_placement",
+                            "urgency": "regular",
+                            "outcome": "",
+                            "status_reason": "",
+                            "previous_request": None,
+                            "owner": 4,
+                            "analysis_version": 2,
+                            "created_at": "2026-11-25T10:12:00+01:00",
+                            "submitted_at": "2026-11-26T09:30:00+01:00",
+                            "parked_until": None,
+                            "parked_reason": "",
+                        },
+                        "reentry": False,
+                    }
+                ],
+                "counts": {"placements": 1, "transfers": 0, "provider_changes": 0, "reentries": 0},
+                "timeline": [
+                    {
+                        "id": 41,
+                        "occurred_at": "2026-12-02T09:15:00+01:00",
+                        "event_type": "request_triaged",
+                        "from_state": "submitted",
+                        "to_state": "matching",
+                        "reason_code": "",
+                        "organisation": "Regio Twente",
+                        "reason": "",
+                        "analysis_version": 2,
+                        "facility_name": "",
+                        "request": 41,
+                    }
+                ],
+                "elsewhere": [{"region": "JZ14", "contact": "Plaatsingstafel regio Twente, 053 480 00 00"}],
+            }
+        },
+    }
+)
+
+
 # operationId -> {status: {link name: (target operationId, parameters, description)}}
 LINKS = {
     "requests_create": {

@@ -200,3 +200,58 @@ def test_problem_answers_fit_the_problem_schema(api, referrer):
     assert response.status_code == 422
     assert response["Content-Type"].startswith(PROBLEM)
     jsonschema.validate(response.json(), to_json_schema(spec, spec["components"]["schemas"]["ProblemDetails"]))
+
+
+BINARY_MEDIA = {"application/pdf", "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def missing_or_unfit_examples(spec):
+    """Every operation's request body (when it has one) and every 2xx JSON answer has an
+    example, and each example fits its schema (issue 14.2)."""
+    problems = []
+    for _path, _method, op in operations(spec):
+        bodies = []
+        if "requestBody" in op:
+            bodies += [("request", media, body) for media, body in op["requestBody"]["content"].items()]
+        for status, response in op["responses"].items():
+            response = resolve(spec, response)
+            if status.startswith("2"):
+                bodies += [
+                    (status, media, body)
+                    for media, body in response.get("content", {}).items()
+                    if media not in BINARY_MEDIA  # a file download: no JSON example to give
+                ]
+        for where, media, body in bodies:
+            name = (op["operationId"], where, media)
+            if "example" not in body:
+                problems.append((*name, "no example"))
+                continue
+            errors = jsonschema.Draft202012Validator(
+                to_json_schema(spec, body["schema"]), format_checker=jsonschema.FormatChecker()
+            ).iter_errors(body["example"])
+            problems += [(*name, f"{'/'.join(map(str, e.absolute_path))}: {e.message}") for e in errors]
+    return problems
+
+
+def test_every_operation_has_examples_that_fit_their_schemas():
+    spec = openapi()
+    assert missing_or_unfit_examples(spec) == []
+    by_id = {op["operationId"]: op for _p, _m, op in operations(spec)}
+    # the check bites: an example taken away, or one that does not fit, is named
+    del by_id["requests_triage_create"]["requestBody"]["content"]["application/json"]["example"]
+    by_id["offers_retrieve"]["responses"]["200"]["content"]["application/json"]["example"] = {"id": "zeven"}
+    found = {(problem[0], problem[1]) for problem in missing_or_unfit_examples(spec)}
+    assert found == {("requests_triage_create", "request"), ("offers_retrieve", "200")}
+
+
+def test_the_most_used_request_bodies_describe_every_property():
+    schemas = openapi()["components"]["schemas"]
+    bodies = ["RequestCreateInput", "OfferCreateInput", "DeclineInput", "OfferWithdrawInput", "FacilityWrite"]
+    bodies += ["AvailabilityInput", "TriageInput", "WithdrawInput", "WaitInput"]
+    undescribed = [
+        f"{name}.{prop}"
+        for name in bodies
+        for prop, schema in schemas[name]["properties"].items()
+        if not schema.get("description")
+    ]
+    assert undescribed == []

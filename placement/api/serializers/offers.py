@@ -36,9 +36,17 @@ class OverrideInput(StrictSerializer):
 
 
 class OfferCreateInput(StrictSerializer):
-    facility = serializers.IntegerField()
-    texts = OfferTextsInput(required=False)
-    overrides = OverrideInput(many=True, required=False)
+    facility = serializers.IntegerField(
+        help_text="Id of the facility the request is offered to (from GET /requests/{id}/matches)."
+    )
+    texts = OfferTextsInput(
+        required=False, help_text="The anonymised referral texts; they pass the identifying-data check."
+    )
+    overrides = OverrideInput(
+        many=True,
+        required=False,
+        help_text="Findings of the identifying-data check the coordinator overrides, with a reason.",
+    )
     reoffer_reason = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -76,12 +84,16 @@ class AcceptInput(StrictSerializer):
 
 
 class DeclineInput(StrictSerializer):
-    reason = serializers.ChoiceField(choices=PROVIDER_DECLINE_REASONS)
-    motivation = serializers.CharField(allow_blank=True, max_length=5000)
+    reason = serializers.ChoiceField(choices=PROVIDER_DECLINE_REASONS, help_text="The coded reason for declining.")
+    motivation = serializers.CharField(
+        allow_blank=True, max_length=5000, help_text="Why, in words; the coordinator reads it."
+    )
 
 
 class OfferWithdrawInput(StrictSerializer):
-    reason = serializers.CharField(allow_blank=True, max_length=2000)
+    reason = serializers.CharField(
+        allow_blank=True, max_length=2000, help_text="Why the offer is withdrawn; the provider sees it."
+    )
 
 
 def _choices(choices) -> str:
@@ -119,12 +131,12 @@ class BridgingCareInput(StrictSerializer):
 
 
 class WaitInput(StrictSerializer):
-    reason = serializers.ChoiceField(choices=WaitingReason.choices)
-    bridging_care = BridgingCareInput()
+    reason = serializers.ChoiceField(choices=WaitingReason.choices, help_text="Why there is no fitting place now.")
+    bridging_care = BridgingCareInput(help_text="The help the youth gets while waiting, and from whom.")
 
 
 class PlacementStartInput(StrictSerializer):
-    start_date = serializers.DateField()
+    start_date = serializers.DateField(help_text="The day the youth moves in.")
     school = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     handover = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     transport = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)

@@ -44,21 +44,30 @@ class GuardianInput(StrictSerializer):
 
 
 class YouthInput(StrictSerializer):
-    given_names = serializers.CharField(max_length=200)
-    family_name = serializers.CharField(max_length=200)
-    birth_date = serializers.DateField()
-    gender = serializers.ChoiceField(choices=Gender.choices)
-    bsn = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    given_names = serializers.CharField(max_length=200, help_text="The youth's given names.")
+    family_name = serializers.CharField(max_length=200, help_text="The youth's family name, with prefixes (de Vries).")
+    birth_date = serializers.DateField(help_text="Date of birth (ISO 8601).")
+    gender = serializers.ChoiceField(choices=Gender.choices, help_text="Gender as registered.")
+    bsn = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        help_text="Burgerservicenummer: 9 digits passing the eleven test (elfproef); encrypted at rest.",
+    )
     address = serializers.CharField(max_length=200, required=False, allow_blank=True)
     postcode = serializers.CharField(max_length=7, required=False, allow_blank=True)
     city = serializers.CharField(max_length=100, required=False, allow_blank=True)
     municipality = serializers.SlugRelatedField(
-        slug_field="code", queryset=Municipality.objects.select_related("region")
+        slug_field="code",
+        queryset=Municipality.objects.select_related("region"),
+        help_text="CBS code of the youth's municipality (GET /municipalities), e.g. GM0153; decides the region.",
     )
     legal_status = serializers.ChoiceField(choices=LegalStatus.choices, required=False, default=LegalStatus.NONE)
     machtiging_end_date = serializers.DateField(required=False, allow_null=True)
     school = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    guardians = GuardianInput(many=True, required=False)
+    guardians = GuardianInput(
+        many=True, required=False, help_text="Parents or guardians and who has parental authority."
+    )
 
     def get_fields(self):
         """Issue 14 (api-behaviour): `YouthInput(partial=True)` inside a serializer that is
@@ -154,15 +163,29 @@ class WishesInput(StrictSerializer):
 
 
 class RequestCreateInput(StrictSerializer):
-    youth = YouthInput()
-    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, default=Urgency.REGULAR)
-    kind = serializers.ChoiceField(choices=Kind.choices, required=False, default=Kind.FIRST)
-    previous_request = serializers.IntegerField(required=False, allow_null=True)
-    wishes = WishesInput(required=False)
-    analysis = AnalysisInput(required=False)
-    perspective_plan = PerspectivePlanInput(required=False)
-    safety_plan = SafetyPlanInput(required=False)
-    alternatives = AlternativeInput(many=True, required=False)
+    youth = YouthInput(help_text="The youth the request is for (identifying: a provider sees it only after accepting).")
+    urgency = serializers.ChoiceField(
+        choices=Urgency.choices,
+        required=False,
+        default=Urgency.REGULAR,
+        help_text="Decides the offer deadlines (region settings).",
+    )
+    kind = serializers.ChoiceField(
+        choices=Kind.choices,
+        required=False,
+        default=Kind.FIRST,
+        help_text="A first placement, or a transfer from a running placement.",
+    )
+    previous_request = serializers.IntegerField(
+        required=False, allow_null=True, help_text="The earlier request of the same youth, if any."
+    )
+    wishes = WishesInput(required=False, help_text="The wishes of the youth and the parents.")
+    analysis = AnalysisInput(required=False, help_text="The explanatory analysis with the need profile.")
+    perspective_plan = PerspectivePlanInput(required=False, help_text="Goal and expected duration of the placement.")
+    safety_plan = SafetyPlanInput(required=False, help_text="Risks and safety agreements.")
+    alternatives = AlternativeInput(
+        many=True, required=False, help_text="Lighter forms of help that were considered and why they fall short."
+    )
 
 
 class RequestUpdateInput(StrictSerializer):
@@ -183,13 +206,26 @@ class DocumentUploadInput(StrictSerializer):
 
 
 class TriageInput(StrictSerializer):
-    decision = serializers.ChoiceField(choices=TriageDecision.choices)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, allow_blank=True, default="")
+    decision = serializers.ChoiceField(choices=TriageDecision.choices, help_text="What the coordinator decides.")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Why; shown to the referrer when returned."
+    )
+    outcome = serializers.ChoiceField(
+        choices=Outcome.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="How the request ends, when it is closed.",
+    )
 
 
 class WithdrawInput(StrictSerializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why the request is withdrawn (required for a coordinator withdrawing an accepted request).",
+    )
 
 
 class OwnerInput(StrictSerializer):
