@@ -52,9 +52,13 @@ def test_pages_and_api_answer_503_while_postgresql_is_down(own_postgres, tmp_pat
         assert problem["status"] == 503 and problem["type"].endswith("#service_unavailable")
         assert problem["title"] == "Dienst tijdelijk niet beschikbaar"
 
-        english = {"Authorization": "Token abc", "Cookie": "django_language=en"}  # the language switch's cookie
+        # the API answers in the language the client asks for (issue 14), never the pages' cookie
+        english = {"Authorization": "Token abc", "Accept-Language": "en"}
         status, _headers, body = get(f"{base}/api/v1/requests", english)
         assert status == 503 and json.loads(body)["title"] == "Service temporarily unavailable"
+        cookie = {"Authorization": "Token abc", "Cookie": "django_language=en"}
+        status, _headers, body = get(f"{base}/api/v1/requests", cookie)
+        assert status == 503 and json.loads(body)["title"] == "Dienst tijdelijk niet beschikbaar"
     finally:
         stop_process(web)
 
