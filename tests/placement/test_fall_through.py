@@ -364,7 +364,9 @@ def test_api_withdraw_of_an_accepted_request(api, referrer, coordinator):
 def test_api_coordinator_cannot_withdraw_a_request_in_matching(api, referrer, coordinator):
     placement_request = in_matching(referrer, coordinator)
     response = api.as_user(coordinator).post(f"/api/v1/requests/{placement_request.pk}/withdraw", {}, format="json")
-    assert response.status_code == 403
+    # a coordinator may withdraw an accepted request: in matching it is the wrong state (409, issue 14)
+    assert response.status_code == 409
+    assert response.json()["type"].endswith("#transition_not_allowed")
     placement_request.refresh_from_db()
     assert placement_request.status == Status.MATCHING
 
