@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import pickle
 import sys
+import time
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -86,6 +87,23 @@ def cached_context(data, scale: int):
     return context
 
 
+def drop(name: str, attempts: int = 20) -> None:
+    """DROP DATABASE `name`, on a connection to another database. Not `WITH (FORCE)`: that
+    would have to terminate an autovacuum worker busy with the fresh rows, which only a
+    superuser may; a plain DROP makes autovacuum let go itself. A session still closing
+    is waited for (a few seconds at most)."""
+    from django.db.utils import OperationalError
+
+    for attempt in range(attempts):
+        try:
+            _execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+            return
+        except OperationalError:  # "is being accessed by other users"
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.25)
+
+
 @contextlib.contextmanager
 def cached(data, scale: int, progress=None):
     template = connection.settings_dict["NAME"]
@@ -103,7 +121,7 @@ def cached(data, scale: int, progress=None):
     if context is None:
         with _on("postgres"):
             for old in existing:  # stale fingerprints and an unfinished one
-                _execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(old)))
+                drop(old)
             _execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template)))
         if progress:
             progress(f"making data of scale {scale} into {name} (kept for the next run today) ...")

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from accounts.models import Organisation
-from bench.cache import PREFIX, database_name, fingerprint
+from bench.cache import PREFIX, _on, database_name, drop, fingerprint
 from bench.harness import Benchmark, interleaved_growth, run_benchmarks
 from core.db_roles import as_owner, owner_configured
 
@@ -61,16 +61,9 @@ def _drop_caches():
     with connection.cursor() as cursor:
         cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{PREFIX}__cached_national_%"])
         names = [row[0] for row in cursor.fetchall()]
-    connection.close()
-    saved = connection.settings_dict["NAME"]
-    connection.settings_dict["NAME"] = "postgres"
-    try:
-        with connection.cursor() as cursor:
-            for name in names:
-                cursor.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-    finally:
-        connection.close()
-        connection.settings_dict["NAME"] = saved
+    with _on("postgres"):
+        for name in names:
+            drop(name)
 
 
 def test_interleaved_growth_times_each_scale_on_its_own_kept_rows():
