@@ -590,34 +590,7 @@ _OFFER_DOCUMENTS = {
     ],
 }
 
-_OFFER_FOR_READER = {
-    "id": 27,
-    "reference": "RP-2026-0041",
-    "status": "open",
-    "facility": {"id": 12, "name": "De Horst - woongroep Noord"},
-    "created_at": "2026-11-25T10:12:00+01:00",
-    "deadline": "2026-12-09T17:00:00+01:00",
-    "reconfirm_availability": False,
-    "analysis_version": 2,
-    "referral": {
-        "reference": "RP-2026-0041",
-        "age": 15,
-        "gender": "female",
-        "region": "JZ14",
-        "presenting_problems": "Escalaties thuis, schoolverzuim sinds september.",
-    },
-    "answered_at": None,
-    "decline_reason": "",
-    "motivation": "",
-    "withdraw_reason": "",
-    "fall_through_party": "",
-    "fall_through_reason": "",
-    "introduction": None,
-    "placement": None,
-    "request": 41,
-    "provider": {"id": 7, "name": "Jeugdzorg De Horst"},
-    "reoffer_reason": "",
-}
+_OFFER_FOR_READER = _COORDINATOR_OFFER  # the same offer as its other readers see it
 
 _OFFER_IDENTITY = {
     "given_names": "Sanne",
