@@ -55,5 +55,6 @@ urlpatterns = [
     path("", include("capacity.urls")),
     path("", include("intake.urls")),
     path("", include("reporting.urls")),
+    path("", include("planning.urls")),
     path("", include("privacy.urls")),
 ]

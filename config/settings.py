@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "intake.apps.IntakeConfig",
     "placement",
     "reporting",
+    "planning",  # issue 16: what-if replays, what to contract
     "privacy",
 ]
 
