@@ -13,6 +13,7 @@ export/quarterly downloads) into an `action=denied` row.
 from __future__ import annotations
 
 import ipaddress
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -48,6 +49,9 @@ class AccessContext:
 
 
 _context: ContextVar[AccessContext | None] = ContextVar("access_log_context", default=None)
+# The rows logged while one API answer is made (core.idempotency stores them with the
+# answer, so that a replay of that answer is logged as a read again).
+_collected: ContextVar[list | None] = ContextVar("access_log_collected", default=None)
 
 
 def access_context_set(context: AccessContext | None):
@@ -101,7 +105,7 @@ def access_log_entry(
 ) -> AccessLogEntry:
     """An unsaved row with the address of the request being served (for bulk_create)."""
     context = _context.get()
-    return AccessLogEntry(
+    entry = AccessLogEntry(
         user_id=user_id,
         role=role,
         organisation_id=organisation_id,
@@ -113,6 +117,52 @@ def access_log_entry(
         source_address=context.source_address if context else None,
         details=details or {},
     )
+    collected = _collected.get()
+    if collected is not None:
+        collected.append(entry)
+    return entry
+
+
+@contextmanager
+def access_log_collecting():
+    """Collect the rows logged inside the block (yields the list they are appended to)."""
+    token = _collected.set([])
+    try:
+        yield _collected.get()
+    finally:
+        _collected.reset(token)
+
+
+def access_log_summary(entries) -> list[dict]:
+    """What a stored answer needs to log its reads again: no personal data, only the subjects."""
+    return [
+        {
+            "role": entry.role,
+            "organisation_id": entry.organisation_id,
+            "subject_type": entry.subject_type,
+            "subject_id": entry.subject_id,
+            "purpose": entry.purpose,
+            "action": entry.action,
+            "details": entry.details,
+        }
+        for entry in entries
+        if entry.outcome == Outcome.ALLOWED and entry.action != Action.DENIED
+    ]
+
+
+def access_log_replayed(*, user, summary: list[dict]) -> None:
+    """Log again the reads of an answer sent once more (an `Idempotency-Key` replay): the
+    same subjects, purposes and actions, marked as a replay."""
+    if summary:
+        AccessLogEntry.objects.bulk_create(
+            [
+                access_log_entry(
+                    user_id=user.pk,
+                    **{**row, "details": {**row.get("details", {}), "idempotent_replay": True}},
+                )
+                for row in summary
+            ]
+        )
 
 
 def access_log_record(

@@ -9,6 +9,8 @@ header. `IdempotentMixin` on an API view makes that safe:
   is dropped so the client can correct and retry with the same key.
 - same caller, same key, same method + path + body, within 24 h: the stored answer comes
   back (header `Idempotent-Replayed: true`) and nothing is done again.
+- a replay sends the stored answer again, so the reads of identifying data the first
+  answer logged (NEN 7513) are logged again, marked `idempotent_replay`.
 - same caller and key with a different body (or another operation): 422 problem+json
   naming `Idempotency-Key`.
 - same key while the first request is still running: 409 problem+json
@@ -37,6 +39,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.settings import api_settings
 
+from core.access_log import access_log_collecting, access_log_replayed, access_log_summary
 from core.errors import Conflict, Invalid
 from core.models import IdempotencyKey
 
@@ -149,6 +152,7 @@ def idempotency_reserve(*, user, key: str, fingerprint: str):
                 _("Een verzoek met deze sleutel wordt nog verwerkt; probeer het zo opnieuw."),
                 code="idempotency_in_flight",
             )
+        access_log_replayed(user=user, summary=row.access)
         return _replay(row)
     raise Conflict(
         _("Een verzoek met deze sleutel wordt nog verwerkt; probeer het zo opnieuw."),
@@ -156,8 +160,9 @@ def idempotency_reserve(*, user, key: str, fingerprint: str):
     )
 
 
-def idempotency_store(reservation: IdempotencyKey, response) -> None:
-    """Keep a successful answer for replay; drop the reservation of any other."""
+def idempotency_store(reservation: IdempotencyKey, response, logged=()) -> None:
+    """Keep a successful answer for replay, with the reads it logged (`logged`: access
+    log rows); drop the reservation of any other."""
     if not 200 <= response.status_code < 300:
         IdempotencyKey.objects.filter(pk=reservation.pk).delete()
         return
@@ -167,7 +172,8 @@ def idempotency_store(reservation: IdempotencyKey, response) -> None:
     reservation.content_type = response.get("Content-Type", "")[:100]
     reservation.location = response.get("Location", "")[:500]
     reservation.body = response.content.decode()
-    reservation.save(update_fields=["status", "content_type", "location", "body"])
+    reservation.access = access_log_summary(logged)
+    reservation.save(update_fields=["status", "content_type", "location", "body", "access"])
 
 
 def idempotency_release(reservation: IdempotencyKey) -> None:
@@ -214,6 +220,8 @@ class IdempotentMixin:
         if isinstance(found, HttpResponse):
             raise _Replay(found)
         self._idempotency = found
+        self._collecting = access_log_collecting()
+        self._logged = self._collecting.__enter__()
 
     def handle_exception(self, exc):
         if isinstance(exc, _Replay):
@@ -221,6 +229,7 @@ class IdempotentMixin:
         reservation = getattr(self, "_idempotency", None)
         if reservation is not None:
             self._idempotency = None
+            self._collecting.__exit__(None, None, None)
             idempotency_release(reservation)
         return super().handle_exception(exc)
 
@@ -229,5 +238,6 @@ class IdempotentMixin:
         reservation = getattr(self, "_idempotency", None)
         if reservation is not None:
             self._idempotency = None
-            idempotency_store(reservation, response)
+            self._collecting.__exit__(None, None, None)
+            idempotency_store(reservation, response, self._logged)
         return response

@@ -225,6 +225,9 @@ class IdempotencyKey(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     location = models.CharField(max_length=500, blank=True)
     body = EncryptedTextField(blank=True)
+    # The reads of identifying data the first answer logged (subjects and purposes only):
+    # a replay sends that data again, so it is logged again (core.access_log).
+    access = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [

@@ -18,7 +18,7 @@ from accounts.models import Role
 from accounts.tokens import token_issue
 from core.errors import Conflict
 from core.idempotency import HEADER, REPLAYED_HEADER, fingerprint, idempotency_prune, idempotency_reserve
-from core.models import Event, IdempotencyKey
+from core.models import AccessLogEntry, Event, IdempotencyKey
 from intake.models import PlacementRequest, Status
 from tests.api.test_conventions import assert_problem
 from tests.placement.factories import fitting_facility, in_matching, make_request, offer_to
@@ -262,3 +262,25 @@ def test_two_identical_creates_at_once_make_one_draft(referrer):
     if statuses == [201, 201]:
         assert sum(1 for r in results if r.get(REPLAYED_HEADER) == "true") == 1
     assert PlacementRequest.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_replayed_answer_logs_its_reads_of_identifying_data_again(api, referrer):
+    """NEN 7513: a replay sends the youth's identity again, so the read is logged again."""
+    api.as_user(referrer)
+    first = post(api, "/api/v1/requests", create_body(), "create-logged")
+    assert first.status_code == 201, first.content
+    youth_pk = PlacementRequest.objects.get().youth_id
+    reads = AccessLogEntry.objects.filter(user=referrer, subject_type="placement.youth", subject_id=youth_pk)
+    logged = list(reads.order_by("pk").values("purpose", "action", "role", "details"))
+    assert logged and not any("idempotent_replay" in row["details"] for row in logged)
+    again = post(api, "/api/v1/requests", create_body(), "create-logged")
+    assert again[REPLAYED_HEADER] == "true"
+    rows = list(reads.order_by("pk").values("purpose", "action", "role", "details"))
+    replayed = rows[len(logged) :]
+    assert [{**row, "details": {**row["details"], "idempotent_replay": True}} for row in logged] == replayed
+    # the stored summary names subjects and purposes only, no personal data
+    stored = IdempotencyKey.objects.get(key="create-logged").access
+    assert {tuple(sorted(row)) for row in stored} == {
+        ("action", "details", "organisation_id", "purpose", "role", "subject_id", "subject_type")
+    }
