@@ -4,10 +4,14 @@ Retry-After; the login lockout is untouched; CORS for /api/ only, off by default
 allowed per origin (CORS_ALLOWED_ORIGINS)."""
 
 import itertools
+import threading
+import uuid
+from types import SimpleNamespace
 
 import pytest
 
 from accounts.tokens import token_issue
+from core.throttling import UserRateThrottle
 
 HIGH = "1000000/minute"
 _addresses = itertools.count(1)
@@ -196,3 +200,28 @@ def test_cors_is_only_for_the_api(client, settings):
     for path in ("/login/", "/health", "/admin/login/"):
         assert "Access-Control-Allow-Origin" not in _preflight(client, path=path)
         assert "Access-Control-Allow-Origin" not in client.get(path, HTTP_ORIGIN=ORIGIN)
+
+
+def test_concurrent_requests_are_all_counted_exactly_limit_pass(settings):
+    """Many requests of one user at the same moment (threads, one Redis): exactly the limit
+    is let through. DRF's read-then-write history let several read the same count."""
+    limit = 5
+    _rates(settings, user=f"{limit}/minute")
+    user = SimpleNamespace(pk=f"race-{uuid.uuid4().hex}", is_authenticated=True)
+    threads = 40
+    barrier = threading.Barrier(threads)
+    results = []
+
+    def hit():
+        request = SimpleNamespace(user=user, _request=SimpleNamespace())
+        throttle = UserRateThrottle()
+        barrier.wait()
+        results.append(throttle.allow_request(request, None))
+
+    workers = [threading.Thread(target=hit) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert len(results) == threads
+    assert results.count(True) == limit
