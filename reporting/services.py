@@ -17,6 +17,7 @@ from core.publish import publish
 from reporting import exports, selectors
 from reporting.charts import charts_for
 from reporting.models import ExportJob, QuarterlyReport
+from reporting.quarterly_sections import QUARTERLY_SECTIONS, section_tables
 from reporting.registry import REPORTS, build_for_scope, build_report, report_allowed
 from reporting.reports import REPORT_MODULES
 from reporting.reports.common import Scope, scope_from_params, visible_regions
@@ -245,7 +246,7 @@ def quarterly_content(*, region, year: int, quarter: int, progress=None) -> dict
         Scope(region_ids=[region.pk], start=start, end=end, suppress=True, drill=False, now=now)
         for start, end in (quarter_bounds(year, quarter), quarter_bounds(*quarter_before(year, quarter)))
     ]
-    steps, done, content = len(QUARTERLY_LANGUAGES) * len(REPORT_MODULES), 0, {}
+    steps, done, content = len(QUARTERLY_LANGUAGES) * (len(REPORT_MODULES) + len(QUARTERLY_SECTIONS)), 0, {}
     for lang in QUARTERLY_LANGUAGES:
         with translation.override(lang):
             sections = []
@@ -258,6 +259,21 @@ def quarterly_content(*, region, year: int, quarter: int, progress=None) -> dict
                         "tables": [_table_json(t) for t in tables],
                         "previous": [_table_json(t) for t in previous],
                         "charts": charts_for(code, tables),
+                    }
+                )
+                done += 1
+                if progress:
+                    progress(done, steps)
+            # Issue 16 (contracting): sections registered by apps above reporting.
+            for code, extra in QUARTERLY_SECTIONS.items():
+                tables, previous = (section_tables(extra, scope) for scope in scopes)
+                sections.append(
+                    {
+                        "code": code,
+                        "title": str(extra.title()),
+                        "tables": [_table_json(t) for t in tables],
+                        "previous": [_table_json(t) for t in previous],
+                        "charts": extra.charts(tables) if extra.charts else [],
                     }
                 )
                 done += 1

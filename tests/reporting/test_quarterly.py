@@ -16,6 +16,7 @@ from accounts.selectors import membership_with_role
 from core.errors import Conflict, Invalid, NotFound
 from reporting import quarterly_render
 from reporting.models import QuarterlyReport
+from reporting.quarterly_sections import QUARTERLY_SECTIONS
 from reporting.reports import REPORT_MODULES
 from reporting.services import (
     quarterly_commentary_save,
@@ -102,7 +103,8 @@ def test_on_demand_is_idempotent_and_the_task_runs_once(
     report.refresh_from_db()
     assert (report.status, report.progress) == (QuarterlyReport.Status.DONE, 100)
     assert set(report.content) == {"nl", "en"}
-    assert [s["code"] for s in report.content["nl"]["sections"]] == list(REPORT_MODULES)
+    # the reports, then the sections registered by apps above reporting (issue 16.3: planning)
+    assert [s["code"] for s in report.content["nl"]["sections"]] == list(REPORT_MODULES) + list(QUARTERLY_SECTIONS)
     with django_capture_on_commit_callbacks() as third:
         done = quarterly_request(membership=membership, region="JZ14", year=2025, quarter=1, by=contract_manager)
     assert done.pk == report.pk and third == []  # a finished one is not built again
@@ -343,6 +345,7 @@ def test_xlsx_has_the_cover_sheet_a_sheet_per_section_and_the_charts_data(client
         "Wachttijd en afstand",
         "Indicatoren",
         "Contracten en kosten",
+        "Wat te contracteren",  # issue 16.3: registered by planning (reporting.quarterly_sections)
         "Grafiekgegevens",
     ]
     cover = {row[0]: row[1] for row in workbook["Toelichting"].iter_rows(values_only=True) if row and row[0]}

@@ -11,6 +11,7 @@ from accounts.models import Role
 from accounts.selectors import membership_with_role
 from core.models import OutboxMessage
 from reporting.models import ExportJob, QuarterlyReport
+from reporting.quarterly_sections import QUARTERLY_SECTIONS
 from reporting.registry import build_report
 from reporting.reports import REPORT_MODULES
 from reporting.services import (
@@ -224,8 +225,9 @@ def test_quarterly_report_built_once_notified_and_downloadable(
     assert "2025 Q1" in listing
     download = client.get(reverse("reporting:quarterly-download", args=[report.pk]))
     workbook = load_workbook(io.BytesIO(download.content))
-    # cover, a sheet per report, charts
-    assert workbook.sheetnames[0] == "Toelichting" and len(workbook.sheetnames) == 2 + len(REPORT_MODULES)
+    # cover, a sheet per report and per registered section (issue 16.3), charts
+    sections = len(REPORT_MODULES) + len(QUARTERLY_SECTIONS)
+    assert workbook.sheetnames[0] == "Toelichting" and len(workbook.sheetnames) == 2 + sections
     page = client.get(reverse("reporting:quarterly-page", args=[report.pk]))
     assert page.status_code == 200 and "Geheim" not in page.content.decode() and "&lt;5" in page.content.decode()
     client.force_login(make_member(Role.CONTRACT_MANAGER, regions=[drenthe]))
