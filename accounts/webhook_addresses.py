@@ -54,7 +54,7 @@ def resolve(host: str, port: int) -> list[str]:
     does not resolve."""
     try:
         return sorted({info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)})
-    except (OSError, UnicodeError):
+    except (OSError, UnicodeError, ValueError):  # ValueError: e.g. a NUL in the name
         return []
 
 
