@@ -125,6 +125,8 @@ def _components(result):
 def _problem_example(status):
     name, detail = ERRORS.get(status, ("Error", "Error"))
     example = {"type": "about:blank", "title": name, "status": status, "detail": detail}
+    if status == 400:  # Issue 14 (api-webhooks): a refused query parameter is named
+        example["invalid_params"] = [{"name": "pageSize", "code": "invalid", "reason": "Must be 1-500."}]
     if status == 422:
         example["type"] = "about:blank#invalid"
         example["invalid_params"] = [{"name": "reason", "code": "blank", "reason": "This field may not be blank."}]
