@@ -50,7 +50,7 @@ class NotificationList(APIView):
         parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only unread (true) or read (false).")],
         responses={
             200: NotificationSerializer(many=True),
-            422: OpenApiResponse(description="problem+json naming `unread`"),
+            400: OpenApiResponse(description="problem+json naming `unread`"),  # issue 14 (api-webhooks): 400
         },
     )
     def get(self, request):

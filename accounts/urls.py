@@ -45,6 +45,9 @@ account_patterns = [
     path("webhooks/<int:pk>/", webhook_views.webhook_detail, name="webhook-detail"),
     path("webhooks/<int:pk>/ping/", webhook_views.webhook_ping, name="webhook-ping"),
     path("webhooks/<int:pk>/delete/", webhook_views.webhook_delete, name="webhook-delete"),
+    # Issue 14 (api-webhooks): pause and resume.
+    path("webhooks/<int:pk>/pause/", webhook_views.webhook_pause, name="webhook-pause"),
+    path("webhooks/<int:pk>/resume/", webhook_views.webhook_resume, name="webhook-resume"),
 ]
 
 urlpatterns = [

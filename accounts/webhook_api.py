@@ -14,6 +14,7 @@ from accounts.webhook_serializers import (
     WebhookDeliverySerializer,
     WebhookSubscriptionCreated,
     WebhookSubscriptionInput,
+    WebhookSubscriptionPatch,
     WebhookSubscriptionSerializer,
 )
 from core.idempotency import IdempotentMixin
@@ -88,6 +89,31 @@ class WebhookDetail(APIView):
     )
     def get(self, request, pk):
         subscription = webhook_selectors.subscription_get(membership=request.membership, pk=pk)
+        return Response(WebhookSubscriptionSerializer(subscription).data)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Webhook-abonnement wijzigen, pauzeren of hervatten",
+        description=(
+            "A partial change: `url`, `event_types`, `description`, or `is_active` (false pauses the "
+            "subscription: no deliveries are made to it and deliveries already queued are logged as not sent; "
+            "true resumes it). A new `url` is checked like a new subscription's."
+        ),
+        request=WebhookSubscriptionPatch,
+        responses={
+            200: WebhookSubscriptionSerializer,
+            400: _problem("Ongeldige JSON"),
+            422: _problem("Ongeldige invoer; invalid_params noemt elk veld (url, event_types.<n>, is_active)"),
+            **ERRORS_ONE,
+        },
+    )
+    def patch(self, request, pk):
+        subscription = webhook_selectors.subscription_get(membership=request.membership, pk=pk)
+        serializer = WebhookSubscriptionPatch(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        subscription = webhooks.subscription_update(
+            membership=request.membership, subscription=subscription, by=request.user, **serializer.validated_data
+        )
         return Response(WebhookSubscriptionSerializer(subscription).data)
 
     @extend_schema(

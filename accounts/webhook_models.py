@@ -26,6 +26,9 @@ class WebhookEventType(models.TextChoices):
     OFFER_CREATED = "offer.created", _("Nieuwe aanmelding")
     OFFER_ANSWERED = "offer.answered", _("Aanmelding beantwoord (geaccepteerd, afgewezen of verlopen)")
     OFFER_EXPIRING = "offer.expiring", _("Termijn van een aanmelding loopt bijna af")
+    # Issue 14 (api-webhooks): the offer ends without a (further) answer of the provider
+    OFFER_WITHDRAWN = "offer.withdrawn", _("Aanmelding ingetrokken (ook na acceptatie)")
+    OFFER_FELL_THROUGH = "offer.fell_through", _("Aanmelding afgevallen na acceptatie")
     REQUEST_STATUS_CHANGED = "request.status_changed", _("Status van een plaatsingsverzoek gewijzigd")
     AVAILABILITY_STALE = "availability.stale", _("Beschikbaarheid van een locatie verouderd")
 

@@ -9,15 +9,46 @@ from core.api import StrictSerializer
 class WebhookSubscriptionInput(StrictSerializer):
     url = serializers.CharField(
         max_length=WEBHOOK_URL_MAX_LENGTH,
-        help_text="https:// address that receives the signed POSTs (plain http only to 127.0.0.1 where allowed).",
+        help_text=(
+            "https:// address that receives the signed POSTs (plain http only to 127.0.0.1 where allowed). "
+            "Refused (422, code private_address) when it is or resolves to a private, loopback, link-local "
+            "or reserved address; checked again at every delivery."
+        ),
     )
     event_types = serializers.ListField(
         child=serializers.ChoiceField(choices=WebhookEventType.choices),
         min_length=1,
         max_length=len(WebhookEventType.choices),
-        help_text="The events to receive.",
+        help_text=(
+            "The events to receive: offer.created, offer.answered (accepted, declined or expired), "
+            "offer.expiring, offer.withdrawn (by the coordinator, or the request after acceptance), "
+            "offer.fell_through (after acceptance), request.status_changed, availability.stale "
+            "(when a facility's figures turn stale, and the daily 08:00 reminder)."
+        ),
     )
     description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class WebhookSubscriptionPatch(StrictSerializer):
+    """Issue 14 (api-webhooks): a partial change; `is_active` pauses (false) and resumes (true)."""
+
+    url = serializers.CharField(
+        max_length=WEBHOOK_URL_MAX_LENGTH,
+        required=False,
+        help_text="A new https:// address; refused when it is or resolves to a private, loopback or reserved address.",
+    )
+    event_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=WebhookEventType.choices),
+        min_length=1,
+        max_length=len(WebhookEventType.choices),
+        required=False,
+        help_text="The events to receive from now on (replaces the list).",
+    )
+    description = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    is_active = serializers.BooleanField(
+        required=False,
+        help_text="false pauses the subscription (no deliveries, queued ones are not sent); true resumes it.",
+    )
 
 
 class WebhookSubscriptionSerializer(serializers.ModelSerializer):

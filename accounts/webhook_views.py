@@ -95,3 +95,24 @@ def webhook_delete(request, pk):
     webhooks.subscription_delete(membership=request.membership, subscription=subscription, by=request.user)
     messages.success(request, _("Het webhook-abonnement is verwijderd."))
     return redirect("accounts:webhooks")
+
+
+# Issue 14 (api-webhooks): pause and resume a subscription (no deliveries while paused).
+
+
+@role_required(*webhooks.WEBHOOK_MANAGER_ROLES)
+@require_POST
+def webhook_pause(request, pk):
+    subscription = _subscription_or_404(request, pk)
+    webhooks.subscription_pause(membership=request.membership, subscription=subscription, by=request.user)
+    messages.success(request, _("Het abonnement is gepauzeerd: er worden geen berichten meer verstuurd."))
+    return redirect("accounts:webhook-detail", pk=subscription.pk)
+
+
+@role_required(*webhooks.WEBHOOK_MANAGER_ROLES)
+@require_POST
+def webhook_resume(request, pk):
+    subscription = _subscription_or_404(request, pk)
+    webhooks.subscription_resume(membership=request.membership, subscription=subscription, by=request.user)
+    messages.success(request, _("Het abonnement is hervat: nieuwe gebeurtenissen worden weer verstuurd."))
+    return redirect("accounts:webhook-detail", pk=subscription.pk)

@@ -39,6 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from accounts.webhook_addresses import address_problems, guarded_session
 from accounts.webhook_models import (
     PING_EVENT,
     WEBHOOK_URL_MAX_LENGTH,
@@ -112,10 +113,11 @@ def url_problems(url: str, *, name: str = "url") -> list[dict]:
                 "reason": _("Dit is geen geldig adres (zonder gebruikersnaam of wachtwoord)."),
             }
         ]
-    if parts.scheme == "https":
-        return []
-    if parts.scheme == "http" and host in LOOPBACK_HOSTS and settings.WEBHOOKS_ALLOW_HTTP_LOOPBACK:
-        return []
+    if parts.scheme == "https" or (
+        parts.scheme == "http" and host in LOOPBACK_HOSTS and settings.WEBHOOKS_ALLOW_HTTP_LOOPBACK
+    ):
+        # Issue 14 (api-webhooks): never into a private, loopback or reserved network
+        return address_problems(host, parts.port or (443 if parts.scheme == "https" else 80), name=name)
     return [{"name": name, "code": "https_required", "reason": _("Het adres moet met https:// beginnen.")}]
 
 
@@ -176,6 +178,68 @@ def subscription_create(*, membership, by, url: str, event_types, description: s
         details={"url": url, "event_types": subscription.event_types},
     )
     return subscription, secret
+
+
+SUBSCRIPTION_FIELDS = ("url", "event_types", "description", "is_active")
+
+
+@transaction.atomic
+def subscription_update(*, membership, subscription, by, **changes) -> WebhookSubscription:
+    """Issue 14 (api-webhooks): change a subscription partially: its address, events,
+    description, or pause (`is_active=False`) and resume it. A paused subscription gets
+    no deliveries (`webhook_emit` skips it; a delivery already queued is not sent). Every
+    problem is reported at once; nothing is changed then."""
+    manager_check(membership)
+    if subscription.organisation_id != membership.organisation_id:  # selectors already give 404
+        raise Forbidden()
+    unknown = sorted(set(changes) - set(SUBSCRIPTION_FIELDS))
+    if unknown:
+        raise ValueError(f"unknown subscription fields {unknown}")
+    problems = []
+    if "url" in changes:
+        changes["url"] = (changes["url"] or "").strip()
+        problems += url_problems(changes["url"])
+    if "event_types" in changes:
+        problems += event_type_problems(list(changes["event_types"] or []))
+    if "description" in changes:
+        changes["description"] = (changes["description"] or "").strip()
+        if len(changes["description"]) > 200:
+            problems.append(
+                {"name": "description", "code": "max_length", "reason": _("Hoogstens %(n)s tekens.") % {"n": 200}}
+            )
+    if "is_active" in changes and not isinstance(changes["is_active"], bool):
+        problems.append({"name": "is_active", "code": "invalid", "reason": _("Kies aan of uit.")})
+    if problems:
+        raise Invalid(_("Het webhook-abonnement is niet volledig."), invalid_params=problems)
+    subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
+    if "event_types" in changes:
+        changes["event_types"] = sorted(set(changes["event_types"]), key=list(WebhookEventType.values).index)
+    changed = {name: value for name, value in changes.items() if getattr(subscription, name) != value}
+    if not changed:
+        return subscription
+    for name, value in changed.items():
+        setattr(subscription, name, value)
+    subscription.save(update_fields=list(changed))
+    if set(changed) == {"is_active"}:
+        event_type = "webhook.subscription_resumed" if changed["is_active"] else "webhook.subscription_paused"
+    else:
+        event_type = "webhook.subscription_changed"
+    event_record(
+        subject=subscription,
+        event_type=event_type,
+        by=by,
+        organisation=membership.organisation,
+        details={name: value for name, value in changed.items()},
+    )
+    return subscription
+
+
+def subscription_pause(*, membership, subscription, by) -> WebhookSubscription:
+    return subscription_update(membership=membership, subscription=subscription, by=by, is_active=False)
+
+
+def subscription_resume(*, membership, subscription, by) -> WebhookSubscription:
+    return subscription_update(membership=membership, subscription=subscription, by=by, is_active=True)
 
 
 @transaction.atomic
@@ -282,7 +346,7 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
         "webhook-signature": signature(subscription.secret, msg_id, timestamp, body),
     }
     try:
-        response = requests.post(
+        response = guarded_session().post(  # checks the address the connection reached
             subscription.url,
             data=body,
             headers=headers,

@@ -46,7 +46,7 @@ class ContractSerializer(serializers.ModelSerializer):
 
 
 class ContractFilterSerializer(StrictSerializer):
-    """The query of GET /contracts; an unknown or bad parameter is a 422 naming it."""
+    """The query of GET /contracts; an unknown or bad parameter is a 400 naming it."""
 
     provider = serializers.IntegerField(required=False, min_value=1)
     funding_form = serializers.ChoiceField(choices=FundingForm.choices, required=False)

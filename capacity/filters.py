@@ -1,7 +1,7 @@
 """The filters of the capacity board, shared by the web board and GET /api/v1/facilities.
 
 They narrow a list that `capacity.selectors.facility_list` already scoped to the user;
-they never widen it. Unknown codes or out-of-range numbers are field errors (422 in the API).
+they never widen it. Unknown codes or out-of-range numbers are query errors (400 in the API, naming the parameter).
 """
 
 import django_filters

@@ -686,3 +686,19 @@ class ContractChange(models.Model):  # noqa: DJ008 (shown as a list of changes)
         verbose_name_plural = _("wijzigingen contract")
         constraints = [models.UniqueConstraint(fields=["contract", "version"], name="contract_change_version_unique")]
         triggers = [APPEND_ONLY]
+
+
+class FacilityStaleCrossing(models.Model):  # noqa: DJ008 (a bookkeeping row, never shown)
+    """Issue 14 (api-webhooks): a facility's figures crossed the staleness line at
+    `stale_at` (last confirmation + the region's freshness period) and `availability.stale`
+    was sent for it. The unique key makes "once per crossing" the database's rule: a
+    second sweep, or two at once, cannot send it again (capacity/services/stale_events.py)."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="+")
+    stale_at = models.DateTimeField()
+    notified_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "stale_at"], name="facility_stale_crossing_once"),
+        ]

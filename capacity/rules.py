@@ -103,6 +103,19 @@ def is_stale_sql(confirmed_at: str, now: str, freshness_days: str) -> str:
     return f"(NOT COALESCE(({confirmed_at}) >= ({now}) - ({freshness_days}) * interval '24 hours', FALSE))"
 
 
+def stale_at_sql(confirmed_at: str, freshness_days: str) -> str:
+    """Issue 14 (api-webhooks): the moment confirmed figures turn stale, the line
+    `is_stale_sql` draws (stale exactly when this moment lies before `now`)."""
+    return f"(({confirmed_at}) + ({freshness_days}) * interval '24 hours')"
+
+
+def stale_at_expression(confirmed_at: str = "last_confirmed_at") -> Fragment:
+    """`stale_at_sql` for a Facility queryset (NULL when never confirmed)."""
+    return Fragment(
+        stale_at_sql, F(confirmed_at), F("municipality__region__freshness_days"), output_field=DateTimeField()
+    )
+
+
 def confirmed_at_sql(facility_id: str, at: str) -> str:
     """When the facility's figures were last confirmed at or before `at`, from the
     availability history (NULL if never): the past value of `Facility.last_confirmed_at`."""

@@ -33,6 +33,7 @@ from capacity.models import (
     AvailabilityChange,
     CareType,
     Facility,
+    FacilityStaleCrossing,
     GroupResident,
     IntensityBand,
     PlannedCapacityChange,
@@ -123,6 +124,23 @@ def facilities_stale_for_reminder(*, now: datetime):
         Facility.objects.filter(rules.stale_expression(now), active_on(today), provider__is_active=True)
         .filter(Q(stale_reminder_sent_on__isnull=True) | Q(stale_reminder_sent_on__lt=today))
         .order_by("provider_id", "name")
+    )
+
+
+def facilities_turned_stale(*, now: datetime, since: datetime):
+    """Issue 14 (api-webhooks): active facilities whose confirmed figures are stale at
+    `now` (the one rule, `rules.stale_expression`) and crossed the line after `since`,
+    with no `availability.stale` sent for that crossing yet; annotated with `stale_at`.
+    Never-confirmed facilities have no crossing (they are stale from the start; the daily
+    reminder covers them)."""
+    today = timezone.localdate(now)
+    return (
+        Facility.objects.filter(active_on(today), provider__is_active=True, last_confirmed_at__isnull=False)
+        .filter(rules.stale_expression(now))
+        .annotate(stale_at=rules.stale_at_expression())
+        .filter(stale_at__gt=since)
+        .exclude(Exists(FacilityStaleCrossing.objects.filter(facility=OuterRef("pk"), stale_at=OuterRef("stale_at"))))
+        .order_by("stale_at", "pk")
     )
 
 

@@ -572,3 +572,11 @@ CELERY_BEAT_SCHEDULE["webhooks-flush"] = {
     "task": "accounts.tasks.webhooks_flush",
     "schedule": env.float("WEBHOOKS_FLUSH_SECONDS", default=30.0),
 }
+# Issue 14 (api-webhooks): `availability.stale` when a facility's figures cross the staleness
+# line, found by a sweep every AVAILABILITY_STALE_SWEEP_SECONDS that looks back at most
+# AVAILABILITY_STALE_LOOKBACK_HOURS (older crossings are left to the 08:00 reminder).
+AVAILABILITY_STALE_LOOKBACK_HOURS = env.int("AVAILABILITY_STALE_LOOKBACK_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["capacity-stale-crossings"] = {
+    "task": "capacity.tasks.stale_crossings_send",
+    "schedule": env.float("AVAILABILITY_STALE_SWEEP_SECONDS", default=300.0),
+}

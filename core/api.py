@@ -64,8 +64,32 @@ def created(request, data, *locations) -> Response:
     raise NoReverseMatch(f"no URL for the created resource among {[name for name, _args in locations]}")
 
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def _is_read(context) -> bool:
+    """Issue 14 (api-webhooks): a read carries no body, so input it cannot use is in its
+    query string (a filter, a period, a page): 400, like `page`/`pageSize`; 422 stays for
+    a body (or a write's parameters) that breaks a rule. The one place that decides."""
+    request = (context or {}).get("request")
+    return request is not None and request.method in SAFE_METHODS
+
+
+def _query_problem(detail, invalid_params, context, headers=None):
+    return problem(
+        status.HTTP_400_BAD_REQUEST,
+        _("Ongeldig verzoek"),
+        detail,
+        code="invalid",
+        invalid_params=_query_names(invalid_params, context),
+        headers=headers,
+    )
+
+
 def problem_exception_handler(exc, context):
     if isinstance(exc, DomainError):
+        if exc.status == 422 and _is_read(context):
+            return _query_problem(exc.detail, exc.invalid_params, context)
         return problem(exc.status, exc.title, exc.detail, code=exc.code, invalid_params=exc.invalid_params)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -76,6 +100,10 @@ def problem_exception_handler(exc, context):
     if response is None:
         return None  # a real bug: let Django's 500 handling log it
     headers = {k: v for k, v in response.items() if k in ("WWW-Authenticate", "Retry-After", "Allow")}
+    if isinstance(exc, exceptions.ValidationError) and _is_read(context):
+        return _query_problem(
+            _("Een of meer queryparameters zijn niet goed."), _flatten(exc.detail), context, headers=headers
+        )
     if isinstance(exc, exceptions.ValidationError):
         return problem(
             status.HTTP_422_UNPROCESSABLE_ENTITY,

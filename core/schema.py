@@ -10,7 +10,7 @@ operation shares and what can be derived from the view, instead of repeating it 
   400 on writes and on operations with parameters, 401 wherever a credential is needed,
   403 where the view checks a role (`accounts.permissions.HasRole`), 404 on paths with ids
   and on paginated lists (a page past the end), 413/415/422 on request bodies, 422 on
-  every write and on validated query parameters, 409 on writes to an existing object (its state is checked),
+  every write (a refused query parameter is 400), 409 on writes to an existing object (its state is checked),
   429 and 503 everywhere; what cannot be derived (a 409 or 403 from a service's own check
   elsewhere) comes from `core.schema_operations`;
 - the `API-Version` response header on every response (`components.headers`);
@@ -125,6 +125,8 @@ def _components(result):
 def _problem_example(status):
     name, detail = ERRORS.get(status, ("Error", "Error"))
     example = {"type": "about:blank", "title": name, "status": status, "detail": detail}
+    if status == 400:  # Issue 14 (api-webhooks): a refused query parameter is named
+        example["invalid_params"] = [{"name": "pageSize", "code": "invalid", "reason": "Must be 1-500."}]
     if status == 422:
         example["type"] = "about:blank#invalid"
         example["invalid_params"] = [{"name": "reason", "code": "blank", "reason": "This field may not be blank."}]
@@ -161,7 +163,6 @@ def _anonymous(operation) -> bool:
 def _derived_statuses(path, method, operation, view) -> set[int]:
     parameters = operation.get("parameters") or []
     in_path = any(p.get("in") == "path" for p in parameters) or "{" in path
-    in_query = any(p.get("in") == "query" for p in parameters)
     body = "requestBody" in operation
     statuses = {429, 503}
     if method in WRITE_METHODS or parameters:
@@ -178,8 +179,7 @@ def _derived_statuses(path, method, operation, view) -> set[int]:
         statuses.add(409)  # a move of an existing object: the state is checked (core.errors)
     if body:
         statuses |= {413, 415, 422}
-    if in_query:
-        statuses.add(422)
+    # a query parameter the server cannot use is 400 (core.api._is_read), already added above
     return statuses
 
 

@@ -305,6 +305,10 @@ OPERATIONS.update(
         ),
         "webhooks_retrieve": ("Get a webhook subscription", "One subscription of the caller's organisation."),
         "webhooks_destroy": ("Remove a webhook subscription", "Stops deliveries to this URL."),
+        "webhooks_partial_update": (
+            "Change, pause or resume a webhook subscription",
+            "A partial change; `is_active: false` pauses the subscription (no deliveries), `true` resumes it.",
+        ),
         "webhooks_deliveries_list": ("A webhook's deliveries", "The delivery log: attempts, status codes, retries."),
         "webhooks_ping_create": ("Ping a webhook", "Sends a signed test event to the subscription's URL."),
     }
@@ -1173,6 +1177,7 @@ REQUEST_EXAMPLES.update(
             "event_types": ["offer.created"],
             "description": "Koppeling met ons zorgregistratiesysteem",
         },
+        "webhooks_partial_update": {"is_active": False},  # Issue 14 (api-webhooks): pause
     }
 )
 
@@ -1412,6 +1417,7 @@ RESPONSE_EXAMPLES.update(
             }
         },
         "webhooks_retrieve": {200: _WEBHOOK_SUBSCRIPTION},
+        "webhooks_partial_update": {200: {**_WEBHOOK_SUBSCRIPTION, "is_active": False}},
         "webhooks_deliveries_list": {200: _page(_WEBHOOK_DELIVERY)},
         "webhooks_ping_create": {
             202: {

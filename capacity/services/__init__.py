@@ -6,6 +6,7 @@ this package lists the use cases so that callers can write ``from capacity impor
 - changes: planned capacity changes (afbouw / opbouw);
 - contracts: contracts with providers, their tariffs and history (issue 12);
 - reminders: daily reminders of stale figures;
+- stale_events: `availability.stale` when figures turn stale (issue 14, api-webhooks);
 - group: the current group of a small home (who lives there, without names);
 - bands: a region's day tariffs per G7 intensity band (issue 12);
 - common: the lock, history and event every change shares.
@@ -48,6 +49,7 @@ from capacity.services.group import (
 from capacity.services.reminders import (
     stale_reminders_send,
 )
+from capacity.services.stale_events import stale_crossings_send
 
 __all__ = [
     "DESCRIPTIVE_FIELDS",
@@ -72,5 +74,6 @@ __all__ = [
     "facility_create",
     "facility_update",
     "group_replace",
+    "stale_crossings_send",
     "stale_reminders_send",
 ]

@@ -6,9 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role
-from accounts.webhooks import api_link, webhook_emit
+from accounts.webhooks import webhook_emit
 from capacity.models import Facility
 from capacity.selectors import facilities_stale_for_reminder
+from capacity.services.stale_events import facility_stale_data
 from core.outbox import outbox_enqueue
 
 
@@ -45,16 +46,7 @@ def stale_reminders_send(*, now=None) -> int:
             webhook_emit(
                 event_type="availability.stale",
                 organisation_ids={facility.provider_id},
-                data={
-                    "facility": {
-                        "id": facility.pk,
-                        "url": api_link("api-facility", facility.pk),
-                        "last_confirmed_at": facility.last_confirmed_at.isoformat()
-                        if facility.last_confirmed_at
-                        else None,
-                        "availability_url": api_link("api-facility-availability", facility.pk),
-                    }
-                },
+                data=facility_stale_data(facility),
                 occurred_at=now,
             )
         Facility.objects.filter(pk__in=[f.pk for f in facilities]).update(stale_reminder_sent_on=today)

@@ -11,7 +11,7 @@
 - GET /assignments/{id}: one behavioural-scientist assignment.
 
 Wrong role -> 403 (HasRole); someone else's object -> 404 (selectors); nothing changes
-in either case. Bad filters -> 422 problem+json naming each parameter.
+in either case. Bad filters -> 400 problem+json naming each parameter.
 """
 
 from drf_spectacular.types import OpenApiTypes
@@ -47,7 +47,7 @@ def _problem(description):
 ERR_403 = _problem("the caller's role may not use this operation")
 ERR_404 = _problem("not found, or outside the caller's scope (the same answer for both)")
 ERR_409 = _problem("the object is not in a state that allows this")
-ERR_422_FILTERS = _problem("`invalid_params` names every query parameter that is refused")
+ERR_400_FILTERS = _problem("`invalid_params` names every query parameter that is refused")
 
 _ID_FILTERS = [
     OpenApiParameter("facility", OpenApiTypes.INT, description="Only at this facility (id)."),
@@ -83,7 +83,7 @@ class PlacementList(APIView):
         "organisation's facilities, coordinators those of their region(s), referrers those of their "
         "organisation's requests. No identifying data (see the detail).",
         parameters=PLACEMENT_FILTERS,
-        responses={200: PlacementListItemSerializer(many=True), 403: ERR_403, 422: ERR_422_FILTERS},
+        responses={200: PlacementListItemSerializer(many=True), 403: ERR_403, 400: ERR_400_FILTERS},
     )
     def get(self, request):
         filters = selectors.list_filters_parse(request.query_params)
@@ -115,7 +115,7 @@ class TransferList(APIView):
         summary="List transfers",
         description="Transfers (doorplaatsingen) of the placements the caller may see, newest first.",
         parameters=TRANSFER_FILTERS,
-        responses={200: TransferSerializer(many=True), 403: ERR_403, 422: ERR_422_FILTERS},
+        responses={200: TransferSerializer(many=True), 403: ERR_403, 400: ERR_400_FILTERS},
     )
     def get(self, request):
         filters = selectors.list_filters_parse(request.query_params, statuses=())

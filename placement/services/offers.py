@@ -564,6 +564,7 @@ def offer_withdraw(*, offer: Offer, reason: str, by, membership) -> Offer:
     offer.withdraw_reason = reason
     offer.answered_at = timezone.now()
     offer.save(update_fields=["status", "withdraw_reason", "answered_at"])
+    offer_webhook(offer, "offer.withdrawn", after_acceptance=False)  # the reason is text: not sent
     _back_to_matching(
         placement_request,
         offer,
@@ -663,6 +664,8 @@ def offer_fall_through(*, offer: Offer, party: str, reason_code: str, motivation
     offer.fall_through_reason = reason_code
     offer.motivation = motivation
     offer.save(update_fields=["status", "fall_through_party", "fall_through_reason", "motivation"])
+    # codes only: the motivation is text and stays out of the payload
+    offer_webhook(offer, "offer.fell_through", party=party, fall_through_reason=reason_code)
     _back_to_matching(
         placement_request,
         offer,
@@ -706,6 +709,7 @@ def request_withdraw_accepted(*, placement_request: PlacementRequest, reason: st
     offer.status = OfferStatus.WITHDRAWN
     offer.withdraw_reason = reason
     offer.save(update_fields=["status", "withdraw_reason"])
+    offer_webhook(offer, "offer.withdrawn", after_acceptance=True)
     _hold_release(offer, by=by)
     placement_request.outcome = Outcome.WITHDRAWN
     status_change(

@@ -98,10 +98,10 @@ def test_the_camel_case_name_wins_over_its_alias(api, coordinator, facilities):
 @pytest.mark.django_db
 def test_a_bad_value_is_named_as_the_client_sent_it(api, coordinator, facilities):
     api.as_user(coordinator)
-    assert _problem_names(api.get("/api/v1/facilities", {"careType": "onbekend"}), 422) == ["careType"]
-    assert _problem_names(api.get("/api/v1/facilities", {"care_type": "onbekend"}), 422) == ["care_type"]
-    assert _problem_names(api.get("/api/v1/contracts", {"fundingForm": "x"}), 422) == ["fundingForm"]
-    assert _problem_names(api.get("/api/v1/contracts", {"activeOn": "gisteren"}), 422) == ["activeOn"]
+    assert _problem_names(api.get("/api/v1/facilities", {"careType": "onbekend"}), 400) == ["careType"]
+    assert _problem_names(api.get("/api/v1/facilities", {"care_type": "onbekend"}), 400) == ["care_type"]
+    assert _problem_names(api.get("/api/v1/contracts", {"fundingForm": "x"}), 400) == ["fundingForm"]
+    assert _problem_names(api.get("/api/v1/contracts", {"activeOn": "gisteren"}), 400) == ["activeOn"]
 
 
 @pytest.mark.django_db

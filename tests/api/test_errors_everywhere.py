@@ -59,8 +59,8 @@ def assert_no_5xx(response):
         ("/api/v1/reports/refusals?threshold=99999999999999999999", "threshold"),
     ],
 )
-def test_report_periods_at_the_calendars_edges_are_422_naming_the_parameter(api, coordinator, path, name):
-    assert_problem(api.as_user(coordinator).get(path), 422, name=name)
+def test_report_periods_at_the_calendars_edges_are_400_naming_the_parameter(api, coordinator, path, name):
+    assert_problem(api.as_user(coordinator).get(path), 400, name=name)
 
 
 # --- every operation, every path parameter ------------------------------------------------
@@ -287,8 +287,8 @@ def test_field_errors_are_in_english_on_request(api, coordinator):
     response = api.as_user(coordinator).get(
         "/api/v1/reports/transfers", {"to": "0001-01-01"}, HTTP_ACCEPT_LANGUAGE="en"
     )
-    body = assert_problem(response, 422, name="to")
-    assert body["title"] == "The input is not valid"
+    body = assert_problem(response, 400, name="to")
+    assert body["title"] == "Bad request"
     assert "Kies" not in body["invalid_params"][0]["reason"]
 
 

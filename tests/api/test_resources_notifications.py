@@ -59,10 +59,10 @@ def test_someone_elses_notification_is_404_and_stays_unread(api, coordinator, pr
 
 
 @pytest.mark.django_db
-def test_bad_filter_is_422_naming_it_and_anonymous_is_refused(api, coordinator):
+def test_bad_filter_is_400_naming_it_and_anonymous_is_refused(api, coordinator):
     notify(coordinator, "Eerste")
     response = api.as_user(coordinator).get("/api/v1/notifications?unread=maybe")
-    assert response.status_code == 422 and response["Content-Type"] == "application/problem+json"
+    assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
     assert [p["name"] for p in response.json()["invalid_params"]] == ["unread"]
     api.credentials()  # no token
     anonymous = api.get("/api/v1/notifications")

@@ -3,7 +3,7 @@
 Scoped like the screens (provider: own facilities; coordinator: own region; referrer: own
 organisation's requests); lists carry no identifying data; the detail carries the
 identity and every read of it is access-logged; wrong role 403, outsider 404, bad filters
-422 naming the parameter."""
+400 naming the parameter."""
 
 import datetime
 
@@ -166,16 +166,16 @@ def test_filters_status_facility_provider_and_period(api, referrer, coordinator)
 
 
 @pytest.mark.django_db
-def test_bad_filters_are_422_naming_every_parameter(api, placed, coordinator):
+def test_bad_filters_are_400_naming_every_parameter(api, placed, coordinator):
     response = api.as_user(coordinator).get(
         "/api/v1/placements?status=gone&facility=abc&provider=99999999999&from=2025-13-01&to=x"
     )
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     names = sorted(p["name"] for p in response.json()["invalid_params"])
     assert names == ["facility", "from", "provider", "status", "to"]
     response = api.as_user(coordinator).get("/api/v1/placements?from=2025-02-01&to=2025-01-01")
-    assert response.status_code == 422 and [p["name"] for p in response.json()["invalid_params"]] == ["to"]
+    assert response.status_code == 400 and [p["name"] for p in response.json()["invalid_params"]] == ["to"]
 
 
 @pytest.mark.django_db
@@ -208,5 +208,5 @@ def test_transfer_filters(api, transferred, coordinator):
     assert _ids(client.get("/api/v1/transfers?to=2001-01-01")) == []
     assert _ids(client.get(f"/api/v1/transfers?provider={placement.provider_id + 1000}")) == []
     response = client.get("/api/v1/transfers?facility=-1&from=yesterday")
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert sorted(p["name"] for p in response.json()["invalid_params"]) == ["facility", "from"]

@@ -13,7 +13,15 @@ from tests.placement.factories import fitting_facility, in_matching, offer_to, p
 from tests.placement.identity import assert_no_identity
 
 URL = "/api/v1/webhooks"
-ALL_EVENTS = ["offer.created", "offer.answered", "offer.expiring", "request.status_changed", "availability.stale"]
+ALL_EVENTS = [
+    "offer.created",
+    "offer.answered",
+    "offer.expiring",
+    "offer.withdrawn",
+    "offer.fell_through",
+    "request.status_changed",
+    "availability.stale",
+]
 
 
 def subscribe(api, user, url="https://hooks.example.org/regie", events=ALL_EVENTS):
@@ -283,8 +291,42 @@ def test_payloads_carry_no_personal_data(referrer, coordinator):
     from placement import services
 
     services.offer_accept(offer=offer, by=staff, membership=provider_membership(staff))
+    # Issue 14 (api-webhooks): a fall-through after acceptance, a withdrawal, an expiry and
+    # a facility turning stale are covered too
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from capacity import services as capacity_services
+    from capacity.models import Facility
+    from tests.placement.factories import coordinator_membership
+
+    coordination = coordinator_membership(coordinator)
+    motivation = "Jeugdige wil niet naar " + facility.name
+    services.offer_fall_through(
+        offer=offer,
+        party="youth",
+        reason_code="location",
+        motivation=motivation,
+        by=coordinator,
+        membership=coordination,
+    )
+    placement_request.refresh_from_db()
+    second = offer_to(placement_request, fitting_facility(provider=facility.provider), coordinator)
+    services.offer_withdraw(offer=second, reason="Verzoek wordt heroverwogen", by=coordinator, membership=coordination)
+    placement_request.refresh_from_db()
+    third = offer_to(placement_request, fitting_facility(provider=facility.provider), coordinator)
+    services.offers_expire_overdue(now=third.deadline + timedelta(minutes=1))
+    now = timezone.now()
+    Facility.objects.filter(pk=facility.pk).update(
+        last_confirmed_at=now - timedelta(days=facility.municipality.region.freshness_days, minutes=1)
+    )
+    assert capacity_services.stale_crossings_send(now=now) == 1
     payloads = [d.payload for d in WebhookDelivery.objects.filter(subscription__in=subs)]
-    assert len(payloads) >= 6
+    kinds = {p["type"] for p in payloads}
+    assert {"offer.fell_through", "offer.withdrawn", "offer.answered", "availability.stale"} <= kinds
+    assert "expired" in {p["data"]["offer"].get("answer") for p in payloads if "offer" in p["data"]}
+    assert len(payloads) >= 10
     youth = placement_request.youth
     for payload in payloads:
         assert_no_identity(payload, youth, "webhook payload")
@@ -295,10 +337,13 @@ def test_payloads_carry_no_personal_data(referrer, coordinator):
             facility.name,
             staff.username,
             referrer.username,
+            "Jeugdige wil niet",
+            "heroverwogen",
         ):
             assert forbidden not in text
     allowed = {"id", "url", "status", "previous_status", "changed_at", "deadline", "created_at", "answered_at",
-               "answer", "decline_reason"}  # fmt: skip
+               "answer", "decline_reason", "after_acceptance", "party", "fall_through_reason",
+               "last_confirmed_at", "availability_url", "stale_since"}  # fmt: skip
     for payload in payloads:
         assert set(payload) == {"id", "type", "timestamp", "data"}
         for obj in payload["data"].values():
