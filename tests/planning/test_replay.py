@@ -134,9 +134,12 @@ def test_planned_changes_are_applied_when_asked(world, manager):
 
 
 def test_occupancy_per_provider_against_the_90_percent_line(world, manager):
-    """One place, occupied 366 - 10 days of the 366 of 2024 by back-to-back stays: above 90%."""
+    """One place, occupied from day 10 to the end of 2024 (366 days) by back-to-back stays:
+    356 / 366 is above the 90% line; with two places it is half of that, below."""
     for n in range(12):
         world.request(START + dt.timedelta(days=10 + n * STAY), placed_at=world.f1)
-    baseline = _figures(world, manager, [{"kind": PLACES, "facility": world.f1.pk, "places": 2}])["baseline"]
-    row = next(r for r in baseline["occupancy"] if r["provider"] == world.f1.provider_id)
-    assert row["rate"] == round(12 * STAY / 366, 4) and row["over_90"] is (12 * STAY / 366 >= 0.9)
+    figures = _figures(world, manager, [{"kind": PLACES, "facility": world.f1.pk, "places": 2}])
+    baseline = next(r for r in figures["baseline"]["occupancy"] if r["provider"] == world.f1.provider_id)
+    scenario = next(r for r in figures["scenario"]["occupancy"] if r["provider"] == world.f1.provider_id)
+    assert baseline["rate"] == round(356 / 366, 4) and baseline["over_90"] is True
+    assert scenario["rate"] == round(356 / 732, 4) and scenario["over_90"] is False
