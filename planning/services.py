@@ -165,13 +165,23 @@ def _progress(run_id: int, percent: int) -> None:
 
 
 def replay_compute(scenario: Scenario, *, progress=None) -> tuple[dict, str]:
-    """The three variants' figures {variant: figures} and the input's digest."""
-    start = scenario.period_start
-    end = selectors.period_end(start, scenario.period_months)
-    region_id = scenario.region_id
+    """The three variants' figures {variant: figures} of a scenario, and the input's digest."""
+    return replay_figures(
+        region_id=scenario.region_id,
+        start=scenario.period_start,
+        months=scenario.period_months,
+        changes=scenario.changes,
+        apply_planned=scenario.apply_planned,
+        progress=progress,
+    )
+
+
+def replay_figures(*, region_id, start, months, changes=(), apply_planned=False, progress=None) -> tuple[dict, str]:
+    """The replay of `region_id`'s requests (None: every region's, the national benchmark)."""
+    end = selectors.period_end(start, months)
     base = selectors.landscape_of(region_id)
-    planned = selectors.planned_changes(base.facts) if scenario.apply_planned else ()
-    changed = apply_changes(base, scenario.changes, start=start, planned=planned)
+    planned = selectors.planned_changes(base.facts) if apply_planned else ()
+    changed = apply_changes(base, list(changes), start=start, planned=planned)
     requests, fixed, placements = selectors.replay_input(region_id=region_id, start=start, end=end)
     tariffs = selectors.tariffs_of(region_id, start)
     providers = selectors.region_provider_ids(base, region_id)
