@@ -25,10 +25,10 @@ def test_contract_manager_closes_a_group_runs_the_replay_and_compares_with_the_b
     page.goto(f"{live_server.url}/contract-manager/planning/scenarios/")
     assert axe_violations() == []
     page.get_by_label("Naam van het scenario").fill("F1 dicht")
-    page.get_by_label("Regio", exact=True).select_option(label="Twente")
+    page.get_by_label("Regio (verplicht)").select_option(label="Twente")
     page.get_by_label("Begin van de afgelopen periode").fill(START.isoformat())
     page.get_by_label("Aantal maanden").fill("30")  # too long: the message is next to the field
-    page.get_by_label("Wijziging").select_option(value="close")
+    page.get_by_label("Wijziging", exact=True).select_option(value="close")
     page.get_by_label("Locatie", exact=True).select_option(label="F1")
     page.get_by_role("button", name="Scenario opslaan").click()
     expect(page.locator("#id_period_months-error")).to_contain_text("Vul een getal van 12 tot en met 24 in.")
