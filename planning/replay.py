@@ -116,6 +116,17 @@ def places_on(steps: list[tuple[dt.date, int]], facts: FacilityFacts, day: dt.da
     return places
 
 
+def place_days(steps: list[tuple[dt.date, int]], facts: FacilityFacts, start: dt.date, end: dt.date) -> int:
+    """The sum of `places_on` over the days of [start, end), by interval rather than by day."""
+    first = max(start, facts.active_from or start)
+    last = min(end, facts.active_until + dt.timedelta(days=1) if facts.active_until else end)
+    total = 0
+    for index, (since, n) in enumerate(steps):
+        until = steps[index + 1][0] if index + 1 < len(steps) else dt.date.max
+        total += n * max(0, (min(until, last) - max(since, first)).days)
+    return total
+
+
 def _days(start: dt.date, end: dt.date):
     day = start
     while day < end:
@@ -140,8 +151,7 @@ def _occupancy(landscape: Landscape, stays: list[Stay], start: dt.date, end: dt.
         provider = landscape.provider[fid]
         if provider not in provider_ids:
             continue
-        steps = landscape.places.get(fid, [])
-        available[provider] += sum(places_on(steps, facts, day) for day in _days(start, end))
+        available[provider] += place_days(landscape.places.get(fid, []), facts, start, end)
     rows = []
     for provider in sorted(provider_ids):
         rate = occupied[provider] / available[provider] if available[provider] else None
@@ -166,17 +176,47 @@ def _cost(stays: list[Stay], landscape: Landscape, tariffs: dict[str, Decimal], 
     return total
 
 
-def ranked_fits(need: Need, landscape: Landscape, by_care_type: dict[str, list[int]], texts) -> list[Match]:
+@dataclass(frozen=True, order=True)
+class Fit:
+    """A fitting facility for a request, as the replay keeps it (small: no explanation)."""
+
+    key: tuple  # Match.sort_key (ranking_key): the order
+    facility_id: int
+    distance_km: float
+    region_id: int
+
+
+def _fit(match: Match) -> Fit | None:
+    if not match.fits:
+        return None
+    return Fit(match.sort_key(), match.facility.facility_id, match.distance_km, match.facility.region_id)
+
+
+def ranked_fits(need: Need, landscape: Landscape, by_care_type: dict[str, list[int]], texts) -> list[Fit]:
     """The facilities that fit the need (hard criteria of `evaluate`), in ranking order.
     Only facilities of an acceptable care type are evaluated: the others fail `care_type`."""
-    matches = []
+    fits = []
     for care_type in need.care_types:
         for fid in by_care_type.get(care_type, ()):
-            match = evaluate(need, landscape.facts[fid], texts)
-            if match.fits:
-                matches.append(match)
-    matches.sort(key=Match.sort_key)
-    return matches
+            fit = _fit(evaluate(need, landscape.facts[fid], texts))
+            if fit is not None:
+                fits.append(fit)
+    fits.sort()
+    return fits
+
+
+def _reused_fits(need: Need, landscape: Landscape, kept: list[Fit], changed_ids, texts) -> list[Fit]:
+    """The fits of another replay of the same request, with the changed facilities judged
+    again (`evaluate` is a pure function of the need and the facts)."""
+    fits = [f for f in kept if f.facility_id not in changed_ids]
+    for fid in changed_ids:
+        facts = landscape.facts.get(fid)
+        if facts is not None and facts.care_type in need.care_types:
+            fit = _fit(evaluate(need, facts, texts))
+            if fit is not None:
+                fits.append(fit)
+    fits.sort()
+    return fits
 
 
 def replay(
@@ -189,9 +229,15 @@ def replay(
     tariffs: dict[str, Decimal],
     provider_ids=None,
     progress=None,
+    keep_fits: dict | None = None,
+    reuse_fits: dict | None = None,
+    changed_ids=frozenset(),
 ) -> Outcome:
     """Replay `requests` (any order given; replayed in arrival order) between `start`
-    (inclusive) and `end` (exclusive) with the `fixed` stays occupying their real days."""
+    (inclusive) and `end` (exclusive) with the `fixed` stays occupying their real days.
+    `keep_fits` (request id -> fits) is filled with each request's fits; `reuse_fits` (from an
+    earlier replay of the same requests) is used instead of judging every facility again,
+    with only the facilities in `changed_ids` judged again."""
     requests = sorted(requests, key=lambda r: (r.arrival, r.request_id))
     by_care_type: dict[str, list[int]] = defaultdict(list)
     for fid in sorted(landscape.facts):
@@ -218,7 +264,7 @@ def replay(
     def free(fid: int, day: dt.date) -> int:
         return places_on(landscape.places.get(fid, []), landscape.facts[fid], day) - occupied[fid]
 
-    waiting: list[tuple[ReplayRequest, list[Match]]] = []
+    waiting: list[tuple[ReplayRequest, list[Fit]]] = []
     replayed: list[Stay] = []
     next_request, total_days = 0, (end - start).days
     for index, day in enumerate(_days(start, end)):
@@ -232,7 +278,12 @@ def replay(
         while next_request < len(requests) and requests[next_request].arrival <= day:
             request = requests[next_request]
             next_request += 1
-            fits = ranked_fits(request.need, landscape, by_care_type, texts)
+            if reuse_fits is not None and request.request_id in reuse_fits:
+                fits = _reused_fits(request.need, landscape, reuse_fits[request.request_id], changed_ids, texts)
+            else:
+                fits = ranked_fits(request.need, landscape, by_care_type, texts)
+            if keep_fits is not None:
+                keep_fits[request.request_id] = fits
             if not fits:
                 outcome.no_fit += 1
                 continue
@@ -241,11 +292,11 @@ def replay(
         if changed and waiting:
             still = []
             for request, fits in waiting:
-                chosen = next((m for m in fits if free(m.facility.facility_id, day) > 0), None)
+                chosen = next((f for f in fits if free(f.facility_id, day) > 0), None)
                 if chosen is None:
                     still.append((request, fits))
                     continue
-                fid = chosen.facility.facility_id
+                fid = chosen.facility_id
                 occupied[fid] += 1
                 stay_end = day + dt.timedelta(days=max(1, request.stay_days))
                 heapq.heappush(releases, (stay_end, fid))
@@ -253,7 +304,7 @@ def replay(
                 outcome.placed += 1
                 outcome.waits.append((day - request.arrival).days)
                 outcome.distances.append(chosen.distance_km)
-                outcome.out_of_region += chosen.facility.region_id != request.need.home_region_id
+                outcome.out_of_region += chosen.region_id != request.need.home_region_id
             waiting = still
         if progress and index % 7 == 0:
             progress(index, total_days)

@@ -195,13 +195,19 @@ def replay_figures(*, region_id, start, months, changes=(), apply_planned=False,
         "tariffs": tariffs,
         "provider_ids": providers,
     }
+    fits: dict = {}  # the baseline's fits per request; the scenario judges only what it changed
+    changed_ids = {fid for fid, facts in changed.facts.items() if base.facts.get(fid) != facts}
+    baseline = replay(landscape=base, progress=lambda d, t: report(5 + 60 * d // max(t, 1)), keep_fits=fits, **common)
+    scenario = replay(
+        landscape=changed,
+        progress=lambda d, t: report(65 + 30 * d // max(t, 1)),
+        reuse_fits=fits,
+        changed_ids=changed_ids,
+        **common,
+    )
     figures = {
-        ReplayResult.Variant.SCENARIO: replay(
-            landscape=changed, progress=lambda d, t: report(5 + 45 * d // max(t, 1)), **common
-        ).figures(),
-        ReplayResult.Variant.BASELINE: replay(
-            landscape=base, progress=lambda d, t: report(50 + 45 * d // max(t, 1)), **common
-        ).figures(),
+        ReplayResult.Variant.SCENARIO: scenario.figures(),
+        ReplayResult.Variant.BASELINE: baseline.figures(),
         ReplayResult.Variant.REAL: real_outcome(landscape=base, placed=placements, **common).figures(),
     }
     return figures, digest(changed, requests, fixed)

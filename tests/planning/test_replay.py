@@ -143,3 +143,36 @@ def test_occupancy_per_provider_against_the_90_percent_line(world, manager):
     scenario = next(r for r in figures["scenario"]["occupancy"] if r["provider"] == world.f1.provider_id)
     assert baseline["rate"] == round(356 / 366, 4) and baseline["over_90"] is True
     assert scenario["rate"] == round(356 / 732, 4) and scenario["over_90"] is False
+
+
+def test_the_scenario_reusing_the_baselines_fits_equals_a_replay_from_scratch(world, manager):
+    """The scenario judges again only the facilities it changed (planning.services): the
+    same figures as judging every facility again."""
+    from planning import selectors
+    from planning.replay import replay
+    from planning.scenarios import apply_changes
+
+    second = facility(name="F2", places_contracted=1, places_staffed=1)
+    facility(name="F3", care="behandelgroep", places_contracted=1, places_staffed=1)
+    for day in (1, 1, 2, 3, 5, 8, 13, 21):
+        world.request(START + dt.timedelta(days=day), placed_at=world.f1)
+    changes = [
+        {"kind": CLOSE, "facility": world.f1.pk},
+        {"kind": OPEN, "facility": second.pk, "places": 2},
+        {"kind": "age", "facility": second.pk, "age_min": 15, "age_max": 17},
+    ]
+    figures, _digest = services.replay_figures(region_id=world.twente.pk, start=START, months=12, changes=changes)
+    end = selectors.period_end(START, 12)
+    base = selectors.landscape_of(world.twente.pk)
+    requests, fixed, _placements = selectors.replay_input(region_id=world.twente.pk, start=START, end=end)
+    scratch = replay(
+        landscape=apply_changes(base, changes, start=START),
+        requests=requests,
+        fixed=fixed,
+        start=START,
+        end=end,
+        tariffs=selectors.tariffs_of(world.twente.pk, START),
+        provider_ids=selectors.region_provider_ids(base, world.twente.pk),
+    ).figures()
+    assert figures["scenario"] == scratch
+    assert figures["scenario"] != figures["baseline"]
