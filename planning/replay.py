@@ -358,7 +358,7 @@ def digest(landscape: Landscape, requests: list[ReplayRequest], fixed: list[Stay
         [
             sorted((fid, repr(f), landscape.places.get(fid)) for fid, f in landscape.facts.items()),
             sorted((r.request_id, r.arrival, repr(r.need), r.stay_days) for r in requests),
-            sorted((s.facility_id, s.start, s.end) for s in fixed),
+            sorted((s.facility_id, s.start, s.end or dt.date.max) for s in fixed),
         ],
         default=str,
     )

@@ -114,6 +114,9 @@ def test_the_replay_is_deterministic(world, manager):
     for day in (1, 1, 2, 3, 5, 8, 13):
         world.request(START + dt.timedelta(days=day), placed_at=world.f1)
     facility(name="F2", places_contracted=2, places_staffed=2)
+    running = world.builder.request(referral=START - dt.timedelta(days=40), region="JZ04", status="placed")
+    offer = world.builder.offer(running, world.f1, created=START - dt.timedelta(days=40), status="accepted")
+    world.builder.placement(running, offer, start=START - dt.timedelta(days=30))  # still running: no end
     scenario = _scenario(world, manager, [{"kind": PLACES, "facility": world.f1.pk, "places": 2}])
     first, digest_one = services.replay_compute(scenario)
     second, digest_two = services.replay_compute(scenario)
