@@ -368,6 +368,11 @@ CELERY_BEAT_SCHEDULE["reporting-stale-jobs-requeue"] = {
     "task": "reporting.tasks.stale_jobs_requeue",
     "schedule": env.float("STALE_JOB_SWEEP_SECONDS", default=60.0),
 }
+# Issue 16.2 (whatif): what-if replays are jobs too (core.jobs); the same sweep hands lost ones out.
+CELERY_BEAT_SCHEDULE["planning-replay-stale-requeue"] = {
+    "task": "planning.tasks.replay_stale_requeue",
+    "schedule": env.float("STALE_JOB_SWEEP_SECONDS", default=60.0),
+}
 # Uploads stay in memory up to the largest accepted one (plus the form around it) and
 # are only ever written encrypted (core.private_files): a killed web process leaves no
 # plaintext of an upload in a temporary file. Larger bodies are refused while reading.

@@ -1,0 +1,103 @@
+"""Scenario vs baseline vs what happened, as rows a page shows (issue 16.2). Counts of 1-4
+and measures over fewer than 5 requests are not shown (reporting.suppression.show)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from planning.models import ReplayResult
+from reporting.suppression import Figure, show
+
+VARIANTS = (ReplayResult.Variant.SCENARIO, ReplayResult.Variant.BASELINE, ReplayResult.Variant.REAL)
+
+
+def _percent(value):
+    return None if value is None else round(100 * value, 1)
+
+
+def rows(results: dict[str, ReplayResult]) -> list[dict]:
+    """One row per measure, a value per variant (None: no value)."""
+
+    def values(get):
+        return [get(results[v]) if v in results else None for v in VARIANTS]
+
+    def count(name):
+        return lambda r: show(getattr(r, name), suppress=True)
+
+    def measure(name, n):
+        return lambda r: show(Figure(getattr(r, name), n(r)), suppress=True)
+
+    waited = lambda r: r.requests - r.no_fit  # noqa: E731
+    return [
+        {"key": "requests", "label": _("Verzoeken afgespeeld"), "values": values(count("requests"))},
+        {"key": "no_fit", "label": _("Verzoeken zonder passende plek"), "values": values(count("no_fit"))},
+        {"key": "placed", "label": _("Geplaatst in de periode"), "values": values(count("placed"))},
+        {"key": "waiting_at_end", "label": _("Wacht nog aan het eind"), "values": values(count("waiting_at_end"))},
+        {
+            "key": "median_wait_days",
+            "label": _("Wachttijd, mediaan (dagen)"),
+            "values": values(measure("median_wait_days", waited)),
+        },
+        {
+            "key": "share_over_28",
+            "label": _("Aandeel langer dan 28 dagen wachtend (%)"),
+            "values": values(lambda r: show(Figure(_percent(r.share_over_28), waited(r)), suppress=True)),
+        },
+        {
+            "key": "median_distance_km",
+            "label": _("Afstand tot de woongemeente, mediaan (km)"),
+            "values": values(measure("median_distance_km", lambda r: r.placed)),
+        },
+        {
+            "key": "out_of_region",
+            "label": _("Geplaatst buiten de eigen regio"),
+            "values": values(count("out_of_region")),
+        },
+        {
+            "key": "providers_over_90",
+            "label": _("Aanbieders op of boven 90% bezetting"),
+            "values": values(lambda r: sum(1 for o in r.occupancy if o.get("over_90"))),
+        },
+        {
+            "key": "cost_eur",
+            "label": _("Kosten (tarieven van de regio x dagen, euro)"),
+            "values": values(lambda r: r.cost_eur),
+        },
+    ]
+
+
+def occupancy_rows(results: dict[str, ReplayResult]) -> list[dict]:
+    """Per provider: occupancy in each variant (percent), and whether it reaches 90%."""
+    providers: dict[int, dict] = {}
+    for index, variant in enumerate(VARIANTS):
+        for row in results[variant].occupancy if variant in results else ():
+            entry = providers.setdefault(row["provider"], {"name": row["name"], "values": [None] * len(VARIANTS)})
+            entry["values"][index] = {"rate": _percent(row["rate"]), "over_90": row["over_90"]}
+    return sorted(providers.values(), key=lambda e: e["name"])
+
+
+def chart(results: dict[str, ReplayResult]) -> dict:
+    """Waiting in the three variants (reporting.svg draws it)."""
+    table = {row["key"]: row["values"] for row in rows(results)}
+
+    def number(v):
+        return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+    labels = [str(ReplayResult.Variant(v).label) for v in VARIANTS]
+    return {
+        "key": "replay-waiting",
+        "title": _("Wachten: scenario, basislijn en wat echt gebeurde"),
+        "type": "bar",
+        "labels": labels,
+        "datasets": [
+            {"label": _("Wachttijd, mediaan (dagen)"), "data": [number(v) for v in table["median_wait_days"]]},
+            {
+                "label": _("Aandeel langer dan 28 dagen wachtend (%)"),
+                "data": [number(v) for v in table["share_over_28"]],
+            },
+        ],
+        "norm": None,
+        "norm_label": "",
+        "unit": "",
+        "empty": None,
+    }
