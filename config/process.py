@@ -1,0 +1,70 @@
+"""Process tuning for the web and worker processes (issue 15, point 7: perf-tuning).
+
+Called from gunicorn's `post_worker_init` hook (config/gunicorn.py) once a web worker has
+loaded Django, and from Celery's `worker_process_init` signal (config/celery.py) in each
+worker child:
+
+- `GC_FREEZE` (default on): `gc.collect()` then `gc.freeze()`. Everything alive after
+  start-up (Django, the URL resolvers, templates, translations, DRF schema pieces) moves to
+  the permanent generation, so the collector stops walking those objects on every full
+  collection, and (on a fork from a loaded parent) their pages are not dirtied by the
+  collector's bookkeeping.
+- `GC_THRESHOLD` (default empty: Python's own 700,10,10): three integers, e.g.
+  `50000,20,100`, set with `gc.set_threshold`. Only when the load benchmark shows it helps
+  (README, "Process tuning").
+
+`tuning_from_env` reads the variables once; `apply` does the work and returns what it did
+(the benchmark and the tests read it).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Tuning:
+    freeze: bool = True
+    threshold: tuple[int, int, int] | None = None
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() not in {"0", "false", "no", "off"}
+
+
+def parse_threshold(value: str | None) -> tuple[int, int, int] | None:
+    """`"50000,20,100"` -> (50000, 20, 100); empty -> None (Python's default). Anything
+    else is refused with ValueError naming the variable, so a typo does not pass silently."""
+    if value is None or not value.strip():
+        return None
+    parts = [p.strip() for p in value.split(",")]
+    if len(parts) != 3 or not all(p.isdigit() for p in parts) or int(parts[0]) == 0:
+        raise ValueError(f"GC_THRESHOLD must be three whole numbers like 50000,20,100 (got {value!r})")
+    return int(parts[0]), int(parts[1]), int(parts[2])
+
+
+def tuning_from_env(environ=None) -> Tuning:
+    environ = os.environ if environ is None else environ
+    return Tuning(
+        freeze=_bool(environ.get("GC_FREEZE"), True),
+        threshold=parse_threshold(environ.get("GC_THRESHOLD")),
+    )
+
+
+def apply(tuning: Tuning | None = None) -> dict:
+    """Apply the tuning in this process, after start-up; returns what was done."""
+    tuning = tuning or tuning_from_env()
+    done: dict = {"freeze": False, "frozen_objects": 0, "threshold": gc.get_threshold()}
+    if tuning.threshold is not None:
+        gc.set_threshold(*tuning.threshold)
+        done["threshold"] = gc.get_threshold()
+    if tuning.freeze:
+        gc.collect()
+        gc.freeze()
+        done["freeze"] = True
+        done["frozen_objects"] = gc.get_freeze_count()
+    return done
