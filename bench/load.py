@@ -31,8 +31,8 @@ everything it starts stops when it ends.
 
 Issue 15 (perf-tuning): `--gc` names the garbage-collector set-ups to compare, each on its
 own server with the first CONN_MAX_AGE, every scenario on each, in turn (config/process.py):
-`freeze` (GC_FREEZE=1, the production default), `off` (GC_FREEZE=0), `threshold` (no
-freeze, GC_THRESHOLD=--gc-threshold), `freeze+threshold`. Results of the first are keyed by
+`freeze+threshold` (GC_FREEZE=1, GC_THRESHOLD=--gc-threshold: the production default),
+`freeze` (GC_FREEZE=1, Python's thresholds), `off` (neither), `threshold` (no freeze). Results of the first are keyed by
 scenario, the others `scenario@gc=NAME`, each relative to the `me` of its own server.
 `--rounds 2` repeats the whole list (keys `...@round2`) so both orders are measured.
 Memory per web worker: while a scenario runs, the RSS of every gunicorn worker is sampled
@@ -183,8 +183,8 @@ def prepare(env: dict, *, scale: int, users: int, only: str = "") -> dict:
 
 
 GC_VARIANTS = {
-    "freeze": {"GC_FREEZE": "1", "GC_THRESHOLD": ""},
-    "off": {"GC_FREEZE": "0", "GC_THRESHOLD": ""},
+    "freeze": {"GC_FREEZE": "1", "GC_THRESHOLD": "0"},
+    "off": {"GC_FREEZE": "0", "GC_THRESHOLD": "0"},
     "threshold": {"GC_FREEZE": "0", "GC_THRESHOLD": None},
     "freeze+threshold": {"GC_FREEZE": "1", "GC_THRESHOLD": None},
 }
@@ -432,7 +432,9 @@ def main(argv=None) -> int:
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--conn-max-age", default="60,0", help="first: all scenarios; others: `me` again")
     parser.add_argument("--only", default="", help="comma separated scenario names")
-    parser.add_argument("--gc", default="freeze", help=f"comma separated: {', '.join(GC_VARIANTS)} (issue 15)")
+    parser.add_argument(
+        "--gc", default="freeze+threshold", help=f"comma separated: {', '.join(GC_VARIANTS)} (issue 15)"
+    )
     parser.add_argument("--gc-threshold", default="50000,20,100", help="GC_THRESHOLD of the threshold variants")
     parser.add_argument("--rounds", type=int, default=1, help="repeat the --gc variants this many times")
     parser.add_argument("--out", default=str(BASE_DIR / "bench" / "results" / "load.json"))

@@ -21,7 +21,7 @@ set the variables to size it:
 | `GUNICORN_LOG_LEVEL` | `LOG_LEVEL` or `info` | gunicorn's own log (stderr) |
 | `GUNICORN_WORKER_TMP_DIR` | `/dev/shm` if present | the workers' heartbeat files (never the read-only root) |
 | `GC_FREEZE` | on | `gc.freeze()` in each worker once Django is loaded (config/process.py) |
-| `GC_THRESHOLD` | empty (Python's) | `gc.set_threshold`, three numbers, e.g. `50000,20,100` |
+| `GC_THRESHOLD` | `50000,20,100` | `gc.set_threshold` in each worker (`0`: Python's 700,10,10) |
 
 Persistent database connections (CONN_MAX_AGE, 60 s in production, with health checks)
 live in config/settings.py.

@@ -33,15 +33,18 @@ def _python(code: str, **env) -> str:
     return result.stdout.strip()
 
 
-def test_the_variables_are_read_with_freeze_on_by_default():
-    assert tuning_from_env({}) == Tuning(freeze=True, threshold=None)
+def test_the_variables_are_read_with_freeze_and_the_threshold_on_by_default():
+    assert tuning_from_env({}) == Tuning(freeze=True, threshold=(50000, 20, 100))
+    assert tuning_from_env({"GC_THRESHOLD": "0"}) == Tuning(freeze=True, threshold=None)
     assert tuning_from_env({"GC_FREEZE": "0", "GC_THRESHOLD": "50000,20,100"}) == Tuning(
         freeze=False, threshold=(50000, 20, 100)
     )
-    assert tuning_from_env({"GC_FREEZE": "false", "GC_THRESHOLD": " "}) == Tuning(freeze=False, threshold=None)
+    assert tuning_from_env({"GC_FREEZE": "false", "GC_THRESHOLD": " "}) == Tuning(
+        freeze=False, threshold=(50000, 20, 100)
+    )
 
 
-@pytest.mark.parametrize("bad", ["50000", "50000,20", "a,b,c", "0,10,10", "-1,10,10", "1,2,3,4"])
+@pytest.mark.parametrize("bad", ["50000", "50000,20", "a,b,c", "0,10,10", "-1,10,10", "1,2,3,4", "00"])
 def test_a_bad_threshold_is_refused_naming_the_variable(bad):
     with pytest.raises(ValueError, match="GC_THRESHOLD"):
         parse_threshold(bad)
@@ -73,7 +76,7 @@ def test_apply_without_freeze_leaves_the_collector_as_python_has_it():
         print(gc.get_freeze_count(), gc.get_threshold())
         """,
         GC_FREEZE="0",
-        GC_THRESHOLD="",
+        GC_THRESHOLD="0",
     )
     assert out == "0 (700, 10, 10)"
 
