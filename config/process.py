@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 from dataclasses import dataclass
 
 DEFAULT_THRESHOLD = (50_000, 20, 100)
@@ -76,3 +77,22 @@ def apply(tuning: Tuning | None = None) -> dict:
         done["freeze"] = True
         done["frozen_objects"] = gc.get_freeze_count()
     return done
+
+
+def freeze_when_done(thread: threading.Thread, *, environ=None) -> threading.Thread | None:
+    """Freeze again once `thread` (the identifying-data model's warm-up, config/wsgi.py) has
+    finished: deduce's ~4.5 million objects, loaded after the worker's first freeze, would
+    otherwise be walked by every full collection (measured: one `gc.collect()` with the
+    model loaded took 31 s on the shared machine; after this freeze 0 ms). Off with
+    GC_FREEZE=0."""
+    if not tuning_from_env(environ).freeze:
+        return None
+
+    def wait_then_freeze():
+        thread.join()
+        gc.collect()
+        gc.freeze()
+
+    waiter = threading.Thread(target=wait_then_freeze, name="gc-freeze-after-warm-up", daemon=True)
+    waiter.start()
+    return waiter

@@ -142,3 +142,43 @@ def test_each_gunicorn_worker_freezes_once_django_is_loaded(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             raise
+
+
+def test_the_objects_a_warm_up_thread_loads_are_frozen_once_it_is_done():
+    """config/wsgi.py: the identifying-data model loads after the worker's first freeze;
+    its objects are frozen once the warm-up thread ends (and not before)."""
+    out = _python(
+        """
+        import gc, threading
+        from config.process import freeze_when_done
+        gc.freeze()
+        go, kept = threading.Event(), []
+        def warm_up():
+            go.wait()
+            kept.append([[n] for n in range(50_000)])  # the "model": 50,000 tracked lists
+        thread = threading.Thread(target=warm_up)
+        thread.start()
+        waiter = freeze_when_done(thread)
+        before = gc.get_freeze_count()
+        go.set()
+        waiter.join(30)
+        print(before, gc.get_freeze_count())
+        """,
+        GC_FREEZE="1",
+    )
+    before, after = (int(n) for n in out.split())
+    assert after - before >= 50_000
+
+
+def test_no_second_freeze_without_gc_freeze():
+    out = _python(
+        """
+        import threading
+        from config.process import freeze_when_done
+        thread = threading.Thread(target=lambda: None)
+        thread.start()
+        print(freeze_when_done(thread))
+        """,
+        GC_FREEZE="0",
+    )
+    assert out == "None"
