@@ -1,7 +1,8 @@
 """Load benchmark on the production server (issue 13, prod).
 
     python -m bench.load [--workers 2] [--threads 4] [--users 8] [--seconds 8] [--max-requests 3000]
-                         [--scale 1] [--conn-max-age 60,0] [--out bench/results/load.json]
+                         [--scale 1] [--conn-max-age 60,0] [--gc freeze,off] [--gc-threshold 50000,20,100]
+                         [--out bench/results/load.json]
 
 Starts real gunicorn with config/gunicorn.py and the production settings (DJANGO_ENV=
 production, WhiteNoise, CONN_MAX_AGE) on the embedded PostgreSQL and Redis of
@@ -27,6 +28,17 @@ p50/p95/max latency (ms), errors (anything but the expected status, or no answer
 throughput relative to `me`. With `--conn-max-age 60,0` the `me` scenario is repeated on
 a server with CONN_MAX_AGE=0 (a new database connection per request). Loopback only;
 everything it starts stops when it ends.
+
+Issue 15 (perf-tuning): `--gc` names the garbage-collector set-ups to compare, each on its
+own server with the first CONN_MAX_AGE, every scenario on each, in turn (config/process.py):
+`freeze+threshold` (GC_FREEZE=1, GC_THRESHOLD=--gc-threshold: the production default),
+`freeze` (GC_FREEZE=1, Python's thresholds), `off` (neither), `threshold` (no freeze). Results of the first are keyed by
+scenario, the others `scenario@gc=NAME`, each relative to the `me` of its own server.
+`--rounds 2` repeats the whole list (keys `...@round2`) so both orders are measured.
+Memory per web worker: while a scenario runs, the RSS of every gunicorn worker is sampled
+(psutil, every 0.2 s) and its peak resident size since start (VmHWM, /proc/PID/status) is
+read at the end: `workers_memory` per scenario, `peak_worker_rss_mb` / `peak_worker_hwm_mb`
+per server.
 """
 
 from __future__ import annotations
@@ -170,13 +182,93 @@ def prepare(env: dict, *, scale: int, users: int, only: str = "") -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+GC_VARIANTS = {
+    "freeze": {"GC_FREEZE": "1", "GC_THRESHOLD": "0"},
+    "off": {"GC_FREEZE": "0", "GC_THRESHOLD": "0"},
+    "threshold": {"GC_FREEZE": "0", "GC_THRESHOLD": None},
+    "freeze+threshold": {"GC_FREEZE": "1", "GC_THRESHOLD": None},
+}
+
+
+def gc_env(name: str, threshold: str) -> dict:
+    """The server environment of one `--gc` variant."""
+    if name not in GC_VARIANTS:
+        raise SystemExit(f"--gc: unknown variant {name!r} (choose from {', '.join(GC_VARIANTS)})")
+    return {k: (threshold if v is None else v) for k, v in GC_VARIANTS[name].items()}
+
+
+def _status_kb(pid: int, field: str) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+class MemorySampler:
+    """Issue 15 (perf-tuning): the resident size of every gunicorn worker (the master's
+    children) while a scenario runs, and each one's peak since it started (VmHWM)."""
+
+    def __init__(self, master_pid: int, interval: float = 0.2):
+        self.master_pid, self.interval = master_pid, interval
+        self.peak_rss: dict[int, int] = {}
+        self._stop = threading.Event()
+
+    def _workers(self):
+        import psutil
+
+        try:
+            return psutil.Process(self.master_pid).children()
+        except psutil.Error:
+            return []
+
+    def _sample(self):
+        import psutil
+
+        for worker in self._workers():
+            try:
+                rss = worker.memory_info().rss
+            except psutil.Error:
+                continue
+            self.peak_rss[worker.pid] = max(rss, self.peak_rss.get(worker.pid, 0))
+
+    def _loop(self):
+        while not self._stop.wait(self.interval):
+            self._sample()
+
+    def __enter__(self):
+        self._sample()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+    def report(self) -> list[dict]:
+        mb = 1024 * 1024
+        return [
+            {
+                "pid": pid,
+                "peak_rss_mb": round(rss / mb, 1),
+                "hwm_mb": round(hwm / 1024, 1) if (hwm := _status_kb(pid, "VmHWM")) is not None else None,
+            }
+            for pid, rss in sorted(self.peak_rss.items())
+        ]
+
+
 class Server:
     """gunicorn -c config/gunicorn.py config.wsgi, production settings, loopback port."""
 
-    def __init__(self, env: dict, *, workers: int, threads: int, conn_max_age: int):
+    def __init__(self, env: dict, *, workers: int, threads: int, conn_max_age: int, extra_env: dict | None = None):
         self.port = _free_port()
         self.env = {
             **{k: v for k, v in env.items() if k != "DATABASE_OWNER_URL"},
+            **(extra_env or {}),
             "BIND": f"127.0.0.1:{self.port}",
             "WEB_CONCURRENCY": str(workers),
             "GUNICORN_THREADS": str(threads),
@@ -340,6 +432,11 @@ def main(argv=None) -> int:
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--conn-max-age", default="60,0", help="first: all scenarios; others: `me` again")
     parser.add_argument("--only", default="", help="comma separated scenario names")
+    parser.add_argument(
+        "--gc", default="freeze+threshold", help=f"comma separated: {', '.join(GC_VARIANTS)} (issue 15)"
+    )
+    parser.add_argument("--gc-threshold", default="50000,20,100", help="GC_THRESHOLD of the threshold variants")
+    parser.add_argument("--rounds", type=int, default=1, help="repeat the --gc variants this many times")
     parser.add_argument("--out", default=str(BASE_DIR / "bench" / "results" / "load.json"))
     parser.add_argument("--setup-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -351,28 +448,61 @@ def main(argv=None) -> int:
     print(f"preparing data (scale {args.scale}, {args.users} users) ...", file=sys.stderr, flush=True)
     data = prepare(env, scale=args.scale, users=args.users, only=args.only)
     ages = [int(a) for a in args.conn_max_age.split(",")]
+    variants = [v for v in args.gc.split(",") if v]
+    for variant in variants:
+        gc_env(variant, args.gc_threshold)  # refuse an unknown name before the first server
     wanted = [s for s in args.only.split(",") if s]
-    results = {}
-    for index, age in enumerate(ages):
-        names = [
-            n
-            for n in scenarios(data)
-            if (n in wanted if wanted else n not in MATCHING_SCENARIOS) and (index == 0 or n == "me")
-        ]
-        with Server(env, workers=args.workers, threads=args.threads, conn_max_age=age) as server:
+    results: dict = {}
+    memory: dict = {}
+    # (CONN_MAX_AGE, gc variant, round, every scenario?): every gc variant with the first
+    # CONN_MAX_AGE, in turn, --rounds times; then `me` again with each other CONN_MAX_AGE.
+    servers = [(ages[0], variant, n, True) for n in range(1, args.rounds + 1) for variant in variants]
+    servers += [(age, variants[0], 1, False) for age in ages[1:]]
+    floors: dict = {}
+    for age, variant, round_no, every in servers:
+        suffix = "".join(
+            [
+                f"@CONN_MAX_AGE={age}" if age != ages[0] else "",
+                f"@gc={variant}" if variant != variants[0] else "",
+                f"@round{round_no}" if round_no > 1 else "",
+            ]
+        )
+        names = [n for n in scenarios(data) if (n in wanted if wanted else n not in MATCHING_SCENARIOS)]
+        if not every:
+            names = [n for n in names if n == "me"]
+        extra = gc_env(variant, args.gc_threshold)
+        with Server(env, workers=args.workers, threads=args.threads, conn_max_age=age, extra_env=extra) as server:
+            server_memory = []
             for name in names:
-                print(f"  {name} (CONN_MAX_AGE={age}) ...", file=sys.stderr, flush=True)
-                key = name if index == 0 else f"{name}@CONN_MAX_AGE={age}"
-                results[key] = load(
-                    server.port,
-                    scenarios(data)[name],
-                    users=args.users,
-                    seconds=args.seconds,
-                    max_requests=args.max_requests,
-                )
+                print(f"  {name} (CONN_MAX_AGE={age}, gc={variant}, round {round_no}) ...", file=sys.stderr, flush=True)
+                with MemorySampler(server.proc.pid) as sampler:
+                    result = load(
+                        server.port,
+                        scenarios(data)[name],
+                        users=args.users,
+                        seconds=args.seconds,
+                        max_requests=args.max_requests,
+                    )
+                result["workers_memory"] = sampler.report()
+                server_memory += result["workers_memory"]
+                results[name + suffix] = result
+            if server_memory:
+                memory["server" + (suffix or "")] = {
+                    "conn_max_age": age,
+                    "gc": variant,
+                    "gc_env": extra,
+                    "peak_worker_rss_mb": max(w["peak_rss_mb"] for w in server_memory),
+                    "peak_worker_hwm_mb": max((w["hwm_mb"] or 0) for w in server_memory),
+                }
+        if "me" in names:
+            floors[suffix] = results["me" + suffix]["throughput_rps"]
     floor = results.get("me", {}).get("throughput_rps")
-    for result in results.values():
-        result["relative_to_me"] = round(result["throughput_rps"] / floor, 3) if floor else None
+    for key, result in results.items():
+        # relative to the `me` of the same server (its gc variant and round); the
+        # CONN_MAX_AGE=0 `me` relative to the first server's, as before
+        own = key.partition("@")[2]
+        own_floor = floors.get("@" + own if own else "") if "CONN_MAX_AGE" not in own else floor
+        result["relative_to_me"] = round(result["throughput_rps"] / own_floor, 3) if own_floor else None
     report = {
         "benchmark": "load on the production server (bench/load.py)",
         "command": "python -m bench.load " + " ".join(argv if argv is not None else sys.argv[1:]),
@@ -382,6 +512,8 @@ def main(argv=None) -> int:
         "data": f"bench capacity + offers setup at scale {args.scale}: {data['facilities']} facilities, "
         f"{len(data['offers'])} offers to decline",
         "conn_max_age": ages,
+        "gc": {"variants": variants, "threshold": args.gc_threshold, "rounds": args.rounds},
+        "memory": memory,
         "machine": {
             "cpus": os.cpu_count(),
             "load_average_at_end": os.getloadavg(),

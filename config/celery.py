@@ -29,3 +29,12 @@ def _connect_request_id() -> None:
 
 
 _connect_request_id()
+
+
+# Issue 15 (perf-tuning): the same process tuning as the web workers (config/process.py),
+# in each worker child once the tasks are loaded.
+@signals.worker_process_init.connect
+def _process_tuning(**kwargs):
+    from config.process import apply
+
+    apply()

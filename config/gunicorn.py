@@ -20,6 +20,8 @@ set the variables to size it:
 | `GUNICORN_ACCESS_LOG` | `-` | access log target (`-`: stdout; empty: off) |
 | `GUNICORN_LOG_LEVEL` | `LOG_LEVEL` or `info` | gunicorn's own log (stderr) |
 | `GUNICORN_WORKER_TMP_DIR` | `/dev/shm` if present | the workers' heartbeat files (never the read-only root) |
+| `GC_FREEZE` | on | `gc.freeze()` in each worker once Django is loaded (config/process.py) |
+| `GC_THRESHOLD` | `50000,20,100` | `gc.set_threshold` in each worker (`0`: Python's 700,10,10) |
 
 Persistent database connections (CONN_MAX_AGE, 60 s in production, with health checks)
 live in config/settings.py.
@@ -70,3 +72,15 @@ if not control_socket_disable:
 # identifying-data model's warm-up thread (config/wsgi.py) must not cross a fork.
 preload_app = False
 wsgi_app = "config.wsgi:application"
+
+
+# Issue 15 (perf-tuning): once a worker has loaded Django, move everything alive to the
+# permanent generation (config/process.py; GC_FREEZE / GC_THRESHOLD). Measured with
+# bench/load.py --gc (README, "Process tuning").
+def post_worker_init(worker):
+    from config.process import apply
+
+    done = apply()
+    worker.log.info(
+        "gc tuning: freeze=%s frozen_objects=%s threshold=%s", done["freeze"], done["frozen_objects"], done["threshold"]
+    )
