@@ -6,3 +6,4 @@ class ReportingConfig(AppConfig):
 
     def ready(self):
         from reporting import reports  # noqa: F401 - registers the report builders
+        from reporting import outcome_charts  # noqa: F401 - issue 16 (fit-outcome): its charts

@@ -35,7 +35,7 @@ CODE = "outcomes"
 
 def _placements_sql(as_of: dt.date) -> str:
     return f"""
-        SELECT p.id, p.provider_id, org.name AS provider, ct.code AS care_type, ct.name AS care_type_name,
+        SELECT p.id, p.provider_id, org.name AS provider, ct.code AS care_type, ct.label AS care_type_name,
                coalesce(a.specialisations, '{{}}')::text[] AS specialisations,
                {outcome_columns(as_of, "p")}
         FROM placement_placement p
