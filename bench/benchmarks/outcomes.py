@@ -86,7 +86,7 @@ def _setup(scale):
         "path_peak_python_mib": round(peak / 2**20, 2),
         "process_peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
-    MEMORY.append(entry)
+    MEMORY[:] = [m for m in MEMORY if m["scale"] != scale] + [entry]  # the growth run sets up again
     print(f"  outcomes.scores memory {entry}", file=sys.stderr, flush=True)
     RESULTS.write_text(json.dumps(MEMORY, indent=2), encoding="utf-8")
     return ctx

@@ -343,6 +343,7 @@ def test_xlsx_has_the_cover_sheet_a_sheet_per_section_and_the_charts_data(client
         "Wachttijd en afstand",
         "Indicatoren",
         "Contracten en kosten",
+        "Uitkomst van plaatsingen",  # issue 16 (fit-outcome)
         "Grafiekgegevens",
     ]
     cover = {row[0]: row[1] for row in workbook["Toelichting"].iter_rows(values_only=True) if row and row[0]}
