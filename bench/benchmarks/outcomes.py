@@ -69,10 +69,16 @@ FROM el GROUP BY kind, element, care_type_id, provider_id, facility_id
 """
 
 
-def _setup(scale):
+def _context(scale):
+    """The shared national data and the period (tests use this, without writing results)."""
     ctx = dict(shared(generate, scale))
     ctx["start"] = dt.date(ctx["today"].year - 4, 1, 1)
     ctx["scale"] = scale
+    return ctx
+
+
+def _setup(scale):
+    ctx = _context(scale)
     connection.cursor().execute("ANALYZE")
     _path(ctx)  # warm, then measure memory once
     tracemalloc.start()

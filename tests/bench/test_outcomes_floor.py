@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_outcome_floor_is_the_products_answer():
-    ctx = outcomes_bench._setup(1)
+    ctx = outcomes_bench._context(1)
     path, floor = outcomes_bench._path(ctx), outcomes_bench._floor(ctx)
     assert path and REGISTRY["outcomes.scores"].same_rows(path, floor)
     kinds = {row[0] for row in path}
