@@ -39,17 +39,12 @@ import copy
 from collections import deque
 from dataclasses import dataclass
 
+from core.small_counts import THRESHOLD, is_small  # the one rule, shared with matching (issue 16)
 from reporting.tables import COUNT, EXACT, MEASURE, Table
 
-THRESHOLD = 5
 SUPPRESSED = f"<{THRESHOLD}"  # a count of 1 to THRESHOLD - 1
 HIDDEN = "x"  # hidden so that a small count cannot be worked out, or a measure over fewer than THRESHOLD
 UNBOUNDED = float("inf")
-
-
-def is_small(n: int) -> bool:
-    """A count that could point at a child: from 1 to THRESHOLD - 1."""
-    return 0 < n < THRESHOLD
 
 
 @dataclass(frozen=True)

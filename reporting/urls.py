@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import quarterly_views, views
+from reporting import method_views, quarterly_views, views
 
 app_name = "reporting"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("contract-manager/reports/<slug:code>/", views.contract_manager_report, name="contract-manager-report"),
     path("coordinator/figures/<slug:code>/", views.coordinator_report, name="coordinator-report"),
     # end issue 12 (dashboard)
+    # Issue 16 (fit-outcome): the method page of the outcome scores
+    path("methode/uitkomst/", method_views.method_outcomes, name="method-outcomes"),
     path("reports/exports/", views.export_create, name="export-create"),
     path("reports/exports/<int:pk>/", views.export_status, name="export-status"),
     path("reports/exports/<int:pk>/download", views.export_download, name="export-download"),

@@ -8,7 +8,8 @@ criteria evaluated in SQL, specialisation codes and the current group as arrays,
 places and staleness annotated. Every row is ranked (`placement.matching.ranking_key`)
 without building its explanation; explanations (`placement.matching.evaluate`) are built
 only for the rows shown: every fitting facility and one page of the unfit ones (the rest
-is counted per failed criterion). `facilities_for_matching` / `facility_facts` (model
+is counted per failed criterion). Issue 16: one more query gives those rows the soft
+criterion "fit proven by outcome" (placement.outcomes). `facilities_for_matching` / `facility_facts` (model
 objects) remain for the work queue's count of fitting facilities.
 """
 
@@ -45,6 +46,8 @@ from placement.matching import (
     specialisation_coverage,
 )
 from placement.models import FallThroughParty, Offer, OfferStatus
+from placement.outcomes import outcome_criterion
+from placement.selectors.outcomes import matching_outcomes
 
 REFUSED = (OfferStatus.DECLINED, OfferStatus.EXPIRED)
 LVB_SPECIALISATION = "lvb"  # the need profile's code for a youth with a mild intellectual disability
@@ -439,6 +442,18 @@ def _failed_and_key(need: Need, row, refusals: dict):
     return failed, key
 
 
+def _explain_outcomes(need: Need, matches: list, shown: dict, texts: _Texts) -> None:
+    """Issue 16 (fit-outcome): the soft criterion "fit proven by outcome" on every row
+    shown, from ONE query (placement.selectors.outcomes.matching_outcomes). Soft and last:
+    it changes neither which facilities fit nor their order."""
+    counts = matching_outcomes(
+        need,
+        [(m.facility.facility_id, shown[m.facility.facility_id].provider_id, m.facility.care_type) for m in matches],
+    )
+    for match in matches:
+        match.criteria.append(outcome_criterion(counts.get(match.facility.facility_id), _=texts.__getitem__))
+
+
 def matching_for_request(
     *,
     membership,
@@ -479,6 +494,7 @@ def matching_for_request(
     for _key, row in unfit[first : first + unfit_page_size]:
         page.append(evaluate(need, _facts(row, refusals.get(row[PROVIDER_ID])), texts))
         shown[row[ID]] = _facility_row(row)
+    _explain_outcomes(need, available + full + page, shown, texts)
     return MatchingResult(
         need,
         available,

@@ -345,6 +345,7 @@ def test_xlsx_has_the_cover_sheet_a_sheet_per_section_and_the_charts_data(client
         "Wachttijd en afstand",
         "Indicatoren",
         "Contracten en kosten",
+        "Uitkomst van plaatsingen",  # issue 16 (fit-outcome)
         "Wat te contracteren",  # issue 16.3: registered by planning (reporting.quarterly_sections)
         "Grafiekgegevens",
     ]
