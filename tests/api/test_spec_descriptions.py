@@ -10,6 +10,7 @@ import warnings
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.text import capfirst
 from pypdf import PdfReader
 
 from capacity.models import Facility
@@ -76,7 +77,7 @@ def test_help_text_first_then_the_model_verbose_name_then_the_table():
     # the serializer's help_text
     assert schemas["TriageInput"]["properties"]["decision"]["description"].startswith("What the coordinator decides.")
     # the model field's verbose_name (a ModelSerializer field)
-    verbose = str(Facility._meta.get_field("age_min").verbose_name)
+    verbose = capfirst(str(Facility._meta.get_field("age_min").verbose_name))
     assert schemas["Facility"]["properties"]["age_min"]["description"] == verbose
     # the table, with the schema's subject filled in
     assert schemas["Facility"]["properties"]["id"]["description"] == "Identifier of the facility."
