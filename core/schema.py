@@ -31,6 +31,7 @@ from django.conf import settings
 from core import schema_operations
 from core.api import StrictFieldsMixin
 from core.renderers import PROBLEM_JSON
+from core.schema_descriptions import describe_properties
 from core.schema_runtime import postprocess_runtime
 
 PROBLEM_REF = {"$ref": "#/components/schemas/ProblemDetails"}
@@ -188,6 +189,12 @@ def _operation_errors(path, method, operation, view):
     extra = schema_operations.ERRORS.get(op_id, set())
     statuses = _derived_statuses(path, method, operation, view) | set(extra)
     responses = operation.setdefault("responses", {})
+    for status, (description, example) in schema_operations.ERROR_RESPONSES.get(op_id, {}).items():
+        responses[str(status)] = {  # this operation's own case, named (issue 14, api-spec2)
+            "description": description,
+            "headers": {"API-Version": VERSION_HEADER_REF},
+            "content": {PROBLEM_JSON: {"schema": PROBLEM_REF, "example": example}},
+        }
     for status in sorted(statuses):
         responses.setdefault(str(status), {"$ref": f"#/components/responses/{ERRORS[status][0]}"})
     for key, declared in list(responses.items()):
@@ -334,6 +341,44 @@ def _examples(operation):
                 media["example"] = example
 
 
+CONTENT_DISPOSITION = {
+    "description": "`attachment` with the file's name (RFC 6266).",
+    "required": True,
+    "schema": {"type": "string"},
+}
+CACHE_CONTROL = {
+    "description": "`private, no-store`: a download is never cached.",
+    "schema": {"type": "string"},
+    "example": "private, no-store",
+}
+
+
+def _downloads(operation):
+    """A file download: its media types, what the file is, the Content-Disposition header
+    with an example file name; an upload's file as a real PDF (issue 14, api-spec2)."""
+    op_id = operation.get("operationId", "")
+    if op_id in schema_operations.DOWNLOADS:
+        description, disposition = schema_operations.DOWNLOADS[op_id]
+        response = operation["responses"]["200"]
+        response["description"] = description
+        headers = response.setdefault("headers", {})
+        headers["Content-Disposition"] = {**CONTENT_DISPOSITION, "example": disposition}
+        headers["Cache-Control"] = dict(CACHE_CONTROL)
+        for media in response.get("content", {}).values():
+            media["schema"] = {"type": "string", "format": "binary", "description": description}
+    for media_type, media in (operation.get("requestBody") or {}).get("content", {}).items():
+        properties = (media.get("schema") or {}).get("$ref", "")
+        if media_type == "multipart/form-data" and properties.endswith("/DocumentUploadInput"):
+            media.setdefault("encoding", {})["file"] = {"contentType": "application/pdf"}
+
+
+def _upload_file(result):
+    """The upload's file is binary (multipart/form-data), a PDF."""
+    upload = result["components"]["schemas"].get("DocumentUploadInput", {}).get("properties", {}).get("file")
+    if upload is not None:
+        upload["format"] = "binary"
+
+
 def _links(result):
     ids = {operation.get("operationId") for operations in result["paths"].values() for operation in operations.values()}
     for operations in result["paths"].values():
@@ -371,13 +416,16 @@ def postprocess_schema(result, generator, request, public):
             _describe(operation)
             _operation_errors(path, method, operation, views.get((path, method)))
             _examples(operation)
+            _downloads(operation)
     _strict_request_bodies(result, generator)
     _fix_defaults(result["components"]["schemas"])
     _nullable_objects(result["components"]["schemas"], result["components"]["schemas"])
     _links(result)
+    _upload_file(result)
     used = sorted({tag for ops in result["paths"].values() for op in ops.values() for tag in op.get("tags", [])})
     result["tags"] = [
         {"name": tag, "description": schema_operations.TAGS.get(tag, tag.replace("-", " ").capitalize())}
         for tag in used
     ]
+    describe_properties(result)  # issue 14 (api-spec2): a description on every property
     return result

@@ -1490,7 +1490,9 @@ LINKS = {
             "UploadDocument": ("requests_documents_create", {"id": "$response.body#/id"}, "Add a required PDF."),
         }
     },
-    "requests_list": {},
+    "requests_list": {
+        200: {"GetRequest": ("requests_retrieve", {"id": "$response.body#/results/0/id"}, "The first request listed.")}
+    },
     "requests_retrieve": {
         200: {
             "RequestEvents": ("requests_events_retrieve", {"id": "$response.body#/id"}, "The request's timeline."),
@@ -1520,7 +1522,11 @@ LINKS = {
             "PlacementChanges": ("placements_changes_list", {"id": "$response.body#/id"}, "Its changes."),
         }
     },
-    "facilities_list": {},
+    "facilities_list": {
+        200: {
+            "GetFacility": ("facilities_retrieve", {"id": "$response.body#/results/0/id"}, "The first facility listed.")
+        }
+    },
     "facilities_create": {
         201: {
             "GetFacility": ("facilities_retrieve", {"id": "$response.body#/id"}, "The facility just created."),
@@ -1534,4 +1540,193 @@ LINKS = {
     "reports_quarterly_create": {
         202: {"QuarterlyStatus": ("reports_quarterly_retrieve", {"id": "$response.body#/id"}, "Poll the status.")}
     },
+}
+
+# Issue 14 (api-spec2): from every list to the detail of its first item, so a client (and
+# the stateful phase of tests/api/test_schemathesis_phases.py) reaches real objects.
+LINKS.update(
+    {
+        "offers_list": {
+            200: {
+                "GetOffer": ("offers_retrieve", {"id": "$response.body#/results/0/id"}, "The first offer listed."),
+                "OfferDocuments": (
+                    "offers_documents_retrieve",
+                    {"id": "$response.body#/results/0/id"},
+                    "The documents shared with the first offer listed.",
+                ),
+            }
+        },
+        "placements_list": {
+            200: {
+                "GetPlacement": (
+                    "placements_retrieve",
+                    {"id": "$response.body#/results/0/id"},
+                    "The first placement listed.",
+                ),
+                "PlacementChanges": (
+                    "placements_changes_list",
+                    {"id": "$response.body#/results/0/id"},
+                    "The changes of the first placement listed.",
+                ),
+            }
+        },
+        "assignments_list": {
+            200: {
+                "GetAssignment": (
+                    "assignments_retrieve",
+                    {"id": "$response.body#/0/id"},
+                    "The first assignment listed.",
+                ),
+                "AcceptAssignment": (
+                    "assignments_accept_create",
+                    {"id": "$response.body#/0/id"},
+                    "Take the first assignment listed.",
+                ),
+            }
+        },
+        "notifications_list": {
+            200: {
+                "GetNotification": (
+                    "notifications_retrieve",
+                    {"id": "$response.body#/results/0/id"},
+                    "The first notification listed.",
+                ),
+                "ReadNotification": (
+                    "notifications_read_create",
+                    {"id": "$response.body#/results/0/id"},
+                    "Mark the first notification listed as read.",
+                ),
+            }
+        },
+        "transfers_list": {
+            200: {
+                "GetTransfer": (
+                    "transfers_retrieve",
+                    {"id": "$response.body#/results/0/id"},
+                    "The first transfer listed.",
+                )
+            }
+        },
+        "contracts_list": {
+            200: {
+                "GetContract": (
+                    "contracts_retrieve",
+                    {"id": "$response.body#/results/0/id"},
+                    "The first contract listed.",
+                )
+            }
+        },
+        "webhooks_list": {
+            200: {
+                "GetWebhook": (
+                    "webhooks_retrieve",
+                    {"id": "$response.body#/results/0/id"},
+                    "The first subscription listed.",
+                ),
+                "WebhookDeliveries": (
+                    "webhooks_deliveries_list",
+                    {"id": "$response.body#/results/0/id"},
+                    "The delivery log of the first subscription listed.",
+                ),
+            }
+        },
+        "reports_quarterly_list": {
+            200: {
+                "QuarterlyStatus": (
+                    "reports_quarterly_retrieve",
+                    {"id": "$response.body#/results/0/id"},
+                    "The first quarterly report listed.",
+                )
+            }
+        },
+    }
+)
+# ... and from a request and an offer on to the moves its readers may make
+LINKS["requests_retrieve"][200].update(
+    {
+        "OfferPlace": ("requests_offers_create", {"id": "$response.body#/id"}, "Offer a place (coordinator)."),
+        "WithdrawRequest": ("requests_withdraw_create", {"id": "$response.body#/id"}, "Withdraw the request."),
+        "UpdateRequest": ("requests_partial_update", {"id": "$response.body#/id"}, "Change the draft (referrer)."),
+    }
+)
+LINKS["offers_retrieve"][200].update(
+    {
+        "WithdrawOffer": ("offers_withdraw_create", {"id": "$response.body#/id"}, "The coordinator withdraws."),
+        "OfferDocuments": ("offers_documents_retrieve", {"id": "$response.body#/id"}, "The documents shared with it."),
+    }
+)
+
+# Issue 14 (api-spec2): an error response that names its case, where the shared text of
+# core.schema.ERRORS says too little. operationId -> {status: (description, example body)}
+ERROR_RESPONSES = {
+    "requests_withdraw_create": {
+        409: (
+            "The request's status does not allow this withdrawal (`about:blank#transition_not_allowed`). "
+            "The referrer may withdraw a request that is `draft`, `submitted`, `returned`, `expert_table`, "
+            "`matching` or `waiting`, and an `accepted` one (its place is held) with a reason. The "
+            "coordinator may withdraw only an `accepted` request: a coordinator's withdrawal of a request in "
+            "any other status (for example `matching` or `offered`) is this 409, not a 403. Also 409 "
+            "(`about:blank#offer_not_accepted`) when the request is `accepted` but no accepted offer is left "
+            "to withdraw (it fell through in the meantime).",
+            {
+                "type": "about:blank#transition_not_allowed",
+                "title": "This transition is not allowed from the current status",
+                "status": 409,
+                "detail": "This transition is not allowed from the current status",
+            },
+        )
+    },
+}
+
+# Issue 14 (api-spec2): the file downloads. operationId -> (response description, example
+# Content-Disposition). core.schema adds the Content-Disposition and Cache-Control headers.
+DOWNLOADS = {
+    "requests_documents_retrieve": (
+        "The PDF itself, as an attachment named after the document's title (`application/pdf`); "
+        "never cached. The read is access-logged.",
+        'attachment; filename="Perspectiefplan Sanne.pdf"',
+    ),
+    "exports_download_retrieve": (
+        "The finished export as an attachment: `text/csv` (UTF-8) or `application/vnd.openxmlformats-officedocument."
+        "spreadsheetml.sheet` (one sheet per table), as chosen when the export was started; never "
+        "cached. The download is access-logged.",
+        'attachment; filename="unmet-need-17.csv"',
+    ),
+    "reports_quarterly_pdf_retrieve": (
+        "The quarterly report as a PDF attachment (`application/pdf`) in the language asked for "
+        "(`lang`, else the reader's); never cached.",
+        'attachment; filename="kwartaalrapportage-JZ14-2026-Q3-nl.pdf"',
+    ),
+    "reports_quarterly_xlsx_retrieve": (
+        "The quarterly report's tables as an XLSX attachment (`application/vnd.openxmlformats-"
+        "officedocument.spreadsheetml.sheet`, one sheet per section) in the language asked for; never cached.",
+        'attachment; filename="kwartaalrapportage-JZ14-2026-Q3-nl.xlsx"',
+    ),
+}
+
+
+# A real, small PDF (one blank A4 page, under 600 bytes, with a correct cross-reference
+# table) as the upload example: pypdf reads it without a warning and core.pdf accepts it,
+# so a client that sends the example gets a 201.
+def _example_pdf() -> str:
+    objects = [
+        "<</Type/Catalog/Pages 2 0 R>>",
+        "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>",
+    ]
+    out, offsets = "%PDF-1.4\n% voorbeeld perspectiefplan\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n"
+    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets)
+    out += f"trailer\n<</Size {len(objects) + 1}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n"
+    return out
+
+
+EXAMPLE_PDF = _example_pdf()
+REQUEST_EXAMPLES["requests_documents_create"] = {
+    **REQUEST_EXAMPLES["requests_documents_create"],
+    "file": EXAMPLE_PDF,
 }

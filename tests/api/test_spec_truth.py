@@ -126,7 +126,8 @@ def test_coded_fields_are_enums_and_nullables_are_nullable():
     assert request["referral_date"]["nullable"] is True
     assert request["submitted_at"]["nullable"] is True
     detail = spec["components"]["schemas"]["RequestDetail"]
-    youth = resolve(spec, detail["properties"]["youth"])
+    youth = detail["properties"]["youth"]
+    youth = resolve(spec, youth["allOf"][0] if "allOf" in youth else youth)  # described: {allOf: [$ref]}
     assert "bsn" in youth["properties"] and "youth" in detail["required"]
 
 
