@@ -50,6 +50,10 @@ def test_contract_manager_makes_comments_publishes_and_downloads_the_quarterly_r
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Kwartaalrapportage Twente 2025 Q1")
     assert page.locator("svg[role='img']").count() >= 2  # the charts, drawn on the server
+    # Issue 16: what to contract and the outcomes are sections of the quarterly report.
+    contracting = page.locator("section", has=page.get_by_role("heading", level=2, name="Wat te contracteren"))
+    expect(contracting.get_by_role("table").first).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="Uitkomst van plaatsingen")).to_be_visible()
     assert axe_violations() == []
     page.set_viewport_size({"width": 390, "height": 844})  # a phone: the page does not scroll sideways
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -74,6 +78,7 @@ def test_contract_manager_makes_comments_publishes_and_downloads_the_quarterly_r
     assert "Kwartaalrapportage Twente 2025 Q1" in text and "Gepubliceerd op" in text
     assert "13,2 7,9" in text  # occupancy this quarter beside the previous one (see tests/reporting)
     assert texts["occupancy"] in flat
+    assert "Wat te contracteren" in flat and "Uitkomst van plaatsingen" in flat
 
     with page.expect_download() as info:
         page.get_by_role("link", name="Excel (XLSX, Nederlands)").click()
