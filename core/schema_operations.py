@@ -252,6 +252,12 @@ OPERATIONS = {
     ),
     "reports_refusals_retrieve": ("Report: refusals", "Declines by reason and provider in the period."),
     "reports_transfers_retrieve": ("Report: transfers", "Transfers and premature endings in the period."),
+    "reports_outcomes_retrieve": (
+        "Report: outcomes of placements",
+        "Whether placements held 90 and 180 days (ended according to plan, no transfer), per provider and "
+        "care type and per specialisation, with Wilson 95% intervals, and transfers per 100 placements per "
+        "region and year; counts under 5 suppressed per role.",
+    ),
     "reports_occupancy_retrieve": ("Report: occupancy", "Occupancy of facilities over the period."),
     "reports_waiting_times_retrieve": ("Report: waiting times", "Waiting times from referral to placement."),
     "reports_indicators_retrieve": ("Report: indicators", "The region's indicators for the period."),
@@ -1324,6 +1330,7 @@ RESPONSE_EXAMPLES.update(
         "reports_quarterly_retrieve": {200: _QUARTERLY_REPORT_STATUS},
         "reports_refusals_retrieve": {200: _REPORT},
         "reports_transfers_retrieve": {200: _REPORT},
+        "reports_outcomes_retrieve": {200: _REPORT},
         "reports_unmet_need_retrieve": {200: _REPORT},
         "reports_waiting_times_retrieve": {200: _REPORT},
         "requests_list": {200: _page(_REQUEST)},
