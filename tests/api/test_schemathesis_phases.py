@@ -29,7 +29,7 @@ from tests.api.test_schemathesis import CHECKS, SEED, _describe, _real_ids, _tok
 
 STATEFUL_EXAMPLES = int(os.environ.get("SCHEMATHESIS_STATEFUL_EXAMPLES", "4"))
 STATEFUL_STEPS = int(os.environ.get("SCHEMATHESIS_STATEFUL_STEPS", "6"))
-NEGATIVE_EXAMPLES = int(os.environ.get("SCHEMATHESIS_NEGATIVE_EXAMPLES", "2"))
+NEGATIVE_EXAMPLES = int(os.environ.get("SCHEMATHESIS_NEGATIVE_EXAMPLES", "1"))
 # the roles whose journeys the links describe: filing (referrer), triage, matching and offers
 # (coordinator), answering offers and availability (provider), the pool (behavioural
 # scientist), everything (admin)
@@ -155,10 +155,13 @@ def test_negative_phase_every_operation_as_every_role(live_server, demo_data):  
             try:
                 negative(operation, {})
             except hypothesis.errors.Unsatisfiable:
-                inputs = [*operation.path_parameters, *operation.query, *operation.body]
+                # Schemathesis makes no invalid value for an integer id in the path (any text
+                # there is a valid path segment); test_errors_everywhere.py::test_no_path_parameter_of_any_
+                # operation_gives_a_5xx sweeps those ids for every operation and role.
+                inputs = [*operation.query, *operation.body]
                 without_inputs.append((operation.label, len(inputs)))
 
-    # only an operation that takes no input at all (no path, query or body) has no negative data
+    # only an operation whose only input is a path id has no negative data
     assert [label for label, inputs in without_inputs if inputs] == []
     assert calls, "no operation was exercised"
     assert any(400 <= status < 500 for status in statuses), "negative data was never refused"
