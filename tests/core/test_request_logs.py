@@ -17,6 +17,7 @@ from django.test import override_settings
 
 from config.celery import app as celery_app
 from core.logs import logging_config, redact_text, structured_formatter
+from core.request_id import request_id_new
 from tests.conftest import BASE_DIR, _database_url_for, stop_process, wait_for
 from tests.core.test_settings import PRODUCTION_ENV, _environ
 
@@ -233,3 +234,13 @@ def test_beat_logs_json_on_stdout(tmp_path):
         redis.Redis.from_url(f"{base}/9").flushdb()
     lines = [json.loads(raw) for raw in log_path.read_text().splitlines() if raw.strip()]
     assert any(line["event"] == "beat: Starting..." and line["logger"] == "celery.beat" for line in lines)
+
+
+def test_a_new_request_id_never_holds_what_the_logs_would_redact_as_a_bsn(monkeypatch):
+    """Nine digits passing the 11-check inside a uuid's hex would be logged as [bsn]."""
+    with_bsn = uuid.UUID("c3fc869c884447248fe33b0eaf748c6f")  # 884447248 passes the 11-check
+    assert redact_text(with_bsn.hex) != with_bsn.hex
+    plain = uuid.UUID("2e074fefe90a4b8e9c3a3b0eaf748c6f")
+    drawn = iter([with_bsn, plain])
+    monkeypatch.setattr(uuid, "uuid4", lambda: next(drawn))
+    assert request_id_new() == plain.hex
