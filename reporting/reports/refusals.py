@@ -35,6 +35,12 @@ PLACEMENTS_SQL = """
     ) x GROUP BY n_offers ORDER BY n_offers
 """
 
+# Issue 15.6: both in one round trip.
+REPORT_SQL = f"""
+    SELECT (SELECT json_agg(x) FROM ({OFFERS_SQL}) x) AS offers,
+           (SELECT json_agg(x) FROM ({PLACEMENTS_SQL}) x) AS placements
+"""
+
 STATUSES = ["accepted", "declined", "expired", "withdrawn", "fallen_through", "open"]
 
 
@@ -48,9 +54,9 @@ def build(scope: Scope) -> list[Table]:
     tables (one quantity each, `_id` / `column_totals`); the mean offers per placement and
     the share placed at the first offer are exact functions of the distribution table, so
     they are hidden whenever one of its counts is."""
-    params = scope.sql()
-    offers = fetch(OFFERS_SQL, params)
-    placements = {r["n_offers"]: r["placements"] for r in fetch(PLACEMENTS_SQL, params)}
+    (report,) = fetch(REPORT_SQL, scope.sql())
+    offers = report["offers"] or []
+    placements = {r["n_offers"]: r["placements"] for r in report["placements"] or []}
     n_placed = sum(placements.values())
     first = placements.get(1, 0)
     offers_for_placements = sum(k * v for k, v in placements.items())
