@@ -23,15 +23,17 @@ OFFERS_SQL = """
 """
 
 # Placements started in the period and how many offers their request needed up to and
-# including the accepted one.
+# including the accepted one (issue 15.2: a join counted per placement, not a subquery run
+# for each; the accepted offer itself always joins, so every placement counts at least 1).
 PLACEMENTS_SQL = """
     SELECT n_offers, count(*) AS placements FROM (
-        SELECT (SELECT count(*) FROM placement_offer o2
-                WHERE o2.request_id = p.request_id AND o2.created_at <= o.created_at) AS n_offers
+        SELECT p.id, count(*) AS n_offers
         FROM placement_placement p
         JOIN placement_offer o ON o.id = p.offer_id
         JOIN placement_placementrequest r ON r.id = p.request_id
+        JOIN placement_offer o2 ON o2.request_id = p.request_id AND o2.created_at <= o.created_at
         WHERE r.region_id = ANY(%(regions)s) AND p.start_date BETWEEN %(start)s AND %(end)s
+        GROUP BY p.id
     ) x GROUP BY n_offers ORDER BY n_offers
 """
 
