@@ -182,7 +182,87 @@ WAITING = {
         ORDER BY f.i""",
 }
 
-FULL_FLOORS = {"refusals": REFUSALS, "waiting-times": WAITING}
+# Placements ended in the period (one row per transfer made from it, as the report joins them).
+_ENDED = """
+    e AS (SELECT p.id, p.provider_id, p.youth_id, p.end_date, p.end_reason, p.aftercare_destination,
+                 t.id IS NOT NULL AS transferred
+          FROM placement_placement p JOIN placement_placementrequest r ON r.id = p.request_id
+          LEFT JOIN placement_transfer t ON t.from_placement_id = p.id
+          WHERE r.region_id = ANY(%(regions)s) AND p.end_date BETWEEN %(start)s AND %(end)s)"""
+
+# Youth transferred in the period and their transfers up to the end of the period.
+_PER_YOUTH = """
+    yt AS (SELECT DISTINCT t.youth_id FROM placement_transfer t
+           JOIN placement_placement p ON p.id = t.from_placement_id
+           JOIN placement_placementrequest r ON r.id = p.request_id
+           WHERE r.region_id = ANY(%(regions)s) AND p.end_date BETWEEN %(start)s AND %(end)s),
+    py AS (SELECT yt.youth_id, count(*) AS n FROM yt JOIN placement_transfer t2 ON t2.youth_id = yt.youth_id
+           JOIN placement_placement p2 ON p2.id = t2.from_placement_id AND p2.end_date <= %(end)s
+           GROUP BY yt.youth_id)"""
+
+_END_REASONS = [
+    ("01", "Beëindigd volgens plan"),
+    ("02", "Voortijdig afgesloten: in overeenstemming"),
+    ("03", "Voortijdig afgesloten: eenzijdig door de cliënt"),
+    ("04", "Voortijdig afgesloten: eenzijdig door de aanbieder"),
+    ("05", "Voortijdig afgesloten: wegens externe omstandigheden"),
+]
+_DESTINATIONS = [
+    ("home", "Naar huis (thuis)"),
+    ("lighter_care", "Lichtere zorg"),
+    ("open_residential", "Open residentieel"),
+    ("independent_living", "Zelfstandig wonen"),
+    ("other_region", "Andere regio"),
+    ("unknown", "Onbekend"),
+]
+
+
+def _count_per(column, choices, label):
+    values = ", ".join(f"({i}, '{label(code, text)}', '{code}')" for i, (code, text) in enumerate(choices))
+    return f"""
+        WITH {_ENDED}
+        SELECT * FROM (SELECT c.label, count(e.id) FROM (VALUES {values}) c(i, label, code)
+                       LEFT JOIN e ON e.{column} = c.code GROUP BY c.i, c.label ORDER BY c.i) g
+        UNION ALL SELECT 'Totaal', count(*) FROM e"""
+
+
+TRANSFERS = {
+    "summary": f"""
+        WITH {_ENDED}, {_PER_YOUTH},
+        s AS (SELECT (SELECT count(*) FROM e) AS ended, (SELECT count(*) FROM e WHERE transferred) AS transfers,
+                     (SELECT count(DISTINCT youth_id) FROM e WHERE transferred) AS youth,
+                     (SELECT count(*) FROM py WHERE n >= 2) AS twice)
+        SELECT f.figure, f.value FROM s CROSS JOIN LATERAL (VALUES
+            (1, 'Plaatsingen beëindigd', s.ended::numeric), (2, 'Doorplaatsingen', s.transfers),
+            (3, 'Doorplaatsingen per 100 beëindigde plaatsingen', round(100.0 * s.transfers / nullif(s.ended, 0), 1)),
+            (4, 'Jeugdigen doorgeplaatst', s.youth), (5, 'Jeugdigen met twee of meer doorplaatsingen', s.twice))
+            f(i, figure, value)
+        ORDER BY f.i""",
+    "by_provider": f"""
+        WITH {_ENDED}
+        SELECT org.name, count(*), count(*) FILTER (WHERE e.transferred),
+               round(100.0 * count(*) FILTER (WHERE e.transferred) / count(*), 1)
+        FROM e JOIN accounts_organisation org ON org.id = e.provider_id
+        GROUP BY org.id, org.name ORDER BY org.name, org.id""",
+    "per_youth": f"""
+        WITH {_PER_YOUTH}
+        SELECT f.label, f.youth FROM (SELECT count(*) FILTER (WHERE n = 1) AS n1, count(*) FILTER (WHERE n = 2) AS n2,
+                                             count(*) FILTER (WHERE n >= 3) AS n3, count(*) AS total FROM py) s
+        CROSS JOIN LATERAL (VALUES (1, '1', s.n1), (2, '2', s.n2), (3, '3 of meer', s.n3), (4, 'Totaal', s.total))
+            f(i, label, youth)
+        ORDER BY f.i""",
+    "by_month": f"""
+        WITH {_ENDED}
+        SELECT to_char(m, 'YYYY-MM'), count(e.id), count(e.id) FILTER (WHERE e.transferred),
+               round(100.0 * count(e.id) FILTER (WHERE e.transferred) / nullif(count(e.id), 0), 1)
+        FROM generate_series(date_trunc('month', %(start)s::date), %(end)s::date, interval '1 month') m
+        LEFT JOIN e ON to_char(e.end_date, 'YYYY-MM') = to_char(m, 'YYYY-MM')
+        GROUP BY m ORDER BY m""",
+    "end_reasons": _count_per("end_reason", _END_REASONS, lambda code, text: f"{code} {text}"),
+    "aftercare": _count_per("aftercare_destination", _DESTINATIONS, lambda code, text: text),
+}
+
+FULL_FLOORS = {"refusals": REFUSALS, "waiting-times": WAITING, "transfers": TRANSFERS}
 
 
 def _value(value):

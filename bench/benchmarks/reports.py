@@ -3,9 +3,9 @@
 twelve months and every region, as a coordinator sees them (exact figures).
 
 Each path is the report builder (all its tables). Issue 15.1 (perf-floors): the floors of
-refusals and waiting times are hand-written SQL giving every table of the report
-(bench/benchmarks/report_floors.py) and `same_rows` checks every table; the floors of
-unmet need, occupancy and transfers still compute only the report's central table.
+refusals, transfers and waiting times are hand-written SQL giving every table of the
+report (bench/benchmarks/report_floors.py) and `same_rows` checks every table; the floors
+of unmet need and occupancy still compute only the report's central table.
 """
 
 from datetime import timedelta
@@ -54,14 +54,6 @@ FLOORS = {
           AND NOT EXISTS (SELECT 1 FROM placement_placement p WHERE p.request_id = r.id AND p.start_date <= %(end)s)
           AND NOT (r.status IN ('closed', 'crisis') AND r.status_changed_at::date <= %(end)s)
         GROUP BY 1 ORDER BY 1""",
-    # Placements ended and transfers per provider.
-    "transfers": """
-        SELECT org.name, count(*), count(t.id)
-        FROM placement_placement p JOIN placement_placementrequest r ON r.id = p.request_id
-        JOIN accounts_organisation org ON org.id = p.provider_id
-        LEFT JOIN placement_transfer t ON t.from_placement_id = p.id
-        WHERE r.region_id = ANY(%(regions)s) AND p.end_date BETWEEN %(start)s AND %(end)s
-        GROUP BY org.id, org.name ORDER BY org.name, org.id""",
     # Time-weighted occupancy per facility: each state from its change to the next.
     "occupancy": """
         WITH h AS (
@@ -109,11 +101,6 @@ def _same(code):
         )
         return got == sorted((k or "", n, _r(m)) for k, n, m in rows)
 
-    def transfers(tables, rows):
-        return [(r["provider"], r["ended"], r["transfers"]) for r in _table(tables, "by_provider").rows] == [
-            tuple(r) for r in rows
-        ]
-
     def occupancy(tables, rows):
         got = sorted((r["facility"], r["rate"]) for r in _table(tables, "by_facility").rows if r["rate"] is not None)
         want = sorted((name, _r(rate)) for name, rate in rows if rate is not None)
@@ -135,7 +122,6 @@ def _same(code):
 
     return {
         "unmet-need": unmet,
-        "transfers": transfers,
         "occupancy": occupancy,
     }[code]
 
