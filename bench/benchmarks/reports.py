@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.db import connection
 
-from bench.benchmarks.report_floors import FULL_FLOORS, differences
+from bench.benchmarks.report_floors import FULL_FLOORS, base_statements, differences, drop_statements
 from bench.generate import generate
 from bench.harness import Benchmark, register, shared
 from reporting.registry import build_report
@@ -74,7 +74,18 @@ FLOORS = {
 
 def _full_floor(code):
     def floor(ctx):
-        return {key: _sql(sql, ctx) for key, sql in FULL_FLOORS[code].items()}
+        start = ctx["today"] - timedelta(days=364)
+        params = {"regions": ctx["region_ids"], "start": start, "end": ctx["today"]}
+        with connection.cursor() as cursor:
+            for statement in base_statements(code):
+                cursor.execute(statement, params)
+            tables = {}
+            for key, sql in FULL_FLOORS[code].items():
+                cursor.execute(sql, params)
+                tables[key] = cursor.fetchall()
+            for statement in drop_statements(code):
+                cursor.execute(statement)
+        return tables
 
     return floor
 
