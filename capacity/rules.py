@@ -126,6 +126,16 @@ def confirmed_at_sql(facility_id: str, at: str) -> str:
     )
 
 
+def confirmed_so_far_sql(alias: str, window: str) -> str:
+    """`confirmed_at_sql` as a window function over a facility's history (issue 15.6: for
+    many moments at once): on a `capacity_availabilitychange` row `alias` of a window
+    `window` partitioned by facility and ordered by (changed_at, id), when the figures were
+    last confirmed at or before that row's change (NULL if never). On the last row at or
+    before a moment it equals `confirmed_at_sql` at that moment."""
+    kinds = ", ".join(f"'{kind}'" for kind in CONFIRMING_KINDS)
+    return f"max({alias}.changed_at) FILTER (WHERE {alias}.kind IN ({kinds})) OVER {window}"
+
+
 def stale_expression(now: datetime, confirmed_at: str = "last_confirmed_at") -> Fragment:
     """`is_stale_sql` for a Facility queryset: the freshness of the region it is located in
     (of its figures, or with `confirmed_at="group_recorded_at"` of its recorded group)."""

@@ -21,6 +21,7 @@ from capacity.rules import (
     OCCUPANCY_NORM,
     below_norm,
     confirmed_at_sql,
+    confirmed_so_far_sql,
     free_places_sql,
     is_stale_sql,
     occupancy_intervals_sql,
@@ -45,8 +46,9 @@ FACILITIES = """
 
 INTERVALS = FACILITIES + "," + occupancy_intervals_sql(facilities="f", start="%(start_at)s", stop="%(stop_at)s")
 
+# BY_FACILITY_SQL, OVER_TIME_SQL, FREE_SQL and STALE_SQL read the CTEs of INTERVALS
+# (REPORT_SQL below).
 BY_FACILITY_SQL = f"""
-    WITH {INTERVALS}
     SELECT f.id, f.name, f.provider, f.care_type, f.care_label,
            {place_days_sql("i.occupied")} AS occupied_days,
            {place_days_sql("i.contracted")} AS contracted_days,
@@ -57,37 +59,69 @@ BY_FACILITY_SQL = f"""
     ORDER BY f.provider, f.name, f.id
 """
 
+# The buckets and points are numbered from 1 in the order given.
 _IN_BUCKET = {"t0": "greatest(i.t0, b.b0)", "t1": "least(i.t1, b.b1)"}
 OVER_TIME_SQL = f"""
-    WITH {INTERVALS},
-    buckets AS (SELECT * FROM unnest(%(b0)s::timestamptz[], %(b1)s::timestamptz[]) AS b(b0, b1))
-    SELECT b.b0, b.b1,
+    WITH buckets AS (SELECT * FROM unnest(%(b0)s::timestamptz[], %(b1)s::timestamptz[]) WITH ORDINALITY AS b(b0, b1, n))
+    SELECT b.n,
            {place_days_sql("i.occupied", **_IN_BUCKET)} AS occupied_days,
            {place_days_sql("i.contracted", **_IN_BUCKET)} AS contracted_days
     FROM buckets b LEFT JOIN intervals i ON i.t0 < b.b1 AND i.t1 > b.b0
-    GROUP BY b.b0, b.b1 ORDER BY b.b0
+    GROUP BY b.n ORDER BY b.n
 """
 
-# Free places at each moment, and the part of them that was not stale then.
-_STALE_AT_POINT = is_stale_sql(confirmed_at_sql("f.id", "p.t"), "p.t", "f.freshness_days")
+# Free places at each moment, and the part of them that was not stale then: per facility the
+# state in force at the moment (its last change at or before it) and when its figures were
+# last confirmed by then. Set-based, not one lookup per facility and moment: the state in
+# force at the first moment and when it was confirmed by then (`seed`), then the changes up
+# to the last moment in one pass, each holding until the next.
+_STALE_AT_POINT = is_stale_sql("h.confirmed_at", "p.t", "f.freshness_days")
 FREE_SQL = f"""
-    WITH {FACILITIES},
-    points AS (SELECT unnest(%(points)s::timestamptz[]) AS t)
-    SELECT p.t, COALESCE(sum(s.free), 0) AS free,
-           COALESCE(sum(s.free) FILTER (WHERE NOT {_STALE_AT_POINT}), 0) AS free_fresh
-    FROM points p CROSS JOIN f
-    CROSS JOIN LATERAL (
-        SELECT {free_places_sql("c")} AS free
-        FROM capacity_availabilitychange c WHERE c.facility_id = f.id AND c.changed_at <= p.t
-        ORDER BY c.changed_at DESC, c.id DESC LIMIT 1) s
-    GROUP BY p.t ORDER BY p.t
+    WITH points AS (SELECT * FROM unnest(%(points)s::timestamptz[]) WITH ORDINALITY AS p(t, n)),
+    span AS (SELECT min(t) AS first, max(t) AS last FROM points),
+    seed AS (
+        SELECT f.id AS facility_id, s.changed_at, s.id, NULL::varchar AS kind, {free_places_sql("s")} AS free,
+               {confirmed_at_sql("f.id", "span.first")} AS confirmed_before
+        FROM f CROSS JOIN span CROSS JOIN LATERAL (
+            SELECT * FROM capacity_availabilitychange c WHERE c.facility_id = f.id AND c.changed_at <= span.first
+            ORDER BY c.changed_at DESC, c.id DESC LIMIT 1) s),
+    later AS (
+        SELECT c.facility_id, c.changed_at, c.id, c.kind, {free_places_sql("c")} AS free,
+               NULL::timestamptz AS confirmed_before
+        FROM capacity_availabilitychange c JOIN f ON f.id = c.facility_id CROSS JOIN span
+        WHERE c.changed_at > span.first AND c.changed_at <= span.last),
+    h AS (
+        SELECT x.facility_id, x.changed_at, x.free, lead(x.changed_at) OVER w AS next_at,
+               greatest(max(x.confirmed_before) OVER w, {confirmed_so_far_sql("x", "w")}) AS confirmed_at
+        FROM (SELECT * FROM seed UNION ALL SELECT * FROM later) x
+        WINDOW w AS (PARTITION BY x.facility_id ORDER BY x.changed_at, x.id))
+    SELECT p.n, COALESCE(sum(h.free), 0) AS free,
+           COALESCE(sum(h.free) FILTER (WHERE NOT {_STALE_AT_POINT}), 0) AS free_fresh
+    FROM h JOIN points p ON h.changed_at <= p.t AND (h.next_at IS NULL OR h.next_at > p.t)
+    JOIN f ON f.id = h.facility_id
+    GROUP BY p.n ORDER BY p.n
 """
 
 _STALE_AT_STOP = is_stale_sql(confirmed_at_sql("f.id", "%(stop_at)s"), "%(stop_at)s", "f.freshness_days")
 STALE_SQL = f"""
-    WITH {FACILITIES}
     SELECT f.provider_id, f.provider, count(*) AS facilities, count(*) FILTER (WHERE {_STALE_AT_STOP}) AS stale
     FROM f GROUP BY f.provider_id, f.provider ORDER BY f.provider, f.provider_id
+"""
+
+
+# Issue 15.6: the whole report in one statement and one round trip; the facilities and
+# their intervals are derived once and every table reads them (rows handed back as JSON:
+# numeric and integers keep their exact value).
+def _part(sql: str, order: str) -> str:
+    return f"(SELECT json_agg(x ORDER BY {order}) FROM ({sql}) x)"
+
+
+REPORT_SQL = f"""
+    WITH {INTERVALS}
+    SELECT {_part(BY_FACILITY_SQL, "x.provider, x.name, x.id")} AS by_facility,
+           {_part(OVER_TIME_SQL, "x.n")} AS over_time,
+           {_part(FREE_SQL, "x.n")} AS free,
+           {_part(STALE_SQL, "x.provider, x.provider_id")} AS stale
 """
 
 
@@ -111,9 +145,13 @@ def buckets(scope: Scope) -> list[tuple[dt.datetime, dt.datetime, str]]:
 
 
 def build(scope: Scope) -> list[Table]:
-    params = scope.sql()
     period_days = max((scope.stop_at - scope.start_at).total_seconds() / 86400, 0)
-    facilities = fetch(BY_FACILITY_SQL, params) if period_days else []
+    bucket_list = buckets(scope)
+    (report,) = fetch(
+        REPORT_SQL,
+        scope.sql(b0=[b[0] for b in bucket_list], b1=[b[1] for b in bucket_list], points=[b[1] for b in bucket_list]),
+    )
+    facilities = (report["by_facility"] or []) if period_days else []
     for r in facilities:
         for key in ("occupied_days", "contracted_days", "staffed_days", "known_days"):
             r[key] = float(r[key])
@@ -186,13 +224,7 @@ def build(scope: Scope) -> list[Table]:
         )
     )
 
-    bucket_list = buckets(scope)
-    over_time = (
-        fetch(OVER_TIME_SQL, scope.sql(b0=[b[0] for b in bucket_list], b1=[b[1] for b in bucket_list]))
-        if bucket_list
-        else []
-    )
-    labels = {b[0]: b[2] for b in bucket_list}
+    over_time = report["over_time"] or []
     for r in over_time:
         r["occupied_days"], r["contracted_days"] = float(r["occupied_days"]), float(r["contracted_days"])
     tables.append(
@@ -206,7 +238,7 @@ def build(scope: Scope) -> list[Table]:
             ],
             [
                 {
-                    "period": labels.get(r["b0"], r["b0"].date().isoformat()),
+                    "period": bucket_list[r["n"] - 1][2],
                     "rate": pct(r["occupied_days"], r["contracted_days"]),
                     "norm": OCCUPANCY_NORM,
                 }
@@ -215,9 +247,7 @@ def build(scope: Scope) -> list[Table]:
         )
     )
 
-    points = [b[1] for b in bucket_list]
-    free = fetch(FREE_SQL, scope.sql(points=points)) if points else []
-    point_labels = {b[1]: b[2] for b in bucket_list}
+    free = report["free"] or []
     tables.append(
         Table(
             "free_over_time",
@@ -229,7 +259,7 @@ def build(scope: Scope) -> list[Table]:
             ],
             [
                 {
-                    "period": point_labels.get(r["t"], r["t"].date().isoformat()),
+                    "period": bucket_list[r["n"] - 1][2],
                     "free": int(r["free"]),
                     "free_fresh": int(r["free_fresh"]),
                 }
@@ -238,7 +268,7 @@ def build(scope: Scope) -> list[Table]:
         )
     )
 
-    stale = fetch(STALE_SQL, params)
+    stale = report["stale"] or []
     tables.append(
         Table(
             "stale_by_provider",

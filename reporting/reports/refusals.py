@@ -23,16 +23,24 @@ OFFERS_SQL = """
 """
 
 # Placements started in the period and how many offers their request needed up to and
-# including the accepted one.
+# including the accepted one (issue 15.2: a join counted per placement, not a subquery run
+# for each; the accepted offer itself always joins, so every placement counts at least 1).
 PLACEMENTS_SQL = """
     SELECT n_offers, count(*) AS placements FROM (
-        SELECT (SELECT count(*) FROM placement_offer o2
-                WHERE o2.request_id = p.request_id AND o2.created_at <= o.created_at) AS n_offers
+        SELECT p.id, count(*) AS n_offers
         FROM placement_placement p
         JOIN placement_offer o ON o.id = p.offer_id
         JOIN placement_placementrequest r ON r.id = p.request_id
+        JOIN placement_offer o2 ON o2.request_id = p.request_id AND o2.created_at <= o.created_at
         WHERE r.region_id = ANY(%(regions)s) AND p.start_date BETWEEN %(start)s AND %(end)s
+        GROUP BY p.id
     ) x GROUP BY n_offers ORDER BY n_offers
+"""
+
+# Issue 15.6: both in one round trip.
+REPORT_SQL = f"""
+    SELECT (SELECT json_agg(x) FROM ({OFFERS_SQL}) x) AS offers,
+           (SELECT json_agg(x) FROM ({PLACEMENTS_SQL}) x) AS placements
 """
 
 STATUSES = ["accepted", "declined", "expired", "withdrawn", "fallen_through", "open"]
@@ -48,9 +56,9 @@ def build(scope: Scope) -> list[Table]:
     tables (one quantity each, `_id` / `column_totals`); the mean offers per placement and
     the share placed at the first offer are exact functions of the distribution table, so
     they are hidden whenever one of its counts is."""
-    params = scope.sql()
-    offers = fetch(OFFERS_SQL, params)
-    placements = {r["n_offers"]: r["placements"] for r in fetch(PLACEMENTS_SQL, params)}
+    (report,) = fetch(REPORT_SQL, scope.sql())
+    offers = report["offers"] or []
+    placements = {r["n_offers"]: r["placements"] for r in report["placements"] or []}
     n_placed = sum(placements.values())
     first = placements.get(1, 0)
     offers_for_placements = sum(k * v for k, v in placements.items())

@@ -40,6 +40,31 @@ PER_YOUTH_SQL = """
 """
 
 
+# Issue 15.6: the whole report in one statement; the ended placements are derived once and
+# counted in SQL per provider, month, end reason and destination (rows handed back as JSON).
+REPORT_SQL = f"""
+    WITH e AS MATERIALIZED ({ENDED_SQL})
+    SELECT (SELECT json_build_object(
+                'ended', count(*), 'transfers', count(*) FILTER (WHERE e.transferred),
+                'youth', count(DISTINCT e.youth_id) FILTER (WHERE e.transferred)) FROM e) AS totals,
+           (SELECT json_agg(x) FROM (
+                SELECT e.provider_id AS id, e.provider, count(*) AS ended,
+                       count(*) FILTER (WHERE e.transferred) AS transfers
+                FROM e GROUP BY e.provider_id, e.provider) x) AS providers,
+           (SELECT json_object_agg(x.month, x.counts) FROM (
+                SELECT to_char(e.end_date, 'YYYY-MM') AS month,
+                       json_build_array(count(*), count(*) FILTER (WHERE e.transferred)) AS counts
+                FROM e GROUP BY 1) x) AS months,
+           (SELECT json_object_agg(x.code, x.n) FROM (
+                SELECT e.end_reason AS code, count(*) AS n FROM e WHERE e.end_reason IS NOT NULL GROUP BY 1) x)
+               AS reasons,
+           (SELECT json_object_agg(x.code, x.n) FROM (
+                SELECT e.aftercare_destination AS code, count(*) AS n FROM e
+                WHERE e.aftercare_destination IS NOT NULL GROUP BY 1) x) AS destinations,
+           (SELECT json_object_agg(x.n, x.youth) FROM ({PER_YOUTH_SQL}) x) AS per_youth
+"""
+
+
 def _rate_column(label):
     """Transfers per 100 ended placements: an exact function of both counts of the row."""
     return Column("rate", label, True, kind=MEASURE, n_key="ended", parts=("ended", "transfers"))
@@ -48,12 +73,10 @@ def _rate_column(label):
 def build(scope: Scope) -> list[Table]:
     """Exact figures. Providers and months each add up to the summary's ended placements
     and transfers; end reasons and destinations to the ended placements."""
-    params = scope.sql()
-    ended = fetch(ENDED_SQL, params)
-    n_ended = len(ended)
-    n_transfers = sum(1 for p in ended if p["transferred"])
-    youth = {p["youth_id"] for p in ended if p["transferred"]}
-    per_youth = {r["n"]: r["youth"] for r in fetch(PER_YOUTH_SQL, params)}
+    (report,) = fetch(REPORT_SQL, scope.sql())
+    totals = report["totals"]
+    n_ended, n_transfers = totals["ended"], totals["transfers"]
+    per_youth = {int(n): youth for n, youth in (report["per_youth"] or {}).items()}
     summary = [
         {"figure": _("Plaatsingen beëindigd"), "value": n_ended, "_id": {"value": "ended"}},
         {"figure": _("Doorplaatsingen"), "value": n_transfers, "_id": {"value": "transfers"}},
@@ -64,7 +87,7 @@ def build(scope: Scope) -> list[Table]:
             "_n": n_ended,
             "_of": {"value": ["ended", "transfers"]},
         },
-        {"figure": _("Jeugdigen doorgeplaatst"), "value": len(youth), "_id": {"value": "youth"}},
+        {"figure": _("Jeugdigen doorgeplaatst"), "value": totals["youth"], "_id": {"value": "youth"}},
         {
             "figure": _("Jeugdigen met twee of meer doorplaatsingen"),
             "value": sum(v for k, v in per_youth.items() if k >= 2),
@@ -79,15 +102,8 @@ def build(scope: Scope) -> list[Table]:
         )
     ]
 
-    providers: dict[int, dict] = {}
-    for p in ended:
-        row = providers.setdefault(
-            p["provider_id"], {"id": p["provider_id"], "provider": p["provider"], "ended": 0, "transfers": 0}
-        )
-        row["ended"] += 1
-        row["transfers"] += int(p["transferred"])
     rows = []
-    for row in sorted(providers.values(), key=lambda r: (r["provider"], r["id"])):
+    for row in sorted(report["providers"] or [], key=lambda r: (r["provider"], r["id"])):
         out = {
             "provider": row["provider"],
             "ended": row["ended"],
@@ -128,9 +144,9 @@ def build(scope: Scope) -> list[Table]:
     )
 
     month_rows = []
-    for first, last in months(scope.start, scope.end):
-        in_month = [p for p in ended if first <= p["end_date"] <= last]
-        n, t = len(in_month), sum(1 for p in in_month if p["transferred"])
+    by_month = report["months"] or {}
+    for first, _last in months(scope.start, scope.end):
+        n, t = by_month.get(first.strftime("%Y-%m"), (0, 0))
         month_rows.append({"month": first.strftime("%Y-%m"), "ended": n, "transfers": t, "rate": pct(t, n)})
     tables.append(
         Table(
@@ -147,9 +163,9 @@ def build(scope: Scope) -> list[Table]:
         )
     )
 
+    reasons = report["reasons"] or {}
     reason_rows = [
-        {"code": code, "label": f"{code} {label}", "count": sum(1 for p in ended if p["end_reason"] == code)}
-        for code, label in EndReason.choices
+        {"code": code, "label": f"{code} {label}", "count": reasons.get(code, 0)} for code, label in EndReason.choices
     ]
     reason_total = {"code": "", "label": _("Totaal"), "count": n_ended, "_total": True, "_id": {"count": "ended"}}
     tables.append(
@@ -161,8 +177,9 @@ def build(scope: Scope) -> list[Table]:
         )
     )
 
+    destinations = report["destinations"] or {}
     destination_rows = [
-        {"code": code, "label": str(label), "count": sum(1 for p in ended if p["aftercare_destination"] == code)}
+        {"code": code, "label": str(label), "count": destinations.get(code, 0)}
         for code, label in AftercareDestination.choices
     ]
     destination_total = {"code": "", "label": _("Totaal"), "count": n_ended, "_total": True, "_id": {"count": "ended"}}

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from accounts.geo import distance_km_sql
-from capacity.models import CareType, Specialisation
 from capacity.rules import free_places_sql, is_available_sql, is_stale_sql
 from intake.models import Outcome
 from placement.waiting import waiting_days_sql, waiting_on_sql
@@ -41,8 +40,8 @@ WAITING_SQL = f"""
 
 DIMENSIONS = ("care_type", "age_band", "security", "region")
 
-GROUPED_SQL = f"""
-    WITH w AS ({WAITING_SQL})
+# GROUPED_SQL, SPECIALISATION_SQL and FITTING_FULL_SQL read the waiting set as `w` (REPORT_SQL).
+GROUPED_SQL = """
     SELECT GROUPING(care_type) AS g_care_type, GROUPING(age_band) AS g_age_band,
            GROUPING(security) AS g_security, GROUPING(region) AS g_region,
            care_type, age_band, security, region, count(*) AS waiting,
@@ -53,8 +52,7 @@ GROUPED_SQL = f"""
     FROM w GROUP BY GROUPING SETS ((care_type), (age_band), (security), (region), ())
 """
 
-SPECIALISATION_SQL = f"""
-    WITH w AS ({WAITING_SQL})
+SPECIALISATION_SQL = """
     SELECT s AS specialisation, count(*) AS waiting, count(*) FILTER (WHERE days > %(threshold)s) AS over,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median,
            percentile_cont(0.9) WITHIN GROUP (ORDER BY days) AS p90
@@ -91,8 +89,7 @@ COMPROMISE_SQL = f"""
 _STALE = is_stale_sql("f.last_confirmed_at", "%(now)s", "reg.freshness_days")
 _AVAILABLE = is_available_sql(free_places_sql("f"), _STALE)
 FITTING_FULL_SQL = f"""
-    WITH w AS ({WAITING_SQL}),
-    demand AS (
+    WITH demand AS (
         SELECT care_type, security, count(*) AS waiting FROM w WHERE care_type <> '' GROUP BY care_type, security),
     supply AS (
         SELECT ct.code AS care_type, f.security_level AS security, count(*) AS facilities,
@@ -121,11 +118,33 @@ WAITING_REASONS_SQL = """
 """
 
 
-def _labels():
-    return (
-        dict(CareType.objects.values_list("code", "label")),
-        dict(Specialisation.objects.values_list("code", "label")),
-    )
+# Issue 15.6: every figure of the report in one statement and one round trip. The waiting
+# set is derived once (MATERIALIZED) and every table that needs it reads that one set; each
+# part below is the query it replaces, its rows handed back as JSON (float8 keeps its exact
+# value: PostgreSQL writes the shortest text that reads back to the same double).
+def _part(sql: str, order: str = "") -> str:
+    return f"(SELECT json_agg(x{' ORDER BY ' + order if order else ''}) FROM ({sql}) x)"
+
+
+REPORT_SQL = f"""
+    WITH w AS MATERIALIZED ({WAITING_SQL})
+    SELECT {_part(GROUPED_SQL)} AS grouped,
+           {_part(SPECIALISATION_SQL, "x.specialisation")} AS specs,
+           {_part(FITTING_FULL_SQL, "x.care_type, x.security")} AS fitting,
+           {_part("SELECT code AS region, name AS region_name FROM accounts_region WHERE id = ANY(%(regions)s)")}
+               AS regions,
+           {_part(CLOSED_SQL)} AS closed,
+           (SELECT json_build_object(
+                'started', count(*),
+                'any', count(*) FILTER (WHERE c.outside_region OR c.too_far OR c.not_first_care_type),
+                'outside_region', count(*) FILTER (WHERE c.outside_region),
+                'too_far', count(*) FILTER (WHERE c.too_far),
+                'not_first_care_type', count(*) FILTER (WHERE c.not_first_care_type))
+            FROM ({COMPROMISE_SQL}) c) AS compromises,
+           {_part(WAITING_REASONS_SQL)} AS reasons,
+           (SELECT json_object_agg(code, label) FROM capacity_caretype) AS care_labels,
+           (SELECT json_object_agg(code, label) FROM capacity_specialisation) AS spec_labels
+"""
 
 
 AGE_BANDS = ["0-11", "12-15", "16-17", "18+"]
@@ -160,14 +179,10 @@ def build(scope: Scope) -> list[Table]:
     every "waiting by ..." table (one quantity, `_id`), the closed total that of the
     outcome table; medians and percentiles are measures over the waiting of their row."""
     params = scope.sql(threshold=scope.threshold_days)
-    care_labels, spec_labels = _labels()
-    grouped = fetch(GROUPED_SQL, params)
-    region_names = {
-        r["region"]: r["region_name"]
-        for r in fetch(
-            "SELECT code AS region, name AS region_name FROM accounts_region WHERE id = ANY(%(regions)s)", params
-        )
-    }
+    (report,) = fetch(REPORT_SQL, params)
+    care_labels, spec_labels = report["care_labels"] or {}, report["spec_labels"] or {}
+    grouped = report["grouped"] or []
+    region_names = {r["region"]: r["region_name"] for r in report["regions"] or []}
     overall = next((g for g in grouped if all(g[f"g_{d}"] for d in DIMENSIONS)), None)
     n_all = overall["waiting"] if overall else 0
     n_over = overall["over"] if overall else 0
@@ -175,9 +190,9 @@ def build(scope: Scope) -> list[Table]:
     tables = []
 
     # Summary
-    closed = {r["outcome"]: r["n"] for r in fetch(CLOSED_SQL, params)}
-    compromises = fetch(COMPROMISE_SQL, params)
-    reasons = {r["reason"]: r["n"] for r in fetch(WAITING_REASONS_SQL, params)}
+    closed = {r["outcome"]: r["n"] for r in report["closed"] or []}
+    compromises = report["compromises"]
+    reasons = {r["reason"]: r["n"] for r in report["reasons"] or []}
 
     def measure(label, value):
         return {"figure": label, "value": value, "_kind": {"value": MEASURE}, "_n": n_all}
@@ -220,7 +235,7 @@ def build(scope: Scope) -> list[Table]:
         },
         {
             "figure": _("Plaatsingen met een compromis in de periode"),
-            "value": sum(1 for c in compromises if c["outside_region"] or c["too_far"] or c["not_first_care_type"]),
+            "value": compromises["any"],
         },
         {"figure": _("Wachtperiodes gestart: passende plekken vol"), "value": reasons.get("fitting_full", 0)},
         {
@@ -288,7 +303,7 @@ def build(scope: Scope) -> list[Table]:
             "median": num(r["median"]),
             "p90": num(r["p90"]),
         }
-        for r in fetch(SPECIALISATION_SQL, params)
+        for r in report["specs"] or []
     ]
     if scope.drill:
         for row in spec_rows:
@@ -315,7 +330,7 @@ def build(scope: Scope) -> list[Table]:
 
     # A placement can be a compromise in more than one way: the kinds do not add up to the
     # placements started (no total row); each share is its count over the placements started.
-    started = len(compromises)
+    started = compromises["started"]
     kinds = [
         ("outside_region", _("Buiten de eigen regio geplaatst")),
         ("too_far", _("Verder dan de gewenste afstand")),
@@ -323,7 +338,7 @@ def build(scope: Scope) -> list[Table]:
     ]
     comp_rows = []
     for key, label in kinds:
-        n = sum(1 for c in compromises if c[key])
+        n = compromises[key]
         comp_rows.append(
             {
                 "label": label,
@@ -356,7 +371,7 @@ def build(scope: Scope) -> list[Table]:
     )
 
     full_rows = []
-    for r in fetch(FITTING_FULL_SQL, params):
+    for r in report["fitting"] or []:
         full_rows.append(
             {
                 "label": care_labels.get(r["care_type"], r["care_type"]),

@@ -197,6 +197,31 @@ def test_staleness_from_the_history_is_the_same_rule_at_every_moment(twente):
     assert [python(at) for at in moments] == [True, True, False, False, True, True, False, True, True]
 
 
+def test_confirmed_so_far_over_the_history_is_confirmed_at_at_each_moment(twente):
+    """Issue 15.6: the occupancy report reads when figures were confirmed for many moments
+    at once, as a window over the history (`confirmed_so_far_sql`); on the last change at
+    or before a moment it is `confirmed_at_sql` at that moment, also where two changes
+    share a moment."""
+    f = FacilityFactory()
+    at = dt.datetime(2025, 3, 1, 9, tzinfo=AMS)
+    for kind, day in [("created", 0), ("held", 1), ("held", 2), ("confirmed", 2), ("hold_released", 5), ("updated", 9)]:
+        _history(f, at + dt.timedelta(days=day), kind=kind)
+    _history(f, at + dt.timedelta(days=12), kind="held", held=1)
+    rows = _sql(
+        f"""SELECT x.window_at, x.one_at FROM (
+                SELECT c.changed_at, {rules.confirmed_so_far_sql("c", "w")} AS window_at,
+                       {rules.confirmed_at_sql("c.facility_id", "c.changed_at")} AS one_at,
+                       lead(c.changed_at) OVER w IS DISTINCT FROM c.changed_at AS last_of_moment
+                FROM capacity_availabilitychange c WHERE c.facility_id = %(id)s
+                WINDOW w AS (PARTITION BY c.facility_id ORDER BY c.changed_at, c.id)) x
+            WHERE x.last_of_moment ORDER BY x.changed_at""",
+        {"id": f.pk},
+    )
+    assert len(rows) >= 6
+    assert [window for window, _one in rows] == [one for _window, one in rows]
+    assert [window for window, _one in rows][-3:] == [at + dt.timedelta(days=2), *[at + dt.timedelta(days=9)] * 2]
+
+
 def test_what_the_history_calls_a_confirmation_is_what_the_provider_confirmed(twente, make_member, coordinator):
     facility = FacilityFactory(places_staffed=6)
     staff = make_member(Role.PROVIDER, organisation=facility.provider)
