@@ -352,7 +352,7 @@ def replay(
     # place in ranking order is among the touched ones, so only those are looked at, youth
     # in arrival order (the same choices as looking at every waiting youth and every fit).
     waiting: dict[int, tuple[ReplayRequest, list[Fit], dict[int, int]]] = {}
-    waiting_for: dict[int, set[int]] = defaultdict(set)
+    waiting_for: dict[int, list[int]] = defaultdict(list)  # ascending; placed youth dropped lazily
     replayed: list[Stay] = []
     next_request, total_days = 0, (end - start).days
 
@@ -377,16 +377,29 @@ def replay(
             touched.add(fid)
         for fid in starts.pop(day, ()):
             occupied[fid] += 1  # a real stay of someone not replayed takes its place
-        # The youth who waited, waiting for a touched facility, in arrival order (first),
-        # then those who arrive today (numbers after every earlier one).
-        for number in sorted({n for fid in touched for n in waiting_for.get(fid, ())}):
+        # The youth who waited, waiting for a touched facility that has a free place, in
+        # arrival order (first), until those places are taken; then those who arrive today.
+        open_ids = [fid for fid in touched if fid in landscape.facts and free(fid, day) > 0]
+        for fid in open_ids:  # drop the numbers of youth placed since (they come first)
+            numbers = waiting_for.get(fid)
+            first = 0
+            while numbers and first < len(numbers) and numbers[first] not in waiting:
+                first += 1
+            if first:
+                del numbers[:first]
+        last = -1
+        for number in heapq.merge(*(waiting_for.get(fid, ()) for fid in open_ids)):
+            if number == last or number not in waiting:
+                continue
+            last = number
+            open_ids = [fid for fid in open_ids if free(fid, day) > 0]
+            if not open_ids:
+                break
             request, fits, positions = waiting[number]
-            hits = sorted(positions[fid] for fid in touched if fid in positions)
+            hits = sorted(positions[fid] for fid in open_ids if fid in positions)
             chosen = next((fits[i] for i in hits if free(fits[i].facility_id, day) > 0), None)
             if chosen is not None:
                 del waiting[number]
-                for fid in positions:
-                    waiting_for[fid].discard(number)
                 place(request, chosen, day)
         while next_request < len(requests) and requests[next_request].arrival <= day:
             request = requests[next_request]
@@ -410,7 +423,7 @@ def replay(
                 positions.setdefault(fit.facility_id, i)
             waiting[number] = (request, fits, positions)
             for fid in positions:
-                waiting_for[fid].add(number)
+                waiting_for[fid].append(number)
         if progress and index % 7 == 0:
             progress(index, total_days)
     for request, *_rest in waiting.values():
