@@ -114,7 +114,8 @@ def cached(data, scale: int, progress=None):
             row[0]
             for row in _execute(
                 sql.SQL("SELECT datname FROM pg_database WHERE datname LIKE %s"),
-                [f"{PREFIX}_{data.__name__}_s{scale}_%"],
+                # "_" is LIKE's one-character wildcard: escaped, scale 1 does not match s16's database
+                [f"{PREFIX}_{data.__name__}_s{scale}_".replace("_", "\\_") + "%"],
             )
         ]
     context = _complete(name) if name in existing else None

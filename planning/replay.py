@@ -27,11 +27,13 @@ import hashlib
 import heapq
 import json
 import statistics
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from math import asin, cos, radians, sin, sqrt
 
-from accounts.geo import distance_km
+from accounts.geo import EARTH_RADIUS_KM, distance_km
 from placement.matching import FacilityFacts, Match, Need, _Texts, evaluate
 
 OVER_DAYS = 28  # waiting longer than this counts as long (the report's default norm)
@@ -205,6 +207,69 @@ def ranked_fits(need: Need, landscape: Landscape, by_care_type: dict[str, list[i
     return fits
 
 
+class FitJudge:
+    """`ranked_fits` for many requests against one landscape, memoised (the same result).
+
+    For a facility of a care type the need accepts, `evaluate`'s hard criteria and its
+    ranking key do not depend on the youth's home location, home region, wished maximum
+    distance (soft criteria) or the other care types; the key's distance and "other region"
+    are the only parts that do. The start date matters only for whether a facility is
+    active on it, which is the same between two consecutive days on which some facility
+    starts or stops. So each care type's facilities are judged with `evaluate` once per
+    signature (the Need with those fields blanked, the start date replaced by the last such
+    day on or before it, and that one care type), and per request only the distance (the
+    formula of `accounts.geo.distance_km`, with the facilities' radians computed once) and
+    the region are filled in."""
+
+    def __init__(self, landscape: Landscape, by_care_type: dict[str, list[int]], texts):
+        self.facts = landscape.facts
+        self.by_care_type = by_care_type
+        self.texts = texts
+        days = {f.active_from for f in self.facts.values() if f.active_from}
+        days |= {f.active_until + dt.timedelta(days=1) for f in self.facts.values() if f.active_until}
+        self.days = sorted(days)
+        self.memo: dict[Need, list[tuple[int, tuple, int, float, float]]] = {}
+
+    def signature(self, need: Need, care_type: str) -> Need:
+        index = bisect_right(self.days, need.start_date)
+        day = self.days[index - 1] if index else dt.date.min
+        return replace(
+            need,
+            care_types=(care_type,),
+            home_lat=0.0,
+            home_lon=0.0,
+            home_region_id=0,
+            max_distance_km=None,
+            start_date=day,
+        )
+
+    def _judged(self, signature: Need) -> list[tuple[int, tuple, int, float, float]]:
+        judged = self.memo.get(signature)
+        if judged is None:
+            judged = []
+            for fid in self.by_care_type.get(signature.care_types[0], ()):
+                facts = self.facts[fid]
+                match = evaluate(signature, facts, self.texts)
+                if match.fits:
+                    lat = radians(float(facts.lat))
+                    judged.append((fid, match.sort_key(), facts.region_id, lat, radians(float(facts.lon))))
+            self.memo[signature] = judged
+        return judged
+
+    def fits(self, need: Need) -> list[Fit]:
+        lat1, lon1 = radians(float(need.home_lat)), radians(float(need.home_lon))
+        cos1, home = cos(lat1), need.home_region_id
+        fits = []
+        for care_type in need.care_types:
+            for fid, key, region_id, lat2, lon2 in self._judged(self.signature(need, care_type)):
+                a = sin((lat2 - lat1) / 2) ** 2 + cos1 * cos(lat2) * sin((lon2 - lon1) / 2) ** 2
+                distance = 2 * EARTH_RADIUS_KM * asin(sqrt(a))
+                key = (key[0], region_id != home, *key[2:5], round(distance, 1), *key[6:])
+                fits.append(Fit(key, fid, distance, region_id))
+        fits.sort()
+        return fits
+
+
 def _reused_fits(need: Need, landscape: Landscape, kept: list[Fit], changed_ids, texts) -> list[Fit]:
     """The fits of another replay of the same request, with the changed facilities judged
     again (`evaluate` is a pure function of the need and the facts)."""
@@ -243,6 +308,7 @@ def replay(
     for fid in sorted(landscape.facts):
         by_care_type[landscape.facts[fid].care_type].append(fid)
     texts = _Texts()
+    judge = FitJudge(landscape, by_care_type, texts)
     outcome = Outcome(requests=len(requests))
 
     occupied: dict[int, int] = defaultdict(int)
@@ -257,58 +323,110 @@ def replay(
             starts[stay.start].append(stay.facility_id)
         if stay.end is not None:
             heapq.heappush(releases, (stay.end, stay.facility_id))
-    step_days = {since for steps in landscape.places.values() for since, _n in steps if start < since < end}
-    step_days |= {f.active_until + dt.timedelta(days=1) for f in landscape.facts.values() if f.active_until}
-    step_days |= {f.active_from for f in landscape.facts.values() if f.active_from}
+    # The facilities whose places may change on a day (a step in places, opening, closing).
+    stepped: dict[dt.date, set[int]] = defaultdict(set)
+    for fid, steps in landscape.places.items():
+        for since, _n in steps:
+            if start < since < end:
+                stepped[since].add(fid)
+    for fid, facts in landscape.facts.items():
+        if facts.active_until:
+            stepped[facts.active_until + dt.timedelta(days=1)].add(fid)
+        if facts.active_from:
+            stepped[facts.active_from].add(fid)
+
+    # A facility's places, kept until its next step.
+    places_today: dict[int, int] = {}
 
     def free(fid: int, day: dt.date) -> int:
-        return places_on(landscape.places.get(fid, []), landscape.facts[fid], day) - occupied[fid]
+        places = places_today.get(fid)
+        if places is None:
+            places = places_today[fid] = places_on(landscape.places.get(fid, []), landscape.facts[fid], day)
+        return places - occupied[fid]
 
-    waiting: list[tuple[ReplayRequest, list[Fit]]] = []
+    # Each waiting youth (by arrival number) with its fits and the position of each fitting
+    # facility among them, and per facility the youth waiting for it. A youth who still
+    # waits had no free place in any of its facilities, and since then places were only
+    # taken, except at the facilities "touched" (a place released, or a step) on a later
+    # day: only the youth waiting for a touched facility can be placed, and their first free
+    # place in ranking order is among the touched ones, so only those are looked at, youth
+    # in arrival order (the same choices as looking at every waiting youth and every fit).
+    waiting: dict[int, tuple[ReplayRequest, list[Fit], dict[int, int]]] = {}
+    waiting_for: dict[int, list[int]] = defaultdict(list)  # ascending; placed youth dropped lazily
     replayed: list[Stay] = []
     next_request, total_days = 0, (end - start).days
+
+    def place(request: ReplayRequest, chosen: Fit, day: dt.date) -> None:
+        fid = chosen.facility_id
+        occupied[fid] += 1
+        stay_end = day + dt.timedelta(days=max(1, request.stay_days))
+        heapq.heappush(releases, (stay_end, fid))
+        replayed.append(Stay(fid, day, stay_end))
+        outcome.placed += 1
+        outcome.waits.append((day - request.arrival).days)
+        outcome.distances.append(chosen.distance_km)
+        outcome.out_of_region += chosen.region_id != request.need.home_region_id
+
     for index, day in enumerate(_days(start, end)):
-        changed = day in step_days
+        touched = stepped.get(day, set()).copy()
+        for fid in touched:
+            places_today.pop(fid, None)
         while releases and releases[0][0] <= day:
             _day, fid = heapq.heappop(releases)
             occupied[fid] -= 1
-            changed = True
+            touched.add(fid)
         for fid in starts.pop(day, ()):
             occupied[fid] += 1  # a real stay of someone not replayed takes its place
+        # The youth who waited, waiting for a touched facility that has a free place, in
+        # arrival order (first), until those places are taken; then those who arrive today.
+        open_ids = [fid for fid in touched if fid in landscape.facts and free(fid, day) > 0]
+        for fid in open_ids:  # drop the numbers of youth placed since (they come first)
+            numbers = waiting_for.get(fid)
+            first = 0
+            while numbers and first < len(numbers) and numbers[first] not in waiting:
+                first += 1
+            if first:
+                del numbers[:first]
+        last = -1
+        for number in heapq.merge(*(waiting_for.get(fid, ()) for fid in open_ids)):
+            if number == last or number not in waiting:
+                continue
+            last = number
+            open_ids = [fid for fid in open_ids if free(fid, day) > 0]
+            if not open_ids:
+                break
+            request, fits, positions = waiting[number]
+            hits = sorted(positions[fid] for fid in open_ids if fid in positions)
+            chosen = next((fits[i] for i in hits if free(fits[i].facility_id, day) > 0), None)
+            if chosen is not None:
+                del waiting[number]
+                place(request, chosen, day)
         while next_request < len(requests) and requests[next_request].arrival <= day:
             request = requests[next_request]
+            number = next_request
             next_request += 1
             if reuse_fits is not None and request.request_id in reuse_fits:
                 fits = _reused_fits(request.need, landscape, reuse_fits[request.request_id], changed_ids, texts)
             else:
-                fits = ranked_fits(request.need, landscape, by_care_type, texts)
+                fits = judge.fits(request.need)
             if keep_fits is not None:
                 keep_fits[request.request_id] = fits
             if not fits:
                 outcome.no_fit += 1
                 continue
-            waiting.append((request, fits))
-            changed = True
-        if changed and waiting:
-            still = []
-            for request, fits in waiting:
-                chosen = next((f for f in fits if free(f.facility_id, day) > 0), None)
-                if chosen is None:
-                    still.append((request, fits))
-                    continue
-                fid = chosen.facility_id
-                occupied[fid] += 1
-                stay_end = day + dt.timedelta(days=max(1, request.stay_days))
-                heapq.heappush(releases, (stay_end, fid))
-                replayed.append(Stay(fid, day, stay_end))
-                outcome.placed += 1
-                outcome.waits.append((day - request.arrival).days)
-                outcome.distances.append(chosen.distance_km)
-                outcome.out_of_region += chosen.region_id != request.need.home_region_id
-            waiting = still
+            chosen = next((f for f in fits if free(f.facility_id, day) > 0), None)
+            if chosen is not None:
+                place(request, chosen, day)
+                continue
+            positions: dict[int, int] = {}
+            for i, fit in enumerate(fits):
+                positions.setdefault(fit.facility_id, i)
+            waiting[number] = (request, fits, positions)
+            for fid in positions:
+                waiting_for[fid].append(number)
         if progress and index % 7 == 0:
             progress(index, total_days)
-    for request, _fits in waiting:
+    for request, *_rest in waiting.values():
         outcome.waiting_at_end += 1
         outcome.waits.append((end - request.arrival).days)
     outcome.cost_eur = _cost(replayed, landscape, tariffs, start, end)
