@@ -70,11 +70,11 @@ def test_coordinator_sees_exact_figures_and_drill_links(api, scenario, coordinat
 def test_bad_parameters_are_named_and_foreign_regions_are_404(api, scenario, contract_manager, make_member, twente):
     client = api.as_user(contract_manager)
     response = client.get("/api/v1/reports/refusals", {"from": "31-12-2025"})
-    assert response.status_code == 422 and response.json()["invalid_params"][0]["name"] == "from"
+    assert response.status_code == 400 and response.json()["invalid_params"][0]["name"] == "from"
     response = client.get("/api/v1/reports/refusals", {"from": "2025-04-01", "to": "2025-01-01"})
-    assert response.status_code == 422 and response.json()["invalid_params"][0]["name"] == "to"
+    assert response.status_code == 400 and response.json()["invalid_params"][0]["name"] == "to"
     response = client.get("/api/v1/reports/refusals", {"region": "XX99"})
-    assert response.status_code == 422 and response.json()["invalid_params"][0]["name"] == "region"
+    assert response.status_code == 400 and response.json()["invalid_params"][0]["name"] == "region"
     assert client.get("/api/v1/reports/refusals", {"region": "JZ04"}).status_code == 404  # Drenthe
     assert client.get("/api/v1/reports/refusals", {"region": "JZ14", **Q1}).status_code == 200
     admin = make_member(Role.ADMIN)
