@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from planning import services
+from planning import comparison, services
 from planning.models import ReplayResult, ReplayRun, Scenario
 from tests.accounts.factories import member
 from tests.planning.conftest import START
@@ -163,6 +163,24 @@ def test_small_counts_are_not_shown(client, world, manager):
     client.force_login(manager)
     page = client.get(f"/contract-manager/planning/replays/{run.pk}/").content.decode()
     assert "&lt;5" in page and "12.0" not in page and "20.0" not in page
+
+
+def test_a_small_count_cannot_be_worked_out_from_the_sum_of_the_others(world, manager):
+    """requests = no fit + placed + waiting: with 12, 9 and 0 shown, the 3 without a fitting
+    place would be read back, so one more count of the sum is hidden (the reports' pass)."""
+    scenario = Scenario.objects.create(
+        region=world.twente, name="Som", period_start=START, period_months=12, changes=[], created_by=manager
+    )
+    run = ReplayRun.objects.create(scenario=scenario, requested_by=manager, status="done", progress=100)
+    for variant in ("scenario", "baseline", "real"):
+        ReplayResult.objects.create(run=run, variant=variant, requests=12, no_fit=3, placed=9, waiting_at_end=0)
+    shown = {row["key"]: row["values"] for row in comparison.rows({r.variant: r for r in run.results.all()})}
+    for index in range(3):
+        counts = [shown[key][index] for key in ("requests", "no_fit", "placed", "waiting_at_end")]
+        assert counts[1] == "<5"
+        numbers = [c for c in counts if isinstance(c, int)]
+        assert len(numbers) <= 2, counts  # two hidden of the four: neither can be worked out
+        assert counts[3] == 0  # zero reveals nobody and stays shown
 
 
 def test_the_method_page_explains_the_replay(client, manager):
