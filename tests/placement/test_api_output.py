@@ -715,8 +715,24 @@ def criteria(*, age="Leeftijd 14 valt binnen 12-18 jaar", age_ok=True, km=0, fre
                 "text": f"Wees eerder af op {today}: Personele bezetting",
             }
         )
+    # Issue 16: the outcome of earlier placements, soft and last; here there are none.
+    rows.append(
+        {
+            "code": "outcome",
+            "ok": True,
+            "hard": False,
+            "text": "Uitkomst: te weinig eerdere plaatsingen van jeugdigen met dit profiel hier "
+            "(minder dan 5) om iets over te zeggen",
+        }
+    )
     return [
-        {"code": r["code"], "ok": r["ok"], "hard": r["hard"], "unknown": r["code"] == "group", "text": r["text"]}
+        {
+            "code": r["code"],
+            "ok": r["ok"],
+            "hard": r["hard"],
+            "unknown": r["code"] in ("group", "outcome"),
+            "text": r["text"],
+        }
         for r in rows
     ]
 
