@@ -70,8 +70,13 @@ FROM el GROUP BY kind, element, care_type_id, provider_id, facility_id
 
 
 def _context(scale):
-    """The shared national data and the period (tests use this, without writing results)."""
-    ctx = dict(shared(generate, scale))
+    """The shared national data and the period."""
+    return _context_from(shared(generate, scale), scale)
+
+
+def _context_from(generated, scale=1):
+    """The context for data `generate` made (tests pass smaller data of their own)."""
+    ctx = dict(generated)
     ctx["start"] = dt.date(ctx["today"].year - 4, 1, 1)
     ctx["scale"] = scale
     return ctx
