@@ -106,24 +106,25 @@ def access_log_bulk(*, membership, requests, view: str) -> None:
     )
 
 
-def request_get(*, membership, pk, log: bool = True, view: str = "detail") -> PlacementRequest:
+def request_get(*, membership, pk, log: bool = True, view: str = "detail", documents: bool = True) -> PlacementRequest:
     """One request with its documents; NotFound for anything the membership may not see.
     Logs the read of the youth's identity (unless `log` is False, for writes that only
-    need the row)."""
-    try:
-        placement_request = (
-            _with_related(request_scope(membership))
-            .prefetch_related(
-                "youth__guardians",
-                "alternatives",
-                Prefetch("documents", queryset=Document.objects.order_by("uploaded_at", "id")),
-                Prefetch(
-                    "expert_table_meetings",
-                    queryset=ExpertTableMeeting.objects.select_related("recorded_by").prefetch_related("participants"),
-                ),
-            )
-            .get(pk=pk)
+    need the row). Without `documents` the guardians, alternatives, documents and expert
+    meetings are not loaded ahead (reading one costs a query): for callers that need only
+    the request, its youth and its analysis (matching, issue 15)."""
+    queryset = _with_related(request_scope(membership))
+    if documents:
+        queryset = queryset.prefetch_related(
+            "youth__guardians",
+            "alternatives",
+            Prefetch("documents", queryset=Document.objects.order_by("uploaded_at", "id")),
+            Prefetch(
+                "expert_table_meetings",
+                queryset=ExpertTableMeeting.objects.select_related("recorded_by").prefetch_related("participants"),
+            ),
         )
+    try:
+        placement_request = queryset.get(pk=pk)
     except (PlacementRequest.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
     if log:

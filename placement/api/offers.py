@@ -75,7 +75,9 @@ class RequestMatches(APIView):
         },
     )
     def get(self, request, pk):
-        placement_request = intake_selectors.request_get(membership=request.membership, pk=pk, log=False)
+        placement_request = intake_selectors.request_get(
+            membership=request.membership, pk=pk, log=False, documents=False
+        )
         # Issue 15 (perf-matching): explanations only for the rows shown; unfit ones a page at a time.
         raw = request.query_params.get("unfitPage", "1")
         if not raw.isdigit() or not 0 < int(raw) < 100_000:
