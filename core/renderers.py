@@ -4,9 +4,11 @@ Kept apart from core.api: DRF imports these while `rest_framework.views` is stil
 so this module must not import DRF views.
 """
 
+import orjson
 from django.utils.translation import gettext as _
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer as BaseJSONRenderer
+from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.utils.urls import replace_query_param
 
 from core.errors import BadRequest
@@ -14,13 +16,30 @@ from core.errors import BadRequest
 PROBLEM_JSON = "application/problem+json"
 
 
+# Issue 15 (second round): orjson writes the bytes DRF's renderer writes, about ten times
+# faster (the matching answer at national scale: 430 kB, 11 ms with json). Whatever orjson
+# does not write itself goes through DRF's own encoder (times as DRF writes them, with
+# milliseconds and "Z"; decimals, lazy texts, UUIDs), and DRF's escaping of U+2028/U+2029 is
+# kept; an indent asked for, or anything orjson refuses, is written by DRF's renderer.
+_ORJSON_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+_DRF_DEFAULT = JSONEncoder().default
+
+
 class JSONRenderer(BaseJSONRenderer):
     """Plain JSON, except that error bodies carry the problem+json media type."""
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        response = (renderer_context or {}).get("response")
+        renderer_context = renderer_context or {}
+        response = renderer_context.get("response")
         if response is not None and response.status_code >= 400:
             response["Content-Type"] = PROBLEM_JSON
+        if data is not None and self.get_indent(accepted_media_type, renderer_context) is None:
+            try:
+                body = orjson.dumps(data, default=_DRF_DEFAULT, option=_ORJSON_OPTIONS)
+            except (orjson.JSONEncodeError, TypeError, ValueError):
+                pass
+            else:
+                return body.replace("\u2028".encode(), b"\\u2028").replace("\u2029".encode(), b"\\u2029")
         return super().render(data, accepted_media_type, renderer_context)
 
 
