@@ -340,7 +340,7 @@ _COLUMNS = (
 # run once per facility (2 x 2,000 index scans and sorts, two thirds of the statement's
 # time at national scale); each is now aggregated once over its table and joined.
 _AGGREGATES_SQL = """
-    SELECT f.*, s.codes, g.residents
+    SELECT {columns}
     FROM ({rows}) f
     LEFT JOIN (SELECT fs.facility_id, array_agg(sp.code ORDER BY sp.code) AS codes
                FROM capacity_facility_specialisations fs
@@ -351,6 +351,12 @@ _AGGREGATES_SQL = """
                         AS residents
                FROM capacity_groupresident r GROUP BY r.facility_id) g ON g.facility_id = f.id
 """
+# The joined arrays in their place among _COLUMNS (no array: an empty one).
+_JOINED = {
+    "specialisation_codes": "COALESCE(s.codes, '{}')",
+    "group_rows": "COALESCE(g.residents, '{}')",
+}
+_OUTER_COLUMNS = ", ".join(_JOINED.get(name, f'f."{name}"') for name in _COLUMNS)
 
 
 def matching_rows(*, membership, need: Need, facility_id: int | None = None, now=None) -> list[tuple]:
@@ -374,11 +380,8 @@ def matching_rows(*, membership, need: Need, facility_id: int | None = None, now
     inner = queryset.values_list(*_COLUMNS[:SPECIALISATIONS], *_COLUMNS[RESIDENTS + 1 :])
     sql, params = inner.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(_AGGREGATES_SQL.format(rows=sql), params)
-        flat = cursor.fetchall()
-    # (columns before the arrays, the five flags, codes, residents) -> the order of _COLUMNS
-    cut = SPECIALISATIONS
-    return [(*row[:cut], row[-2] or [], row[-1] or [], *row[cut:-2]) for row in flat]
+        cursor.execute(_AGGREGATES_SQL.format(columns=_OUTER_COLUMNS, rows=sql), params)
+        return cursor.fetchall()
 
 
 def _residents(row) -> tuple[Resident, ...] | None:
@@ -461,10 +464,9 @@ class _Memo:
 _FLAGS = len(_COLUMNS) - len(HARD_CODES)
 
 
-def _failed_and_key(need: Need, row, refusals: dict, memo: _Memo | None = None):
+def _failed(need: Need, row) -> tuple[list, tuple]:
     """The hard criteria the row fails (SQL flags, the group rules when the region makes
-    them hard) and its ranking key, without any explanation text."""
-    memo = memo or _Memo(need)
+    them hard), and the group criteria it fails at all (for the ranking), without texts."""
     failed = [code for code, ok in zip(HARD_CODES, row[_FLAGS:], strict=True) if not ok]
     misfits = ()
     if row[GROUP_AT] is not None and row[RESIDENTS]:
@@ -474,7 +476,12 @@ def _failed_and_key(need: Need, row, refusals: dict, memo: _Memo | None = None):
         )
         if need.group_fit_hard:
             failed.extend(misfits)
-    key = ranking_key(
+    return failed, misfits
+
+
+def _rank_key(need: Need, row, refusals: dict, memo: _Memo, misfits: tuple):
+    """The ranking key of a row that is ranked without being explained."""
+    return ranking_key(
         declined=row[PROVIDER_ID] in refusals,
         other_region=row[REGION] != need.home_region_id,
         group_misfits=len(misfits),
@@ -484,7 +491,6 @@ def _failed_and_key(need: Need, row, refusals: dict, memo: _Memo | None = None):
         stale=row[STALE],
         facility_id=row[ID],
     )
-    return failed, key
 
 
 def _explain_outcomes(need: Need, matches: list, shown: dict, texts: _Texts) -> None:
@@ -520,9 +526,9 @@ def matching_for_request(
     counts: Counter = Counter()
     memo = _Memo(need)
     for row in rows:
-        failed, key = _failed_and_key(need, row, refusals, memo)
-        if failed:
-            unfit.append((key, row))
+        failed, misfits = _failed(need, row)
+        if failed:  # ranked here; the fitting ones are ranked by their explanation (Match.sort_key)
+            unfit.append((_rank_key(need, row, refusals, memo, misfits), row))
             counts.update(failed)
         else:
             fitting.append(row)
