@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.load import BASE_DIR, Server, _environment, _run
+from bench.load import BASE_DIR, Server, _analyze, _environment, _run
 
 LOCUSTFILE = BASE_DIR / "bench" / "locust_answers.py"
 
@@ -231,7 +231,9 @@ def main(argv=None) -> int:
     parser.add_argument("--check-only", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.setup_only:
-        print(json.dumps(_setup(args.offers, args.contested, args.users)))
+        data = _setup(args.offers, args.contested, args.users)
+        _analyze()
+        print(json.dumps(data))
         return 0
     if args.check_only:
         print(json.dumps(_check(json.loads(Path(args.check_only).read_text()))))
