@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import two_factor
 from accounts.models import Role
-from accounts.selectors import memberships_of
+from accounts.permissions import request_memberships
 
 # Where each role lands after login, and its navigation entries.
 ROLE_HOME = {
@@ -51,7 +51,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    memberships = list(memberships_of(user))
+    memberships = request_memberships(request)
     if not two_factor.satisfied(request):  # before the second factor: no links that lead nowhere
         return {"nav_items": [], "current_memberships": memberships, "unread_notifications": 0}
     nav, seen = [], set()

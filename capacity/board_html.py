@@ -12,11 +12,11 @@ puts the result in the table body.
 from __future__ import annotations
 
 import hashlib
+from html import escape as _html_escape
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -26,6 +26,14 @@ from capacity.models import Gender
 from capacity.selectors import BOARD_ROW_FIELDS
 
 _INDEX = {name: i for i, name in enumerate(BOARD_ROW_FIELDS)}
+
+
+def escape(value) -> str:
+    """The text `django.utils.html.escape` gives (it is `html.escape(str(value))`), without
+    its lazy-argument check and SafeString per value: 2,500 values per board page."""
+    return _html_escape(str(value))
+
+
 _URL_PLACEHOLDER = 987654321
 
 
