@@ -411,23 +411,24 @@ _FACILITIES = """
 # after it, each holding from its change (at the earliest the start) until the next change
 # (at the latest the end of the period, never after now); only intervals of some length.
 _INTERVALS = f"""
-    iv AS (SELECT * FROM (
-               SELECT c.facility_id, greatest(c.changed_at, {_START_AT}) AS t0,
-                      coalesce(lead(c.changed_at) OVER (PARTITION BY c.facility_id ORDER BY c.changed_at, c.id),
-                               {_STOP_AT}) AS t1,
+    iv AS (SELECT *, date_part('epoch', t1 - t0) AS e FROM (
+               SELECT c.facility_id, fc.freshness_days AS fd, greatest(c.changed_at, {_START_AT}) AS t0,
+                      coalesce(lead(c.changed_at) OVER w, {_STOP_AT}) AS t1, lead(c.id) OVER w IS NULL AS last,
                       c.places_contracted AS con, c.places_staffed AS sta,
-                      c.occupied_internal + c.occupied_external AS occ
+                      c.occupied_internal + c.occupied_external AS occ,
+                      c.places_staffed - c.occupied_internal - c.occupied_external - c.held AS free
                FROM fc JOIN capacity_availabilitychange c ON c.facility_id = fc.id
                WHERE c.changed_at < {_STOP_AT}
                  AND c.changed_at >= coalesce((SELECT max(s.changed_at) FROM capacity_availabilitychange s
                                                WHERE s.facility_id = fc.id AND s.changed_at <= {_START_AT}),
-                                              {_START_AT})) x
+                                              {_START_AT})
+               WINDOW w AS (PARTITION BY c.facility_id ORDER BY c.changed_at, c.id)) x
            WHERE t1 > t0)"""
 
 # Calendar months of the period (the bench's period is a year; the report uses weeks only
 # for periods up to four months), clipped to the period and to now.
 _MONTHS = f"""
-    WITH b AS (SELECT * FROM (
+    WITH b AS MATERIALIZED (SELECT * FROM (
                    SELECT to_char(m, 'YYYY-MM') AS label,
                           greatest(m::date, %(start)s::date)::timestamp AT TIME ZONE 'Europe/Amsterdam' AS b0,
                           least((m + interval '1 month')::timestamp AT TIME ZONE 'Europe/Amsterdam', {_STOP_AT}) AS b1
@@ -435,55 +436,50 @@ _MONTHS = f"""
                                         interval '1 month') m) x
                WHERE b1 > b0)"""
 
-_E = "extract(epoch FROM iv.t1 - iv.t0)"
-_RATE = "round(100.0 * sum(iv.occ * {0}) / nullif(sum(iv.con * {0}), 0), 1)"
-_FACILITY_RATE = _RATE.format(_E)
+# Seconds times places (float8); averages over the seconds the figures cover, or the period's.
+_RATE = "round((100 * sum(iv.occ * {0}) / nullif(sum(iv.con * {0}), 0))::numeric, 1)"
+_FACILITY_RATE = _RATE.format("iv.e")
+_PERIOD = f"date_part('epoch', {_STOP_AT} - {_START_AT})"
+# Fresh at a moment: confirmed (updated or confirmed) within the region's freshness days before it.
+_FRESH_AT = """EXISTS (SELECT 1 FROM capacity_availabilitychange k WHERE k.facility_id = {0}
+                      AND k.kind IN ('updated', 'confirmed') AND k.changed_at <= {1}
+                      AND k.changed_at >= {1} - {2} * interval '24 hours')"""
+
+_FRESH_NOW = _FRESH_AT.format("fc.id", _STOP_AT, "fc.freshness_days")
 
 OCCUPANCY = {
     "by_facility": f"""
-        SELECT fc.provider, fc.name, fc.care_label, round(sum(iv.con * {_E}) / nullif(sum({_E}), 0), 1),
-               round(sum(iv.sta * {_E}) / nullif(sum({_E}), 0), 1), round(sum(iv.occ * {_E}) / nullif(sum({_E}), 0), 1),
-               {_FACILITY_RATE},
+        SELECT fc.provider, fc.name, fc.care_label, round((sum(iv.con * iv.e) / nullif(sum(iv.e), 0))::numeric, 1),
+               round((sum(iv.sta * iv.e) / nullif(sum(iv.e), 0))::numeric, 1),
+               round((sum(iv.occ * iv.e) / nullif(sum(iv.e), 0))::numeric, 1), {_FACILITY_RATE},
                CASE WHEN {_FACILITY_RATE} < 90 THEN 'ja' WHEN {_FACILITY_RATE} >= 90 THEN 'nee' END
         FROM fc LEFT JOIN iv ON iv.facility_id = fc.id
         GROUP BY fc.id, fc.provider, fc.name, fc.care_label ORDER BY fc.provider, fc.name, fc.id""",
     # Place-days of the care type over the days of the period (up to now).
     "by_care_type": f"""
         SELECT fc.care_label, count(DISTINCT fc.id),
-               round(coalesce(sum(iv.con * {_E}), 0) / extract(epoch FROM {_STOP_AT} - {_START_AT}), 1),
-               round(coalesce(sum(iv.sta * {_E}), 0) / extract(epoch FROM {_STOP_AT} - {_START_AT}), 1),
-               round(coalesce(sum(iv.occ * {_E}), 0) / extract(epoch FROM {_STOP_AT} - {_START_AT}), 1),
-               {_FACILITY_RATE}
+               round((coalesce(sum(iv.con * iv.e), 0) / {_PERIOD})::numeric, 1),
+               round((coalesce(sum(iv.sta * iv.e), 0) / {_PERIOD})::numeric, 1),
+               round((coalesce(sum(iv.occ * iv.e), 0) / {_PERIOD})::numeric, 1), {_FACILITY_RATE}
         FROM fc LEFT JOIN iv ON iv.facility_id = fc.id
         GROUP BY fc.care_label ORDER BY fc.care_label COLLATE "C" """,
     "over_time": f"""
         {_MONTHS}
-        SELECT b.label, {_RATE.format("extract(epoch FROM least(iv.t1, b.b1) - greatest(iv.t0, b.b0))")}, 90
+        SELECT b.label, {_RATE.format("date_part('epoch', least(iv.t1, b.b1) - greatest(iv.t0, b.b0))")}, 90
         FROM b LEFT JOIN iv ON iv.t0 < b.b1 AND iv.t1 > b.b0
         GROUP BY b.label, b.b0 ORDER BY b.b0""",
-    # Free places at the end of each month: per facility the change in force then, fresh
-    # when confirmed (updated or confirmed) within the region's freshness days before it.
+    # Free places at the end of each month: per facility the state in force then (its last
+    # change at or before it: the interval holding then, or the last one ending there).
     "free_over_time": f"""
         {_MONTHS}
-        SELECT b.label, sum(s.free), coalesce(sum(s.free) FILTER (WHERE coalesce(
-                   k.confirmed >= b.b1 - fc.freshness_days * interval '24 hours', false)), 0)
-        FROM b CROSS JOIN fc
-        CROSS JOIN LATERAL (SELECT c.places_staffed - c.occupied_internal - c.occupied_external - c.held AS free
-                            FROM capacity_availabilitychange c WHERE c.facility_id = fc.id AND c.changed_at <= b.b1
-                            ORDER BY c.changed_at DESC, c.id DESC LIMIT 1) s
-        CROSS JOIN LATERAL (SELECT max(c.changed_at) AS confirmed FROM capacity_availabilitychange c
-                            WHERE c.facility_id = fc.id AND c.kind IN ('updated', 'confirmed')
-                              AND c.changed_at <= b.b1) k
+        SELECT b.label, sum(iv.free),
+               coalesce(sum(iv.free) FILTER (WHERE {_FRESH_AT.format("iv.facility_id", "b.b1", "iv.fd")}), 0)
+        FROM b JOIN iv ON iv.t0 <= b.b1 AND (iv.t1 > b.b1 OR (iv.last AND iv.t1 = b.b1))
         GROUP BY b.label, b.b0 ORDER BY b.b0""",
     "stale_by_provider": f"""
-        SELECT fc.provider, count(*), count(*) FILTER (WHERE NOT coalesce(
-                   k.confirmed >= {_STOP_AT} - fc.freshness_days * interval '24 hours', false)) AS stale,
-               round(100.0 * count(*) FILTER (WHERE NOT coalesce(
-                   k.confirmed >= {_STOP_AT} - fc.freshness_days * interval '24 hours', false)) / count(*), 1)
-        FROM fc CROSS JOIN LATERAL (SELECT max(c.changed_at) AS confirmed FROM capacity_availabilitychange c
-                                    WHERE c.facility_id = fc.id AND c.kind IN ('updated', 'confirmed')
-                                      AND c.changed_at <= {_STOP_AT}) k
-        GROUP BY fc.provider_id, fc.provider ORDER BY fc.provider, fc.provider_id""",
+        SELECT fc.provider, count(*), count(*) FILTER (WHERE NOT {_FRESH_NOW}),
+               round(100.0 * count(*) FILTER (WHERE NOT {_FRESH_NOW}) / count(*), 1)
+        FROM fc GROUP BY fc.provider_id, fc.provider ORDER BY fc.provider, fc.provider_id""",
 }
 
 FULL_FLOORS = {
