@@ -3,6 +3,7 @@ rows as the product on (small) generated national data, so a ratio is the produc
 the same work by hand; and the contracts floor covers what the report computes: occupied
 place-days, the region's band tariff where a contract has none, and the unmet need."""
 
+from datetime import timedelta
 from numbers import Number
 
 import pytest
@@ -103,3 +104,53 @@ def test_the_unmet_need_and_occupancy_floors_cover_the_report(monkeypatch):
 
 def _figure(value):
     return isinstance(value, Number) and not isinstance(value, bool) and value > 0
+
+
+# Issue 15 (floors2): the branches the generated data never reaches (every facility is
+# below the occupancy norm, every waiting request has a care type and a security level,
+# and in the frozen small data every facility's figures are stale): a facility occupied in
+# full since before the period with figures confirmed now and free places now, and a
+# waiting request without an analysis. Report and floor still agree, and the floor shows them.
+def test_the_floors_follow_the_report_on_full_facilities_fresh_places_and_unknown_needs(monkeypatch):
+    from django.db import connection
+    from django.utils import timezone
+
+    from capacity.models import AvailabilityChange, Facility
+    from reporting.reports.common import midnight
+
+    ctx = reports_bench._setup_from(generate_small(monkeypatch))
+    start = ctx["today"] - timedelta(days=364)
+    facility = Facility.objects.filter(municipality__region_id__in=ctx["region_ids"], active_until=None).first()
+    facility.pk, facility.name = None, "Bench locatie vol"
+    facility.places_contracted = facility.places_staffed = 6
+    facility.occupied_internal, facility.occupied_external, facility.held = 4, 0, 0
+    facility.last_confirmed_at, facility.last_confirmed_by = timezone.now(), ctx["membership"].user
+    facility.active_from = start - timedelta(days=30)
+    facility.save()
+    AvailabilityChange.objects.create(
+        facility=facility,
+        changed_at=midnight(start) - timedelta(days=2),
+        kind="updated",
+        places_contracted=6,
+        places_staffed=6,
+        occupied_internal=6,
+        occupied_external=0,
+        held=0,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE placement_placementrequest SET analysis_id = NULL WHERE id = (SELECT r.id FROM"
+            " placement_placementrequest r WHERE r.status IN ('matching', 'waiting') AND r.analysis_id IS NOT NULL"
+            " ORDER BY r.id LIMIT 1)"
+        )
+        assert cursor.rowcount == 1
+    for code in ("occupancy", "unmet-need"):
+        tables, floor = reports_bench._path(code)(ctx), reports_bench._floor(code)(ctx)
+        assert report_floors.differences(tables, floor) == [], code
+    occupancy = reports_bench._floor("occupancy")(ctx)
+    full = [row for row in occupancy["by_facility"] if row[1] == "Bench locatie vol"]
+    assert len(full) == 1 and full[0][-2] == 100 and full[0][-1] == "nee"
+    unmet = reports_bench._floor("unmet-need")(ctx)
+    assert any(row[0] == "Onbekend" for row in unmet["waiting_by_care_type"])
+    assert any(row[0] == "Onbekend" for row in unmet["waiting_by_security"])
+    assert any(free_now for *_, free_now, _stale in unmet["fitting_full"])
