@@ -11,7 +11,7 @@ def memberships_of(user):
         return Membership.objects.none()
     return (
         Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
-        .select_related("organisation")
+        .select_related("organisation", "user")
         .prefetch_related(Prefetch("regions", queryset=Region.objects.order_by("name")))
         .order_by("id")
     )

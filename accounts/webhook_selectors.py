@@ -2,6 +2,7 @@
 sees the subscriptions of the organisation of the membership they act through, nothing
 else (another organisation's subscription is "not found")."""
 
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Organisation
@@ -28,26 +29,25 @@ def deliveries_of(subscription):
     return WebhookDelivery.objects.filter(subscription=subscription).order_by("-created_at", "-id")
 
 
-def subscriptions_for_event(*, event_type: str, organisation_ids) -> list[WebhookSubscription]:
-    """The active subscriptions to `event_type` of the given (active) organisations."""
+def subscriptions_for_event(
+    *, event_type: str, organisation_ids, coordination_region=None
+) -> list[WebhookSubscription]:
+    """The active subscriptions to `event_type` of the given (active) organisations and,
+    with `coordination_region`, of that region's active coordination points: one query."""
+    of = Q(organisation_id__in=set(organisation_ids))
+    if coordination_region is not None:
+        of |= Q(organisation_id__in=coordination_organisations(coordination_region).values("pk"))
     return list(
         WebhookSubscription.objects.filter(
-            organisation_id__in=set(organisation_ids),
-            organisation__is_active=True,
-            is_active=True,
-            event_types__contains=[event_type],
+            of, organisation__is_active=True, is_active=True, event_types__contains=[event_type]
         ).order_by("pk")
     )
 
 
-def coordination_organisation_ids(region_id) -> set[int]:
+def coordination_organisations(region_id):
     """The active coordination points (regionale coördinatiepunten) of a region: they see
     everything in their region, so they may hear of its requests and offers."""
-    return set(
-        Organisation.objects.filter(kind=Organisation.Kind.COORDINATION, is_active=True, regions=region_id).values_list(
-            "pk", flat=True
-        )
-    )
+    return Organisation.objects.filter(kind=Organisation.Kind.COORDINATION, is_active=True, regions=region_id)
 
 
 def deliveries_due_ids(*, now=None, limit: int = 500) -> list[int]:

@@ -287,13 +287,18 @@ def _deliveries_create(subscriptions, event_type: str, data: dict, occurred_at=N
     return deliveries
 
 
-def webhook_emit(*, event_type: str, organisation_ids, data: dict, occurred_at=None) -> list[WebhookDelivery]:
-    """Queue `event_type` for the active subscriptions of `organisation_ids` (the producer
-    names the organisations allowed to see the object). Call inside the producer's
-    transaction: nothing is sent for a rolled-back one. `data` holds no personal data."""
+def webhook_emit(
+    *, event_type: str, organisation_ids, data: dict, occurred_at=None, coordination_region=None
+) -> list[WebhookDelivery]:
+    """Queue `event_type` for the active subscriptions of `organisation_ids` and, with
+    `coordination_region`, of that region's coordination points (the producer names the
+    organisations allowed to see the object). Call inside the producer's transaction:
+    nothing is sent for a rolled-back one. `data` holds no personal data."""
     if event_type not in WebhookEventType.values:
         raise ValueError(f"unknown webhook event type {event_type!r}")
-    subscriptions = subscriptions_for_event(event_type=event_type, organisation_ids=organisation_ids)
+    subscriptions = subscriptions_for_event(
+        event_type=event_type, organisation_ids=organisation_ids, coordination_region=coordination_region
+    )
     if not subscriptions:
         return []
     return _deliveries_create(subscriptions, event_type, data, occurred_at)

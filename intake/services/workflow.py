@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.selectors import provider_staff, region_coordinators, region_ids_of
-from accounts.webhook_selectors import coordination_organisation_ids
 from accounts.webhooks import api_link, webhook_emit
 from core.errors import Forbidden, TransitionNotAllowed
 from core.events import event_record
@@ -134,8 +133,8 @@ def request_status_webhook(placement_request, *, source: str) -> None:
     region's coordination points; ids, states, time and the API link only."""
     webhook_emit(
         event_type="request.status_changed",
-        organisation_ids={placement_request.referrer_organisation_id}
-        | coordination_organisation_ids(placement_request.region_id),
+        organisation_ids={placement_request.referrer_organisation_id},
+        coordination_region=placement_request.region_id,
         data={
             "request": {
                 "id": placement_request.pk,

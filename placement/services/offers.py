@@ -205,8 +205,13 @@ def _notify_provider(offer, subject, body):
     provider_staff_notify(offer.provider_id, subject, body, reverse("placement:provider-offer", args=[offer.pk]))
 
 
-def _offer_lock(offer) -> Offer:
-    return Offer.objects.select_for_update(of=("self",)).select_related("facility", "provider").get(pk=offer.pk)
+def _offer_lock(offer, placement_request=None) -> Offer:
+    """The offer's row locked and read again, with the request it belongs to when the
+    caller locked that first (so its later reads do not fetch the request once more)."""
+    locked = Offer.objects.select_for_update(of=("self",)).select_related("facility", "provider").get(pk=offer.pk)
+    if placement_request is not None and placement_request.pk == locked.request_id:
+        locked.request = placement_request
+    return locked
 
 
 def offer_reoffer_problems(*, refusal, reoffer_reason: str) -> list[dict]:
@@ -441,7 +446,7 @@ def offer_accept(*, offer: Offer, by, membership, availability_confirmed: bool =
 def _offer_accept(*, offer: Offer, by, membership, availability_confirmed: bool) -> Offer:
     _provider_check(membership, offer)
     placement_request = request_lock(offer.request)
-    offer = _offer_lock(offer)
+    offer = _offer_lock(offer, placement_request)
     if offer.status != OfferStatus.OPEN:
         raise Conflict(
             _("Deze aanmelding is %(status)s en kan niet meer worden geaccepteerd.")
@@ -509,7 +514,7 @@ def _offer_decline(*, offer: Offer, reason: str, motivation: str, by, membership
     if problems:
         raise Invalid(_("De afwijzing is niet volledig."), invalid_params=problems)
     placement_request = request_lock(offer.request)
-    offer = _offer_lock(offer)
+    offer = _offer_lock(offer, placement_request)
     if offer.status != OfferStatus.OPEN:
         raise Conflict(_("Deze aanmelding is al afgehandeld."), code="offer_not_open")
     transition_check(placement_request, Status.MATCHING, Role.PROVIDER)
@@ -557,7 +562,7 @@ def offer_withdraw(*, offer: Offer, reason: str, by, membership) -> Offer:
             invalid_params=problems,
         )
     placement_request = request_lock(offer.request)
-    offer = _offer_lock(offer)
+    offer = _offer_lock(offer, placement_request)
     if offer.status != OfferStatus.OPEN:
         raise Conflict(_("Alleen een openstaande aanmelding kan worden ingetrokken."), code="offer_not_open")
     offer.status = OfferStatus.WITHDRAWN
@@ -593,7 +598,7 @@ def _accepted_actor_role(membership, offer) -> str:
 
 def _accepted_offer_lock(placement_request, offer) -> Offer:
     """The accepted offer that has not become a placement (row locked), else 409."""
-    offer = _offer_lock(offer)
+    offer = _offer_lock(offer, placement_request)
     if offer.status != OfferStatus.ACCEPTED or Offer.objects.filter(pk=offer.pk, placement__isnull=False).exists():
         raise Conflict(
             _("Alleen een geaccepteerde aanmelding waarvan de plaatsing nog niet is gestart kan dit."),
@@ -744,7 +749,7 @@ def offer_expire(*, offer_id: int, now=None) -> Offer | None:
     if offer is None:
         return None
     placement_request = request_lock(offer.request)
-    offer = _offer_lock(offer)
+    offer = _offer_lock(offer, placement_request)
     if offer.status != OfferStatus.OPEN or offer.deadline >= now:
         return None
     offer.status = OfferStatus.EXPIRED

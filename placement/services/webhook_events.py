@@ -3,7 +3,6 @@ reaches the provider the offer went to and the coordination points of the reques
 region: nobody else may see the offer. Payloads carry ids, states, times and API links
 only: no pseudonym, no referral text, no request reference."""
 
-from accounts.webhook_selectors import coordination_organisation_ids
 from accounts.webhooks import api_link, webhook_emit
 
 
@@ -25,6 +24,7 @@ def offer_data(offer, **extra) -> dict:
 def offer_webhook(offer, event_type: str, **extra) -> None:
     webhook_emit(
         event_type=event_type,
-        organisation_ids={offer.provider_id} | coordination_organisation_ids(offer.request.region_id),
+        organisation_ids={offer.provider_id},
+        coordination_region=offer.request.region_id,
         data=offer_data(offer, **extra),
     )
