@@ -195,7 +195,7 @@ class OfferAccept(IdempotentMixin, APIView):
         },
     )
     def post(self, request, pk):
-        offer = selectors.offer_get(membership=request.membership, pk=pk)
+        offer = selectors.offer_to_answer(membership=request.membership, pk=pk)
         serializer = AcceptInput(data=request.data or {})
         serializer.is_valid(raise_exception=True)
         services.offer_accept(offer=offer, by=request.user, membership=request.membership, **serializer.validated_data)
@@ -210,7 +210,7 @@ class OfferDecline(IdempotentMixin, APIView):
         responses={200: OpenApiResponse(ProviderOfferSerializer, description="The declined offer")},
     )
     def post(self, request, pk):
-        offer = selectors.offer_get(membership=request.membership, pk=pk)
+        offer = selectors.offer_to_answer(membership=request.membership, pk=pk)
         serializer = DeclineInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.offer_decline(offer=offer, by=request.user, membership=request.membership, **serializer.validated_data)
