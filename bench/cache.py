@@ -30,6 +30,11 @@ from django.db import connection, transaction
 from psycopg import sql
 
 PREFIX = "bench_cache"
+# The database copied for new kept data; None: the one the default connection is on. The
+# test suite names a copy made when its database was new: PostgreSQL copies a template only
+# while nobody else is connected to it, and a test that ends leaves the pool's or a worker's
+# session on the test database for a while.
+TEMPLATE: str | None = None
 
 
 def fingerprint(data) -> str:
@@ -106,7 +111,7 @@ def drop(name: str, attempts: int = 20) -> None:
 
 @contextlib.contextmanager
 def cached(data, scale: int, progress=None):
-    template = connection.settings_dict["NAME"]
+    template = TEMPLATE or connection.settings_dict["NAME"]
     name = database_name(data, scale, fingerprint(data))
     with _on("postgres"):
         connection.ensure_connection()

@@ -50,10 +50,36 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         _statistics_fixed()  # as the owner, which migrated the test database
+        template = _pristine_copy()
         restore_role(_owner_switch.pop() if _owner_switch else None)  # tests: application role
     yield
     with django_db_blocker.unblock():
         connect_as_owner()  # pytest-django drops the test database as its owner
+        _pristine_drop(template)
+
+
+def _pristine_copy():
+    """A copy of the test database as migrate left it, for tests that copy a database
+    (bench.cache.TEMPLATE): the test database itself has other sessions once tests ran."""
+    from django.db import connection
+    from psycopg import sql
+
+    import bench.cache
+
+    source = connection.settings_dict["NAME"]
+    name = f"{source}_pristine"
+    with bench.cache._on("postgres"):
+        bench.cache.drop(name)
+        create = sql.SQL("CREATE DATABASE {} TEMPLATE {}")
+        bench.cache._execute(create.format(sql.Identifier(name), sql.Identifier(source)))
+    return name
+
+
+def _pristine_drop(name):
+    import bench.cache
+
+    with bench.cache._on("postgres"):
+        bench.cache.drop(name)
 
 
 def _statistics_fixed():

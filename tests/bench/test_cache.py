@@ -16,6 +16,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 MADE = []
 
 
+@pytest.fixture(autouse=True)
+def copies_of_the_pristine_test_database(monkeypatch):
+    """New kept data is copied from the test database as migrate left it (tests/conftest.py
+    `_pristine_copy`): PostgreSQL copies a database only while nobody else is on it, and
+    the test database has the sessions of earlier tests (CI: "1 other session")."""
+    import bench.cache
+
+    monkeypatch.setattr(bench.cache, "TEMPLATE", f"{connection.settings_dict['NAME']}_pristine")
+
+
 def _cached_national(scale):
     MADE.append(scale)
     Organisation.objects.bulk_create([Organisation(name=f"cached {i}", kind="coordination") for i in range(3 * scale)])
@@ -112,3 +122,25 @@ def test_a_second_run_reads_the_kept_data_and_measures_the_same():
             assert "interleaved_median_ms" not in second[0]["scales"][0]  # no kept data, no interleaving
         finally:
             _drop_caches()
+
+
+def test_kept_data_is_made_while_another_session_is_on_the_test_database():
+    """CI stop 25's order: an earlier test's session still on the test database. The copy
+    is made from the pristine one, so the kept data is made all the same."""
+    import psycopg
+    from django.conf import settings
+
+    MADE.clear()
+    app = connection.settings_dict
+    other = psycopg.connect(
+        dbname=app["NAME"], user=settings.DATABASE_APP_ROLE, host=app["HOST"], port=app["PORT"] or None
+    )
+    try:
+        with as_owner():
+            try:
+                run_benchmarks(_benchmarks(), repeat=1, scales=(1,), cache=True)
+                assert MADE == [1]
+            finally:
+                _drop_caches()
+    finally:
+        other.close()
