@@ -168,8 +168,11 @@ def provider_inbox(*, membership, now=None) -> dict:
         (*row, time_left(row[4], now))
         for row in scope.filter(status=OfferStatus.OPEN).order_by("deadline", "id").values_list(*INBOX_OPEN_FIELDS)
     ]
+    # The short lists show the pseudonym, the facility's name and the status (with the
+    # placement's state): the offer with its facility and placement, not the eight joins of
+    # `_offer_related` with the analysis and the request (issue 15).
     offers = list(
-        _offer_related(scope)
+        scope.select_related("facility", "placement")
         .filter(
             Q(status=OfferStatus.ACCEPTED, placement__isnull=True)
             | (Q(answered_at__gte=now - timedelta(days=30)) & ~Q(status=OfferStatus.OPEN))
