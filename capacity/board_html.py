@@ -92,6 +92,19 @@ def board_rows_html(rows: list[tuple]) -> SafeString:
     return mark_safe("\n".join(out))  # noqa: S308 - every value above passed escape()
 
 
+def options_html(choices, selected) -> SafeString:
+    """The <option>s of a board filter: `choices` as (value, label) pairs in order, those
+    whose value is in `selected` marked; what the template loop wrote, without its nodes
+    (the filters' three reference lists are 100 options per page)."""
+    chosen = {str(value) for value in selected}
+    return mark_safe(  # noqa: S308 - every value passed escape()
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if str(value) in chosen else ""}>{escape(label)}</option>'
+            for value, label in choices
+        )
+    )
+
+
 def board_etag(rows: list[tuple], totals: dict, *, page: int, query: str, membership) -> str:
     """A validator over exactly what the board's results show: the rows' values, the
     totals, the page, the filters, the language and who asks. Any change of a shown figure

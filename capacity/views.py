@@ -14,7 +14,7 @@ from accounts import selectors as account_selectors
 from accounts.models import Region, Role
 from accounts.permissions import role_required
 from capacity import selectors, services
-from capacity.board_html import board_etag, board_rows_html
+from capacity.board_html import board_etag, board_rows_html, options_html
 from capacity.filters import FacilityFilter
 from capacity.forms import AvailabilityForm, BandTariffsForm, group_formset, group_rows
 from capacity.models import FACILITY_GENDER_CHOICES, CareType, SecurityLevel, Specialisation
@@ -48,9 +48,10 @@ def board(request):
     etag = board_etag(rows, totals, page=page.number, query=query.urlencode(), membership=request.membership)
     if partial and valid and quote_etag(etag) in parse_etags(request.headers.get("If-None-Match", "")):
         return HttpResponseNotModified(headers={"ETag": quote_etag(etag)})
+    form = filterset.form
     context = {
         "filterset": filterset,
-        "form": filterset.form,
+        "form": form,
         "page": page,
         "rows": rows,
         "rows_html": board_rows_html(rows),
@@ -59,9 +60,16 @@ def board(request):
         "query": query.urlencode(),
         "refreshed_at": timezone.now(),
         "poll_seconds": BOARD_POLL_SECONDS,
-        "care_types": CareType.objects.order_by("sort_order", "label"),
-        "specialisations": Specialisation.objects.order_by("sort_order", "label"),
-        "regions": Region.objects.order_by("name"),
+        "care_type_options": options_html(
+            CareType.objects.order_by("sort_order", "label").values_list("code", "label"), _chosen(form, "care_type")
+        ),
+        "specialisation_options": options_html(
+            Specialisation.objects.order_by("sort_order", "label").values_list("code", "label"),
+            _chosen(form, "specialisation"),
+        ),
+        "region_options": options_html(
+            Region.objects.order_by("name").values_list("code", "name"), _chosen(form, "region")
+        ),
         "genders": FACILITY_GENDER_CHOICES,
         "security_levels": SecurityLevel.choices,
         "orderings": [
@@ -78,6 +86,14 @@ def board(request):
     if partial and valid:
         response["ETag"] = quote_etag(etag)
     return response
+
+
+def _chosen(form, name) -> tuple:
+    """The values a filter field holds as given (one or several; none when unbound)."""
+    value = form[name].value()
+    if value is None:
+        return ()
+    return tuple(value) if isinstance(value, list | tuple) else (value,)
 
 
 @role_required(Role.COORDINATOR)
