@@ -22,8 +22,10 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, Sum
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from accounts.models import Organisation, Region, Role
@@ -101,20 +103,41 @@ def facility_get(*, membership, pk, now: datetime | None = None) -> Facility | N
     return facility_list(membership=membership, now=now).filter(pk=pk).first()
 
 
+# The board's totals over a (filtered) facility list, as SQL over the columns of
+# `_totals_inner`: one list, read as plain aggregates (`facility_totals`) and as window
+# aggregates next to one page of rows (`board_page`).
+_TOTALS = (
+    ("facilities", "count(*)"),
+    ("stale", "count(*) FILTER (WHERE t.is_stale)"),
+    ("contracted", "sum(t.places_contracted)"),
+    ("staffed", "sum(t.places_staffed)"),
+    ("occupied", "sum(t.occupied_places)"),
+    ("held", "sum(t.held)"),
+    ("free", "sum(t.free) FILTER (WHERE NOT t.is_stale)"),
+    ("free_stale", "sum(t.free) FILTER (WHERE t.is_stale)"),
+)
+
+
+def _with_occupied(queryset):
+    return queryset.prefetch_related(None).annotate(occupied_places=rules.occupied_places_expression())
+
+
 def facility_totals(queryset) -> dict:
     """Sums over a (filtered) facility list. Free places of stale facilities are summed
     apart (`free_stale`): they are shown, marked, never added to the trusted `free`."""
-    totals = queryset.order_by().aggregate(
-        t_facilities=Count("id"),
-        t_stale=Count("id", filter=Q(is_stale=True)),
-        t_contracted=Sum("places_contracted"),
-        t_staffed=Sum("places_staffed"),
-        t_occupied=Sum(rules.occupied_places_expression()),
-        t_held=Sum("held"),
-        t_free=Sum(rules.free_places_expression(), filter=Q(is_stale=False)),
-        t_free_stale=Sum(rules.free_places_expression(), filter=Q(is_stale=True)),
+    inner = (
+        _with_occupied(queryset)
+        .order_by()
+        .values_list("free", "is_stale", "places_contracted", "places_staffed", "occupied_places", "held")
     )
-    return {key[2:]: value or 0 for key, value in totals.items()}
+    try:
+        sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:  # an empty list (`.none()`, a filter that cannot match)
+        return {name: 0 for name, _total in _TOTALS}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(total for _name, total in _TOTALS)} FROM ({sql}) t", params)
+        row = cursor.fetchone()
+    return {name: value or 0 for (name, _total), value in zip(_TOTALS, row, strict=True)}
 
 
 def facilities_stale_for_reminder(*, now: datetime):
@@ -339,18 +362,54 @@ BOARD_ROW_FIELDS = (
 )
 
 
-def board_rows(queryset, *, offset: int, limit: int) -> list[tuple]:
+_BOARD_INNER_FIELDS = tuple(name for name in BOARD_ROW_FIELDS if name != "specialisation_labels")
+_BOARD_PAGE_SQL = """
+    SELECT {columns},
+           {totals}
+    FROM (SELECT t.*, {windows} FROM ({rows}) t LIMIT %s OFFSET %s) page
+"""
+_LABELS_SQL = """ARRAY(SELECT sp.label FROM capacity_facility_specialisations fs
+                      JOIN capacity_specialisation sp ON sp.id = fs.specialisation_id
+                      WHERE fs.facility_id = page."pk" ORDER BY sp.sort_order, sp.label)"""
+
+
+def _board_query(queryset, *, offset: int, limit: int) -> tuple[list[tuple], dict | None]:
+    inner = _with_occupied(queryset).values_list(*_BOARD_INNER_FIELDS, "occupied_places")
+    try:
+        sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:
+        return [], None
+    columns = ", ".join(
+        _LABELS_SQL if name == "specialisation_labels" else f'page."{name}"' for name in BOARD_ROW_FIELDS
+    )
+    statement = _BOARD_PAGE_SQL.format(
+        columns=columns,
+        totals=", ".join(f'page."t_{name}"' for name, _total in _TOTALS),
+        windows=", ".join(f'{total} OVER () AS "t_{name}"' for name, total in _TOTALS),
+        rows=sql,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, (*params, limit, offset))
+        fetched = cursor.fetchall()
+    width = len(BOARD_ROW_FIELDS)
+    if not fetched:
+        return [], None
+    totals = {name: value or 0 for (name, _total), value in zip(_TOTALS, fetched[0][width:], strict=True)}
+    return [row[:width] for row in fetched], totals
+
+
+def board_page(queryset, *, page, page_size: int) -> tuple[list[tuple], dict, Page]:
     """One page of a (filtered, ordered) `facility_list(detail=False)` as plain tuples of
-    `BOARD_ROW_FIELDS`, specialisations as an ordered array of labels, in ONE query: what
-    the board shows of each facility, without model objects or a prefetch."""
-    labels = (
-        Facility.specialisations.through.objects.filter(facility_id=OuterRef("pk"))
-        .order_by("specialisation__sort_order", "specialisation__label")
-        .values("specialisation__label")
-    )
-    rows = (
-        queryset.prefetch_related(None)
-        .annotate(specialisation_labels=ArraySubquery(labels))
-        .values_list(*BOARD_ROW_FIELDS)[offset : offset + limit]
-    )
-    return list(rows)
+    `BOARD_ROW_FIELDS` (specialisations as an ordered array of labels), with the totals of
+    the whole list (`facility_totals`' sums) and the page (`Paginator.get_page`: a page
+    that is not a number is the first, one out of range the last). ONE statement: the
+    list is compiled once, the totals are window sums next to the page's rows, the labels
+    are read for the rows shown only. A page past the end (only then) costs two more."""
+    first = Paginator(range(10**12), page_size).get_page(page).number  # what was asked, if it exists
+    rows, totals = _board_query(queryset, offset=(first - 1) * page_size, limit=page_size)
+    if totals is None:  # past the end, or nothing at all
+        totals = facility_totals(queryset)
+    shown = Paginator(range(totals["facilities"]), page_size).get_page(page)
+    if shown.number != first:
+        rows, _totals = _board_query(queryset, offset=(shown.number - 1) * page_size, limit=page_size)
+    return rows, totals, shown

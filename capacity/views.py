@@ -1,7 +1,6 @@
 """Capacity screens: the coordinator's board and the provider's own facilities."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,10 +37,8 @@ def board(request):
     filterset = FacilityFilter(request.GET, queryset=facilities)
     valid = filterset.is_valid()
     filtered = filterset.qs if valid else facilities.none()
-    totals = selectors.facility_totals(filtered)
-    # The totals count the rows; the paginator needs nothing else (no second count query).
-    page = Paginator(range(totals["facilities"]), BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = selectors.board_rows(filtered, offset=(page.number - 1) * BOARD_PAGE_SIZE, limit=BOARD_PAGE_SIZE)
+    # One statement: the page's rows with the totals of every filtered row (issue 15).
+    rows, totals, page = selectors.board_page(filtered, page=request.GET.get("page"), page_size=BOARD_PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     partial = bool(request.htmx and request.htmx.target == "board-results")
