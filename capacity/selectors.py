@@ -103,8 +103,8 @@ def facility_get(*, membership, pk, now: datetime | None = None) -> Facility | N
     return facility_list(membership=membership, now=now).filter(pk=pk).first()
 
 
-# The board's totals over a (filtered) facility list, as SQL over the columns of
-# `_totals_inner`: one list, read as plain aggregates (`facility_totals`) and as window
+# The board's totals over a (filtered) facility list, as SQL over the columns of the
+# list (`_with_occupied`): one list, read as plain aggregates (`facility_totals`) and as window
 # aggregates next to one page of rows (`board_page`).
 _TOTALS = (
     ("facilities", "count(*)"),
@@ -116,6 +116,10 @@ _TOTALS = (
     ("free", "sum(t.free) FILTER (WHERE NOT t.is_stale)"),
     ("free_stale", "sum(t.free) FILTER (WHERE t.is_stale)"),
 )
+
+
+def _totals_of(values) -> dict:
+    return {name: value or 0 for (name, _total), value in zip(_TOTALS, values, strict=True)}
 
 
 def _with_occupied(queryset):
@@ -137,7 +141,7 @@ def facility_totals(queryset) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(total for _name, total in _TOTALS)} FROM ({sql}) t", params)
         row = cursor.fetchone()
-    return {name: value or 0 for (name, _total), value in zip(_TOTALS, row, strict=True)}
+    return _totals_of(row)
 
 
 def facilities_stale_for_reminder(*, now: datetime):
@@ -394,8 +398,7 @@ def _board_query(queryset, *, offset: int, limit: int) -> tuple[list[tuple], dic
     width = len(BOARD_ROW_FIELDS)
     if not fetched:
         return [], None
-    totals = {name: value or 0 for (name, _total), value in zip(_TOTALS, fetched[0][width:], strict=True)}
-    return [row[:width] for row in fetched], totals
+    return [row[:width] for row in fetched], _totals_of(fetched[0][width:])
 
 
 def board_page(queryset, *, page, page_size: int) -> tuple[list[tuple], dict, Page]:
